@@ -1,0 +1,42 @@
+# The two commands: `make run` (install, migrate, seed, serve on the embedded default)
+# and `make test` (install, run the whole suite). Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export HOST ?= 127.0.0.1
+export PORT ?= 8000
+
+.PHONY: install run test lint typecheck schema check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/casino-club migrate
+	$(BIN)/casino-club seed
+	$(BIN)/casino-club serve
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests migrations bench
+	$(BIN)/ruff format --check src tests migrations bench
+
+typecheck: install
+	$(BIN)/mypy
+
+schema: install
+	$(BIN)/casino-club export-schema --output schema.graphql
+
+check: lint typecheck test
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache casino.db casino.db-*

@@ -1,0 +1,171 @@
+"""The ASGI application: /graphql (HTTP, WebSocket, GraphiQL), /health and /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import orjson
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+
+from casino_club.clock import Clock
+from casino_club.config import Settings, get_settings
+from casino_club.context import AuthenticationFailed, Context
+from casino_club.dataloaders import Loaders
+from casino_club.observability import configure_logging, new_request_id, request_id_var
+from casino_club.persistence.database import ping
+from casino_club.schema import build_schema
+from casino_club.security import InvalidToken, bearer_token
+from casino_club.services import Services
+
+log = logging.getLogger("casino_club.app")
+
+HEALTH_TIMEOUT_SECONDS = 2.0
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class RequestIdMiddleware:
+    """Gives every request and WebSocket connection an id: in logs, errors and `X-Request-ID`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else new_request_id()
+        token = request_id_var.set(request_id)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
+
+
+class CasinoGraphQL(GraphQL[Context, None]):
+    def __init__(self, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        token: str | None = None
+        token_error: str | None = None
+        try:
+            token = bearer_token(request.headers.get("authorization"))
+        except InvalidToken as exc:
+            token_error = str(exc)
+        return Context(
+            services=self.services,
+            request=request,
+            response=response,
+            token=token,
+            token_error=token_error,
+            loaders=Loaders.create(self.services),
+        )
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+        """Authenticate the connection from `connection_init` (or the upgrade header)."""
+        params = context.connection_params or {}
+        raw = params.get("authorization") or params.get("Authorization")
+        if raw is not None:
+            try:
+                context.token = bearer_token(str(raw))
+                context.token_error = None
+            except InvalidToken as exc:
+                raise ConnectionRejectionError({"message": str(exc)}) from None
+        context.reset_viewer()
+        try:
+            await context.viewer()
+        except AuthenticationFailed as exc:
+            raise ConnectionRejectionError({"message": f"Authentication failed: {exc}"}) from None
+        return None
+
+
+async def health(request: Request) -> JSONResponse:
+    services: Services = request.app.state.services
+    checks: dict[str, str] = {}
+    try:
+        await asyncio.wait_for(ping(services.engine), HEALTH_TIMEOUT_SECONDS)
+        checks["database"] = "ok"
+    except Exception as exc:
+        log.warning("health: database down: %s", type(exc).__name__)
+        checks["database"] = "down"
+    if services.redis is None:
+        checks["redis"] = "in-process"
+    else:
+        try:
+            await asyncio.wait_for(services.redis.ping(), HEALTH_TIMEOUT_SECONDS)
+            checks["redis"] = "ok"
+        except Exception as exc:
+            log.warning("health: redis down: %s", type(exc).__name__)
+            checks["redis"] = "down"
+    healthy = "down" not in checks.values()
+    return JSONResponse(
+        {"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503
+    )
+
+
+async def metrics(request: Request) -> Response:
+    services: Services = request.app.state.services
+    return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, configure_logs: bool = True
+) -> Starlette:
+    settings = settings or get_settings()
+    if configure_logs:
+        configure_logging(settings.log_level)
+    services = Services.create(settings, clock)
+    graphql = CasinoGraphQL(
+        services,
+        schema=build_schema(settings, services.metrics),
+        graphql_ide="graphiql",
+        allowed_origins=settings.allowed_origins,
+        max_subscriptions_per_connection=settings.graphql_max_subscriptions_per_connection,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[Mapping[str, Any]]:
+        log.info("starting", extra={"env": settings.app_env, "redis": settings.uses_redis})
+        try:
+            yield {}
+        finally:
+            await services.close()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/health", health),
+            Route("/metrics", metrics),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.add_middleware(RequestIdMiddleware)
+    return app

@@ -1,0 +1,101 @@
+"""First data of a fresh installation: the default invite code, an admin, a demo player.
+
+Idempotent: running it again creates nothing that already exists, and never prints a
+password twice (it is only known at the moment the account is created).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from casino_club.domain.accounts import Role
+from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence import invite_codes, users, wallet
+from casino_club.persistence.users import NewUser
+from casino_club.services import Services
+
+DEMO_PLAYER_SITE_ID = "demo_player"
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    # siteId → password, for accounts created just now.
+    passwords: dict[str, str] = field(default_factory=dict)
+
+
+async def create_account(
+    services: Services, *, site_id: str, nickname: str, password: str, role: Role, bonus: int
+) -> bool:
+    """Create an account (with wallet, and bonus through the ledger); False if it exists."""
+    password_hash = await services.passwords.hash(password)
+    now = services.clock.now()
+    async with services.unit_of_work() as uow:
+        if await users.taken_identities(uow.session, site_id, nickname):
+            return False
+        user = await users.create_user(
+            uow.session,
+            NewUser(site_id=site_id, nickname=nickname, password_hash=password_hash, phone=None, role=role),
+            now,
+        )
+        await wallet.open_wallet(uow.session, user.id, now)
+        if bonus:
+            await wallet.move_gold(
+                uow.session,
+                user_id=user.id,
+                amount=bonus,
+                reason=LedgerReason.SIGNUP_BONUS,
+                reference=f"user:{user.id}",
+                now=now,
+            )
+        await uow.commit()
+    return True
+
+
+async def seed(services: Services) -> SeedReport:
+    settings = services.settings
+    report = SeedReport()
+    now = services.clock.now()
+    async with services.unit_of_work() as uow:
+        if await invite_codes.by_code(uow.session, settings.default_invite_code) is None:
+            await invite_codes.create(
+                uow.session,
+                code=settings.default_invite_code,
+                max_uses=None,
+                expires_at=None,
+                created_by=None,
+                now=now,
+            )
+            report.created.append(f"invite code {settings.default_invite_code} (unlimited)")
+        await uow.commit()
+
+    admin_password = (
+        settings.admin_password.get_secret_value() if settings.admin_password else secrets.token_urlsafe(12)
+    )
+    if await create_account(
+        services,
+        site_id=settings.admin_site_id,
+        nickname="Operator",
+        password=admin_password,
+        role=Role.ADMIN,
+        bonus=0,
+    ):
+        report.created.append(f"admin {settings.admin_site_id}")
+        if settings.admin_password is None:
+            report.passwords[settings.admin_site_id] = admin_password
+
+    demo_password = secrets.token_urlsafe(9)
+    if await create_account(
+        services,
+        site_id=DEMO_PLAYER_SITE_ID,
+        nickname="Demo Player",
+        password=demo_password,
+        role=Role.USER,
+        bonus=settings.signup_bonus_gold,
+    ):
+        report.created.append(f"player {DEMO_PLAYER_SITE_ID}")
+        report.passwords[DEMO_PLAYER_SITE_ID] = demo_password
+    return report
+
+

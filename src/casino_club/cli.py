@@ -1,0 +1,111 @@
+"""`casino-club serve | migrate | seed | export-schema | create-admin`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+
+from casino_club.bootstrap import create_account, seed
+from casino_club.config import get_settings
+from casino_club.domain.accounts import Role, SignupRequest, validate_signup
+from casino_club.observability import configure_logging
+from casino_club.persistence import migrations
+from casino_club.services import Services
+
+app = typer.Typer(help="Casino-Club F2P GraphQL server.", no_args_is_help=True)
+
+T = TypeVar("T")
+
+
+def _with_services(action: Callable[[Services], Awaitable[T]]) -> T:
+    async def run() -> T:
+        services = Services.create(get_settings())
+        try:
+            return await action(services)
+        finally:
+            await services.close()
+
+    return asyncio.run(run())
+
+
+@app.command()
+def migrate() -> None:
+    """Apply every database migration (alembic upgrade head)."""
+    migrations.upgrade(get_settings().database_url)
+    typer.echo("database migrated to head")
+
+
+@app.command("seed")
+def seed_command() -> None:
+    """Create the default invite code, the first admin and a demo player (idempotent)."""
+    report = _with_services(seed)
+    for line in report.created:
+        typer.echo(f"created {line}")
+    if not report.created:
+        typer.echo("seed: nothing to do, everything exists")
+    for site_id, password in report.passwords.items():
+        typer.echo(f"password for {site_id} (shown only this once): {password}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: HOST setting")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: PORT setting")] = None,
+) -> None:
+    """Serve the API with uvicorn (uvloop, httptools, WebSocket keep-alive pings)."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    bind_host, bind_port = host or settings.host, port or settings.port
+    typer.echo(f"GraphiQL: http://{bind_host}:{bind_port}/graphql")
+    uvicorn.run(
+        "casino_club.app:create_app",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        loop="uvloop",
+        http="httptools",
+        ws_ping_interval=settings.ws_ping_interval_seconds,
+        ws_ping_timeout=settings.ws_ping_interval_seconds,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+@app.command("export-schema")
+def export_schema(
+    output: Annotated[Path, typer.Option("--output", "-o")] = Path("schema.graphql"),
+) -> None:
+    """Write the GraphQL SDL (the contract a test keeps in sync)."""
+    from casino_club.schema import schema
+
+    output.write_text(schema.as_str() + "\n", encoding="utf-8")
+    typer.echo(f"wrote {output}")
+
+
+@app.command("create-admin")
+def create_admin(
+    site_id: Annotated[str, typer.Option(prompt=True)],
+    nickname: Annotated[str, typer.Option(prompt=True)],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Create an operator account from the command line."""
+    problems = validate_signup(SignupRequest(site_id=site_id, nickname=nickname, password=password, phone=None))
+    if problems:
+        for problem in problems:
+            typer.echo(f"{problem.field}: {problem.message}", err=True)
+        raise typer.Exit(2)
+
+    async def create(services: Services) -> bool:
+        return await create_account(
+            services, site_id=site_id, nickname=nickname, password=password, role=Role.ADMIN, bonus=0
+        )
+
+    if not _with_services(create):
+        typer.echo("an account with this siteId or nickname exists", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"created admin {site_id}")

@@ -1,0 +1,101 @@
+"""The per-request (per-connection, for WebSockets) GraphQL context.
+
+Authentication is lazy: the bearer token is read when the request arrives and checked
+against the database only when a field needs the viewer, then cached for the request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from casino_club.dataloaders import Loaders
+from casino_club.domain.accounts import Rank, Role
+from casino_club.persistence import users
+from casino_club.persistence.models import User
+from casino_club.security import AccessClaims, InvalidToken
+from casino_club.services import Services
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    user: User
+    gold: int
+    claims: AccessClaims
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def role(self) -> Role:
+        return Role(self.user.role)
+
+    @property
+    def rank(self) -> Rank:
+        return Rank(self.user.rank)
+
+
+class AuthenticationFailed(Exception):
+    """A token was presented but is not (or no longer) acceptable."""
+
+
+@dataclass
+class Context:
+    services: Services
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    token: str | None
+    loaders: Loaders
+    token_error: str | None = None
+    connection_params: dict[str, Any] | None = None
+    _viewer: Viewer | None = field(default=None, repr=False)
+    _viewer_loaded: bool = field(default=False, repr=False)
+
+    @property
+    def ip(self) -> str | None:
+        client = self.request.client
+        return client.host if client else None
+
+    @property
+    def user_agent(self) -> str | None:
+        return self.request.headers.get("user-agent")
+
+    async def viewer(self) -> Viewer | None:
+        """The authenticated user, or None when no token was sent.
+
+        Raises AuthenticationFailed when a token was sent but is invalid, expired,
+        logged out, or belongs to a banned user.
+        """
+        if self.token_error is not None:
+            raise AuthenticationFailed(self.token_error)
+        if self.token is None:
+            return None
+        if not self._viewer_loaded:
+            self._viewer = await self._load_viewer(self.token)
+            self._viewer_loaded = True
+        if self._viewer is None:
+            raise AuthenticationFailed("session ended or account unavailable")
+        return self._viewer
+
+    def reset_viewer(self) -> None:
+        """Forget the cached viewer; long-lived WebSocket contexts re-check per event."""
+        self._viewer_loaded = False
+        self._viewer = None
+
+    async def _load_viewer(self, token: str) -> Viewer | None:
+        now = self.services.clock.now()
+        try:
+            claims = self.services.tokens.decode(token, now)
+        except InvalidToken as exc:
+            raise AuthenticationFailed("invalid or expired token") from exc
+        async with self.services.sessionmaker() as session:
+            found = await users.authenticate_session(session, claims.user_id, claims.session_id, now)
+        if found is None:
+            return None
+        user, gold = found
+        return Viewer(user=user, gold=gold, claims=claims)

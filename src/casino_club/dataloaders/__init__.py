@@ -1,0 +1,20 @@
+"""Per-request DataLoaders: batch the lookups a query would otherwise make one by one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from strawberry.dataloader import DataLoader
+
+from casino_club.dataloaders.users import users_by_id
+from casino_club.persistence.models import User
+from casino_club.services import Services
+
+
+@dataclass(frozen=True, slots=True)
+class Loaders:
+    users: DataLoader[int, User | None]
+
+    @classmethod
+    def create(cls, services: Services) -> Loaders:
+        return cls(users=users_by_id(services))

@@ -1,0 +1,8 @@
+"""Why gold moved. Every ledger row carries one of these (SPEC §2.1)."""
+
+from enum import StrEnum
+
+
+class LedgerReason(StrEnum):
+    SIGNUP_BONUS = "SIGNUP_BONUS"
+    ADMIN_ADJUSTMENT = "ADMIN_ADJUSTMENT"

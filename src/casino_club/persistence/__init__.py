@@ -1,0 +1,1 @@
+"""Durable and hot state: SQLAlchemy models, repositories, the unit of work, Redis."""

@@ -1,0 +1,86 @@
+"""Login sessions and their rotating refresh tokens."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casino_club.persistence.models import AuthSession, RefreshToken
+
+
+async def open_session(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    refresh_hash: str,
+    ttl: timedelta,
+    now: datetime,
+    ip: str | None,
+    user_agent: str | None,
+) -> AuthSession:
+    auth = AuthSession(
+        id=uuid.uuid4().hex,
+        user_id=user_id,
+        created_at=now,
+        expires_at=now + ttl,
+        ip=ip,
+        user_agent=user_agent,
+    )
+    session.add(auth)
+    await session.flush()
+    await add_refresh_token(session, auth.id, refresh_hash, now + ttl, now)
+    return auth
+
+
+async def add_refresh_token(
+    session: AsyncSession, session_id: str, refresh_hash: str, expires_at: datetime, now: datetime
+) -> None:
+    session.add(
+        RefreshToken(token_hash=refresh_hash, session_id=session_id, created_at=now, expires_at=expires_at)
+    )
+    await session.flush()
+
+
+async def refresh_token_with_session(
+    session: AsyncSession, refresh_hash: str
+) -> tuple[RefreshToken, AuthSession] | None:
+    row = (
+        await session.execute(
+            select(RefreshToken, AuthSession)
+            .join(AuthSession, AuthSession.id == RefreshToken.session_id)
+            .where(RefreshToken.token_hash == refresh_hash)
+            .with_for_update(of=RefreshToken)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def mark_refresh_token_used(session: AsyncSession, refresh_hash: str, now: datetime) -> bool:
+    """Claim the token once; False when a concurrent request claimed it first."""
+    result = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.token_hash == refresh_hash, RefreshToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def revoke_session(session: AsyncSession, session_id: str, reason: str, now: datetime) -> int:
+    result = await session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoke_reason=reason)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def revoke_all_sessions(session: AsyncSession, user_id: int, reason: str, now: datetime) -> int:
+    result = await session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoke_reason=reason)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,117 @@
+"""User rows: lookups by the keys the API uses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casino_club.domain.accounts import Rank, Role, identity_key
+from casino_club.persistence.models import AuthSession, User, Wallet
+
+
+class IdentityTaken(Exception):
+    def __init__(self, field: str) -> None:
+        super().__init__(f"{field} taken")
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    site_id: str
+    nickname: str
+    password_hash: str
+    phone: str | None
+    role: Role = Role.USER
+    rank: Rank = Rank.STANDARD
+
+
+async def taken_identities(session: AsyncSession, site_id: str, nickname: str) -> set[str]:
+    """Which of siteId / nickname already belong to someone (case-insensitively)."""
+    rows = await session.execute(
+        select(User.site_id_key, User.nickname_key).where(
+            or_(User.site_id_key == identity_key(site_id), User.nickname_key == identity_key(nickname))
+        )
+    )
+    taken: set[str] = set()
+    for site_key, nick_key in rows.all():
+        if site_key == identity_key(site_id):
+            taken.add("siteId")
+        if nick_key == identity_key(nickname):
+            taken.add("nickname")
+    return taken
+
+
+async def create_user(session: AsyncSession, new: NewUser, now: datetime) -> User:
+    """Insert a user; a race on a unique key surfaces as IdentityTaken, not a 500."""
+    user = User(
+        site_id=new.site_id,
+        site_id_key=identity_key(new.site_id),
+        nickname=new.nickname,
+        nickname_key=identity_key(new.nickname),
+        password_hash=new.password_hash,
+        phone=new.phone,
+        role=new.role.value,
+        rank=new.rank.value,
+        xp=0,
+        daily_streak=0,
+        lifetime_spend_cents=0,
+        created_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(user)
+            await session.flush()
+    except IntegrityError as exc:
+        taken = await taken_identities(session, new.site_id, new.nickname)
+        raise IdentityTaken("siteId" if "siteId" in taken or not taken else "nickname") from exc
+    return user
+
+
+async def by_id(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[User]:
+    return list((await session.scalars(select(User).where(User.id.in_(ids)))).all())
+
+
+async def by_site_id(session: AsyncSession, site_id: str) -> User | None:
+    return await session.scalar(select(User).where(User.site_id_key == identity_key(site_id)))
+
+
+async def authenticate_session(
+    session: AsyncSession, user_id: int, session_id: str, now: datetime
+) -> tuple[User, int] | None:
+    """The user and their gold, if the access token's session is still live and they are not banned.
+
+    One round trip per authenticated request: logout, logoutAll, refresh-reuse revocation
+    and bans all take effect on the very next request.
+    """
+    row = (
+        await session.execute(
+            select(User, Wallet.gold)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .outerjoin(Wallet, Wallet.user_id == User.id)
+            .where(
+                and_(
+                    User.id == user_id,
+                    AuthSession.id == session_id,
+                    AuthSession.revoked_at.is_(None),
+                    AuthSession.expires_at > now,
+                    User.banned_at.is_(None),
+                )
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    return row[0], int(row[1] or 0)
+
+
+async def set_last_login(session: AsyncSession, user_id: int, now: datetime) -> None:
+    await session.execute(update(User).where(User.id == user_id).values(last_login_at=now))

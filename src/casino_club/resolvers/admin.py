@@ -1,0 +1,77 @@
+"""Operator account management: ranks and bans (SPEC §5.1, §5.2), every change audited."""
+
+from __future__ import annotations
+
+from casino_club.context import Context, Viewer
+from casino_club.domain.accounts import Rank
+from casino_club.persistence import audit, auth_sessions, users, wallet
+from casino_club.schema.admin import AdminUserResult, SetUserBannedInput, SetUserRankInput, UserUpdated
+from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.users import Profile
+
+
+def _user_id(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+async def set_user_rank(context: Context, viewer: Viewer, data: SetUserRankInput) -> AdminUserResult:
+    user_id = _user_id(data.user_id)
+    if user_id is None:
+        return UserNotFound.new()
+    now = context.services.clock.now()
+    async with context.services.unit_of_work() as uow:
+        user = await users.by_id(uow.session, user_id)
+        if user is None:
+            return UserNotFound.new()
+        before = user.rank
+        user.rank = Rank(data.rank).value
+        await audit.record(
+            uow.session,
+            actor_id=viewer.id,
+            action="USER_SET_RANK",
+            target=f"user:{user.id}",
+            before={"rank": before},
+            after={"rank": user.rank},
+            now=now,
+        )
+        gold = await wallet.balance_of(uow.session, user.id)
+        await uow.commit()
+    return UserUpdated(user=Profile.of(user, gold))
+
+
+async def set_user_banned(
+    context: Context, viewer: Viewer, data: SetUserBannedInput
+) -> AdminUserResult:
+    """Ban ends every session at once, so the player's tokens stop working immediately."""
+    user_id = _user_id(data.user_id)
+    if user_id is None:
+        return UserNotFound.new()
+    if user_id == viewer.id and data.banned:
+        return ValidationFailed.single("userId", "CANNOT_BAN_SELF", "an operator cannot ban themselves")
+    if data.reason is not None and len(data.reason) > 500:
+        return ValidationFailed.single("reason", "REASON_TOO_LONG", "reason must be at most 500 characters")
+    now = context.services.clock.now()
+    async with context.services.unit_of_work() as uow:
+        user = await users.by_id(uow.session, user_id)
+        if user is None:
+            return UserNotFound.new()
+        before = {"banned": user.banned_at is not None, "reason": user.ban_reason}
+        if data.banned:
+            user.banned_at = user.banned_at or now
+            user.ban_reason = data.reason
+            await auth_sessions.revoke_all_sessions(uow.session, user.id, "BANNED", now)
+        else:
+            user.banned_at = None
+            user.ban_reason = None
+        await audit.record(
+            uow.session,
+            actor_id=viewer.id,
+            action="USER_SET_BANNED",
+            target=f"user:{user.id}",
+            before=before,
+            after={"banned": data.banned, "reason": data.reason},
+            now=now,
+        )
+        gold = await wallet.balance_of(uow.session, user.id)
+        await uow.commit()
+    return UserUpdated(user=Profile.of(user, gold))

@@ -1,0 +1,83 @@
+"""The root Mutation: each field takes one `input` and returns a result union (SPEC §12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from casino_club.context import Context
+from casino_club.resolvers import admin as admin_cases
+from casino_club.resolvers import auth as auth_cases
+from casino_club.resolvers import invites as invite_cases
+from casino_club.schema.admin import AdminUserResult, SetUserBannedInput, SetUserRankInput
+from casino_club.schema.auth import (
+    LoginInput,
+    LoginResult,
+    LogoutSuccess,
+    RefreshTokensInput,
+    RefreshTokensResult,
+    SignupInput,
+    SignupResult,
+)
+from casino_club.schema.invites import (
+    CreateInviteCodeInput,
+    CreateInviteCodeResult,
+    DisableInviteCodeInput,
+    DisableInviteCodeResult,
+)
+from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create an account with an invite code; grants the sign-up bonus.")
+    async def signup(self, info: Info[Context, Any], input: SignupInput) -> SignupResult:
+        return await auth_cases.signup(info.context, input)
+
+    @strawberry.mutation(description="Log in; locked for a while after repeated failures.")
+    async def login(self, info: Info[Context, Any], input: LoginInput) -> LoginResult:
+        return await auth_cases.login(info.context, input)
+
+    @strawberry.mutation(description="Trade a refresh token for new tokens; each works once.")
+    async def refresh_tokens(
+        self, info: Info[Context, Any], input: RefreshTokensInput
+    ) -> RefreshTokensResult:
+        return await auth_cases.refresh_tokens(info.context, input)
+
+    @strawberry.mutation(description="End this session.", permission_classes=[IsAuthenticated])
+    async def logout(self, info: Info[Context, Any]) -> LogoutSuccess:
+        return await auth_cases.logout(info.context, await require_viewer(info))
+
+    @strawberry.mutation(
+        description="End every session of the caller, on every device.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def logout_all(self, info: Info[Context, Any]) -> LogoutSuccess:
+        return await auth_cases.logout_all(info.context, await require_viewer(info))
+
+    @strawberry.mutation(permission_classes=[IsAdmin])
+    async def create_invite_code(
+        self, info: Info[Context, Any], input: CreateInviteCodeInput
+    ) -> CreateInviteCodeResult:
+        return await invite_cases.create_invite_code(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(permission_classes=[IsAdmin])
+    async def disable_invite_code(
+        self, info: Info[Context, Any], input: DisableInviteCodeInput
+    ) -> DisableInviteCodeResult:
+        return await invite_cases.disable_invite_code(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(permission_classes=[IsAdmin])
+    async def set_user_rank(self, info: Info[Context, Any], input: SetUserRankInput) -> AdminUserResult:
+        return await admin_cases.set_user_rank(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Ban (ending every session at once) or unban a player.",
+        permission_classes=[IsAdmin],
+    )
+    async def set_user_banned(
+        self, info: Info[Context, Any], input: SetUserBannedInput
+    ) -> AdminUserResult:
+        return await admin_cases.set_user_banned(info.context, await require_viewer(info), input)

@@ -1,0 +1,65 @@
+"""Relay cursor connections over keyset pagination.
+
+History-like lists grow without bound, so they page by key (`id < cursor`), not by
+offset: the cost of a page does not depend on how deep it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from strawberry.relay import Connection, Edge, PageInfo
+
+from casino_club.schema.permissions import BadUserInput
+
+MAX_PAGE = 100
+CURSOR_PREFIX = "cursor:"
+
+Row = TypeVar("Row")
+Node = TypeVar("Node")
+
+
+def check_first(first: int) -> int:
+    if not 1 <= first <= MAX_PAGE:
+        raise BadUserInput(f"first must be between 1 and {MAX_PAGE}")
+    return first
+
+
+def encode_cursor(key: int) -> str:
+    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{key}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not text.startswith(CURSOR_PREFIX):
+            raise ValueError(cursor)
+        return int(text.removeprefix(CURSOR_PREFIX))
+    except (binascii.Error, UnicodeError, ValueError):
+        raise BadUserInput("after is not a cursor from this connection") from None
+
+
+def keyset_connection(
+    rows: Sequence[Row],
+    first: int,
+    after: str | None,
+    to_node: Callable[[Row], Node],
+    key: Callable[[Row], int],
+) -> Connection[Node]:
+    """Build a page from `rows`, which the caller fetched with `limit=first + 1`."""
+    page = list(rows[:first])
+    edges = [Edge(cursor=encode_cursor(key(row)), node=to_node(row)) for row in page]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > first,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

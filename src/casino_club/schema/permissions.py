@@ -1,0 +1,56 @@
+"""Who may resolve what (SPEC §5.2). Refusals are GraphQL errors with `extensions.code`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from casino_club.context import AuthenticationFailed, Context, Viewer
+from casino_club.domain.accounts import Role
+
+
+class Unauthenticated(GraphQLError):
+    def __init__(self, message: str = "Authentication required") -> None:
+        super().__init__(message, extensions={"code": "UNAUTHENTICATED"})
+
+
+class Forbidden(GraphQLError):
+    def __init__(self, message: str = "Not allowed") -> None:
+        super().__init__(message, extensions={"code": "FORBIDDEN"})
+
+
+class BadUserInput(GraphQLError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+async def require_viewer(info: Info[Context, Any]) -> Viewer:
+    """The authenticated viewer, or an UNAUTHENTICATED error."""
+    try:
+        viewer = await info.context.viewer()
+    except AuthenticationFailed as exc:
+        raise Unauthenticated(f"Authentication failed: {exc}") from None
+    if viewer is None:
+        raise Unauthenticated()
+    return viewer
+
+
+class IsAuthenticated(BasePermission):
+    message = "Authentication required"
+    error_extensions = {"code": "UNAUTHENTICATED"}
+
+    async def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
+        await require_viewer(info)
+        return True
+
+
+class IsAdmin(BasePermission):
+    message = "Administrator role required"
+    error_extensions = {"code": "FORBIDDEN"}
+
+    async def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
+        viewer = await require_viewer(info)
+        return viewer.role is Role.ADMIN

@@ -1,0 +1,45 @@
+"""The root Query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.relay import Connection
+from strawberry.types import Info
+
+from casino_club.context import Context
+from casino_club.persistence import invite_codes
+from casino_club.resolvers import invites as invite_cases
+from casino_club.resolvers import users as user_cases
+from casino_club.schema.invites import InviteCode, InviteCodeValidation
+from casino_club.schema.pagination import check_first, decode_cursor, keyset_connection
+from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
+from casino_club.schema.users import Profile, PublicUser
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller's own profile.", permission_classes=[IsAuthenticated])
+    async def me(self, info: Info[Context, Any]) -> Profile:
+        return user_cases.me(await require_viewer(info))
+
+    @strawberry.field(
+        description="Another player's public profile; null when there is no such player.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def user(self, info: Info[Context, Any], id: strawberry.ID) -> PublicUser | None:
+        return await user_cases.public_user(info.context, id)
+
+    @strawberry.field(description="Whether an invite code can be used to sign up now (no login needed).")
+    async def validate_invite_code(self, info: Info[Context, Any], code: str) -> InviteCodeValidation:
+        return await invite_cases.validate_invite_code(info.context, code)
+
+    @strawberry.field(description="All invite codes, newest first.", permission_classes=[IsAdmin])
+    async def invite_codes(
+        self, info: Info[Context, Any], first: int = 20, after: str | None = None
+    ) -> Connection[InviteCode]:
+        limit = check_first(first)
+        async with info.context.services.sessionmaker() as session:
+            rows = await invite_codes.page(session, after_id=decode_cursor(after), limit=limit + 1)
+        return keyset_connection(rows, limit, after, InviteCode.of, key=lambda row: row.id)

@@ -1,0 +1,105 @@
+"""Profiles: the owner's full view and everyone else's public view (SPEC §5.4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.relay import Connection
+from strawberry.types import Info
+
+from casino_club.context import Context
+from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_level
+from casino_club.persistence import login_attempts
+from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
+from casino_club.persistence.models import User
+from casino_club.schema.pagination import check_first, decode_cursor, keyset_connection
+from casino_club.schema.scalars import Gold
+
+RankEnum = strawberry.enum(Rank, name="Rank", description="STANDARD < PREMIUM < VIP")
+RoleEnum = strawberry.enum(Role, name="Role")
+
+
+@strawberry.type(description="What anyone may see of a player.")
+class PublicUser:
+    id: strawberry.ID
+    nickname: str
+    rank: RankEnum  # type: ignore[valid-type]
+    level: int
+    joined_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> PublicUser:
+        return cls(
+            id=strawberry.ID(str(user.id)),
+            nickname=user.nickname,
+            rank=Rank(user.rank),
+            level=level_for_xp(user.xp),
+            joined_at=user.created_at,
+        )
+
+
+@strawberry.type(description="One recorded login attempt on the caller's account.")
+class LoginAttempt:
+    at: datetime
+    success: bool
+    outcome: str
+    ip: str | None
+    user_agent: str | None
+
+    @classmethod
+    def of(cls, row: LoginAttemptRow) -> LoginAttempt:
+        return cls(
+            at=row.created_at,
+            success=row.success,
+            outcome=row.outcome,
+            ip=row.ip,
+            user_agent=row.user_agent,
+        )
+
+
+@strawberry.type(description="The caller's own full profile.")
+class Profile:
+    id: strawberry.ID
+    site_id: str
+    nickname: str
+    rank: RankEnum  # type: ignore[valid-type]
+    role: RoleEnum  # type: ignore[valid-type]
+    gold: Gold
+    level: int
+    xp: int
+    xp_to_next_level: int
+    daily_streak: int
+    created_at: datetime
+    last_login_at: datetime | None
+    user_id: strawberry.Private[int]
+
+    @classmethod
+    def of(cls, user: User, gold: int) -> Profile:
+        return cls(
+            id=strawberry.ID(str(user.id)),
+            site_id=user.site_id,
+            nickname=user.nickname,
+            rank=Rank(user.rank),
+            role=Role(user.role),
+            gold=Gold(gold),
+            level=level_for_xp(user.xp),
+            xp=user.xp,
+            xp_to_next_level=xp_to_next_level(user.xp),
+            daily_streak=user.daily_streak,
+            created_at=user.created_at,
+            last_login_at=user.last_login_at,
+            user_id=user.id,
+        )
+
+    @strawberry.field(description="Login attempts on this account, newest first.")
+    async def login_history(
+        self, info: Info[Context, Any], first: int = 20, after: str | None = None
+    ) -> Connection[LoginAttempt]:
+        limit = check_first(first)
+        async with info.context.services.sessionmaker() as session:
+            rows = await login_attempts.page_for_user(
+                session, self.user_id, after_id=decode_cursor(after), limit=limit + 1
+            )
+        return keyset_connection(rows, limit, after, LoginAttempt.of, key=lambda row: row.id)

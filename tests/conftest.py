@@ -1,0 +1,177 @@
+"""Shared fixtures: each backend gets a fresh database (and Redis prefix) per test session.
+
+Integration and e2e tests run twice: on the embedded default (SQLite + memory://) and
+on PostgreSQL + Redis. With REQUIRE_SERVICES=1 (CI) an unreachable service fails the
+run; without it, the service-backed half is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from redis.asyncio import Redis
+from sqlalchemy.engine import make_url
+from starlette.applications import Starlette
+
+from casino_club.app import create_app
+from casino_club.bootstrap import seed
+from casino_club.clock import FrozenClock
+from casino_club.config import Settings
+from casino_club.persistence import migrations
+from casino_club.services import Services
+from tests.support import Api
+
+TEST_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# argon2 at OWASP cost takes ~160 ms a hash; tests need the behaviour, not the cost.
+CHEAP_ARGON2: dict[str, Any] = {
+    "argon2_time_cost": 1,
+    "argon2_memory_cost_kib": 1024,
+    "argon2_parallelism": 1,
+}
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    database_url: str
+    redis_url: str
+    redis_prefix: str
+    broadcast_url: str
+
+    def settings(self, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "app_env": "test",
+            "database_url": self.database_url,
+            "redis_url": self.redis_url,
+            "redis_prefix": self.redis_prefix,
+            "broadcast_url": self.broadcast_url,
+            "log_level": "WARNING",
+            **CHEAP_ARGON2,
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)
+
+    def environment(self) -> dict[str, str]:
+        """The same configuration, as a server process reads it."""
+        env = {key.upper(): str(value) for key, value in CHEAP_ARGON2.items()}
+        env.update(
+            APP_ENV="test",
+            DATABASE_URL=self.database_url,
+            REDIS_URL=self.redis_url,
+            REDIS_PREFIX=self.redis_prefix,
+            BROADCAST_URL=self.broadcast_url,
+            LOG_LEVEL="WARNING",
+        )
+        return env
+
+
+def _unavailable(what: str, error: BaseException) -> None:
+    message = f"{what} unreachable: {type(error).__name__}: {error}"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 and {message}")
+    pytest.skip(message)
+
+
+ADMIN_PASSWORD = "operator password 1"
+
+
+async def _prepare(backend: Backend) -> None:
+    """Migrate (alembic runs its own event loop, hence the thread) and seed."""
+    await asyncio.to_thread(migrations.upgrade, backend.database_url)
+    services = Services.create(backend.settings(admin_password=ADMIN_PASSWORD))
+    try:
+        await seed(services)
+    finally:
+        await services.close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+async def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Backend]:
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("sqlite") / "casino.db"
+        backend = Backend("sqlite", f"sqlite+aiosqlite:///{path}", "", "", "memory://")
+        await _prepare(backend)
+        yield backend
+        return
+
+    admin_url = make_url(TEST_DATABASE_URL)
+    admin_dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"cc_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = await asyncpg.connect(admin_dsn, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        _unavailable("PostgreSQL", exc)
+    redis = Redis.from_url(TEST_REDIS_URL)
+    try:
+        await asyncio.wait_for(redis.ping(), 5)
+    except Exception as exc:
+        await admin.close()
+        await redis.aclose()
+        _unavailable("Redis", exc)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    prefix = f"cctest:{uuid.uuid4().hex[:8]}:"
+    backend = Backend(
+        "postgres",
+        admin_url.set(database=name).render_as_string(hide_password=False),
+        TEST_REDIS_URL,
+        prefix,
+        TEST_REDIS_URL,
+    )
+    try:
+        await _prepare(backend)
+        yield backend
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+        keys = [key async for key in redis.scan_iter(match=f"{prefix}*")]
+        if keys:
+            await redis.delete(*keys)
+        await redis.aclose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+def settings(backend: Backend) -> Settings:
+    return backend.settings()
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starlette]:
+    application = create_app(settings, clock=clock, configure_logs=False)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def api(app: Starlette) -> AsyncIterator[Api]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 4711))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield Api(client)
+
+
+@pytest.fixture
+async def admin_token(api: Api, settings: Settings) -> str:
+    result = await api.login(settings.admin_site_id, ADMIN_PASSWORD)
+    assert result["__typename"] == "AuthPayload", result
+    token: str = result["accessToken"]
+    return token

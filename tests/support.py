@@ -1,0 +1,91 @@
+"""Test helpers: a small GraphQL client over any httpx client, and fixtures' building blocks."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+
+
+AUTH_FIELDS = """
+  __typename
+  ... on AuthPayload {
+    accessToken refreshToken accessTokenExpiresAt
+    user { id siteId nickname gold rank role level xp xpToNextLevel lastLoginAt }
+  }
+  ... on UserError { code message }
+"""
+
+SIGNUP = f"""mutation Signup($input: SignupInput!) {{ signup(input: $input) {{ {AUTH_FIELDS}
+  ... on ValidationFailed {{ fields {{ field code message }} }}
+  ... on InviteCodeInvalid {{ reason }} }} }}"""
+LOGIN = f"""mutation Login($input: LoginInput!) {{ login(input: $input) {{ {AUTH_FIELDS}
+  ... on LoginLocked {{ retryAfterSeconds lockedUntil }} }} }}"""
+REFRESH = f"""mutation Refresh($input: RefreshTokensInput!) {{ refreshTokens(input: $input) {{
+  {AUTH_FIELDS} ... on InvalidRefreshToken {{ reason }} }} }}"""
+ME = "query Me { me { id siteId nickname gold rank role level xp xpToNextLevel lastLoginAt } }"
+
+PASSWORD = "correct horse battery"
+
+
+def unique_site_id(prefix: str = "u") -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:12]}"
+
+
+class Api:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def execute(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        all_headers = dict(headers or {})
+        if token is not None:
+            all_headers["Authorization"] = f"Bearer {token}"
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=all_headers
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """Execute and insist on no errors."""
+        body = await self.execute(query, variables, **kwargs)
+        assert "errors" not in body, body
+        data: dict[str, Any] = body["data"]
+        return data
+
+    async def signup(self, **overrides: Any) -> dict[str, Any]:
+        site_id = overrides.pop("site_id", None) or unique_site_id()
+        values = {
+            "siteId": site_id,
+            "nickname": overrides.pop("nickname", None) or f"n{uuid.uuid4().hex[:10]}",
+            "password": overrides.pop("password", PASSWORD),
+            "inviteCode": overrides.pop("invite_code", "5858"),
+            **overrides,
+        }
+        result: dict[str, Any] = (await self.data(SIGNUP, {"input": values}))["signup"]
+        return result
+
+    async def new_player(self) -> dict[str, Any]:
+        """A signed-up player; fails the test if sign-up does not succeed."""
+        result = await self.signup()
+        assert result["__typename"] == "AuthPayload", result
+        return result
+
+    async def login(self, site_id: str, password: str = PASSWORD) -> dict[str, Any]:
+        result: dict[str, Any] = (
+            await self.data(LOGIN, {"input": {"siteId": site_id, "password": password}})
+        )["login"]
+        return result
+
+
+def error_codes(body: dict[str, Any]) -> list[str]:
+    return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
