@@ -102,7 +102,9 @@ async def _prepare(backend: Backend) -> None:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-async def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Backend]:
+async def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Backend]:
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("sqlite") / "casino.db"
         backend = Backend("sqlite", f"sqlite+aiosqlite:///{path}", "", "", "memory://")

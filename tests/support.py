@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 
-
 AUTH_FIELDS = """
   __typename
   ... on AuthPayload {
@@ -55,7 +54,9 @@ class Api:
         body: dict[str, Any] = response.json()
         return body
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         """Execute and insist on no errors."""
         body = await self.execute(query, variables, **kwargs)
         assert "errors" not in body, body

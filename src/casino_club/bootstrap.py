@@ -36,7 +36,13 @@ async def create_account(
             return False
         user = await users.create_user(
             uow.session,
-            NewUser(site_id=site_id, nickname=nickname, password_hash=password_hash, phone=None, role=role),
+            NewUser(
+                site_id=site_id,
+                nickname=nickname,
+                password_hash=password_hash,
+                phone=None,
+                role=role,
+            ),
             now,
         )
         await wallet.open_wallet(uow.session, user.id, now)
@@ -71,7 +77,9 @@ async def seed(services: Services) -> SeedReport:
         await uow.commit()
 
     admin_password = (
-        settings.admin_password.get_secret_value() if settings.admin_password else secrets.token_urlsafe(12)
+        settings.admin_password.get_secret_value()
+        if settings.admin_password
+        else secrets.token_urlsafe(12)
     )
     if await create_account(
         services,
@@ -97,5 +105,3 @@ async def seed(services: Services) -> SeedReport:
         report.created.append(f"player {DEMO_PLAYER_SITE_ID}")
         report.passwords[DEMO_PLAYER_SITE_ID] = demo_password
     return report
-
-

@@ -94,7 +94,9 @@ def create_admin(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
     """Create an operator account from the command line."""
-    problems = validate_signup(SignupRequest(site_id=site_id, nickname=nickname, password=password, phone=None))
+    problems = validate_signup(
+        SignupRequest(site_id=site_id, nickname=nickname, password=password, phone=None)
+    )
     if problems:
         for problem in problems:
             typer.echo(f"{problem.field}: {problem.message}", err=True)
@@ -102,7 +104,12 @@ def create_admin(
 
     async def create(services: Services) -> bool:
         return await create_account(
-            services, site_id=site_id, nickname=nickname, password=password, role=Role.ADMIN, bonus=0
+            services,
+            site_id=site_id,
+            nickname=nickname,
+            password=password,
+            role=Role.ADMIN,
+            bonus=0,
         )
 
     if not _with_services(create):

@@ -94,7 +94,9 @@ class Context:
         except InvalidToken as exc:
             raise AuthenticationFailed("invalid or expired token") from exc
         async with self.services.sessionmaker() as session:
-            found = await users.authenticate_session(session, claims.user_id, claims.session_id, now)
+            found = await users.authenticate_session(
+                session, claims.user_id, claims.session_id, now
+            )
         if found is None:
             return None
         user, gold = found

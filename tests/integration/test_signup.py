@@ -1,4 +1,4 @@
-"""Sign-up (SPEC §5.1): the happy path, and every bad input gets its typed error and creates nothing."""
+"""Sign-up (SPEC §5.1): the happy path; every bad input gets its typed error, creates nothing."""
 
 from __future__ import annotations
 
@@ -30,11 +30,18 @@ async def counts(app: Starlette) -> dict[str, int]:
         }
 
 
-async def test_signup_grants_bonus_through_the_ledger_and_me_works(api: Api, app: Starlette) -> None:
+async def test_signup_grants_bonus_through_the_ledger_and_me_works(
+    api: Api, app: Starlette
+) -> None:
     result = await api.signup(nickname="김철수", phone="+82 10-1234-5678")
     assert result["__typename"] == "AuthPayload"
     user = result["user"]
-    assert (user["gold"], user["rank"], user["role"], user["level"]) == (1000, "STANDARD", "USER", 1)
+    assert (user["gold"], user["rank"], user["role"], user["level"]) == (
+        1000,
+        "STANDARD",
+        "USER",
+        1,
+    )
     assert user["nickname"] == "김철수"
     me = (await api.data(ME, token=result["accessToken"]))["me"]
     assert me["siteId"] == user["siteId"] and me["gold"] == 1000 and me["xpToNextLevel"] == 500
@@ -114,10 +121,14 @@ mutation Create($input: CreateInviteCodeInput!) {
 """
 
 
-async def test_expired_invite_code(api: Api, app: Starlette, admin_token: str, clock: FrozenClock) -> None:
+async def test_expired_invite_code(
+    api: Api, app: Starlette, admin_token: str, clock: FrozenClock
+) -> None:
     code = unique_site_id("EXP")
     expires = (clock.now() + timedelta(hours=1)).isoformat()
-    created = await api.data(CREATE_INVITE, {"input": {"code": code, "expiresAt": expires}}, token=admin_token)
+    created = await api.data(
+        CREATE_INVITE, {"input": {"code": code, "expiresAt": expires}}, token=admin_token
+    )
     assert created["createInviteCode"]["__typename"] == "InviteCodePayload"
     ok = await api.signup(invite_code=code)
     assert ok["__typename"] == "AuthPayload"
@@ -139,7 +150,9 @@ async def test_exhausted_invite_code(api: Api, app: Starlette, admin_token: str)
     assert await counts(app) == before
 
 
-async def test_rejected_signup_does_not_use_up_the_invite(api: Api, app: Starlette, admin_token: str) -> None:
+async def test_rejected_signup_does_not_use_up_the_invite(
+    api: Api, app: Starlette, admin_token: str
+) -> None:
     code = unique_site_id("ONE")
     await api.data(CREATE_INVITE, {"input": {"code": code, "maxUses": 1}}, token=admin_token)
     taken = (await api.new_player())["user"]["siteId"]

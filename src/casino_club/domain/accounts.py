@@ -85,18 +85,24 @@ def validate_signup(request: SignupRequest) -> list[FieldProblem]:
         )
     elif any(unicodedata.category(ch).startswith("C") for ch in nickname):
         problems.append(
-            FieldProblem("nickname", "INVALID_NICKNAME", "nickname must not hold control characters")
+            FieldProblem(
+                "nickname", "INVALID_NICKNAME", "nickname must not hold control characters"
+            )
         )
     if len(request.password) < PASSWORD_MIN:
         problems.append(
             FieldProblem(
-                "password", "PASSWORD_TOO_SHORT", f"password must be at least {PASSWORD_MIN} characters"
+                "password",
+                "PASSWORD_TOO_SHORT",
+                f"password must be at least {PASSWORD_MIN} characters",
             )
         )
     elif len(request.password) > PASSWORD_MAX:
         problems.append(
             FieldProblem(
-                "password", "PASSWORD_TOO_LONG", f"password must be at most {PASSWORD_MAX} characters"
+                "password",
+                "PASSWORD_TOO_LONG",
+                f"password must be at most {PASSWORD_MAX} characters",
             )
         )
     if request.phone is not None and not PHONE_PATTERN.fullmatch(request.phone):
@@ -114,7 +120,10 @@ def xp_to_next_level(xp: int) -> int:
 
 
 # SPEC §5.2: lifetime spend (cents) at which a rank is reached automatically.
-RANK_SPEND_THRESHOLDS_CENTS: tuple[tuple[Rank, int], ...] = ((Rank.VIP, 20_000), (Rank.PREMIUM, 5_000))
+RANK_SPEND_THRESHOLDS_CENTS: tuple[tuple[Rank, int], ...] = (
+    (Rank.VIP, 20_000),
+    (Rank.PREMIUM, 5_000),
+)
 
 
 def rank_for_lifetime_spend(current: Rank, lifetime_spend_cents: int) -> Rank:

@@ -25,7 +25,9 @@ class LockoutPolicy:
         return self.window + self.lock
 
 
-def locked_until(failures: Sequence[datetime], now: datetime, policy: LockoutPolicy) -> datetime | None:
+def locked_until(
+    failures: Sequence[datetime], now: datetime, policy: LockoutPolicy
+) -> datetime | None:
     """When the current lock ends, or None if the account is not locked at `now`.
 
     `failures` are the times of counted failed attempts since the last successful

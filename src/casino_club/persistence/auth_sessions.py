@@ -39,7 +39,9 @@ async def add_refresh_token(
     session: AsyncSession, session_id: str, refresh_hash: str, expires_at: datetime, now: datetime
 ) -> None:
     session.add(
-        RefreshToken(token_hash=refresh_hash, session_id=session_id, created_at=now, expires_at=expires_at)
+        RefreshToken(
+            token_hash=refresh_hash, session_id=session_id, created_at=now, expires_at=expires_at
+        )
     )
     await session.flush()
 
@@ -77,7 +79,9 @@ async def revoke_session(session: AsyncSession, session_id: str, reason: str, no
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def revoke_all_sessions(session: AsyncSession, user_id: int, reason: str, now: datetime) -> int:
+async def revoke_all_sessions(
+    session: AsyncSession, user_id: int, reason: str, now: datetime
+) -> int:
     result = await session.execute(
         update(AuthSession)
         .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))

@@ -59,7 +59,9 @@ class Wallet(Base):
     __tablename__ = "wallets"
     __table_args__ = (CheckConstraint("gold >= 0", name="gold_not_negative"),)
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     gold: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

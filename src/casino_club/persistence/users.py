@@ -34,7 +34,10 @@ async def taken_identities(session: AsyncSession, site_id: str, nickname: str) -
     """Which of siteId / nickname already belong to someone (case-insensitively)."""
     rows = await session.execute(
         select(User.site_id_key, User.nickname_key).where(
-            or_(User.site_id_key == identity_key(site_id), User.nickname_key == identity_key(nickname))
+            or_(
+                User.site_id_key == identity_key(site_id),
+                User.nickname_key == identity_key(nickname),
+            )
         )
     )
     taken: set[str] = set()

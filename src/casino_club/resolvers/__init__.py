@@ -1,1 +1,4 @@
-"""Use cases, one module per feature: authorize → load → decide (domain) → persist → commit → publish."""
+"""Use cases, one module per feature.
+
+Each reads as a short story: authorize → load → decide (domain) → persist → commit → publish.
+"""

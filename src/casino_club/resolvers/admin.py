@@ -5,7 +5,12 @@ from __future__ import annotations
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import Rank
 from casino_club.persistence import audit, auth_sessions, users, wallet
-from casino_club.schema.admin import AdminUserResult, SetUserBannedInput, SetUserRankInput, UserUpdated
+from casino_club.schema.admin import (
+    AdminUserResult,
+    SetUserBannedInput,
+    SetUserRankInput,
+    UserUpdated,
+)
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.users import Profile
 
@@ -14,7 +19,9 @@ def _user_id(raw: str) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
-async def set_user_rank(context: Context, viewer: Viewer, data: SetUserRankInput) -> AdminUserResult:
+async def set_user_rank(
+    context: Context, viewer: Viewer, data: SetUserRankInput
+) -> AdminUserResult:
     user_id = _user_id(data.user_id)
     if user_id is None:
         return UserNotFound.new()
@@ -47,9 +54,13 @@ async def set_user_banned(
     if user_id is None:
         return UserNotFound.new()
     if user_id == viewer.id and data.banned:
-        return ValidationFailed.single("userId", "CANNOT_BAN_SELF", "an operator cannot ban themselves")
+        return ValidationFailed.single(
+            "userId", "CANNOT_BAN_SELF", "an operator cannot ban themselves"
+        )
     if data.reason is not None and len(data.reason) > 500:
-        return ValidationFailed.single("reason", "REASON_TOO_LONG", "reason must be at most 500 characters")
+        return ValidationFailed.single(
+            "reason", "REASON_TOO_LONG", "reason must be at most 500 characters"
+        )
     now = context.services.clock.now()
     async with context.services.unit_of_work() as uow:
         user = await users.by_id(uow.session, user_id)

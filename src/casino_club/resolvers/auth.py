@@ -65,7 +65,9 @@ async def signup(context: Context, data: SignupInput) -> SignupResult:
     if problems:
         return ValidationFailed.of(problems)
     if len(data.invite_code) > MAX_INVITE_CODE_LENGTH:
-        return ValidationFailed.single("inviteCode", "INVALID_INVITE_CODE", "invite code is too long")
+        return ValidationFailed.single(
+            "inviteCode", "INVALID_INVITE_CODE", "invite code is too long"
+        )
     nickname = normalize_nickname(data.nickname)
     # Hash before the transaction opens: ~160 ms of CPU must not hold database locks.
     password_hash = await services.passwords.hash(data.password)
@@ -86,7 +88,12 @@ async def signup(context: Context, data: SignupInput) -> SignupResult:
         try:
             user = await users.create_user(
                 session,
-                NewUser(site_id=data.site_id, nickname=nickname, password_hash=password_hash, phone=data.phone),
+                NewUser(
+                    site_id=data.site_id,
+                    nickname=nickname,
+                    password_hash=password_hash,
+                    phone=data.phone,
+                ),
                 now,
             )
         except IdentityTaken as taken_race:
@@ -112,11 +119,15 @@ async def login(context: Context, data: LoginInput) -> LoginResult:
     async with services.sessionmaker() as session:
         user = await users.by_site_id(session, data.site_id[:64])
         failures = (
-            await login_attempts.recent_failures(session, user.id, now - policy.lookback) if user else []
+            await login_attempts.recent_failures(session, user.id, now - policy.lookback)
+            if user
+            else []
         )
     lock_end = locked_until(failures, now, policy)
     # Verified even for unknown users and locked accounts, so timing reveals neither.
-    password_ok = await services.passwords.verify(user.password_hash if user else None, data.password)
+    password_ok = await services.passwords.verify(
+        user.password_hash if user else None, data.password
+    )
 
     async with services.unit_of_work() as uow:
         session = uow.session
@@ -189,7 +200,9 @@ async def refresh_tokens(context: Context, data: RefreshTokensInput) -> RefreshT
         refresh = new_refresh_token()
         ttl = timedelta(seconds=services.settings.refresh_token_ttl_seconds)
         auth.expires_at = now + ttl
-        await auth_sessions.add_refresh_token(session, auth.id, hash_refresh_token(refresh), now + ttl, now)
+        await auth_sessions.add_refresh_token(
+            session, auth.id, hash_refresh_token(refresh), now + ttl, now
+        )
         gold = await wallet.balance_of(session, user.id)
         payload = _payload(context, user, gold, auth.id, refresh, now + ttl, now)
         await uow.commit()

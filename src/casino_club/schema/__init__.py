@@ -32,7 +32,7 @@ log = logging.getLogger("casino_club.graphql")
 ExtensionFactory = Callable[[], SchemaExtension]
 
 
-def _extensions(settings: Settings, metrics: Metrics) -> list[ExtensionFactory]:
+def schema_extensions(settings: Settings, metrics: Metrics) -> list[ExtensionFactory]:
     """Factories, never instances: an instance would be shared by concurrent requests."""
     cache = settings.graphql_cache_size
     factories: list[ExtensionFactory] = [
@@ -58,13 +58,15 @@ class CasinoSchema(strawberry.Schema):
             log.debug("graphql error: %s", error.message, extra={"path": error.path})
 
 
-def build_schema(settings: Settings | None = None, metrics: Metrics | None = None) -> strawberry.Schema:
+def build_schema(
+    settings: Settings | None = None, metrics: Metrics | None = None
+) -> strawberry.Schema:
     settings = settings or Settings()
     return CasinoSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=_extensions(settings, metrics or Metrics()),
+        extensions=schema_extensions(settings, metrics or Metrics()),
         config=StrawberryConfig(scalar_map={Gold: GOLD_SCALAR}),
     )
 

@@ -23,7 +23,9 @@ def is_unexpected(error: GraphQLError) -> bool:
     errors (UNAUTHENTICATED, FORBIDDEN, …) are the client's to read.
     """
     original = error.original_error
-    return error.path is not None and original is not None and not isinstance(original, GraphQLError)
+    return (
+        error.path is not None and original is not None and not isinstance(original, GraphQLError)
+    )
 
 
 class MaskUnexpectedErrors(MaskErrors):
@@ -53,7 +55,11 @@ class OperationMetrics(SchemaExtension):
         yield
         context = self.execution_context
         result = context.result
-        failed = isinstance(result, ExecutionResult | GraphQLExecutionResult) and bool(result.errors)
+        failed = isinstance(result, ExecutionResult | GraphQLExecutionResult) and bool(
+            result.errors
+        )
         if context.pre_execution_errors:
             failed = True
-        self._metrics.observe(context.operation_name, "error" if failed else "ok", time.perf_counter() - started)
+        self._metrics.observe(
+            context.operation_name, "error" if failed else "ok", time.perf_counter() - started
+        )

@@ -32,7 +32,9 @@ from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_vie
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create an account with an invite code; grants the sign-up bonus.")
+    @strawberry.mutation(
+        description="Create an account with an invite code; grants the sign-up bonus."
+    )
     async def signup(self, info: Info[Context, Any], input: SignupInput) -> SignupResult:
         return await auth_cases.signup(info.context, input)
 
@@ -61,16 +63,22 @@ class Mutation:
     async def create_invite_code(
         self, info: Info[Context, Any], input: CreateInviteCodeInput
     ) -> CreateInviteCodeResult:
-        return await invite_cases.create_invite_code(info.context, await require_viewer(info), input)
+        return await invite_cases.create_invite_code(
+            info.context, await require_viewer(info), input
+        )
 
     @strawberry.mutation(permission_classes=[IsAdmin])
     async def disable_invite_code(
         self, info: Info[Context, Any], input: DisableInviteCodeInput
     ) -> DisableInviteCodeResult:
-        return await invite_cases.disable_invite_code(info.context, await require_viewer(info), input)
+        return await invite_cases.disable_invite_code(
+            info.context, await require_viewer(info), input
+        )
 
     @strawberry.mutation(permission_classes=[IsAdmin])
-    async def set_user_rank(self, info: Info[Context, Any], input: SetUserRankInput) -> AdminUserResult:
+    async def set_user_rank(
+        self, info: Info[Context, Any], input: SetUserRankInput
+    ) -> AdminUserResult:
         return await admin_cases.set_user_rank(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(

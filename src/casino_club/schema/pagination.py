@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
-from strawberry.relay import Connection, Edge, PageInfo
+import strawberry
+from strawberry.relay import PageInfo
 
 from casino_club.schema.permissions import BadUserInput
 
@@ -20,6 +21,18 @@ CURSOR_PREFIX = "cursor:"
 
 Row = TypeVar("Row")
 Node = TypeVar("Node")
+
+
+@strawberry.type(description="An edge in a connection.")
+class Edge(Generic[Node]):
+    cursor: str
+    node: Node
+
+
+@strawberry.type(description="A Relay cursor connection, newest first.")
+class Connection(Generic[Node]):
+    edges: list[Edge[Node]]
+    page_info: PageInfo
 
 
 def check_first(first: int) -> int:

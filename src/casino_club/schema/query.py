@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.relay import Connection
 from strawberry.types import Info
 
 from casino_club.context import Context
@@ -13,7 +12,7 @@ from casino_club.persistence import invite_codes
 from casino_club.resolvers import invites as invite_cases
 from casino_club.resolvers import users as user_cases
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
-from casino_club.schema.pagination import check_first, decode_cursor, keyset_connection
+from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
 from casino_club.schema.users import Profile, PublicUser
 
@@ -31,8 +30,12 @@ class Query:
     async def user(self, info: Info[Context, Any], id: strawberry.ID) -> PublicUser | None:
         return await user_cases.public_user(info.context, id)
 
-    @strawberry.field(description="Whether an invite code can be used to sign up now (no login needed).")
-    async def validate_invite_code(self, info: Info[Context, Any], code: str) -> InviteCodeValidation:
+    @strawberry.field(
+        description="Whether an invite code can be used to sign up now (no login needed)."
+    )
+    async def validate_invite_code(
+        self, info: Info[Context, Any], code: str
+    ) -> InviteCodeValidation:
         return await invite_cases.validate_invite_code(info.context, code)
 
     @strawberry.field(description="All invite codes, newest first.", permission_classes=[IsAdmin])

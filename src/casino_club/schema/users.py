@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from strawberry.relay import Connection
 from strawberry.types import Info
 
 from casino_club.context import Context
@@ -14,7 +13,7 @@ from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_lev
 from casino_club.persistence import login_attempts
 from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
 from casino_club.persistence.models import User
-from casino_club.schema.pagination import check_first, decode_cursor, keyset_connection
+from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.scalars import Gold
 
 RankEnum = strawberry.enum(Rank, name="Rank", description="STANDARD < PREMIUM < VIP")

@@ -1,0 +1,144 @@
+"""GraphQL conventions (SPEC §12, §13): query limits, introspection switch, masked errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+import strawberry
+from asgi_lifespan import LifespanManager
+
+from casino_club.app import create_app
+from casino_club.config import Settings
+from casino_club.observability import Metrics
+from casino_club.schema import schema_extensions
+from tests.conftest import Backend
+from tests.support import Api, error_codes
+
+
+@strawberry.type
+class Chain:
+    """A recursive type: today's schema is at most 6 levels deep, so the limit is shown here."""
+
+    @strawberry.field
+    def next(self) -> Chain:
+        return Chain()
+
+    @strawberry.field
+    def end(self) -> int:
+        return 1
+
+
+@strawberry.type
+class ChainQuery:
+    @strawberry.field
+    def chain(self) -> Chain:
+        return Chain()
+
+
+def chain_query(depth: int) -> str:
+    """Depth counts nested selection sets: `{ chain { end } }` has depth 1."""
+    return "{ chain { " + "next { " * (depth - 1) + "end" + " }" * (depth - 1) + " } }"
+
+
+async def test_query_deeper_than_ten_levels_is_refused(settings: Settings) -> None:
+    schema = strawberry.Schema(query=ChainQuery, extensions=schema_extensions(settings, Metrics()))
+    ok = await schema.execute(chain_query(10))
+    assert ok.errors is None
+    too_deep = await schema.execute(chain_query(11))
+    assert too_deep.data is None
+    assert too_deep.errors is not None
+    assert "exceeds maximum operation depth of 10" in too_deep.errors[0].message
+
+
+async def test_more_than_fifteen_aliases_is_refused(api: Api) -> None:
+    def aliased(count: int) -> str:
+        return "{ " + " ".join(f'a{i}: validateInviteCode(code: "5858") {{ valid }}' for i in range(count)) + " }"
+
+    assert "errors" not in await api.execute(aliased(15))
+    body = await api.execute(aliased(16))
+    assert "aliases found. Allowed: 15" in body["errors"][0]["message"]
+
+
+async def test_more_than_two_thousand_tokens_is_refused(api: Api) -> None:
+    query = "{ " + " ".join(["__typename"] * 2100) + " }"
+    body = await api.execute(query)
+    assert "2000" in body["errors"][0]["message"]
+
+
+async def test_bad_variable_types_get_a_clear_error(api: Api) -> None:
+    body = await api.execute(
+        "mutation S($input: SignupInput!) { signup(input: $input) { __typename } }",
+        {"input": {"siteId": 12, "nickname": None, "password": "x"}},
+    )
+    assert body["data"] is None
+    assert "Variable '$input' has invalid value at .siteId" in body["errors"][0]["message"]
+
+
+async def _app_client(settings: Settings) -> AsyncIterator[Api]:
+    application = create_app(settings, configure_logs=False)
+    async with LifespanManager(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield Api(client)
+
+
+@pytest.fixture
+async def no_introspection_api(backend: Backend) -> AsyncIterator[Api]:
+    async for api in _app_client(backend.settings(graphql_introspection=False)):
+        yield api
+
+
+async def test_introspection_can_be_switched_off(api: Api, no_introspection_api: Api) -> None:
+    query = "{ __schema { queryType { name } } }"
+    assert (await api.data(query))["__schema"]["queryType"]["name"] == "Query"
+    body = await no_introspection_api.execute(query)
+    assert "introspection has been disabled" in body["errors"][0]["message"]
+
+
+@pytest.fixture
+async def broken_db_api(tmp_path: Path) -> AsyncIterator[Api]:
+    # A database file inside a directory that does not exist: every query fails.
+    settings = Backend("sqlite", f"sqlite+aiosqlite:///{tmp_path}/missing/db.sqlite", "", "", "memory://").settings()
+    async for api in _app_client(settings):
+        yield api
+
+
+async def test_unexpected_errors_are_masked_with_a_request_id(broken_db_api: Api) -> None:
+    response = await broken_db_api.client.post(
+        "/graphql",
+        json={"query": 'mutation { login(input: {siteId: "someone", password: "whatever1"}) { __typename } }'},
+        headers={"X-Request-ID": "req-test-12345"},
+    )
+    assert response.status_code == 200
+    error = response.json()["errors"][0]
+    assert error["message"] == "Internal server error"
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-test-12345"}
+    assert "sqlite" not in response.text.lower() and "Traceback" not in response.text
+    assert response.headers["x-request-id"] == "req-test-12345"
+
+
+async def test_health_reports_a_dead_database(broken_db_api: Api, api: Api) -> None:
+    down = await broken_db_api.client.get("/health")
+    assert down.status_code == 503
+    assert down.json()["database"] == "down"
+    up = await api.client.get("/health")
+    assert up.status_code == 200
+    assert up.json()["database"] == "ok"
+
+
+async def test_metrics_count_operations_by_name_and_outcome(api: Api) -> None:
+    await api.execute("query CheckCode { validateInviteCode(code: \"5858\") { valid } }")
+    await api.execute("query WhoAmI { me { id } }")
+    text = (await api.client.get("/metrics")).text
+    assert 'graphql_requests_total{operation="CheckCode",outcome="ok"} 1.0' in text
+    assert 'graphql_requests_total{operation="WhoAmI",outcome="error"} 1.0' in text
+    assert "graphql_request_duration_seconds_bucket" in text
+
+
+async def test_graphiql_is_served_to_browsers(api: Api) -> None:
+    page = await api.client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()

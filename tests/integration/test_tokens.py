@@ -1,0 +1,115 @@
+"""Access and refresh tokens (SPEC §5.1): rotation, reuse detection, logout, bad JWTs."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import timedelta
+
+import jwt
+import pytest
+
+from casino_club.clock import FrozenClock
+from casino_club.config import Settings
+from tests.support import ME, REFRESH, Api
+
+
+async def refresh(api: Api, token: str) -> dict[str, object]:
+    result: dict[str, object] = (await api.data(REFRESH, {"input": {"refreshToken": token}}))["refreshTokens"]
+    return result
+
+
+def unauthenticated(body: dict[str, object]) -> bool:
+    errors = body.get("errors")
+    assert isinstance(errors, list)
+    return bool(errors[0]["extensions"]["code"] == "UNAUTHENTICATED") and body.get("data") is None
+
+
+async def test_refresh_rotates_and_the_new_tokens_work(api: Api) -> None:
+    player = await api.new_player()
+    rotated = await refresh(api, player["refreshToken"])
+    assert rotated["__typename"] == "AuthPayload"
+    assert rotated["refreshToken"] != player["refreshToken"]
+    assert (await api.data(ME, token=str(rotated["accessToken"])))["me"]["id"] == player["user"]["id"]
+    again = await refresh(api, str(rotated["refreshToken"]))
+    assert again["__typename"] == "AuthPayload"
+
+
+async def test_reusing_a_rotated_refresh_token_revokes_every_session(api: Api) -> None:
+    player = await api.new_player()
+    other_device = await api.login(player["user"]["siteId"])
+    rotated = await refresh(api, player["refreshToken"])
+    assert rotated["__typename"] == "AuthPayload"
+
+    reused = await refresh(api, player["refreshToken"])
+    assert (reused["__typename"], reused["reason"]) == ("InvalidRefreshToken", "REUSED")
+
+    for token in (str(rotated["accessToken"]), other_device["accessToken"], player["accessToken"]):
+        assert unauthenticated(await api.execute(ME, token=token))
+    for refresh_token in (str(rotated["refreshToken"]), other_device["refreshToken"]):
+        assert (await refresh(api, refresh_token))["__typename"] == "InvalidRefreshToken"
+
+
+async def test_unknown_and_expired_refresh_tokens(api: Api, clock: FrozenClock, settings: Settings) -> None:
+    unknown = await refresh(api, "not-a-token")
+    assert (unknown["__typename"], unknown["reason"]) == ("InvalidRefreshToken", "UNKNOWN")
+    player = await api.new_player()
+    clock.advance(timedelta(seconds=settings.refresh_token_ttl_seconds))
+    expired = await refresh(api, player["refreshToken"])
+    assert (expired["__typename"], expired["reason"]) == ("InvalidRefreshToken", "EXPIRED")
+
+
+async def test_logout_makes_the_old_access_token_fail(api: Api) -> None:
+    player = await api.new_player()
+    second = await api.login(player["user"]["siteId"])
+    out = await api.data("mutation { logout { revokedSessions } }", token=player["accessToken"])
+    assert out["logout"]["revokedSessions"] == 1
+    assert unauthenticated(await api.execute(ME, token=player["accessToken"]))
+    refreshed = await refresh(api, player["refreshToken"])
+    assert (refreshed["__typename"], refreshed["reason"]) == ("InvalidRefreshToken", "REVOKED")
+    # The other session is untouched.
+    assert (await api.data(ME, token=second["accessToken"]))["me"]["id"] == player["user"]["id"]
+
+
+async def test_logout_all_ends_every_session(api: Api) -> None:
+    player = await api.new_player()
+    second = await api.login(player["user"]["siteId"])
+    out = await api.data("mutation { logoutAll { revokedSessions } }", token=second["accessToken"])
+    assert out["logoutAll"]["revokedSessions"] == 2
+    for token in (player["accessToken"], second["accessToken"]):
+        assert unauthenticated(await api.execute(ME, token=token))
+
+
+async def test_access_token_expires_after_thirty_minutes(api: Api, clock: FrozenClock) -> None:
+    player = await api.new_player()
+    claims = jwt.decode(player["accessToken"], options={"verify_signature": False})
+    assert set(claims) >= {"sub", "rank", "role", "iat", "exp", "jti"}
+    assert claims["exp"] - claims["iat"] == 30 * 60
+    clock.advance(timedelta(minutes=29, seconds=59))
+    assert "errors" not in await api.execute(ME, token=player["accessToken"])
+    clock.advance(timedelta(seconds=1))
+    assert unauthenticated(await api.execute(ME, token=player["accessToken"]))
+
+
+def _b64(data: dict[str, object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize("kind", ["forged", "alg_none", "wrong_issuer", "garbage", "not_bearer"])
+async def test_bad_tokens_are_refused(api: Api, clock: FrozenClock, kind: str) -> None:
+    player = await api.new_player()
+    claims = jwt.decode(player["accessToken"], options={"verify_signature": False})
+    tokens = {
+        "forged": jwt.encode(claims, "an attacker secret of at least 32 bytes", algorithm="HS256"),
+        "alg_none": f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}.",
+        "wrong_issuer": jwt.encode({**claims, "iss": "elsewhere"}, "x" * 32, algorithm="HS256"),
+        "garbage": "a.b.c",
+    }
+    if kind == "not_bearer":
+        body = await api.execute(ME, headers={"Authorization": f"Basic {player['accessToken']}"})
+    else:
+        body = await api.execute(ME, token=tokens[kind])
+    assert unauthenticated(body)
+    # A bad token on a public operation does not break it.
+    public = await api.execute("{ validateInviteCode(code: \"5858\") { valid } }", token="a.b.c")
+    assert public["data"]["validateInviteCode"]["valid"] is True
