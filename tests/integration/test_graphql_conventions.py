@@ -15,7 +15,7 @@ from casino_club.config import Settings
 from casino_club.observability import Metrics
 from casino_club.schema import schema_extensions
 from tests.conftest import Backend
-from tests.support import Api, error_codes
+from tests.support import Api
 
 
 @strawberry.type
@@ -55,7 +55,11 @@ async def test_query_deeper_than_ten_levels_is_refused(settings: Settings) -> No
 
 async def test_more_than_fifteen_aliases_is_refused(api: Api) -> None:
     def aliased(count: int) -> str:
-        return "{ " + " ".join(f'a{i}: validateInviteCode(code: "5858") {{ valid }}' for i in range(count)) + " }"
+        return (
+            "{ "
+            + " ".join(f'a{i}: validateInviteCode(code: "5858") {{ valid }}' for i in range(count))
+            + " }"
+        )
 
     assert "errors" not in await api.execute(aliased(15))
     body = await api.execute(aliased(16))
@@ -101,7 +105,9 @@ async def test_introspection_can_be_switched_off(api: Api, no_introspection_api:
 @pytest.fixture
 async def broken_db_api(tmp_path: Path) -> AsyncIterator[Api]:
     # A database file inside a directory that does not exist: every query fails.
-    settings = Backend("sqlite", f"sqlite+aiosqlite:///{tmp_path}/missing/db.sqlite", "", "", "memory://").settings()
+    settings = Backend(
+        "sqlite", f"sqlite+aiosqlite:///{tmp_path}/missing/db.sqlite", "", "", "memory://"
+    ).settings()
     async for api in _app_client(settings):
         yield api
 
@@ -109,7 +115,10 @@ async def broken_db_api(tmp_path: Path) -> AsyncIterator[Api]:
 async def test_unexpected_errors_are_masked_with_a_request_id(broken_db_api: Api) -> None:
     response = await broken_db_api.client.post(
         "/graphql",
-        json={"query": 'mutation { login(input: {siteId: "someone", password: "whatever1"}) { __typename } }'},
+        json={
+            "query": 'mutation { login(input: {siteId: "someone", password: "whatever1"}) '
+            "{ __typename } }"
+        },
         headers={"X-Request-ID": "req-test-12345"},
     )
     assert response.status_code == 200
@@ -130,7 +139,7 @@ async def test_health_reports_a_dead_database(broken_db_api: Api, api: Api) -> N
 
 
 async def test_metrics_count_operations_by_name_and_outcome(api: Api) -> None:
-    await api.execute("query CheckCode { validateInviteCode(code: \"5858\") { valid } }")
+    await api.execute('query CheckCode { validateInviteCode(code: "5858") { valid } }')
     await api.execute("query WhoAmI { me { id } }")
     text = (await api.client.get("/metrics")).text
     assert 'graphql_requests_total{operation="CheckCode",outcome="ok"} 1.0' in text

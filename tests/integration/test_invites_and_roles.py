@@ -9,7 +9,9 @@ import pytest
 from casino_club.clock import FrozenClock
 from tests.support import Api, error_codes, unique_site_id
 
-VALIDATE = "query V($c: String!) { validateInviteCode(code: $c) { valid reason remainingUses expiresAt } }"
+VALIDATE = (
+    "query V($c: String!) { validateInviteCode(code: $c) { valid reason remainingUses expiresAt } }"
+)
 CREATE = """
 mutation C($input: CreateInviteCodeInput!) {
   createInviteCode(input: $input) {
@@ -37,9 +39,13 @@ async def test_validate_invite_code_without_authentication(api: Api) -> None:
 
 async def test_admin_creates_limited_code_and_uses_are_counted(api: Api, admin_token: str) -> None:
     code = unique_site_id("LIM")
-    created = (await api.data(CREATE, {"input": {"code": code, "maxUses": 3}}, token=admin_token))
+    created = await api.data(CREATE, {"input": {"code": code, "maxUses": 3}}, token=admin_token)
     assert created["createInviteCode"]["inviteCode"] == {
-        "code": code, "maxUses": 3, "usedCount": 0, "remainingUses": 3, "disabled": False,
+        "code": code,
+        "maxUses": 3,
+        "usedCount": 0,
+        "remainingUses": 3,
+        "disabled": False,
     }
     await api.new_player()  # with 5858: does not touch this code
     assert (await api.signup(invite_code=code))["__typename"] == "AuthPayload"
@@ -64,7 +70,9 @@ async def test_generated_code_and_expiry(api: Api, admin_token: str, clock: Froz
     "bad_input",
     [{"code": "a b"}, {"code": "abc"}, {"maxUses": 0}, {"expiresAt": "2000-01-01T00:00:00+00:00"}],
 )
-async def test_invalid_invite_code_input(api: Api, admin_token: str, bad_input: dict[str, object]) -> None:
+async def test_invalid_invite_code_input(
+    api: Api, admin_token: str, bad_input: dict[str, object]
+) -> None:
     result = await api.data(CREATE, {"input": bad_input}, token=admin_token)
     assert result["createInviteCode"]["__typename"] == "ValidationFailed"
 
@@ -82,7 +90,9 @@ async def test_disabled_code_stops_working(api: Api, admin_token: str) -> None:
 async def test_admin_operations_refuse_players_and_strangers(api: Api) -> None:
     player = await api.new_player()
     variables = {"input": {"code": unique_site_id("X")}}
-    assert error_codes(await api.execute(CREATE, variables, token=player["accessToken"])) == ["FORBIDDEN"]
+    assert error_codes(await api.execute(CREATE, variables, token=player["accessToken"])) == [
+        "FORBIDDEN"
+    ]
     assert error_codes(await api.execute(CREATE, variables)) == ["UNAUTHENTICATED"]
     listing = "{ inviteCodes(first: 5) { edges { node { code } } } }"
     assert error_codes(await api.execute(listing, token=player["accessToken"])) == ["FORBIDDEN"]
@@ -98,7 +108,7 @@ async def test_invite_codes_page_by_cursor(api: Api, admin_token: str) -> None:
         edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"""
     first = (await api.data(query, token=admin_token))["inviteCodes"]
     assert first["pageInfo"]["hasNextPage"] is True
-    second = (await api.data(query, {"after": first["pageInfo"]["endCursor"]}, token=admin_token))
+    second = await api.data(query, {"after": first["pageInfo"]["endCursor"]}, token=admin_token)
     first_ids = [int(e["node"]["id"]) for e in first["edges"]]
     second_ids = [int(e["node"]["id"]) for e in second["inviteCodes"]["edges"]]
     assert first_ids == sorted(first_ids, reverse=True)
@@ -112,7 +122,9 @@ async def test_admin_sets_rank_and_public_view_shows_it(api: Api, admin_token: s
     user_id = player["user"]["id"]
     mutation = """mutation R($input: SetUserRankInput!) { setUserRank(input: $input) {
         __typename ... on UserUpdated { user { rank } } } }"""
-    result = await api.data(mutation, {"input": {"userId": user_id, "rank": "VIP"}}, token=admin_token)
+    result = await api.data(
+        mutation, {"input": {"userId": user_id, "rank": "VIP"}}, token=admin_token
+    )
     assert result["setUserRank"]["user"]["rank"] == "VIP"
     other = await api.new_player()
     public = await api.data(
@@ -122,13 +134,17 @@ async def test_admin_sets_rank_and_public_view_shows_it(api: Api, admin_token: s
     )
     assert public["user"]["rank"] == "VIP"
     assert set(public["user"]) == {"id", "nickname", "rank", "level", "joinedAt"}
-    missing = await api.data(mutation, {"input": {"userId": "999999999", "rank": "VIP"}}, token=admin_token)
+    missing = await api.data(
+        mutation, {"input": {"userId": "999999999", "rank": "VIP"}}, token=admin_token
+    )
     assert missing["setUserRank"]["__typename"] == "UserNotFound"
 
 
 async def test_public_view_does_not_expose_private_fields(api: Api) -> None:
     player = await api.new_player()
     body = await api.execute(
-        "query U($id: ID!) { user(id: $id) { gold } }", {"id": player["user"]["id"]}, token=player["accessToken"]
+        "query U($id: ID!) { user(id: $id) { gold } }",
+        {"id": player["user"]["id"]},
+        token=player["accessToken"],
     )
     assert "Cannot query field 'gold'" in body["errors"][0]["message"]

@@ -21,7 +21,9 @@ async def test_login_returns_tokens_and_records_the_attempt(api: Api, clock: Fro
     result = await api.login(site_id.upper())  # siteId is case-insensitive
     assert result["__typename"] == "AuthPayload"
     assert result["user"]["lastLoginAt"] is not None
-    history = (await api.data(HISTORY, token=result["accessToken"], headers={"User-Agent": "pytest-ua"}))
+    history = await api.data(
+        HISTORY, token=result["accessToken"], headers={"User-Agent": "pytest-ua"}
+    )
     edges = history["me"]["loginHistory"]["edges"]
     assert [edge["node"]["outcome"] for edge in edges] == ["SUCCESS"]
     assert edges[0]["node"]["ip"] == "203.0.113.7"
@@ -88,17 +90,23 @@ async def test_success_resets_the_failure_count(api: Api, clock: FrozenClock) ->
 
 BAN = """
 mutation Ban($input: SetUserBannedInput!) {
-  setUserBanned(input: $input) { __typename ... on UserUpdated { user { id } } ... on UserError { code } }
+  setUserBanned(input: $input) {
+    __typename ... on UserUpdated { user { id } } ... on UserError { code }
+  }
 }
 """
 
 
-async def test_banned_player_cannot_log_in_and_tokens_stop_working(api: Api, admin_token: str) -> None:
+async def test_banned_player_cannot_log_in_and_tokens_stop_working(
+    api: Api, admin_token: str
+) -> None:
     player = await api.new_player()
     token, user_id = player["accessToken"], player["user"]["id"]
     assert (await api.data(ME, token=token))["me"]["id"] == user_id
 
-    banned = await api.data(BAN, {"input": {"userId": user_id, "banned": True, "reason": "abuse"}}, token=admin_token)
+    banned = await api.data(
+        BAN, {"input": {"userId": user_id, "banned": True, "reason": "abuse"}}, token=admin_token
+    )
     assert banned["setUserBanned"]["__typename"] == "UserUpdated"
 
     body = await api.execute(ME, token=token)

@@ -15,7 +15,9 @@ from tests.support import ME, REFRESH, Api
 
 
 async def refresh(api: Api, token: str) -> dict[str, object]:
-    result: dict[str, object] = (await api.data(REFRESH, {"input": {"refreshToken": token}}))["refreshTokens"]
+    result: dict[str, object] = (await api.data(REFRESH, {"input": {"refreshToken": token}}))[
+        "refreshTokens"
+    ]
     return result
 
 
@@ -30,7 +32,9 @@ async def test_refresh_rotates_and_the_new_tokens_work(api: Api) -> None:
     rotated = await refresh(api, player["refreshToken"])
     assert rotated["__typename"] == "AuthPayload"
     assert rotated["refreshToken"] != player["refreshToken"]
-    assert (await api.data(ME, token=str(rotated["accessToken"])))["me"]["id"] == player["user"]["id"]
+    assert (await api.data(ME, token=str(rotated["accessToken"])))["me"]["id"] == player["user"][
+        "id"
+    ]
     again = await refresh(api, str(rotated["refreshToken"]))
     assert again["__typename"] == "AuthPayload"
 
@@ -50,7 +54,9 @@ async def test_reusing_a_rotated_refresh_token_revokes_every_session(api: Api) -
         assert (await refresh(api, refresh_token))["__typename"] == "InvalidRefreshToken"
 
 
-async def test_unknown_and_expired_refresh_tokens(api: Api, clock: FrozenClock, settings: Settings) -> None:
+async def test_unknown_and_expired_refresh_tokens(
+    api: Api, clock: FrozenClock, settings: Settings
+) -> None:
     unknown = await refresh(api, "not-a-token")
     assert (unknown["__typename"], unknown["reason"]) == ("InvalidRefreshToken", "UNKNOWN")
     player = await api.new_player()
@@ -111,5 +117,5 @@ async def test_bad_tokens_are_refused(api: Api, clock: FrozenClock, kind: str) -
         body = await api.execute(ME, token=tokens[kind])
     assert unauthenticated(body)
     # A bad token on a public operation does not break it.
-    public = await api.execute("{ validateInviteCode(code: \"5858\") { valid } }", token="a.b.c")
+    public = await api.execute('{ validateInviteCode(code: "5858") { valid } }', token="a.b.c")
     assert public["data"]["validateInviteCode"]["valid"] is True

@@ -1,0 +1,89 @@
+"""Tokens and password hashing, without the server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from casino_club.config import DEV_JWT_SECRET, Settings
+from casino_club.domain.accounts import Rank, Role
+from casino_club.security import (
+    AccessTokens,
+    InvalidToken,
+    Passwords,
+    bearer_token,
+    hash_refresh_token,
+)
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+SETTINGS = Settings(
+    _env_file=None, argon2_time_cost=1, argon2_memory_cost_kib=1024, argon2_parallelism=1
+)
+
+
+def issue(tokens: AccessTokens) -> str:
+    token, _ = tokens.issue(user_id=7, session_id="s1", rank=Rank.VIP, role=Role.USER, now=NOW)
+    return token
+
+
+def test_round_trip_claims() -> None:
+    tokens = AccessTokens(SETTINGS)
+    claims = tokens.decode(issue(tokens), NOW + timedelta(minutes=1))
+    assert (claims.user_id, claims.session_id, claims.rank, claims.role) == (
+        7,
+        "s1",
+        Rank.VIP,
+        Role.USER,
+    )
+    assert claims.expires_at - claims.issued_at == timedelta(minutes=30)
+
+
+def test_expiry_uses_the_given_clock() -> None:
+    tokens = AccessTokens(SETTINGS)
+    token = issue(tokens)
+    tokens.decode(token, NOW + timedelta(minutes=29, seconds=59))
+    with pytest.raises(InvalidToken):
+        tokens.decode(token, NOW + timedelta(minutes=30))
+    with pytest.raises(InvalidToken):
+        tokens.decode(token, NOW - timedelta(minutes=5))  # issued in the future
+
+
+def test_other_secret_and_algorithms_are_refused() -> None:
+    tokens = AccessTokens(SETTINGS)
+    payload = jwt.decode(issue(tokens), options={"verify_signature": False})
+    for forged in (
+        jwt.encode(payload, "x" * 40, algorithm="HS256"),
+        jwt.encode(payload, DEV_JWT_SECRET * 2, algorithm="HS512"),
+        jwt.encode(payload, None, algorithm="none"),
+    ):
+        with pytest.raises(InvalidToken):
+            tokens.decode(forged, NOW)
+    missing_sid = {key: value for key, value in payload.items() if key != "sid"}
+    with pytest.raises(InvalidToken):
+        tokens.decode(jwt.encode(missing_sid, DEV_JWT_SECRET, algorithm="HS256"), NOW)
+
+
+def test_bearer_header_parsing() -> None:
+    assert bearer_token(None) is None
+    assert bearer_token("Bearer abc") == "abc"
+    assert bearer_token("bearer  abc ") == "abc"
+    for bad in ("Basic abc", "Bearer", "abc"):
+        with pytest.raises(InvalidToken):
+            bearer_token(bad)
+
+
+async def test_password_hash_is_argon2id_and_verifies() -> None:
+    passwords = Passwords(SETTINGS)
+    stored = await passwords.hash("correct horse")
+    assert stored.startswith("$argon2id$")
+    assert await passwords.verify(stored, "correct horse")
+    assert not await passwords.verify(stored, "wrong horse")
+    assert not await passwords.verify("not-a-hash", "correct horse")
+    assert not await passwords.verify(None, "anything")
+
+
+def test_refresh_tokens_are_stored_hashed() -> None:
+    assert hash_refresh_token("abc") != "abc"
+    assert len(hash_refresh_token("abc")) == 64
