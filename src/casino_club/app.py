@@ -69,8 +69,9 @@ class CasinoGraphQL(GraphQL[Context, None]):
         super().__init__(**kwargs)
         self.services = services
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        # A str, not bytes: WebSocket frames must be text for graphql-ws clients.
+        return orjson.dumps(data).decode()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
