@@ -1,5 +1,7 @@
 """First data of a fresh installation: the default invite code, an admin, a demo player.
 
+The demo player exists only outside production.
+
 Idempotent: running it again creates nothing that already exists, and never prints a
 password twice (it is only known at the moment the account is created).
 """
@@ -93,6 +95,8 @@ async def seed(services: Services) -> SeedReport:
         if settings.admin_password is None:
             report.passwords[settings.admin_site_id] = admin_password
 
+    if settings.app_env == "production":
+        return report
     demo_password = secrets.token_urlsafe(9)
     if await create_account(
         services,
