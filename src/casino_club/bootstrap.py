@@ -12,8 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from casino_club.domain.accounts import Role
-from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import invite_codes, users, wallet
+from casino_club.persistence import accounts, invite_codes, users
 from casino_club.persistence.users import NewUser
 from casino_club.services import Services
 
@@ -36,7 +35,7 @@ async def create_account(
     async with services.unit_of_work() as uow:
         if await users.taken_identities(uow.session, site_id, nickname):
             return False
-        user = await users.create_user(
+        await accounts.open_account(
             uow.session,
             NewUser(
                 site_id=site_id,
@@ -45,18 +44,9 @@ async def create_account(
                 phone=None,
                 role=role,
             ),
-            now,
+            bonus=bonus,
+            now=now,
         )
-        await wallet.open_wallet(uow.session, user.id, now)
-        if bonus:
-            await wallet.move_gold(
-                uow.session,
-                user_id=user.id,
-                amount=bonus,
-                reason=LedgerReason.SIGNUP_BONUS,
-                reference=f"user:{user.id}",
-                now=now,
-            )
         await uow.commit()
     return True
 

@@ -1,13 +1,16 @@
 """The one path by which gold moves.
 
-Each movement is a conditional atomic UPDATE of the wallet (a debit only matches while
-`gold >= amount`, so two concurrent debits can never both spend the same coins) plus a
-ledger row, in the caller's transaction: the balance and its history commit together
-or not at all, and `wallet.gold == sum(ledger.amount)` holds at every commit.
+Each change is one conditional atomic UPDATE of the wallet (it only matches while the
+balance covers every debit in it, so concurrent requests can never spend the same coins
+twice or drive it negative) plus one ledger row per movement, in the caller's
+transaction: the balance and its history commit together or not at all, and
+`wallet.gold == sum(ledger.amount)` holds at every commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
@@ -23,52 +26,92 @@ class InsufficientGold(Exception):
         self.required = required
 
 
+@dataclass(frozen=True, slots=True)
+class Movement:
+    amount: int
+    reason: LedgerReason
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A ledger row as written: what moved and the balance right after it."""
+
+    amount: int
+    reason: LedgerReason
+    balance_after: int
+
+
 async def open_wallet(session: AsyncSession, user_id: int, now: datetime) -> None:
     await session.execute(insert(Wallet).values(user_id=user_id, gold=0, updated_at=now))
 
 
-async def move_gold(
-    session: AsyncSession,
-    *,
-    user_id: int,
-    amount: int,
-    reason: LedgerReason,
-    reference: str | None,
-    now: datetime,
-) -> int:
-    """Credit (amount > 0) or debit (amount < 0) and record it; returns the new balance.
+def required_balance(movements: Sequence[Movement]) -> int:
+    """The balance needed up front so that no prefix of the movements goes negative."""
+    running = lowest = 0
+    for movement in movements:
+        running += movement.amount
+        lowest = min(lowest, running)
+    return -lowest
 
-    Raises InsufficientGold, changing nothing, when a debit exceeds the balance.
+
+async def move_gold(
+    session: AsyncSession, *, user_id: int, movements: Sequence[Movement], now: datetime
+) -> list[Posted]:
+    """Apply the movements in order, in one wallet UPDATE; returns the ledger rows written.
+
+    Raises InsufficientGold, changing nothing, when the balance does not cover them.
     """
-    if amount == 0:
-        raise ValueError("a ledger movement must move gold")
+    if not movements or any(m.amount == 0 for m in movements):
+        raise ValueError("every ledger movement must move gold")
+    net = sum(m.amount for m in movements)
+    required = required_balance(movements)
     statement = (
         update(Wallet)
         .where(Wallet.user_id == user_id)
-        .values(gold=Wallet.gold + amount, updated_at=now)
+        .values(gold=Wallet.gold + net, updated_at=now)
         .returning(Wallet.gold)
     )
-    if amount < 0:
-        statement = statement.where(Wallet.gold >= -amount)
-    balance = (await session.execute(statement)).scalar_one_or_none()
-    if balance is None:
-        raise InsufficientGold(-amount)
+    if required > 0:
+        statement = statement.where(Wallet.gold >= required)
+    final = (await session.execute(statement)).scalar_one_or_none()
+    if final is None:
+        raise InsufficientGold(required)
+    balance = final - net
+    posted: list[Posted] = []
+    for movement in movements:
+        balance += movement.amount
+        posted.append(Posted(movement.amount, movement.reason, balance))
     await session.execute(
-        insert(LedgerEntry).values(
-            user_id=user_id,
-            amount=amount,
-            balance_after=balance,
-            reason=reason.value,
-            reference=reference,
-            created_at=now,
-        )
+        insert(LedgerEntry),
+        [
+            {
+                "user_id": user_id,
+                "amount": row.amount,
+                "balance_after": row.balance_after,
+                "reason": row.reason.value,
+                "reference": movement.reference,
+                "created_at": now,
+            }
+            for row, movement in zip(posted, movements, strict=True)
+        ],
     )
-    return balance
+    return posted
 
 
 async def balance_of(session: AsyncSession, user_id: int) -> int:
     gold = await session.scalar(select(Wallet.gold).where(Wallet.user_id == user_id))
     return int(gold or 0)
+
+
+async def ledger_page(
+    session: AsyncSession, user_id: int, *, after_id: int | None, limit: int
+) -> list[LedgerEntry]:
+    """Newest first, keyset-paginated by id."""
+    query = select(LedgerEntry).where(LedgerEntry.user_id == user_id)
+    if after_id is not None:
+        query = query.where(LedgerEntry.id < after_id)
+    return list((await session.scalars(query.order_by(LedgerEntry.id.desc()).limit(limit))).all())
 
 
 async def ledger_mismatches(session: AsyncSession) -> list[tuple[int, int, int]]:

@@ -15,9 +15,15 @@ from casino_club.domain.accounts import (
     validate_signup,
 )
 from casino_club.domain.invites import invite_problem
-from casino_club.domain.ledger import LedgerReason
 from casino_club.domain.login_lockout import LockoutPolicy, locked_until, retry_after_seconds
-from casino_club.persistence import auth_sessions, invite_codes, login_attempts, users, wallet
+from casino_club.persistence import (
+    accounts,
+    auth_sessions,
+    invite_codes,
+    login_attempts,
+    users,
+    wallet,
+)
 from casino_club.persistence.models import User
 from casino_club.persistence.users import IdentityTaken, NewUser
 from casino_club.schema.auth import (
@@ -86,7 +92,7 @@ async def signup(context: Context, data: SignupInput) -> SignupResult:
             assert problem is not None, "consume refused a usable code"
             return InviteCodeInvalid.new(problem)
         try:
-            user = await users.create_user(
+            user, gold = await accounts.open_account(
                 session,
                 NewUser(
                     site_id=data.site_id,
@@ -94,19 +100,11 @@ async def signup(context: Context, data: SignupInput) -> SignupResult:
                     password_hash=password_hash,
                     phone=data.phone,
                 ),
-                now,
+                bonus=services.settings.signup_bonus_gold,
+                now=now,
             )
         except IdentityTaken as taken_race:
             return SiteIdTaken.new() if taken_race.field == "siteId" else NicknameTaken.new()
-        await wallet.open_wallet(session, user.id, now)
-        gold = await wallet.move_gold(
-            session,
-            user_id=user.id,
-            amount=services.settings.signup_bonus_gold,
-            reason=LedgerReason.SIGNUP_BONUS,
-            reference=f"user:{user.id}",
-            now=now,
-        )
         payload = await _start_session(context, session, user, gold, now)
         await uow.commit()
     return payload

@@ -1,0 +1,115 @@
+"""Players' seeds and nonces. The nonce advances inside the bet's transaction, so a bet
+that is refused or rolled back leaves it where it was."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casino_club.domain.fairness import SEED_BYTES, FairnessInput, FairnessProof, seed_hash
+from casino_club.persistence.models import FairnessSeed
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """The randomness of one bet: which seed, and the inputs of its stream."""
+
+    seed_id: int
+    source: FairnessInput
+
+    @property
+    def proof(self) -> FairnessProof:
+        return FairnessProof(
+            server_seed_hash=seed_hash(self.source.server_seed),
+            client_seed=self.source.client_seed,
+            nonce=self.source.nonce,
+        )
+
+
+def new_client_seed() -> str:
+    return secrets.token_hex(8)
+
+
+async def open_seed(
+    session: AsyncSession, user_id: int, client_seed: str, now: datetime
+) -> FairnessSeed:
+    seed = secrets.token_bytes(SEED_BYTES)
+    row = FairnessSeed(
+        user_id=user_id,
+        server_seed=seed.hex(),
+        server_seed_hash=seed_hash(seed),
+        client_seed=client_seed,
+        nonce=0,
+        active=True,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def next_round(session: AsyncSession, user_id: int) -> Round:
+    """Take the active seed's current nonce and advance it, atomically."""
+    row = (
+        await session.execute(
+            update(FairnessSeed)
+            .where(FairnessSeed.user_id == user_id, FairnessSeed.active.is_(True))
+            .values(nonce=FairnessSeed.nonce + 1)
+            .returning(
+                FairnessSeed.id,
+                FairnessSeed.server_seed,
+                FairnessSeed.client_seed,
+                FairnessSeed.nonce,
+            )
+        )
+    ).one()
+    seed_id, server_seed, client_seed, next_nonce = row
+    return Round(
+        seed_id=int(seed_id),
+        source=FairnessInput(bytes.fromhex(server_seed), str(client_seed), int(next_nonce) - 1),
+    )
+
+
+async def active_seed(session: AsyncSession, user_id: int) -> FairnessSeed:
+    row = await session.scalar(
+        select(FairnessSeed).where(FairnessSeed.user_id == user_id, FairnessSeed.active.is_(True))
+    )
+    if row is None:
+        raise LookupError(f"user {user_id} has no active seed")
+    return row
+
+
+async def set_client_seed(session: AsyncSession, user_id: int, client_seed: str) -> FairnessSeed:
+    await session.execute(
+        update(FairnessSeed)
+        .where(FairnessSeed.user_id == user_id, FairnessSeed.active.is_(True))
+        .values(client_seed=client_seed)
+    )
+    return await active_seed(session, user_id)
+
+
+async def rotate(
+    session: AsyncSession, user_id: int, now: datetime
+) -> tuple[FairnessSeed, FairnessSeed]:
+    """Retire (and so reveal) the active seed and start a new one; returns (old, new)."""
+    old = await active_seed(session, user_id)
+    await session.execute(
+        update(FairnessSeed).where(FairnessSeed.id == old.id).values(active=False, revealed_at=now)
+    )
+    await session.refresh(old)
+    new = await open_seed(session, user_id, old.client_seed, now)
+    return old, new
+
+
+async def revealed_seed_by_hash(
+    session: AsyncSession, server_seed_hash: str
+) -> FairnessSeed | None:
+    return await session.scalar(
+        select(FairnessSeed).where(
+            FairnessSeed.server_seed_hash == server_seed_hash, FairnessSeed.revealed_at.is_not(None)
+        )
+    )

@@ -1,0 +1,57 @@
+"""Settled game rounds (history), each with its fairness proof."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casino_club.persistence.fairness import Round
+from casino_club.persistence.models import GameRound
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    game: str,
+    stake: int,
+    payout: int,
+    outcome: dict[str, Any],
+    fairness_round: Round,
+    now: datetime,
+) -> int:
+    proof = fairness_round.proof
+    round_id = (
+        await session.execute(
+            insert(GameRound)
+            .values(
+                user_id=user_id,
+                game=game,
+                stake=stake,
+                payout=payout,
+                outcome=orjson.dumps(outcome).decode(),
+                seed_id=fairness_round.seed_id,
+                server_seed_hash=proof.server_seed_hash,
+                client_seed=proof.client_seed,
+                nonce=proof.nonce,
+                created_at=now,
+            )
+            .returning(GameRound.id)
+        )
+    ).scalar_one()
+    return int(round_id)
+
+
+async def page(
+    session: AsyncSession, user_id: int, *, game: str | None, after_id: int | None, limit: int
+) -> list[GameRound]:
+    query = select(GameRound).where(GameRound.user_id == user_id)
+    if game is not None:
+        query = query.where(GameRound.game == game)
+    if after_id is not None:
+        query = query.where(GameRound.id < after_id)
+    return list((await session.scalars(query.order_by(GameRound.id.desc()).limit(limit))).all())
