@@ -155,11 +155,16 @@ def create_app(
         graphql_ide="graphiql",
         allowed_origins=settings.allowed_origins,
         max_subscriptions_per_connection=settings.graphql_max_subscriptions_per_connection,
+        # Legacy graphql-ws clients get "ka" messages; graphql-transport-ws relies on the
+        # WebSocket pings uvicorn sends (`serve` sets --ws-ping-interval).
+        keep_alive=True,
+        keep_alive_interval=settings.ws_ping_interval_seconds,
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[Mapping[str, Any]]:
         log.info("starting", extra={"env": settings.app_env, "redis": settings.uses_redis})
+        await services.start()
         try:
             yield {}
         finally:

@@ -59,6 +59,18 @@ class Settings(BaseSettings):
 
     game_timezone: str = "UTC"
 
+    # Games (SPEC §6): stake limits, per-user rate limit, idempotency key lifetime.
+    slot_min_stake: int = 10
+    slot_max_stake: int = 100_000
+    # Override the slot strip / paytable (symbol name → number); empty keeps the defaults.
+    slot_symbol_weights: dict[str, int] = Field(default_factory=dict)
+    slot_triple_pays: dict[str, int] = Field(default_factory=dict)
+    slot_cherry_pair_pays: int = 1
+    game_rate_limit_per_second: int = 10
+    win_streak_ttl_seconds: int = 7 * 24 * 3600
+    idempotency_retention_hours: int = 24
+    idempotency_stale_seconds: int = 60
+
     graphql_introspection: bool = True
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 15

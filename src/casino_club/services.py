@@ -5,17 +5,36 @@ Built once in the app lifespan (or by a test) and shared by every request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from casino_club.clock import Clock, SystemClock
 from casino_club.config import Settings
+from casino_club.domain.slots import DEFAULT_PAYTABLE, Paytable, Symbol
+from casino_club.events import EventBus
 from casino_club.observability import Metrics
 from casino_club.persistence.database import create_engine, create_sessionmaker
+from casino_club.persistence.hot_state import HotState, InProcessHotState, RedisHotState
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.security import AccessTokens, Passwords
+
+
+def slot_paytable(settings: Settings) -> Paytable:
+    """The default paytable with the settings' overrides (validated by Paytable)."""
+    return replace(
+        DEFAULT_PAYTABLE,
+        weights={
+            **DEFAULT_PAYTABLE.weights,
+            **{Symbol(name): w for name, w in settings.slot_symbol_weights.items()},
+        },
+        triples={
+            **DEFAULT_PAYTABLE.triples,
+            **{Symbol(name): m for name, m in settings.slot_triple_pays.items()},
+        },
+        cherry_pair=settings.slot_cherry_pair_pays,
+    )
 
 
 @dataclass
@@ -27,12 +46,22 @@ class Services:
     passwords: Passwords
     tokens: AccessTokens
     redis: Redis | None
+    hot_state: HotState
+    events: EventBus
+    slot_paytable: Paytable = DEFAULT_PAYTABLE
     metrics: Metrics = field(default_factory=Metrics)
+    started: bool = False
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
         engine = create_engine(settings)
         redis = Redis.from_url(settings.redis_url) if settings.uses_redis else None
+        hot_state: HotState = (
+            RedisHotState(redis, settings.redis_prefix)
+            if redis is not None
+            else InProcessHotState()
+        )
+        channel_prefix = settings.redis_prefix if settings.broadcast_url.startswith("redis") else ""
         return cls(
             settings=settings,
             engine=engine,
@@ -41,12 +70,23 @@ class Services:
             passwords=Passwords(settings),
             tokens=AccessTokens(settings),
             redis=redis,
+            hot_state=hot_state,
+            events=EventBus(settings.broadcast_url, channel_prefix),
+            slot_paytable=slot_paytable(settings),
         )
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker)
 
+    async def start(self) -> None:
+        """Connect what needs a connection to serve requests (the event bus)."""
+        await self.events.connect()
+        self.started = True
+
     async def close(self) -> None:
+        if self.started:
+            await self.events.disconnect()
+            self.started = False
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()

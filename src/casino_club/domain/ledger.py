@@ -5,4 +5,6 @@ from enum import StrEnum
 
 class LedgerReason(StrEnum):
     SIGNUP_BONUS = "SIGNUP_BONUS"
+    SLOT_BET = "SLOT_BET"
+    SLOT_WIN = "SLOT_WIN"
     ADMIN_ADJUSTMENT = "ADMIN_ADJUSTMENT"

@@ -10,7 +10,9 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
+from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import invites as invite_cases
+from casino_club.resolvers import slots as slot_cases
 from casino_club.schema.admin import AdminUserResult, SetUserBannedInput, SetUserRankInput
 from casino_club.schema.auth import (
     LoginInput,
@@ -21,6 +23,7 @@ from casino_club.schema.auth import (
     SignupInput,
     SignupResult,
 )
+from casino_club.schema.fairness import ServerSeedRotated, SetClientSeedInput, SetClientSeedResult
 from casino_club.schema.invites import (
     CreateInviteCodeInput,
     CreateInviteCodeResult,
@@ -28,6 +31,7 @@ from casino_club.schema.invites import (
     DisableInviteCodeResult,
 )
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
+from casino_club.schema.slots import SlotSpinInput, SlotSpinResult
 
 
 @strawberry.type
@@ -58,6 +62,29 @@ class Mutation:
     )
     async def logout_all(self, info: Info[Context, Any]) -> LogoutSuccess:
         return await auth_cases.logout_all(info.context, await require_viewer(info))
+
+    @strawberry.mutation(
+        description="Spin the slots: stake debited and win credited in one transaction.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def slot_spin(self, info: Info[Context, Any], input: SlotSpinInput) -> SlotSpinResult:
+        return await slot_cases.spin(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Choose the client seed mixed into every following bet.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def set_client_seed(
+        self, info: Info[Context, Any], input: SetClientSeedInput
+    ) -> SetClientSeedResult:
+        return await fairness_cases.set_client_seed(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Reveal the current server seed and start a new one (nonce back to 0).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def rotate_server_seed(self, info: Info[Context, Any]) -> ServerSeedRotated:
+        return await fairness_cases.rotate_server_seed(info.context, await require_viewer(info))
 
     @strawberry.mutation(permission_classes=[IsAdmin])
     async def create_invite_code(

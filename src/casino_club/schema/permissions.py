@@ -27,6 +27,11 @@ class BadUserInput(GraphQLError):
         super().__init__(message, extensions={"code": "BAD_USER_INPUT"})
 
 
+class ServiceUnavailable(GraphQLError):
+    def __init__(self, message: str = "A backing service is unavailable; retry shortly") -> None:
+        super().__init__(message, extensions={"code": "SERVICE_UNAVAILABLE"})
+
+
 async def require_viewer(info: Info[Context, Any]) -> Viewer:
     """The authenticated viewer, or an UNAUTHENTICATED error."""
     try:

@@ -8,12 +8,17 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain.games import Game
 from casino_club.persistence import invite_codes
+from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import invites as invite_cases
+from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import users as user_cases
+from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
+from casino_club.schema.slots import SlotsConfig
 from casino_club.schema.users import Profile, PublicUser
 
 
@@ -37,6 +42,26 @@ class Query:
         self, info: Info[Context, Any], code: str
     ) -> InviteCodeValidation:
         return await invite_cases.validate_invite_code(info.context, code)
+
+    @strawberry.field(description="Slots odds, paytable and exact RTP (no login needed).")
+    def slots_config(self, info: Info[Context, Any]) -> SlotsConfig:
+        return slot_cases.config(info.context.services)
+
+    @strawberry.field(
+        description=(
+            "Recompute a round from its seeds (no login needed): once a server seed is "
+            "revealed by rotateServerSeed, every round it served can be checked."
+        )
+    )
+    def verify_round(
+        self,
+        info: Info[Context, Any],
+        game: GameEnum,  # type: ignore[valid-type]
+        server_seed: str,
+        client_seed: str,
+        nonce: int,
+    ) -> VerifiedRound:
+        return fairness_cases.verify(info.context, Game(game), server_seed, client_seed, nonce)
 
     @strawberry.field(description="All invite codes, newest first.", permission_classes=[IsAdmin])
     async def invite_codes(

@@ -8,9 +8,12 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.events import SubscriptionOverflow, user_channel
+from casino_club.schema.live import BalanceChange, GameEvent
 from casino_club.schema.permissions import BadUserInput, IsAuthenticated, require_viewer
 
 
@@ -21,8 +24,45 @@ class Heartbeat:
     nickname: str
 
 
+OVERFLOW_MESSAGE = "Too many undelivered events; resubscribe"
+
+
+async def _own_events(info: Info[Context, Any], kind: str) -> AsyncGenerator[dict[str, Any], None]:
+    """The caller's events of one kind, in order; re-checks the session before each one."""
+    viewer = await require_viewer(info)
+    services = info.context.services
+    try:
+        async with services.events.subscribe(user_channel(viewer.id)) as stream:
+            async for event in stream:
+                if event.get("kind") != kind:
+                    continue
+                info.context.reset_viewer()
+                await require_viewer(info)
+                yield event
+    except SubscriptionOverflow:
+        raise GraphQLError(OVERFLOW_MESSAGE, extensions={"code": "SUBSCRIPTION_OVERFLOW"}) from None
+
+
 @strawberry.type
 class Subscription:
+    @strawberry.subscription(
+        description="The caller's balance changes, one per ledger row, in order.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def balance_changed(
+        self, info: Info[Context, Any]
+    ) -> AsyncGenerator[BalanceChange, None]:
+        async for event in _own_events(info, "balance"):
+            yield BalanceChange.of(event)
+
+    @strawberry.subscription(
+        description="Results of the caller's games, in order.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def game_events(self, info: Info[Context, Any]) -> AsyncGenerator[GameEvent, None]:
+        async for event in _own_events(info, "game"):
+            yield GameEvent.of(event)
+
     @strawberry.subscription(
         description=(
             "A heartbeat for the caller: one at once, then every intervalSeconds (1–60). "

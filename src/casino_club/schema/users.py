@@ -10,11 +10,16 @@ from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_level
-from casino_club.persistence import login_attempts
+from casino_club.domain.games import Game
+from casino_club.persistence import fairness as fairness_seeds
+from casino_club.persistence import game_rounds, login_attempts, wallet
 from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
 from casino_club.persistence.models import User
+from casino_club.schema.fairness import Fairness, GameEnum
+from casino_club.schema.history import GameRound
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.scalars import Gold
+from casino_club.schema.wallet import LedgerEntry
 
 RankEnum = strawberry.enum(Rank, name="Rank", description="STANDARD < PREMIUM < VIP")
 RoleEnum = strawberry.enum(Role, name="Role")
@@ -91,6 +96,41 @@ class Profile:
             last_login_at=user.last_login_at,
             user_id=user.id,
         )
+
+    @strawberry.field(description="The active seed pair and next nonce (SPEC §6.1).")
+    async def fairness(self, info: Info[Context, Any]) -> Fairness:
+        async with info.context.services.sessionmaker() as session:
+            return Fairness.of(await fairness_seeds.active_seed(session, self.user_id))
+
+    @strawberry.field(description="Every gold movement, newest first.")
+    async def ledger(
+        self, info: Info[Context, Any], first: int = 20, after: str | None = None
+    ) -> Connection[LedgerEntry]:
+        limit = check_first(first)
+        async with info.context.services.sessionmaker() as session:
+            rows = await wallet.ledger_page(
+                session, self.user_id, after_id=decode_cursor(after), limit=limit + 1
+            )
+        return keyset_connection(rows, limit, after, LedgerEntry.of, key=lambda row: row.id)
+
+    @strawberry.field(description="Settled plays, newest first, optionally of one game.")
+    async def history(
+        self,
+        info: Info[Context, Any],
+        game: GameEnum | None = None,  # type: ignore[valid-type]
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[GameRound]:
+        limit = check_first(first)
+        async with info.context.services.sessionmaker() as session:
+            rows = await game_rounds.page(
+                session,
+                self.user_id,
+                game=None if game is None else Game(game).value,
+                after_id=decode_cursor(after),
+                limit=limit + 1,
+            )
+        return keyset_connection(rows, limit, after, GameRound.of, key=lambda row: row.id)
 
     @strawberry.field(description="Login attempts on this account, newest first.")
     async def login_history(

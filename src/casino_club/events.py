@@ -1,0 +1,185 @@
+"""Live events over `broadcaster`: `memory://` in embedded mode, Redis pub/sub in production.
+
+Why not broadcaster's own Redis backend: with redis-py ≥ 8 it delivers nothing, and after
+a Redis disconnect its listener dies silently (SPEC §15). `RedisPubSubBackend` below is
+built on `redis.asyncio` pub/sub, reconnects with back-off and resubscribes, so
+subscriptions resume when Redis returns. Messages are always JSON strings, so both
+backends deliver the same thing.
+
+Each subscription reads through a bounded queue: a client too slow to keep up is cut off
+with `SubscriptionOverflow` instead of growing server memory without limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from broadcaster import Broadcast, Event
+from broadcaster._backends.base import BroadcastBackend
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+QUEUE_SIZE = 64
+RECONNECT_MAX_SECONDS = 5.0
+
+
+class SubscriptionOverflow(Exception):
+    """The subscriber fell more than QUEUE_SIZE events behind."""
+
+
+class RedisPubSubBackend(BroadcastBackend):
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._channels: set[str] = set()
+        self._has_channels = asyncio.Event()
+        self._redis: Redis | None = None
+        self._pubsub: PubSub | None = None
+        self.connected = False
+
+    async def connect(self) -> None:
+        self._redis = Redis.from_url(self._url)
+        self._pubsub = self._redis.pubsub()
+        self.connected = True
+
+    async def disconnect(self) -> None:
+        if self._pubsub is not None:
+            with contextlib.suppress(RedisError, OSError):
+                await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+        if self._redis is not None:
+            await self._redis.aclose()
+
+    async def subscribe(self, channel: str) -> None:
+        self._channels.add(channel)
+        self._has_channels.set()
+        try:
+            await self._live_pubsub().subscribe(channel)
+        except (RedisError, OSError):
+            # The listener reconnects and subscribes to every wanted channel.
+            self.connected = False
+
+    async def unsubscribe(self, channel: str) -> None:
+        self._channels.discard(channel)
+        with contextlib.suppress(RedisError, OSError):
+            await self._live_pubsub().unsubscribe(channel)
+
+    async def publish(self, channel: str, message: Any) -> None:
+        assert self._redis is not None, "connect() first"
+        await self._redis.publish(channel, message)
+
+    async def next_published(self) -> Event:
+        delay = 0.1
+        while True:
+            await self._has_channels.wait()
+            try:
+                if not self.connected:
+                    await self._reconnect()
+                message = await self._live_pubsub().get_message(
+                    ignore_subscribe_messages=True, timeout=1.0
+                )
+            except (RedisError, OSError) as exc:
+                if self.connected:
+                    log.warning("redis pub/sub lost: %s", type(exc).__name__)
+                self.connected = False
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RECONNECT_MAX_SECONDS)
+                continue
+            delay = 0.1
+            if message is not None and message.get("type") == "message":
+                channel, data = message["channel"], message["data"]
+                return Event(
+                    channel=channel.decode() if isinstance(channel, bytes) else str(channel),
+                    message=data.decode() if isinstance(data, bytes) else str(data),
+                )
+
+    def _live_pubsub(self) -> PubSub:
+        assert self._pubsub is not None, "connect() first"
+        return self._pubsub
+
+    async def _reconnect(self) -> None:
+        assert self._redis is not None
+        if self._pubsub is not None:
+            with contextlib.suppress(RedisError, OSError):
+                await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+        self._pubsub = self._redis.pubsub()
+        if self._channels:
+            await self._pubsub.subscribe(*self._channels)
+        self.connected = True
+        log.info("redis pub/sub resubscribed to %d channels", len(self._channels))
+
+
+class EventStream:
+    """What one subscription reads: decoded events, in order, from a bounded queue."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=QUEUE_SIZE)
+        self._overflowed = False
+
+    def offer(self, event: dict[str, Any]) -> bool:
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self._overflowed = True
+            return False
+        return True
+
+    def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[dict[str, Any]]:
+        while True:
+            if self._overflowed and self._queue.empty():
+                raise SubscriptionOverflow
+            yield await self._queue.get()
+
+
+class EventBus:
+    def __init__(self, url: str, channel_prefix: str = "") -> None:
+        self._backend: BroadcastBackend | None = (
+            RedisPubSubBackend(url) if url.startswith(("redis://", "rediss://")) else None
+        )
+        self._broadcast = Broadcast(backend=self._backend) if self._backend else Broadcast(url)
+        self._prefix = channel_prefix
+
+    async def connect(self) -> None:
+        await self._broadcast.connect()
+
+    async def disconnect(self) -> None:
+        await self._broadcast.disconnect()
+
+    @property
+    def healthy(self) -> bool:
+        backend = self._backend
+        return not isinstance(backend, RedisPubSubBackend) or backend.connected
+
+    async def publish(self, channel: str, event: dict[str, Any]) -> None:
+        await self._broadcast.publish(self._prefix + channel, orjson.dumps(event).decode())
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[EventStream]:
+        stream = EventStream()
+        async with self._broadcast.subscribe(self._prefix + channel) as subscriber:
+
+            async def pump() -> None:
+                async for event in subscriber:  # type: ignore[union-attr]
+                    if event is None or not stream.offer(orjson.loads(event.message)):
+                        return
+
+            task = asyncio.create_task(pump())
+            try:
+                yield stream
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+
+def user_channel(user_id: int) -> str:
+    return f"user:{user_id}"

@@ -1,0 +1,91 @@
+"""Fast, shared, non-durable state: rate limits and game streaks.
+
+Redis in production (shared by every app instance); in embedded mode an in-process
+implementation with the same interface. Nothing here is money: losing it loses at most
+a streak bonus or a rate-limit window.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import deque
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+class HotStateUnavailable(Exception):
+    """Redis cannot be reached; callers refuse the action rather than guess."""
+
+
+# Sliding-window log: drop hits older than the window, refuse if full (returning the ms
+# until the oldest hit leaves), otherwise record this hit.
+_RATE_LIMIT_SCRIPT = """
+local key = KEYS[1]
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZCARD', key) >= limit then
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return tonumber(oldest[2]) + window - now
+end
+redis.call('ZADD', key, now, ARGV[4])
+redis.call('PEXPIRE', key, window)
+return -1
+"""
+
+
+class HotState(Protocol):
+    async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
+        """Count a hit; None if allowed, else the milliseconds until one would be."""
+
+    async def get_int(self, key: str) -> int: ...
+
+    async def set_int(self, key: str, value: int, *, ttl_seconds: int) -> None: ...
+
+
+class InProcessHotState:
+    """Embedded mode: one process, so plain dictionaries are the shared state."""
+
+    def __init__(self) -> None:
+        self._hits: dict[str, deque[int]] = {}
+        self._ints: dict[str, int] = {}
+
+    async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now_ms - window_ms:
+            hits.popleft()
+        if len(hits) >= limit:
+            return hits[0] + window_ms - now_ms
+        hits.append(now_ms)
+        return None
+
+    async def get_int(self, key: str) -> int:
+        return self._ints.get(key, 0)
+
+    async def set_int(self, key: str, value: int, *, ttl_seconds: int) -> None:
+        self._ints[key] = value
+
+
+class RedisHotState:
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._rate_limit = redis.register_script(_RATE_LIMIT_SCRIPT)
+
+    async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
+        member = f"{now_ms}:{secrets.token_hex(4)}"
+        wait = int(
+            await self._rate_limit(
+                keys=[self._prefix + key], args=[now_ms, window_ms, limit, member]
+            )
+        )
+        return None if wait < 0 else max(wait, 1)
+
+    async def get_int(self, key: str) -> int:
+        value = await self._redis.get(self._prefix + key)
+        return int(value) if value is not None else 0
+
+    async def set_int(self, key: str, value: int, *, ttl_seconds: int) -> None:
+        await self._redis.set(self._prefix + key, value, ex=ttl_seconds)

@@ -1,0 +1,106 @@
+"""Provably fair types (SPEC §6.1): seeds, rotation, verification."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from casino_club.domain.games import Game
+from casino_club.domain.slots import Symbol
+from casino_club.persistence.models import FairnessSeed
+from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.slots import SlotSymbol
+
+GameEnum = strawberry.enum(Game, name="Game")
+
+
+@strawberry.type(
+    description="The caller's active seed pair: the server seed stays secret until rotated."
+)
+class Fairness:
+    server_seed_hash: str
+    client_seed: str
+    nonce: int = strawberry.field(description="The nonce the next bet will use")
+
+    @classmethod
+    def of(cls, row: FairnessSeed) -> Fairness:
+        return cls(
+            server_seed_hash=row.server_seed_hash, client_seed=row.client_seed, nonce=row.nonce
+        )
+
+
+@strawberry.type(
+    description="A retired server seed, now public: every round it served can be checked."
+)
+class RevealedSeed:
+    server_seed: str
+    server_seed_hash: str
+    client_seed: str
+    rounds: int = strawberry.field(description="Nonces 0 … rounds−1 were used with this seed")
+    revealed_at: datetime
+
+    @classmethod
+    def of(cls, row: FairnessSeed) -> RevealedSeed:
+        assert row.revealed_at is not None
+        return cls(
+            server_seed=row.server_seed,
+            server_seed_hash=row.server_seed_hash,
+            client_seed=row.client_seed,
+            rounds=row.nonce,
+            revealed_at=row.revealed_at,
+        )
+
+
+@strawberry.input
+class SetClientSeedInput:
+    client_seed: str = strawberry.field(description="1–64 printable ASCII characters")
+
+
+@strawberry.type
+class FairnessUpdated:
+    fairness: Fairness
+
+
+@strawberry.type
+class ServerSeedRotated:
+    revealed: RevealedSeed
+    fairness: Fairness
+
+
+SetClientSeedResult = Annotated[
+    FairnessUpdated | ValidationFailed, strawberry.union("SetClientSeedResult")
+]
+
+
+@strawberry.type(description="An outcome recomputed from seeds alone.")
+class VerifiedRound:
+    game: GameEnum  # type: ignore[valid-type]
+    server_seed_hash: str
+    client_seed: str
+    nonce: int
+    floats: list[float] = strawberry.field(
+        description="The stream's first floats, as the game used them"
+    )
+    reels: list[SlotSymbol] | None = strawberry.field(  # type: ignore[valid-type]
+        description="SLOTS: the reels these seeds produce"
+    )
+
+    @classmethod
+    def slots(
+        cls,
+        server_seed_hash: str,
+        client_seed: str,
+        nonce: int,
+        floats: list[float],
+        reels: list[Symbol],
+    ) -> VerifiedRound:
+        return cls(
+            game=Game.SLOTS,
+            server_seed_hash=server_seed_hash,
+            client_seed=client_seed,
+            nonce=nonce,
+            floats=floats,
+            reels=reels,
+        )
