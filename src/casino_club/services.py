@@ -6,13 +6,14 @@ Built once in the app lifespan (or by a test) and shared by every request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from casino_club.clock import Clock, SystemClock
 from casino_club.config import Settings
-from casino_club.domain.slots import DEFAULT_PAYTABLE, Paytable, Symbol
+from casino_club.domain.slots import DEFAULT_PAYTABLE, Paytable, SlotsOdds, Symbol, odds
 from casino_club.events import EventBus
 from casino_club.observability import Metrics
 from casino_club.persistence.database import create_engine, create_sessionmaker
@@ -74,6 +75,11 @@ class Services:
             events=EventBus(settings.broadcast_url, channel_prefix),
             slot_paytable=slot_paytable(settings),
         )
+
+    @cached_property
+    def slot_odds(self) -> SlotsOdds:
+        """Exact odds of the configured paytable, computed once."""
+        return odds(self.slot_paytable)
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker)

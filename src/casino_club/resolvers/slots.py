@@ -4,7 +4,6 @@ history) in one transaction → commit → streak → publish."""
 from __future__ import annotations
 
 import logging
-from functools import cache
 from typing import Any
 
 import strawberry
@@ -35,17 +34,12 @@ def streak_key(user_id: int) -> str:
     return f"slots:streak:{user_id}"
 
 
-@cache
-def _odds(paytable: slots.Paytable) -> slots.SlotsOdds:
-    return slots.odds(paytable)
-
-
 def config(services: Services) -> SlotsConfig:
     settings = services.settings
     paytable = services.slot_paytable
     return SlotsConfig.of(
         paytable,
-        _odds(paytable),
+        services.slot_odds,
         min_stake=settings.slot_min_stake,
         max_stake=settings.slot_max_stake,
         rate=settings.game_rate_limit_per_second,
