@@ -89,8 +89,8 @@ class Paytable:
             raise ValueError("every symbol needs a weight and a triple multiplier")
         if any(w <= 0 for w in self.weights.values()):
             raise ValueError("weights must be positive")
-        if any(m <= 1 for m in self.triples.values()) or self.cherry_pair < 0:
-            raise ValueError("triples must pay more than the stake")
+        if any(m < 0 for m in self.triples.values()) or self.cherry_pair < 0:
+            raise ValueError("multipliers cannot be negative")
 
     @property
     def strip_weights(self) -> list[int]:
