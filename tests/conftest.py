@@ -8,6 +8,7 @@ run; without it, the service-backed half is skipped with the reason.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -26,7 +27,7 @@ from starlette.applications import Starlette
 
 from casino_club.app import create_app
 from casino_club.bootstrap import seed
-from casino_club.clock import FrozenClock
+from casino_club.clock import Clock, FrozenClock
 from casino_club.config import Settings
 from casino_club.persistence import migrations
 from casino_club.services import Services
@@ -157,18 +158,30 @@ def settings(backend: Backend) -> Settings:
     return backend.settings()
 
 
-@pytest.fixture
-async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starlette]:
+@contextlib.asynccontextmanager
+async def running_app(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Starlette]:
     application = create_app(settings, clock=clock, configure_logs=False)
     async with LifespanManager(application):
         yield application
 
 
-@pytest.fixture
-async def api(app: Starlette) -> AsyncIterator[Api]:
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 4711))
+@contextlib.asynccontextmanager
+async def api_for(application: Starlette) -> AsyncIterator[Api]:
+    transport = httpx.ASGITransport(app=application, client=("203.0.113.7", 4711))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client)
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starlette]:
+    async with running_app(settings, clock) as application:
+        yield application
+
+
+@pytest.fixture
+async def api(app: Starlette) -> AsyncIterator[Api]:
+    async with api_for(app) as client:
+        yield client
 
 
 @pytest.fixture

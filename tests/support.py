@@ -90,3 +90,32 @@ class Api:
 
 def error_codes(body: dict[str, Any]) -> list[str]:
     return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
+
+
+SPIN = """
+mutation Spin($input: SlotSpinInput!) {
+  slotSpin(input: $input) {
+    __typename
+    ... on SlotSpinSuccess {
+      roundId reels multiplier bonusPercent stake payout isJackpot winStreak balance replayed
+      fairness { serverSeedHash clientSeed nonce }
+    }
+    ... on UserError { code message }
+    ... on InsufficientFunds { required balance }
+    ... on InvalidStake { minStake maxStake }
+    ... on RateLimited { retryAfterMs }
+  }
+}
+"""
+FAIRNESS = "query { me { gold fairness { serverSeedHash clientSeed nonce } } }"
+LEDGER = """query L($after: String) { me { ledger(first: 100, after: $after) {
+  edges { cursor node { id amount balanceAfter reason reference at } }
+  pageInfo { hasNextPage endCursor } } } }"""
+
+
+async def spin(api: Api, token: str, stake: object, key: str | None = None) -> dict[str, Any]:
+    variables: dict[str, Any] = {"input": {"stake": stake}}
+    if key is not None:
+        variables["input"]["idempotencyKey"] = key
+    result: dict[str, Any] = (await api.data(SPIN, variables, token=token))["slotSpin"]
+    return result

@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 import strawberry
-from asgi_lifespan import LifespanManager
 
-from casino_club.app import create_app
 from casino_club.config import Settings
 from casino_club.observability import Metrics
 from casino_club.schema import schema_extensions
-from tests.conftest import Backend
+from tests.conftest import Backend, api_for, running_app
 from tests.support import Api
 
 
@@ -82,11 +79,8 @@ async def test_bad_variable_types_get_a_clear_error(api: Api) -> None:
 
 
 async def _app_client(settings: Settings) -> AsyncIterator[Api]:
-    application = create_app(settings, configure_logs=False)
-    async with LifespanManager(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield Api(client)
+    async with running_app(settings) as application, api_for(application) as api:
+        yield api
 
 
 @pytest.fixture
@@ -151,3 +145,20 @@ async def test_graphiql_is_served_to_browsers(api: Api) -> None:
     page = await api.client.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "graphiql" in page.text.lower()
+
+
+async def test_repeated_operations_hit_the_parse_and_validation_caches(
+    api: Api, settings: Settings
+) -> None:
+    """SPEC §15: per-request limiter instances must not defeat the validation cache."""
+    from strawberry.extensions.parser_cache import _get_parse_cache
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    query = 'query CacheProbe { validateInviteCode(code: "cache-probe") { valid } }'
+    await api.data(query)
+    parse_hits = _get_parse_cache(settings.graphql_cache_size).cache_info().hits
+    validate_hits = _get_validate_cache(settings.graphql_cache_size).cache_info().hits
+    for _ in range(3):
+        await api.data(query)
+    assert _get_parse_cache(settings.graphql_cache_size).cache_info().hits >= parse_hits + 3
+    assert _get_validate_cache(settings.graphql_cache_size).cache_info().hits >= validate_hits + 3

@@ -6,9 +6,9 @@ import logging
 from collections.abc import Callable
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
-    DisableIntrospection,
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -32,21 +32,34 @@ log = logging.getLogger("casino_club.graphql")
 ExtensionFactory = Callable[[], SchemaExtension]
 
 
+def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    """The query-limit validation rules, built once.
+
+    QueryDepthLimiter and MaxAliasesLimiter each create a new rule class per instance,
+    and the validation cache is keyed by the rule classes: one instance per request
+    would make every request a cache miss (validation then costs more than the spin).
+    """
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+    ]
+    if not settings.graphql_introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return rules
+
+
 def schema_extensions(settings: Settings, metrics: Metrics) -> list[ExtensionFactory]:
     """Factories, never instances: an instance would be shared by concurrent requests."""
     cache = settings.graphql_cache_size
-    factories: list[ExtensionFactory] = [
+    rules = limit_rules(settings)
+    return [
         lambda: OperationMetrics(metrics),
         lambda: ParserCache(maxsize=cache),
-        lambda: ValidationCache(maxsize=cache),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=cache),
         MaskUnexpectedErrors,
     ]
-    if not settings.graphql_introspection:
-        factories.append(DisableIntrospection)
-    return factories
 
 
 class CasinoSchema(strawberry.Schema):
