@@ -12,10 +12,13 @@ import uvicorn
 
 from casino_club.bootstrap import create_account, seed
 from casino_club.config import get_settings
+from casino_club.domain import slots
 from casino_club.domain.accounts import Role, SignupRequest, validate_signup
+from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash, take
+from casino_club.domain.games import Game
 from casino_club.observability import configure_logging
 from casino_club.persistence import migrations
-from casino_club.services import Services
+from casino_club.services import Services, slot_paytable
 
 app = typer.Typer(help="Casino-Club F2P GraphQL server.", no_args_is_help=True)
 
@@ -85,6 +88,28 @@ def export_schema(
 
     output.write_text(schema.as_str() + "\n", encoding="utf-8")
     typer.echo(f"wrote {output}")
+
+
+@app.command("verify-fairness")
+def verify_fairness(
+    server_seed: Annotated[str, typer.Option(help="The revealed server seed, 64 hex characters")],
+    client_seed: Annotated[str, typer.Option()],
+    nonce: Annotated[int, typer.Option(min=0)],
+    game: Annotated[Game, typer.Option(case_sensitive=False)] = Game.SLOTS,
+) -> None:
+    """Recompute a round offline from its seeds (the same code the server runs)."""
+    try:
+        seed = parse_seed(server_seed.strip().lower())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--server-seed") from None
+    uints = take(FairnessInput(seed, client_seed, nonce), slots.REELS)
+    typer.echo(f"game: {game.value}")
+    typer.echo(f"server seed hash: {seed_hash(seed)}")
+    typer.echo(f"floats: {', '.join(f'{as_float(u):.10f}' for u in uints)}")
+    reels = slots.reels_from(uints, slot_paytable(get_settings()))
+    typer.echo(
+        f"reels: {' '.join(symbol.value for symbol in reels)} ({''.join(s.emoji for s in reels)})"
+    )
 
 
 @app.command("create-admin")

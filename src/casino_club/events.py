@@ -58,12 +58,13 @@ class RedisPubSubBackend(BroadcastBackend):
 
     async def subscribe(self, channel: str) -> None:
         self._channels.add(channel)
-        self._has_channels.set()
         try:
             await self._live_pubsub().subscribe(channel)
         except (RedisError, OSError):
             # The listener reconnects and subscribes to every wanted channel.
             self.connected = False
+        # Only now: reading before the first SUBSCRIBE has a connection raises.
+        self._has_channels.set()
 
     async def unsubscribe(self, channel: str) -> None:
         self._channels.discard(channel)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -25,12 +26,18 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`casino-club serve` on a free port; yields its base URL."""
+@contextlib.contextmanager
+def start_server(backend: Backend, log_dir: Path, **settings: str) -> Iterator[str]:
+    """`casino-club serve` on a free port with the backend's configuration; yields its URL."""
     port = free_port()
-    env = {**os.environ, **backend.environment(), "HOST": "127.0.0.1", "PORT": str(port)}
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    env = {
+        **os.environ,
+        **backend.environment(),
+        **settings,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
+    log_path = log_dir / f"server-{port}.log"
     executable = Path(sys.executable).parent / "casino-club"
     with log_path.open("wb") as log:
         process = subprocess.Popen([str(executable), "serve"], env=env, stdout=log, stderr=log)
@@ -55,3 +62,10 @@ def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The server with default settings, shared by the e2e tests of one backend."""
+    with start_server(backend, tmp_path_factory.mktemp("server")) as url:
+        yield url

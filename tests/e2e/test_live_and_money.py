@@ -1,0 +1,136 @@
+"""End to end: live balance events and money under real concurrent HTTP load."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from gql import Client, gql
+from gql.transport.websockets import WebsocketsTransport
+
+from tests.conftest import Backend
+from tests.e2e.conftest import start_server
+from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
+from tests.support import SPIN
+
+pytestmark = pytest.mark.e2e
+
+BALANCE = gql("subscription { balanceChanged { gold delta reason at } }")
+LEDGER = """query L($after: String) { me { gold ledger(first: 100, after: $after) {
+  edges { node { amount balanceAfter reason } } pageInfo { hasNextPage endCursor } } } }"""
+
+
+async def post(
+    client: httpx.AsyncClient, query: str, token: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    response = await client.post(
+        "/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def whole_ledger(client: httpx.AsyncClient, token: str) -> tuple[int, list[dict[str, Any]]]:
+    """(gold, every ledger row oldest first), following the cursor."""
+    rows: list[dict[str, Any]] = []
+    after = None
+    while True:
+        me = (await post(client, LEDGER, token, {"after": after}))["me"]
+        rows.extend(edge["node"] for edge in me["ledger"]["edges"])
+        if not me["ledger"]["pageInfo"]["hasNextPage"]:
+            return me["gold"], rows[::-1]
+        after = me["ledger"]["pageInfo"]["endCursor"]
+
+
+async def test_balance_changed_delivers_exactly_the_callers_spins(server: str) -> None:
+    alice, bob = await signup_player(server), await signup_player(server)
+    transport = WebsocketsTransport(
+        url=ws_url(server),
+        init_payload={"authorization": f"Bearer {alice['accessToken']}"},
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+    )
+    received: list[dict[str, Any]] = []
+    arrived = asyncio.Event()
+    async with (
+        Client(transport=transport) as ws,
+        httpx.AsyncClient(base_url=server, timeout=TIMEOUT) as http,
+    ):
+
+        async def listen() -> None:
+            async for result in ws.subscribe(BALANCE):
+                received.append(result["balanceChanged"])
+                arrived.set()
+
+        listener = asyncio.create_task(listen())
+        try:
+            # The server subscribes asynchronously: spin until the first event arrives.
+            for _ in range(50):
+                await post(http, SPIN, bob["accessToken"], {"input": {"stake": 20}})
+                await post(http, SPIN, alice["accessToken"], {"input": {"stake": 10}})
+                await asyncio.sleep(0.1)
+                if received:
+                    break
+            assert received, "no balanceChanged event arrived"
+            for _ in range(3):
+                await post(http, SPIN, bob["accessToken"], {"input": {"stake": 20}})
+                last = (await post(http, SPIN, alice["accessToken"], {"input": {"stake": 10}}))[
+                    "slotSpin"
+                ]
+            async with asyncio.timeout(TIMEOUT):
+                while received[-1]["gold"] != last["balance"]:
+                    arrived.clear()
+                    await arrived.wait()
+            await asyncio.sleep(0.2)  # anything else would arrive now, and fail the check below
+            gold, rows = await whole_ledger(http, alice["accessToken"])
+        finally:
+            listener.cancel()
+    tail = rows[-len(received) :]
+    assert [(e["delta"], e["gold"], e["reason"]) for e in received] == [
+        (r["amount"], r["balanceAfter"], r["reason"]) for r in tail
+    ]
+    assert received[-1]["gold"] == gold
+    assert {e["reason"] for e in received} <= {"SLOT_BET", "SLOT_WIN"}
+
+
+async def test_two_hundred_concurrent_spins_with_gold_for_one_hundred(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """SPEC §13 over real HTTP. The paytable here never pays, so 1,000 gold buys exactly
+    100 spins of 10 whatever the reels show; the rate limit is lifted to expose the race."""
+    never_pays = {
+        "SLOT_TRIPLE_PAYS": json.dumps(
+            dict.fromkeys(["CHERRY", "LEMON", "ORANGE", "BELL", "STAR", "DIAMOND", "SEVEN"], 0)
+        ),
+        "SLOT_CHERRY_PAIR_PAYS": "0",
+        "GAME_RATE_LIMIT_PER_SECOND": "100000",
+    }
+    with start_server(backend, tmp_path, **never_pays) as url:
+        player = await signup_player(url)
+        token = player["accessToken"]
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+            results = await asyncio.gather(
+                *(post(http, SPIN, token, {"input": {"stake": 10}}) for _ in range(200))
+            )
+            gold, rows = await whole_ledger(http, token)
+    outcomes = Counter(r["slotSpin"]["__typename"] for r in results)
+    assert outcomes == {"SlotSpinSuccess": 100, "InsufficientFunds": 100}
+    nonces = sorted(
+        r["slotSpin"]["fairness"]["nonce"]
+        for r in results
+        if r["slotSpin"]["__typename"] == "SlotSpinSuccess"
+    )
+    assert nonces == list(range(100))
+    assert gold == 0
+    amounts = [row["amount"] for row in rows]
+    assert sum(amounts) == gold
+    assert Counter(amounts) == {-10: 100, 1000: 1}
