@@ -16,14 +16,14 @@ from starlette.websockets import WebSocket
 from casino_club.dataloaders import Loaders
 from casino_club.domain.accounts import Rank, Role
 from casino_club.persistence import users
-from casino_club.persistence.models import User
+from casino_club.persistence.users import Account
 from casino_club.security import AccessClaims, InvalidToken
 from casino_club.services import Services
 
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    user: User
+    user: Account
     gold: int
     claims: AccessClaims
 

@@ -160,8 +160,9 @@ class EventBus:
         backend = self._backend
         return not isinstance(backend, RedisPubSubBackend) or backend.connected
 
-    async def publish(self, channel: str, event: dict[str, Any]) -> None:
-        await self._broadcast.publish(self._prefix + channel, orjson.dumps(event).decode())
+    async def publish(self, channel: str, *events: dict[str, Any]) -> None:
+        """Send events as one message: one round trip, and they arrive together, in order."""
+        await self._broadcast.publish(self._prefix + channel, orjson.dumps(events).decode())
 
     @contextlib.asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[EventStream]:
@@ -169,9 +170,12 @@ class EventBus:
         async with self._broadcast.subscribe(self._prefix + channel) as subscriber:
 
             async def pump() -> None:
-                async for event in subscriber:  # type: ignore[union-attr]
-                    if event is None or not stream.offer(orjson.loads(event.message)):
+                async for message in subscriber:  # type: ignore[union-attr]
+                    if message is None:
                         return
+                    for event in orjson.loads(message.message):
+                        if not stream.offer(event):
+                            return
 
             task = asyncio.create_task(pump())
             try:

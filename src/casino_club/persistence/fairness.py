@@ -7,11 +7,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.fairness import SEED_BYTES, FairnessInput, FairnessProof, seed_hash
-from casino_club.persistence.models import FairnessSeed
+from casino_club.persistence.models import FairnessSeed, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,21 +52,19 @@ async def open_seed(
     return row
 
 
+_seeds = table(FairnessSeed)
+# Hot path: a table-level statement, built once, skips the ORM's bulk-update machinery.
+_ADVANCE_NONCE = (
+    update(_seeds)
+    .where(_seeds.c.user_id == bindparam("uid"), _seeds.c.active.is_(True))
+    .values(nonce=_seeds.c.nonce + 1)
+    .returning(_seeds.c.id, _seeds.c.server_seed, _seeds.c.client_seed, _seeds.c.nonce)
+)
+
+
 async def next_round(session: AsyncSession, user_id: int) -> Round:
     """Take the active seed's current nonce and advance it, atomically."""
-    row = (
-        await session.execute(
-            update(FairnessSeed)
-            .where(FairnessSeed.user_id == user_id, FairnessSeed.active.is_(True))
-            .values(nonce=FairnessSeed.nonce + 1)
-            .returning(
-                FairnessSeed.id,
-                FairnessSeed.server_seed,
-                FairnessSeed.client_seed,
-                FairnessSeed.nonce,
-            )
-        )
-    ).one()
+    row = (await session.execute(_ADVANCE_NONCE, {"uid": user_id})).one()
     seed_id, server_seed, client_seed, next_nonce = row
     return Round(
         seed_id=int(seed_id),

@@ -10,7 +10,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.persistence.fairness import Round
-from casino_club.persistence.models import GameRound
+from casino_club.persistence.models import GameRound, table
+
+_INSERT_ROUND = insert(table(GameRound)).returning(table(GameRound).c.id)
 
 
 async def record(
@@ -27,8 +29,8 @@ async def record(
     proof = fairness_round.proof
     round_id = (
         await session.execute(
-            insert(GameRound)
-            .values(
+            _INSERT_ROUND,
+            dict(
                 user_id=user_id,
                 game=game,
                 stake=stake,
@@ -39,8 +41,7 @@ async def record(
                 client_seed=proof.client_seed,
                 nonce=proof.nonce,
                 created_at=now,
-            )
-            .returning(GameRound.id)
+            ),
         )
     ).scalar_one()
     return int(round_id)

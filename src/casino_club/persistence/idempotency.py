@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from casino_club.persistence.models import IdempotencyKey
+from casino_club.persistence.models import IdempotencyKey, table
 
 IN_PROGRESS = "IN_PROGRESS"
 COMPLETED = "COMPLETED"
@@ -134,9 +134,10 @@ async def complete(
     session: AsyncSession, claimed: Claimed, response: dict[str, Any], now: datetime
 ) -> None:
     """Store the result, in the same transaction as the work it describes."""
+    keys = table(IdempotencyKey)
     await session.execute(
-        update(IdempotencyKey)
-        .where(IdempotencyKey.id == claimed.record_id)
+        update(keys)
+        .where(keys.c.id == claimed.record_id)
         .values(state=COMPLETED, response=orjson.dumps(response).decode(), completed_at=now)
     )
 

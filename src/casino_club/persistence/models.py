@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -214,3 +215,10 @@ class IdempotencyKey(Base):
     response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def table(model: type[Base]) -> Table:
+    """The Core table of a model, for hot-path statements that skip the ORM layer."""
+    result = model.__table__
+    assert isinstance(result, Table)
+    return result

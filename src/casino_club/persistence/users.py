@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.accounts import Rank, Role, identity_key
-from casino_club.persistence.models import AuthSession, User, Wallet
+from casino_club.persistence.models import AuthSession, User, Wallet, table
 
 
 class IdentityTaken(Exception):
@@ -87,33 +87,55 @@ async def by_site_id(session: AsyncSession, site_id: str) -> User | None:
     return await session.scalar(select(User).where(User.site_id_key == identity_key(site_id)))
 
 
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The columns a request needs about its caller, read without ORM identity tracking."""
+
+    id: int
+    site_id: str
+    nickname: str
+    role: str
+    rank: str
+    xp: int
+    daily_streak: int
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+_users, _sessions, _wallets = table(User), table(AuthSession), table(Wallet)
+_ACCOUNT_FIELDS = [field.name for field in fields(Account)]
+# Hot path (every authenticated request): one Core statement, built once.
+_AUTHENTICATE = (
+    select(*(_users.c[name] for name in _ACCOUNT_FIELDS), _wallets.c.gold)
+    .select_from(_users)
+    .join(_sessions, _sessions.c.user_id == _users.c.id)
+    .outerjoin(_wallets, _wallets.c.user_id == _users.c.id)
+    .where(
+        _users.c.id == bindparam("uid"),
+        _sessions.c.id == bindparam("sid"),
+        _sessions.c.revoked_at.is_(None),
+        _sessions.c.expires_at > bindparam("now"),
+        _users.c.banned_at.is_(None),
+    )
+)
+
+
 async def authenticate_session(
     session: AsyncSession, user_id: int, session_id: str, now: datetime
-) -> tuple[User, int] | None:
-    """The user and their gold, if the access token's session is still live and they are not banned.
+) -> tuple[Account, int] | None:
+    """The caller and their gold, if the access token's session is live and they are not banned.
 
     One round trip per authenticated request: logout, logoutAll, refresh-reuse revocation
     and bans all take effect on the very next request.
     """
     row = (
-        await session.execute(
-            select(User, Wallet.gold)
-            .join(AuthSession, AuthSession.user_id == User.id)
-            .outerjoin(Wallet, Wallet.user_id == User.id)
-            .where(
-                and_(
-                    User.id == user_id,
-                    AuthSession.id == session_id,
-                    AuthSession.revoked_at.is_(None),
-                    AuthSession.expires_at > now,
-                    User.banned_at.is_(None),
-                )
-            )
-        )
+        await session.execute(_AUTHENTICATE, {"uid": user_id, "sid": session_id, "now": now})
     ).first()
     if row is None:
         return None
-    return row[0], int(row[1] or 0)
+    values = row._mapping
+    account = Account(**{name: values[name] for name in _ACCOUNT_FIELDS})
+    return account, int(values["gold"] or 0)
 
 
 async def set_last_login(session: AsyncSession, user_id: int, now: datetime) -> None:

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence.models import LedgerEntry, Wallet
+from casino_club.persistence.models import LedgerEntry, Wallet, table
 
 
 class InsufficientGold(Exception):
@@ -40,6 +40,18 @@ class Posted:
     amount: int
     reason: LedgerReason
     balance_after: int
+
+
+_wallets = table(Wallet)
+# Hot path: table-level statements, built once (no ORM bulk machinery per spin).
+# `gold >= required` with required = 0 for pure credits keeps one statement for both.
+_MOVE_GOLD = (
+    update(_wallets)
+    .where(_wallets.c.user_id == bindparam("uid"), _wallets.c.gold >= bindparam("required"))
+    .values(gold=_wallets.c.gold + bindparam("net"), updated_at=bindparam("now"))
+    .returning(_wallets.c.gold)
+)
+_INSERT_LEDGER = insert(table(LedgerEntry))
 
 
 async def open_wallet(session: AsyncSession, user_id: int, now: datetime) -> None:
@@ -66,15 +78,11 @@ async def move_gold(
         raise ValueError("every ledger movement must move gold")
     net = sum(m.amount for m in movements)
     required = required_balance(movements)
-    statement = (
-        update(Wallet)
-        .where(Wallet.user_id == user_id)
-        .values(gold=Wallet.gold + net, updated_at=now)
-        .returning(Wallet.gold)
-    )
-    if required > 0:
-        statement = statement.where(Wallet.gold >= required)
-    final = (await session.execute(statement)).scalar_one_or_none()
+    final = (
+        await session.execute(
+            _MOVE_GOLD, {"uid": user_id, "net": net, "now": now, "required": required}
+        )
+    ).scalar_one_or_none()
     if final is None:
         raise InsufficientGold(required)
     balance = final - net
@@ -83,7 +91,7 @@ async def move_gold(
         balance += movement.amount
         posted.append(Posted(movement.amount, movement.reason, balance))
     await session.execute(
-        insert(LedgerEntry),
+        _INSERT_LEDGER,
         [
             {
                 "user_id": user_id,

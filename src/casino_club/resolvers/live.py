@@ -12,39 +12,33 @@ from casino_club.persistence.wallet import Posted
 from casino_club.services import Services
 
 
-async def publish_balance(
-    services: Services, user_id: int, posted: Sequence[Posted], at: datetime
-) -> None:
+def balance_events(posted: Sequence[Posted], at: datetime) -> list[dict[str, Any]]:
     """One `balanceChanged` per ledger row, in ledger order."""
-    for row in posted:
-        await services.events.publish(
-            user_channel(user_id),
-            {
-                "kind": "balance",
-                "gold": row.balance_after,
-                "delta": row.amount,
-                "reason": row.reason.value,
-                "at": at.isoformat(),
-            },
-        )
-
-
-async def publish_game_event(
-    services: Services,
-    user_id: int,
-    event_type: GameEventType,
-    *,
-    round_id: int | None,
-    data: dict[str, Any],
-    at: datetime,
-) -> None:
-    await services.events.publish(
-        user_channel(user_id),
+    return [
         {
-            "kind": "game",
-            "type": event_type.value,
-            "roundId": round_id,
+            "kind": "balance",
+            "gold": row.balance_after,
+            "delta": row.amount,
+            "reason": row.reason.value,
             "at": at.isoformat(),
-            "data": data,
-        },
-    )
+        }
+        for row in posted
+    ]
+
+
+def game_event(
+    event_type: GameEventType, *, round_id: int | None, data: dict[str, Any], at: datetime
+) -> dict[str, Any]:
+    return {
+        "kind": "game",
+        "type": event_type.value,
+        "roundId": round_id,
+        "at": at.isoformat(),
+        "data": data,
+    }
+
+
+async def publish_to_user(
+    services: Services, user_id: int, events: Sequence[dict[str, Any]]
+) -> None:
+    await services.events.publish(user_channel(user_id), *events)

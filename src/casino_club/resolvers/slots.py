@@ -18,7 +18,7 @@ from casino_club.persistence.hot_state import HotStateUnavailable
 from casino_club.persistence.idempotency import Claimed
 from casino_club.persistence.wallet import InsufficientGold, Movement
 from casino_club.resolvers.guards import rate_limited, run_idempotent
-from casino_club.resolvers.live import publish_balance, publish_game_event
+from casino_club.resolvers.live import balance_events, game_event, publish_to_user
 from casino_club.schema.games import FairnessProof, InsufficientFunds, InvalidStake
 from casino_club.schema.permissions import ServiceUnavailable
 from casino_club.schema.scalars import Gold
@@ -134,16 +134,18 @@ async def _play(
         if claim is not None:
             await idempotency.complete(session, claim, success.to_payload(), now)
 
-        async def publish() -> None:
-            await publish_balance(services, viewer.id, posted, now)
-            await publish_game_event(
-                services,
-                viewer.id,
+        events = [
+            *balance_events(posted, now),
+            game_event(
                 GameEventType.SLOT_SPIN,
                 round_id=round_id,
                 data={**outcome, "stake": stake, "payout": result.payout},
                 at=now,
-            )
+            ),
+        ]
+
+        async def publish() -> None:
+            await publish_to_user(services, viewer.id, events)
 
         uow.after_commit(publish)
         await uow.commit()

@@ -15,6 +15,7 @@ from casino_club.persistence import fairness as fairness_seeds
 from casino_club.persistence import game_rounds, login_attempts, wallet
 from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
 from casino_club.persistence.models import User
+from casino_club.persistence.users import Account
 from casino_club.schema.fairness import Fairness, GameEnum
 from casino_club.schema.history import GameRound
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
@@ -80,7 +81,7 @@ class Profile:
     user_id: strawberry.Private[int]
 
     @classmethod
-    def of(cls, user: User, gold: int) -> Profile:
+    def of(cls, user: User | Account, gold: int) -> Profile:
         return cls(
             id=strawberry.ID(str(user.id)),
             site_id=user.site_id,
