@@ -27,11 +27,15 @@ test: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check src tests migrations
-	$(BIN)/ruff format --check src tests migrations
+	$(BIN)/ruff check src tests migrations bench
+	$(BIN)/ruff format --check src tests migrations bench
 
 typecheck: install
 	$(BIN)/mypy
+
+# Needs PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; defaults: the local ones).
+bench: install
+	$(BIN)/python -m bench.slots
 
 schema: install
 	$(BIN)/casino-club export-schema --output schema.graphql

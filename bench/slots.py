@@ -14,31 +14,33 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
-import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import asyncpg
 import orjson
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
+from tests.conftest import Backend
+from tests.e2e.conftest import start_server
 
+from casino_club.bootstrap import seed
 from casino_club.domain import slots
 from casino_club.domain.fairness import FairnessInput, take
 from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import migrations, wallet
 from casino_club.services import Services
-from tests.conftest import CHEAP_ARGON2, Backend
-from tests.e2e.conftest import start_server
 
-ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+ADMIN_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
@@ -76,9 +78,16 @@ async def signup_players(url: str, count: int) -> list[tuple[str, int]]:
         for _ in range(count):
             tag = uuid.uuid4().hex[:10]
             variables = {
-                "input": {"siteId": f"bench_{tag}", "nickname": f"b{tag}", "password": "bench password", "inviteCode": "5858"}
+                "input": {
+                    "siteId": f"bench_{tag}",
+                    "nickname": f"b{tag}",
+                    "password": "bench password",
+                    "inviteCode": "5858",
+                }
             }
-            async with http.post(f"{url}/graphql", json={"query": SIGNUP, "variables": variables}) as r:
+            async with http.post(
+                f"{url}/graphql", json={"query": SIGNUP, "variables": variables}
+            ) as r:
                 payload = (await r.json())["data"]["signup"]
             players.append((payload["accessToken"], int(payload["user"]["id"])))
     return players
@@ -117,7 +126,10 @@ async def closed_loop(url: str, tokens: list[str], seconds: float) -> Run:
                 async with http.post(f"{url}/graphql", data=body, headers=headers) as response:
                     result = orjson.loads(await response.read())
                 latencies.append((time.perf_counter() - started) * 1000)
-                if result.get("data", {}) is None or result["data"]["slotSpin"]["__typename"] != "SlotSpinSuccess":
+                if (
+                    result.get("data", {}) is None
+                    or result["data"]["slotSpin"]["__typename"] != "SlotSpinSuccess"
+                ):
                     failures += 1
 
         started = time.perf_counter()
@@ -159,7 +171,9 @@ async def raw_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
     session_ids = {
-        user_id: await pool.fetchval("SELECT id FROM auth_sessions WHERE user_id = $1 LIMIT 1", user_id)
+        user_id: await pool.fetchval(
+            "SELECT id FROM auth_sessions WHERE user_id = $1 LIMIT 1", user_id
+        )
         for user_id in user_ids
     }
 
@@ -173,7 +187,9 @@ async def raw_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
                     "LEFT OUTER JOIN wallets ON wallets.user_id = users.id WHERE users.id = $1 "
                     "AND auth_sessions.id = $2 AND auth_sessions.revoked_at IS NULL "
                     "AND auth_sessions.expires_at > $3 AND users.banned_at IS NULL",
-                    user_id, session_ids[user_id], now,
+                    user_id,
+                    session_ids[user_id],
+                    now,
                 )
                 async with conn.transaction():
                     seed = await conn.fetchrow(
@@ -181,13 +197,18 @@ async def raw_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
                         "RETURNING id, server_seed, client_seed, nonce",
                         user_id,
                     )
-                    source = FairnessInput(bytes.fromhex(seed["server_seed"]), seed["client_seed"], seed["nonce"] - 1)
+                    source = FairnessInput(
+                        bytes.fromhex(seed["server_seed"]), seed["client_seed"], seed["nonce"] - 1
+                    )
                     result = slots.settle(STAKE, slots.reels_from(take(source, 3)), 0)
                     net = result.payout - STAKE
                     gold = await conn.fetchval(
                         "UPDATE wallets SET gold = gold + $1, updated_at = $2 WHERE user_id = $3 AND gold >= $4 "
                         "RETURNING gold",
-                        net, now, user_id, STAKE,
+                        net,
+                        now,
+                        user_id,
+                        STAKE,
                     )
                     rows = [(user_id, -STAKE, gold - result.payout, "SLOT_BET", "bench", now)]
                     if result.payout:
@@ -200,8 +221,15 @@ async def raw_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
                     await conn.fetchval(
                         "INSERT INTO game_history (user_id, game, stake, payout, outcome, seed_id, server_seed_hash, "
                         "client_seed, nonce, created_at) VALUES ($1, 'SLOTS', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                        user_id, STAKE, result.payout, "{}", seed["id"], "x" * 64, seed["client_seed"],
-                        seed["nonce"] - 1, now,
+                        user_id,
+                        STAKE,
+                        result.payout,
+                        "{}",
+                        seed["id"],
+                        "x" * 64,
+                        seed["client_seed"],
+                        seed["nonce"] - 1,
+                        now,
                     )
                 latencies.append((time.perf_counter() - started) * 1000)
 
@@ -221,8 +249,12 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True, check=False).stdout.strip()
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {pg or 'PostgreSQL'}"
+    pg = subprocess.run(
+        ["psql", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {pg or 'PostgreSQL'}"
+    )
 
 
 def write_results(closed: Run, fixed: Run, floor: Run, rate: float) -> str:
@@ -231,7 +263,7 @@ def write_results(closed: Run, fixed: Run, floor: Run, rate: float) -> str:
         "# Benchmark results",
         "",
         f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {machine()}.",
-        f"Server: one uvicorn worker (uvloop, httptools) on PostgreSQL + Redis; client on the same machine.",
+        "Server: one uvicorn worker (uvloop, httptools) on PostgreSQL + Redis; client on the same machine.",
         f"Each run: {SECONDS:g} s, stake {STAKE}.",
         "",
         "| measurement | throughput (spins/s) | p50 (ms) | p99 (ms) |",
@@ -260,12 +292,12 @@ async def main() -> None:
     try:
         await asyncio.to_thread(migrations.upgrade, database_url)
         services = Services.create(backend.settings())
-        from casino_club.bootstrap import seed
-
         await seed(services)
         await services.close()
-        log_dir = Path(os.environ.get("TMPDIR", "/tmp"))
-        with start_server(backend, log_dir, GAME_RATE_LIMIT_PER_SECOND="1000000000", LOG_LEVEL="WARNING") as url:
+        log_dir = Path(tempfile.mkdtemp(prefix="casino-bench-"))
+        with start_server(
+            backend, log_dir, GAME_RATE_LIMIT_PER_SECOND="1000000000", LOG_LEVEL="WARNING"
+        ) as url:
             players = await signup_players(url, CONCURRENCY)
             await top_up(backend, [user_id for _, user_id in players], 10_000_000)
             tokens = [token for token, _ in players]
@@ -273,7 +305,9 @@ async def main() -> None:
             closed = await closed_loop(url, tokens, SECONDS)
             rate = max(10.0, round(closed.throughput / 2, -1))
             fixed = await open_loop(url, tokens, rate, min(SECONDS, 10))
-        floor = await raw_floor(backend.database_url.replace("+asyncpg", ""), [u for _, u in players], SECONDS)
+        floor = await raw_floor(
+            backend.database_url.replace("+asyncpg", ""), [u for _, u in players], SECONDS
+        )
         print(write_results(closed, fixed, floor, rate))
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

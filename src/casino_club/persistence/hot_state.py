@@ -12,6 +12,7 @@ from collections import deque
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 
 class HotStateUnavailable(Exception):
@@ -76,16 +77,22 @@ class RedisHotState:
 
     async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
         member = f"{now_ms}:{secrets.token_hex(4)}"
-        wait = int(
-            await self._rate_limit(
-                keys=[self._prefix + key], args=[now_ms, window_ms, limit, member]
-            )
-        )
+        args: list[int | str] = [now_ms, window_ms, limit, member]
+        try:
+            wait = int(await self._rate_limit(keys=[self._prefix + key], args=args))
+        except (RedisError, OSError) as exc:
+            raise HotStateUnavailable from exc
         return None if wait < 0 else max(wait, 1)
 
     async def get_int(self, key: str) -> int:
-        value = await self._redis.get(self._prefix + key)
+        try:
+            value = await self._redis.get(self._prefix + key)
+        except (RedisError, OSError) as exc:
+            raise HotStateUnavailable from exc
         return int(value) if value is not None else 0
 
     async def set_int(self, key: str, value: int, *, ttl_seconds: int) -> None:
-        await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+        try:
+            await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+        except (RedisError, OSError) as exc:
+            raise HotStateUnavailable from exc
