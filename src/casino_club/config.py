@@ -29,7 +29,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     database_url: str = "sqlite+aiosqlite:///./casino.db"
-    database_pool_size: int = 10
+    # Sized for concurrency: a request may hold two connections (its auth read and its
+    # transaction), and connections opened beyond the pool are closed again on return,
+    # losing their prepared statements.
+    database_pool_size: int = 30
+    database_max_overflow: int = 10
     # Empty means "no Redis": hot state lives in process (embedded mode).
     redis_url: str = ""
     redis_prefix: str = "cc:"

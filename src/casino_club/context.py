@@ -16,6 +16,7 @@ from starlette.websockets import WebSocket
 from casino_club.dataloaders import Loaders
 from casino_club.domain.accounts import Rank, Role
 from casino_club.persistence import users
+from casino_club.persistence.database import read_connection
 from casino_club.persistence.users import Account
 from casino_club.security import AccessClaims, InvalidToken
 from casino_club.services import Services
@@ -93,9 +94,9 @@ class Context:
             claims = self.services.tokens.decode(token, now)
         except InvalidToken as exc:
             raise AuthenticationFailed("invalid or expired token") from exc
-        async with self.services.sessionmaker() as session:
+        async with read_connection(self.services.engine) as connection:
             found = await users.authenticate_session(
-                session, claims.user_id, claims.session_id, now
+                connection, claims.user_id, claims.session_id, now
             )
         if found is None:
             return None

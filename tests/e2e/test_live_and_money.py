@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -134,3 +135,44 @@ async def test_two_hundred_concurrent_spins_with_gold_for_one_hundred(
     amounts = [row["amount"] for row in rows]
     assert sum(amounts) == gold
     assert Counter(amounts) == {-10: 100, 1000: 1}
+
+
+GAME_EVENTS = gql("subscription { gameEvents { type roundId at data } }")
+
+
+async def test_game_events_describe_the_callers_spins(server: str) -> None:
+    player = await signup_player(server)
+    transport = WebsocketsTransport(
+        url=ws_url(server),
+        init_payload={"authorization": f"Bearer {player['accessToken']}"},
+        subprotocols=[WebsocketsTransport.APOLLO_SUBPROTOCOL],
+    )
+    received: list[dict[str, Any]] = []
+    arrived = asyncio.Event()
+    spins: dict[str, dict[str, Any]] = {}
+    async with (
+        Client(transport=transport) as ws,
+        httpx.AsyncClient(base_url=server, timeout=TIMEOUT) as http,
+    ):
+
+        async def listen() -> None:
+            async for result in ws.subscribe(GAME_EVENTS):
+                received.append(result["gameEvents"])
+                arrived.set()
+
+        listener = asyncio.create_task(listen())
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                while not received:
+                    spin = await post(http, SPIN, player["accessToken"], {"input": {"stake": 10}})
+                    spins[spin["slotSpin"]["roundId"]] = spin["slotSpin"]
+                    arrived.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(arrived.wait(), 0.2)
+        finally:
+            listener.cancel()
+    event = received[0]
+    assert event["type"] == "SLOT_SPIN"
+    spin = spins[event["roundId"]]
+    assert event["data"]["reels"] == spin["reels"]
+    assert (event["data"]["stake"], event["data"]["payout"]) == (10, spin["payout"])

@@ -7,11 +7,14 @@ a transaction; PostgreSQL gets a sized pool.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -34,7 +37,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return create_async_engine(
         url,
         pool_size=settings.database_pool_size,
-        max_overflow=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
         # No pre-ping: it costs a round trip per checkout on the hot path. A connection
         # that died is invalidated on its first error, and none lives past the recycle.
         pool_recycle=1800,
@@ -61,6 +64,19 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@contextlib.asynccontextmanager
+async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for a single read outside any transaction.
+
+    On PostgreSQL it runs in autocommit: one round trip instead of BEGIN, SELECT,
+    ROLLBACK. (The isolation level is reset when the connection returns to the pool.)
+    """
+    async with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from casino_club.domain.accounts import Rank, Role, identity_key
 from casino_club.persistence.models import AuthSession, User, Wallet, table
@@ -121,7 +121,7 @@ _AUTHENTICATE = (
 
 
 async def authenticate_session(
-    session: AsyncSession, user_id: int, session_id: str, now: datetime
+    connection: AsyncConnection, user_id: int, session_id: str, now: datetime
 ) -> tuple[Account, int] | None:
     """The caller and their gold, if the access token's session is live and they are not banned.
 
@@ -129,7 +129,7 @@ async def authenticate_session(
     and bans all take effect on the very next request.
     """
     row = (
-        await session.execute(_AUTHENTICATE, {"uid": user_id, "sid": session_id, "now": now})
+        await connection.execute(_AUTHENTICATE, {"uid": user_id, "sid": session_id, "now": now})
     ).first()
     if row is None:
         return None
