@@ -1,0 +1,175 @@
+"""The one way a bet is placed and settled, shared by every instant game.
+
+play(): stake limits → rate limit → idempotency key → the game's work, with Redis
+outages turned into SERVICE_UNAVAILABLE. settle(): in one transaction, the nonce, the
+game's decision, the ledger (bet, then win), the history row and the stored
+idempotent result; events are published after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from casino_club.context import Context, Viewer
+from casino_club.domain.fairness import FairnessInput, FairnessProof
+from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence import fairness, game_rounds, idempotency, wallet
+from casino_club.persistence.hot_state import HotStateUnavailable
+from casino_club.persistence.idempotency import Claimed
+from casino_club.persistence.wallet import InsufficientGold, Movement
+from casino_club.resolvers.guards import rate_limited, run_idempotent
+from casino_club.resolvers.live import balance_events, game_event, publish_to_user
+from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.games import (
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    InsufficientFunds,
+    InvalidStake,
+    RateLimited,
+)
+from casino_club.schema.permissions import ServiceUnavailable
+
+
+class Replayable(Protocol):
+    def to_payload(self) -> dict[str, Any]: ...
+
+
+R = TypeVar("R", bound=Replayable)
+
+
+@dataclass(frozen=True, slots=True)
+class GameBook:
+    """How a game's money and events are labelled."""
+
+    game: Game
+    bet: LedgerReason
+    win: LedgerReason
+    event: GameEventType
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    payout: int
+    outcome: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    round_id: int
+    stake: int
+    payout: int
+    balance: int
+    proof: FairnessProof
+    outcome: dict[str, Any]
+
+
+async def play(
+    context: Context,
+    viewer: Viewer,
+    *,
+    stake: int,
+    stake_limits: tuple[int, int],
+    key: str | None,
+    operation: str,
+    parameters: dict[str, Any],
+    work: Callable[[Claimed | None], Awaitable[R | InsufficientFunds]],
+    replay: Callable[[dict[str, Any]], R],
+    success: type[R],
+) -> (
+    R
+    | InsufficientFunds
+    | InvalidStake
+    | RateLimited
+    | IdempotencyKeyReused
+    | IdempotencyKeyInUse
+    | ValidationFailed
+):
+    low, high = stake_limits
+    if not low <= stake <= high:
+        return InvalidStake.new(low, high)
+    try:
+        limited = await rate_limited(context, viewer)
+        if limited is not None:
+            return limited
+        return await run_idempotent(
+            context,
+            viewer,
+            key=key,
+            operation=operation,
+            parameters={"stake": stake, **parameters},
+            work=work,
+            succeeded=lambda result: isinstance(result, success),
+            replay=replay,
+        )
+    except HotStateUnavailable:
+        raise ServiceUnavailable("Game state is temporarily unavailable; retry shortly") from None
+
+
+async def settle(
+    context: Context,
+    viewer: Viewer,
+    *,
+    book: GameBook,
+    stake: int,
+    claim: Claimed | None,
+    decide: Callable[[FairnessInput], Decision],
+    respond: Callable[[Settled], R],
+) -> R | InsufficientFunds:
+    services = context.services
+    now = services.clock.now()
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        fair_round = await fairness.next_round(session, viewer.id)
+        decision = decide(fair_round.source)
+        proof = fair_round.proof
+        reference = f"{book.game.value.lower()}:{fair_round.seed_id}:{proof.nonce}"
+        movements = [Movement(-stake, book.bet, reference)]
+        if decision.payout:
+            movements.append(Movement(decision.payout, book.win, reference))
+        try:
+            posted = await wallet.move_gold(
+                session, user_id=viewer.id, movements=movements, now=now
+            )
+        except InsufficientGold:
+            return InsufficientFunds.new(stake, await wallet.balance_of(session, viewer.id))
+        round_id = await game_rounds.record(
+            session,
+            user_id=viewer.id,
+            game=book.game.value,
+            stake=stake,
+            payout=decision.payout,
+            outcome=decision.outcome,
+            fairness_round=fair_round,
+            now=now,
+        )
+        result = respond(
+            Settled(
+                round_id=round_id,
+                stake=stake,
+                payout=decision.payout,
+                balance=posted[-1].balance_after,
+                proof=proof,
+                outcome=decision.outcome,
+            )
+        )
+        if claim is not None:
+            await idempotency.complete(session, claim, result.to_payload(), now)
+        events = [
+            *balance_events(posted, now),
+            game_event(
+                book.event,
+                round_id=round_id,
+                data={**decision.outcome, "stake": stake, "payout": decision.payout},
+                at=now,
+            ),
+        ]
+
+        async def publish() -> None:
+            await publish_to_user(services, viewer.id, events)
+
+        uow.after_commit(publish)
+        await uow.commit()
+    return result
