@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     slot_symbol_weights: dict[str, int] = Field(default_factory=dict)
     slot_triple_pays: dict[str, int] = Field(default_factory=dict)
     slot_cherry_pair_pays: int = 1
+    rps_min_stake: int = 10
+    rps_max_stake: int = 100_000
+    dice_min_stake: int = 10
+    dice_max_stake: int = 100_000
     game_rate_limit_per_second: int = 10
     win_streak_ttl_seconds: int = 7 * 24 * 3600
     idempotency_retention_hours: int = 24

@@ -5,7 +5,11 @@ from enum import StrEnum
 
 class Game(StrEnum):
     SLOTS = "SLOTS"
+    RPS = "RPS"
+    DICE = "DICE"
 
 
 class GameEventType(StrEnum):
     SLOT_SPIN = "SLOT_SPIN"
+    RPS_PLAY = "RPS_PLAY"
+    DICE_ROLL = "DICE_ROLL"

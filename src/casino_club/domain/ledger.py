@@ -7,4 +7,8 @@ class LedgerReason(StrEnum):
     SIGNUP_BONUS = "SIGNUP_BONUS"
     SLOT_BET = "SLOT_BET"
     SLOT_WIN = "SLOT_WIN"
+    RPS_BET = "RPS_BET"
+    RPS_WIN = "RPS_WIN"
+    DICE_BET = "DICE_BET"
+    DICE_WIN = "DICE_WIN"
     ADMIN_ADJUSTMENT = "ADMIN_ADJUSTMENT"

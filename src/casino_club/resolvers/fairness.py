@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from casino_club.context import Context, Viewer
-from casino_club.domain import slots
+from casino_club.domain import dice, rps, slots
 from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash, take
 from casino_club.domain.games import Game
 from casino_club.persistence import fairness
@@ -57,8 +59,21 @@ def verify(
     if not 0 <= nonce < MAX_VERIFY_NONCE or len(client_seed) > MAX_CLIENT_SEED:
         raise BadUserInput("nonce or clientSeed out of range")
     source = FairnessInput(seed, client_seed, nonce)
-    uints = take(source, slots.REELS)
-    reels = slots.reels_from(uints, context.services.slot_paytable)
-    return VerifiedRound.slots(
-        seed_hash(seed), client_seed, nonce, [as_float(u) for u in uints], list(reels)
-    )
+
+    def verified(uints: list[int], **outcome: Any) -> VerifiedRound:
+        return VerifiedRound(
+            game=game,
+            server_seed_hash=seed_hash(seed),
+            client_seed=client_seed,
+            nonce=nonce,
+            floats=[as_float(u) for u in uints],
+            **outcome,
+        )
+
+    if game is Game.SLOTS:
+        uints = take(source, slots.REELS)
+        return verified(uints, reels=list(slots.reels_from(uints, context.services.slot_paytable)))
+    (u,) = take(source, 1)
+    if game is Game.RPS:
+        return verified([u], rps_server_move=rps.server_move(u))
+    return verified([u], dice_roll=dice.roll_from(u) / 100)

@@ -8,9 +8,9 @@ from typing import Annotated
 import strawberry
 
 from casino_club.domain.games import Game
-from casino_club.domain.slots import Symbol
 from casino_club.persistence.models import FairnessSeed
 from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.rps import RpsMove
 from casino_club.schema.slots import SlotSymbol
 
 GameEnum = strawberry.enum(Game, name="Game")
@@ -80,27 +80,13 @@ class VerifiedRound:
     server_seed_hash: str
     client_seed: str
     nonce: int
-    floats: list[float] = strawberry.field(
-        description="The stream's first floats, as the game used them"
-    )
+    floats: list[float] = strawberry.field(description="The stream's floats the game used")
     reels: list[SlotSymbol] | None = strawberry.field(  # type: ignore[valid-type]
-        description="SLOTS: the reels these seeds produce"
+        default=None, description="SLOTS: the reels"
     )
-
-    @classmethod
-    def slots(
-        cls,
-        server_seed_hash: str,
-        client_seed: str,
-        nonce: int,
-        floats: list[float],
-        reels: list[Symbol],
-    ) -> VerifiedRound:
-        return cls(
-            game=Game.SLOTS,
-            server_seed_hash=server_seed_hash,
-            client_seed=client_seed,
-            nonce=nonce,
-            floats=floats,
-            reels=reels,
-        )
+    rps_server_move: RpsMove | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="RPS: the server's move"
+    )
+    dice_roll: float | None = strawberry.field(
+        default=None, description="DICE: the roll, 0.00–99.99"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from casino_club.domain.fairness import FairnessProof as FairnessProofValue
@@ -14,6 +16,21 @@ class FairnessProof:
     server_seed_hash: str
     client_seed: str
     nonce: int
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "serverSeedHash": self.server_seed_hash,
+            "clientSeed": self.client_seed,
+            "nonce": self.nonce,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> FairnessProof:
+        return cls(
+            server_seed_hash=payload["serverSeedHash"],
+            client_seed=payload["clientSeed"],
+            nonce=payload["nonce"],
+        )
 
     @classmethod
     def of(cls, proof: FairnessProofValue) -> FairnessProof:

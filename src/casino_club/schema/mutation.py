@@ -10,8 +10,10 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
+from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import invites as invite_cases
+from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.schema.admin import AdminUserResult, SetUserBannedInput, SetUserRankInput
 from casino_club.schema.auth import (
@@ -23,6 +25,7 @@ from casino_club.schema.auth import (
     SignupInput,
     SignupResult,
 )
+from casino_club.schema.dice import DiceRollInput, DiceRollResult
 from casino_club.schema.fairness import ServerSeedRotated, SetClientSeedInput, SetClientSeedResult
 from casino_club.schema.invites import (
     CreateInviteCodeInput,
@@ -31,6 +34,7 @@ from casino_club.schema.invites import (
     DisableInviteCodeResult,
 )
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
+from casino_club.schema.rps import RpsPlayInput, RpsPlayResult
 from casino_club.schema.slots import SlotSpinInput, SlotSpinResult
 
 
@@ -69,6 +73,20 @@ class Mutation:
     )
     async def slot_spin(self, info: Info[Context, Any], input: SlotSpinInput) -> SlotSpinResult:
         return await slot_cases.spin(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Rock-paper-scissors against the fair RNG: a win pays 1.96×, a draw 1×.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def rps_play(self, info: Info[Context, Any], input: RpsPlayInput) -> RpsPlayResult:
+        return await rps_cases.play(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Roll the dice: win with the chosen chance, paid 99 / chance times the stake.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def dice_roll(self, info: Info[Context, Any], input: DiceRollInput) -> DiceRollResult:
+        return await dice_cases.roll(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Choose the client seed mixed into every following bet.",

@@ -10,14 +10,18 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.domain.games import Game
 from casino_club.persistence import invite_codes
+from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import invites as invite_cases
+from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import users as user_cases
+from casino_club.schema.dice import DiceConfig
 from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
+from casino_club.schema.rps import RpsConfig
 from casino_club.schema.slots import SlotsConfig
 from casino_club.schema.users import Profile, PublicUser
 
@@ -46,6 +50,14 @@ class Query:
     @strawberry.field(description="Slots odds, paytable and exact RTP (no login needed).")
     def slots_config(self, info: Info[Context, Any]) -> SlotsConfig:
         return slot_cases.config(info.context.services)
+
+    @strawberry.field(description="Rock-paper-scissors rules and exact RTP (no login needed).")
+    def rps_config(self, info: Info[Context, Any]) -> RpsConfig:
+        return rps_cases.config(info.context.services)
+
+    @strawberry.field(description="Dice rules and return (no login needed).")
+    def dice_config(self, info: Info[Context, Any]) -> DiceConfig:
+        return dice_cases.config(info.context.services)
 
     @strawberry.field(
         description=(

@@ -56,16 +56,11 @@ class SlotSpinSuccess:
             "isJackpot": self.is_jackpot,
             "winStreak": self.win_streak,
             "balance": int(self.balance),
-            "fairness": {
-                "serverSeedHash": self.fairness.server_seed_hash,
-                "clientSeed": self.fairness.client_seed,
-                "nonce": self.fairness.nonce,
-            },
+            "fairness": self.fairness.to_payload(),
         }
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any], *, replayed: bool) -> SlotSpinSuccess:
-        proof = payload["fairness"]
         return cls(
             round_id=strawberry.ID(payload["roundId"]),
             reels=[Symbol(s) for s in payload["reels"]],
@@ -76,11 +71,7 @@ class SlotSpinSuccess:
             is_jackpot=payload["isJackpot"],
             win_streak=payload["winStreak"],
             balance=Gold(payload["balance"]),
-            fairness=FairnessProof(
-                server_seed_hash=proof["serverSeedHash"],
-                client_seed=proof["clientSeed"],
-                nonce=proof["nonce"],
-            ),
+            fairness=FairnessProof.from_payload(payload["fairness"]),
             replayed=replayed,
         )
 

@@ -1,0 +1,90 @@
+"""Dice (SPEC §6.6): a bet through `betting`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from casino_club.context import Context, Viewer
+from casino_club.domain import dice
+from casino_club.domain.fairness import FairnessInput, take
+from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence.idempotency import Claimed
+from casino_club.resolvers import betting
+from casino_club.schema.dice import DiceConfig, DiceRollInput, DiceRollResult, DiceRollSuccess
+from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.games import FairnessProof, InsufficientFunds
+from casino_club.schema.scalars import Gold
+from casino_club.services import Services
+
+BOOK = betting.GameBook(
+    Game.DICE, LedgerReason.DICE_BET, LedgerReason.DICE_WIN, GameEventType.DICE_ROLL
+)
+
+
+def config(services: Services) -> DiceConfig:
+    return DiceConfig(
+        min_chance=dice.MIN_CHANCE / 100,
+        max_chance=dice.MAX_CHANCE / 100,
+        chance_step=0.01,
+        return_percent=dice.RETURN_PERCENT,
+        house_edge_percent=100 - dice.RETURN_PERCENT,
+        rtp=dice.RETURN_PERCENT / 100,
+        min_stake=Gold(services.settings.dice_min_stake),
+        max_stake=Gold(services.settings.dice_max_stake),
+    )
+
+
+async def roll(context: Context, viewer: Viewer, data: DiceRollInput) -> DiceRollResult:
+    settings = context.services.settings
+    stake = int(data.stake)
+    chance = dice.parse_chance(repr(data.chance))
+    if chance is None:
+        return ValidationFailed.single(
+            "chance", "INVALID_CHANCE", "chance must be 1.00-95.00 in steps of 0.01"
+        )
+    direction = dice.Direction(data.direction)
+
+    def decide(source: FairnessInput) -> betting.Decision:
+        rolled = dice.play(stake, chance, direction, take(source, 1)[0])
+        return betting.Decision(
+            payout=rolled.payout,
+            outcome={
+                "roll": rolled.roll / 100,
+                "chance": chance / 100,
+                "direction": direction.value,
+                "won": rolled.won,
+            },
+        )
+
+    def respond(settled: betting.Settled) -> DiceRollSuccess:
+        return DiceRollSuccess(
+            round_id=strawberry.ID(str(settled.round_id)),
+            roll=settled.outcome["roll"],
+            chance=chance / 100,
+            direction=direction,
+            won=settled.outcome["won"],
+            stake=Gold(stake),
+            payout=Gold(settled.payout),
+            balance=Gold(settled.balance),
+            fairness=FairnessProof.of(settled.proof),
+            replayed=False,
+        )
+
+    async def work(claim: Claimed | None) -> DiceRollSuccess | InsufficientFunds:
+        return await betting.settle(
+            context, viewer, book=BOOK, stake=stake, claim=claim, decide=decide, respond=respond
+        )
+
+    return await betting.play(
+        context,
+        viewer,
+        stake=stake,
+        stake_limits=(settings.dice_min_stake, settings.dice_max_stake),
+        key=data.idempotency_key,
+        operation="diceRoll",
+        parameters={"chance": chance, "direction": direction.value},
+        work=work,
+        replay=lambda payload: DiceRollSuccess.from_payload(payload, replayed=True),
+        success=DiceRollSuccess,
+    )

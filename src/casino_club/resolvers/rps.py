@@ -1,0 +1,81 @@
+"""Rock-paper-scissors (SPEC §6.5): a bet through `betting`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from casino_club.context import Context, Viewer
+from casino_club.domain import rps
+from casino_club.domain.fairness import FairnessInput, take
+from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence.idempotency import Claimed
+from casino_club.resolvers import betting
+from casino_club.schema.games import FairnessProof, InsufficientFunds
+from casino_club.schema.rps import RpsConfig, RpsPlayInput, RpsPlayResult, RpsPlaySuccess
+from casino_club.schema.scalars import Gold
+from casino_club.services import Services
+
+BOOK = betting.GameBook(
+    Game.RPS, LedgerReason.RPS_BET, LedgerReason.RPS_WIN, GameEventType.RPS_PLAY
+)
+
+
+def config(services: Services) -> RpsConfig:
+    rtp = rps.exact_rtp()
+    return RpsConfig(
+        win_multiplier=rps.WIN_PAYS_PERCENT / 100,
+        draw_multiplier=1.0,
+        rtp=float(rtp),
+        rtp_exact=f"{rtp.numerator}/{rtp.denominator}",
+        min_stake=Gold(services.settings.rps_min_stake),
+        max_stake=Gold(services.settings.rps_max_stake),
+    )
+
+
+async def play(context: Context, viewer: Viewer, data: RpsPlayInput) -> RpsPlayResult:
+    settings = context.services.settings
+    stake = int(data.stake)
+    move = rps.Move(data.move)
+
+    def decide(source: FairnessInput) -> betting.Decision:
+        played = rps.play(stake, move, take(source, 1)[0])
+        return betting.Decision(
+            payout=played.payout,
+            outcome={
+                "move": played.player.value,
+                "serverMove": played.server.value,
+                "outcome": played.result.value,
+            },
+        )
+
+    def respond(settled: betting.Settled) -> RpsPlaySuccess:
+        return RpsPlaySuccess(
+            round_id=strawberry.ID(str(settled.round_id)),
+            move=move,
+            server_move=rps.Move(settled.outcome["serverMove"]),
+            outcome=rps.Result(settled.outcome["outcome"]),
+            stake=Gold(stake),
+            payout=Gold(settled.payout),
+            balance=Gold(settled.balance),
+            fairness=FairnessProof.of(settled.proof),
+            replayed=False,
+        )
+
+    async def work(claim: Claimed | None) -> RpsPlaySuccess | InsufficientFunds:
+        return await betting.settle(
+            context, viewer, book=BOOK, stake=stake, claim=claim, decide=decide, respond=respond
+        )
+
+    return await betting.play(
+        context,
+        viewer,
+        stake=stake,
+        stake_limits=(settings.rps_min_stake, settings.rps_max_stake),
+        key=data.idempotency_key,
+        operation="rpsPlay",
+        parameters={"move": move.value},
+        work=work,
+        replay=lambda payload: RpsPlaySuccess.from_payload(payload, replayed=True),
+        success=RpsPlaySuccess,
+    )
