@@ -11,8 +11,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from casino_club.domain.accounts import Role
 from casino_club.persistence import accounts, invite_codes, users
+from casino_club.persistence.gacha import COLLECTIBLE, CONSUMABLE, GACHA_TICKET, STREAK_PROTECTION
+from casino_club.persistence.models import CatalogItem
 from casino_club.persistence.users import NewUser
 from casino_club.services import Services
 
@@ -51,6 +55,67 @@ async def create_account(
     return True
 
 
+CATALOG: tuple[tuple[str, str, str, str | None], ...] = (
+    *(
+        (f"common-{i}", name, COLLECTIBLE, "COMMON")
+        for i, name in enumerate(
+            (
+                "Copper Coin",
+                "Lucky Clover",
+                "Paper Crane",
+                "Dice Keychain",
+                "Poker Chip",
+                "Playing Card",
+                "Fortune Cookie",
+                "Horseshoe",
+                "Red Envelope",
+                "Tin Star",
+            ),
+            1,
+        )
+    ),
+    *(
+        (f"rare-{i}", name, COLLECTIBLE, "RARE")
+        for i, name in enumerate(
+            (
+                "Silver Bell",
+                "Jade Frog",
+                "Golden Ticket Stub",
+                "Crystal Die",
+                "Neon Sign",
+                "Velvet Rope",
+            ),
+            1,
+        )
+    ),
+    *(
+        (f"epic-{i}", name, COLLECTIBLE, "EPIC")
+        for i, name in enumerate(
+            ("Diamond Cherry", "Platinum Slot Reel", "Phoenix Feather", "Royal Flush Frame"), 1
+        )
+    ),
+    *(
+        (f"legendary-{i}", name, COLLECTIBLE, "LEGENDARY")
+        for i, name in enumerate(("Lucky Seven Crown", "Dragon of Fortune"), 1)
+    ),
+    (GACHA_TICKET, "Gacha Ticket", CONSUMABLE, None),
+    (STREAK_PROTECTION, "Streak Protection", CONSUMABLE, None),
+)
+
+
+async def seed_catalog(services: Services) -> int:
+    """Insert the catalog items that are missing; returns how many were added."""
+    async with services.unit_of_work() as uow:
+        existing = set((await uow.session.scalars(select(CatalogItem.id))).all())
+        missing = [entry for entry in CATALOG if entry[0] not in existing]
+        for item_id, name, kind, rarity in missing:
+            uow.session.add(
+                CatalogItem(id=item_id, name=name, kind=kind, rarity=rarity, active=True)
+            )
+        await uow.commit()
+    return len(missing)
+
+
 async def seed(services: Services) -> SeedReport:
     settings = services.settings
     report = SeedReport()
@@ -67,6 +132,10 @@ async def seed(services: Services) -> SeedReport:
             )
             report.created.append(f"invite code {settings.default_invite_code} (unlimited)")
         await uow.commit()
+
+    added = await seed_catalog(services)
+    if added:
+        report.created.append(f"{added} catalog items")
 
     admin_password = (
         settings.admin_password.get_secret_value()

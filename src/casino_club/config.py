@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     rps_max_stake: int = 100_000
     dice_min_stake: int = 10
     dice_max_stake: int = 100_000
+    # Gacha overrides (rarity / rank name → number); empty keeps the SPEC §6.3 defaults.
+    gacha_rates_bp: dict[str, int] = Field(default_factory=dict)
+    gacha_daily_limits: dict[str, int] = Field(default_factory=dict)
+    gacha_pity_threshold: int = 90
     game_rate_limit_per_second: int = 10
     win_streak_ttl_seconds: int = 7 * 24 * 3600
     idempotency_retention_hours: int = 24

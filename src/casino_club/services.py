@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from casino_club.clock import Clock, SystemClock
 from casino_club.config import Settings
+from casino_club.domain.accounts import Rank
+from casino_club.domain.gacha import DEFAULT_RULES, GachaRules, Rarity
 from casino_club.domain.slots import DEFAULT_PAYTABLE, Paytable, SlotsOdds, Symbol, odds
 from casino_club.events import EventBus
 from casino_club.observability import Metrics
@@ -38,6 +40,21 @@ def slot_paytable(settings: Settings) -> Paytable:
     )
 
 
+def gacha_rules(settings: Settings) -> GachaRules:
+    return replace(
+        DEFAULT_RULES,
+        rates_bp={
+            **DEFAULT_RULES.rates_bp,
+            **{Rarity(name): bp for name, bp in settings.gacha_rates_bp.items()},
+        },
+        daily_limits={
+            **DEFAULT_RULES.daily_limits,
+            **{Rank(name): n for name, n in settings.gacha_daily_limits.items()},
+        },
+        pity_threshold=settings.gacha_pity_threshold,
+    )
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -50,6 +67,7 @@ class Services:
     hot_state: HotState
     events: EventBus
     slot_paytable: Paytable = DEFAULT_PAYTABLE
+    gacha: GachaRules = DEFAULT_RULES
     metrics: Metrics = field(default_factory=Metrics)
     started: bool = False
 
@@ -74,6 +92,7 @@ class Services:
             hot_state=hot_state,
             events=EventBus(settings.broadcast_url, channel_prefix),
             slot_paytable=slot_paytable(settings),
+            gacha=gacha_rules(settings),
         )
 
     @cached_property

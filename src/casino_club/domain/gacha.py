@@ -186,6 +186,11 @@ def pull_items(
     return PullOutcome(items=tuple(items), pity_after=pity, stock_taken=dict(taken))
 
 
+def rarity_of(u: int, rules: GachaRules = DEFAULT_RULES) -> Rarity:
+    """The rarity a float rolls when pity does not apply (for verification)."""
+    return _locate(u, RARITY_ORDER, rules.rates_bp)[0]
+
+
 def refund_for(
     pulled: Sequence[PulledItem], owned: set[str], rules: GachaRules = DEFAULT_RULES
 ) -> int:

@@ -7,9 +7,11 @@ class Game(StrEnum):
     SLOTS = "SLOTS"
     RPS = "RPS"
     DICE = "DICE"
+    GACHA = "GACHA"
 
 
 class GameEventType(StrEnum):
     SLOT_SPIN = "SLOT_SPIN"
     RPS_PLAY = "RPS_PLAY"
     DICE_ROLL = "DICE_ROLL"
+    GACHA_PULL = "GACHA_PULL"

@@ -1,4 +1,4 @@
-"""Opening an account: the user, their wallet, their first fairness seed, the welcome gold."""
+"""Opening an account: the user, wallet, first fairness seed, gacha progress, welcome gold."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import fairness, users, wallet
+from casino_club.persistence import fairness, gacha, users, wallet
 from casino_club.persistence.models import User
 from casino_club.persistence.users import NewUser
 
@@ -22,6 +22,7 @@ async def open_account(
     user = await users.create_user(session, new, now)
     await wallet.open_wallet(session, user.id, now)
     await fairness.open_seed(session, user.id, fairness.new_client_seed(), now)
+    await gacha.open_progress(session, user.id)
     gold = 0
     if bonus:
         posted = await wallet.move_gold(

@@ -43,6 +43,11 @@ class HotState(Protocol):
 
     async def get_int(self, key: str) -> int: ...
 
+    async def incr(self, key: str, *, ttl_seconds: int) -> int:
+        """Add one and return the new value; the key expires after ttl_seconds."""
+
+    async def decr(self, key: str) -> None: ...
+
     async def set_int(self, key: str, value: int, *, ttl_seconds: int) -> None: ...
 
 
@@ -67,6 +72,13 @@ class InProcessHotState:
 
     async def set_int(self, key: str, value: int, *, ttl_seconds: int) -> None:
         self._ints[key] = value
+
+    async def incr(self, key: str, *, ttl_seconds: int) -> int:
+        self._ints[key] = self._ints.get(key, 0) + 1
+        return self._ints[key]
+
+    async def decr(self, key: str) -> None:
+        self._ints[key] = self._ints.get(key, 0) - 1
 
 
 class RedisHotState:
@@ -94,5 +106,21 @@ class RedisHotState:
     async def set_int(self, key: str, value: int, *, ttl_seconds: int) -> None:
         try:
             await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+        except (RedisError, OSError) as exc:
+            raise HotStateUnavailable from exc
+
+    async def incr(self, key: str, *, ttl_seconds: int) -> int:
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(self._prefix + key)
+                pipe.expire(self._prefix + key, ttl_seconds)
+                value, _ = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise HotStateUnavailable from exc
+        return int(value)
+
+    async def decr(self, key: str) -> None:
+        try:
+            await self._redis.decr(self._prefix + key)
         except (RedisError, OSError) as exc:
             raise HotStateUnavailable from exc

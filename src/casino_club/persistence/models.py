@@ -217,6 +217,59 @@ class IdempotencyKey(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class CatalogItem(Base):
+    """Anything a player can hold: gacha collectibles and consumables (tickets, protection)."""
+
+    __tablename__ = "items"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # COLLECTIBLE or CONSUMABLE
+    kind: Mapped[str] = mapped_column(String(16))
+    rarity: Mapped[str | None] = mapped_column(String(16), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class InventoryEntry(Base):
+    __tablename__ = "inventory"
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        UniqueConstraint("user_id", "item_id", name="uq_inventory_user_item"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id", ondelete="RESTRICT"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GachaStock(Base):
+    """Global stock of a stocked rarity; no row means unlimited."""
+
+    __tablename__ = "gacha_stock"
+    __table_args__ = (CheckConstraint("remaining >= 0", name="remaining_not_negative"),)
+
+    rarity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    remaining: Mapped[int] = mapped_column(Integer)
+
+
+class GachaProgress(Base):
+    """A player's pity counter and lifetime counts by rarity."""
+
+    __tablename__ = "gacha_progress"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    pity: Mapped[int] = mapped_column(Integer, default=0)
+    commons: Mapped[int] = mapped_column(Integer, default=0)
+    rares: Mapped[int] = mapped_column(Integer, default=0)
+    epics: Mapped[int] = mapped_column(Integer, default=0)
+    legendaries: Mapped[int] = mapped_column(Integer, default=0)
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model, for hot-path statements that skip the ORM layer."""
     result = model.__table__

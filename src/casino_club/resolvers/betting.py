@@ -1,9 +1,9 @@
 """The one way a bet is placed and settled, shared by every instant game.
 
-play(): stake limits → rate limit → idempotency key → the game's work, with Redis
-outages turned into SERVICE_UNAVAILABLE. settle(): in one transaction, the nonce, the
-game's decision, the ledger (bet, then win), the history row and the stored
-idempotent result; events are published after the commit.
+play(): stake limits (for games with a stake) → rate limit → idempotency key → the
+game's work, with Redis outages turned into SERVICE_UNAVAILABLE. settle(): in one
+transaction, the nonce, the game's decision, the ledger (bet, then win), the history
+row and the stored idempotent result; events are published after the commit.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class Replayable(Protocol):
 
 
 R = TypeVar("R", bound=Replayable)
+E = TypeVar("E")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,26 +71,28 @@ async def play(
     context: Context,
     viewer: Viewer,
     *,
-    stake: int,
-    stake_limits: tuple[int, int],
+    stake: int | None,
+    stake_limits: tuple[int, int] | None,
     key: str | None,
     operation: str,
     parameters: dict[str, Any],
-    work: Callable[[Claimed | None], Awaitable[R | InsufficientFunds]],
+    work: Callable[[Claimed | None], Awaitable[R | E]],
     replay: Callable[[dict[str, Any]], R],
     success: type[R],
 ) -> (
     R
-    | InsufficientFunds
+    | E
     | InvalidStake
     | RateLimited
     | IdempotencyKeyReused
     | IdempotencyKeyInUse
     | ValidationFailed
 ):
-    low, high = stake_limits
-    if not low <= stake <= high:
-        return InvalidStake.new(low, high)
+    if stake is not None and stake_limits is not None:
+        low, high = stake_limits
+        if not low <= stake <= high:
+            return InvalidStake.new(low, high)
+        parameters = {"stake": stake, **parameters}
     try:
         limited = await rate_limited(context, viewer)
         if limited is not None:
@@ -99,7 +102,7 @@ async def play(
             viewer,
             key=key,
             operation=operation,
-            parameters={"stake": stake, **parameters},
+            parameters=parameters,
             work=work,
             succeeded=lambda result: isinstance(result, success),
             replay=replay,

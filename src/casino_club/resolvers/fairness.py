@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from casino_club.context import Context, Viewer
-from casino_club.domain import dice, rps, slots
+from casino_club.domain import dice, gacha, rps, slots
 from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash, take
 from casino_club.domain.games import Game
 from casino_club.persistence import fairness
@@ -73,6 +73,11 @@ def verify(
     if game is Game.SLOTS:
         uints = take(source, slots.REELS)
         return verified(uints, reels=list(slots.reels_from(uints, context.services.slot_paytable)))
+    if game is Game.GACHA:
+        uints = take(source, 10)
+        return verified(
+            uints, gacha_rolls=[gacha.rarity_of(u, context.services.gacha) for u in uints]
+        )
     (u,) = take(source, 1)
     if game is Game.RPS:
         return verified([u], rps_server_move=rps.server_move(u))

@@ -10,6 +10,7 @@ import strawberry
 from casino_club.domain.games import Game
 from casino_club.persistence.models import FairnessSeed
 from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.gacha import RarityEnum
 from casino_club.schema.rps import RpsMove
 from casino_club.schema.slots import SlotSymbol
 
@@ -86,6 +87,13 @@ class VerifiedRound:
     )
     rps_server_move: RpsMove | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="RPS: the server's move"
+    )
+    gacha_rolls: list[RarityEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description=(
+            "GACHA: the rarity each of the first 10 floats rolls without pity; a pity pull "
+            "re-reads its float over EPIC and LEGENDARY alone (docs/FAIRNESS.md)"
+        ),
     )
     dice_roll: float | None = strawberry.field(
         default=None, description="DICE: the roll, 0.00–99.99"

@@ -12,6 +12,7 @@ from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
 from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
+from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import slots as slot_cases
@@ -27,6 +28,7 @@ from casino_club.schema.auth import (
 )
 from casino_club.schema.dice import DiceRollInput, DiceRollResult
 from casino_club.schema.fairness import ServerSeedRotated, SetClientSeedInput, SetClientSeedResult
+from casino_club.schema.gacha import GachaPullInput, GachaPullResult
 from casino_club.schema.invites import (
     CreateInviteCodeInput,
     CreateInviteCodeResult,
@@ -73,6 +75,13 @@ class Mutation:
     )
     async def slot_spin(self, info: Info[Context, Any], input: SlotSpinInput) -> SlotSpinResult:
         return await slot_cases.spin(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Pull 1 or 10 items (10 counts once against the daily limit).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def gacha_pull(self, info: Info[Context, Any], input: GachaPullInput) -> GachaPullResult:
+        return await gacha_cases.pull(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Rock-paper-scissors against the fair RNG: a win pays 1.96×, a draw 1×.",

@@ -12,12 +12,14 @@ from casino_club.domain.games import Game
 from casino_club.persistence import invite_codes
 from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
+from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import users as user_cases
 from casino_club.schema.dice import DiceConfig
 from casino_club.schema.fairness import GameEnum, VerifiedRound
+from casino_club.schema.gacha import GachaConfig
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
@@ -50,6 +52,12 @@ class Query:
     @strawberry.field(description="Slots odds, paytable and exact RTP (no login needed).")
     def slots_config(self, info: Info[Context, Any]) -> SlotsConfig:
         return slot_cases.config(info.context.services)
+
+    @strawberry.field(
+        description="Gacha odds, pity, effective rates, costs, limits and stock (no login needed)."
+    )
+    async def gacha_config(self, info: Info[Context, Any]) -> GachaConfig:
+        return await gacha_cases.config(info.context.services)
 
     @strawberry.field(description="Rock-paper-scissors rules and exact RTP (no login needed).")
     def rps_config(self, info: Info[Context, Any]) -> RpsConfig:

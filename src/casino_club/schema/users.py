@@ -10,15 +10,20 @@ from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_level
+from casino_club.domain.gacha import Rarity
 from casino_club.domain.games import Game
 from casino_club.persistence import fairness as fairness_seeds
+from casino_club.persistence import gacha as gacha_store
 from casino_club.persistence import game_rounds, login_attempts, wallet
 from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
 from casino_club.persistence.models import User
 from casino_club.persistence.users import Account
+from casino_club.resolvers import gacha as gacha_cases
 from casino_club.schema.fairness import Fairness, GameEnum
+from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
+from casino_club.schema.permissions import require_viewer
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wallet import LedgerEntry
 
@@ -102,6 +107,35 @@ class Profile:
     async def fairness(self, info: Info[Context, Any]) -> Fairness:
         async with info.context.services.sessionmaker() as session:
             return Fairness.of(await fairness_seeds.active_seed(session, self.user_id))
+
+    @strawberry.field(description="Pity counter, pulls today and counts by rarity.")
+    async def gacha(self, info: Info[Context, Any]) -> GachaStatus:
+        return await gacha_cases.status(info.context, await require_viewer(info))
+
+    @strawberry.field(description="Collectibles and consumables held, most recent first.")
+    async def inventory(
+        self, info: Info[Context, Any], first: int = 20, after: str | None = None
+    ) -> Connection[InventoryItem]:
+        limit = check_first(first)
+        async with info.context.services.sessionmaker() as session:
+            rows = await gacha_store.inventory_page(
+                session, self.user_id, after_id=decode_cursor(after), limit=limit + 1
+            )
+        return keyset_connection(
+            rows,
+            limit,
+            after,
+            lambda row: InventoryItem(
+                id=strawberry.ID(str(row[0].id)),
+                item_id=row[1].id,
+                name=row[1].name,
+                kind=row[1].kind,
+                rarity=Rarity(row[1].rarity) if row[1].rarity else None,
+                quantity=row[0].quantity,
+                acquired_at=row[0].acquired_at,
+            ),
+            key=lambda row: row[0].id,
+        )
 
     @strawberry.field(description="Every gold movement, newest first.")
     async def ledger(

@@ -1,0 +1,16 @@
+"""Game days: daily limits, check-ins and resets turn over at midnight in GAME_TIMEZONE."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def game_day(now: datetime, zone: ZoneInfo) -> date:
+    return now.astimezone(zone).date()
+
+
+def next_day_start(now: datetime, zone: ZoneInfo) -> datetime:
+    """The next midnight in the game's time zone, as UTC (DST-safe: built from the date)."""
+    tomorrow = game_day(now, zone) + timedelta(days=1)
+    return datetime.combine(tomorrow, time.min, tzinfo=zone).astimezone(UTC)

@@ -1,0 +1,267 @@
+"""Gacha (SPEC §6.3): pay (gold or a ticket), roll with pity and stock, refund
+duplicates, fill the inventory — one transaction — within a daily pull limit."""
+
+from __future__ import annotations
+
+from typing import cast
+from zoneinfo import ZoneInfo
+
+import strawberry
+
+from casino_club.context import Context, Viewer
+from casino_club.domain import gacha
+from casino_club.domain.days import game_day, next_day_start
+from casino_club.domain.fairness import take
+from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence import fairness, game_rounds, idempotency, wallet
+from casino_club.persistence import gacha as store
+from casino_club.persistence.idempotency import Claimed
+from casino_club.persistence.wallet import InsufficientGold, Movement
+from casino_club.resolvers import betting
+from casino_club.resolvers.live import balance_events, game_event, publish_to_user
+from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.gacha import (
+    DailyLimitReached,
+    DailyPullLimit,
+    GachaConfig,
+    GachaItem,
+    GachaPullInput,
+    GachaPullResult,
+    GachaPullSuccess,
+    GachaStatus,
+    NoTicket,
+    PullCount,
+    PulledItem,
+    PullPayment,
+    RarityCount,
+    RarityOdds,
+)
+from casino_club.schema.games import FairnessProof, InsufficientFunds, InvalidStake
+from casino_club.schema.scalars import Gold
+from casino_club.services import Services
+
+OPERATION = "gachaPull"
+PullAttempt = GachaPullSuccess | InsufficientFunds | NoTicket | DailyLimitReached
+
+
+def _daily_key(context: Context, viewer: Viewer) -> tuple[str, int]:
+    """The hot-state key of today's pull count, and seconds until the day turns."""
+    services = context.services
+    zone = ZoneInfo(services.settings.game_timezone)
+    now = services.clock.now()
+    ttl = int((next_day_start(now, zone) - now).total_seconds()) + 60
+    return f"gacha:daily:{viewer.id}:{game_day(now, zone).isoformat()}", ttl
+
+
+async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaPullResult:
+    count = PullCount(data.count).value
+    pay_with = PullPayment(data.pay_with)
+    if pay_with is PullPayment.TICKET and count != 1:
+        return ValidationFailed.single(
+            "payWith", "TICKET_SINGLE_ONLY", "a ticket pays one single pull"
+        )
+
+    async def work(claim: Claimed | None) -> PullAttempt:
+        return await _within_daily_limit(context, viewer, count, pay_with, claim)
+
+    result = await betting.play(
+        context,
+        viewer,
+        stake=None,
+        stake_limits=None,
+        key=data.idempotency_key,
+        operation=OPERATION,
+        parameters={"count": count, "payWith": pay_with.value},
+        work=work,
+        replay=lambda payload: GachaPullSuccess.from_payload(payload, replayed=True),
+        success=GachaPullSuccess,
+    )
+    assert not isinstance(result, InvalidStake), "a pull has no stake to check"
+    # mypy widens play()'s error type variable to their common base class.
+    return cast(GachaPullResult, result)
+
+
+async def _within_daily_limit(
+    context: Context, viewer: Viewer, count: int, pay_with: PullPayment, claim: Claimed | None
+) -> PullAttempt:
+    """Reserve today's pull first (atomic counter), give it back if the pull fails."""
+    hot = context.services.hot_state
+    limit = context.services.gacha.daily_limits[viewer.rank]
+    key, ttl = _daily_key(context, viewer)
+    used = await hot.incr(key, ttl_seconds=ttl)
+    if used > limit:
+        await hot.decr(key)
+        zone = ZoneInfo(context.services.settings.game_timezone)
+        resets = next_day_start(context.services.clock.now(), zone)
+        return DailyLimitReached.new(limit, used - 1, resets)
+    try:
+        result = await _pull(context, viewer, count, pay_with, claim, limit - used)
+    except BaseException:
+        await hot.decr(key)
+        raise
+    if not isinstance(result, GachaPullSuccess):
+        await hot.decr(key)
+    return result
+
+
+async def _pull(
+    context: Context,
+    viewer: Viewer,
+    count: int,
+    pay_with: PullPayment,
+    claim: Claimed | None,
+    daily_remaining: int,
+) -> GachaPullSuccess | InsufficientFunds | NoTicket:
+    services = context.services
+    rules = services.gacha
+    now = services.clock.now()
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        progress = await store.progress_for_update(session, viewer.id)
+        stock = await store.stock(session, lock=True)
+        pools = await store.pools(session)
+        fair_round = await fairness.next_round(session, viewer.id)
+        outcome = gacha.pull_items(
+            take(fair_round.source, count), progress.pity, pools, stock, rules
+        )
+        owned = await store.owned(session, viewer.id, (e.item.id for e in outcome.items))
+        refund = gacha.refund_for(outcome.items, owned, rules)
+        proof = fair_round.proof
+        reference = f"gacha:{fair_round.seed_id}:{proof.nonce}"
+        paid = 0
+        movements: list[Movement] = []
+        if pay_with is PullPayment.TICKET:
+            if not await store.consume(session, viewer.id, store.GACHA_TICKET, now):
+                return NoTicket.new()
+        else:
+            paid = gacha.cost(count, rules)
+            movements.append(Movement(-paid, LedgerReason.GACHA_PULL, reference))
+        if refund:
+            movements.append(Movement(refund, LedgerReason.GACHA_REFUND, reference))
+        posted = []
+        if movements:
+            try:
+                posted = await wallet.move_gold(
+                    session, user_id=viewer.id, movements=movements, now=now
+                )
+            except InsufficientGold:
+                return InsufficientFunds.new(paid, await wallet.balance_of(session, viewer.id))
+        balance = (
+            posted[-1].balance_after if posted else await wallet.balance_of(session, viewer.id)
+        )
+        await store.add_items(session, viewer.id, [e.item.id for e in outcome.items], now)
+        await store.take_stock(session, dict(outcome.stock_taken))
+        progress_before = progress.pity
+        progress.pity = outcome.pity_after
+        received = [e.item.rarity for e in outcome.items]
+        progress.commons += received.count(gacha.Rarity.COMMON)
+        progress.rares += received.count(gacha.Rarity.RARE)
+        progress.epics += received.count(gacha.Rarity.EPIC)
+        progress.legendaries += received.count(gacha.Rarity.LEGENDARY)
+        seen = set(owned)
+        items = []
+        for entry in outcome.items:
+            items.append(
+                PulledItem(
+                    item=GachaItem(
+                        id=entry.item.id, name=entry.item.name, rarity=entry.item.rarity
+                    ),
+                    animation=entry.animation,
+                    pity=entry.pity,
+                    downgraded=entry.downgraded,
+                    duplicate=entry.item.id in seen,
+                )
+            )
+            seen.add(entry.item.id)
+        history = {
+            "items": [
+                {"id": e.item.id, "rarity": e.item.rarity.value, "animation": e.animation.value}
+                for e in outcome.items
+            ],
+            "payWith": pay_with.value,
+            "refund": refund,
+            "pityBefore": progress_before,
+            "pityAfter": outcome.pity_after,
+        }
+        round_id = await game_rounds.record(
+            session,
+            user_id=viewer.id,
+            game=Game.GACHA.value,
+            stake=paid,
+            payout=refund,
+            outcome=history,
+            fairness_round=fair_round,
+            now=now,
+        )
+        success = GachaPullSuccess(
+            round_id=strawberry.ID(str(round_id)),
+            items=items,
+            paid_gold=Gold(paid),
+            refunded_gold=Gold(refund),
+            pity_counter=outcome.pity_after,
+            daily_remaining=daily_remaining,
+            balance=Gold(balance),
+            fairness=FairnessProof.of(proof),
+            replayed=False,
+        )
+        if claim is not None:
+            await idempotency.complete(session, claim, success.to_payload(), now)
+        events = [
+            *balance_events(posted, now),
+            game_event(GameEventType.GACHA_PULL, round_id=round_id, data=history, at=now),
+        ]
+
+        async def publish() -> None:
+            await publish_to_user(services, viewer.id, events)
+
+        uow.after_commit(publish)
+        await uow.commit()
+    return success
+
+
+async def config(services: Services) -> GachaConfig:
+    rules = services.gacha
+    effective = gacha.effective_rates(rules)
+    async with services.sessionmaker() as session:
+        pools = await store.pools(session)
+        stock = await store.stock(session, lock=False)
+    return GachaConfig(
+        rarities=[
+            RarityOdds(
+                rarity=rarity,
+                rate=rules.rates_bp[rarity] / rules.total_bp,
+                effective_rate=float(effective[rarity]),
+                effective_rate_exact=f"{effective[rarity].numerator}/{effective[rarity].denominator}",
+                duplicate_refund=Gold(rules.duplicate_refund[rarity]),
+                remaining_stock=stock.get(rarity),
+                items=[GachaItem(id=i.id, name=i.name, rarity=i.rarity) for i in pools[rarity]],
+            )
+            for rarity in gacha.RARITY_ORDER
+        ],
+        pity_threshold=rules.pity_threshold,
+        single_cost=Gold(rules.single_cost),
+        ten_cost=Gold(rules.ten_cost),
+        daily_limits=[
+            DailyPullLimit(rank=rank.value, pulls_per_day=n)
+            for rank, n in rules.daily_limits.items()
+        ],
+    )
+
+
+async def status(context: Context, viewer: Viewer) -> GachaStatus:
+    key, _ = _daily_key(context, viewer)
+    pulls_today = await context.services.hot_state.get_int(key)
+    async with context.services.sessionmaker() as session:
+        row = await store.progress(session, viewer.id)
+    counts = {
+        gacha.Rarity.COMMON: row.commons if row else 0,
+        gacha.Rarity.RARE: row.rares if row else 0,
+        gacha.Rarity.EPIC: row.epics if row else 0,
+        gacha.Rarity.LEGENDARY: row.legendaries if row else 0,
+    }
+    return GachaStatus(
+        pity_counter=row.pity if row else 0,
+        pulls_today=pulls_today,
+        counts_by_rarity=[RarityCount(rarity=r, count=counts[r]) for r in gacha.RARITY_ORDER],
+    )

@@ -1,0 +1,232 @@
+"""Gacha through the real schema (SPEC §6.3): costs, daily limit, stock races, tickets."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from starlette.applications import Starlette
+
+from casino_club.clock import FrozenClock
+from casino_club.config import Settings
+from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence import gacha as store
+from casino_club.persistence import wallet
+from casino_club.persistence.models import GachaStock, InventoryEntry
+from casino_club.services import Services
+from tests.conftest import Backend, api_for, running_app
+from tests.support import FAIRNESS, Api
+
+PULL = """mutation P($input: GachaPullInput!) { gachaPull(input: $input) {
+  __typename
+  ... on GachaPullSuccess { roundId paidGold refundedGold pityCounter dailyRemaining balance
+    replayed items { item { id rarity } animation pity downgraded duplicate } fairness { nonce } }
+  ... on DailyLimitReached { limit used resetsAt }
+  ... on InsufficientFunds { required balance }
+  ... on UserError { code } } }"""
+STATUS = """{ me { gold gacha { pityCounter pullsToday countsByRarity { rarity count } }
+  fairness { nonce } inventory(first: 50) { edges { node { itemId quantity kind } } } } }"""
+
+
+@pytest.fixture
+def settings(backend: Backend) -> Settings:
+    return backend.settings(game_rate_limit_per_second=100_000)
+
+
+async def grant_gold(app: Starlette, user_id: str, amount: int) -> None:
+    services: Services = app.state.services
+    async with services.unit_of_work() as uow:
+        await wallet.move_gold(
+            uow.session,
+            user_id=int(user_id),
+            movements=[wallet.Movement(amount, LedgerReason.ADMIN_ADJUSTMENT, "test")],
+            now=services.clock.now(),
+        )
+        await uow.commit()
+
+
+async def player_with_gold(api: Api, app: Starlette, gold: int) -> str:
+    return (await account_with_gold(api, app, gold))["accessToken"]  # type: ignore[no-any-return]
+
+
+async def account_with_gold(api: Api, app: Starlette, gold: int) -> dict[str, Any]:
+    created = await api.new_player()
+    await grant_gold(app, created["user"]["id"], gold)
+    return created
+
+
+async def pull(api: Api, token: str, **values: Any) -> dict[str, Any]:
+    result: dict[str, Any] = (await api.data(PULL, {"input": values}, token=token))["gachaPull"]
+    return result
+
+
+async def test_single_and_ten_pulls_cost_and_fill_the_inventory(api: Api, app: Starlette) -> None:
+    token = await player_with_gold(api, app, 100_000)
+    single = await pull(api, token, count="ONE")
+    assert single["__typename"] == "GachaPullSuccess"
+    assert (single["paidGold"], len(single["items"]), single["dailyRemaining"]) == (5000, 1, 2)
+    ten = await pull(api, token, count="TEN")
+    assert (ten["paidGold"], len(ten["items"]), ten["dailyRemaining"]) == (50_000, 10, 1)
+    assert ten["balance"] == 1000 + 100_000 - 55_000 + single["refundedGold"] + ten["refundedGold"]
+    status = (await api.data(STATUS, token=token))["me"]
+    assert status["gacha"]["pullsToday"] == 2
+    assert sum(c["count"] for c in status["gacha"]["countsByRarity"]) == 11
+    held = {e["node"]["itemId"]: e["node"]["quantity"] for e in status["inventory"]["edges"]}
+    pulled = Counter(entry["item"]["id"] for entry in single["items"] + ten["items"])
+    assert held == dict(pulled)
+    duplicates = sum(entry["duplicate"] for entry in single["items"] + ten["items"])
+    assert duplicates == sum(pulled.values()) - len(pulled)
+
+
+async def test_daily_limit_counts_actions_and_resets_at_the_day_boundary(
+    api: Api, app: Starlette, clock: FrozenClock
+) -> None:
+    account = await account_with_gold(api, app, 200_000)
+    token = account["accessToken"]
+    for _ in range(3):
+        assert (await pull(api, token, count="ONE"))["__typename"] == "GachaPullSuccess"
+    before = (await api.data(STATUS, token=token))["me"]
+    refused = await pull(api, token, count="TEN")
+    assert refused["__typename"] == "DailyLimitReached"
+    assert (refused["limit"], refused["used"]) == (3, 3)
+    resets = datetime.fromisoformat(refused["resetsAt"])
+    assert resets > clock.now()
+    assert (resets.hour, resets.minute, resets.second) == (0, 0, 0)
+    assert (await api.data(STATUS, token=token))["me"] == before  # gold, nonce, pity untouched
+    clock.advance(resets - clock.now() + timedelta(seconds=1))
+    token = (await api.login(account["user"]["siteId"]))["accessToken"]  # the old one expired
+    assert (await pull(api, token, count="ONE"))["__typename"] == "GachaPullSuccess"
+
+
+async def test_insufficient_funds_changes_nothing_and_frees_the_daily_slot(api: Api) -> None:
+    token = (await api.new_player())["accessToken"]
+    before = (await api.data(STATUS, token=token))["me"]
+    poor = await pull(api, token, count="ONE")
+    assert (poor["__typename"], poor["required"], poor["balance"]) == (
+        "InsufficientFunds",
+        5000,
+        1000,
+    )
+    assert (await api.data(STATUS, token=token))["me"] == before
+
+
+async def test_a_ticket_is_consumed_exactly_once(api: Api, app: Starlette) -> None:
+    created = await api.new_player()
+    token, user_id = created["accessToken"], int(created["user"]["id"])
+    services: Services = app.state.services
+    async with services.unit_of_work() as uow:
+        await store.add_items(uow.session, user_id, [store.GACHA_TICKET], services.clock.now())
+        await uow.commit()
+    results = await asyncio.gather(
+        *(pull(api, token, count="ONE", payWith="TICKET") for _ in range(2))
+    )
+    assert Counter(r["__typename"] for r in results) == {"GachaPullSuccess": 1, "NoTicket": 1}
+    success = next(r for r in results if r["__typename"] == "GachaPullSuccess")
+    assert success["paidGold"] == 0
+    async with services.sessionmaker() as session:
+        left = await session.scalar(
+            select(InventoryEntry.quantity).where(
+                InventoryEntry.user_id == user_id, InventoryEntry.item_id == store.GACHA_TICKET
+            )
+        )
+    assert left == 0
+    ten = await pull(api, token, count="TEN", payWith="TICKET")
+    assert ten["__typename"] == "ValidationFailed"
+
+
+async def test_idempotent_pull_replays(api: Api, app: Starlette) -> None:
+    token = await player_with_gold(api, app, 20_000)
+    first = await pull(api, token, count="ONE", idempotencyKey="pull-1")
+    again = await pull(api, token, count="ONE", idempotencyKey="pull-1")
+    assert again["replayed"] is True
+    assert again["roundId"] == first["roundId"]
+    status = (await api.data(STATUS, token=token))["me"]
+    assert status["gacha"]["pullsToday"] == 1
+
+
+async def test_gacha_config_discloses_rates_and_pity(api: Api) -> None:
+    config = (
+        await api.data(
+            "{ gachaConfig { pityThreshold singleCost tenCost"
+            " rarities { rarity rate effectiveRate effectiveRateExact remainingStock items { id } }"
+            " dailyLimits { rank pullsPerDay } } }"
+        )
+    )["gachaConfig"]
+    assert (config["pityThreshold"], config["singleCost"], config["tenCost"]) == (90, 5000, 50_000)
+    rates = {r["rarity"]: r["rate"] for r in config["rarities"]}
+    assert rates == {"LEGENDARY": 0.015, "EPIC": 0.065, "RARE": 0.22, "COMMON": 0.7}
+    effective = [r["effectiveRateExact"] for r in config["rarities"]]
+    total = sum(int(n) / int(d) for n, d in (e.split("/") for e in effective))
+    assert abs(total - 1) < 1e-12
+    assert all(r["items"] for r in config["rarities"])
+    assert {d["rank"]: d["pullsPerDay"] for d in config["dailyLimits"]} == {
+        "STANDARD": 3,
+        "PREMIUM": 4,
+        "VIP": 5,
+    }
+
+
+async def test_fifty_concurrent_pulls_never_exceed_a_legendary_stock_of_three(
+    backend: Backend,
+) -> None:
+    """Legendary made the most likely roll so the stock is contested; one player, 50 at once."""
+    settings = backend.settings(
+        game_rate_limit_per_second=100_000,
+        gacha_rates_bp={"LEGENDARY": 9000, "EPIC": 500, "RARE": 300, "COMMON": 200},
+        gacha_daily_limits={"STANDARD": 1000},
+    )
+    async with running_app(settings) as app, api_for(app) as api:
+        services: Services = app.state.services
+        async with services.unit_of_work() as uow:
+            await uow.session.merge(GachaStock(rarity="LEGENDARY", remaining=3))
+            await uow.commit()
+        try:
+            token = await player_with_gold(api, app, 50 * 5000)
+            results = await asyncio.gather(*(pull(api, token, count="ONE") for _ in range(50)))
+            assert all(r["__typename"] == "GachaPullSuccess" for r in results)
+            items = [entry for r in results for entry in r["items"]]
+            legendaries = sum(entry["item"]["rarity"] == "LEGENDARY" for entry in items)
+            assert legendaries == 3
+            assert sum(entry["downgraded"] for entry in items) >= 40
+            async with services.sessionmaker() as session:
+                remaining = await session.scalar(
+                    select(GachaStock.remaining).where(GachaStock.rarity == "LEGENDARY")
+                )
+            assert remaining == 0
+            status = (await api.data(FAIRNESS, token=token))["me"]
+            assert status["fairness"]["nonce"] == 50
+        finally:
+            async with services.unit_of_work() as uow:
+                stock = await uow.session.get(GachaStock, "LEGENDARY")
+                if stock is not None:
+                    await uow.session.delete(stock)
+                await uow.commit()
+
+
+async def test_verify_round_reproduces_a_ten_pull(api: Api, app: Starlette) -> None:
+    token = await player_with_gold(api, app, 50_000)
+    ten = await pull(api, token, count="TEN")
+    seed = (
+        await api.data(
+            "mutation { rotateServerSeed { revealed { serverSeed clientSeed } } }", token=token
+        )
+    )["rotateServerSeed"]["revealed"]
+    verified = (
+        await api.data(
+            """query V($seed: String!, $client: String!, $nonce: Int!) {
+              verifyRound(game: GACHA, serverSeed: $seed, clientSeed: $client, nonce: $nonce) {
+                gachaRolls } }""",
+            {
+                "seed": seed["serverSeed"],
+                "client": seed["clientSeed"],
+                "nonce": ten["fairness"]["nonce"],
+            },
+        )
+    )["verifyRound"]["gachaRolls"]
+    for entry, rolled in zip(ten["items"], verified, strict=True):
+        if not entry["pity"] and not entry["downgraded"]:
+            assert entry["item"]["rarity"] == rolled
