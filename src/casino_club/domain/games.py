@@ -8,6 +8,7 @@ class Game(StrEnum):
     RPS = "RPS"
     DICE = "DICE"
     GACHA = "GACHA"
+    WHEEL = "WHEEL"
 
 
 class GameEventType(StrEnum):
@@ -15,3 +16,4 @@ class GameEventType(StrEnum):
     RPS_PLAY = "RPS_PLAY"
     DICE_ROLL = "DICE_ROLL"
     GACHA_PULL = "GACHA_PULL"
+    WHEEL_SPIN = "WHEEL_SPIN"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -268,6 +269,18 @@ class GachaProgress(Base):
     rares: Mapped[int] = mapped_column(Integer, default=0)
     epics: Mapped[int] = mapped_column(Integer, default=0)
     legendaries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WheelFreeSpin(Base):
+    """The free wheel spin of a game day; the primary key makes it once per day."""
+
+    __tablename__ = "wheel_free_spins"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    spun_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 def table(model: type[Base]) -> Table:

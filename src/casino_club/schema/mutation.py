@@ -16,6 +16,7 @@ from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import slots as slot_cases
+from casino_club.resolvers import wheel as wheel_cases
 from casino_club.schema.admin import AdminUserResult, SetUserBannedInput, SetUserRankInput
 from casino_club.schema.auth import (
     LoginInput,
@@ -38,6 +39,7 @@ from casino_club.schema.invites import (
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
 from casino_club.schema.rps import RpsPlayInput, RpsPlayResult
 from casino_club.schema.slots import SlotSpinInput, SlotSpinResult
+from casino_club.schema.wheel import WheelSpinInput, WheelSpinResult
 
 
 @strawberry.type
@@ -82,6 +84,13 @@ class Mutation:
     )
     async def gacha_pull(self, info: Info[Context, Any], input: GachaPullInput) -> GachaPullResult:
         return await gacha_cases.pull(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Spin the prize wheel: the first spin of each game day is free.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def wheel_spin(self, info: Info[Context, Any], input: WheelSpinInput) -> WheelSpinResult:
+        return await wheel_cases.spin(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Rock-paper-scissors against the fair RNG: a win pays 1.96×, a draw 1×.",

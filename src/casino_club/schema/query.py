@@ -17,6 +17,7 @@ from casino_club.resolvers import invites as invite_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import users as user_cases
+from casino_club.resolvers import wheel as wheel_cases
 from casino_club.schema.dice import DiceConfig
 from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.gacha import GachaConfig
@@ -26,6 +27,7 @@ from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_vie
 from casino_club.schema.rps import RpsConfig
 from casino_club.schema.slots import SlotsConfig
 from casino_club.schema.users import Profile, PublicUser
+from casino_club.schema.wheel import WheelConfig
 
 
 @strawberry.type
@@ -58,6 +60,10 @@ class Query:
     )
     async def gacha_config(self, info: Info[Context, Any]) -> GachaConfig:
         return await gacha_cases.config(info.context.services)
+
+    @strawberry.field(description="Prize wheel segments and expected value (no login needed).")
+    def wheel_config(self) -> WheelConfig:
+        return wheel_cases.config()
 
     @strawberry.field(description="Rock-paper-scissors rules and exact RTP (no login needed).")
     def rps_config(self, info: Info[Context, Any]) -> RpsConfig:
