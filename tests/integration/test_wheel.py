@@ -74,3 +74,34 @@ async def test_idempotent_spin_replays(api: Api) -> None:
     again = await spin(api, token, key="wheel-1")
     assert again["replayed"] is True
     assert again["roundId"] == first["roundId"]
+
+
+async def test_verify_round_reproduces_wheel_spins(api: Api) -> None:
+    token = (await api.new_player())["accessToken"]
+    spins = [
+        (
+            await api.data(
+                SPIN.replace("replayed }", "replayed segmentIndex fairness { clientSeed nonce } }"),
+                {"input": {}},
+                token=token,
+            )
+        )["wheelSpin"]
+        for _ in range(2)
+    ]
+    seed = (
+        await api.data("mutation { rotateServerSeed { revealed { serverSeed } } }", token=token)
+    )["rotateServerSeed"]["revealed"]["serverSeed"]
+    for result in spins:
+        if result["__typename"] != "WheelSpinSuccess":
+            continue
+        verified = await api.data(
+            """query V($seed: String!, $client: String!, $nonce: Int!) {
+              verifyRound(game: WHEEL, serverSeed: $seed, clientSeed: $client, nonce: $nonce) {
+                wheelSegment } }""",
+            {
+                "seed": seed,
+                "client": result["fairness"]["clientSeed"],
+                "nonce": result["fairness"]["nonce"],
+            },
+        )
+        assert verified["verifyRound"]["wheelSegment"] == result["segmentIndex"]

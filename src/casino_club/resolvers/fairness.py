@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from casino_club.context import Context, Viewer
-from casino_club.domain import dice, gacha, rps, slots
+from casino_club.domain import dice, gacha, rps, slots, wheel
 from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash, take
 from casino_club.domain.games import Game
 from casino_club.persistence import fairness
@@ -81,4 +81,6 @@ def verify(
     (u,) = take(source, 1)
     if game is Game.RPS:
         return verified([u], rps_server_move=rps.server_move(u))
+    if game is Game.WHEEL:
+        return verified([u], wheel_segment=wheel.spin(u, wheel.DEFAULT_SEGMENTS))
     return verified([u], dice_roll=dice.roll_from(u) / 100)

@@ -95,6 +95,9 @@ class VerifiedRound:
             "re-reads its float over EPIC and LEGENDARY alone (docs/FAIRNESS.md)"
         ),
     )
+    wheel_segment: int | None = strawberry.field(
+        default=None, description="WHEEL: the index of the winning segment"
+    )
     dice_roll: float | None = strawberry.field(
         default=None, description="DICE: the roll, 0.00–99.99"
     )
