@@ -16,7 +16,8 @@ from tests.support import Api
 
 SPIN = """mutation W($input: WheelSpinInput!) { wheelSpin(input: $input) {
   __typename
-  ... on WheelSpinSuccess { roundId free paidGold wonGold wonItemId kind balance replayed }
+  ... on WheelSpinSuccess { roundId free paidGold wonGold wonItemId kind balance replayed
+                            segmentIndex fairness { clientSeed nonce } }
   ... on UserError { code } } }"""
 INVENTORY = "{ me { gold inventory(first: 20) { edges { node { itemId quantity } } } } }"
 
@@ -78,16 +79,7 @@ async def test_idempotent_spin_replays(api: Api) -> None:
 
 async def test_verify_round_reproduces_wheel_spins(api: Api) -> None:
     token = (await api.new_player())["accessToken"]
-    spins = [
-        (
-            await api.data(
-                SPIN.replace("replayed }", "replayed segmentIndex fairness { clientSeed nonce } }"),
-                {"input": {}},
-                token=token,
-            )
-        )["wheelSpin"]
-        for _ in range(2)
-    ]
+    spins = [await spin(api, token) for _ in range(2)]
     seed = (
         await api.data("mutation { rotateServerSeed { revealed { serverSeed } } }", token=token)
     )["rotateServerSeed"]["revealed"]["serverSeed"]
