@@ -8,9 +8,12 @@ row and the stored idempotent result; events are published after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.fairness import FairnessInput, FairnessProof
@@ -19,7 +22,8 @@ from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import fairness, game_rounds, idempotency, wallet
 from casino_club.persistence.hot_state import HotStateUnavailable
 from casino_club.persistence.idempotency import Claimed
-from casino_club.persistence.wallet import InsufficientGold, Movement
+from casino_club.persistence.unit_of_work import UnitOfWork
+from casino_club.persistence.wallet import InsufficientGold, Movement, Posted
 from casino_club.resolvers.guards import rate_limited, run_idempotent
 from casino_club.resolvers.live import balance_events, game_event, publish_to_user
 from casino_club.schema.errors import ValidationFailed
@@ -132,12 +136,10 @@ async def settle(
         movements = [Movement(-stake, book.bet, reference)]
         if decision.payout:
             movements.append(Movement(decision.payout, book.win, reference))
-        try:
-            posted = await wallet.move_gold(
-                session, user_id=viewer.id, movements=movements, now=now
-            )
-        except InsufficientGold:
-            return InsufficientFunds.new(stake, await wallet.balance_of(session, viewer.id))
+        charged = await charge(session, viewer, movements, stake, now)
+        if isinstance(charged, InsufficientFunds):
+            return charged
+        posted, balance = charged
         round_id = await game_rounds.record(
             session,
             user_id=viewer.id,
@@ -153,26 +155,67 @@ async def settle(
                 round_id=round_id,
                 stake=stake,
                 payout=decision.payout,
-                balance=posted[-1].balance_after,
+                balance=balance,
                 proof=proof,
                 outcome=decision.outcome,
             )
         )
-        if claim is not None:
-            await idempotency.complete(session, claim, result.to_payload(), now)
-        events = [
-            *balance_events(posted, now),
-            game_event(
-                book.event,
-                round_id=round_id,
-                data={**decision.outcome, "stake": stake, "payout": decision.payout},
-                at=now,
-            ),
-        ]
-
-        async def publish() -> None:
-            await publish_to_user(services, viewer.id, events)
-
-        uow.after_commit(publish)
-        await uow.commit()
+        await commit_round(
+            context,
+            viewer,
+            uow,
+            claim=claim,
+            result=result,
+            posted=posted,
+            event=book.event,
+            round_id=round_id,
+            data={**decision.outcome, "stake": stake, "payout": decision.payout},
+            now=now,
+        )
     return result
+
+
+async def charge(
+    session: AsyncSession,
+    viewer: Viewer,
+    movements: Sequence[Movement],
+    required: int,
+    now: datetime,
+) -> tuple[list[Posted], int] | InsufficientFunds:
+    """Post the movements (if any); the ledger rows written and the balance after them."""
+    if not movements:
+        return [], await wallet.balance_of(session, viewer.id)
+    try:
+        posted = await wallet.move_gold(session, user_id=viewer.id, movements=movements, now=now)
+    except InsufficientGold:
+        return InsufficientFunds.new(required, await wallet.balance_of(session, viewer.id))
+    return posted, posted[-1].balance_after
+
+
+async def commit_round(
+    context: Context,
+    viewer: Viewer,
+    uow: UnitOfWork,
+    *,
+    claim: Claimed | None,
+    result: Replayable,
+    posted: Sequence[Posted],
+    event: GameEventType,
+    round_id: int,
+    data: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Store the idempotent result, commit, then publish the balance and game events."""
+    services = context.services
+    if claim is not None:
+        await idempotency.complete(uow.session, claim, result.to_payload(), now)
+    events = [
+        *balance_events(posted, now),
+        game_event(event, round_id=round_id, data=data, at=now),
+    ]
+
+    async def publish() -> None:
+        await publish_to_user(services, viewer.id, events)
+
+    uow.after_commit(publish)
+    await uow.commit()

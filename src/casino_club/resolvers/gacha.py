@@ -14,12 +14,11 @@ from casino_club.domain.days import game_day, next_day_start
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import fairness, game_rounds, idempotency, wallet
+from casino_club.persistence import fairness, game_rounds
 from casino_club.persistence import gacha as store
 from casino_club.persistence.idempotency import Claimed
-from casino_club.persistence.wallet import InsufficientGold, Movement
+from casino_club.persistence.wallet import Movement
 from casino_club.resolvers import betting
-from casino_club.resolvers.live import balance_events, game_event, publish_to_user
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.gacha import (
     DailyLimitReached,
@@ -139,17 +138,10 @@ async def _pull(
             movements.append(Movement(-paid, LedgerReason.GACHA_PULL, reference))
         if refund:
             movements.append(Movement(refund, LedgerReason.GACHA_REFUND, reference))
-        posted = []
-        if movements:
-            try:
-                posted = await wallet.move_gold(
-                    session, user_id=viewer.id, movements=movements, now=now
-                )
-            except InsufficientGold:
-                return InsufficientFunds.new(paid, await wallet.balance_of(session, viewer.id))
-        balance = (
-            posted[-1].balance_after if posted else await wallet.balance_of(session, viewer.id)
-        )
+        charged = await betting.charge(session, viewer, movements, paid, now)
+        if isinstance(charged, InsufficientFunds):
+            return charged
+        posted, balance = charged
         await store.add_items(session, viewer.id, [e.item.id for e in outcome.items], now)
         await store.take_stock(session, dict(outcome.stock_taken))
         progress_before = progress.pity
@@ -205,18 +197,18 @@ async def _pull(
             fairness=FairnessProof.of(proof),
             replayed=False,
         )
-        if claim is not None:
-            await idempotency.complete(session, claim, success.to_payload(), now)
-        events = [
-            *balance_events(posted, now),
-            game_event(GameEventType.GACHA_PULL, round_id=round_id, data=history, at=now),
-        ]
-
-        async def publish() -> None:
-            await publish_to_user(services, viewer.id, events)
-
-        uow.after_commit(publish)
-        await uow.commit()
+        await betting.commit_round(
+            context,
+            viewer,
+            uow,
+            claim=claim,
+            result=success,
+            posted=posted,
+            event=GameEventType.GACHA_PULL,
+            round_id=round_id,
+            data=history,
+            now=now,
+        )
     return success
 
 

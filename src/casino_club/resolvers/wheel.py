@@ -14,13 +14,12 @@ from casino_club.domain.days import game_day
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import fairness, game_rounds, idempotency, wallet
+from casino_club.persistence import fairness, game_rounds
 from casino_club.persistence import gacha as store
 from casino_club.persistence.idempotency import Claimed
 from casino_club.persistence.models import WheelFreeSpin
-from casino_club.persistence.wallet import InsufficientGold, Movement
+from casino_club.persistence.wallet import Movement
 from casino_club.resolvers import betting
-from casino_club.resolvers.live import balance_events, game_event, publish_to_user
 from casino_club.schema.games import FairnessProof, InsufficientFunds, InvalidStake
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wheel import (
@@ -102,19 +101,12 @@ async def _spin(
         movements = [Movement(-paid, LedgerReason.WHEEL_SPIN, reference)] if paid else []
         if segment.gold:
             movements.append(Movement(segment.gold, LedgerReason.WHEEL_PRIZE, reference))
-        posted = []
-        if movements:
-            try:
-                posted = await wallet.move_gold(
-                    session, user_id=viewer.id, movements=movements, now=now
-                )
-            except InsufficientGold:
-                return InsufficientFunds.new(paid, await wallet.balance_of(session, viewer.id))
+        charged = await betting.charge(session, viewer, movements, paid, now)
+        if isinstance(charged, InsufficientFunds):
+            return charged
+        posted, balance = charged
         if segment.item_id is not None:
             await store.add_items(session, viewer.id, [segment.item_id], now)
-        balance = (
-            posted[-1].balance_after if posted else await wallet.balance_of(session, viewer.id)
-        )
         outcome = {
             "segment": index,
             "label": segment.label,
@@ -146,16 +138,16 @@ async def _spin(
             fairness=FairnessProof.of(proof),
             replayed=False,
         )
-        if claim is not None:
-            await idempotency.complete(session, claim, success.to_payload(), now)
-        events = [
-            *balance_events(posted, now),
-            game_event(GameEventType.WHEEL_SPIN, round_id=round_id, data=outcome, at=now),
-        ]
-
-        async def publish() -> None:
-            await publish_to_user(services, viewer.id, events)
-
-        uow.after_commit(publish)
-        await uow.commit()
+        await betting.commit_round(
+            context,
+            viewer,
+            uow,
+            claim=claim,
+            result=success,
+            posted=posted,
+            event=GameEventType.WHEEL_SPIN,
+            round_id=round_id,
+            data=outcome,
+            now=now,
+        )
     return success
