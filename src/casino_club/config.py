@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     win_streak_ttl_seconds: int = 7 * 24 * 3600
     idempotency_retention_hours: int = 24
     idempotency_stale_seconds: int = 60
+    housekeeping_interval_seconds: float = 600.0
 
     graphql_introspection: bool = True
     graphql_max_depth: int = 10

@@ -5,7 +5,11 @@ Built once in the app lifespan (or by a test) and shared by every request.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from functools import cached_property
 
 from redis.asyncio import Redis
@@ -18,10 +22,13 @@ from casino_club.domain.gacha import DEFAULT_RULES, GachaRules, Rarity
 from casino_club.domain.slots import DEFAULT_PAYTABLE, Paytable, SlotsOdds, Symbol, odds
 from casino_club.events import EventBus
 from casino_club.observability import Metrics
+from casino_club.persistence import idempotency
 from casino_club.persistence.database import create_engine, create_sessionmaker
 from casino_club.persistence.hot_state import HotState, InProcessHotState, RedisHotState
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.security import AccessTokens, Passwords
+
+log = logging.getLogger(__name__)
 
 
 def slot_paytable(settings: Settings) -> Paytable:
@@ -70,6 +77,7 @@ class Services:
     gacha: GachaRules = DEFAULT_RULES
     metrics: Metrics = field(default_factory=Metrics)
     started: bool = False
+    _housekeeping: asyncio.Task[None] = field(init=False, repr=False)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -104,14 +112,36 @@ class Services:
         return UnitOfWork(self.sessionmaker)
 
     async def start(self) -> None:
-        """Connect what needs a connection to serve requests (the event bus)."""
+        """Connect the event bus and start housekeeping; both stop in close()."""
         await self.events.connect()
+        self._housekeeping = asyncio.create_task(self._keep_house())
         self.started = True
 
     async def close(self) -> None:
         if self.started:
+            self._housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._housekeeping
             await self.events.disconnect()
             self.started = False
+
+    async def purge_expired_idempotency_keys(self) -> int:
+        retention = timedelta(hours=self.settings.idempotency_retention_hours)
+        async with self.unit_of_work() as uow:
+            purged = await idempotency.purge_expired(uow.session, self.clock.now() - retention)
+            await uow.commit()
+        return purged
+
+    async def _keep_house(self) -> None:
+        """Periodic clean-up; a failure is logged and retried next round, never fatal."""
+        while True:
+            await asyncio.sleep(self.settings.housekeeping_interval_seconds)
+            try:
+                purged = await self.purge_expired_idempotency_keys()
+                if purged:
+                    log.info("purged expired idempotency keys", extra={"count": purged})
+            except Exception:
+                log.warning("housekeeping failed", exc_info=True)
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
-from casino_club.persistence.models import GameRound, LedgerEntry
+from casino_club.persistence.models import GameRound, IdempotencyKey, LedgerEntry
 from casino_club.services import Services
 from tests.support import FAIRNESS, LEDGER, SPIN, Api, error_codes, spin
 
@@ -198,3 +198,26 @@ async def test_slots_config_publishes_the_exact_rtp(api: Api) -> None:
     assert 0.94 <= config["rtp"] <= 0.96
     assert {s["symbol"]: s["weight"] for s in config["symbols"]}["SEVEN"] == 1
     assert (config["minStake"], config["maxStake"]) == (10, 100_000)
+
+
+async def test_expired_idempotency_keys_are_purged(
+    api: Api, app: Starlette, clock: FrozenClock
+) -> None:
+    created = await api.new_player()
+    user_id = created["user"]["id"]
+    await spin(api, created["accessToken"], 10, key="old-key")
+    clock.advance(timedelta(hours=1))
+    token = (await api.login(created["user"]["siteId"]))["accessToken"]  # the first expired
+    await spin(api, token, 10, key="new-key")
+    services: Services = app.state.services
+    clock.advance(timedelta(hours=23, minutes=30))  # old-key is 24.5 h old, new-key 23.5 h
+    assert await services.purge_expired_idempotency_keys() >= 1
+    async with services.sessionmaker() as session:
+        keys = set(
+            (
+                await session.scalars(
+                    select(IdempotencyKey.key).where(IdempotencyKey.user_id == int(user_id))
+                )
+            ).all()
+        )
+    assert keys == {"new-key"}

@@ -60,12 +60,17 @@ async def test_wheel_config_publishes_the_expected_value(api: Api) -> None:
     config = (
         await api.data(
             "{ wheelConfig { spinCost freeSpinsPerDay expectedGold expectedGoldExact"
-            " expectedNetGoldPaid segments { label weight probability } } }"
+            " expectedNetGoldPaid expectedItems { itemId perSpin }"
+            " segments { label weight probability } } }"
         )
     )["wheelConfig"]
     assert (config["spinCost"], config["freeSpinsPerDay"]) == (500, 1)
     assert (config["expectedGold"], config["expectedGoldExact"]) == (250.0, "250/1")
     assert config["expectedNetGoldPaid"] == -250.0
+    assert {i["itemId"]: i["perSpin"] for i in config["expectedItems"]} == {
+        "gacha-ticket": 0.03,
+        "streak-protection": 0.08,
+    }
     assert abs(sum(s["probability"] for s in config["segments"]) - 1) < 1e-12
 
 

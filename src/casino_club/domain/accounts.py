@@ -34,9 +34,6 @@ class Rank(StrEnum):
     def order(self) -> int:
         return _RANK_ORDER[self]
 
-    def at_least(self, other: Rank) -> bool:
-        return self.order >= other.order
-
 
 _RANK_ORDER = {Rank.STANDARD: 0, Rank.PREMIUM: 1, Rank.VIP: 2}
 

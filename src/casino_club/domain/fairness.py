@@ -16,7 +16,6 @@ import hashlib
 import hmac
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 FLOATS_PER_BLOCK = 8
 SCALE = 2**32
@@ -91,7 +90,3 @@ def weighted_index(u: int, weights: Sequence[int]) -> int:
 def uniform_index(u: int, n: int) -> int:
     """floor(X·n)."""
     return (u * n) // SCALE
-
-
-def exact_float(u: int) -> Fraction:
-    return Fraction(u, SCALE)

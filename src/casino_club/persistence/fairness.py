@@ -101,13 +101,3 @@ async def rotate(
     await session.refresh(old)
     new = await open_seed(session, user_id, old.client_seed, now)
     return old, new
-
-
-async def revealed_seed_by_hash(
-    session: AsyncSession, server_seed_hash: str
-) -> FairnessSeed | None:
-    return await session.scalar(
-        select(FairnessSeed).where(
-            FairnessSeed.server_seed_hash == server_seed_hash, FairnessSeed.revealed_at.is_not(None)
-        )
-    )

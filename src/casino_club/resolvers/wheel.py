@@ -23,6 +23,7 @@ from casino_club.resolvers import betting
 from casino_club.schema.games import FairnessProof, InsufficientFunds, InvalidStake
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wheel import (
+    ExpectedItem,
     WheelConfig,
     WheelSegment,
     WheelSpinInput,
@@ -53,6 +54,10 @@ def config() -> WheelConfig:
         free_spins_per_day=1,
         expected_gold=float(expected),
         expected_gold_exact=f"{expected.numerator}/{expected.denominator}",
+        expected_items=[
+            ExpectedItem(item_id=item_id, per_spin=float(p))
+            for item_id, p in wheel.expected_items(SEGMENTS).items()
+        ],
         expected_net_gold_paid=float(expected - wheel.SPIN_COST),
     )
 

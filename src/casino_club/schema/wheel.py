@@ -92,6 +92,12 @@ WheelSpinResult = Annotated[
 ]
 
 
+@strawberry.type
+class ExpectedItem:
+    item_id: str
+    per_spin: float
+
+
 @strawberry.type(description="The wheel's segments and the exact expected value of a spin.")
 class WheelConfig:
     segments: list[WheelSegment]
@@ -99,6 +105,9 @@ class WheelConfig:
     free_spins_per_day: int
     expected_gold: float = strawberry.field(description="Gold won per spin on average")
     expected_gold_exact: str
+    expected_items: list[ExpectedItem] = strawberry.field(
+        description="Items won per spin on average"
+    )
     expected_net_gold_paid: float = strawberry.field(
         description="Expected gold won minus the cost, for a paid spin (items not valued)"
     )
