@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,7 +38,12 @@ from casino_club.schema.permissions import ServiceUnavailable
 
 
 class Replayable(Protocol):
+    """A success result that can be stored with its idempotency key and replayed."""
+
     def to_payload(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any], *, replayed: bool) -> Self: ...
 
 
 R = TypeVar("R", bound=Replayable)
@@ -173,6 +178,51 @@ async def settle(
             now=now,
         )
     return result
+
+
+async def instant_bet(
+    context: Context,
+    viewer: Viewer,
+    *,
+    book: GameBook,
+    stake: int,
+    stake_limits: tuple[int, int],
+    key: str | None,
+    parameters: dict[str, Any],
+    decide: Callable[[FairnessInput], Decision],
+    respond: Callable[[Settled], R],
+    success: type[R],
+) -> (
+    R
+    | InsufficientFunds
+    | InvalidStake
+    | RateLimited
+    | IdempotencyKeyReused
+    | IdempotencyKeyInUse
+    | ValidationFailed
+):
+    """play() + settle() for a game whose whole round is one decision on one stake."""
+
+    async def work(claim: Claimed | None) -> R | InsufficientFunds:
+        return await settle(
+            context, viewer, book=book, stake=stake, claim=claim, decide=decide, respond=respond
+        )
+
+    def replay(payload: dict[str, Any]) -> R:
+        return success.from_payload(payload, replayed=True)
+
+    return await play(
+        context,
+        viewer,
+        stake=stake,
+        stake_limits=stake_limits,
+        key=key,
+        operation=book.game.value.lower(),
+        parameters=parameters,
+        work=work,
+        replay=replay,
+        success=success,
+    )
 
 
 async def charge(

@@ -9,11 +9,10 @@ from casino_club.domain import dice
 from casino_club.domain.fairness import FairnessInput, take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence.idempotency import Claimed
 from casino_club.resolvers import betting
 from casino_club.schema.dice import DiceConfig, DiceRollInput, DiceRollResult, DiceRollSuccess
 from casino_club.schema.errors import ValidationFailed
-from casino_club.schema.games import FairnessProof, InsufficientFunds
+from casino_club.schema.games import FairnessProof
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
@@ -71,20 +70,15 @@ async def roll(context: Context, viewer: Viewer, data: DiceRollInput) -> DiceRol
             replayed=False,
         )
 
-    async def work(claim: Claimed | None) -> DiceRollSuccess | InsufficientFunds:
-        return await betting.settle(
-            context, viewer, book=BOOK, stake=stake, claim=claim, decide=decide, respond=respond
-        )
-
-    return await betting.play(
+    return await betting.instant_bet(
         context,
         viewer,
+        book=BOOK,
         stake=stake,
         stake_limits=(settings.dice_min_stake, settings.dice_max_stake),
         key=data.idempotency_key,
-        operation="diceRoll",
         parameters={"chance": chance, "direction": direction.value},
-        work=work,
-        replay=lambda payload: DiceRollSuccess.from_payload(payload, replayed=True),
+        decide=decide,
+        respond=respond,
         success=DiceRollSuccess,
     )

@@ -9,9 +9,8 @@ from casino_club.domain import rps
 from casino_club.domain.fairness import FairnessInput, take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence.idempotency import Claimed
 from casino_club.resolvers import betting
-from casino_club.schema.games import FairnessProof, InsufficientFunds
+from casino_club.schema.games import FairnessProof
 from casino_club.schema.rps import RpsConfig, RpsPlayInput, RpsPlayResult, RpsPlaySuccess
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
@@ -62,20 +61,15 @@ async def play(context: Context, viewer: Viewer, data: RpsPlayInput) -> RpsPlayR
             replayed=False,
         )
 
-    async def work(claim: Claimed | None) -> RpsPlaySuccess | InsufficientFunds:
-        return await betting.settle(
-            context, viewer, book=BOOK, stake=stake, claim=claim, decide=decide, respond=respond
-        )
-
-    return await betting.play(
+    return await betting.instant_bet(
         context,
         viewer,
+        book=BOOK,
         stake=stake,
         stake_limits=(settings.rps_min_stake, settings.rps_max_stake),
         key=data.idempotency_key,
-        operation="rpsPlay",
         parameters={"move": move.value},
-        work=work,
-        replay=lambda payload: RpsPlaySuccess.from_payload(payload, replayed=True),
+        decide=decide,
+        respond=respond,
         success=RpsPlaySuccess,
     )
