@@ -84,6 +84,7 @@ class Settings(BaseSettings):
     idempotency_stale_seconds: int = 60
     housekeeping_interval_seconds: float = 600.0
 
+    max_request_bytes: int = 64 * 1024
     graphql_introspection: bool = True
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 15

@@ -162,3 +162,23 @@ async def test_repeated_operations_hit_the_parse_and_validation_caches(
         await api.data(query)
     assert _get_parse_cache(settings.graphql_cache_size).cache_info().hits >= parse_hits + 3
     assert _get_validate_cache(settings.graphql_cache_size).cache_info().hits >= validate_hits + 3
+
+
+async def test_oversized_request_bodies_are_refused_before_parsing(api: Api) -> None:
+    huge = {"query": "{ __typename }", "variables": {"padding": "x" * 70_000}}
+    response = await api.client.post("/graphql", json=huge)
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert response.headers["x-request-id"]
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it streams
+        yield b'{"query": "{ __typename }", "variables": {"p": "'
+        for _ in range(80):
+            yield b"x" * 1000
+        yield b'"}}'
+
+    streamed = await api.client.post(
+        "/graphql", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert streamed.status_code == 413
+    assert (await api.data("{ __typename }"))["__typename"] == "Query"
