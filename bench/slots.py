@@ -296,7 +296,12 @@ async def main() -> None:
         await services.close()
         log_dir = Path(tempfile.mkdtemp(prefix="casino-bench-"))
         with start_server(
-            backend, log_dir, GAME_RATE_LIMIT_PER_SECOND="1000000000", LOG_LEVEL="WARNING"
+            backend,
+            log_dir,
+            GAME_RATE_LIMIT_PER_SECOND="1000000000",
+            LOG_LEVEL="WARNING",
+            DATABASE_POOL_SIZE="30",
+            DATABASE_MAX_OVERFLOW="10",
         ) as url:
             players = await signup_players(url, CONCURRENCY)
             await top_up(backend, [user_id for _, user_id in players], 10_000_000)

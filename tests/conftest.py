@@ -40,10 +40,14 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 # argon2 at OWASP cost takes ~160 ms a hash; tests need the behaviour, not the cost.
-CHEAP_ARGON2: dict[str, Any] = {
+# Pools are kept small: a test run has several apps and servers alive at once, and
+# PostgreSQL's default max_connections is 100.
+TEST_DEFAULTS: dict[str, Any] = {
     "argon2_time_cost": 1,
     "argon2_memory_cost_kib": 1024,
     "argon2_parallelism": 1,
+    "database_pool_size": 8,
+    "database_max_overflow": 4,
 }
 
 
@@ -63,14 +67,14 @@ class Backend:
             "redis_prefix": self.redis_prefix,
             "broadcast_url": self.broadcast_url,
             "log_level": "WARNING",
-            **CHEAP_ARGON2,
+            **TEST_DEFAULTS,
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)
 
     def environment(self) -> dict[str, str]:
         """The same configuration, as a server process reads it."""
-        env = {key.upper(): str(value) for key, value in CHEAP_ARGON2.items()}
+        env = {key.upper(): str(value) for key, value in TEST_DEFAULTS.items()}
         env.update(
             APP_ENV="test",
             DATABASE_URL=self.database_url,
