@@ -102,6 +102,9 @@ def test_near_miss_describes_the_roll_and_never_changes_it() -> None:
 
 def test_duplicates_refund_gold() -> None:
     pulled = gacha.pull_items([u_at(0.31)] * 3, 0, POOLS, NO_STOCK_LIMIT).items
+    assert gacha.duplicate_flags(pulled, owned=set()) == [False, True, True]
+    assert gacha.duplicate_flags(pulled, owned={pulled[0].item.id}) == [True, True, True]
+    assert gacha.count_by_rarity(pulled) == {Rarity.COMMON: 3}
     assert gacha.refund_for(pulled, owned=set()) == 2 * 100
     assert gacha.refund_for(pulled, owned={pulled[0].item.id}) == 3 * 100
 

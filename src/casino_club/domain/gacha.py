@@ -191,17 +191,30 @@ def rarity_of(u: int, rules: GachaRules = DEFAULT_RULES) -> Rarity:
     return _locate(u, RARITY_ORDER, rules.rates_bp)[0]
 
 
+def duplicate_flags(pulled: Sequence[PulledItem], owned: set[str]) -> list[bool]:
+    """Which pulled items are duplicates: already owned, or repeated within this pull."""
+    seen = set(owned)
+    flags = []
+    for entry in pulled:
+        flags.append(entry.item.id in seen)
+        seen.add(entry.item.id)
+    return flags
+
+
 def refund_for(
     pulled: Sequence[PulledItem], owned: set[str], rules: GachaRules = DEFAULT_RULES
 ) -> int:
-    """Gold back for duplicates: items already owned, or repeated within this pull."""
-    seen = set(owned)
-    refund = 0
-    for entry in pulled:
-        if entry.item.id in seen:
-            refund += rules.duplicate_refund[entry.item.rarity]
-        seen.add(entry.item.id)
-    return refund
+    """Gold back for every duplicate, by its rarity."""
+    return sum(
+        rules.duplicate_refund[entry.item.rarity]
+        for entry, duplicate in zip(pulled, duplicate_flags(pulled, owned), strict=True)
+        if duplicate
+    )
+
+
+def count_by_rarity(pulled: Sequence[PulledItem]) -> Counter[Rarity]:
+    """Items received per rarity (after any stock downgrade)."""
+    return Counter(entry.item.rarity for entry in pulled)
 
 
 def effective_rates(rules: GachaRules = DEFAULT_RULES) -> dict[Rarity, Fraction]:

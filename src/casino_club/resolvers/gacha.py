@@ -146,26 +146,23 @@ async def _pull(
         await store.take_stock(session, dict(outcome.stock_taken))
         progress_before = progress.pity
         progress.pity = outcome.pity_after
-        received = [e.item.rarity for e in outcome.items]
-        progress.commons += received.count(gacha.Rarity.COMMON)
-        progress.rares += received.count(gacha.Rarity.RARE)
-        progress.epics += received.count(gacha.Rarity.EPIC)
-        progress.legendaries += received.count(gacha.Rarity.LEGENDARY)
-        seen = set(owned)
-        items = []
-        for entry in outcome.items:
-            items.append(
-                PulledItem(
-                    item=GachaItem(
-                        id=entry.item.id, name=entry.item.name, rarity=entry.item.rarity
-                    ),
-                    animation=entry.animation,
-                    pity=entry.pity,
-                    downgraded=entry.downgraded,
-                    duplicate=entry.item.id in seen,
-                )
+        received = gacha.count_by_rarity(outcome.items)
+        progress.commons += received[gacha.Rarity.COMMON]
+        progress.rares += received[gacha.Rarity.RARE]
+        progress.epics += received[gacha.Rarity.EPIC]
+        progress.legendaries += received[gacha.Rarity.LEGENDARY]
+        items = [
+            PulledItem(
+                item=GachaItem(id=entry.item.id, name=entry.item.name, rarity=entry.item.rarity),
+                animation=entry.animation,
+                pity=entry.pity,
+                downgraded=entry.downgraded,
+                duplicate=duplicate,
             )
-            seen.add(entry.item.id)
+            for entry, duplicate in zip(
+                outcome.items, gacha.duplicate_flags(outcome.items, owned), strict=True
+            )
+        ]
         history = {
             "items": [
                 {"id": e.item.id, "rarity": e.item.rarity.value, "animation": e.animation.value}
