@@ -10,8 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
+import subprocess
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +23,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import redis
 from asgi_lifespan import LifespanManager
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
@@ -31,13 +35,14 @@ from casino_club.clock import Clock, FrozenClock
 from casino_club.config import Settings
 from casino_club.persistence import migrations
 from casino_club.services import Services
-from tests.support import Api
+from tests.support import Api, free_port
 
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+REDIS_START_TIMEOUT_SECONDS = 15
 
 # argon2 at OWASP cost takes ~160 ms a hash; tests need the behaviour, not the cost.
 # Pools are kept small: a test run has several apps and servers alive at once, and
@@ -194,3 +199,38 @@ async def admin_token(api: Api, settings: Settings) -> str:
     assert result["__typename"] == "AuthPayload", result
     token: str = result["accessToken"]
     return token
+
+
+def start_redis(port: int) -> subprocess.Popen[bytes]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if REQUIRE_SERVICES:
+            pytest.fail("REQUIRE_SERVICES=1 and redis-server is not installed")
+        pytest.skip("redis-server is not installed")
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + REDIS_START_TIMEOUT_SECONDS
+    while True:
+        try:
+            client.ping()
+            return process
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("private redis-server did not start")
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def private_redis() -> Iterator[tuple[int, list[subprocess.Popen[bytes]]]]:
+    """A Redis of this test's own, so stopping it disturbs nothing else."""
+    port = free_port()
+    processes = [start_redis(port)]
+    yield port, processes
+    for process in processes:
+        process.kill()
+        process.wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 from typing import Any
 
@@ -26,6 +27,13 @@ REFRESH = f"""mutation Refresh($input: RefreshTokensInput!) {{ refreshTokens(inp
 ME = "query Me { me { id siteId nickname gold rank role level xp xpToNextLevel lastLoginAt } }"
 
 PASSWORD = "correct horse battery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def unique_site_id(prefix: str = "u") -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from casino_club.cli import app
-from casino_club.schema import schema
+from casino_club.schema.root import schema
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
 

@@ -27,9 +27,10 @@ from casino_club.context import AuthenticationFailed, Context
 from casino_club.dataloaders import Loaders
 from casino_club.observability import configure_logging, new_request_id, request_id_var
 from casino_club.persistence.database import ping
-from casino_club.schema import build_schema
+from casino_club.resolvers import crash as crash_cases
+from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
-from casino_club.services import Services
+from casino_club.services import Job, Services
 
 log = logging.getLogger("casino_club.app")
 
@@ -196,6 +197,19 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
+def background_jobs(services: Services) -> list[Job]:
+    async def sweep_crash_rounds() -> int:
+        return await crash_cases.sweep(services)
+
+    return [
+        Job(
+            "settled ended crash rounds",
+            services.settings.crash_sweep_interval_seconds,
+            sweep_crash_rounds,
+        )
+    ]
+
+
 def create_app(
     settings: Settings | None = None, clock: Clock | None = None, configure_logs: bool = True
 ) -> Starlette:
@@ -218,7 +232,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[Mapping[str, Any]]:
         log.info("starting", extra={"env": settings.app_env, "redis": settings.uses_redis})
-        await services.start()
+        await services.start(jobs=background_jobs(services))
         try:
             yield {}
         finally:

@@ -84,7 +84,7 @@ def export_schema(
     output: Annotated[Path, typer.Option("--output", "-o")] = Path("schema.graphql"),
 ) -> None:
     """Write the GraphQL SDL (the contract a test keeps in sync)."""
-    from casino_club.schema import schema
+    from casino_club.schema.root import schema
 
     output.write_text(schema.as_str() + "\n", encoding="utf-8")
     typer.echo(f"wrote {output}")

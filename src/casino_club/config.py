@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     gacha_rates_bp: dict[str, int] = Field(default_factory=dict)
     gacha_daily_limits: dict[str, int] = Field(default_factory=dict)
     gacha_pity_threshold: int = 90
+    crash_min_stake: int = 10
+    crash_max_stake: int = 100_000
+    crash_tick_interval_ms: int = 100
+    # How often each app instance settles crash rounds that ended with nobody watching.
+    crash_sweep_interval_seconds: float = 1.0
     game_rate_limit_per_second: int = 10
     win_streak_ttl_seconds: int = 7 * 24 * 3600
     idempotency_retention_hours: int = 24

@@ -131,6 +131,19 @@ class EventStream:
             return False
         return True
 
+    async def next(self, within: float) -> dict[str, Any] | None:
+        """The next event, or None if none arrives within `within` seconds.
+
+        For readers that also keep time (crash ticks): unlike cancelling the iterator,
+        a timeout here leaves the stream usable.
+        """
+        if self._overflowed and self._queue.empty():
+            raise SubscriptionOverflow
+        try:
+            return await asyncio.wait_for(self._queue.get(), max(within, 0.0))
+        except TimeoutError:
+            return None
+
     def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
         return self._events()
 
@@ -188,3 +201,7 @@ class EventBus:
 
 def user_channel(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+def crash_channel(round_id: int) -> str:
+    return f"crash:{round_id}"

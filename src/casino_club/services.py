@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import cached_property
@@ -62,6 +63,15 @@ def gacha_rules(settings: Settings) -> GachaRules:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Job:
+    """Background work of every app instance: safe to run on several at once."""
+
+    name: str
+    interval_seconds: float
+    work: Callable[[], Awaitable[int]]
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -77,7 +87,7 @@ class Services:
     gacha: GachaRules = DEFAULT_RULES
     metrics: Metrics = field(default_factory=Metrics)
     started: bool = False
-    _housekeeping: asyncio.Task[None] = field(init=False, repr=False)
+    _jobs: list[asyncio.Task[None]] = field(init=False, repr=False, default_factory=list)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -111,19 +121,33 @@ class Services:
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker)
 
-    async def start(self) -> None:
-        """Connect the event bus and start housekeeping; both stop in close()."""
+    async def start(self, jobs: Sequence[Job] = ()) -> None:
+        """Connect the event bus and start background jobs; both stop in close().
+
+        Each job runs once at start (work left over from before a restart is picked up
+        at once) and then every interval.
+        """
         await self.events.connect()
-        self._housekeeping = asyncio.create_task(self._keep_house())
+        housekeeping = Job(
+            "purge idempotency keys",
+            self.settings.housekeeping_interval_seconds,
+            self.purge_expired_idempotency_keys,
+        )
+        self._jobs = [asyncio.create_task(self._run(job)) for job in (housekeeping, *jobs)]
         self.started = True
 
     async def close(self) -> None:
         if self.started:
-            self._housekeeping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._housekeeping
+            for task in self._jobs:
+                task.cancel()
+            for task in self._jobs:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await self.events.disconnect()
             self.started = False
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.engine.dispose()
 
     async def purge_expired_idempotency_keys(self) -> int:
         retention = timedelta(hours=self.settings.idempotency_retention_hours)
@@ -132,16 +156,13 @@ class Services:
             await uow.commit()
         return purged
 
-    async def _keep_house(self) -> None:
-        """Periodic clean-up; a failure is logged and retried next round, never fatal."""
+    async def _run(self, job: Job) -> None:
+        """Run a job forever; a failure is logged and retried next round, never fatal."""
         while True:
-            await asyncio.sleep(self.settings.housekeeping_interval_seconds)
             try:
-                purged = await self.purge_expired_idempotency_keys()
-                if purged:
-                    log.info("purged expired idempotency keys", extra={"count": purged})
+                done = await job.work()
+                if done:
+                    log.info(job.name, extra={"count": done})
             except Exception:
-                log.warning("housekeeping failed", exc_info=True)
-        if self.redis is not None:
-            await self.redis.aclose()
-        await self.engine.dispose()
+                log.warning("background job failed: %s", job.name, exc_info=True)
+            await asyncio.sleep(job.interval_seconds)

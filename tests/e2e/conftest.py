@@ -4,31 +4,31 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.conftest import Backend
+from tests.support import free_port
 
 STARTUP_TIMEOUT_SECONDS = 30
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+@dataclass(frozen=True)
+class RunningServer:
+    url: str
+    process: subprocess.Popen[bytes]
 
 
 @contextlib.contextmanager
-def start_server(backend: Backend, log_dir: Path, **settings: str) -> Iterator[str]:
-    """`casino-club serve` on a free port with the backend's configuration; yields its URL."""
+def start_server(backend: Backend, log_dir: Path, **settings: str) -> Iterator[RunningServer]:
+    """`casino-club serve` on a free port with the backend's configuration."""
     port = free_port()
     env = {
         **os.environ,
@@ -55,7 +55,7 @@ def start_server(backend: Backend, log_dir: Path, **settings: str) -> Iterator[s
             if time.monotonic() > deadline:
                 pytest.fail(f"server did not become healthy:\n{log_path.read_text()}")
             time.sleep(0.1)
-        yield base_url
+        yield RunningServer(base_url, process)
     finally:
         process.terminate()
         try:
@@ -67,5 +67,5 @@ def start_server(backend: Backend, log_dir: Path, **settings: str) -> Iterator[s
 @pytest.fixture(scope="session")
 def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The server with default settings, shared by the e2e tests of one backend."""
-    with start_server(backend, tmp_path_factory.mktemp("server")) as url:
-        yield url
+    with start_server(backend, tmp_path_factory.mktemp("server")) as running:
+        yield running.url

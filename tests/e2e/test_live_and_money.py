@@ -114,7 +114,8 @@ async def test_two_hundred_concurrent_spins_with_gold_for_one_hundred(
         "SLOT_CHERRY_PAIR_PAYS": "0",
         "GAME_RATE_LIMIT_PER_SECOND": "100000",
     }
-    with start_server(backend, tmp_path, **never_pays) as url:
+    with start_server(backend, tmp_path, **never_pays) as running:
+        url = running.url
         player = await signup_player(url)
         token = player["accessToken"]
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)

@@ -3,55 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import subprocess
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import redis
 
 from casino_club.events import QUEUE_SIZE, EventBus, SubscriptionOverflow
-from tests.conftest import REQUIRE_SERVICES
-from tests.e2e.conftest import free_port
+from tests.conftest import start_redis
 
 TIMEOUT = 15
-
-
-def start_redis(port: int) -> subprocess.Popen[bytes]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if REQUIRE_SERVICES:
-            pytest.fail("REQUIRE_SERVICES=1 and redis-server is not installed")
-        pytest.skip("redis-server is not installed")
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        try:
-            client.ping()
-            return process
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("private redis-server did not start")
-            time.sleep(0.05)
-
-
-@pytest.fixture
-def private_redis() -> Iterator[tuple[int, list[subprocess.Popen[bytes]]]]:
-    """A Redis of this test's own, so stopping it disturbs nothing else."""
-    port = free_port()
-    processes = [start_redis(port)]
-    yield port, processes
-    for process in processes:
-        process.kill()
-        process.wait()
 
 
 async def next_event(stream: Any) -> dict[str, Any]:

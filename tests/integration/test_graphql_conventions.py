@@ -10,7 +10,7 @@ import strawberry
 
 from casino_club.config import Settings
 from casino_club.observability import Metrics
-from casino_club.schema import schema_extensions
+from casino_club.schema.root import schema_extensions
 from tests.conftest import Backend, api_for, running_app
 from tests.support import Api
 

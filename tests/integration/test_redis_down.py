@@ -1,14 +1,19 @@
-"""Redis down (SPEC §13): health says so, gameplay refuses clearly and changes nothing."""
+"""Redis down (SPEC §13): health says so, gameplay refuses clearly and changes nothing;
+a running crash round can still be cashed out."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from casino_club.clock import FrozenClock
+from casino_club.domain import crash
 from tests.conftest import Backend, api_for, running_app
-from tests.e2e.conftest import free_port
-from tests.support import FAIRNESS, SPIN, Api, error_codes
+from tests.integration.test_crash import BET, cash_out, open_round
+from tests.support import FAIRNESS, SPIN, Api, error_codes, free_port
 
 
 @pytest.fixture
@@ -33,3 +38,25 @@ async def test_spins_refuse_with_service_unavailable(api_without_redis: Api) -> 
     )
     assert error_codes(body) == ["SERVICE_UNAVAILABLE"]
     assert (await api.data(FAIRNESS, token=token))["me"] == before
+
+
+async def test_a_running_crash_round_can_still_be_cashed_out(
+    backend: Backend, private_redis: tuple[int, list[subprocess.Popen[bytes]]]
+) -> None:
+    """Redis goes away mid-round: new bets are refused, but the player's cash-out — which
+    can only pay what the round owes, once — still goes through (its rate limit fails
+    open) instead of leaving the round to crash."""
+    port, processes = private_redis
+    settings = backend.settings(redis_url=f"redis://127.0.0.1:{port}/0", broadcast_url="memory://")
+    clock = FrozenClock(datetime.now(UTC))
+    async with running_app(settings, clock) as application, api_for(application) as api:
+        token = (await api.new_player())["accessToken"]
+        row = await open_round(api, application.state.services, clock, token, at_least=150)
+        processes[0].kill()
+        processes[0].wait()
+        clock.advance(timedelta(milliseconds=crash.reach_ms(row.crash_point) // 2))
+        won = await cash_out(api, token, str(row.id))
+        assert won["__typename"] == "CrashCashedOut"
+        body = await api.execute(BET, {"input": {"stake": 100}}, token=token)
+        assert error_codes(body) == ["SERVICE_UNAVAILABLE"]
+        assert (await api.data(FAIRNESS, token=token))["me"]["gold"] == won["balance"]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casino_club.domain import slots
+from casino_club.domain import crash, slots
 from casino_club.domain.fairness import (
     SCALE,
     FairnessInput,
@@ -57,6 +59,35 @@ def published_vectors() -> list[tuple[str, str, str, int, list[float], float, li
 
 
 VECTORS = published_vectors()
+
+
+def published_crash_vectors() -> list[tuple[str, str, int, int, str, int]]:
+    rows = []
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and re.fullmatch(r"[0-9a-f]{64}", cells[0]):
+            rows.append((cells[0], cells[1], int(cells[2]), int(cells[3]), cells[4], int(cells[5])))
+    return rows
+
+
+CRASH_VECTORS = published_crash_vectors()
+
+
+def test_the_document_has_crash_vectors() -> None:
+    assert len(CRASH_VECTORS) == 5
+
+
+@pytest.mark.parametrize("vector", CRASH_VECTORS, ids=lambda v: f"{v[1]}:{v[2]}")
+def test_published_crash_vectors(vector: tuple[str, str, int, int, str, int]) -> None:
+    """Recomputed from the documented formulas with exact rationals and plain floats."""
+    seed_hex, client_seed, nonce, u, shown, crashes_at = vector
+    x = reference_floats(parse_seed(seed_hex), client_seed, nonce, 1)[0]
+    assert x == u / 2**32
+    hundredths = max(100, math.floor(Fraction(99) / (1 - Fraction(u, 2**32))))
+    assert f"{hundredths / 100:.2f}" == shown
+    assert crash.crash_point(u) == hundredths
+    expected_ms = math.ceil(math.log(hundredths / 100) / 0.00006)
+    assert crash.reach_ms(hundredths) == crashes_at == expected_ms
 
 
 def test_the_document_has_vectors() -> None:

@@ -9,11 +9,11 @@ house edge: RTP = (c/100) · (99/c) = 99% before rounding down to whole gold.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
 
 from casino_club.domain.fairness import uniform_index
+from casino_club.domain.hundredths import parse_hundredths
 
 ROLLS = 10_000
 MIN_CHANCE = 100
@@ -37,17 +37,8 @@ class DiceRoll:
 
 def parse_chance(text: str) -> int | None:
     """'49.5' → 4950 hundredths; None unless it is 1.00–95.00 with at most 2 decimals."""
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        return None
-    if not value.is_finite():
-        return None
-    hundredths = value * 100
-    if hundredths != hundredths.to_integral_value():
-        return None
-    chance = int(hundredths)
-    return chance if MIN_CHANCE <= chance <= MAX_CHANCE else None
+    chance = parse_hundredths(text)
+    return chance if chance is not None and MIN_CHANCE <= chance <= MAX_CHANCE else None
 
 
 def roll_from(u: int) -> int:

@@ -9,6 +9,7 @@ class Game(StrEnum):
     DICE = "DICE"
     GACHA = "GACHA"
     WHEEL = "WHEEL"
+    CRASH = "CRASH"
 
 
 class GameEventType(StrEnum):
@@ -17,3 +18,5 @@ class GameEventType(StrEnum):
     DICE_ROLL = "DICE_ROLL"
     GACHA_PULL = "GACHA_PULL"
     WHEEL_SPIN = "WHEEL_SPIN"
+    CRASH_BET = "CRASH_BET"
+    CRASH_SETTLED = "CRASH_SETTLED"

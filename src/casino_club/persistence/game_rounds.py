@@ -9,7 +9,7 @@ import orjson
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.persistence.fairness import Round
+from casino_club.domain.fairness import FairnessProof
 from casino_club.persistence.models import GameRound, table
 
 _INSERT_ROUND = insert(table(GameRound)).returning(table(GameRound).c.id)
@@ -23,10 +23,10 @@ async def record(
     stake: int,
     payout: int,
     outcome: dict[str, Any],
-    fairness_round: Round,
+    seed_id: int,
+    proof: FairnessProof,
     now: datetime,
 ) -> int:
-    proof = fairness_round.proof
     round_id = (
         await session.execute(
             _INSERT_ROUND,
@@ -36,7 +36,7 @@ async def record(
                 stake=stake,
                 payout=payout,
                 outcome=orjson.dumps(outcome).decode(),
-                seed_id=fairness_round.seed_id,
+                seed_id=seed_id,
                 server_seed_hash=proof.server_seed_hash,
                 client_seed=proof.client_seed,
                 nonce=proof.nonce,

@@ -283,6 +283,52 @@ class WheelFreeSpin(Base):
     spun_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class CrashRound(Base):
+    """A crash round from bet to settlement: the durable record of an open round.
+
+    The stake is debited in the transaction that inserts the row, so a round can never
+    exist without its stake nor a stake without its round, across restarts; settling is
+    a conditional update from OPEN, so it happens once. The partial unique index allows
+    one open round per player.
+    """
+
+    __tablename__ = "crash_rounds"
+    __table_args__ = (
+        Index(
+            "uq_crash_rounds_user_id_open",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'OPEN'"),
+            postgresql_where=text("status = 'OPEN'"),
+        ),
+        Index("ix_crash_rounds_status_settles_at", "status", "settles_at"),
+        Index("ix_crash_rounds_user_id_id", "user_id", "id"),
+        Index("ix_crash_rounds_started_at", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    stake: Mapped[int] = mapped_column(BigInteger)
+    # Multipliers in hundredths; the crash point reaches 99·2**32, beyond 32 bits.
+    auto_cashout: Mapped[int | None] = mapped_column(BigInteger)
+    crash_point: Mapped[int] = mapped_column(BigInteger)
+    seed_id: Mapped[int] = mapped_column(ForeignKey("fairness_seeds.id", ondelete="RESTRICT"))
+    server_seed_hash: Mapped[str] = mapped_column(String(64))
+    client_seed: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[int] = mapped_column(BigInteger)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the round ends by itself (auto-cash-out or crash): the sweeper's schedule.
+    settles_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cashout_multiplier: Mapped[int | None] = mapped_column(BigInteger)
+    ended_ms: Mapped[int | None] = mapped_column(BigInteger)
+    payout: Mapped[int | None] = mapped_column(BigInteger)
+    history_id: Mapped[int | None] = mapped_column(
+        ForeignKey("game_history.id", ondelete="SET NULL")
+    )
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model, for hot-path statements that skip the ORM layer."""
     result = model.__table__

@@ -12,17 +12,14 @@ from casino_club.schema.admin import (
     UserUpdated,
 )
 from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.ids import parse_id
 from casino_club.schema.users import Profile
-
-
-def _user_id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
 async def set_user_rank(
     context: Context, viewer: Viewer, data: SetUserRankInput
 ) -> AdminUserResult:
-    user_id = _user_id(data.user_id)
+    user_id = parse_id(data.user_id)
     if user_id is None:
         return UserNotFound.new()
     now = context.services.clock.now()
@@ -50,7 +47,7 @@ async def set_user_banned(
     context: Context, viewer: Viewer, data: SetUserBannedInput
 ) -> AdminUserResult:
     """Ban ends every session at once, so the player's tokens stop working immediately."""
-    user_id = _user_id(data.user_id)
+    user_id = parse_id(data.user_id)
     if user_id is None:
         return UserNotFound.new()
     if user_id == viewer.id and data.banned:

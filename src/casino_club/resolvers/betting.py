@@ -24,7 +24,7 @@ from casino_club.persistence.hot_state import HotStateUnavailable
 from casino_club.persistence.idempotency import Claimed
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.persistence.wallet import InsufficientGold, Movement, Posted
-from casino_club.resolvers.guards import rate_limited, run_idempotent
+from casino_club.resolvers.guards import hot_state_down, rate_limited, run_idempotent
 from casino_club.resolvers.live import balance_events, game_event, publish_to_user
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import (
@@ -34,7 +34,6 @@ from casino_club.schema.games import (
     InvalidStake,
     RateLimited,
 )
-from casino_club.schema.permissions import ServiceUnavailable
 
 
 class Replayable(Protocol):
@@ -117,7 +116,7 @@ async def play(
             replay=replay,
         )
     except HotStateUnavailable:
-        raise ServiceUnavailable("Game state is temporarily unavailable; retry shortly") from None
+        raise hot_state_down() from None
 
 
 async def settle(
@@ -152,7 +151,8 @@ async def settle(
             stake=stake,
             payout=decision.payout,
             outcome=decision.outcome,
-            fairness_round=fair_round,
+            seed_id=fair_round.seed_id,
+            proof=fair_round.proof,
             now=now,
         )
         result = respond(

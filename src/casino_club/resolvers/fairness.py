@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from casino_club.context import Context, Viewer
-from casino_club.domain import dice, gacha, rps, slots, wheel
+from casino_club.domain import crash, dice, gacha, hundredths, rps, slots, wheel
 from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash, take
 from casino_club.domain.games import Game
 from casino_club.persistence import fairness
@@ -83,4 +83,6 @@ def verify(
         return verified([u], rps_server_move=rps.server_move(u))
     if game is Game.WHEEL:
         return verified([u], wheel_segment=wheel.spin(u, wheel.DEFAULT_SEGMENTS))
+    if game is Game.CRASH:
+        return verified([u], crash_point=hundredths.as_float(crash.crash_point(u)))
     return verified([u], dice_roll=dice.roll_from(u) / 100)

@@ -180,7 +180,8 @@ async def _pull(
             stake=paid,
             payout=refund,
             outcome=history,
-            fairness_round=fair_round,
+            seed_id=fair_round.seed_id,
+            proof=fair_round.proof,
             now=now,
         )
         success = GachaPullSuccess(

@@ -9,9 +9,11 @@ from typing import Any, TypeVar
 
 from casino_club.context import Context, Viewer
 from casino_club.persistence import idempotency
+from casino_club.persistence.hot_state import HotStateUnavailable
 from casino_club.persistence.idempotency import Claimed, InUse, Replay, Reused
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, RateLimited
+from casino_club.schema.permissions import ServiceUnavailable
 
 MAX_KEY_LENGTH = 255
 RATE_WINDOW_MS = 1000
@@ -19,16 +21,32 @@ RATE_WINDOW_MS = 1000
 R = TypeVar("R")
 
 
-async def rate_limited(context: Context, viewer: Viewer) -> RateLimited | None:
-    """Count this game action; a RateLimited result if the caller is over the limit."""
+def hot_state_down() -> ServiceUnavailable:
+    return ServiceUnavailable("Game state is temporarily unavailable; retry shortly")
+
+
+async def rate_limited(
+    context: Context, viewer: Viewer, *, fail_open: bool = False
+) -> RateLimited | None:
+    """Count this game action; a RateLimited result if the caller is over the limit.
+
+    Without Redis the action is refused (SERVICE_UNAVAILABLE), unless `fail_open`:
+    for an action that can only ever pay what is already owed, once (a crash cash-out),
+    refusing would cost the player more than skipping the limit risks.
+    """
     services = context.services
     now_ms = int(services.clock.now().timestamp() * 1000)
-    wait = await services.hot_state.hit(
-        f"rate:game:{viewer.id}",
-        limit=services.settings.game_rate_limit_per_second,
-        window_ms=RATE_WINDOW_MS,
-        now_ms=now_ms,
-    )
+    try:
+        wait = await services.hot_state.hit(
+            f"rate:game:{viewer.id}",
+            limit=services.settings.game_rate_limit_per_second,
+            window_ms=RATE_WINDOW_MS,
+            now_ms=now_ms,
+        )
+    except HotStateUnavailable:
+        if fail_open:
+            return None
+        raise hot_state_down() from None
     return None if wait is None else RateLimited.new(wait)
 
 

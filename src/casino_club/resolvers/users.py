@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from casino_club.context import Context, Viewer
+from casino_club.schema.ids import parse_id
 from casino_club.schema.users import Profile, PublicUser
 
 
@@ -11,9 +12,10 @@ def me(viewer: Viewer) -> Profile:
 
 
 async def public_user(context: Context, user_id: str) -> PublicUser | None:
-    if not user_id.isdigit() or len(user_id) > 18:
+    row_id = parse_id(user_id)
+    if row_id is None:
         return None
-    user = await context.loaders.users.load(int(user_id))
+    user = await context.loaders.users.load(row_id)
     if user is None or user.banned_at is not None:
         return None
     return PublicUser.of(user)

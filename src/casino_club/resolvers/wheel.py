@@ -127,7 +127,8 @@ async def _spin(
             stake=paid,
             payout=segment.gold,
             outcome=outcome,
-            fairness_round=fair_round,
+            seed_id=fair_round.seed_id,
+            proof=fair_round.proof,
             now=now,
         )
         success = WheelSpinSuccess(

@@ -101,3 +101,6 @@ class VerifiedRound:
     dice_roll: float | None = strawberry.field(
         default=None, description="DICE: the roll, 0.00–99.99"
     )
+    crash_point: float | None = strawberry.field(
+        default=None, description="CRASH: the crash point (multiplier at which the round ends)"
+    )

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
+from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
@@ -26,6 +27,12 @@ from casino_club.schema.auth import (
     RefreshTokensResult,
     SignupInput,
     SignupResult,
+)
+from casino_club.schema.crash import (
+    CrashBetInput,
+    CrashBetResult,
+    CrashCashoutInput,
+    CrashCashoutResult,
 )
 from casino_club.schema.dice import DiceRollInput, DiceRollResult
 from casino_club.schema.fairness import ServerSeedRotated, SetClientSeedInput, SetClientSeedResult
@@ -105,6 +112,28 @@ class Mutation:
     )
     async def dice_roll(self, info: Info[Context, Any], input: DiceRollInput) -> DiceRollResult:
         return await dice_cases.roll(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description=(
+            "Open a crash round: the stake is debited now, the crash point is fixed by the "
+            "fair RNG, and the multiplier grows with server time until it crashes."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def crash_bet(self, info: Info[Context, Any], input: CrashBetInput) -> CrashBetResult:
+        return await crash_cases.bet(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description=(
+            "Cash out of a running crash round at the multiplier of the moment the server "
+            "handles it; a repeated cash-out returns the first result and pays nothing more."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def crash_cashout(
+        self, info: Info[Context, Any], input: CrashCashoutInput
+    ) -> CrashCashoutResult:
+        return await crash_cases.cash_out(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Choose the client seed mixed into every following bet.",

@@ -8,8 +8,11 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain.crash import RoundStatus
 from casino_club.domain.games import Game
 from casino_club.persistence import invite_codes
+from casino_club.persistence.crash import RoundFilter
+from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
@@ -18,16 +21,25 @@ from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import users as user_cases
 from casino_club.resolvers import wheel as wheel_cases
+from casino_club.schema.crash import CrashConfig, CrashRound, CrashRoundFilter
 from casino_club.schema.dice import DiceConfig
 from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.gacha import GachaConfig
+from casino_club.schema.ids import parse_id
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
-from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
+from casino_club.schema.permissions import BadUserInput, IsAdmin, IsAuthenticated, require_viewer
 from casino_club.schema.rps import RpsConfig
 from casino_club.schema.slots import SlotsConfig
 from casino_club.schema.users import Profile, PublicUser
 from casino_club.schema.wheel import WheelConfig
+
+
+def _filter_user(raw: str) -> int:
+    user_id = parse_id(raw)
+    if user_id is None:
+        raise BadUserInput("filter.userId is not a user id")
+    return user_id
 
 
 @strawberry.type
@@ -72,6 +84,51 @@ class Query:
     @strawberry.field(description="Dice rules and return (no login needed).")
     def dice_config(self, info: Info[Context, Any]) -> DiceConfig:
         return dice_cases.config(info.context.services)
+
+    @strawberry.field(description="Crash rules, curve and odds (no login needed).")
+    def crash_config(self, info: Info[Context, Any]) -> CrashConfig:
+        return crash_cases.config(info.context.services)
+
+    @strawberry.field(
+        description="One of the caller's crash rounds; null when there is no such round.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def crash_round(self, info: Info[Context, Any], id: strawberry.ID) -> CrashRound | None:
+        return await crash_cases.find_round(info.context, await require_viewer(info), id)
+
+    @strawberry.field(
+        description="The caller's running crash round, if any (to resume after a reload).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def active_crash_round(self, info: Info[Context, Any]) -> CrashRound | None:
+        return await crash_cases.active_round(info.context, await require_viewer(info))
+
+    @strawberry.field(
+        description="Crash rounds of every player, newest first.", permission_classes=[IsAdmin]
+    )
+    async def crash_rounds(
+        self,
+        info: Info[Context, Any],
+        filter: CrashRoundFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[CrashRound]:
+        limit = check_first(first)
+        where = filter or CrashRoundFilter()
+        rows = await crash_cases.rounds_page(
+            info.context.services,
+            RoundFilter(
+                user_id=None if where.user_id is None else _filter_user(where.user_id),
+                status=None if where.status is None else RoundStatus(where.status),
+                started_from=where.started_from,
+                started_before=where.started_before,
+            ),
+            after_id=decode_cursor(after),
+            limit=limit + 1,
+        )
+        return keyset_connection(
+            rows, limit, after, lambda node: node, key=lambda node: int(node.id)
+        )
 
     @strawberry.field(
         description=(

@@ -13,6 +13,8 @@ from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.events import SubscriptionOverflow, user_channel
+from casino_club.resolvers import crash as crash_cases
+from casino_club.schema.crash import CrashTick
 from casino_club.schema.live import BalanceChange, GameEvent
 from casino_club.schema.permissions import BadUserInput, IsAuthenticated, require_viewer
 
@@ -62,6 +64,23 @@ class Subscription:
     async def game_events(self, info: Info[Context, Any]) -> AsyncGenerator[GameEvent, None]:
         async for event in _own_events(info, "game"):
             yield GameEvent.of(event)
+
+    @strawberry.subscription(
+        description=(
+            "A crash round of the caller as it runs: a TICK with the multiplier every "
+            "tick interval (100 ms), then CASHED_OUT or CRASHED (revealing the crash point)."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def crash_round(
+        self, info: Info[Context, Any], round_id: strawberry.ID
+    ) -> AsyncGenerator[CrashTick, None]:
+        viewer = await require_viewer(info)
+        try:
+            async for tick in crash_cases.follow(info.context.services, viewer, round_id):
+                yield tick
+        except LookupError:
+            raise GraphQLError("No such round", extensions={"code": "ROUND_NOT_FOUND"}) from None
 
     @strawberry.subscription(
         description=(

@@ -1,0 +1,459 @@
+"""Crash (SPEC §6.4): a round lives from the bet until a cash-out, the auto-cash-out or
+the crash.
+
+The database row is the round's state: the stake is debited in the transaction that
+opens it, and every settlement — the player's cash-out, a lazy settlement on access,
+the sweeper — locks the row, reads the server clock *after* holding it, and moves it
+from OPEN once. So the order in which settlements reach the row is the order of server
+time, a restart loses nothing (open rounds are still there, and the sweeper settles the
+ones that ended meanwhile), and a round is paid at most once however many instances
+race for it. Live ticks are computed from the start time and the curve; the end of a
+round reaches its subscribers over the event bus (`crash:{roundId}`), from whichever
+instance settled it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+import strawberry
+from sqlalchemy.exc import IntegrityError
+
+from casino_club.context import Context, Viewer
+from casino_club.domain import crash
+from casino_club.domain.crash import Ending, Plan, RoundStatus
+from casino_club.domain.fairness import FairnessProof as FairnessProofValue
+from casino_club.domain.fairness import take
+from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.hundredths import as_float, parse_hundredths
+from casino_club.domain.ledger import LedgerReason
+from casino_club.events import crash_channel
+from casino_club.persistence import crash as crash_rounds
+from casino_club.persistence import fairness, game_rounds, wallet
+from casino_club.persistence.crash import RoundFilter, elapsed_ms, plan_of
+from casino_club.persistence.idempotency import Claimed
+from casino_club.persistence.models import CrashRound as CrashRoundRow
+from casino_club.persistence.unit_of_work import UnitOfWork
+from casino_club.persistence.wallet import Movement
+from casino_club.resolvers import betting
+from casino_club.resolvers.guards import rate_limited
+from casino_club.resolvers.live import balance_events, game_event, publish_to_user
+from casino_club.schema.crash import (
+    ActiveRoundExists,
+    CrashBetInput,
+    CrashBetPlaced,
+    CrashBetResult,
+    CrashCashedOut,
+    CrashCashoutInput,
+    CrashCashoutResult,
+    CrashConfig,
+    CrashOdds,
+    CrashRound,
+    CrashRoundLost,
+    CrashTick,
+    RoundNotFound,
+    TickKind,
+)
+from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.games import FairnessProof, InsufficientFunds
+from casino_club.schema.ids import parse_id
+from casino_club.schema.scalars import Gold
+from casino_club.services import Services
+
+log = logging.getLogger(__name__)
+
+BOOK = betting.GameBook(
+    Game.CRASH, LedgerReason.CRASH_BET, LedgerReason.CRASH_WIN, GameEventType.CRASH_BET
+)
+PUBLISHED_ODDS = (101, 150, 200, 300, 500, 1_000, 2_000, 5_000, 10_000, 100_000)
+SWEEP_BATCH = 100
+
+
+def config(services: Services) -> CrashConfig:
+    settings = services.settings
+    return CrashConfig(
+        rtp=crash.RETURN_PERCENT / 100,
+        house_edge_percent=100 - crash.RETURN_PERCENT,
+        curve="m(t) = e^(0.06·t), t in seconds of server time, shown rounded down to 0.01",
+        growth_per_second=float(crash.GROWTH_PER_SECOND),
+        tick_interval_ms=settings.crash_tick_interval_ms,
+        min_stake=Gold(settings.crash_min_stake),
+        max_stake=Gold(settings.crash_max_stake),
+        min_auto_cashout=as_float(crash.MIN_AUTO_CASHOUT),
+        max_auto_cashout=as_float(crash.MAX_AUTO_CASHOUT),
+        instant_crash_probability=float(1 - crash.exact_survival(crash.ONE + 1)),
+        settle_within_seconds=crash.SETTLE_WITHIN_MS // 1000,
+        odds=[
+            CrashOdds(
+                multiplier=as_float(m),
+                probability=float(crash.survival(m)),
+                exact=_fraction(crash.exact_survival(m)),
+            )
+            for m in PUBLISHED_ODDS
+        ],
+    )
+
+
+def _fraction(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def view(row: CrashRoundRow, now: datetime) -> CrashRound:
+    """The round as a player may see it: no crash point until it has ended."""
+    status = RoundStatus(row.status)
+    if status is RoundStatus.OPEN:
+        plan = plan_of(row)
+        # An ended round the sweeper has not reached yet shows its last running moment.
+        elapsed = min(elapsed_ms(row, now), max(plan.ends_ms - 1, 0))
+        multiplier = crash.multiplier_at(elapsed)
+    else:
+        elapsed = row.ended_ms or 0
+        multiplier = row.cashout_multiplier or row.crash_point
+    ended = status is not RoundStatus.OPEN
+    return CrashRound(
+        id=strawberry.ID(str(row.id)),
+        user_id=strawberry.ID(str(row.user_id)),
+        status=status,
+        stake=Gold(row.stake),
+        auto_cashout=None if row.auto_cashout is None else as_float(row.auto_cashout),
+        started_at=row.started_at,
+        elapsed_ms=elapsed,
+        multiplier=as_float(multiplier),
+        crash_point=as_float(row.crash_point) if ended else None,
+        payout=None if row.payout is None else Gold(row.payout),
+        settled_at=row.settled_at,
+        fairness=FairnessProof.of(_proof(row)),
+    )
+
+
+def _proof(row: CrashRoundRow) -> FairnessProofValue:
+    return FairnessProofValue(
+        server_seed_hash=row.server_seed_hash, client_seed=row.client_seed, nonce=row.nonce
+    )
+
+
+async def bet(context: Context, viewer: Viewer, data: CrashBetInput) -> CrashBetResult:
+    settings = context.services.settings
+    stake = int(data.stake)
+    auto: int | None = None
+    if data.auto_cashout is not None:
+        auto = parse_hundredths(repr(data.auto_cashout))
+        if auto is None or not crash.MIN_AUTO_CASHOUT <= auto <= crash.MAX_AUTO_CASHOUT:
+            return ValidationFailed.single(
+                "autoCashout",
+                "INVALID_AUTO_CASHOUT",
+                "must be 1.01-1000000.00 in steps of 0.01",
+            )
+
+    async def work(claim: Claimed | None) -> CrashBetPlaced | ActiveRoundExists | InsufficientFunds:
+        try:
+            return await _open_round(context, viewer, stake, auto, claim)
+        except IntegrityError:
+            # A simultaneous bet of this player opened its round first (one open round
+            # per player is a unique index); this transaction was rolled back.
+            return await _round_in_the_way(context, viewer)
+
+    return await betting.play(
+        context,
+        viewer,
+        stake=stake,
+        stake_limits=(settings.crash_min_stake, settings.crash_max_stake),
+        key=data.idempotency_key,
+        operation="crash_bet",
+        parameters={"autoCashout": auto},
+        work=work,
+        replay=lambda payload: CrashBetPlaced.from_payload(payload, replayed=True),
+        success=CrashBetPlaced,
+    )
+
+
+async def _open_round(
+    context: Context, viewer: Viewer, stake: int, auto: int | None, claim: Claimed | None
+) -> CrashBetPlaced | ActiveRoundExists | InsufficientFunds:
+    services = context.services
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        # Advancing the nonce locks the player's seed row: one player's bets queue here.
+        fair_round = await fairness.next_round(session, viewer.id)
+        now = services.clock.now()
+        previous = await crash_rounds.open_round_of(session, viewer.id)
+        if previous is not None:
+            ended = crash.ending_by(plan_of(previous), elapsed_ms(previous, now))
+            if ended is None:
+                return ActiveRoundExists.new(view(previous, now))
+            await _settle(uow, services, previous, ended, now)
+        (u,) = take(fair_round.source, 1)
+        plan = Plan(crash_point=crash.crash_point(u), auto_cashout=auto)
+        reference = f"crash:{fair_round.seed_id}:{fair_round.proof.nonce}"
+        charged = await betting.charge(
+            session, viewer, [Movement(-stake, BOOK.bet, reference)], stake, now
+        )
+        if isinstance(charged, InsufficientFunds):
+            return charged
+        posted, balance = charged
+        row = await crash_rounds.open_new(
+            session, user_id=viewer.id, stake=stake, plan=plan, fairness_round=fair_round, now=now
+        )
+        result = CrashBetPlaced(round=view(row, now), balance=Gold(balance), replayed=False)
+        await betting.commit_round(
+            context,
+            viewer,
+            uow,
+            claim=claim,
+            result=result,
+            posted=posted,
+            event=BOOK.event,
+            round_id=row.id,
+            data={"stake": stake, "autoCashout": None if auto is None else as_float(auto)},
+            now=now,
+        )
+    return result
+
+
+async def _round_in_the_way(context: Context, viewer: Viewer) -> ActiveRoundExists:
+    services = context.services
+    async with services.sessionmaker() as session:
+        row = await crash_rounds.open_round_of(session, viewer.id)
+        if row is None:
+            raise RuntimeError("the open round that refused this bet has vanished")
+        return ActiveRoundExists.new(view(row, services.clock.now()))
+
+
+async def cash_out(context: Context, viewer: Viewer, data: CrashCashoutInput) -> CrashCashoutResult:
+    round_id = parse_id(str(data.round_id))
+    if round_id is None:
+        return RoundNotFound.new()
+    # A running round must not be lost to a Redis outage: the limit fails open here.
+    limited = await rate_limited(context, viewer, fail_open=True)
+    if limited is not None:
+        return limited
+    services = context.services
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        row = await crash_rounds.find(session, round_id, user_id=viewer.id, lock=True)
+        if row is None:
+            return RoundNotFound.new()
+        # Read the clock only while holding the round: settlements apply in time order.
+        now = services.clock.now()
+        replayed = row.status != RoundStatus.OPEN.value
+        if not replayed:
+            ending = crash.cash_out(plan_of(row), elapsed_ms(row, now))
+            await _settle(uow, services, row, ending, now)
+            await uow.commit()
+        balance = await wallet.balance_of(session, viewer.id)
+        return _cash_out_result(row, balance, now, replayed=replayed)
+
+
+def _cash_out_result(
+    row: CrashRoundRow, balance: int, now: datetime, *, replayed: bool
+) -> CrashCashedOut | CrashRoundLost:
+    shown = view(row, now)
+    if row.status == RoundStatus.CASHED_OUT.value and row.cashout_multiplier is not None:
+        return CrashCashedOut(
+            round=shown,
+            multiplier=as_float(row.cashout_multiplier),
+            payout=Gold(row.payout or 0),
+            balance=Gold(balance),
+            replayed=replayed,
+        )
+    return CrashRoundLost(round=shown, crash_point=as_float(row.crash_point))
+
+
+async def _settle(
+    uow: UnitOfWork, services: Services, row: CrashRoundRow, ending: Ending, now: datetime
+) -> None:
+    """Credit any payout, write history, close the round; publish after the commit.
+
+    The caller holds the row (locked) and commits.
+    """
+    session = uow.session
+    payout = ending.payout(row.stake)
+    reference = f"crash:{row.seed_id}:{row.nonce}"
+    posted = (
+        await wallet.move_gold(
+            session,
+            user_id=row.user_id,
+            movements=[Movement(payout, BOOK.win, reference)],
+            now=now,
+        )
+        if payout
+        else []
+    )
+    outcome = {
+        "roundId": row.id,
+        "status": ending.status.value,
+        "crashPoint": as_float(row.crash_point),
+        "cashoutMultiplier": (
+            as_float(ending.multiplier) if ending.status is RoundStatus.CASHED_OUT else None
+        ),
+        "autoCashout": None if row.auto_cashout is None else as_float(row.auto_cashout),
+        "endedMs": ending.at_ms,
+    }
+    history_id = await game_rounds.record(
+        session,
+        user_id=row.user_id,
+        game=Game.CRASH.value,
+        stake=row.stake,
+        payout=payout,
+        outcome=outcome,
+        seed_id=row.seed_id,
+        proof=_proof(row),
+        now=now,
+    )
+    await crash_rounds.mark_settled(session, row, ending, history_id=history_id, now=now)
+    user_events = [
+        *balance_events(posted, now),
+        game_event(
+            GameEventType.CRASH_SETTLED,
+            round_id=row.id,
+            data={**outcome, "stake": row.stake, "payout": payout},
+            at=now,
+        ),
+    ]
+    final = {
+        "kind": "crash",
+        "status": ending.status.value,
+        "multiplier": ending.multiplier,
+        "elapsedMs": ending.at_ms,
+        "crashPoint": row.crash_point,
+        "payout": payout,
+    }
+    user_id, round_id = row.user_id, row.id
+
+    async def publish() -> None:
+        await publish_to_user(services, user_id, user_events)
+        await services.events.publish(crash_channel(round_id), final)
+
+    uow.after_commit(publish)
+
+
+async def settle_if_ended(services: Services, round_id: int) -> CrashRoundRow | None:
+    """Settle the round if it has ended by now (lazily, on access); the round as it is."""
+    async with services.unit_of_work() as uow:
+        row = await crash_rounds.find(uow.session, round_id, lock=True)
+        if row is not None and row.status == RoundStatus.OPEN.value:
+            now = services.clock.now()
+            ended = crash.ending_by(plan_of(row), elapsed_ms(row, now))
+            if ended is not None:
+                await _settle(uow, services, row, ended, now)
+        # Also when nothing changed: it releases the lock and keeps `row` loaded.
+        await uow.commit()
+    return row
+
+
+async def sweep(services: Services) -> int:
+    """Settle every round that ended with nobody watching; how many were settled."""
+    settled = 0
+    while True:
+        async with services.sessionmaker() as session:
+            due = await crash_rounds.due_ids(session, services.clock.now(), SWEEP_BATCH)
+        for round_id in due:
+            row = await settle_if_ended(services, round_id)
+            settled += row is not None and row.status != RoundStatus.OPEN.value
+        if len(due) < SWEEP_BATCH:
+            return settled
+
+
+async def find_round(context: Context, viewer: Viewer, raw_id: str) -> CrashRound | None:
+    """One of the caller's rounds, settled first if it has ended."""
+    round_id = parse_id(raw_id)
+    if round_id is None:
+        return None
+    services = context.services
+    async with services.sessionmaker() as session:
+        row = await crash_rounds.find(session, round_id, user_id=viewer.id)
+    if row is None:
+        return None
+    return await _current(services, row)
+
+
+async def active_round(context: Context, viewer: Viewer) -> CrashRound | None:
+    services = context.services
+    async with services.sessionmaker() as session:
+        row = await crash_rounds.open_round_of(session, viewer.id)
+    if row is None:
+        return None
+    current = await _current(services, row)
+    return current if current.status is RoundStatus.OPEN else None
+
+
+async def _current(services: Services, row: CrashRoundRow) -> CrashRound:
+    now = services.clock.now()
+    if row.status == RoundStatus.OPEN.value and row.settles_at <= now:
+        row = await settle_if_ended(services, row.id) or row
+    return view(row, services.clock.now())
+
+
+async def rounds_page(
+    services: Services, where: RoundFilter, *, after_id: int | None, limit: int
+) -> list[CrashRound]:
+    async with services.sessionmaker() as session:
+        rows = await crash_rounds.page(session, where, after_id=after_id, limit=limit)
+    now = services.clock.now()
+    return [view(row, now) for row in rows]
+
+
+async def follow(services: Services, viewer: Viewer, raw_id: str) -> AsyncIterator[CrashTick]:
+    """Ticks of a running round every tick interval, then how it ended.
+
+    Subscribes before reading the round, so a settlement committed after the read is
+    never missed; when the round ends by itself, settles it (lazily) and reports what
+    the database says — a cash-out that reached the round first wins.
+    """
+    round_id = parse_id(raw_id)
+    if round_id is None:
+        raise LookupError(raw_id)
+    interval = services.settings.crash_tick_interval_ms
+    async with services.events.subscribe(crash_channel(round_id)) as stream:
+        async with services.sessionmaker() as session:
+            row = await crash_rounds.find(session, round_id, user_id=viewer.id)
+        if row is None:
+            raise LookupError(raw_id)
+        plan = plan_of(row)
+        while row.status == RoundStatus.OPEN.value:
+            elapsed = elapsed_ms(row, services.clock.now())
+            if elapsed >= plan.ends_ms:
+                row = await settle_if_ended(services, round_id) or row
+                if row.status == RoundStatus.OPEN.value:
+                    raise RuntimeError(f"crash round {round_id} did not settle at its end")
+                break
+            yield CrashTick(
+                round_id=strawberry.ID(str(round_id)),
+                kind=TickKind.TICK,
+                multiplier=as_float(crash.multiplier_at(elapsed)),
+                elapsed_ms=elapsed,
+                crash_point=None,
+                payout=None,
+            )
+            next_tick = (elapsed // interval + 1) * interval
+            final = await stream.next(within=(min(next_tick, plan.ends_ms) - elapsed) / 1000)
+            if final is not None:
+                yield _final_tick(round_id, final)
+                return
+    yield _final_tick(
+        round_id,
+        {
+            "status": row.status,
+            "multiplier": row.cashout_multiplier or row.crash_point,
+            "elapsedMs": row.ended_ms or 0,
+            "crashPoint": row.crash_point,
+            "payout": row.payout or 0,
+        },
+    )
+
+
+def _final_tick(round_id: int, final: dict[str, Any]) -> CrashTick:
+    status = RoundStatus(final["status"])
+    cashed = status is RoundStatus.CASHED_OUT
+    return CrashTick(
+        round_id=strawberry.ID(str(round_id)),
+        kind=TickKind.CASHED_OUT if cashed else TickKind.CRASHED,
+        multiplier=as_float(final["multiplier"]),
+        elapsed_ms=final["elapsedMs"],
+        crash_point=None if cashed else as_float(final["crashPoint"]),
+        payout=Gold(final["payout"]) if cashed else None,
+    )

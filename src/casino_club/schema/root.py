@@ -1,0 +1,87 @@
+"""The assembled schema: root operations, extensions and limits, built once per app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import strawberry
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from casino_club.config import Settings
+from casino_club.observability import Metrics
+from casino_club.schema.extensions import MaskUnexpectedErrors, OperationMetrics
+from casino_club.schema.mutation import Mutation
+from casino_club.schema.query import Query
+from casino_club.schema.scalars import GOLD_SCALAR, Gold
+from casino_club.schema.subscription import Subscription
+
+log = logging.getLogger("casino_club.graphql")
+
+ExtensionFactory = Callable[[], SchemaExtension]
+
+
+def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    """The query-limit validation rules, built once.
+
+    QueryDepthLimiter and MaxAliasesLimiter each create a new rule class per instance,
+    and the validation cache is keyed by the rule classes: one instance per request
+    would make every request a cache miss (validation then costs more than the spin).
+    """
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+    ]
+    if not settings.graphql_introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return rules
+
+
+def schema_extensions(settings: Settings, metrics: Metrics) -> list[ExtensionFactory]:
+    """Factories, never instances: an instance would be shared by concurrent requests."""
+    cache = settings.graphql_cache_size
+    rules = limit_rules(settings)
+    return [
+        lambda: OperationMetrics(metrics),
+        lambda: ParserCache(maxsize=cache),
+        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=cache),
+        MaskUnexpectedErrors,
+    ]
+
+
+class CasinoSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Client errors are the client's business; unexpected ones are logged when masked."""
+        for error in errors:
+            log.debug("graphql error: %s", error.message, extra={"path": error.path})
+
+
+def build_schema(
+    settings: Settings | None = None, metrics: Metrics | None = None
+) -> strawberry.Schema:
+    settings = settings or Settings()
+    return CasinoSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=schema_extensions(settings, metrics or Metrics()),
+        config=StrawberryConfig(scalar_map={Gold: GOLD_SCALAR}),
+    )
+
+
+schema = build_schema()
