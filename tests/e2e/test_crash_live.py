@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from gql import Client, GraphQLRequest, gql
+from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
 from casino_club.domain import crash
@@ -185,3 +186,16 @@ async def test_a_round_open_when_the_server_is_killed_settles_once_after_restart
     assert reasons.count("CRASH_BET") == 1
     assert reasons.count("CRASH_WIN") == (settled["payout"] > 0)
     assert gold == sum(row["amount"] for row in rows) == 1000 - 100 + settled["payout"]
+
+
+async def test_nobody_follows_a_round_that_is_not_theirs(server: str) -> None:
+    alice, bob = await signup_player(server), await signup_player(server)
+    async with httpx.AsyncClient(base_url=server, timeout=TIMEOUT) as http:
+        placed = (await post(http, BET, alice["accessToken"], {"input": {"stake": 10}}))["crashBet"]
+    for round_id in (placed["round"]["id"], "not-a-round"):
+        async with asyncio.timeout(TIMEOUT), follower(server, bob["accessToken"]) as ws:
+            ticks = ws.subscribe(following(round_id))
+            with pytest.raises(TransportQueryError) as caught:
+                await anext(ticks)
+        assert caught.value.errors is not None
+        assert caught.value.errors[0]["extensions"]["code"] == "ROUND_NOT_FOUND"

@@ -437,6 +437,8 @@ async def test_operators_list_rounds_by_player_and_status(
     later_ids = [e["node"]["id"] for e in later["crashRounds"]["edges"]]
     assert later_ids[0] == str(running.id)
     assert not set(later_ids) & set(earlier)
+    nonsense = await api.execute(ADMIN_ROUNDS, {"filter": {"userId": "x"}}, token=admin_token)
+    assert nonsense["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     refused = await api.execute(ADMIN_ROUNDS, {"filter": mine}, token=token)
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 

@@ -53,6 +53,7 @@ from casino_club.schema.crash import (
     CrashConfig,
     CrashOdds,
     CrashRound,
+    CrashRoundFilter,
     CrashRoundLost,
     CrashTick,
     RoundNotFound,
@@ -61,10 +62,17 @@ from casino_club.schema.crash import (
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import FairnessProof, InsufficientFunds
 from casino_club.schema.ids import parse_id
+from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
+from casino_club.schema.permissions import BadUserInput
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
+
+
+class UnknownRound(Exception):
+    """No round with this id belongs to the caller."""
+
 
 BOOK = betting.GameBook(
     Game.CRASH, LedgerReason.CRASH_BET, LedgerReason.CRASH_WIN, GameEventType.CRASH_BET
@@ -388,13 +396,31 @@ async def _current(services: Services, row: CrashRoundRow) -> CrashRound:
     return view(row, services.clock.now())
 
 
-async def rounds_page(
-    services: Services, where: RoundFilter, *, after_id: int | None, limit: int
-) -> list[CrashRound]:
+async def rounds(
+    context: Context, where: CrashRoundFilter | None, *, first: int, after: str | None
+) -> Connection[CrashRound]:
+    """Operators' list of every player's rounds, newest first; ended ones are not settled
+    here (the sweeper does that within a second), running ones keep their crash point."""
+    limit = check_first(first)
+    where = where or CrashRoundFilter()
+    user_id = None if where.user_id is None else parse_id(where.user_id)
+    if where.user_id is not None and user_id is None:
+        raise BadUserInput("filter.userId is not a user id")
+    services = context.services
     async with services.sessionmaker() as session:
-        rows = await crash_rounds.page(session, where, after_id=after_id, limit=limit)
+        rows = await crash_rounds.page(
+            session,
+            RoundFilter(
+                user_id=user_id,
+                status=None if where.status is None else RoundStatus(where.status),
+                started_from=where.started_from,
+                started_before=where.started_before,
+            ),
+            after_id=decode_cursor(after),
+            limit=limit + 1,
+        )
     now = services.clock.now()
-    return [view(row, now) for row in rows]
+    return keyset_connection(rows, limit, after, lambda row: view(row, now), key=lambda row: row.id)
 
 
 async def follow(services: Services, viewer: Viewer, raw_id: str) -> AsyncIterator[CrashTick]:
@@ -406,13 +432,13 @@ async def follow(services: Services, viewer: Viewer, raw_id: str) -> AsyncIterat
     """
     round_id = parse_id(raw_id)
     if round_id is None:
-        raise LookupError(raw_id)
+        raise UnknownRound(raw_id)
     interval = services.settings.crash_tick_interval_ms
     async with services.events.subscribe(crash_channel(round_id)) as stream:
         async with services.sessionmaker() as session:
             row = await crash_rounds.find(session, round_id, user_id=viewer.id)
         if row is None:
-            raise LookupError(raw_id)
+            raise UnknownRound(raw_id)
         plan = plan_of(row)
         while row.status == RoundStatus.OPEN.value:
             elapsed = elapsed_ms(row, services.clock.now())

@@ -8,10 +8,8 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
-from casino_club.domain.crash import RoundStatus
 from casino_club.domain.games import Game
 from casino_club.persistence import invite_codes
-from casino_club.persistence.crash import RoundFilter
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
@@ -25,21 +23,13 @@ from casino_club.schema.crash import CrashConfig, CrashRound, CrashRoundFilter
 from casino_club.schema.dice import DiceConfig
 from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.gacha import GachaConfig
-from casino_club.schema.ids import parse_id
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
-from casino_club.schema.permissions import BadUserInput, IsAdmin, IsAuthenticated, require_viewer
+from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
 from casino_club.schema.rps import RpsConfig
 from casino_club.schema.slots import SlotsConfig
 from casino_club.schema.users import Profile, PublicUser
 from casino_club.schema.wheel import WheelConfig
-
-
-def _filter_user(raw: str) -> int:
-    user_id = parse_id(raw)
-    if user_id is None:
-        raise BadUserInput("filter.userId is not a user id")
-    return user_id
 
 
 @strawberry.type
@@ -113,22 +103,7 @@ class Query:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[CrashRound]:
-        limit = check_first(first)
-        where = filter or CrashRoundFilter()
-        rows = await crash_cases.rounds_page(
-            info.context.services,
-            RoundFilter(
-                user_id=None if where.user_id is None else _filter_user(where.user_id),
-                status=None if where.status is None else RoundStatus(where.status),
-                started_from=where.started_from,
-                started_before=where.started_before,
-            ),
-            after_id=decode_cursor(after),
-            limit=limit + 1,
-        )
-        return keyset_connection(
-            rows, limit, after, lambda node: node, key=lambda node: int(node.id)
-        )
+        return await crash_cases.rounds(info.context, filter, first=first, after=after)
 
     @strawberry.field(
         description=(

@@ -79,7 +79,7 @@ class Subscription:
         try:
             async for tick in crash_cases.follow(info.context.services, viewer, round_id):
                 yield tick
-        except LookupError:
+        except crash_cases.UnknownRound:
             raise GraphQLError("No such round", extensions={"code": "ROUND_NOT_FOUND"}) from None
 
     @strawberry.subscription(
