@@ -81,8 +81,9 @@ class Settings(BaseSettings):
     crash_min_stake: int = 10
     crash_max_stake: int = 100_000
     crash_tick_interval_ms: int = 100
-    # How often each app instance settles crash rounds that ended with nobody watching.
-    crash_sweep_interval_seconds: float = 1.0
+    # How often each app instance settles crash rounds that ended with nobody watching;
+    # SPEC §6.4 allows a round to stay open at most 60 s past its end.
+    crash_sweep_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     game_rate_limit_per_second: int = 10
     win_streak_ttl_seconds: int = 7 * 24 * 3600
     idempotency_retention_hours: int = 24

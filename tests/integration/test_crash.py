@@ -43,9 +43,10 @@ ACTIVE = "{ activeCrashRound { id status } }"
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     # Simultaneous requests would meet the 10/s limit (tested with the other games). The
-    # sweeper runs once at start only, so the tests decide when rounds get swept.
+    # sweeper runs at start and then not again within a test (the longest allowed
+    # interval), so the tests decide when rounds get swept.
     return settings.model_copy(
-        update={"game_rate_limit_per_second": 1_000, "crash_sweep_interval_seconds": 3_600}
+        update={"game_rate_limit_per_second": 1_000, "crash_sweep_interval_seconds": 60}
     )
 
 
@@ -392,7 +393,7 @@ async def test_crash_config_publishes_the_odds(api: Api) -> None:
     assert (config["minStake"], config["maxStake"]) == (10, 100_000)
     assert (config["minAutoCashout"], config["maxAutoCashout"]) == (1.01, 1_000_000.0)
     assert abs(config["instantCrashProbability"] - 2 / 101) < 1e-9
-    assert config["settleWithinSeconds"] == 60
+    assert config["settleWithinSeconds"] == 60  # this module's sweep interval
     for odds in config["odds"]:
         assert odds["probability"] == pytest.approx(0.99 / odds["multiplier"], rel=1e-12)
         numerator, denominator = map(int, odds["exact"].split("/"))

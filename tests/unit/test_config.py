@@ -49,3 +49,10 @@ def test_development_defaults_are_allowed_outside_production() -> None:
 def test_unknown_time_zone_is_refused() -> None:
     with pytest.raises(ValidationError):
         Settings(_env_file=None, game_timezone="Mars/Olympus")
+
+
+@pytest.mark.parametrize("interval", [0, -1, 61])
+def test_the_crash_sweeper_must_run_within_the_spec_bound(interval: float) -> None:
+    """SPEC §6.4: an ended round stays open at most 60 s, so the sweep interval is 0–60 s."""
+    with pytest.raises(ValidationError, match="crash_sweep_interval_seconds"):
+        Settings(_env_file=None, crash_sweep_interval_seconds=interval)

@@ -39,8 +39,6 @@ MIN_AUTO_CASHOUT = 101
 # 1,000,000.00×: far beyond any realistic round (P = 9.9·10^-7), small enough that a
 # maximum stake times it stays a safe JSON integer.
 MAX_AUTO_CASHOUT = 100_000_000
-# How long after its end a round may stay unsettled at most (SPEC §6.4).
-SETTLE_WITHIN_MS = 60_000
 
 _RATE_PER_MS = GROWTH_PER_SECOND / 1000
 _DIGITS = 40

@@ -14,7 +14,7 @@ instance settled it.
 
 from __future__ import annotations
 
-import logging
+import math
 from collections.abc import AsyncIterator
 from datetime import datetime
 from fractions import Fraction
@@ -67,8 +67,6 @@ from casino_club.schema.permissions import BadUserInput
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
-log = logging.getLogger(__name__)
-
 
 class UnknownRound(Exception):
     """No round with this id belongs to the caller."""
@@ -94,7 +92,7 @@ def config(services: Services) -> CrashConfig:
         min_auto_cashout=as_float(crash.MIN_AUTO_CASHOUT),
         max_auto_cashout=as_float(crash.MAX_AUTO_CASHOUT),
         instant_crash_probability=float(1 - crash.exact_survival(crash.ONE + 1)),
-        settle_within_seconds=crash.SETTLE_WITHIN_MS // 1000,
+        settle_within_seconds=math.ceil(settings.crash_sweep_interval_seconds),
         odds=[
             CrashOdds(
                 multiplier=as_float(m),
