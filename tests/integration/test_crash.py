@@ -6,7 +6,7 @@ and the operators' list."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -38,6 +38,18 @@ CASHOUT = f"""mutation C($input: CrashCashoutInput!) {{ crashCashout(input: $inp
   ... on UserError {{ code message }} }} }}"""
 ROUND = f"query R($id: ID!) {{ crashRound(id: $id) {{ {ROUND_FIELDS} }} }}"
 ACTIVE = "{ activeCrashRound { id status } }"
+
+
+def ahead_of_the_wall_clock() -> FrozenClock:
+    """A day ahead: the session's real-clock e2e servers share this database and sweep
+    crash rounds by their own clocks; to them these rounds have not started yet, so only
+    the test decides when a round ends."""
+    return FrozenClock(datetime.now(UTC).replace(microsecond=0) + timedelta(days=1))
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return ahead_of_the_wall_clock()
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from casino_club.clock import FrozenClock
 from casino_club.domain import crash
 from tests.conftest import Backend, api_for, running_app
-from tests.integration.test_crash import BET, cash_out, open_round
+from tests.integration.test_crash import BET, ahead_of_the_wall_clock, cash_out, open_round
 from tests.support import FAIRNESS, SPIN, Api, error_codes, free_port
 
 
@@ -48,7 +47,7 @@ async def test_a_running_crash_round_can_still_be_cashed_out(
     open) instead of leaving the round to crash."""
     port, processes = private_redis
     settings = backend.settings(redis_url=f"redis://127.0.0.1:{port}/0", broadcast_url="memory://")
-    clock = FrozenClock(datetime.now(UTC))
+    clock = ahead_of_the_wall_clock()
     async with running_app(settings, clock) as application, api_for(application) as api:
         token = (await api.new_player())["accessToken"]
         row = await open_round(api, application.state.services, clock, token, at_least=150)
