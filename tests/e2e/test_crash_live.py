@@ -199,3 +199,46 @@ async def test_nobody_follows_a_round_that_is_not_theirs(server: str) -> None:
                 await anext(ticks)
         assert caught.value.errors is not None
         assert caught.value.errors[0]["extensions"]["code"] == "ROUND_NOT_FOUND"
+
+
+async def test_a_cash_out_on_another_instance_ends_the_followed_round(
+    backend: Backend, server: str, tmp_path: Path
+) -> None:
+    """Two app instances share the database (and, on PostgreSQL + Redis, the event bus):
+    a round followed on one and cashed out on the other ends with that cash-out — over
+    Redis at once, and with the in-memory bus when the follower reaches the round's end
+    and reads the settled round (the auto-cash-out at 1.5× bounds that wait)."""
+    player = await signup_player(server)
+    token = player["accessToken"]
+    with start_server(backend, tmp_path) as other:
+        async with httpx.AsyncClient(base_url=other.url, timeout=TIMEOUT) as elsewhere:
+            for _ in range(8):
+                placed = (
+                    await post(elsewhere, BET, token, {"input": {"stake": 100, "autoCashout": 1.5}})
+                )["crashBet"]
+                round_id = placed["round"]["id"]
+                ticks: list[dict[str, Any]] = []
+                cashed: dict[str, Any] | None = None
+                final: dict[str, Any] | None = None
+                async with asyncio.timeout(TIMEOUT), follower(server, token) as ws:
+                    async for event in ws.subscribe(following(round_id)):
+                        tick = event["crashRound"]
+                        if tick["kind"] != "TICK":
+                            final = tick
+                            break
+                        ticks.append(tick)
+                        if len(ticks) == 3 and cashed is None:
+                            cashed = (
+                                await post(
+                                    elsewhere, CASHOUT, token, {"input": {"roundId": round_id}}
+                                )
+                            )["crashCashout"]
+                check_ticks(ticks, round_id)
+                assert final is not None
+                if cashed is not None and cashed["__typename"] == "CrashCashedOut":
+                    break
+            else:
+                pytest.fail("no round lasted three ticks")  # P(8 crashes < ~1.02) ≈ 10^-12
+    assert final["kind"] == "CASHED_OUT"
+    assert (final["multiplier"], final["payout"]) == (cashed["multiplier"], cashed["payout"])
+    assert final["multiplier"] < 1.5  # the manual cash-out on the other instance, not the auto

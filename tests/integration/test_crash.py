@@ -197,7 +197,9 @@ async def test_a_running_round_hides_its_crash_point_and_shows_the_curve(
     active = (await api.data(ACTIVE, token=token))["activeCrashRound"]
     assert active == {"id": str(row.id), "status": "OPEN"}
     # History holds settled rounds only; this one is still running.
-    assert str(row.id) not in {h["outcome"]["roundId"] for h in await crash_history(api, token)}
+    settled_ids = {h["outcome"]["roundId"] for h in await crash_history(api, token)}
+    assert row.id not in settled_ids
+    assert all(isinstance(round_id, int) for round_id in settled_ids)
 
 
 async def test_auto_cashout_pays_exactly_at_the_target(

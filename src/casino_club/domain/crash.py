@@ -75,6 +75,11 @@ def exact_survival(multiplier: int) -> Fraction:
     return Fraction(RETURN_PERCENT * SCALE // multiplier, SCALE)
 
 
+def instant_crash_probability() -> Fraction:
+    """P(crash point = 1.00): the round is over before any cash-out can win (≈ 2/101)."""
+    return 1 - exact_survival(ONE + 1)
+
+
 def multiplier_at(elapsed_ms: int) -> int:
     """The multiplier shown `elapsed_ms` after the start, rounded down to hundredths."""
     if elapsed_ms <= 0:
@@ -132,6 +137,12 @@ class Ending:
 
     def payout(self, stake: int) -> int:
         return payout(stake, self.multiplier) if self.status is RoundStatus.CASHED_OUT else 0
+
+
+def last_running_ms(plan: Plan, elapsed_ms: int) -> int:
+    """The time to show for an open round: now, or — if it has ended and nobody has
+    settled it yet — its last running moment, so the view never passes the ending."""
+    return min(elapsed_ms, max(plan.ends_ms - 1, 0))
 
 
 def ending_by(plan: Plan, elapsed_ms: int) -> Ending | None:

@@ -20,6 +20,6 @@ def parse_hundredths(text: str) -> int | None:
     return int(hundredths)
 
 
-def as_float(hundredths: int) -> float:
+def display(hundredths: int) -> float:
     """For display: the nearest double to hundredths / 100 (1.23 prints as 1.23)."""
     return hundredths / 100

@@ -22,13 +22,16 @@ def elapsed_ms(row: CrashRound, now: datetime) -> int:
     return max(0, (now - row.started_at) // timedelta(milliseconds=1))
 
 
-async def open_round_of(session: AsyncSession, user_id: int) -> CrashRound | None:
-    """The player's open round, locked until the transaction ends (PostgreSQL)."""
-    return await session.scalar(
-        select(CrashRound)
-        .where(CrashRound.user_id == user_id, CrashRound.status == RoundStatus.OPEN.value)
-        .with_for_update()
+async def open_round_of(
+    session: AsyncSession, user_id: int, *, lock: bool = False
+) -> CrashRound | None:
+    """The player's open round (locked until the transaction ends, if asked)."""
+    query = select(CrashRound).where(
+        CrashRound.user_id == user_id, CrashRound.status == RoundStatus.OPEN.value
     )
+    if lock:
+        query = query.with_for_update()
+    return await session.scalar(query)
 
 
 async def find(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,20 @@ class Round:
             client_seed=self.source.client_seed,
             nonce=self.source.nonce,
         )
+
+
+class ProvedRow(Protocol):
+    """A stored play that carries the proof it was made with (history, crash rounds)."""
+
+    server_seed_hash: str
+    client_seed: str
+    nonce: int
+
+
+def proof_of(row: ProvedRow) -> FairnessProof:
+    return FairnessProof(
+        server_seed_hash=row.server_seed_hash, client_seed=row.client_seed, nonce=row.nonce
+    )
 
 
 def new_client_seed() -> str:

@@ -21,20 +21,19 @@ from fractions import Fraction
 from typing import Any
 
 import strawberry
-from sqlalchemy.exc import IntegrityError
 
 from casino_club.context import Context, Viewer
 from casino_club.domain import crash
 from casino_club.domain.crash import Ending, Plan, RoundStatus
-from casino_club.domain.fairness import FairnessProof as FairnessProofValue
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
-from casino_club.domain.hundredths import as_float, parse_hundredths
+from casino_club.domain.hundredths import display, parse_hundredths
 from casino_club.domain.ledger import LedgerReason
 from casino_club.events import crash_channel
 from casino_club.persistence import crash as crash_rounds
 from casino_club.persistence import fairness, game_rounds, wallet
 from casino_club.persistence.crash import RoundFilter, elapsed_ms, plan_of
+from casino_club.persistence.fairness import proof_of
 from casino_club.persistence.idempotency import Claimed
 from casino_club.persistence.models import CrashRound as CrashRoundRow
 from casino_club.persistence.unit_of_work import UnitOfWork
@@ -89,13 +88,13 @@ def config(services: Services) -> CrashConfig:
         tick_interval_ms=settings.crash_tick_interval_ms,
         min_stake=Gold(settings.crash_min_stake),
         max_stake=Gold(settings.crash_max_stake),
-        min_auto_cashout=as_float(crash.MIN_AUTO_CASHOUT),
-        max_auto_cashout=as_float(crash.MAX_AUTO_CASHOUT),
-        instant_crash_probability=float(1 - crash.exact_survival(crash.ONE + 1)),
+        min_auto_cashout=display(crash.MIN_AUTO_CASHOUT),
+        max_auto_cashout=display(crash.MAX_AUTO_CASHOUT),
+        instant_crash_probability=float(crash.instant_crash_probability()),
         settle_within_seconds=math.ceil(settings.crash_sweep_interval_seconds),
         odds=[
             CrashOdds(
-                multiplier=as_float(m),
+                multiplier=display(m),
                 probability=float(crash.survival(m)),
                 exact=_fraction(crash.exact_survival(m)),
             )
@@ -112,9 +111,7 @@ def view(row: CrashRoundRow, now: datetime) -> CrashRound:
     """The round as a player may see it: no crash point until it has ended."""
     status = RoundStatus(row.status)
     if status is RoundStatus.OPEN:
-        plan = plan_of(row)
-        # An ended round the sweeper has not reached yet shows its last running moment.
-        elapsed = min(elapsed_ms(row, now), max(plan.ends_ms - 1, 0))
+        elapsed = crash.last_running_ms(plan_of(row), elapsed_ms(row, now))
         multiplier = crash.multiplier_at(elapsed)
     else:
         elapsed = row.ended_ms or 0
@@ -125,20 +122,14 @@ def view(row: CrashRoundRow, now: datetime) -> CrashRound:
         user_id=strawberry.ID(str(row.user_id)),
         status=status,
         stake=Gold(row.stake),
-        auto_cashout=None if row.auto_cashout is None else as_float(row.auto_cashout),
+        auto_cashout=None if row.auto_cashout is None else display(row.auto_cashout),
         started_at=row.started_at,
         elapsed_ms=elapsed,
-        multiplier=as_float(multiplier),
-        crash_point=as_float(row.crash_point) if ended else None,
+        multiplier=display(multiplier),
+        crash_point=display(row.crash_point) if ended else None,
         payout=None if row.payout is None else Gold(row.payout),
         settled_at=row.settled_at,
-        fairness=FairnessProof.of(_proof(row)),
-    )
-
-
-def _proof(row: CrashRoundRow) -> FairnessProofValue:
-    return FairnessProofValue(
-        server_seed_hash=row.server_seed_hash, client_seed=row.client_seed, nonce=row.nonce
+        fairness=FairnessProof.of(proof_of(row)),
     )
 
 
@@ -156,12 +147,7 @@ async def bet(context: Context, viewer: Viewer, data: CrashBetInput) -> CrashBet
             )
 
     async def work(claim: Claimed | None) -> CrashBetPlaced | ActiveRoundExists | InsufficientFunds:
-        try:
-            return await _open_round(context, viewer, stake, auto, claim)
-        except IntegrityError:
-            # A simultaneous bet of this player opened its round first (one open round
-            # per player is a unique index); this transaction was rolled back.
-            return await _round_in_the_way(context, viewer)
+        return await _open_round(context, viewer, stake, auto, claim)
 
     return await betting.play(
         context,
@@ -183,10 +169,12 @@ async def _open_round(
     services = context.services
     async with services.unit_of_work() as uow:
         session = uow.session
-        # Advancing the nonce locks the player's seed row: one player's bets queue here.
+        # Advancing the nonce locks the player's seed row: one player's bets queue here, so
+        # each sees the round the one before opened (the partial unique index on open
+        # rounds is the backstop, not the mechanism).
         fair_round = await fairness.next_round(session, viewer.id)
         now = services.clock.now()
-        previous = await crash_rounds.open_round_of(session, viewer.id)
+        previous = await crash_rounds.open_round_of(session, viewer.id, lock=True)
         if previous is not None:
             ended = crash.ending_by(plan_of(previous), elapsed_ms(previous, now))
             if ended is None:
@@ -214,19 +202,10 @@ async def _open_round(
             posted=posted,
             event=BOOK.event,
             round_id=row.id,
-            data={"stake": stake, "autoCashout": None if auto is None else as_float(auto)},
+            data={"stake": stake, "autoCashout": None if auto is None else display(auto)},
             now=now,
         )
     return result
-
-
-async def _round_in_the_way(context: Context, viewer: Viewer) -> ActiveRoundExists:
-    services = context.services
-    async with services.sessionmaker() as session:
-        row = await crash_rounds.open_round_of(session, viewer.id)
-        if row is None:
-            raise RuntimeError("the open round that refused this bet has vanished")
-        return ActiveRoundExists.new(view(row, services.clock.now()))
 
 
 async def cash_out(context: Context, viewer: Viewer, data: CrashCashoutInput) -> CrashCashoutResult:
@@ -261,12 +240,12 @@ def _cash_out_result(
     if row.status == RoundStatus.CASHED_OUT.value and row.cashout_multiplier is not None:
         return CrashCashedOut(
             round=shown,
-            multiplier=as_float(row.cashout_multiplier),
+            multiplier=display(row.cashout_multiplier),
             payout=Gold(row.payout or 0),
             balance=Gold(balance),
             replayed=replayed,
         )
-    return CrashRoundLost(round=shown, crash_point=as_float(row.crash_point))
+    return CrashRoundLost(round=shown, crash_point=display(row.crash_point))
 
 
 async def _settle(
@@ -292,11 +271,11 @@ async def _settle(
     outcome = {
         "roundId": row.id,
         "status": ending.status.value,
-        "crashPoint": as_float(row.crash_point),
+        "crashPoint": display(row.crash_point),
         "cashoutMultiplier": (
-            as_float(ending.multiplier) if ending.status is RoundStatus.CASHED_OUT else None
+            display(ending.multiplier) if ending.status is RoundStatus.CASHED_OUT else None
         ),
-        "autoCashout": None if row.auto_cashout is None else as_float(row.auto_cashout),
+        "autoCashout": None if row.auto_cashout is None else display(row.auto_cashout),
         "endedMs": ending.at_ms,
     }
     history_id = await game_rounds.record(
@@ -307,7 +286,7 @@ async def _settle(
         payout=payout,
         outcome=outcome,
         seed_id=row.seed_id,
-        proof=_proof(row),
+        proof=proof_of(row),
         now=now,
     )
     await crash_rounds.mark_settled(session, row, ending, history_id=history_id, now=now)
@@ -320,14 +299,7 @@ async def _settle(
             at=now,
         ),
     ]
-    final = {
-        "kind": "crash",
-        "status": ending.status.value,
-        "multiplier": ending.multiplier,
-        "elapsedMs": ending.at_ms,
-        "crashPoint": row.crash_point,
-        "payout": payout,
-    }
+    final = _final_event(row)
     user_id, round_id = row.user_id, row.id
 
     async def publish() -> None:
@@ -448,7 +420,7 @@ async def follow(services: Services, viewer: Viewer, raw_id: str) -> AsyncIterat
             yield CrashTick(
                 round_id=strawberry.ID(str(round_id)),
                 kind=TickKind.TICK,
-                multiplier=as_float(crash.multiplier_at(elapsed)),
+                multiplier=display(crash.multiplier_at(elapsed)),
                 elapsed_ms=elapsed,
                 crash_point=None,
                 payout=None,
@@ -458,16 +430,19 @@ async def follow(services: Services, viewer: Viewer, raw_id: str) -> AsyncIterat
             if final is not None:
                 yield _final_tick(round_id, final)
                 return
-    yield _final_tick(
-        round_id,
-        {
-            "status": row.status,
-            "multiplier": row.cashout_multiplier or row.crash_point,
-            "elapsedMs": row.ended_ms or 0,
-            "crashPoint": row.crash_point,
-            "payout": row.payout or 0,
-        },
-    )
+    yield _final_tick(round_id, _final_event(row))
+
+
+def _final_event(row: CrashRoundRow) -> dict[str, Any]:
+    """How a settled round ended, as published on `crash:{roundId}`."""
+    return {
+        "kind": "crash",
+        "status": row.status,
+        "multiplier": row.cashout_multiplier or row.crash_point,
+        "elapsedMs": row.ended_ms or 0,
+        "crashPoint": row.crash_point,
+        "payout": row.payout or 0,
+    }
 
 
 def _final_tick(round_id: int, final: dict[str, Any]) -> CrashTick:
@@ -476,8 +451,8 @@ def _final_tick(round_id: int, final: dict[str, Any]) -> CrashTick:
     return CrashTick(
         round_id=strawberry.ID(str(round_id)),
         kind=TickKind.CASHED_OUT if cashed else TickKind.CRASHED,
-        multiplier=as_float(final["multiplier"]),
+        multiplier=display(final["multiplier"]),
         elapsed_ms=final["elapsedMs"],
-        crash_point=None if cashed else as_float(final["crashPoint"]),
+        crash_point=None if cashed else display(final["crashPoint"]),
         payout=Gold(final["payout"]) if cashed else None,
     )

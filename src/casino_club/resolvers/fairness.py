@@ -84,5 +84,5 @@ def verify(
     if game is Game.WHEEL:
         return verified([u], wheel_segment=wheel.spin(u, wheel.DEFAULT_SEGMENTS))
     if game is Game.CRASH:
-        return verified([u], crash_point=hundredths.as_float(crash.crash_point(u)))
+        return verified([u], crash_point=hundredths.display(crash.crash_point(u)))
     return verified([u], dice_roll=dice.roll_from(u) / 100)

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from casino_club.domain.games import Game
+from casino_club.persistence.fairness import proof_of
 from casino_club.persistence.models import GameRound as GameRoundRow
 from casino_club.schema.fairness import GameEnum
 from casino_club.schema.games import FairnessProof
@@ -33,8 +34,6 @@ class GameRound:
             stake=Gold(row.stake),
             payout=Gold(row.payout),
             outcome=orjson.loads(row.outcome),
-            fairness=FairnessProof(
-                server_seed_hash=row.server_seed_hash, client_seed=row.client_seed, nonce=row.nonce
-            ),
+            fairness=FairnessProof.of(proof_of(row)),
             at=row.created_at,
         )
