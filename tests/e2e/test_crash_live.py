@@ -64,6 +64,31 @@ def check_ticks(ticks: list[dict[str, Any]], round_id: str) -> None:
     assert multipliers == sorted(multipliers)
 
 
+async def follow_and_cash_out(
+    base_url: str, http: httpx.AsyncClient, token: str, round_id: str, *, after_ticks: int
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, dict[str, Any]]:
+    """Follow the round over WebSocket on `base_url`; after `after_ticks` ticks, cash out
+    through `http` (possibly another instance). Returns (ticks, cash-out result or None if
+    the round ended first, the final event); the ticks are checked against the curve."""
+    ticks: list[dict[str, Any]] = []
+    cashed: dict[str, Any] | None = None
+    final: dict[str, Any] | None = None
+    async with asyncio.timeout(TIMEOUT), follower(base_url, token) as ws:
+        async for event in ws.subscribe(following(round_id)):
+            tick = event["crashRound"]
+            if tick["kind"] != "TICK":
+                final = tick
+                break
+            ticks.append(tick)
+            if len(ticks) == after_ticks:
+                cashed = (await post(http, CASHOUT, token, {"input": {"roundId": round_id}}))[
+                    "crashCashout"
+                ]
+    check_ticks(ticks, round_id)
+    assert final is not None, "the subscription ended without the round's end"
+    return ticks, cashed, final
+
+
 async def test_a_round_is_followed_to_its_auto_cashout_or_crash(server: str) -> None:
     player = await signup_player(server)
     token = player["accessToken"]
@@ -110,22 +135,9 @@ async def test_a_cash_out_ends_the_followed_round(server: str) -> None:
         for _ in range(8):
             placed = (await post(http, BET, token, {"input": {"stake": 200}}))["crashBet"]
             round_id = placed["round"]["id"]
-            ticks: list[dict[str, Any]] = []
-            cashed: dict[str, Any] | None = None
-            final: dict[str, Any] | None = None
-            async with asyncio.timeout(TIMEOUT), follower(server, token) as ws:
-                async for event in ws.subscribe(following(round_id)):
-                    tick = event["crashRound"]
-                    if tick["kind"] != "TICK":
-                        final = tick
-                        break
-                    ticks.append(tick)
-                    if len(ticks) == MIN_TICKS and cashed is None:
-                        cashed = (
-                            await post(http, CASHOUT, token, {"input": {"roundId": round_id}})
-                        )["crashCashout"]
-            check_ticks(ticks, round_id)
-            assert final is not None, "the subscription ended without the round's end"
+            ticks, cashed, final = await follow_and_cash_out(
+                server, http, token, round_id, after_ticks=MIN_TICKS
+            )
             if cashed is None:
                 assert final["kind"] == "CRASHED"  # before the fifth tick: try another round
                 continue
@@ -217,24 +229,9 @@ async def test_a_cash_out_on_another_instance_ends_the_followed_round(
                     await post(elsewhere, BET, token, {"input": {"stake": 100, "autoCashout": 1.5}})
                 )["crashBet"]
                 round_id = placed["round"]["id"]
-                ticks: list[dict[str, Any]] = []
-                cashed: dict[str, Any] | None = None
-                final: dict[str, Any] | None = None
-                async with asyncio.timeout(TIMEOUT), follower(server, token) as ws:
-                    async for event in ws.subscribe(following(round_id)):
-                        tick = event["crashRound"]
-                        if tick["kind"] != "TICK":
-                            final = tick
-                            break
-                        ticks.append(tick)
-                        if len(ticks) == 3 and cashed is None:
-                            cashed = (
-                                await post(
-                                    elsewhere, CASHOUT, token, {"input": {"roundId": round_id}}
-                                )
-                            )["crashCashout"]
-                check_ticks(ticks, round_id)
-                assert final is not None
+                _, cashed, final = await follow_and_cash_out(
+                    server, elsewhere, token, round_id, after_ticks=3
+                )
                 if cashed is not None and cashed["__typename"] == "CrashCashedOut":
                     break
             else:
