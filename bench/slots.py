@@ -302,7 +302,8 @@ async def main() -> None:
             LOG_LEVEL="WARNING",
             DATABASE_POOL_SIZE="30",
             DATABASE_MAX_OVERFLOW="10",
-        ) as url:
+        ) as running:
+            url = running.url
             players = await signup_players(url, CONCURRENCY)
             await top_up(backend, [user_id for _, user_id in players], 10_000_000)
             tokens = [token for token, _ in players]

@@ -131,7 +131,8 @@ async def backend(
         _unavailable("PostgreSQL", exc)
     redis = Redis.from_url(TEST_REDIS_URL)
     try:
-        await asyncio.wait_for(redis.ping(), 5)
+        async with asyncio.timeout(5):
+            await redis.ping()  # type: ignore[misc]  # redis-py types ping() as sync or async
     except Exception as exc:
         await admin.close()
         await redis.aclose()

@@ -37,7 +37,8 @@ async def post(
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
-    return body["data"]
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 async def whole_ledger(client: httpx.AsyncClient, token: str) -> tuple[int, list[dict[str, Any]]]:
