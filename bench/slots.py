@@ -194,13 +194,15 @@ async def raw_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
                 async with conn.transaction():
                     seed = await conn.fetchrow(
                         "UPDATE fairness_seeds SET nonce = nonce + 1 WHERE user_id = $1 AND active IS true "
-                        "RETURNING id, server_seed, client_seed, nonce",
+                        "RETURNING id, server_seed, client_seed, nonce, slot_win_streak",
                         user_id,
                     )
                     source = FairnessInput(
                         bytes.fromhex(seed["server_seed"]), seed["client_seed"], seed["nonce"] - 1
                     )
-                    result = slots.settle(STAKE, slots.reels_from(take(source, 3)), 0)
+                    result = slots.settle(
+                        STAKE, slots.reels_from(take(source, 3)), seed["slot_win_streak"]
+                    )
                     net = result.payout - STAKE
                     gold = await conn.fetchval(
                         "UPDATE wallets SET gold = gold + $1, updated_at = $2 WHERE user_id = $3 AND gold >= $4 "
@@ -209,6 +211,11 @@ async def raw_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
                         now,
                         user_id,
                         STAKE,
+                    )
+                    await conn.execute(
+                        "UPDATE fairness_seeds SET slot_win_streak = $1 WHERE id = $2",
+                        result.win_streak,
+                        seed["id"],
                     )
                     rows = [(user_id, -STAKE, gold - result.payout, "SLOT_BET", "bench", now)]
                     if result.payout:

@@ -53,6 +53,8 @@ TEST_DEFAULTS: dict[str, Any] = {
     "argon2_parallelism": 1,
     "database_pool_size": 8,
     "database_max_overflow": 4,
+    # Tests sign up hundreds of players from one address; the throttle has its own tests.
+    "auth_attempts_per_minute_per_address": 0,
 }
 
 

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import socket
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from starlette.applications import Starlette
+
+from casino_club.clock import FrozenClock
+from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence import wallet
+from casino_club.services import Services
 
 AUTH_FIELDS = """
   __typename
@@ -15,6 +22,7 @@ AUTH_FIELDS = """
     user { id siteId nickname gold rank role level xp xpToNextLevel lastLoginAt }
   }
   ... on UserError { code message }
+  ... on RateLimited { retryAfterMs }
 """
 
 SIGNUP = f"""mutation Signup($input: SignupInput!) {{ signup(input: $input) {{ {AUTH_FIELDS}
@@ -27,6 +35,13 @@ REFRESH = f"""mutation Refresh($input: RefreshTokensInput!) {{ refreshTokens(inp
 ME = "query Me { me { id siteId nickname gold rank role level xp xpToNextLevel lastLoginAt } }"
 
 PASSWORD = "correct horse battery"
+
+
+def ahead_of_the_wall_clock() -> FrozenClock:
+    """A day ahead: the session's real-clock e2e servers share the test database and
+    sweep crash rounds by their own clocks; to them rounds opened on this clock have not
+    started yet, so only the test decides when a round ends."""
+    return FrozenClock(datetime.now(UTC).replace(microsecond=0) + timedelta(days=1))
 
 
 def free_port() -> int:
@@ -116,6 +131,30 @@ mutation Spin($input: SlotSpinInput!) {
 }
 """
 FAIRNESS = "query { me { gold fairness { serverSeedHash clientSeed nonce } } }"
+ROTATE = """mutation Rotate($input: RotateServerSeedInput!) { rotateServerSeed(input: $input) {
+  __typename
+  ... on ServerSeedRotated {
+    revealed { serverSeed serverSeedHash clientSeed rounds revealedAt }
+    fairness { serverSeedHash clientSeed nonce } }
+  ... on SeedInUse { game roundId }
+  ... on UserError { code message } } }"""
+
+
+async def rotate_seed(api: Api, token: str, client_seed: str | None = None) -> dict[str, Any]:
+    """rotateServerSeed's result, whatever it is."""
+    variables = {"input": {} if client_seed is None else {"clientSeed": client_seed}}
+    result: dict[str, Any] = (await api.data(ROTATE, variables, token=token))["rotateServerSeed"]
+    return result
+
+
+async def revealed_seed(api: Api, token: str) -> str:
+    """Rotate the seed (which must succeed) and return the revealed server seed."""
+    result = await rotate_seed(api, token)
+    assert result["__typename"] == "ServerSeedRotated", result
+    seed: str = result["revealed"]["serverSeed"]
+    return seed
+
+
 LEDGER = """query L($after: String) { me { ledger(first: 100, after: $after) {
   edges { cursor node { id amount balanceAfter reason reference at } }
   pageInfo { hasNextPage endCursor } } } }"""
@@ -127,3 +166,23 @@ async def spin(api: Api, token: str, stake: object, key: str | None = None) -> d
         variables["input"]["idempotencyKey"] = key
     result: dict[str, Any] = (await api.data(SPIN, variables, token=token))["slotSpin"]
     return result
+
+
+async def grant_gold(app: Starlette, user_id: str, amount: int) -> None:
+    """Give a player gold through the ledger, as an operator's adjustment would."""
+    services: Services = app.state.services
+    async with services.unit_of_work() as uow:
+        await wallet.move_gold(
+            uow.session,
+            user_id=int(user_id),
+            movements=[wallet.Movement(amount, LedgerReason.ADMIN_ADJUSTMENT, "test")],
+            now=services.clock.now(),
+        )
+        await uow.commit()
+
+
+async def books_balance(app: Starlette) -> None:
+    """wallet == sum(ledger) for every player."""
+    services: Services = app.state.services
+    async with services.sessionmaker() as session:
+        assert await wallet.ledger_mismatches(session) == []

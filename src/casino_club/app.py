@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator, Mapping
+from http import HTTPStatus
 from typing import Any
 
 import orjson
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import Redis
 from starlette.applications import Starlette
@@ -20,6 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from casino_club.clock import Clock
 from casino_club.config import Settings, get_settings
@@ -28,6 +33,7 @@ from casino_club.dataloaders import Loaders
 from casino_club.observability import configure_logging, new_request_id, request_id_var
 from casino_club.persistence.database import ping
 from casino_club.resolvers import crash as crash_cases
+from casino_club.schema.request_checks import document_problem, json_problem
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
 from casino_club.services import Job, Services
@@ -119,14 +125,108 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
+MALFORMED_JSON = (
+    "Malformed JSON: it must be valid UTF-8 without unpaired surrogates, nest at most "
+    "1,024 levels deep and hold no number beyond ±1.8e308"
+)
+
+
+class UnstorableJson(orjson.JSONDecodeError):
+    """Well-formed JSON holding a string no column can store (request_checks)."""
+
+
 class CasinoGraphQL(GraphQL[Context, None]):
+    """Strawberry's view, refusing malformed requests with a JSON 400 (SPEC §13).
+
+    Strawberry assumes a well-formed request: a body of `null`, a number or a string,
+    invalid UTF-8, a 5,000-digit integer or 30,000 nested `[` each escape it as a 500.
+    """
+
     def __init__(self, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        settings = services.settings
+        self._max_tokens = settings.graphql_max_tokens
+        # A verdict per document, as the parser caches the parsed document: frontends
+        # send the same operations again and again.
+        self._document_problem = functools.lru_cache(maxsize=settings.graphql_cache_size)(
+            document_problem
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As strawberry's, but a refusal is a GraphQL error in JSON, not text/plain."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive=receive))
+        except HTTPException as exc:
+            response = self._refusal(exc)
+        await response(scope, receive, send)
+
+    def _refusal(self, exc: HTTPException) -> Response:
+        body = {
+            "errors": [
+                {
+                    "message": exc.reason,
+                    "extensions": {"code": HTTPStatus(exc.status_code).name},
+                }
+            ]
+        }
+        return Response(
+            self.encode_json(body), status_code=exc.status_code, media_type="application/json"
+        )
 
     def encode_json(self, data: object) -> str:
         # A str, not bytes: WebSocket frames must be text for graphql-ws clients.
         return orjson.dumps(data).decode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson, for HTTP bodies and WebSocket messages alike.
+
+        It refuses invalid UTF-8, unpaired surrogates, nesting deeper than 1,024 and
+        numbers beyond a double with a `JSONDecodeError`, which strawberry expects; the
+        standard library raises UnicodeDecodeError, RecursionError or Python's own
+        integer-conversion ValueError instead, and strawberry lets those become 500s.
+        A string that cannot be stored (NUL, a lone surrogate) is refused here too, so a
+        WebSocket message carrying one is refused like a malformed one (close 4400).
+        """
+        value = orjson.loads(data)
+        problem = json_problem(value)
+        if problem is not None:
+            raise UnstorableJson(problem, "", 0)
+        return value
+
+    def parse_json(self, data: str | bytes) -> dict[str, object]:
+        """A JSON object (the body, or GET's `variables` and `extensions`), else a 400."""
+        try:
+            value = self.decode_json(data)
+        except UnstorableJson as exc:
+            raise HTTPException(400, exc.msg) from None
+        except orjson.JSONDecodeError:
+            raise HTTPException(400, MALFORMED_JSON) from None
+        if not isinstance(value, dict):
+            raise HTTPException(400, "Expected a JSON object")
+        return value
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Strawberry checks the types of `query`, `variables` and `extensions`; we add
+        `operationName`, and refuse unstorable strings and out-of-range number literals."""
+        parsed = await super().parse_http_body(request)
+        for data in parsed if isinstance(parsed, list) else [parsed]:
+            self._check_request(data)
+        return parsed
+
+    def _check_request(self, data: GraphQLRequestData) -> None:
+        if not isinstance(data.operation_name, str | None):
+            raise HTTPException(400, "operationName must be a string or null")
+        problem = json_problem([data.operation_name, data.variables, data.extensions])
+        if problem is None and data.query is not None:
+            problem = self._document_problem(data.query, self._max_tokens)
+        if problem is not None:
+            raise HTTPException(400, problem)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -249,5 +349,9 @@ def create_app(
     )
     app.state.services = services
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    if settings.trusted_proxies:
+        # The client address (per-address limits, login records) comes from
+        # X-Forwarded-For only when the peer is one of these proxies.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -1,4 +1,4 @@
-"""`casino-club serve | migrate | seed | export-schema | create-admin`."""
+"""`casino-club serve | migrate | seed | export-schema | verify-fairness | create-admin`."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import uvicorn
 
 from casino_club.bootstrap import create_account, seed
 from casino_club.config import get_settings
-from casino_club.domain import slots
+from casino_club.domain import crash, verification, wheel
 from casino_club.domain.accounts import Role, SignupRequest, validate_signup
-from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash, take
+from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash
 from casino_club.domain.games import Game
 from casino_club.observability import configure_logging
 from casino_club.persistence import migrations
-from casino_club.services import Services, slot_paytable
+from casino_club.services import Services, gacha_rules, slot_paytable
 
 app = typer.Typer(help="Casino-Club F2P GraphQL server.", no_args_is_help=True)
 
@@ -75,7 +75,10 @@ def serve(
         ws_ping_interval=settings.ws_ping_interval_seconds,
         ws_ping_timeout=settings.ws_ping_interval_seconds,
         log_config=None,
-        proxy_headers=True,
+        # X-Forwarded-For is honoured by the app itself, only from TRUSTED_PROXIES.
+        proxy_headers=False,
+        # WebSocket messages are bounded like HTTP bodies (SPEC §13).
+        ws_max_size=settings.max_request_bytes,
     )
 
 
@@ -102,14 +105,41 @@ def verify_fairness(
         seed = parse_seed(server_seed.strip().lower())
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--server-seed") from None
-    uints = take(FairnessInput(seed, client_seed, nonce), slots.REELS)
+    settings = get_settings()
+    found = verification.recompute(
+        game,
+        FairnessInput(seed, client_seed, nonce),
+        paytable=slot_paytable(settings),
+        gacha_rules=gacha_rules(settings),
+    )
     typer.echo(f"game: {game.value}")
     typer.echo(f"server seed hash: {seed_hash(seed)}")
-    typer.echo(f"floats: {', '.join(f'{as_float(u):.10f}' for u in uints)}")
-    reels = slots.reels_from(uints, slot_paytable(get_settings()))
-    typer.echo(
-        f"reels: {' '.join(symbol.value for symbol in reels)} ({''.join(s.emoji for s in reels)})"
-    )
+    typer.echo(f"floats: {', '.join(f'{as_float(u):.10f}' for u in found.uints)}")
+    typer.echo(_describe(found))
+
+
+def _describe(found: verification.Recomputed) -> str:
+    """The outcome line, worded as each game shows it to players."""
+    if found.reels is not None:
+        emoji = "".join(symbol.emoji for symbol in found.reels)
+        return f"reels: {' '.join(symbol.value for symbol in found.reels)} ({emoji})"
+    if found.rps_server_move is not None:
+        return f"server move: {found.rps_server_move.value}"
+    if found.dice_roll is not None:
+        return f"roll: {_hundredths(found.dice_roll)}"
+    if found.gacha_rolls is not None:
+        return f"rarities without pity: {' '.join(r.value for r in found.gacha_rolls)}"
+    if found.wheel_segment is not None:
+        segment = wheel.DEFAULT_SEGMENTS[found.wheel_segment]
+        return f"wheel segment: {found.wheel_segment} ({segment.label})"
+    assert found.crash_point is not None
+    point = found.crash_point
+    return f"crash point: {_hundredths(point)} (crashes at {crash.reach_ms(point)} ms)"
+
+
+def _hundredths(value: int) -> str:
+    """Integer hundredths as two-decimal text, with no binary float in between."""
+    return f"{value // 100}.{value % 100:02d}"
 
 
 @app.command("create-admin")

@@ -6,6 +6,8 @@ spec says; production mode (`APP_ENV=production`) refuses the development secret
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,9 +36,14 @@ class Settings(BaseSettings):
     # losing their prepared statements.
     database_pool_size: int = 30
     database_max_overflow: int = 10
+    # PostgreSQL connect and statement timeout (persistence/database.py).
+    database_timeout_seconds: float = Field(default=15.0, gt=0)
     # Empty means "no Redis": hot state lives in process (embedded mode).
     redis_url: str = ""
     redis_prefix: str = "cc:"
+    # Every Redis call fails after these instead of hanging on a stalled server.
+    redis_connect_timeout_seconds: float = Field(default=0.5, gt=0)
+    redis_socket_timeout_seconds: float = Field(default=0.5, gt=0)
     broadcast_url: str = "memory://"
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
@@ -51,9 +58,20 @@ class Settings(BaseSettings):
     argon2_memory_cost_kib: int = 65536
     argon2_parallelism: int = 4
 
+    # Hashes running at once (each takes a core for ~160 ms); the rest queue.
+    password_hash_concurrency: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 2) // 2), ge=1
+    )
+
     login_max_failures: int = 5
     login_failure_window_seconds: int = 600
     login_lock_seconds: int = 600
+    # signup, login and refreshTokens per client address per minute (0 = no limit, for
+    # load tests). The address is the peer's, or — only when the peer is one of
+    # `trusted_proxies` (addresses or networks) — the nearest untrusted X-Forwarded-For
+    # hop (uvicorn's ProxyHeadersMiddleware).
+    auth_attempts_per_minute_per_address: int = Field(default=30, ge=0)
+    trusted_proxies: list[str] = Field(default_factory=list)
 
     signup_bonus_gold: int = 1000
     default_invite_code: str = "5858"
@@ -85,9 +103,7 @@ class Settings(BaseSettings):
     # SPEC §6.4 allows a round to stay open at most 60 s past its end.
     crash_sweep_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     game_rate_limit_per_second: int = 10
-    win_streak_ttl_seconds: int = 7 * 24 * 3600
     idempotency_retention_hours: int = 24
-    idempotency_stale_seconds: int = 60
     housekeeping_interval_seconds: float = 600.0
 
     max_request_bytes: int = 64 * 1024
@@ -99,6 +115,16 @@ class Settings(BaseSettings):
     graphql_max_subscriptions_per_connection: int = 20
     allowed_origins: list[str] = Field(default_factory=list)
     ws_ping_interval_seconds: float = 15.0
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"not an address or network: {entry!r}") from exc
+        return value
 
     @field_validator("game_timezone")
     @classmethod

@@ -56,9 +56,13 @@ class Context:
     connection_params: dict[str, Any] | None = None
     _viewer: Viewer | None = field(default=None, repr=False)
     _viewer_loaded: bool = field(default=False, repr=False)
+    # Players who proved who they are in this request (signup, login, refresh): the
+    # profile such a mutation returns is theirs to read, though the request has no token.
+    _proven_owners: set[int] = field(default_factory=set, repr=False)
 
     @property
     def ip(self) -> str | None:
+        """The client's address; behind a trusted proxy, the forwarded one (app.py)."""
         client = self.request.client
         return client.host if client else None
 
@@ -82,6 +86,20 @@ class Context:
         if self._viewer is None:
             raise AuthenticationFailed("session ended or account unavailable")
         return self._viewer
+
+    def prove_owner(self, user_id: int) -> None:
+        """This request has just authenticated as `user_id` (credentials, not a token)."""
+        self._proven_owners.add(user_id)
+
+    async def may_read_private(self, owner_id: int) -> bool:
+        """Whether the caller may read `owner_id`'s private data: the owner or an admin.
+
+        Raises AuthenticationFailed for a bad token; False for an anonymous caller.
+        """
+        if owner_id in self._proven_owners:
+            return True
+        viewer = await self.viewer()
+        return viewer is not None and (viewer.id == owner_id or viewer.role is Role.ADMIN)
 
     def reset_viewer(self) -> None:
         """Forget the cached viewer; long-lived WebSocket contexts re-check per event."""

@@ -25,6 +25,8 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
+from casino_club.persistence.redis_client import RedisTimeouts
+
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 64
@@ -36,8 +38,9 @@ class SubscriptionOverflow(Exception):
 
 
 class RedisPubSubBackend(BroadcastBackend):
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timeouts: RedisTimeouts) -> None:
         self._url = url
+        self._timeouts = timeouts
         self._channels: set[str] = set()
         self._has_channels = asyncio.Event()
         self._redis: Redis | None = None
@@ -45,7 +48,7 @@ class RedisPubSubBackend(BroadcastBackend):
         self.connected = False
 
     async def connect(self) -> None:
-        self._redis = Redis.from_url(self._url)
+        self._redis = self._timeouts.client(self._url)
         self._pubsub = self._redis.pubsub()
         self.connected = True
 
@@ -155,9 +158,13 @@ class EventStream:
 
 
 class EventBus:
-    def __init__(self, url: str, channel_prefix: str = "") -> None:
+    def __init__(
+        self, url: str, channel_prefix: str = "", timeouts: RedisTimeouts | None = None
+    ) -> None:
         self._backend: BroadcastBackend | None = (
-            RedisPubSubBackend(url) if url.startswith(("redis://", "rediss://")) else None
+            RedisPubSubBackend(url, timeouts or RedisTimeouts())
+            if url.startswith(("redis://", "rediss://"))
+            else None
         )
         self._broadcast = Broadcast(backend=self._backend) if self._backend else Broadcast(url)
         self._prefix = channel_prefix

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
+import traceback
 import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -36,9 +36,48 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and key not in entry:
                 entry[key] = value
-        if record.exc_info:
-            entry["exc"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[1] is not None:
+            entry["exc"] = format_exception_safely(record.exc_info[1])
         return orjson.dumps(entry, default=str).decode()
+
+
+# Drivers and SQLAlchemy put statement parameters and the database's DETAIL line (e.g.
+# "Key (token_hash)=(…) already exists") into their messages: seeds, token hashes and
+# password hashes would reach the log. Their messages are withheld (SPEC §13).
+_DATABASE_MODULES = ("sqlalchemy", "asyncpg", "sqlite3", "aiosqlite")
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    return type(exc).__module__.split(".")[0] in _DATABASE_MODULES
+
+
+def _safe_message(exc: BaseException) -> str:
+    if not _is_database_error(exc):
+        return str(exc)
+    sqlstate = getattr(exc, "sqlstate", None) or getattr(
+        getattr(exc, "orig", None), "sqlstate", None
+    )
+    return f"[database message withheld{f'; SQLSTATE {sqlstate}' if sqlstate else ''}]"
+
+
+def format_exception_safely(exc: BaseException) -> str:
+    """A traceback like Python's, causes first, with database errors' messages withheld."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    parts: list[str] = []
+    for link in reversed(chain):
+        if parts:
+            parts.append("\nThe above exception led to:\n\n")
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(link.__traceback__))
+        name = f"{type(link).__module__}.{type(link).__qualname__}"
+        parts.append(f"{name}: {_safe_message(link)}\n")
+    return "".join(parts).rstrip("\n")
 
 
 def configure_logging(level: str) -> None:
@@ -53,14 +92,13 @@ def configure_logging(level: str) -> None:
         logger.propagate = True
 
 
-_OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-
-
 class Metrics:
-    """Request count and latency per GraphQL operation and outcome.
+    """Request count and latency per GraphQL operation label and outcome.
 
-    Operation names come from clients, so the label set is bounded: names that are not
-    plain identifiers, and any name beyond the first `max_operations`, count as "other".
+    Labels are derived from the schema, never taken from the client (see
+    `OperationMetrics`), but combinations of root fields are still many: any label
+    beyond the first `max_operations` distinct ones counts as "other", so a client
+    cannot grow the label set without bound.
     """
 
     def __init__(self, max_operations: int = 200) -> None:
@@ -81,17 +119,15 @@ class Metrics:
         self._known: set[str] = set()
         self._max_operations = max_operations
 
-    def operation_label(self, name: str | None) -> str:
-        if not name:
-            return "anonymous"
-        if name in self._known:
-            return name
-        if _OPERATION_NAME.fullmatch(name) and len(self._known) < self._max_operations:
-            self._known.add(name)
-            return name
+    def _bounded(self, label: str) -> str:
+        if label in self._known:
+            return label
+        if len(self._known) < self._max_operations:
+            self._known.add(label)
+            return label
         return "other"
 
-    def observe(self, operation: str | None, outcome: str, seconds: float) -> None:
-        label = self.operation_label(operation)
+    def observe(self, operation: str, outcome: str, seconds: float) -> None:
+        label = self._bounded(operation)
         self.requests.labels(label, outcome).inc()
         self.latency.labels(label, outcome).observe(seconds)

@@ -6,11 +6,12 @@ worker thread: on the event loop it would stall every other request and subscrip
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 import anyio.to_thread
 import jwt
@@ -22,6 +23,8 @@ from casino_club.domain.accounts import Rank, Role
 
 JWT_ALGORITHM = "HS256"
 CLOCK_SKEW = timedelta(seconds=30)
+# 9999-01-01T00:00:00Z: a year short of datetime's limit, so any time zone fits.
+MAX_NUMERIC_DATE = 253_370_764_800
 
 
 class Passwords:
@@ -34,14 +37,20 @@ class Passwords:
         )
         # Verified against when the user does not exist, so timing does not reveal it.
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
+        # At most this many hashes at once: a flood of logins queues here instead of
+        # taking every core from the requests and subscriptions on the event loop.
+        self._slots = asyncio.Semaphore(settings.password_hash_concurrency)
 
     async def hash(self, password: str) -> str:
-        return await anyio.to_thread.run_sync(self._hasher.hash, password)
+        async with self._slots:
+            return await anyio.to_thread.run_sync(self._hasher.hash, password)
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
-        return await anyio.to_thread.run_sync(
-            self._verify_sync, password_hash or self._dummy_hash, password
-        )
+        """Check a password; None (unknown user, locked account) costs the same time."""
+        async with self._slots:
+            return await anyio.to_thread.run_sync(
+                self._verify_sync, password_hash or self._dummy_hash, password
+            )
 
     def _verify_sync(self, password_hash: str, password: str) -> bool:
         try:
@@ -111,13 +120,13 @@ class AccessTokens:
                 },
             )
             claims = AccessClaims(
-                user_id=int(payload["sub"]),
+                user_id=_user_id(payload["sub"]),
                 session_id=str(payload["sid"]),
                 rank=Rank(payload["rank"]),
                 role=Role(payload["role"]),
                 jti=str(payload["jti"]),
-                issued_at=datetime.fromtimestamp(int(payload["iat"]), now.tzinfo),
-                expires_at=datetime.fromtimestamp(int(payload["exp"]), now.tzinfo),
+                issued_at=_numeric_date(payload["iat"], now.tzinfo),
+                expires_at=_numeric_date(payload["exp"], now.tzinfo),
             )
         except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
             raise InvalidToken(str(exc)) from exc
@@ -127,6 +136,26 @@ class AccessTokens:
         if claims.issued_at > now + CLOCK_SKEW:
             raise InvalidToken("token issued in the future")
         return claims
+
+
+def _user_id(value: object) -> int:
+    """`sub`: our user ids as ASCII digits within BIGINT (int() would take "１２")."""
+    if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18):
+        raise InvalidToken("token subject is not a user id")
+    return int(value)
+
+
+def _numeric_date(value: object, tz: tzinfo | None) -> datetime:
+    """A token time (RFC 7519 NumericDate: seconds since the epoch, a JSON number).
+
+    Bounded before conversion: datetime overflows past year 9999 (OverflowError or
+    OSError, which no caller expects), and no token of ours was issued before 1970.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidToken("token time is not a number")
+    if not 0 <= value <= MAX_NUMERIC_DATE:  # also false for NaN
+        raise InvalidToken("token time out of range")
+    return datetime.fromtimestamp(int(value), tz)
 
 
 def new_refresh_token() -> str:

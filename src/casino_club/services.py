@@ -26,6 +26,7 @@ from casino_club.observability import Metrics
 from casino_club.persistence import idempotency
 from casino_club.persistence.database import create_engine, create_sessionmaker
 from casino_club.persistence.hot_state import HotState, InProcessHotState, RedisHotState
+from casino_club.persistence.redis_client import RedisTimeouts
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.security import AccessTokens, Passwords
 
@@ -92,7 +93,11 @@ class Services:
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
         engine = create_engine(settings)
-        redis = Redis.from_url(settings.redis_url) if settings.uses_redis else None
+        timeouts = RedisTimeouts(
+            connect_seconds=settings.redis_connect_timeout_seconds,
+            socket_seconds=settings.redis_socket_timeout_seconds,
+        )
+        redis = timeouts.client(settings.redis_url) if settings.uses_redis else None
         hot_state: HotState = (
             RedisHotState(redis, settings.redis_prefix)
             if redis is not None
@@ -108,7 +113,7 @@ class Services:
             tokens=AccessTokens(settings),
             redis=redis,
             hot_state=hot_state,
-            events=EventBus(settings.broadcast_url, channel_prefix),
+            events=EventBus(settings.broadcast_url, channel_prefix, timeouts),
             slot_paytable=slot_paytable(settings),
             gacha=gacha_rules(settings),
         )

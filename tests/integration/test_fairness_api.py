@@ -7,11 +7,8 @@ import hashlib
 from typer.testing import CliRunner
 
 from casino_club.cli import app as cli
-from tests.support import FAIRNESS, Api, error_codes, spin
+from tests.support import FAIRNESS, ROTATE, Api, error_codes, revealed_seed, rotate_seed, spin
 
-ROTATE = """mutation { rotateServerSeed {
-  revealed { serverSeed serverSeedHash clientSeed rounds revealedAt }
-  fairness { serverSeedHash clientSeed nonce } } }"""
 SET_CLIENT_SEED = """mutation S($seed: String!) { setClientSeed(input: {clientSeed: $seed}) {
   __typename ... on FairnessUpdated { fairness { clientSeed nonce } }
   ... on ValidationFailed { fields { field code } } } }"""
@@ -31,7 +28,7 @@ async def test_verify_round_after_rotation_reproduces_past_spins(api: Api) -> No
     spins = [await spin(api, token, 10) for _ in range(5)]
     assert {s["fairness"]["serverSeedHash"] for s in spins} == {committed}
 
-    rotated = (await api.data(ROTATE, token=token))["rotateServerSeed"]
+    rotated = await rotate_seed(api, token)
     revealed = rotated["revealed"]
     assert revealed["serverSeedHash"] == committed
     assert hashlib.sha256(bytes.fromhex(revealed["serverSeed"])).hexdigest() == committed
@@ -77,7 +74,7 @@ async def test_verify_round_after_rotation_reproduces_past_spins(api: Api) -> No
 async def test_a_new_seed_starts_at_nonce_zero(api: Api) -> None:
     token = (await api.new_player())["accessToken"]
     await spin(api, token, 10)
-    await api.data(ROTATE, token=token)
+    await revealed_seed(api, token)
     assert (await spin(api, token, 10))["fairness"]["nonce"] == 0
 
 
@@ -93,5 +90,5 @@ async def test_bad_client_seeds_and_verification_input(api: Api) -> None:
 
 
 async def test_seed_mutations_need_authentication(api: Api) -> None:
-    assert error_codes(await api.execute(ROTATE)) == ["UNAUTHENTICATED"]
+    assert error_codes(await api.execute(ROTATE, {"input": {}})) == ["UNAUTHENTICATED"]
     assert error_codes(await api.execute(SET_CLIENT_SEED, {"seed": "abc"})) == ["UNAUTHENTICATED"]

@@ -8,18 +8,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy import select
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
-from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import gacha as store
-from casino_club.persistence import wallet
 from casino_club.persistence.models import GachaStock, InventoryEntry
 from casino_club.services import Services
 from tests.conftest import Backend, api_for, running_app
-from tests.support import FAIRNESS, Api
+from tests.support import FAIRNESS, Api, books_balance, grant_gold, rotate_seed
 
 PULL = """mutation P($input: GachaPullInput!) { gachaPull(input: $input) {
   __typename
@@ -35,18 +34,6 @@ STATUS = """{ me { gold gacha { pityCounter pullsToday countsByRarity { rarity c
 @pytest.fixture
 def settings(backend: Backend) -> Settings:
     return backend.settings(game_rate_limit_per_second=100_000)
-
-
-async def grant_gold(app: Starlette, user_id: str, amount: int) -> None:
-    services: Services = app.state.services
-    async with services.unit_of_work() as uow:
-        await wallet.move_gold(
-            uow.session,
-            user_id=int(user_id),
-            movements=[wallet.Movement(amount, LedgerReason.ADMIN_ADJUSTMENT, "test")],
-            now=services.clock.now(),
-        )
-        await uow.commit()
 
 
 async def player_with_gold(api: Api, app: Starlette, gold: int) -> str:
@@ -76,6 +63,7 @@ async def test_single_and_ten_pulls_cost_and_fill_the_inventory(api: Api, app: S
     assert status["gacha"]["pullsToday"] == 2
     assert sum(c["count"] for c in status["gacha"]["countsByRarity"]) == 11
     held = {e["node"]["itemId"]: e["node"]["quantity"] for e in status["inventory"]["edges"]}
+    assert {e["node"]["kind"] for e in status["inventory"]["edges"]} == {"COLLECTIBLE"}
     pulled = Counter(entry["item"]["id"] for entry in single["items"] + ten["items"])
     assert held == dict(pulled)
     duplicates = sum(entry["duplicate"] for entry in single["items"] + ten["items"])
@@ -214,11 +202,7 @@ async def test_fifty_concurrent_pulls_never_exceed_a_legendary_stock_of_three(
 async def test_verify_round_reproduces_a_ten_pull(api: Api, app: Starlette) -> None:
     token = await player_with_gold(api, app, 50_000)
     ten = await pull(api, token, count="TEN")
-    seed = (
-        await api.data(
-            "mutation { rotateServerSeed { revealed { serverSeed clientSeed } } }", token=token
-        )
-    )["rotateServerSeed"]["revealed"]
+    seed = (await rotate_seed(api, token))["revealed"]
     verified = (
         await api.data(
             """query V($seed: String!, $client: String!, $nonce: Int!) {
@@ -234,3 +218,39 @@ async def test_verify_round_reproduces_a_ten_pull(api: Api, app: Starlette) -> N
     for entry, rolled in zip(ten["items"], verified, strict=True):
         if not entry["pity"] and not entry["downgraded"]:
             assert entry["item"]["rarity"] == rolled
+
+
+async def test_the_daily_count_survives_a_restart_and_a_redis_flush(
+    backend: Backend, api: Api, app: Starlette, settings: Settings, clock: FrozenClock
+) -> None:
+    """The count lives in the player's gacha row, not in hot state: emptying Redis (or
+    restarting the embedded server) gives no fresh day."""
+    token = await player_with_gold(api, app, 100_000)
+    for _ in range(3):
+        assert (await pull(api, token, count="ONE"))["__typename"] == "GachaPullSuccess"
+    if backend.redis_url:
+        redis = Redis.from_url(backend.redis_url)
+        try:
+            keys = [key async for key in redis.scan_iter(match=f"{backend.redis_prefix}*")]
+            if keys:
+                await redis.delete(*keys)
+        finally:
+            await redis.aclose()
+    async with running_app(settings, clock) as restarted, api_for(restarted) as fresh:
+        refused = await pull(fresh, token, count="ONE")
+        assert (refused["__typename"], refused["used"]) == ("DailyLimitReached", 3)
+        status = (await fresh.data(STATUS, token=token))["me"]["gacha"]
+        assert status["pullsToday"] == 3
+
+
+async def test_twenty_simultaneous_pulls_take_exactly_the_daily_limit(
+    api: Api, app: Starlette
+) -> None:
+    token = await player_with_gold(api, app, 200_000)
+    results = await asyncio.gather(*(pull(api, token, count="ONE") for _ in range(20)))
+    kinds = Counter(result["__typename"] for result in results)
+    assert kinds == {"GachaPullSuccess": 3, "DailyLimitReached": 17}
+    paid = sum(r["paidGold"] for r in results if r["__typename"] == "GachaPullSuccess")
+    assert paid == 15_000
+    assert (await api.data(STATUS, token=token))["me"]["gacha"]["pullsToday"] == 3
+    await books_balance(app)

@@ -132,12 +132,12 @@ async def test_health_reports_a_dead_database(broken_db_api: Api, api: Api) -> N
     assert up.json()["database"] == "ok"
 
 
-async def test_metrics_count_operations_by_name_and_outcome(api: Api) -> None:
+async def test_metrics_count_operations_by_root_fields_and_outcome(api: Api) -> None:
     await api.execute('query CheckCode { validateInviteCode(code: "5858") { valid } }')
     await api.execute("query WhoAmI { me { id } }")
     text = (await api.client.get("/metrics")).text
-    assert 'graphql_requests_total{operation="CheckCode",outcome="ok"} 1.0' in text
-    assert 'graphql_requests_total{operation="WhoAmI",outcome="error"} 1.0' in text
+    assert 'graphql_requests_total{operation="query:validateInviteCode",outcome="ok"} 1.0' in text
+    assert 'graphql_requests_total{operation="query:me",outcome="error"} 1.0' in text
     assert "graphql_request_duration_seconds_bucket" in text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -120,3 +122,25 @@ async def test_banned_player_cannot_log_in_and_tokens_stop_working(
 
     await api.data(BAN, {"input": {"userId": user_id, "banned": False}}, token=admin_token)
     assert (await api.login(player["user"]["siteId"]))["__typename"] == "AuthPayload"
+
+
+async def test_twenty_simultaneous_wrong_passwords_check_at_most_five(
+    api: Api, app: Starlette
+) -> None:
+    """Each attempt reserves its check under the account's lock before hashing, so the
+    fifth failure locks the account for the fifteen still waiting."""
+    site_id = (await api.new_player())["user"]["siteId"]
+    results = await asyncio.gather(*(api.login(site_id, "bad password") for _ in range(20)))
+    kinds = Counter(result["__typename"] for result in results)
+    assert kinds == {"InvalidCredentials": 4, "LoginLocked": 16}
+    assert (await api.login(site_id))["__typename"] == "LoginLocked"
+    services: Services = app.state.services
+    async with services.sessionmaker() as session:
+        outcomes = Counter(
+            (
+                await session.scalars(
+                    select(LoginAttempt.outcome).where(LoginAttempt.site_id == site_id)
+                )
+            ).all()
+        )
+    assert outcomes == {"BAD_PASSWORD": 5, "LOCKED": 16}

@@ -11,8 +11,8 @@ import pytest
 
 from casino_club.domain import crash
 from tests.conftest import Backend, api_for, running_app
-from tests.integration.test_crash import BET, ahead_of_the_wall_clock, cash_out, open_round
-from tests.support import FAIRNESS, SPIN, Api, error_codes, free_port
+from tests.integration.crash.test_rounds import BET, cash_out, open_round
+from tests.support import FAIRNESS, SPIN, Api, ahead_of_the_wall_clock, error_codes, free_port
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import FAIRNESS, LEDGER, Api
+from tests.support import FAIRNESS, LEDGER, Api, revealed_seed
 
 RPS = """mutation R($input: RpsPlayInput!) { rpsPlay(input: $input) {
   __typename
@@ -19,7 +19,6 @@ DICE = """mutation D($input: DiceRollInput!) { diceRoll(input: $input) {
                            fairness { serverSeedHash clientSeed nonce } }
   ... on ValidationFailed { fields { field code } }
   ... on UserError { code } } }"""
-ROTATE = "mutation { rotateServerSeed { revealed { serverSeed } } }"
 VERIFY = """query V($game: Game!, $seed: String!, $client: String!, $nonce: Int!) {
   verifyRound(game: $game, serverSeed: $seed, clientSeed: $client, nonce: $nonce) {
     rpsServerMove diceRoll reels } }"""
@@ -42,7 +41,7 @@ async def test_rps_rounds_pay_by_the_rules_and_verify(api: Api) -> None:
         balance += result["payout"] - 100
         assert result["balance"] == balance
         rounds.append(result)
-    seed = (await api.data(ROTATE, token=token))["rotateServerSeed"]["revealed"]["serverSeed"]
+    seed = await revealed_seed(api, token)
     for result in rounds:
         proof = result["fairness"]
         verified = await api.data(
@@ -66,7 +65,7 @@ async def test_dice_rolls_pay_by_the_rules_and_verify(api: Api) -> None:
         assert result["won"] is won
         assert result["payout"] == (100 * 99 * 100 // round(chance * 100) if won else 0)
         rolls.append(result)
-    seed = (await api.data(ROTATE, token=token))["rotateServerSeed"]["revealed"]["serverSeed"]
+    seed = await revealed_seed(api, token)
     for result in rolls:
         proof = result["fairness"]
         verified = await api.data(

@@ -69,7 +69,7 @@ async def test_signup_grants_bonus_through_the_ledger_and_me_works(
         ({"site_id": "ünïcode"}, "siteId", "INVALID_SITE_ID"),
         ({"nickname": "x"}, "nickname", "INVALID_NICKNAME"),
         ({"nickname": "n" * 21}, "nickname", "INVALID_NICKNAME"),
-        ({"nickname": "bad\u0000name"}, "nickname", "INVALID_NICKNAME"),
+        ({"nickname": "bad\u0007name"}, "nickname", "INVALID_NICKNAME"),
         ({"phone": "call me"}, "phone", "INVALID_PHONE"),
         ({"invite_code": "X" * 1000}, "inviteCode", "INVALID_INVITE_CODE"),
     ],

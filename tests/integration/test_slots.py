@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from datetime import timedelta
 from typing import Any
@@ -12,9 +13,21 @@ from sqlalchemy import func, select
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
+from casino_club.config import Settings
+from casino_club.domain import slots
 from casino_club.persistence.models import GameRound, IdempotencyKey, LedgerEntry
 from casino_club.services import Services
-from tests.support import FAIRNESS, LEDGER, SPIN, Api, error_codes, spin
+from tests.conftest import api_for, running_app
+from tests.support import (
+    FAIRNESS,
+    LEDGER,
+    SPIN,
+    Api,
+    books_balance,
+    error_codes,
+    grant_gold,
+    spin,
+)
 
 
 async def player(api: Api) -> tuple[str, str]:
@@ -221,3 +234,47 @@ async def test_expired_idempotency_keys_are_purged(
             ).all()
         )
     assert keys == {"new-key"}
+
+
+async def test_simultaneous_spins_each_see_the_streak_the_previous_one_left(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """The streak is read and written under the seed row's lock, in the spin's
+    transaction: replaying the history in nonce order gives every spin's bonus.
+
+    Cherries are weighted so heavily that most spins win (P(🍒🍒🍒) ≈ 0.77): long streaks
+    and many win-after-win pairs, where a shared or overwritten streak would show."""
+    heavy = settings.model_copy(
+        update={"slot_symbol_weights": {"CHERRY": 1000}, "game_rate_limit_per_second": 1000}
+    )
+    async with running_app(heavy, clock) as application, api_for(application) as api:
+        created = await api.new_player()
+        token, user_id = created["accessToken"], int(created["user"]["id"])
+        await grant_gold(application, created["user"]["id"], 100_000)
+        results = await asyncio.gather(*(spin(api, token, 20) for _ in range(40)))
+        assert {r["__typename"] for r in results} == {"SlotSpinSuccess"}
+        services: Services = application.state.services
+        async with services.sessionmaker() as session:
+            rounds = (
+                await session.scalars(
+                    select(GameRound).where(GameRound.user_id == user_id).order_by(GameRound.nonce)
+                )
+            ).all()
+        assert [r.nonce for r in rounds] == list(range(40))
+        streak = 0
+        bonuses = 0
+        for row in rounds:
+            outcome = json.loads(row.outcome)
+            reels = tuple(slots.Symbol(name) for name in outcome["reels"])
+            expected = slots.settle(20, reels, streak, services.slot_paytable)  # type: ignore[arg-type]
+            assert (row.payout, outcome["winStreak"], outcome["bonusPercent"]) == (
+                expected.payout,
+                expected.win_streak,
+                expected.bonus_percent,
+            )
+            bonuses += expected.bonus_percent > 0
+            streak = expected.win_streak
+        assert bonuses > 0  # the check above covered spins that depend on the streak
+        by_nonce = {r["fairness"]["nonce"]: r for r in results}
+        assert by_nonce[39]["winStreak"] == streak
+        await books_balance(application)

@@ -65,10 +65,17 @@ async def test_unknown_and_expired_refresh_tokens(
     assert (expired["__typename"], expired["reason"]) == ("InvalidRefreshToken", "EXPIRED")
 
 
+LOGOUT = "mutation { logout(input: {}) { ... on LogoutSuccess { revokedSessions } } }"
+LOGOUT_ALL = "mutation { logoutAll(input: {}) { ... on LogoutSuccess { revokedSessions } } }"
+
+
 async def test_logout_makes_the_old_access_token_fail(api: Api) -> None:
     player = await api.new_player()
     second = await api.login(player["user"]["siteId"])
-    out = await api.data("mutation { logout { revokedSessions } }", token=player["accessToken"])
+    out = await api.data(
+        "mutation { logout(input: {}) { ... on LogoutSuccess { revokedSessions } } }",
+        token=player["accessToken"],
+    )
     assert out["logout"]["revokedSessions"] == 1
     assert unauthenticated(await api.execute(ME, token=player["accessToken"]))
     refreshed = await refresh(api, player["refreshToken"])
@@ -80,7 +87,10 @@ async def test_logout_makes_the_old_access_token_fail(api: Api) -> None:
 async def test_logout_all_ends_every_session(api: Api) -> None:
     player = await api.new_player()
     second = await api.login(player["user"]["siteId"])
-    out = await api.data("mutation { logoutAll { revokedSessions } }", token=second["accessToken"])
+    out = await api.data(
+        "mutation { logoutAll(input: {}) { ... on LogoutSuccess { revokedSessions } } }",
+        token=second["accessToken"],
+    )
     assert out["logoutAll"]["revokedSessions"] == 2
     for token in (player["accessToken"], second["accessToken"]):
         assert unauthenticated(await api.execute(ME, token=token))

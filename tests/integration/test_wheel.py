@@ -12,14 +12,14 @@ import pytest
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
 from tests.conftest import Backend
-from tests.support import Api
+from tests.support import Api, revealed_seed
 
 SPIN = """mutation W($input: WheelSpinInput!) { wheelSpin(input: $input) {
   __typename
   ... on WheelSpinSuccess { roundId free paidGold wonGold wonItemId kind balance replayed
                             segmentIndex fairness { clientSeed nonce } }
   ... on UserError { code } } }"""
-INVENTORY = "{ me { gold inventory(first: 20) { edges { node { itemId quantity } } } } }"
+INVENTORY = "{ me { gold inventory(first: 20) { edges { node { itemId quantity kind } } } } }"
 
 
 @pytest.fixture
@@ -49,6 +49,7 @@ async def test_free_spin_once_per_game_day_under_twenty_concurrent_requests(
     held = {e["node"]["itemId"]: e["node"]["quantity"] for e in me["inventory"]["edges"]}
     won = Counter(r["wonItemId"] for r in successes if r["wonItemId"])
     assert held == dict(won)
+    assert all(e["node"]["kind"] == "CONSUMABLE" for e in me["inventory"]["edges"])
 
     next_day = clock.now().replace(hour=0, minute=0, second=0) + timedelta(days=1, seconds=1)
     clock.advance(next_day - clock.now())
@@ -85,9 +86,7 @@ async def test_idempotent_spin_replays(api: Api) -> None:
 async def test_verify_round_reproduces_wheel_spins(api: Api) -> None:
     token = (await api.new_player())["accessToken"]
     spins = [await spin(api, token) for _ in range(2)]
-    seed = (
-        await api.data("mutation { rotateServerSeed { revealed { serverSeed } } }", token=token)
-    )["rotateServerSeed"]["revealed"]["serverSeed"]
+    seed = await revealed_seed(api, token)
     for result in spins:
         if result["__typename"] != "WheelSpinSuccess":
             continue

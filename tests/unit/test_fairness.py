@@ -1,19 +1,16 @@
-"""The fairness stream (SPEC §6.1) against an independent implementation and published vectors."""
+"""The fairness stream (SPEC §6.1) against an independent implementation and published vectors.
+
+Each game's published vectors are checked in test_fairness_vectors.py."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import math
-import re
-from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casino_club.domain import crash, slots
 from casino_club.domain.fairness import (
     SCALE,
     FairnessInput,
@@ -24,8 +21,7 @@ from casino_club.domain.fairness import (
     uniform_index,
     weighted_index,
 )
-
-DOC = Path(__file__).resolve().parents[2] / "docs" / "FAIRNESS.md"
+from tests.unit import fairness_doc
 
 
 def reference_floats(seed: bytes, client_seed: str, nonce: int, count: int) -> list[float]:
@@ -38,76 +34,35 @@ def reference_floats(seed: bytes, client_seed: str, nonce: int, count: int) -> l
     return out
 
 
-def published_vectors() -> list[tuple[str, str, str, int, list[float], float, list[str]]]:
-    rows = []
-    for line in DOC.read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 7 and re.fullmatch(r"[0-9a-f]{64}", cells[0]):
-            floats = [float(x) for x in cells[4].split(",")]
-            rows.append(
-                (
-                    cells[0],
-                    cells[1],
-                    cells[2],
-                    int(cells[3]),
-                    floats,
-                    float(cells[5]),
-                    cells[6].split(),
-                )
-            )
-    return rows
+def test_the_published_seeds_match_their_hashes() -> None:
+    rows = fairness_doc.seed_rows()
+    assert [row["name"] for row in rows] == ["zeros", "casino-club", "ones"]
+    assert fairness_doc.seeds()["casino-club"] == hashlib.sha256(b"casino-club").digest()
+    for row in rows:
+        seed = parse_seed(row["server seed"])
+        assert seed_hash(seed) == row["SHA-256 of seed"] == hashlib.sha256(seed).hexdigest()
 
 
-VECTORS = published_vectors()
+STREAM_VECTORS = fairness_doc.table("Stream vectors")
 
 
-def published_crash_vectors() -> list[tuple[str, str, int, int, str, int]]:
-    rows = []
-    for line in DOC.read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 6 and re.fullmatch(r"[0-9a-f]{64}", cells[0]):
-            rows.append((cells[0], cells[1], int(cells[2]), int(cells[3]), cells[4], int(cells[5])))
-    return rows
+def test_the_document_has_stream_vectors() -> None:
+    assert len(STREAM_VECTORS) == 5
 
 
-CRASH_VECTORS = published_crash_vectors()
-
-
-def test_the_document_has_crash_vectors() -> None:
-    assert len(CRASH_VECTORS) == 5
-
-
-@pytest.mark.parametrize("vector", CRASH_VECTORS, ids=lambda v: f"{v[1]}:{v[2]}")
-def test_published_crash_vectors(vector: tuple[str, str, int, int, str, int]) -> None:
-    """Recomputed from the documented formulas with exact rationals and plain floats."""
-    seed_hex, client_seed, nonce, u, shown, crashes_at = vector
-    x = reference_floats(parse_seed(seed_hex), client_seed, nonce, 1)[0]
-    assert x == u / 2**32
-    hundredths = max(100, math.floor(Fraction(99) / (1 - Fraction(u, 2**32))))
-    assert f"{hundredths / 100:.2f}" == shown
-    assert crash.crash_point(u) == hundredths
-    expected_ms = math.ceil(math.log(hundredths / 100) / 0.00006)
-    assert crash.reach_ms(hundredths) == crashes_at == expected_ms
-
-
-def test_the_document_has_vectors() -> None:
-    assert len(VECTORS) == 5
-
-
-@pytest.mark.parametrize("vector", VECTORS, ids=lambda v: f"{v[2]}:{v[3]}")
-def test_published_vectors(
-    vector: tuple[str, str, str, int, list[float], float, list[str]],
-) -> None:
-    seed_hex, digest, client_seed, nonce, floats, float8, reels = vector
-    seed = parse_seed(seed_hex)
-    assert seed_hash(seed) == digest == hashlib.sha256(seed).hexdigest()
+@pytest.mark.parametrize(
+    "row", STREAM_VECTORS, ids=lambda row: f"{row['client seed']}:{row['nonce']}"
+)
+def test_published_stream_vectors(row: dict[str, str]) -> None:
+    seed, client_seed, nonce = (
+        fairness_doc.seeds()[row["seed"]],
+        row["client seed"],
+        int(row["nonce"]),
+    )
     ours = [as_float(u) for u in take(FairnessInput(seed, client_seed, nonce), 9)]
-    reference = reference_floats(seed, client_seed, nonce, 9)
-    assert ours == reference
-    assert [round(x, 10) for x in ours[:3]] == floats
-    assert round(ours[8], 10) == float8
-    uints = take(FairnessInput(seed, client_seed, nonce), 3)
-    assert [symbol.value for symbol in slots.reels_from(uints)] == reels
+    assert ours == reference_floats(seed, client_seed, nonce, 9)
+    assert [round(x, 10) for x in ours[:3]] == [float(x) for x in row["floats 0, 1, 2"].split(",")]
+    assert round(ours[8], 10) == float(row["float 8"])
 
 
 @given(st.binary(min_size=32, max_size=32), st.text(max_size=20), st.integers(0, 10**9))

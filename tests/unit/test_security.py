@@ -16,6 +16,7 @@ from casino_club.security import (
     bearer_token,
     hash_refresh_token,
 )
+from tests.raw_tokens import signed_with_times
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 SETTINGS = Settings(
@@ -63,6 +64,33 @@ def test_other_secret_and_algorithms_are_refused() -> None:
     missing_sid = {key: value for key, value in payload.items() if key != "sid"}
     with pytest.raises(InvalidToken):
         tokens.decode(jwt.encode(missing_sid, DEV_JWT_SECRET, algorithm="HS256"), NOW)
+
+
+def test_hand_signed_tokens_are_understood() -> None:
+    assert AccessTokens(SETTINGS).decode(signed_with_times(SETTINGS, NOW), NOW).user_id == 7
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        {"exp": "1e308"},
+        {"exp": "Infinity"},
+        {"exp": "NaN"},
+        {"exp": str(2**70)},
+        {"exp": "9" * 5000},
+        {"exp": "253402300800"},  # year 10000
+        {"exp": '"4102444800"'},  # a string, not a NumericDate
+        {"exp": "true"},
+        {"iat": "-1e20"},
+        {"iat": "-Infinity"},
+        {"iat": "null"},
+    ],
+)
+def test_absurd_token_times_are_invalid_tokens(times: dict[str, str]) -> None:
+    """They used to overflow datetime (OverflowError), which no caller catches: a masked
+    internal error instead of an authentication failure."""
+    with pytest.raises(InvalidToken):
+        AccessTokens(SETTINGS).decode(signed_with_times(SETTINGS, NOW, **times), NOW)
 
 
 def test_bearer_header_parsing() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 
@@ -36,6 +37,13 @@ class Rarity(StrEnum):
 RARITY_ORDER: tuple[Rarity, ...] = (Rarity.LEGENDARY, Rarity.EPIC, Rarity.RARE, Rarity.COMMON)
 EPIC_OR_BETTER = frozenset({Rarity.LEGENDARY, Rarity.EPIC})
 STOCKED = EPIC_OR_BETTER
+
+
+class ItemKind(StrEnum):
+    """What an inventory item is for: gacha collectibles are kept, consumables spent."""
+
+    COLLECTIBLE = "COLLECTIBLE"
+    CONSUMABLE = "CONSUMABLE"
 
 
 class Animation(StrEnum):
@@ -246,3 +254,8 @@ def cost(count: int, rules: GachaRules = DEFAULT_RULES) -> int:
     if count == 10:
         return rules.ten_cost
     raise ValueError("a pull is 1 or 10 items")
+
+
+def pulls_used(counted_day: date | None, counted: int, today: date) -> int:
+    """Pull actions used today, from the count kept for `counted_day` (another day: 0)."""
+    return counted if counted_day == today else 0

@@ -11,6 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class LoginOutcome(StrEnum):
+    """How a recorded login attempt ended (players see their own in `me.loginHistory`)."""
+
+    SUCCESS = "SUCCESS"
+    # The only outcome that counts towards a lock (a name, not a secret: hence the noqa).
+    BAD_PASSWORD = "BAD_PASSWORD"  # noqa: S105
+    UNKNOWN_USER = "UNKNOWN_USER"
+    LOCKED = "LOCKED"  # refused during a lock, without trying the password
+    BANNED = "BANNED"  # right password, banned account
+    RATE_LIMITED = "RATE_LIMITED"  # refused by the per-address throttle
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -99,14 +100,17 @@ async def mark_settled(
     await session.refresh(row)
 
 
-async def due_ids(session: AsyncSession, now: datetime, limit: int) -> list[int]:
-    """Open rounds that have ended by themselves (crashed or auto-cashed out) by `now`."""
-    rows = await session.scalars(
-        select(CrashRound.id)
-        .where(CrashRound.status == RoundStatus.OPEN.value, CrashRound.settles_at <= now)
-        .order_by(CrashRound.settles_at)
-        .limit(limit)
+async def due_ids(
+    session: AsyncSession, now: datetime, limit: int, *, skip: Collection[int] = ()
+) -> list[int]:
+    """Open rounds that have ended by themselves (crashed or auto-cashed out) by `now`,
+    except those in `skip`."""
+    query = select(CrashRound.id).where(
+        CrashRound.status == RoundStatus.OPEN.value, CrashRound.settles_at <= now
     )
+    if skip:
+        query = query.where(CrashRound.id.not_in(skip))
+    rows = await session.scalars(query.order_by(CrashRound.settles_at).limit(limit))
     return list(rows.all())
 
 
@@ -133,3 +137,14 @@ async def page(
     if after_id is not None:
         query = query.where(CrashRound.id < after_id)
     return list((await session.scalars(query.order_by(CrashRound.id.desc()).limit(limit))).all())
+
+
+async def unsettled_on_seed(session: AsyncSession, user_id: int, seed_id: int) -> int | None:
+    """The id of the player's open round decided by this seed, if there is one."""
+    return await session.scalar(
+        select(CrashRound.id).where(
+            CrashRound.user_id == user_id,
+            CrashRound.status == RoundStatus.OPEN.value,
+            CrashRound.seed_id == seed_id,
+        )
+    )

@@ -30,12 +30,25 @@ def is_sqlite(url: str) -> bool:
 
 def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.database_url
+    # Statement parameters carry seeds and token hashes: never in an error's text.
     if is_sqlite(url):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _configure_sqlite(engine)
         return engine
     return create_async_engine(
         url,
+        hide_parameters=True,
+        # A stalled server fails a request, never hangs it: the server cancels a statement
+        # past `statement_timeout` cleanly (an error, the connection stays usable); the
+        # client-side limit, twice as long, covers a server or network that stopped
+        # answering altogether. Waiting for a pooled connection keeps its own timeout.
+        connect_args={
+            "timeout": settings.database_timeout_seconds,
+            "command_timeout": 2 * settings.database_timeout_seconds,
+            "server_settings": {
+                "statement_timeout": str(int(settings.database_timeout_seconds * 1000))
+            },
+        },
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
         # No pre-ping: it costs a round trip per checkout on the hot path. A connection

@@ -17,10 +17,15 @@ from casino_club.persistence.models import FairnessSeed, table
 
 @dataclass(frozen=True, slots=True)
 class Round:
-    """The randomness of one bet: which seed, and the inputs of its stream."""
+    """The randomness of one bet: which seed, and the inputs of its stream.
+
+    Taking it locks the player's seed row until the bet's transaction ends, so the
+    slot win streak read with it is the player's, not a concurrent spin's.
+    """
 
     seed_id: int
     source: FairnessInput
+    slot_win_streak: int = 0
 
     @property
     def proof(self) -> FairnessProof:
@@ -50,7 +55,12 @@ def new_client_seed() -> str:
 
 
 async def open_seed(
-    session: AsyncSession, user_id: int, client_seed: str, now: datetime
+    session: AsyncSession,
+    user_id: int,
+    client_seed: str,
+    now: datetime,
+    *,
+    slot_win_streak: int = 0,
 ) -> FairnessSeed:
     seed = secrets.token_bytes(SEED_BYTES)
     row = FairnessSeed(
@@ -61,6 +71,7 @@ async def open_seed(
         nonce=0,
         active=True,
         created_at=now,
+        slot_win_streak=slot_win_streak,
     )
     session.add(row)
     await session.flush()
@@ -73,18 +84,42 @@ _ADVANCE_NONCE = (
     update(_seeds)
     .where(_seeds.c.user_id == bindparam("uid"), _seeds.c.active.is_(True))
     .values(nonce=_seeds.c.nonce + 1)
-    .returning(_seeds.c.id, _seeds.c.server_seed, _seeds.c.client_seed, _seeds.c.nonce)
+    .returning(
+        _seeds.c.id,
+        _seeds.c.server_seed,
+        _seeds.c.client_seed,
+        _seeds.c.nonce,
+        _seeds.c.slot_win_streak,
+    )
 )
+_SET_STREAK = (
+    update(_seeds).where(_seeds.c.id == bindparam("sid")).values(slot_win_streak=bindparam("s"))
+)
+# A rotation that commits while a bet waits for the seed row leaves that bet's UPDATE
+# with nothing to match (the row it waited for is no longer active, and the new one is
+# newer than its snapshot); the next statement sees the new seed.
+_ROTATION_RETRIES = 3
 
 
 async def next_round(session: AsyncSession, user_id: int) -> Round:
     """Take the active seed's current nonce and advance it, atomically."""
-    row = (await session.execute(_ADVANCE_NONCE, {"uid": user_id})).one()
-    seed_id, server_seed, client_seed, next_nonce = row
-    return Round(
-        seed_id=int(seed_id),
-        source=FairnessInput(bytes.fromhex(server_seed), str(client_seed), int(next_nonce) - 1),
-    )
+    for _ in range(_ROTATION_RETRIES):
+        row = (await session.execute(_ADVANCE_NONCE, {"uid": user_id})).one_or_none()
+        if row is not None:
+            seed_id, server_seed, client_seed, next_nonce, streak = row
+            return Round(
+                seed_id=int(seed_id),
+                source=FairnessInput(
+                    bytes.fromhex(server_seed), str(client_seed), int(next_nonce) - 1
+                ),
+                slot_win_streak=int(streak),
+            )
+    raise LookupError(f"user {user_id} has no active seed")
+
+
+async def set_slot_win_streak(session: AsyncSession, seed_id: int, streak: int) -> None:
+    """Store the streak after a spin, on the seed row the spin holds."""
+    await session.execute(_SET_STREAK, {"sid": seed_id, "s": streak})
 
 
 async def active_seed(session: AsyncSession, user_id: int) -> FairnessSeed:
@@ -105,14 +140,31 @@ async def set_client_seed(session: AsyncSession, user_id: int, client_seed: str)
     return await active_seed(session, user_id)
 
 
+async def lock_active_seed(session: AsyncSession, user_id: int) -> FairnessSeed:
+    """The active seed, locked as a bet locks it: bets and rotations of a player queue."""
+    query = (
+        select(FairnessSeed)
+        .where(FairnessSeed.user_id == user_id, FairnessSeed.active.is_(True))
+        .with_for_update()
+    )
+    for _ in range(_ROTATION_RETRIES):  # as in next_round: a rotation may have won the lock
+        row = await session.scalar(query)
+        if row is not None:
+            return row
+    raise LookupError(f"user {user_id} has no active seed")
+
+
 async def rotate(
-    session: AsyncSession, user_id: int, now: datetime
-) -> tuple[FairnessSeed, FairnessSeed]:
-    """Retire (and so reveal) the active seed and start a new one; returns (old, new)."""
-    old = await active_seed(session, user_id)
+    session: AsyncSession, old: FairnessSeed, client_seed: str, now: datetime
+) -> FairnessSeed:
+    """Retire (and so reveal) `old`, which the caller holds locked; returns the new seed.
+
+    The slot win streak is the player's, not the seed's: it carries over.
+    """
     await session.execute(
         update(FairnessSeed).where(FairnessSeed.id == old.id).values(active=False, revealed_at=now)
     )
     await session.refresh(old)
-    new = await open_seed(session, user_id, old.client_seed, now)
-    return old, new
+    return await open_seed(
+        session, old.user_id, client_seed, now, slot_win_streak=old.slot_win_streak
+    )

@@ -1,8 +1,9 @@
-"""Fast, shared, non-durable state: rate limits and game streaks.
+"""Fast, shared, non-durable state: rate limits.
 
 Redis in production (shared by every app instance); in embedded mode an in-process
-implementation with the same interface. Nothing here is money: losing it loses at most
-a streak bonus or a rate-limit window.
+implementation with the same interface. Nothing here is money or a rule a player could
+gain from losing: a flush loses at most a rate-limit window. (Game state a check depends
+on — streaks, daily counts — lives in the rows the bet locks.)
 """
 
 from __future__ import annotations
@@ -41,22 +42,12 @@ class HotState(Protocol):
     async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
         """Count a hit; None if allowed, else the milliseconds until one would be."""
 
-    async def get_int(self, key: str) -> int: ...
-
-    async def incr(self, key: str, *, ttl_seconds: int) -> int:
-        """Add one and return the new value; the key expires after ttl_seconds."""
-
-    async def decr(self, key: str) -> None: ...
-
-    async def set_int(self, key: str, value: int, *, ttl_seconds: int) -> None: ...
-
 
 class InProcessHotState:
     """Embedded mode: one process, so plain dictionaries are the shared state."""
 
     def __init__(self) -> None:
         self._hits: dict[str, deque[int]] = {}
-        self._ints: dict[str, int] = {}
 
     async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
         hits = self._hits.setdefault(key, deque())
@@ -66,19 +57,6 @@ class InProcessHotState:
             return hits[0] + window_ms - now_ms
         hits.append(now_ms)
         return None
-
-    async def get_int(self, key: str) -> int:
-        return self._ints.get(key, 0)
-
-    async def set_int(self, key: str, value: int, *, ttl_seconds: int) -> None:
-        self._ints[key] = value
-
-    async def incr(self, key: str, *, ttl_seconds: int) -> int:
-        self._ints[key] = self._ints.get(key, 0) + 1
-        return self._ints[key]
-
-    async def decr(self, key: str) -> None:
-        self._ints[key] = self._ints.get(key, 0) - 1
 
 
 class RedisHotState:
@@ -95,32 +73,3 @@ class RedisHotState:
         except (RedisError, OSError) as exc:
             raise HotStateUnavailable from exc
         return None if wait < 0 else max(wait, 1)
-
-    async def get_int(self, key: str) -> int:
-        try:
-            value = await self._redis.get(self._prefix + key)
-        except (RedisError, OSError) as exc:
-            raise HotStateUnavailable from exc
-        return int(value) if value is not None else 0
-
-    async def set_int(self, key: str, value: int, *, ttl_seconds: int) -> None:
-        try:
-            await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
-        except (RedisError, OSError) as exc:
-            raise HotStateUnavailable from exc
-
-    async def incr(self, key: str, *, ttl_seconds: int) -> int:
-        try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.incr(self._prefix + key)
-                pipe.expire(self._prefix + key, ttl_seconds)
-                value, _ = await pipe.execute()
-        except (RedisError, OSError) as exc:
-            raise HotStateUnavailable from exc
-        return int(value)
-
-    async def decr(self, key: str) -> None:
-        try:
-            await self._redis.decr(self._prefix + key)
-        except (RedisError, OSError) as exc:
-            raise HotStateUnavailable from exc

@@ -1,29 +1,48 @@
 """Idempotency keys for money mutations (SPEC §2.5, §7.6; Stripe's semantics).
 
-A key is claimed in its own short transaction before the work starts, so a concurrent
-duplicate sees it at once (`InUse`) instead of waiting. The work's own transaction marks
-it COMPLETED with the result, so "money moved" and "result stored" commit together. A
-claim whose work failed without moving anything is released, so the retry runs again;
-a claim left behind by a crash (IN_PROGRESS past `stale_after`) can be taken over —
-its work never committed, because completion is part of that commit.
+A key is claimed *inside* the money transaction it guards, by its first statement: a
+unique insert. So the key and the money move commit together or not at all, and there
+is no claim that could outlive its request or be taken over while it runs:
+
+- a duplicate that arrives while the first request runs waits on the unique index (or,
+  on SQLite, on the database's single writer) until the first one ends; if it committed,
+  the duplicate's insert conflicts, its transaction rolls back having changed nothing,
+  and it answers with the stored result;
+- a request that fails without moving money rolls back, and its key with it, so a retry
+  runs again;
+- a key past its retention is overwritten by the insert (the purge removes the rest).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from casino_club.persistence.models import IdempotencyKey, table
 
 IN_PROGRESS = "IN_PROGRESS"
 COMPLETED = "COMPLETED"
+
+_keys = table(IdempotencyKey)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRequest:
+    """A request's key and what it asks for, before it is claimed."""
+
+    user_id: int
+    key: str
+    operation: str
+    fingerprint: str
+    # A stored key created before this is expired: the insert may take it over.
+    expired_before: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +65,8 @@ class Reused:
     pass
 
 
-ClaimResult = Claimed | Replay | InUse | Reused
+class KeyTaken(Exception):
+    """Another request holds or used this key: roll back and answer from `stored`."""
 
 
 def fingerprint(operation: str, parameters: dict[str, Any]) -> str:
@@ -56,100 +76,69 @@ def fingerprint(operation: str, parameters: dict[str, Any]) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
-async def claim(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    *,
-    user_id: int,
-    key: str,
-    operation: str,
-    parameters: dict[str, Any],
-    now: datetime,
-    stale_after: timedelta,
-    retention: timedelta,
-) -> ClaimResult:
-    print_ = fingerprint(operation, parameters)
-    async with sessionmaker() as session:
-        try:
-            async with session.begin():
-                record = IdempotencyKey(
-                    user_id=user_id,
-                    key=key,
-                    operation=operation,
-                    fingerprint=print_,
-                    state=IN_PROGRESS,
-                    created_at=now,
-                )
-                session.add(record)
-                await session.flush()
-                return Claimed(record.id)
-        except IntegrityError:
-            pass
-        async with session.begin():
-            existing = await session.scalar(
-                select(IdempotencyKey).where(
-                    IdempotencyKey.user_id == user_id, IdempotencyKey.key == key
-                )
-            )
-            if existing is None:  # released between our insert and this read: try again once
-                record = IdempotencyKey(
-                    user_id=user_id,
-                    key=key,
-                    operation=operation,
-                    fingerprint=print_,
-                    state=IN_PROGRESS,
-                    created_at=now,
-                )
-                session.add(record)
-                await session.flush()
-                return Claimed(record.id)
-            expired = existing.created_at <= now - retention
-            if not expired and (existing.operation != operation or existing.fingerprint != print_):
-                return Reused()
-            if existing.state == COMPLETED and not expired:
-                return Replay(orjson.loads(existing.response or "{}"))
-            if existing.state == IN_PROGRESS and existing.created_at > now - stale_after:
-                return InUse()
-            # Expired, or abandoned by a crashed request: take it over.
-            taken = await session.execute(
-                update(IdempotencyKey)
-                .where(
-                    IdempotencyKey.id == existing.id,
-                    IdempotencyKey.created_at == existing.created_at,
-                )
-                .values(
-                    operation=operation,
-                    fingerprint=print_,
-                    state=IN_PROGRESS,
-                    response=None,
-                    created_at=now,
-                    completed_at=None,
-                )
-            )
-            if not taken.rowcount:  # type: ignore[attr-defined]
-                return InUse()
-            return Claimed(existing.id)
+async def claim(session: AsyncSession, request: KeyRequest, now: datetime) -> Claimed:
+    """Insert the key in the caller's transaction; raises KeyTaken if a live one exists.
+
+    Call it first in the transaction, before anything is locked or moved.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {
+        "user_id": request.user_id,
+        "key": request.key,
+        "operation": request.operation,
+        "fingerprint": request.fingerprint,
+        "state": IN_PROGRESS,
+        "response": None,
+        "created_at": now,
+        "completed_at": None,
+    }
+    proposed = insert(_keys).values(**values)
+    statement = proposed.on_conflict_do_update(
+        index_elements=[_keys.c.user_id, _keys.c.key],
+        set_={name: proposed.excluded[name] for name in values if name not in ("user_id", "key")},
+        where=_keys.c.created_at < request.expired_before,
+    ).returning(_keys.c.id)
+    record_id = await session.scalar(statement)
+    if record_id is None:
+        raise KeyTaken(request.key)
+    return Claimed(int(record_id))
 
 
 async def complete(
     session: AsyncSession, claimed: Claimed, response: dict[str, Any], now: datetime
 ) -> None:
     """Store the result, in the same transaction as the work it describes."""
-    keys = table(IdempotencyKey)
     await session.execute(
-        update(keys)
-        .where(keys.c.id == claimed.record_id)
+        update(_keys)
+        .where(_keys.c.id == claimed.record_id)
         .values(state=COMPLETED, response=orjson.dumps(response).decode(), completed_at=now)
     )
 
 
-async def release(sessionmaker: async_sessionmaker[AsyncSession], claimed: Claimed) -> None:
-    """Forget a claim whose work changed nothing, so a retry runs it again."""
-    async with sessionmaker() as session, session.begin():
-        await session.execute(
-            delete(IdempotencyKey).where(
-                IdempotencyKey.id == claimed.record_id, IdempotencyKey.state == IN_PROGRESS
-            )
+async def stored(
+    connection: AsyncConnection, request: KeyRequest
+) -> Replay | Reused | InUse | None:
+    """What is stored under the request's key: None if nothing live (absent or expired)."""
+    row = (
+        await connection.execute(
+            select(
+                _keys.c.operation,
+                _keys.c.fingerprint,
+                _keys.c.state,
+                _keys.c.response,
+                _keys.c.created_at,
+            ).where(_keys.c.user_id == request.user_id, _keys.c.key == request.key)
         )
+    ).one_or_none()
+    if row is None or row.created_at < request.expired_before:
+        return None
+    operation, print_, state, response, _ = row
+    if operation != request.operation or print_ != request.fingerprint:
+        return Reused()
+    if state == COMPLETED:
+        return Replay(orjson.loads(response or "{}"))
+    return InUse()
 
 
 async def purge_expired(session: AsyncSession, before: datetime) -> int:

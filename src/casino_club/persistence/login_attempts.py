@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casino_club.domain.login_lockout import LoginOutcome
 from casino_club.persistence.models import LoginAttempt
 
 # Failures that count towards a lock; refusals during a lock do not (domain.login_lockout).
-COUNTED_FAILURES = ("BAD_PASSWORD",)
+COUNTED_FAILURES = (LoginOutcome.BAD_PASSWORD.value,)
 
 
 async def record(
@@ -20,21 +21,31 @@ async def record(
     site_id: str,
     ip: str | None,
     user_agent: str | None,
-    outcome: str,
+    outcome: LoginOutcome,
     now: datetime,
-) -> None:
-    session.add(
-        LoginAttempt(
-            user_id=user_id,
-            site_id=site_id[:64],
-            ip=ip,
-            user_agent=(user_agent or "")[:256] or None,
-            success=outcome == "SUCCESS",
-            outcome=outcome,
-            created_at=now,
-        )
+) -> int:
+    """Record an attempt; its id, so a reserved check can be given its real outcome."""
+    row = LoginAttempt(
+        user_id=user_id,
+        site_id=site_id[:64],
+        ip=(ip or "")[:64] or None,
+        user_agent=(user_agent or "")[:256] or None,
+        success=outcome is LoginOutcome.SUCCESS,
+        outcome=outcome.value,
+        created_at=now,
     )
+    session.add(row)
     await session.flush()
+    return row.id
+
+
+async def resolve(session: AsyncSession, attempt_id: int, outcome: LoginOutcome) -> None:
+    """Give a reserved password check (recorded as a failure) its real outcome."""
+    await session.execute(
+        update(LoginAttempt)
+        .where(LoginAttempt.id == attempt_id)
+        .values(outcome=outcome.value, success=outcome is LoginOutcome.SUCCESS)
+    )
 
 
 async def recent_failures(session: AsyncSession, user_id: int, since: datetime) -> list[datetime]:

@@ -179,6 +179,10 @@ class FairnessSeed(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Consecutive slot wins before the next spin. It lives here because every bet locks
+    # this row first (the nonce), so a spin reads and writes its streak atomically; a
+    # rotation carries it over to the new seed.
+    slot_win_streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class GameRound(Base):
@@ -269,6 +273,10 @@ class GachaProgress(Base):
     rares: Mapped[int] = mapped_column(Integer, default=0)
     epics: Mapped[int] = mapped_column(Integer, default=0)
     legendaries: Mapped[int] = mapped_column(Integer, default=0)
+    # Pull actions on `pulls_day` (a game day): counted under the lock every pull takes,
+    # in the pull's transaction, so the daily limit survives a Redis flush or restart.
+    pulls_day: Mapped[date | None] = mapped_column(Date)
+    pulls_today: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class WheelFreeSpin(Base):

@@ -83,8 +83,10 @@ async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[User]:
     return list((await session.scalars(select(User).where(User.id.in_(ids)))).all())
 
 
-async def by_site_id(session: AsyncSession, site_id: str) -> User | None:
-    return await session.scalar(select(User).where(User.site_id_key == identity_key(site_id)))
+async def by_site_id(session: AsyncSession, site_id: str, *, lock: bool = False) -> User | None:
+    """The user with this siteId; `lock` holds the row until the transaction ends."""
+    query = select(User).where(User.site_id_key == identity_key(site_id))
+    return await session.scalar(query.with_for_update() if lock else query)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,13 @@ from casino_club.domain.accounts import (
     normalize_nickname,
     validate_signup,
 )
-from casino_club.domain.invites import invite_problem
-from casino_club.domain.login_lockout import LockoutPolicy, locked_until, retry_after_seconds
+from casino_club.domain.invites import InviteProblem, invite_problem
+from casino_club.domain.login_lockout import (
+    LockoutPolicy,
+    LoginOutcome,
+    locked_until,
+    retry_after_seconds,
+)
 from casino_club.persistence import (
     accounts,
     auth_sessions,
@@ -26,10 +31,15 @@ from casino_club.persistence import (
 )
 from casino_club.persistence.models import User
 from casino_club.persistence.users import IdentityTaken, NewUser
+from casino_club.resolvers.guards import throttle_address
 from casino_club.schema.auth import (
+    MAX_CLIENT_MUTATION_ID,
     AuthPayload,
     LoginInput,
     LoginResult,
+    LogoutAllInput,
+    LogoutInput,
+    LogoutResult,
     LogoutSuccess,
     RefreshTokensInput,
     RefreshTokensResult,
@@ -74,23 +84,29 @@ async def signup(context: Context, data: SignupInput) -> SignupResult:
         return ValidationFailed.single(
             "inviteCode", "INVALID_INVITE_CODE", "invite code is too long"
         )
+    limited = await throttle_address(context)
+    if limited is not None:
+        return limited
     nickname = normalize_nickname(data.nickname)
+    # Everything that can refuse the sign-up is checked before the ~160 ms hash, so a
+    # refused request costs no hashing; the transaction checks again (races).
+    async with services.sessionmaker() as session:
+        refused = await _signup_refusal(
+            session, data.site_id, nickname, data.invite_code, services.clock.now()
+        )
+    if refused is not None:
+        return refused
     # Hash before the transaction opens: ~160 ms of CPU must not hold database locks.
     password_hash = await services.passwords.hash(data.password)
     now = services.clock.now()
 
     async with services.unit_of_work() as uow:
         session = uow.session
-        taken = await users.taken_identities(session, data.site_id, nickname)
-        if "siteId" in taken:
-            return SiteIdTaken.new()
-        if "nickname" in taken:
-            return NicknameTaken.new()
+        taken = await _identity_refusal(session, data.site_id, nickname)
+        if taken is not None:
+            return taken
         if not await invite_codes.consume(session, data.invite_code, now):
-            row = await invite_codes.by_code(session, data.invite_code)
-            problem = invite_problem(None if row is None else invite_codes.state_of(row), now)
-            assert problem is not None, "consume refused a usable code"
-            return InviteCodeInvalid.new(problem)
+            return await _invite_refusal(session, data.invite_code, now)
         try:
             user, gold = await accounts.open_account(
                 session,
@@ -110,66 +126,119 @@ async def signup(context: Context, data: SignupInput) -> SignupResult:
     return payload
 
 
+async def _identity_refusal(
+    session: AsyncSession, site_id: str, nickname: str
+) -> SiteIdTaken | NicknameTaken | None:
+    taken = await users.taken_identities(session, site_id, nickname)
+    if "siteId" in taken:
+        return SiteIdTaken.new()
+    if "nickname" in taken:
+        return NicknameTaken.new()
+    return None
+
+
+async def _signup_refusal(
+    session: AsyncSession, site_id: str, nickname: str, code: str, now: datetime
+) -> SiteIdTaken | NicknameTaken | InviteCodeInvalid | None:
+    """Why the sign-up would be refused, read before hashing (the transaction decides)."""
+    taken = await _identity_refusal(session, site_id, nickname)
+    if taken is not None:
+        return taken
+    row = await invite_codes.by_code(session, code)
+    if invite_problem(None if row is None else invite_codes.state_of(row), now) is not None:
+        return await _invite_refusal(session, code, now)
+    return None
+
+
+async def _invite_refusal(session: AsyncSession, code: str, now: datetime) -> InviteCodeInvalid:
+    row = await invite_codes.by_code(session, code)
+    problem = invite_problem(None if row is None else invite_codes.state_of(row), now)
+    # consume() refused it, so it is not usable; a code used up meanwhile is EXHAUSTED.
+    return InviteCodeInvalid.new(problem or InviteProblem.EXHAUSTED)
+
+
 async def login(context: Context, data: LoginInput) -> LoginResult:
+    """Log in; at most `max_failures` password checks per account per window.
+
+    The check is reserved before the hash runs: under a lock on the account, the recent
+    failures are counted and this attempt is recorded as one more failure; only a right
+    password turns it into a success afterwards. So however many requests arrive at
+    once, each sees the ones before it, and the lock holds.
+    """
     services = context.services
     policy = lockout_policy(context)
     now = services.clock.now()
-    async with services.sessionmaker() as session:
-        user = await users.by_site_id(session, data.site_id[:64])
-        failures = (
-            await login_attempts.recent_failures(session, user.id, now - policy.lookback)
-            if user
-            else []
-        )
-    lock_end = locked_until(failures, now, policy)
-    # Verified even for unknown users and locked accounts, so timing reveals neither.
-    password_ok = await services.passwords.verify(
-        user.password_hash if user else None, data.password
-    )
+    site_id = data.site_id[:64]
+    limited = await throttle_address(context)
 
     async with services.unit_of_work() as uow:
         session = uow.session
+        user = await users.by_site_id(session, site_id, lock=True)
 
-        async def record(outcome: str) -> None:
-            await login_attempts.record(
+        async def record(outcome: LoginOutcome) -> int:
+            return await login_attempts.record(
                 session,
                 user_id=user.id if user else None,
-                site_id=data.site_id,
+                site_id=site_id,
                 ip=context.ip,
                 user_agent=context.user_agent,
                 outcome=outcome,
                 now=now,
             )
 
-        result: LoginResult
-        if user is None:
-            await record("UNKNOWN_USER")
-            result = InvalidCredentials.new()
-        elif lock_end is not None:
-            await record("LOCKED")
-            result = LoginLocked.new(retry_after_seconds(lock_end, now), lock_end)
-        elif not password_ok:
-            await record("BAD_PASSWORD")
-            new_lock = locked_until([*failures, now], now, policy)
-            result = (
-                LoginLocked.new(retry_after_seconds(new_lock, now), new_lock)
-                if new_lock is not None
-                else InvalidCredentials.new()
-            )
-        elif user.banned_at is not None:
-            await record("BANNED")
-            result = AccountBanned.new()
+        failures: list[datetime] = []
+        lock_end: datetime | None = None
+        reserved: int | None = None
+        if limited is not None:
+            await record(LoginOutcome.RATE_LIMITED)
+        elif user is None:
+            await record(LoginOutcome.UNKNOWN_USER)
         else:
-            await record("SUCCESS")
-            await users.set_last_login(session, user.id, now)
-            user.last_login_at = now
-            gold = await wallet.balance_of(session, user.id)
-            result = await _start_session(context, session, user, gold, now)
+            failures = await login_attempts.recent_failures(session, user.id, now - policy.lookback)
+            lock_end = locked_until(failures, now, policy)
+            if lock_end is not None:
+                await record(LoginOutcome.LOCKED)
+            else:
+                reserved = await record(LoginOutcome.BAD_PASSWORD)
+        await uow.commit()
+    if limited is not None:
+        return limited
+
+    # Unknown users and locked accounts are checked against a dummy hash: the time is
+    # the same, so it reveals neither, and no real password is tried during a lock.
+    password_ok = await services.passwords.verify(
+        user.password_hash if user is not None and reserved is not None else None, data.password
+    )
+    if user is None:
+        return InvalidCredentials.new()
+    if lock_end is not None:
+        return LoginLocked.new(retry_after_seconds(lock_end, now), lock_end)
+    assert reserved is not None
+    if not password_ok:
+        new_lock = locked_until([*failures, now], now, policy)
+        if new_lock is not None:
+            return LoginLocked.new(retry_after_seconds(new_lock, now), new_lock)
+        return InvalidCredentials.new()
+
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        if user.banned_at is not None:
+            await login_attempts.resolve(session, reserved, LoginOutcome.BANNED)
+            await uow.commit()
+            return AccountBanned.new()
+        await login_attempts.resolve(session, reserved, LoginOutcome.SUCCESS)
+        await users.set_last_login(session, user.id, now)
+        user.last_login_at = now
+        gold = await wallet.balance_of(session, user.id)
+        result = await _start_session(context, session, user, gold, now)
         await uow.commit()
     return result
 
 
 async def refresh_tokens(context: Context, data: RefreshTokensInput) -> RefreshTokensResult:
+    limited = await throttle_address(context)
+    if limited is not None:
+        return limited
     services = context.services
     now = services.clock.now()
     token_hash = hash_refresh_token(data.refresh_token)
@@ -207,23 +276,39 @@ async def refresh_tokens(context: Context, data: RefreshTokensInput) -> RefreshT
     return payload
 
 
-async def logout(context: Context, viewer: Viewer) -> LogoutSuccess:
+def _client_mutation_id_problem(value: str | None) -> ValidationFailed | None:
+    if value is not None and len(value) > MAX_CLIENT_MUTATION_ID:
+        return ValidationFailed.single(
+            "clientMutationId",
+            "INVALID_CLIENT_MUTATION_ID",
+            f"must be at most {MAX_CLIENT_MUTATION_ID} characters",
+        )
+    return None
+
+
+async def logout(context: Context, viewer: Viewer, data: LogoutInput) -> LogoutResult:
     """End this session: its access token stops working on the next request."""
+    problem = _client_mutation_id_problem(data.client_mutation_id)
+    if problem is not None:
+        return problem
     async with context.services.unit_of_work() as uow:
         count = await auth_sessions.revoke_session(
             uow.session, viewer.claims.session_id, "LOGOUT", context.services.clock.now()
         )
         await uow.commit()
-    return LogoutSuccess(revoked_sessions=count)
+    return LogoutSuccess(revoked_sessions=count, client_mutation_id=data.client_mutation_id)
 
 
-async def logout_all(context: Context, viewer: Viewer) -> LogoutSuccess:
+async def logout_all(context: Context, viewer: Viewer, data: LogoutAllInput) -> LogoutResult:
+    problem = _client_mutation_id_problem(data.client_mutation_id)
+    if problem is not None:
+        return problem
     async with context.services.unit_of_work() as uow:
         count = await auth_sessions.revoke_all_sessions(
             uow.session, viewer.id, "LOGOUT_ALL", context.services.clock.now()
         )
         await uow.commit()
-    return LogoutSuccess(revoked_sessions=count)
+    return LogoutSuccess(revoked_sessions=count, client_mutation_id=data.client_mutation_id)
 
 
 async def _start_session(
@@ -255,6 +340,7 @@ def _payload(
     access, claims = context.services.tokens.issue(
         user_id=user.id, session_id=session_id, rank=Rank(user.rank), role=Role(user.role), now=now
     )
+    context.prove_owner(user.id)
     return AuthPayload(
         access_token=access,
         access_token_expires_at=claims.expires_at,

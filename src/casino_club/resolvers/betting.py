@@ -1,9 +1,11 @@
 """The one way a bet is placed and settled, shared by every instant game.
 
-play(): stake limits (for games with a stake) → rate limit → idempotency key → the
-game's work, with Redis outages turned into SERVICE_UNAVAILABLE. settle(): in one
-transaction, the nonce, the game's decision, the ledger (bet, then win), the history
-row and the stored idempotent result; events are published after the commit.
+play(): stake limits (for games with a stake) → rate limit → the game's work, with Redis
+outages turned into SERVICE_UNAVAILABLE; a retry of a request that already completed
+gets its stored result even when the rate limit or Redis would refuse it. settle(): in
+one transaction, the idempotency key (claimed first), the nonce, the game's decision,
+the ledger (bet, then win), the history row and the stored result; events are
+published after the commit.
 """
 
 from __future__ import annotations
@@ -16,15 +18,14 @@ from typing import Any, Protocol, Self, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.context import Context, Viewer
-from casino_club.domain.fairness import FairnessInput, FairnessProof
+from casino_club.domain.fairness import FairnessProof
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import fairness, game_rounds, idempotency, wallet
-from casino_club.persistence.hot_state import HotStateUnavailable
-from casino_club.persistence.idempotency import Claimed
+from casino_club.persistence.idempotency import Claimed, KeyRequest
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.persistence.wallet import InsufficientGold, Movement, Posted
-from casino_club.resolvers.guards import hot_state_down, rate_limited, run_idempotent
+from casino_club.resolvers.guards import key_request, rate_limited, run_idempotent, stored_answer
 from casino_club.resolvers.live import balance_events, game_event, publish_to_user
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import (
@@ -34,6 +35,7 @@ from casino_club.schema.games import (
     InvalidStake,
     RateLimited,
 )
+from casino_club.schema.permissions import ServiceUnavailable
 
 
 class Replayable(Protocol):
@@ -51,9 +53,10 @@ E = TypeVar("E")
 
 @dataclass(frozen=True, slots=True)
 class GameBook:
-    """How a game's money and events are labelled."""
+    """How a game's money, events and idempotency keys are labelled."""
 
     game: Game
+    operation: str  # the GraphQL mutation's name
     bet: LedgerReason
     win: LedgerReason
     event: GameEventType
@@ -63,6 +66,8 @@ class GameBook:
 class Decision:
     payout: int
     outcome: dict[str, Any]
+    # Slots: the win streak after this spin, stored on the seed row the bet holds.
+    slot_win_streak: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +89,8 @@ async def play(
     key: str | None,
     operation: str,
     parameters: dict[str, Any],
-    work: Callable[[Claimed | None], Awaitable[R | E]],
+    work: Callable[[KeyRequest | None], Awaitable[R | E]],
     replay: Callable[[dict[str, Any]], R],
-    success: type[R],
 ) -> (
     R
     | E
@@ -101,22 +105,28 @@ async def play(
         if not low <= stake <= high:
             return InvalidStake.new(low, high)
         parameters = {"stake": stake, **parameters}
+    request = key_request(context, viewer, key=key, operation=operation, parameters=parameters)
+    if isinstance(request, ValidationFailed):
+        return request
     try:
         limited = await rate_limited(context, viewer)
-        if limited is not None:
-            return limited
-        return await run_idempotent(
-            context,
-            viewer,
-            key=key,
-            operation=operation,
-            parameters=parameters,
-            work=work,
-            succeeded=lambda result: isinstance(result, success),
-            replay=replay,
-        )
-    except HotStateUnavailable:
-        raise hot_state_down() from None
+    except ServiceUnavailable:
+        # A retry of what already happened is answered from the database alone.
+        if request is not None and (answer := await stored_answer(context, request, replay)):
+            return answer
+        raise
+    if limited is not None:
+        if request is not None and (answer := await stored_answer(context, request, replay)):
+            return answer
+        return limited
+    return await run_idempotent(context, request, work=work, replay=replay)
+
+
+async def claim_key(
+    session: AsyncSession, request: KeyRequest | None, now: datetime
+) -> Claimed | None:
+    """Claim the request's key (if any) as the first step of its money transaction."""
+    return None if request is None else await idempotency.claim(session, request, now)
 
 
 async def settle(
@@ -125,16 +135,17 @@ async def settle(
     *,
     book: GameBook,
     stake: int,
-    claim: Claimed | None,
-    decide: Callable[[FairnessInput], Decision],
+    request: KeyRequest | None,
+    decide: Callable[[fairness.Round], Decision],
     respond: Callable[[Settled], R],
 ) -> R | InsufficientFunds:
     services = context.services
     now = services.clock.now()
     async with services.unit_of_work() as uow:
         session = uow.session
+        claim = await claim_key(session, request, now)
         fair_round = await fairness.next_round(session, viewer.id)
-        decision = decide(fair_round.source)
+        decision = decide(fair_round)
         proof = fair_round.proof
         reference = f"{book.game.value.lower()}:{fair_round.seed_id}:{proof.nonce}"
         movements = [Movement(-stake, book.bet, reference)]
@@ -144,6 +155,9 @@ async def settle(
         if isinstance(charged, InsufficientFunds):
             return charged
         posted, balance = charged
+        streak = decision.slot_win_streak
+        if streak is not None:
+            await fairness.set_slot_win_streak(session, fair_round.seed_id, streak)
         round_id = await game_rounds.record(
             session,
             user_id=viewer.id,
@@ -189,7 +203,7 @@ async def instant_bet(
     stake_limits: tuple[int, int],
     key: str | None,
     parameters: dict[str, Any],
-    decide: Callable[[FairnessInput], Decision],
+    decide: Callable[[fairness.Round], Decision],
     respond: Callable[[Settled], R],
     success: type[R],
 ) -> (
@@ -203,9 +217,9 @@ async def instant_bet(
 ):
     """play() + settle() for a game whose whole round is one decision on one stake."""
 
-    async def work(claim: Claimed | None) -> R | InsufficientFunds:
+    async def work(request: KeyRequest | None) -> R | InsufficientFunds:
         return await settle(
-            context, viewer, book=book, stake=stake, claim=claim, decide=decide, respond=respond
+            context, viewer, book=book, stake=stake, request=request, decide=decide, respond=respond
         )
 
     def replay(payload: dict[str, Any]) -> R:
@@ -217,11 +231,10 @@ async def instant_bet(
         stake=stake,
         stake_limits=stake_limits,
         key=key,
-        operation=book.game.value.lower(),
+        operation=book.operation,
         parameters=parameters,
         work=work,
         replay=replay,
-        success=success,
     )
 
 

@@ -14,6 +14,7 @@ instance settled it.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -34,7 +35,7 @@ from casino_club.persistence import crash as crash_rounds
 from casino_club.persistence import fairness, game_rounds, wallet
 from casino_club.persistence.crash import RoundFilter, elapsed_ms, plan_of
 from casino_club.persistence.fairness import proof_of
-from casino_club.persistence.idempotency import Claimed
+from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.models import CrashRound as CrashRoundRow
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.persistence.wallet import Movement
@@ -66,13 +67,15 @@ from casino_club.schema.permissions import BadUserInput
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
+log = logging.getLogger(__name__)
+
 
 class UnknownRound(Exception):
     """No round with this id belongs to the caller."""
 
 
 BOOK = betting.GameBook(
-    Game.CRASH, LedgerReason.CRASH_BET, LedgerReason.CRASH_WIN, GameEventType.CRASH_BET
+    Game.CRASH, "crashBet", LedgerReason.CRASH_BET, LedgerReason.CRASH_WIN, GameEventType.CRASH_BET
 )
 PUBLISHED_ODDS = (101, 150, 200, 300, 500, 1_000, 2_000, 5_000, 10_000, 100_000)
 SWEEP_BATCH = 100
@@ -146,8 +149,10 @@ async def bet(context: Context, viewer: Viewer, data: CrashBetInput) -> CrashBet
                 "must be 1.01-1000000.00 in steps of 0.01",
             )
 
-    async def work(claim: Claimed | None) -> CrashBetPlaced | ActiveRoundExists | InsufficientFunds:
-        return await _open_round(context, viewer, stake, auto, claim)
+    async def work(
+        request: KeyRequest | None,
+    ) -> CrashBetPlaced | ActiveRoundExists | InsufficientFunds:
+        return await _open_round(context, viewer, stake, auto, request)
 
     return await betting.play(
         context,
@@ -155,20 +160,20 @@ async def bet(context: Context, viewer: Viewer, data: CrashBetInput) -> CrashBet
         stake=stake,
         stake_limits=(settings.crash_min_stake, settings.crash_max_stake),
         key=data.idempotency_key,
-        operation="crash_bet",
+        operation=BOOK.operation,
         parameters={"autoCashout": auto},
         work=work,
         replay=lambda payload: CrashBetPlaced.from_payload(payload, replayed=True),
-        success=CrashBetPlaced,
     )
 
 
 async def _open_round(
-    context: Context, viewer: Viewer, stake: int, auto: int | None, claim: Claimed | None
+    context: Context, viewer: Viewer, stake: int, auto: int | None, request: KeyRequest | None
 ) -> CrashBetPlaced | ActiveRoundExists | InsufficientFunds:
     services = context.services
     async with services.unit_of_work() as uow:
         session = uow.session
+        claim = await betting.claim_key(session, request, services.clock.now())
         # Advancing the nonce locks the player's seed row: one player's bets queue here, so
         # each sees the round the one before opened (the partial unique index on open
         # rounds is the backstop, not the mechanism).
@@ -324,13 +329,25 @@ async def settle_if_ended(services: Services, round_id: int) -> CrashRoundRow | 
 
 
 async def sweep(services: Services) -> int:
-    """Settle every round that ended with nobody watching; how many were settled."""
+    """Settle every round that ended with nobody watching; how many were settled.
+
+    A round that fails to settle is logged and left for the next sweep; the others go
+    on (one bad row must not keep every other player's round open).
+    """
     settled = 0
+    failed: set[int] = set()
     while True:
         async with services.sessionmaker() as session:
-            due = await crash_rounds.due_ids(session, services.clock.now(), SWEEP_BATCH)
+            due = await crash_rounds.due_ids(
+                session, services.clock.now(), SWEEP_BATCH, skip=failed
+            )
         for round_id in due:
-            row = await settle_if_ended(services, round_id)
+            try:
+                row = await settle_if_ended(services, round_id)
+            except Exception:
+                log.exception("crash round %d did not settle; the next sweep retries it", round_id)
+                failed.add(round_id)
+                continue
             settled += row is not None and row.status != RoundStatus.OPEN.value
         if len(due) < SWEEP_BATCH:
             return settled

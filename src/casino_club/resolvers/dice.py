@@ -6,9 +6,10 @@ import strawberry
 
 from casino_club.context import Context, Viewer
 from casino_club.domain import dice
-from casino_club.domain.fairness import FairnessInput, take
+from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
 from casino_club.schema.dice import DiceConfig, DiceRollInput, DiceRollResult, DiceRollSuccess
 from casino_club.schema.errors import ValidationFailed
@@ -17,7 +18,7 @@ from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 BOOK = betting.GameBook(
-    Game.DICE, LedgerReason.DICE_BET, LedgerReason.DICE_WIN, GameEventType.DICE_ROLL
+    Game.DICE, "diceRoll", LedgerReason.DICE_BET, LedgerReason.DICE_WIN, GameEventType.DICE_ROLL
 )
 
 
@@ -44,8 +45,8 @@ async def roll(context: Context, viewer: Viewer, data: DiceRollInput) -> DiceRol
         )
     direction = dice.Direction(data.direction)
 
-    def decide(source: FairnessInput) -> betting.Decision:
-        rolled = dice.play(stake, chance, direction, take(source, 1)[0])
+    def decide(fair_round: Round) -> betting.Decision:
+        rolled = dice.play(stake, chance, direction, take(fair_round.source, 1)[0])
         return betting.Decision(
             payout=rolled.payout,
             outcome={

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from casino_club.context import Context, Viewer
-from casino_club.domain import crash, dice, gacha, hundredths, rps, slots, wheel
-from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash, take
+from casino_club.domain import hundredths, verification
+from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash
 from casino_club.domain.games import Game
-from casino_club.persistence import fairness
+from casino_club.persistence import fairness, unsettled_rounds
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.fairness import (
     Fairness,
     FairnessUpdated,
     RevealedSeed,
+    RotateServerSeedInput,
+    RotateServerSeedResult,
+    SeedInUse,
     ServerSeedRotated,
     SetClientSeedInput,
     SetClientSeedResult,
@@ -25,25 +26,50 @@ MAX_CLIENT_SEED = 64
 MAX_VERIFY_NONCE = 2**53
 
 
-async def set_client_seed(
-    context: Context, viewer: Viewer, data: SetClientSeedInput
-) -> SetClientSeedResult:
-    seed = data.client_seed
+def _client_seed_problem(seed: str) -> ValidationFailed | None:
     if not 1 <= len(seed) <= MAX_CLIENT_SEED or not all(" " <= ch <= "~" for ch in seed):
         return ValidationFailed.single(
             "clientSeed",
             "INVALID_CLIENT_SEED",
             f"must be 1-{MAX_CLIENT_SEED} printable ASCII characters",
         )
+    return None
+
+
+async def set_client_seed(
+    context: Context, viewer: Viewer, data: SetClientSeedInput
+) -> SetClientSeedResult:
+    seed = data.client_seed
+    problem = _client_seed_problem(seed)
+    if problem is not None:
+        return problem
     async with context.services.unit_of_work() as uow:
         row = await fairness.set_client_seed(uow.session, viewer.id, seed)
         await uow.commit()
     return FairnessUpdated(fairness=Fairness.of(row))
 
 
-async def rotate_server_seed(context: Context, viewer: Viewer) -> ServerSeedRotated:
+async def rotate_server_seed(
+    context: Context, viewer: Viewer, data: RotateServerSeedInput
+) -> RotateServerSeedResult:
+    """Reveal the active seed and start a new one — unless a round it decided still runs.
+
+    The seed row is locked first, as every bet locks it, so a bet racing the rotation
+    either opened its round before (and the rotation sees it) or waits and then bets on
+    the new seed.
+    """
+    if data.client_seed is not None:
+        problem = _client_seed_problem(data.client_seed)
+        if problem is not None:
+            return problem
     async with context.services.unit_of_work() as uow:
-        old, new = await fairness.rotate(uow.session, viewer.id, context.services.clock.now())
+        old = await fairness.lock_active_seed(uow.session, viewer.id)
+        unsettled = await unsettled_rounds.first_on_seed(uow.session, viewer.id, old.id)
+        if unsettled is not None:
+            return SeedInUse.new(unsettled.game, unsettled.round_id)
+        new = await fairness.rotate(
+            uow.session, old, data.client_seed or old.client_seed, context.services.clock.now()
+        )
         await uow.commit()
     return ServerSeedRotated(revealed=RevealedSeed.of(old), fairness=Fairness.of(new))
 
@@ -58,31 +84,22 @@ def verify(
         raise BadUserInput(f"serverSeed: {exc}") from None
     if not 0 <= nonce < MAX_VERIFY_NONCE or len(client_seed) > MAX_CLIENT_SEED:
         raise BadUserInput("nonce or clientSeed out of range")
-    source = FairnessInput(seed, client_seed, nonce)
-
-    def verified(uints: list[int], **outcome: Any) -> VerifiedRound:
-        return VerifiedRound(
-            game=game,
-            server_seed_hash=seed_hash(seed),
-            client_seed=client_seed,
-            nonce=nonce,
-            floats=[as_float(u) for u in uints],
-            **outcome,
-        )
-
-    if game is Game.SLOTS:
-        uints = take(source, slots.REELS)
-        return verified(uints, reels=list(slots.reels_from(uints, context.services.slot_paytable)))
-    if game is Game.GACHA:
-        uints = take(source, 10)
-        return verified(
-            uints, gacha_rolls=[gacha.rarity_of(u, context.services.gacha) for u in uints]
-        )
-    (u,) = take(source, 1)
-    if game is Game.RPS:
-        return verified([u], rps_server_move=rps.server_move(u))
-    if game is Game.WHEEL:
-        return verified([u], wheel_segment=wheel.spin(u, wheel.DEFAULT_SEGMENTS))
-    if game is Game.CRASH:
-        return verified([u], crash_point=hundredths.display(crash.crash_point(u)))
-    return verified([u], dice_roll=dice.roll_from(u) / 100)
+    found = verification.recompute(
+        game,
+        FairnessInput(seed, client_seed, nonce),
+        paytable=context.services.slot_paytable,
+        gacha_rules=context.services.gacha,
+    )
+    return VerifiedRound(
+        game=game,
+        server_seed_hash=seed_hash(seed),
+        client_seed=client_seed,
+        nonce=nonce,
+        floats=[as_float(u) for u in found.uints],
+        reels=None if found.reels is None else list(found.reels),
+        rps_server_move=found.rps_server_move,
+        gacha_rolls=None if found.gacha_rolls is None else list(found.gacha_rolls),
+        wheel_segment=found.wheel_segment,
+        dice_roll=None if found.dice_roll is None else hundredths.display(found.dice_roll),
+        crash_point=None if found.crash_point is None else hundredths.display(found.crash_point),
+    )

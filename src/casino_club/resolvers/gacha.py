@@ -16,7 +16,7 @@ from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import fairness, game_rounds
 from casino_club.persistence import gacha as store
-from casino_club.persistence.idempotency import Claimed
+from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.wallet import Movement
 from casino_club.resolvers import betting
 from casino_club.schema.errors import ValidationFailed
@@ -40,17 +40,8 @@ from casino_club.schema.games import FairnessProof, InsufficientFunds, InvalidSt
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
-OPERATION = "gachaPull"
+OPERATION = "gachaPull"  # the mutation's name, as every idempotency key records it
 PullAttempt = GachaPullSuccess | InsufficientFunds | NoTicket | DailyLimitReached
-
-
-def _daily_key(context: Context, viewer: Viewer) -> tuple[str, int]:
-    """The hot-state key of today's pull count, and seconds until the day turns."""
-    services = context.services
-    zone = ZoneInfo(services.settings.game_timezone)
-    now = services.clock.now()
-    ttl = int((next_day_start(now, zone) - now).total_seconds()) + 60
-    return f"gacha:daily:{viewer.id}:{game_day(now, zone).isoformat()}", ttl
 
 
 async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaPullResult:
@@ -61,8 +52,8 @@ async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaP
             "payWith", "TICKET_SINGLE_ONLY", "a ticket pays one single pull"
         )
 
-    async def work(claim: Claimed | None) -> PullAttempt:
-        return await _within_daily_limit(context, viewer, count, pay_with, claim)
+    async def work(request: KeyRequest | None) -> PullAttempt:
+        return await _pull(context, viewer, count, pay_with, request)
 
     result = await betting.play(
         context,
@@ -74,34 +65,10 @@ async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaP
         parameters={"count": count, "payWith": pay_with.value},
         work=work,
         replay=lambda payload: GachaPullSuccess.from_payload(payload, replayed=True),
-        success=GachaPullSuccess,
     )
     assert not isinstance(result, InvalidStake), "a pull has no stake to check"
     # mypy widens play()'s error type variable to their common base class.
     return cast(GachaPullResult, result)
-
-
-async def _within_daily_limit(
-    context: Context, viewer: Viewer, count: int, pay_with: PullPayment, claim: Claimed | None
-) -> PullAttempt:
-    """Reserve today's pull first (atomic counter), give it back if the pull fails."""
-    hot = context.services.hot_state
-    limit = context.services.gacha.daily_limits[viewer.rank]
-    key, ttl = _daily_key(context, viewer)
-    used = await hot.incr(key, ttl_seconds=ttl)
-    if used > limit:
-        await hot.decr(key)
-        zone = ZoneInfo(context.services.settings.game_timezone)
-        resets = next_day_start(context.services.clock.now(), zone)
-        return DailyLimitReached.new(limit, used - 1, resets)
-    try:
-        result = await _pull(context, viewer, count, pay_with, claim, limit - used)
-    except BaseException:
-        await hot.decr(key)
-        raise
-    if not isinstance(result, GachaPullSuccess):
-        await hot.decr(key)
-    return result
 
 
 async def _pull(
@@ -109,15 +76,25 @@ async def _pull(
     viewer: Viewer,
     count: int,
     pay_with: PullPayment,
-    claim: Claimed | None,
-    daily_remaining: int,
-) -> GachaPullSuccess | InsufficientFunds | NoTicket:
+    request: KeyRequest | None,
+) -> PullAttempt:
+    """One pull action in one transaction; the daily count is taken under the lock on
+    the player's gacha row, so a refused or failed pull rolls its count back with it."""
     services = context.services
     rules = services.gacha
     now = services.clock.now()
+    zone = ZoneInfo(services.settings.game_timezone)
+    today = game_day(now, zone)
     async with services.unit_of_work() as uow:
         session = uow.session
+        claim = await betting.claim_key(session, request, now)
         progress = await store.progress_for_update(session, viewer.id)
+        limit = rules.daily_limits[viewer.rank]
+        used = gacha.pulls_used(progress.pulls_day, progress.pulls_today, today)
+        if used >= limit:
+            return DailyLimitReached.new(limit, used, next_day_start(now, zone))
+        progress.pulls_day = today
+        progress.pulls_today = used + 1
         stock = await store.stock(session, lock=True)
         pools = await store.pools(session)
         fair_round = await fairness.next_round(session, viewer.id)
@@ -190,7 +167,7 @@ async def _pull(
             paid_gold=Gold(paid),
             refunded_gold=Gold(refund),
             pity_counter=outcome.pity_after,
-            daily_remaining=daily_remaining,
+            daily_remaining=limit - used - 1,
             balance=Gold(balance),
             fairness=FairnessProof.of(proof),
             replayed=False,
@@ -233,17 +210,16 @@ async def config(services: Services) -> GachaConfig:
         single_cost=Gold(rules.single_cost),
         ten_cost=Gold(rules.ten_cost),
         daily_limits=[
-            DailyPullLimit(rank=rank.value, pulls_per_day=n)
-            for rank, n in rules.daily_limits.items()
+            DailyPullLimit(rank=rank, pulls_per_day=n) for rank, n in rules.daily_limits.items()
         ],
     )
 
 
-async def status(context: Context, viewer: Viewer) -> GachaStatus:
-    key, _ = _daily_key(context, viewer)
-    pulls_today = await context.services.hot_state.get_int(key)
-    async with context.services.sessionmaker() as session:
-        row = await store.progress(session, viewer.id)
+async def status(services: Services, user_id: int) -> GachaStatus:
+    today = game_day(services.clock.now(), ZoneInfo(services.settings.game_timezone))
+    async with services.sessionmaker() as session:
+        row = await store.progress(session, user_id)
+    pulls_today = gacha.pulls_used(row.pulls_day, row.pulls_today, today) if row else 0
     counts = {
         gacha.Rarity.COMMON: row.commons if row else 0,
         gacha.Rarity.RARE: row.rares if row else 0,

@@ -3,20 +3,25 @@ idempotency key (SPEC §2.5, §6). One implementation, shared by every game and 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from casino_club.context import Context, Viewer
 from casino_club.persistence import idempotency
+from casino_club.persistence.database import read_connection
 from casino_club.persistence.hot_state import HotStateUnavailable
-from casino_club.persistence.idempotency import Claimed, InUse, Replay, Reused
+from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, RateLimited
 from casino_club.schema.permissions import ServiceUnavailable
 
 MAX_KEY_LENGTH = 255
 RATE_WINDOW_MS = 1000
+AUTH_WINDOW_MS = 60_000
+
+log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 
@@ -50,52 +55,94 @@ async def rate_limited(
     return None if wait is None else RateLimited.new(wait)
 
 
-async def run_idempotent(
+async def throttle_address(context: Context) -> RateLimited | None:
+    """Count an anonymous auth request (signup, login, refresh) against its address.
+
+    Each login costs a password hash, so these are what a flood aims at. Without Redis
+    the throttle fails open: refusing every login during an outage would hurt players
+    more, and the hashes still queue (security.Passwords) and accounts still lock.
+    """
+    services = context.services
+    limit = services.settings.auth_attempts_per_minute_per_address
+    if limit == 0:
+        return None
+    now_ms = int(services.clock.now().timestamp() * 1000)
+    try:
+        wait = await services.hot_state.hit(
+            f"rate:auth:{context.ip or 'unknown'}",
+            limit=limit,
+            window_ms=AUTH_WINDOW_MS,
+            now_ms=now_ms,
+        )
+    except HotStateUnavailable:
+        log.warning("auth throttle skipped: hot state unavailable")
+        return None
+    return None if wait is None else RateLimited.new(wait)
+
+
+def key_request(
     context: Context,
     viewer: Viewer,
     *,
     key: str | None,
     operation: str,
     parameters: dict[str, Any],
-    work: Callable[[Claimed | None], Awaitable[R]],
-    succeeded: Callable[[R], bool],
-    replay: Callable[[dict[str, Any]], R],
-) -> R | IdempotencyKeyReused | IdempotencyKeyInUse | ValidationFailed:
-    """Run `work` at most once per key.
+) -> KeyRequest | ValidationFailed | None:
+    """The request's idempotency key, checked; None when the client sent none.
 
-    `work` must store its result with `idempotency.complete` inside its own transaction
-    when it succeeds; a result that is not a success changed nothing, so the key is
-    released and a retry runs again.
+    `operation` is the GraphQL mutation's name, so a key names what it was used for the
+    same way everywhere.
     """
     if key is None:
-        return await work(None)
+        return None
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
         return ValidationFailed.single(
             "idempotencyKey", "INVALID_IDEMPOTENCY_KEY", f"must be 1-{MAX_KEY_LENGTH} characters"
         )
     services = context.services
-    settings = services.settings
-    claim = await idempotency.claim(
-        services.sessionmaker,
+    retention = timedelta(hours=services.settings.idempotency_retention_hours)
+    return KeyRequest(
         user_id=viewer.id,
         key=key,
         operation=operation,
-        parameters=parameters,
-        now=services.clock.now(),
-        stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
-        retention=timedelta(hours=settings.idempotency_retention_hours),
+        fingerprint=idempotency.fingerprint(operation, parameters),
+        expired_before=services.clock.now() - retention,
     )
-    if isinstance(claim, Replay):
-        return replay(claim.response)
-    if isinstance(claim, InUse):
-        return IdempotencyKeyInUse.new()
-    if isinstance(claim, Reused):
+
+
+async def stored_answer(
+    context: Context, request: KeyRequest, replay: Callable[[dict[str, Any]], R]
+) -> R | IdempotencyKeyReused | IdempotencyKeyInUse | None:
+    """The answer already stored under the key, if any (a replay, or why not)."""
+    async with read_connection(context.services.engine) as connection:
+        found = await idempotency.stored(connection, request)
+    if isinstance(found, Replay):
+        return replay(found.response)
+    if isinstance(found, Reused):
         return IdempotencyKeyReused.new()
+    if isinstance(found, InUse):
+        return IdempotencyKeyInUse.new()
+    return None
+
+
+async def run_idempotent(
+    context: Context,
+    request: KeyRequest | None,
+    *,
+    work: Callable[[KeyRequest | None], Awaitable[R]],
+    replay: Callable[[dict[str, Any]], R],
+) -> R | IdempotencyKeyReused | IdempotencyKeyInUse:
+    """Run `work` at most once per key.
+
+    `work` claims the key with `idempotency.claim` as the first statement of its money
+    transaction and stores its result with `idempotency.complete` before committing; a
+    result that is not a success must roll back, and the key goes with it.
+    """
+    if request is None:
+        return await work(None)
     try:
-        result = await work(claim)
-    except BaseException:
-        await idempotency.release(services.sessionmaker, claim)
-        raise
-    if not succeeded(result):
-        await idempotency.release(services.sessionmaker, claim)
-    return result
+        return await work(request)
+    except KeyTaken:
+        answer = await stored_answer(context, request, replay)
+        # Nothing stored: the holder rolled back after we met it; a retry will run.
+        return IdempotencyKeyInUse.new() if answer is None else answer

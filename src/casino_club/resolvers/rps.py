@@ -6,9 +6,10 @@ import strawberry
 
 from casino_club.context import Context, Viewer
 from casino_club.domain import rps
-from casino_club.domain.fairness import FairnessInput, take
+from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
 from casino_club.schema.games import FairnessProof
 from casino_club.schema.rps import RpsConfig, RpsPlayInput, RpsPlayResult, RpsPlaySuccess
@@ -16,7 +17,7 @@ from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 BOOK = betting.GameBook(
-    Game.RPS, LedgerReason.RPS_BET, LedgerReason.RPS_WIN, GameEventType.RPS_PLAY
+    Game.RPS, "rpsPlay", LedgerReason.RPS_BET, LedgerReason.RPS_WIN, GameEventType.RPS_PLAY
 )
 
 
@@ -37,8 +38,8 @@ async def play(context: Context, viewer: Viewer, data: RpsPlayInput) -> RpsPlayR
     stake = int(data.stake)
     move = rps.Move(data.move)
 
-    def decide(source: FairnessInput) -> betting.Decision:
-        played = rps.play(stake, move, take(source, 1)[0])
+    def decide(fair_round: Round) -> betting.Decision:
+        played = rps.play(stake, move, take(fair_round.source, 1)[0])
         return betting.Decision(
             payout=played.payout,
             outcome={

@@ -16,7 +16,7 @@ from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import fairness, game_rounds
 from casino_club.persistence import gacha as store
-from casino_club.persistence.idempotency import Claimed
+from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.models import WheelFreeSpin
 from casino_club.persistence.wallet import Movement
 from casino_club.resolvers import betting
@@ -63,8 +63,8 @@ def config() -> WheelConfig:
 
 
 async def spin(context: Context, viewer: Viewer, data: WheelSpinInput) -> WheelSpinResult:
-    async def work(claim: Claimed | None) -> WheelSpinSuccess | InsufficientFunds:
-        return await _spin(context, viewer, claim)
+    async def work(request: KeyRequest | None) -> WheelSpinSuccess | InsufficientFunds:
+        return await _spin(context, viewer, request)
 
     result = await betting.play(
         context,
@@ -76,20 +76,20 @@ async def spin(context: Context, viewer: Viewer, data: WheelSpinInput) -> WheelS
         parameters={},
         work=work,
         replay=lambda payload: WheelSpinSuccess.from_payload(payload, replayed=True),
-        success=WheelSpinSuccess,
     )
     assert not isinstance(result, InvalidStake), "a wheel spin has no stake to check"
     return result
 
 
 async def _spin(
-    context: Context, viewer: Viewer, claim: Claimed | None
+    context: Context, viewer: Viewer, request: KeyRequest | None
 ) -> WheelSpinSuccess | InsufficientFunds:
     services = context.services
     now = services.clock.now()
     today = game_day(now, ZoneInfo(services.settings.game_timezone))
     async with services.unit_of_work() as uow:
         session = uow.session
+        claim = await betting.claim_key(session, request, now)
         try:
             async with session.begin_nested():
                 session.add(WheelFreeSpin(user_id=viewer.id, day=today, spun_at=now))

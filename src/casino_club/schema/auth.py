@@ -17,6 +17,7 @@ from casino_club.schema.errors import (
     SiteIdTaken,
     ValidationFailed,
 )
+from casino_club.schema.games import RateLimited
 from casino_club.schema.users import Profile
 
 
@@ -49,20 +50,39 @@ class AuthPayload:
     user: Profile
 
 
+MAX_CLIENT_MUTATION_ID = 64
+
+
+@strawberry.input(description="Ends the session of the token that sends it.")
+class LogoutInput:
+    client_mutation_id: str | None = strawberry.field(
+        default=None, description="Echoed back, to match answers to requests (≤ 64 characters)"
+    )
+
+
+@strawberry.input(description="Ends every session of the caller, this one included.")
+class LogoutAllInput:
+    client_mutation_id: str | None = strawberry.field(
+        default=None, description="Echoed back, to match answers to requests (≤ 64 characters)"
+    )
+
+
 @strawberry.type
 class LogoutSuccess:
     revoked_sessions: int
+    client_mutation_id: str | None = None
 
 
 SignupResult = Annotated[
-    AuthPayload | ValidationFailed | SiteIdTaken | NicknameTaken | InviteCodeInvalid,
+    AuthPayload | ValidationFailed | SiteIdTaken | NicknameTaken | InviteCodeInvalid | RateLimited,
     strawberry.union("SignupResult"),
 ]
 LoginResult = Annotated[
-    AuthPayload | InvalidCredentials | LoginLocked | AccountBanned,
+    AuthPayload | InvalidCredentials | LoginLocked | AccountBanned | RateLimited,
     strawberry.union("LoginResult"),
 ]
 RefreshTokensResult = Annotated[
-    AuthPayload | InvalidRefreshToken | AccountBanned,
+    AuthPayload | InvalidRefreshToken | AccountBanned | RateLimited,
     strawberry.union("RefreshTokensResult"),
 ]
+LogoutResult = Annotated[LogoutSuccess | ValidationFailed, strawberry.union("LogoutResult")]

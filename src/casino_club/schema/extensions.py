@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    get_operation_ast,
+)
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.execution import ExecutionResult
 
 from casino_club.observability import Metrics, request_id_var
+from casino_club.schema.query_limits import fragments_of
 
 log = logging.getLogger("casino_club.graphql")
 
@@ -44,15 +54,80 @@ class MaskUnexpectedErrors(MaskErrors):
         return masked
 
 
+# More distinct root fields than this are labelled "(many)": combinations multiply.
+MAX_LABEL_FIELDS = 3
+INVALID_LABEL = "invalid"
+
+
+def root_fields(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> set[str]:
+    """The names (not aliases) of the fields the operation selects at its root.
+
+    Fragments are followed once each, as the executor does: a fragment spread many
+    times costs one walk.
+    """
+    names: set[str] = set()
+    followed: set[str] = set()
+    stack = [operation.selection_set]
+    while stack:
+        for selection in stack.pop().selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in fragments and name not in followed:
+                    followed.add(name)
+                    stack.append(fragments[name].selection_set)
+    return names
+
+
+def operation_label(document: DocumentNode, operation_name: str | None) -> str:
+    """`query:me,wallet`: the operation type and its sorted root fields.
+
+    Only call it for a validated document: its root fields are then the schema's, so
+    the label cannot carry text a client invented. No matching operation is "invalid".
+    """
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return INVALID_LABEL
+    fields = sorted(root_fields(operation, fragments_of(document)))
+    shown = ",".join(fields) if len(fields) <= MAX_LABEL_FIELDS else "(many)"
+    return f"{operation.operation.value}:{shown}"
+
+
 class OperationMetrics(SchemaExtension):
-    """Counts and times each operation by name and outcome (ok / error)."""
+    """Counts and times each operation by what it selects and by outcome (ok / error).
+
+    The client's operation name is free text (a client could fill /metrics with invented
+    names), so the label comes from the validated document instead; a document that
+    fails to parse or validate is labelled "invalid".
+    """
 
     def __init__(self, metrics: Metrics) -> None:
         self._metrics = metrics
+        self._label = INVALID_LABEL
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        errors = context.pre_execution_errors
+        # None: no validation ran, so nothing vouches for the document's field names.
+        if errors is not None and not errors and context.graphql_document is not None:
+            self._label = operation_label(context.graphql_document, context.operation_name)
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
-        yield
+        try:
+            yield
+        except Exception:
+            # Some failures are raised through this hook rather than returned: a syntax
+            # error (ParserCache parses inside its own hook), an operation type the
+            # transport does not allow.
+            self._observe("error", started)
+            raise
         context = self.execution_context
         result = context.result
         failed = isinstance(result, ExecutionResult | GraphQLExecutionResult) and bool(
@@ -60,6 +135,7 @@ class OperationMetrics(SchemaExtension):
         )
         if context.pre_execution_errors:
             failed = True
-        self._metrics.observe(
-            context.operation_name, "error" if failed else "ok", time.perf_counter() - started
-        )
+        self._observe("error" if failed else "ok", started)
+
+    def _observe(self, outcome: str, started: float) -> None:
+        self._metrics.observe(self._label, outcome, time.perf_counter() - started)

@@ -9,7 +9,7 @@ import strawberry
 
 from casino_club.domain.games import Game
 from casino_club.persistence.models import FairnessSeed
-from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.gacha import RarityEnum
 from casino_club.schema.rps import RpsMove
 from casino_club.schema.slots import SlotSymbol
@@ -64,10 +64,47 @@ class FairnessUpdated:
     fairness: Fairness
 
 
+@strawberry.input
+class RotateServerSeedInput:
+    client_seed: str | None = strawberry.field(
+        default=None,
+        description="The client seed to pair with the new server seed (default: the current one)",
+    )
+
+
 @strawberry.type
 class ServerSeedRotated:
     revealed: RevealedSeed
     fairness: Fairness
+
+
+@strawberry.type(
+    description=(
+        "A round this server seed decided has not settled yet; revealing the seed now "
+        "would reveal its outcome. Rotate again once the round has ended."
+    )
+)
+class SeedInUse(UserError):
+    game: GameEnum  # type: ignore[valid-type]
+    round_id: strawberry.ID
+
+    @classmethod
+    def new(cls, game: Game, round_id: int) -> SeedInUse:
+        return cls(
+            code="SEED_IN_USE",
+            message=(
+                f"The server seed decided {game.value} round {round_id}, which is still "
+                "running; it can be revealed once that round has settled"
+            ),
+            game=game,
+            round_id=strawberry.ID(str(round_id)),
+        )
+
+
+RotateServerSeedResult = Annotated[
+    ServerSeedRotated | SeedInUse | ValidationFailed,
+    strawberry.union("RotateServerSeedResult"),
+]
 
 
 SetClientSeedResult = Annotated[

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import strawberry
 
-from casino_club.domain.gacha import Animation, Rarity
+from casino_club.domain.gacha import Animation, ItemKind, Rarity
+from casino_club.schema.enums import RankEnum
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.games import (
     FairnessProof,
@@ -21,6 +22,7 @@ from casino_club.schema.scalars import Gold
 
 RarityEnum = strawberry.enum(Rarity, name="Rarity")
 AnimationEnum = strawberry.enum(Animation, name="PullAnimation")
+ItemKindEnum = strawberry.enum(ItemKind, name="ItemKind")
 
 
 @strawberry.enum
@@ -169,7 +171,7 @@ class RarityOdds:
 
 @strawberry.type
 class DailyPullLimit:
-    rank: str
+    rank: RankEnum  # type: ignore[valid-type]
     pulls_per_day: int
 
 
@@ -202,7 +204,7 @@ class InventoryItem:
     id: strawberry.ID
     item_id: str
     name: str
-    kind: str
+    kind: ItemKindEnum  # type: ignore[valid-type]
     rarity: RarityEnum | None  # type: ignore[valid-type]
     quantity: int
     acquired_at: datetime

@@ -22,7 +22,9 @@ from casino_club.schema.admin import AdminUserResult, SetUserBannedInput, SetUse
 from casino_club.schema.auth import (
     LoginInput,
     LoginResult,
-    LogoutSuccess,
+    LogoutAllInput,
+    LogoutInput,
+    LogoutResult,
     RefreshTokensInput,
     RefreshTokensResult,
     SignupInput,
@@ -35,7 +37,12 @@ from casino_club.schema.crash import (
     CrashCashoutResult,
 )
 from casino_club.schema.dice import DiceRollInput, DiceRollResult
-from casino_club.schema.fairness import ServerSeedRotated, SetClientSeedInput, SetClientSeedResult
+from casino_club.schema.fairness import (
+    RotateServerSeedInput,
+    RotateServerSeedResult,
+    SetClientSeedInput,
+    SetClientSeedResult,
+)
 from casino_club.schema.gacha import GachaPullInput, GachaPullResult
 from casino_club.schema.invites import (
     CreateInviteCodeInput,
@@ -68,15 +75,15 @@ class Mutation:
         return await auth_cases.refresh_tokens(info.context, input)
 
     @strawberry.mutation(description="End this session.", permission_classes=[IsAuthenticated])
-    async def logout(self, info: Info[Context, Any]) -> LogoutSuccess:
-        return await auth_cases.logout(info.context, await require_viewer(info))
+    async def logout(self, info: Info[Context, Any], input: LogoutInput) -> LogoutResult:
+        return await auth_cases.logout(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="End every session of the caller, on every device.",
         permission_classes=[IsAuthenticated],
     )
-    async def logout_all(self, info: Info[Context, Any]) -> LogoutSuccess:
-        return await auth_cases.logout_all(info.context, await require_viewer(info))
+    async def logout_all(self, info: Info[Context, Any], input: LogoutAllInput) -> LogoutResult:
+        return await auth_cases.logout_all(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Spin the slots: stake debited and win credited in one transaction.",
@@ -145,11 +152,18 @@ class Mutation:
         return await fairness_cases.set_client_seed(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
-        description="Reveal the current server seed and start a new one (nonce back to 0).",
+        description=(
+            "Reveal the current server seed and start a new one (nonce back to 0); refused "
+            "with SeedInUse while a round the seed decided is still running."
+        ),
         permission_classes=[IsAuthenticated],
     )
-    async def rotate_server_seed(self, info: Info[Context, Any]) -> ServerSeedRotated:
-        return await fairness_cases.rotate_server_seed(info.context, await require_viewer(info))
+    async def rotate_server_seed(
+        self, info: Info[Context, Any], input: RotateServerSeedInput
+    ) -> RotateServerSeedResult:
+        return await fairness_cases.rotate_server_seed(
+            info.context, await require_viewer(info), input
+        )
 
     @strawberry.mutation(permission_classes=[IsAdmin])
     async def create_invite_code(

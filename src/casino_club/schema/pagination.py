@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 import strawberry
 from strawberry.relay import PageInfo
 
+from casino_club.schema.ids import MAX_BIGINT, parse_id
 from casino_club.schema.permissions import BadUserInput
 
 MAX_PAGE = 100
@@ -45,16 +46,30 @@ def encode_cursor(key: int) -> str:
     return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{key}".encode()).decode()
 
 
+MAX_CURSOR_LENGTH = len(encode_cursor(MAX_BIGINT))
+
+
 def decode_cursor(cursor: str | None) -> int | None:
+    """The key a cursor encodes, range-checked: it is bound into `id < :key` as a BIGINT."""
     if cursor is None:
         return None
+    key = _cursor_key(cursor)
+    if key is None:
+        raise BadUserInput("after is not a cursor from this connection")
+    return key
+
+
+def _cursor_key(cursor: str) -> int | None:
+    # The length bound comes first: nothing longer than our own cursors is decoded.
+    if len(cursor) > MAX_CURSOR_LENGTH or not cursor.isascii():
+        return None
     try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if not text.startswith(CURSOR_PREFIX):
-            raise ValueError(cursor)
-        return int(text.removeprefix(CURSOR_PREFIX))
-    except (binascii.Error, UnicodeError, ValueError):
-        raise BadUserInput("after is not a cursor from this connection") from None
+        text = base64.b64decode(cursor, altchars=b"-_", validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    if not text.startswith(CURSOR_PREFIX):
+        return None
+    return parse_id(text.removeprefix(CURSOR_PREFIX))
 
 
 def keyset_connection(

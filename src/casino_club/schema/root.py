@@ -9,10 +9,8 @@ import strawberry
 from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
@@ -21,9 +19,10 @@ from strawberry.types import ExecutionContext
 
 from casino_club.config import Settings
 from casino_club.observability import Metrics
-from casino_club.schema.extensions import MaskUnexpectedErrors, OperationMetrics
+from casino_club.schema.extensions import MaskUnexpectedErrors, OperationMetrics, is_unexpected
 from casino_club.schema.mutation import Mutation
 from casino_club.schema.query import Query
+from casino_club.schema.query_limits import alias_limit_rule, depth_limit_rule
 from casino_club.schema.scalars import GOLD_SCALAR, Gold
 from casino_club.schema.subscription import Subscription
 
@@ -35,13 +34,15 @@ ExtensionFactory = Callable[[], SchemaExtension]
 def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
     """The query-limit validation rules, built once.
 
-    QueryDepthLimiter and MaxAliasesLimiter each create a new rule class per instance,
-    and the validation cache is keyed by the rule classes: one instance per request
-    would make every request a cache miss (validation then costs more than the spin).
+    Each call creates new rule classes, and the validation cache is keyed by the rule
+    classes: rules built per request would make every request a cache miss (validation
+    then costs more than the spin). They are ours, not Strawberry's QueryDepthLimiter
+    and MaxAliasesLimiter, whose cost doubles with every level of nested fragment
+    spreads (SPEC §15); see `query_limits`.
     """
-    rules = [
-        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+    rules: list[type[ASTValidationRule]] = [
+        depth_limit_rule(settings.graphql_max_depth),
+        alias_limit_rule(settings.graphql_max_aliases),
     ]
     if not settings.graphql_introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
@@ -66,9 +67,14 @@ class CasinoSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Client errors are the client's business; unexpected ones are logged when masked."""
+        """Client errors are the client's business; unexpected ones are logged when masked.
+
+        Their text is never logged here: it may quote a driver's message with the values
+        of a statement (MaskUnexpectedErrors logs them, database text withheld).
+        """
         for error in errors:
-            log.debug("graphql error: %s", error.message, extra={"path": error.path})
+            if not is_unexpected(error):
+                log.debug("graphql error: %s", error.message, extra={"path": error.path})
 
 
 def build_schema(

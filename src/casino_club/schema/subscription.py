@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,7 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.events import SubscriptionOverflow, user_channel
 from casino_club.resolvers import crash as crash_cases
-from casino_club.schema.crash import CrashTick
+from casino_club.schema.crash import CrashTick, TickKind
 from casino_club.schema.live import BalanceChange, GameEvent
 from casino_club.schema.permissions import BadUserInput, IsAuthenticated, require_viewer
 
@@ -76,8 +77,15 @@ class Subscription:
         self, info: Info[Context, Any], round_id: strawberry.ID
     ) -> AsyncGenerator[CrashTick, None]:
         viewer = await require_viewer(info)
+        checked = time.monotonic()
         try:
             async for tick in crash_cases.follow(info.context.services, viewer, round_id):
+                # Like every subscription, it ends when the session does (logout, ban);
+                # checked at most once a second, not on every 100 ms tick.
+                if tick.kind is not TickKind.TICK or time.monotonic() - checked >= 1:
+                    info.context.reset_viewer()
+                    await require_viewer(info)
+                    checked = time.monotonic()
                 yield tick
         except crash_cases.UnknownRound:
             raise GraphQLError("No such round", extensions={"code": "ROUND_NOT_FOUND"}) from None

@@ -6,12 +6,14 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_level
 from casino_club.domain.gacha import Rarity
 from casino_club.domain.games import Game
+from casino_club.domain.login_lockout import LoginOutcome
 from casino_club.persistence import fairness as fairness_seeds
 from casino_club.persistence import gacha as gacha_store
 from casino_club.persistence import game_rounds, login_attempts, wallet
@@ -19,16 +21,18 @@ from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
 from casino_club.persistence.models import User
 from casino_club.persistence.users import Account
 from casino_club.resolvers import gacha as gacha_cases
+from casino_club.schema.enums import LoginOutcomeEnum, RoleEnum
+from casino_club.schema.enums import RankEnum as RankEnum  # re-exported for schema/admin.py
 from casino_club.schema.fairness import Fairness, GameEnum
 from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
-from casino_club.schema.permissions import require_viewer
+from casino_club.schema.permissions import IsOwnerOrAdmin
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wallet import LedgerEntry
 
-RankEnum = strawberry.enum(Rank, name="Rank", description="STANDARD < PREMIUM < VIP")
-RoleEnum = strawberry.enum(Role, name="Role")
+# Every field that loads a player's private data is guarded by its owner's id.
+PRIVATE: list[type[BasePermission]] = [IsOwnerOrAdmin]
 
 
 @strawberry.type(description="What anyone may see of a player.")
@@ -54,7 +58,7 @@ class PublicUser:
 class LoginAttempt:
     at: datetime
     success: bool
-    outcome: str
+    outcome: LoginOutcomeEnum  # type: ignore[valid-type]
     ip: str | None
     user_agent: str | None
 
@@ -63,7 +67,7 @@ class LoginAttempt:
         return cls(
             at=row.created_at,
             success=row.success,
-            outcome=row.outcome,
+            outcome=LoginOutcome(row.outcome),
             ip=row.ip,
             user_agent=row.user_agent,
         )
@@ -103,16 +107,23 @@ class Profile:
             user_id=user.id,
         )
 
-    @strawberry.field(description="The active seed pair and next nonce (SPEC §6.1).")
+    @strawberry.field(
+        description="The active seed pair and next nonce (SPEC §6.1).", permission_classes=PRIVATE
+    )
     async def fairness(self, info: Info[Context, Any]) -> Fairness:
         async with info.context.services.sessionmaker() as session:
             return Fairness.of(await fairness_seeds.active_seed(session, self.user_id))
 
-    @strawberry.field(description="Pity counter, pulls today and counts by rarity.")
+    @strawberry.field(
+        description="Pity counter, pulls today and counts by rarity.", permission_classes=PRIVATE
+    )
     async def gacha(self, info: Info[Context, Any]) -> GachaStatus:
-        return await gacha_cases.status(info.context, await require_viewer(info))
+        return await gacha_cases.status(info.context.services, self.user_id)
 
-    @strawberry.field(description="Collectibles and consumables held, most recent first.")
+    @strawberry.field(
+        description="Collectibles and consumables held, most recent first.",
+        permission_classes=PRIVATE,
+    )
     async def inventory(
         self, info: Info[Context, Any], first: int = 20, after: str | None = None
     ) -> Connection[InventoryItem]:
@@ -137,7 +148,7 @@ class Profile:
             key=lambda row: row[0].id,
         )
 
-    @strawberry.field(description="Every gold movement, newest first.")
+    @strawberry.field(description="Every gold movement, newest first.", permission_classes=PRIVATE)
     async def ledger(
         self, info: Info[Context, Any], first: int = 20, after: str | None = None
     ) -> Connection[LedgerEntry]:
@@ -148,7 +159,10 @@ class Profile:
             )
         return keyset_connection(rows, limit, after, LedgerEntry.of, key=lambda row: row.id)
 
-    @strawberry.field(description="Settled plays, newest first, optionally of one game.")
+    @strawberry.field(
+        description="Settled plays, newest first, optionally of one game.",
+        permission_classes=PRIVATE,
+    )
     async def history(
         self,
         info: Info[Context, Any],
@@ -167,7 +181,9 @@ class Profile:
             )
         return keyset_connection(rows, limit, after, GameRound.of, key=lambda row: row.id)
 
-    @strawberry.field(description="Login attempts on this account, newest first.")
+    @strawberry.field(
+        description="Login attempts on this account, newest first.", permission_classes=PRIVATE
+    )
     async def login_history(
         self, info: Info[Context, Any], first: int = 20, after: str | None = None
     ) -> Connection[LoginAttempt]:

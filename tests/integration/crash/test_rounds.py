@@ -6,7 +6,7 @@ and the operators' list."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -21,7 +21,7 @@ from casino_club.persistence.wallet import ledger_mismatches
 from casino_club.resolvers import crash as crash_cases
 from casino_club.services import Services
 from tests.conftest import api_for, running_app
-from tests.support import FAIRNESS, Api
+from tests.support import FAIRNESS, Api, revealed_seed
 
 ROUND_FIELDS = """id userId status stake autoCashout startedAt elapsedMs multiplier crashPoint
   payout settledAt fairness { serverSeedHash clientSeed nonce }"""
@@ -38,28 +38,6 @@ CASHOUT = f"""mutation C($input: CrashCashoutInput!) {{ crashCashout(input: $inp
   ... on UserError {{ code message }} }} }}"""
 ROUND = f"query R($id: ID!) {{ crashRound(id: $id) {{ {ROUND_FIELDS} }} }}"
 ACTIVE = "{ activeCrashRound { id status } }"
-
-
-def ahead_of_the_wall_clock() -> FrozenClock:
-    """A day ahead: the session's real-clock e2e servers share this database and sweep
-    crash rounds by their own clocks; to them these rounds have not started yet, so only
-    the test decides when a round ends."""
-    return FrozenClock(datetime.now(UTC).replace(microsecond=0) + timedelta(days=1))
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return ahead_of_the_wall_clock()
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    # Simultaneous requests would meet the 10/s limit (tested with the other games). The
-    # sweeper runs at start and then not again within a test (the longest allowed
-    # interval), so the tests decide when rounds get swept.
-    return settings.model_copy(
-        update={"game_rate_limit_per_second": 1_000, "crash_sweep_interval_seconds": 60}
-    )
 
 
 async def place(api: Api, token: str, **values: Any) -> dict[str, Any]:
@@ -379,9 +357,7 @@ async def test_rounds_verify_from_the_revealed_seed(
     at_round_time(clock, row, crash.reach_ms(row.crash_point))
     lost = await cash_out(api, token, str(row.id))
     assert lost["__typename"] == "CrashRoundLost"
-    revealed = (
-        await api.data("mutation { rotateServerSeed { revealed { serverSeed } } }", token=token)
-    )["rotateServerSeed"]["revealed"]["serverSeed"]
+    revealed = await revealed_seed(api, token)
     proof = lost["round"]["fairness"]
     verified = await api.data(
         """query V($seed: String!, $client: String!, $nonce: Int!) {

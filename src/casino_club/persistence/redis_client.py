@@ -1,0 +1,29 @@
+"""Redis clients with timeouts on every call (SPEC §13).
+
+Without them a Redis that accepts connections but never answers (a stalled server, a
+half-open connection) hangs every request that touches it; with them such a call fails
+within the timeout and the caller answers SERVICE_UNAVAILABLE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+# redis-py's defaults are "wait forever"; these are what a stall may cost a request.
+DEFAULT_CONNECT_TIMEOUT_SECONDS = 0.5
+DEFAULT_SOCKET_TIMEOUT_SECONDS = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class RedisTimeouts:
+    connect_seconds: float = DEFAULT_CONNECT_TIMEOUT_SECONDS
+    socket_seconds: float = DEFAULT_SOCKET_TIMEOUT_SECONDS
+
+    def client(self, url: str) -> Redis:
+        return Redis.from_url(
+            url,
+            socket_connect_timeout=self.connect_seconds,
+            socket_timeout=self.socket_seconds,
+        )

@@ -1,0 +1,109 @@
+"""Private fields of a profile resolve from its owner, never from whoever asks
+(SPEC §5.4, §13): every field of `Profile`, from every place a `Profile` is returned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+
+from tests.support import PASSWORD, Api, error_codes, grant_gold
+
+PROFILE = """
+  id siteId nickname rank role gold level xp xpToNextLevel dailyStreak createdAt lastLoginAt
+  fairness { serverSeedHash clientSeed nonce }
+  gacha { pityCounter pullsToday countsByRarity { rarity count } }
+  inventory(first: 5) { edges { node { itemId kind quantity } } }
+  ledger(first: 5) { edges { node { amount reason } } }
+  history(first: 5) { edges { node { game stake payout } } }
+  loginHistory(first: 5) { edges { node { outcome ip } } }
+"""
+SIGNUP = f"""mutation S($input: SignupInput!) {{ signup(input: $input) {{
+  __typename ... on AuthPayload {{ refreshToken user {{ {PROFILE} }} }} }} }}"""
+LOGIN = f"""mutation L($input: LoginInput!) {{ login(input: $input) {{
+  __typename ... on AuthPayload {{ accessToken user {{ {PROFILE} }} }} }} }}"""
+REFRESH = f"""mutation R($input: RefreshTokensInput!) {{ refreshTokens(input: $input) {{
+  __typename ... on AuthPayload {{ user {{ {PROFILE} }} }} }} }}"""
+ME = f"{{ me {{ {PROFILE} }} }}"
+SET_RANK = f"""mutation A($input: SetUserRankInput!) {{ setUserRank(input: $input) {{
+  __typename ... on UserUpdated {{ user {{ {PROFILE} }} }} }} }}"""
+PULL = """mutation { gachaPull(input: {count: ONE, payWith: GOLD}) { __typename } }"""
+PROFILE_TYPE = '{ __type(name: "Profile") { fields { name } } }'
+
+
+def selected_fields() -> set[str]:
+    """The top-level field names PROFILE selects."""
+    depth, names, word = 0, set(), ""
+    for char in PROFILE + " ":
+        if char.isalnum() or char == "_":
+            word += char
+            continue
+        if word and depth == 0:
+            names.add(word)
+        word = ""
+        depth += {"{": 1, "}": -1, "(": 1, ")": -1}.get(char, 0)
+    return names
+
+
+async def test_the_selection_covers_every_field_of_profile(api: Api) -> None:
+    fields = (await api.data(PROFILE_TYPE))["__type"]["fields"]
+    assert selected_fields() == {field["name"] for field in fields}
+
+
+def assert_profile_of(profile: dict[str, Any], user_id: str, pulls_today: int) -> None:
+    assert profile["id"] == user_id
+    assert profile["gacha"]["pullsToday"] == pulls_today
+    assert profile["fairness"]["serverSeedHash"]
+    assert any(e["node"]["reason"] == "SIGNUP_BONUS" for e in profile["ledger"]["edges"])
+
+
+async def test_every_profile_answers_every_field_for_its_owner(
+    api: Api, app: Starlette, admin_token: str
+) -> None:
+    signed = (
+        await api.data(
+            SIGNUP,
+            {
+                "input": {
+                    "siteId": "profile_owner_1",
+                    "nickname": "owner one",
+                    "password": PASSWORD,
+                    "inviteCode": "5858",
+                }
+            },
+        )
+    )["signup"]
+    assert signed["__typename"] == "AuthPayload"
+    user_id = signed["user"]["id"]
+    assert_profile_of(signed["user"], user_id, 0)
+
+    await grant_gold(app, user_id, 10_000)
+    logged = (
+        await api.data(LOGIN, {"input": {"siteId": "profile_owner_1", "password": PASSWORD}})
+    )["login"]
+    token = logged["accessToken"]
+    assert (await api.data(PULL, token=token))["gachaPull"]["__typename"] == "GachaPullSuccess"
+    assert_profile_of(logged["user"], user_id, 0)  # read before the pull
+
+    assert_profile_of((await api.data(ME, token=token))["me"], user_id, 1)
+    refreshed = (await api.data(REFRESH, {"input": {"refreshToken": signed["refreshToken"]}}))[
+        "refreshTokens"
+    ]
+    assert_profile_of(refreshed["user"], user_id, 1)
+
+    # An operator reading the player's profile sees the player's data, not their own.
+    ranked = (
+        await api.data(
+            SET_RANK, {"input": {"userId": user_id, "rank": "PREMIUM"}}, token=admin_token
+        )
+    )["setUserRank"]
+    assert ranked["__typename"] == "UserUpdated"
+    assert_profile_of(ranked["user"], user_id, 1)
+    assert ranked["user"]["loginHistory"]["edges"][0]["node"]["outcome"] == "SUCCESS"
+    admin_me = (await api.data(ME, token=admin_token))["me"]
+    assert admin_me["id"] != user_id
+    assert admin_me["gacha"]["pullsToday"] == 0
+
+
+async def test_private_fields_need_a_caller(api: Api) -> None:
+    assert error_codes(await api.execute(ME)) == ["UNAUTHENTICATED"]
