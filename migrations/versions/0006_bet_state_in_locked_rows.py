@@ -5,6 +5,10 @@ row every bet locks first), and the gacha daily pull count into the player's gac
 progress row (the row every pull locks): a check and its write are then one atomic
 step, and a Redis flush no longer resets either.
 
+Idempotency keys are now claimed inside the money transaction, so no IN_PROGRESS row is
+ever committed; the ones left by requests that crashed under the old scheme never moved
+money (completion was part of their commit) and are deleted so their keys can be used.
+
 Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-22 10:00:00.000000
@@ -22,6 +26,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.execute("DELETE FROM idempotency_keys WHERE state = 'IN_PROGRESS'")
     with op.batch_alter_table("fairness_seeds") as batch:
         batch.add_column(
             sa.Column("slot_win_streak", sa.Integer(), nullable=False, server_default="0")

@@ -36,8 +36,9 @@ class Settings(BaseSettings):
     # losing their prepared statements.
     database_pool_size: int = 30
     database_max_overflow: int = 10
-    # PostgreSQL connect and statement timeout (persistence/database.py).
-    database_timeout_seconds: float = Field(default=15.0, gt=0)
+    # PostgreSQL connect and statement timeout (persistence/database.py); a request that
+    # meets it answers SERVICE_UNAVAILABLE.
+    database_timeout_seconds: float = Field(default=5.0, gt=0)
     # Empty means "no Redis": hot state lives in process (embedded mode).
     redis_url: str = ""
     redis_prefix: str = "cc:"
@@ -62,6 +63,8 @@ class Settings(BaseSettings):
     password_hash_concurrency: int = Field(
         default_factory=lambda: max(1, (os.cpu_count() or 2) // 2), ge=1
     )
+    # Hashes waiting for a slot beyond which signup/login answer RateLimited at once.
+    password_hash_queue: int = Field(default=64, ge=1)
 
     login_max_failures: int = 5
     login_failure_window_seconds: int = 600

@@ -7,9 +7,11 @@ worker thread: on the event loop it would stall every other request and subscrip
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import secrets
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
@@ -38,19 +40,39 @@ class Passwords:
         # Verified against when the user does not exist, so timing does not reveal it.
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
         # At most this many hashes at once: a flood of logins queues here instead of
-        # taking every core from the requests and subscriptions on the event loop.
+        # taking every core from the requests and subscriptions on the event loop; past
+        # `_queue_limit` waiting, `saturated` tells the caller to refuse instead.
         self._slots = asyncio.Semaphore(settings.password_hash_concurrency)
+        self._queue_limit = settings.password_hash_queue
+        self._waiting = 0
+
+    @property
+    def saturated(self) -> bool:
+        return self._waiting >= self._queue_limit
 
     async def hash(self, password: str) -> str:
-        async with self._slots:
+        async with self._slot():
             return await anyio.to_thread.run_sync(self._hasher.hash, password)
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         """Check a password; None (unknown user, locked account) costs the same time."""
-        async with self._slots:
+        async with self._slot():
             return await anyio.to_thread.run_sync(
                 self._verify_sync, password_hash or self._dummy_hash, password
             )
+
+    @contextlib.asynccontextmanager
+    async def _slot(self) -> AsyncIterator[None]:
+        """Hold one of the hashing slots; counted as waiting until it is granted."""
+        self._waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self._waiting -= 1
+        try:
+            yield
+        finally:
+            self._slots.release()
 
     def _verify_sync(self, password_hash: str, password: str) -> bool:
         try:

@@ -6,7 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.requests import Request
 
+from casino_club.context import Context
+from casino_club.dataloaders import Loaders
+from casino_club.services import Services
 from tests.support import PASSWORD, Api, error_codes, grant_gold
 
 PROFILE = """
@@ -107,3 +111,36 @@ async def test_every_profile_answers_every_field_for_its_owner(
 
 async def test_private_fields_need_a_caller(api: Api) -> None:
     assert error_codes(await api.execute(ME)) == ["UNAUTHENTICATED"]
+
+
+async def test_only_the_owner_or_an_operator_may_read_private_data(
+    api: Api, app: Starlette, admin_token: str
+) -> None:
+    """The decision behind IsOwnerOrAdmin, on real request contexts."""
+    services: Services = app.state.services
+    owner, other = await api.new_player(), await api.new_player()
+
+    def context_of(token: str) -> Context:
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": "/graphql",
+            "query_string": b"",
+            "headers": [(b"authorization", f"Bearer {token}".encode())],
+            "client": ("203.0.113.7", 4711),
+        }
+        return Context(
+            services=services,
+            request=Request(scope),
+            response=None,
+            token=token,
+            loaders=Loaders.create(services),
+        )
+
+    owner_id, other_id = int(owner["user"]["id"]), int(other["user"]["id"])
+    assert await context_of(owner["accessToken"]).may_read_private(owner_id)
+    assert not await context_of(owner["accessToken"]).may_read_private(other_id)
+    assert await context_of(admin_token).may_read_private(other_id)
+    proven = context_of(other["accessToken"])
+    proven.prove_owner(owner_id)  # as login does for the profile it returns
+    assert await proven.may_read_private(owner_id)

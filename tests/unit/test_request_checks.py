@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+from graphql import parse, validate
 
 from casino_club.schema.ids import MAX_BIGINT, parse_id
 from casino_club.schema.pagination import decode_cursor, encode_cursor
@@ -12,9 +13,11 @@ from casino_club.schema.permissions import BadUserInput
 from casino_club.schema.request_checks import (
     NUMBER_OUT_OF_RANGE,
     UNSTORABLE_TEXT,
+    StorableLiteralsRule,
     document_problem,
     json_problem,
 )
+from casino_club.schema.root import schema
 
 MAX_TOKENS = 2000
 
@@ -123,3 +126,13 @@ def test_row_ids_are_positive_bigints_in_ascii_digits() -> None:
     assert parse_id(str(MAX_BIGINT)) == MAX_BIGINT
     for raw in (str(MAX_BIGINT + 1), "9" * 5000, "0", "-1", "０１", "١", " 1", "1_0", "01", ""):
         assert parse_id(raw) is None
+
+
+def test_the_literals_rule_refuses_unstorable_escapes_on_every_transport() -> None:
+    """Over WebSocket no view checks the document first: validation does."""
+    graphql_schema = schema._schema
+    bad = parse('{ validateInviteCode(code: "a\\u0000b") { valid } }')
+    errors = validate(graphql_schema, bad, [StorableLiteralsRule])
+    assert [error.extensions for error in errors] == [{"code": "BAD_USER_INPUT"}]
+    good = parse('{ validateInviteCode(code: "5858 é 🍒") { valid } }')
+    assert validate(graphql_schema, good, [StorableLiteralsRule]) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -115,3 +116,28 @@ async def test_password_hash_is_argon2id_and_verifies() -> None:
 def test_refresh_tokens_are_stored_hashed() -> None:
     assert hash_refresh_token("abc") != "abc"
     assert len(hash_refresh_token("abc")) == 64
+
+
+async def test_hashes_queue_up_to_a_bound_and_then_report_saturation() -> None:
+    """One hash at a time, two may wait: four at once saturate the queue until they drain.
+    (Each hash costs tens of milliseconds, far longer than the loop takes to queue them.)"""
+    settings = Settings(
+        _env_file=None,
+        argon2_time_cost=2,
+        argon2_memory_cost_kib=32768,
+        argon2_parallelism=1,
+        password_hash_concurrency=1,
+        password_hash_queue=2,
+    )
+    passwords = Passwords(settings)
+    assert not passwords.saturated
+    hashes = [asyncio.create_task(passwords.hash(f"password {i}")) for i in range(4)]
+    observed = []
+    while not all(task.done() for task in hashes):
+        observed.append(passwords.saturated)
+        await asyncio.sleep(0.001)
+    assert True in observed
+    done = await asyncio.gather(*hashes)
+    assert not passwords.saturated
+    checks = [await passwords.verify(h, f"password {i}") for i, h in enumerate(done)]
+    assert checks == [True] * 4

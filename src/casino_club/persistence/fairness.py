@@ -98,7 +98,7 @@ _SET_STREAK = (
 # A rotation that commits while a bet waits for the seed row leaves that bet's UPDATE
 # with nothing to match (the row it waited for is no longer active, and the new one is
 # newer than its snapshot); the next statement sees the new seed.
-_ROTATION_RETRIES = 3
+_ROTATION_RETRIES = 10
 
 
 async def next_round(session: AsyncSession, user_id: int) -> Round:

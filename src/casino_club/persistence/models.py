@@ -215,7 +215,8 @@ class IdempotencyKey(Base):
     key: Mapped[str] = mapped_column(String(255))
     operation: Mapped[str] = mapped_column(String(32))
     fingerprint: Mapped[str] = mapped_column(String(64))
-    # IN_PROGRESS while the first request runs, COMPLETED with `response` after it committed.
+    # IN_PROGRESS inside the claiming transaction, COMPLETED with `response` when it
+    # commits (persistence/idempotency.py): other requests only ever see COMPLETED.
     state: Mapped[str] = mapped_column(String(16))
     response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -84,9 +84,13 @@ async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[User]:
 
 
 async def by_site_id(session: AsyncSession, site_id: str, *, lock: bool = False) -> User | None:
-    """The user with this siteId; `lock` holds the row until the transaction ends."""
+    """The user with this siteId; `lock` holds the row until the transaction ends.
+
+    The lock is FOR NO KEY UPDATE: it queues logins of the account, not the player's
+    bets (their foreign-key checks take FOR KEY SHARE on this row).
+    """
     query = select(User).where(User.site_id_key == identity_key(site_id))
-    return await session.scalar(query.with_for_update() if lock else query)
+    return await session.scalar(query.with_for_update(key_share=True) if lock else query)
 
 
 @dataclass(frozen=True, slots=True)

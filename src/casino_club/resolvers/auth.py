@@ -31,7 +31,7 @@ from casino_club.persistence import (
 )
 from casino_club.persistence.models import User
 from casino_club.persistence.users import IdentityTaken, NewUser
-from casino_club.resolvers.guards import throttle_address
+from casino_club.resolvers.guards import hashing_saturated, throttle_address
 from casino_club.schema.auth import (
     MAX_CLIENT_MUTATION_ID,
     AuthPayload,
@@ -84,7 +84,7 @@ async def signup(context: Context, data: SignupInput) -> SignupResult:
         return ValidationFailed.single(
             "inviteCode", "INVALID_INVITE_CODE", "invite code is too long"
         )
-    limited = await throttle_address(context)
+    limited = hashing_saturated(context) or await throttle_address(context)
     if limited is not None:
         return limited
     nickname = normalize_nickname(data.nickname)
@@ -169,11 +169,12 @@ async def login(context: Context, data: LoginInput) -> LoginResult:
     policy = lockout_policy(context)
     now = services.clock.now()
     site_id = data.site_id[:64]
-    limited = await throttle_address(context)
+    limited = hashing_saturated(context) or await throttle_address(context)
 
     async with services.unit_of_work() as uow:
         session = uow.session
-        user = await users.by_site_id(session, site_id, lock=True)
+        # A throttled attempt is only recorded: it checks nothing, so it takes no lock.
+        user = await users.by_site_id(session, site_id, lock=limited is None)
 
         async def record(outcome: LoginOutcome) -> int:
             return await login_attempts.record(

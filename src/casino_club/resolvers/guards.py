@@ -3,6 +3,7 @@ idempotency key (SPEC §2.5, §6). One implementation, shared by every game and 
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -20,6 +21,8 @@ from casino_club.schema.permissions import ServiceUnavailable
 MAX_KEY_LENGTH = 255
 RATE_WINDOW_MS = 1000
 AUTH_WINDOW_MS = 60_000
+HASH_QUEUE_RETRY_MS = 1000
+IPV6 = 6
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,20 @@ async def rate_limited(
     return None if wait is None else RateLimited.new(wait)
 
 
+def address_bucket(address: str | None) -> str:
+    """Whom an address's budget belongs to: an IPv4 address, or an IPv6 /64 (one host
+    usually holds a whole /64 and could otherwise take a fresh address per request)."""
+    if address is None:
+        return "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == IPV6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 async def throttle_address(context: Context) -> RateLimited | None:
     """Count an anonymous auth request (signup, login, refresh) against its address.
 
@@ -69,7 +86,7 @@ async def throttle_address(context: Context) -> RateLimited | None:
     now_ms = int(services.clock.now().timestamp() * 1000)
     try:
         wait = await services.hot_state.hit(
-            f"rate:auth:{context.ip or 'unknown'}",
+            f"rate:auth:{address_bucket(context.ip)}",
             limit=limit,
             window_ms=AUTH_WINDOW_MS,
             now_ms=now_ms,
@@ -78,6 +95,14 @@ async def throttle_address(context: Context) -> RateLimited | None:
         log.warning("auth throttle skipped: hot state unavailable")
         return None
     return None if wait is None else RateLimited.new(wait)
+
+
+def hashing_saturated(context: Context) -> RateLimited | None:
+    """Refuse a request that would hash a password while hashes are queued to the limit,
+    rather than let it (and every later one) wait without end."""
+    if context.services.passwords.saturated:
+        return RateLimited.new(HASH_QUEUE_RETRY_MS)
+    return None
 
 
 def key_request(
@@ -144,5 +169,5 @@ async def run_idempotent(
         return await work(request)
     except KeyTaken:
         answer = await stored_answer(context, request, replay)
-        # Nothing stored: the holder rolled back after we met it; a retry will run.
+        # Nothing live stored: the key expired and was purged meanwhile; a retry runs.
         return IdempotencyKeyInUse.new() if answer is None else answer

@@ -17,6 +17,8 @@ from graphql import (
     get_operation_ast,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.execution import ExecutionResult
 
@@ -38,18 +40,43 @@ def is_unexpected(error: GraphQLError) -> bool:
     )
 
 
+# SQLSTATE classes of a database that is not answering: 08 connection exception,
+# 57 operator intervention (57014: statement_timeout cancelled the query).
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "57")
+UNAVAILABLE_MESSAGE = "A backing service is unavailable; retry shortly"
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """The database (or another dependency) timed out or dropped the connection: not a
+    bug, and a retry may succeed, so the client is told SERVICE_UNAVAILABLE."""
+    seen: list[BaseException] = []
+    while error is not None and all(error is not other for other in seen):
+        seen.append(error)
+        if isinstance(error, TimeoutError | SQLAlchemyTimeout | ConnectionError):
+            return True
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        sqlstate = getattr(error, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate[:2] in _UNAVAILABLE_SQLSTATE_CLASSES:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 class MaskUnexpectedErrors(MaskErrors):
     def __init__(self) -> None:
         super().__init__(should_mask_error=is_unexpected, error_message="Internal server error")
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = request_id_var.get()
-        log.error(
-            "unexpected error in %s",
-            ".".join(str(p) for p in error.path or ()),
-            exc_info=error.original_error,
-        )
+        where = ".".join(str(p) for p in error.path or ())
         masked = super().anonymise_error(error)
+        if is_unavailable(error.original_error):
+            log.warning("backing service unavailable in %s", where, exc_info=error.original_error)
+            masked.message = UNAVAILABLE_MESSAGE
+            masked.extensions = {"code": "SERVICE_UNAVAILABLE", "requestId": request_id}
+            return masked
+        log.error("unexpected error in %s", where, exc_info=error.original_error)
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
         return masked
 

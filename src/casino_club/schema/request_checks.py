@@ -13,7 +13,15 @@ from __future__ import annotations
 import math
 import re
 
-from graphql import GraphQLSyntaxError, Lexer, Source, TokenKind
+from graphql import (
+    GraphQLError,
+    GraphQLSyntaxError,
+    Lexer,
+    Source,
+    StringValueNode,
+    TokenKind,
+    ValidationRule,
+)
 
 UNSTORABLE_TEXT = "Strings must be valid Unicode text without NUL characters"
 NUMBER_OUT_OF_RANGE = "Number literals must be within ±1.8e308"
@@ -74,3 +82,18 @@ def document_problem(query: str, max_tokens: int) -> str | None:
     except GraphQLSyntaxError:
         return None
     return None
+
+
+class StorableLiteralsRule(ValidationRule):
+    """The document's string literals, escapes resolved, must be storable.
+
+    Over HTTP the view refuses such a document before parsing (a 400); over WebSocket
+    there is no such step, so this rule makes it a validation error on every transport
+    instead of a database error inside a resolver.
+    """
+
+    def enter_string_value(self, node: StringValueNode, *_args: object) -> None:
+        if not is_storable(node.value):
+            self.report_error(
+                GraphQLError(UNSTORABLE_TEXT, node, extensions={"code": "BAD_USER_INPUT"})
+            )

@@ -23,6 +23,7 @@ from casino_club.schema.extensions import MaskUnexpectedErrors, OperationMetrics
 from casino_club.schema.mutation import Mutation
 from casino_club.schema.query import Query
 from casino_club.schema.query_limits import alias_limit_rule, depth_limit_rule
+from casino_club.schema.request_checks import StorableLiteralsRule
 from casino_club.schema.scalars import GOLD_SCALAR, Gold
 from casino_club.schema.subscription import Subscription
 
@@ -43,6 +44,7 @@ def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
     rules: list[type[ASTValidationRule]] = [
         depth_limit_rule(settings.graphql_max_depth),
         alias_limit_rule(settings.graphql_max_aliases),
+        StorableLiteralsRule,
     ]
     if not settings.graphql_introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
@@ -69,12 +71,14 @@ class CasinoSchema(strawberry.Schema):
     ) -> None:
         """Client errors are the client's business; unexpected ones are logged when masked.
 
-        Their text is never logged here: it may quote a driver's message with the values
-        of a statement (MaskUnexpectedErrors logs them, database text withheld).
+        No message is logged here: an unexpected error's may quote a driver's message with
+        a statement's values (MaskUnexpectedErrors logs it, database text withheld), and
+        graphql-core's input-coercion messages quote the whole input, passwords included.
         """
         for error in errors:
             if not is_unexpected(error):
-                log.debug("graphql error: %s", error.message, extra={"path": error.path})
+                code = (error.extensions or {}).get("code", "GRAPHQL_ERROR")
+                log.debug("graphql error %s", code, extra={"path": error.path})
 
 
 def build_schema(
