@@ -7,9 +7,11 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+import asyncpg
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
@@ -254,3 +256,72 @@ async def test_twenty_simultaneous_pulls_take_exactly_the_daily_limit(
     assert paid == 15_000
     assert (await api.data(STATUS, token=token))["me"]["gacha"]["pullsToday"] == 3
     await books_balance(app)
+
+
+async def test_players_racing_for_the_last_units_never_oversell(backend: Backend) -> None:
+    """Twenty players pull at once for a LEGENDARY stock of three (90% LEGENDARY rolls):
+    each takes stock by a conditional update, and a pull that loses the race decides
+    again on the stock as it now is."""
+    settings = backend.settings(
+        game_rate_limit_per_second=100_000,
+        gacha_rates_bp={"LEGENDARY": 9000, "EPIC": 500, "RARE": 300, "COMMON": 200},
+    )
+    async with running_app(settings) as app, api_for(app) as api:
+        services: Services = app.state.services
+        async with services.unit_of_work() as uow:
+            await uow.session.merge(GachaStock(rarity="LEGENDARY", remaining=3))
+            await uow.commit()
+        try:
+            tokens = [await player_with_gold(api, app, 5000) for _ in range(20)]
+            results = await asyncio.gather(*(pull(api, t, count="ONE") for t in tokens))
+            assert {r["__typename"] for r in results} == {"GachaPullSuccess"}
+            items = [entry for r in results for entry in r["items"]]
+            # 20 rolls at 90%: fewer than 4 LEGENDARY rolls has probability < 10⁻¹⁵.
+            assert sum(e["item"]["rarity"] == "LEGENDARY" for e in items) == 3
+            assert all(e["item"]["rarity"] == "COMMON" for e in items if e["downgraded"])
+            async with services.sessionmaker() as session:
+                remaining = await session.scalar(
+                    select(GachaStock.remaining).where(GachaStock.rarity == "LEGENDARY")
+                )
+            assert remaining == 0
+            await books_balance(app)
+        finally:
+            async with services.unit_of_work() as uow:
+                await uow.session.execute(delete(GachaStock))
+                await uow.commit()
+
+
+# PostgreSQL only: SQLite has no row locks (its single writer serializes every pull).
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_pull_that_rolls_nothing_stocked_does_not_wait_for_the_stock(
+    backend: Backend,
+) -> None:
+    """Another transaction holds every stock row; a pull that rolls COMMON (weighted to
+    all but certainty: 1 in 10⁶ rolls anything else) still completes — pulls used to
+    lock the whole stock table."""
+    settings = backend.settings(
+        gacha_rates_bp={"LEGENDARY": 1, "EPIC": 1, "RARE": 1, "COMMON": 1_000_000}
+    )
+    async with running_app(settings) as app, api_for(app) as api:
+        services: Services = app.state.services
+        async with services.unit_of_work() as uow:
+            await uow.session.merge(GachaStock(rarity="LEGENDARY", remaining=5))
+            await uow.session.merge(GachaStock(rarity="EPIC", remaining=5))
+            await uow.commit()
+        dsn = make_url(backend.database_url).set(drivername="postgresql")
+        holder = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+        try:
+            token = await player_with_gold(api, app, 5000)
+            held = holder.transaction()
+            await held.start()
+            await holder.execute("SELECT rarity FROM gacha_stock FOR UPDATE")
+            async with asyncio.timeout(20):
+                result = await pull(api, token, count="ONE")
+            await held.rollback()
+            assert result["__typename"] == "GachaPullSuccess"
+            assert result["items"][0]["item"]["rarity"] == "COMMON"
+        finally:
+            await holder.close()
+            async with services.unit_of_work() as uow:
+                await uow.session.execute(delete(GachaStock))
+                await uow.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -31,8 +31,9 @@ async def pools(session: AsyncSession) -> dict[Rarity, list[Item]]:
 
 
 async def stock(session: AsyncSession, *, lock: bool) -> dict[Rarity, int | None]:
-    """Remaining stock per stocked rarity (None = unlimited); `lock` holds it for a pull."""
-    query = select(GachaStock)
+    """Remaining stock per stocked rarity (None = unlimited); `lock` holds every stocked
+    row (in a fixed order) for a pull that lost a race for the last units."""
+    query = select(GachaStock).order_by(GachaStock.rarity)
     rows = await session.scalars(query.with_for_update() if lock else query)
     stock: dict[Rarity, int | None] = {Rarity.EPIC: None, Rarity.LEGENDARY: None}
     for row in rows:
@@ -40,15 +41,29 @@ async def stock(session: AsyncSession, *, lock: bool) -> dict[Rarity, int | None
     return stock
 
 
-async def take_stock(session: AsyncSession, taken: dict[Rarity, int]) -> None:
-    for rarity, count in taken.items():
+async def take_stock(session: AsyncSession, taken: Mapping[Rarity, int]) -> bool:
+    """Take the units if every rarity still has them, each by a conditional update of
+    its own row only; False, with nothing taken, if one ran out meanwhile.
+
+    Rows are updated in a fixed order, so two pulls never wait for each other in a cycle.
+    """
+    done: list[tuple[Rarity, int]] = []
+    for rarity, count in sorted(taken.items()):
         result = await session.execute(
             update(GachaStock)
             .where(GachaStock.rarity == rarity.value, GachaStock.remaining >= count)
             .values(remaining=GachaStock.remaining - count)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise RuntimeError("stock changed under a locked read")
+            for given_back, units in done:
+                await session.execute(
+                    update(GachaStock)
+                    .where(GachaStock.rarity == given_back.value)
+                    .values(remaining=GachaStock.remaining + units)
+                )
+            return False
+        done.append((rarity, count))
+    return True
 
 
 async def open_progress(session: AsyncSession, user_id: int) -> None:

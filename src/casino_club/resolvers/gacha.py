@@ -95,12 +95,20 @@ async def _pull(
             return DailyLimitReached.new(limit, used, next_day_start(now, zone))
         progress.pulls_day = today
         progress.pulls_today = used + 1
-        stock = await store.stock(session, lock=True)
         pools = await store.pools(session)
         fair_round = await fairness.next_round(session, viewer.id)
+        floats = take(fair_round.source, count)
+        # Only the rolled rarities' stock rows are touched, by conditional updates: pulls
+        # that roll nothing stocked never wait for each other. Losing a race for the last
+        # units means deciding again on the stock as it now is, held this time.
         outcome = gacha.pull_items(
-            take(fair_round.source, count), progress.pity, pools, stock, rules
+            floats, progress.pity, pools, await store.stock(session, lock=False), rules
         )
+        if not await store.take_stock(session, outcome.stock_taken):
+            held = await store.stock(session, lock=True)
+            outcome = gacha.pull_items(floats, progress.pity, pools, held, rules)
+            if not await store.take_stock(session, outcome.stock_taken):
+                raise RuntimeError("stock changed under a locked read")
         owned = await store.owned(session, viewer.id, (e.item.id for e in outcome.items))
         refund = gacha.refund_for(outcome.items, owned, rules)
         proof = fair_round.proof
@@ -120,7 +128,6 @@ async def _pull(
             return charged
         posted, balance = charged
         await store.add_items(session, viewer.id, [e.item.id for e in outcome.items], now)
-        await store.take_stock(session, dict(outcome.stock_taken))
         progress_before = progress.pity
         progress.pity = outcome.pity_after
         received = gacha.count_by_rarity(outcome.items)
