@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,6 +48,22 @@ async def account_with_gold(api: Api, app: Starlette, gold: int) -> dict[str, An
     created = await api.new_player()
     await grant_gold(app, created["user"]["id"], gold)
     return created
+
+
+@contextlib.asynccontextmanager
+async def stocked(app: Starlette, **remaining: int) -> AsyncIterator[None]:
+    """A global stock for the test's rarities, removed after it (other tests expect none)."""
+    services: Services = app.state.services
+    async with services.unit_of_work() as uow:
+        for rarity, units in remaining.items():
+            await uow.session.merge(GachaStock(rarity=rarity, remaining=units))
+        await uow.commit()
+    try:
+        yield
+    finally:
+        async with services.unit_of_work() as uow:
+            await uow.session.execute(delete(GachaStock))
+            await uow.commit()
 
 
 async def pull(api: Api, token: str, **values: Any) -> dict[str, Any]:
@@ -171,10 +189,7 @@ async def test_fifty_concurrent_pulls_never_exceed_a_legendary_stock_of_three(
     )
     async with running_app(settings) as app, api_for(app) as api:
         services: Services = app.state.services
-        async with services.unit_of_work() as uow:
-            await uow.session.merge(GachaStock(rarity="LEGENDARY", remaining=3))
-            await uow.commit()
-        try:
+        async with stocked(app, LEGENDARY=3):
             token = await player_with_gold(api, app, 50 * 5000)
             results = await asyncio.gather(*(pull(api, token, count="ONE") for _ in range(50)))
             assert all(r["__typename"] == "GachaPullSuccess" for r in results)
@@ -193,12 +208,6 @@ async def test_fifty_concurrent_pulls_never_exceed_a_legendary_stock_of_three(
             assert remaining == 0
             status = (await api.data(FAIRNESS, token=token))["me"]
             assert status["fairness"]["nonce"] == 50
-        finally:
-            async with services.unit_of_work() as uow:
-                stock = await uow.session.get(GachaStock, "LEGENDARY")
-                if stock is not None:
-                    await uow.session.delete(stock)
-                await uow.commit()
 
 
 async def test_verify_round_reproduces_a_ten_pull(api: Api, app: Starlette) -> None:
@@ -268,10 +277,7 @@ async def test_players_racing_for_the_last_units_never_oversell(backend: Backend
     )
     async with running_app(settings) as app, api_for(app) as api:
         services: Services = app.state.services
-        async with services.unit_of_work() as uow:
-            await uow.session.merge(GachaStock(rarity="LEGENDARY", remaining=3))
-            await uow.commit()
-        try:
+        async with stocked(app, LEGENDARY=3):
             tokens = [await player_with_gold(api, app, 5000) for _ in range(20)]
             results = await asyncio.gather(*(pull(api, t, count="ONE") for t in tokens))
             assert {r["__typename"] for r in results} == {"GachaPullSuccess"}
@@ -285,10 +291,6 @@ async def test_players_racing_for_the_last_units_never_oversell(backend: Backend
                 )
             assert remaining == 0
             await books_balance(app)
-        finally:
-            async with services.unit_of_work() as uow:
-                await uow.session.execute(delete(GachaStock))
-                await uow.commit()
 
 
 # PostgreSQL only: SQLite has no row locks (its single writer serializes every pull).
@@ -302,12 +304,11 @@ async def test_a_pull_that_rolls_nothing_stocked_does_not_wait_for_the_stock(
     settings = backend.settings(
         gacha_rates_bp={"LEGENDARY": 1, "EPIC": 1, "RARE": 1, "COMMON": 1_000_000}
     )
-    async with running_app(settings) as app, api_for(app) as api:
-        services: Services = app.state.services
-        async with services.unit_of_work() as uow:
-            await uow.session.merge(GachaStock(rarity="LEGENDARY", remaining=5))
-            await uow.session.merge(GachaStock(rarity="EPIC", remaining=5))
-            await uow.commit()
+    async with (
+        running_app(settings) as app,
+        api_for(app) as api,
+        stocked(app, LEGENDARY=5, EPIC=5),
+    ):
         dsn = make_url(backend.database_url).set(drivername="postgresql")
         holder = await asyncpg.connect(dsn.render_as_string(hide_password=False))
         try:
@@ -322,6 +323,3 @@ async def test_a_pull_that_rolls_nothing_stocked_does_not_wait_for_the_stock(
             assert result["items"][0]["item"]["rarity"] == "COMMON"
         finally:
             await holder.close()
-            async with services.unit_of_work() as uow:
-                await uow.session.execute(delete(GachaStock))
-                await uow.commit()
