@@ -35,7 +35,7 @@ typecheck: install
 
 # Needs PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; defaults: the local ones).
 bench: install
-	$(BIN)/python -m bench.slots
+	$(BIN)/python -m bench.bet_path
 
 schema: install
 	$(BIN)/casino-club export-schema --output schema.graphql

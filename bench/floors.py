@@ -1,0 +1,207 @@
+"""The two floors a spin is compared with, both straight through asyncpg (SPEC §14).
+
+- `our_floor`: the statements our server sends for one spin, on our schema — it moves
+  when our statements change.
+- `canonical_floor`: a fixed minimal spin transaction (nonce UPDATE … RETURNING,
+  conditional wallet UPDATE … RETURNING, one INSERT of two ledger rows, one INSERT of a
+  history row) on its own minimal schema, 1,000 players, concurrency 32 — it does not
+  move, so ratios to it compare across versions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+
+from casino_club.domain import slots
+from casino_club.domain.fairness import FairnessInput, take
+
+STAKE = 10
+CANONICAL_PLAYERS = 1000
+CANONICAL_CONCURRENCY = 32
+
+
+def spin_of(seed: asyncpg.Record, streak: int) -> slots.SpinResult:
+    """The spin a seed row (server seed, client seed, nonce after the bet) decides."""
+    source = FairnessInput(
+        bytes.fromhex(seed["server_seed"]), seed["client_seed"], seed["nonce"] - 1
+    )
+    return slots.settle(STAKE, slots.reels_from(take(source, 3)), streak)
+
+
+@dataclass
+class Run:
+    requests: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def our_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
+    """The statements the server sends for one spin (SPEC §14's floor), through asyncpg."""
+    pool = await asyncpg.create_pool(dsn, min_size=len(user_ids), max_size=len(user_ids))
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    session_ids = {
+        user_id: await pool.fetchval(
+            "SELECT id FROM auth_sessions WHERE user_id = $1 LIMIT 1", user_id
+        )
+        for user_id in user_ids
+    }
+
+    async def worker(user_id: int) -> None:
+        async with pool.acquire() as conn:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                now = datetime.now(UTC)
+                await conn.fetchrow(
+                    "SELECT users.*, wallets.gold FROM users JOIN auth_sessions ON auth_sessions.user_id = users.id "
+                    "LEFT OUTER JOIN wallets ON wallets.user_id = users.id WHERE users.id = $1 "
+                    "AND auth_sessions.id = $2 AND auth_sessions.revoked_at IS NULL "
+                    "AND auth_sessions.expires_at > $3 AND users.banned_at IS NULL",
+                    user_id,
+                    session_ids[user_id],
+                    now,
+                )
+                async with conn.transaction():
+                    seed = await conn.fetchrow(
+                        "UPDATE fairness_seeds SET nonce = nonce + 1 WHERE user_id = $1 AND active IS true "
+                        "RETURNING id, server_seed, client_seed, nonce, slot_win_streak",
+                        user_id,
+                    )
+                    result = spin_of(seed, seed["slot_win_streak"])
+                    net = result.payout - STAKE
+                    gold = await conn.fetchval(
+                        "UPDATE wallets SET gold = gold + $1, updated_at = $2 WHERE user_id = $3 AND gold >= $4 "
+                        "RETURNING gold",
+                        net,
+                        now,
+                        user_id,
+                        STAKE,
+                    )
+                    await conn.execute(
+                        "UPDATE fairness_seeds SET slot_win_streak = $1 WHERE id = $2",
+                        result.win_streak,
+                        seed["id"],
+                    )
+                    rows = [(user_id, -STAKE, gold - result.payout, "SLOT_BET", "bench", now)]
+                    if result.payout:
+                        rows.append((user_id, result.payout, gold, "SLOT_WIN", "bench", now))
+                    await conn.executemany(
+                        "INSERT INTO ledger_entries (user_id, amount, balance_after, reason, reference, created_at) "
+                        "VALUES ($1, $2, $3, $4, $5, $6)",
+                        rows,
+                    )
+                    await conn.fetchval(
+                        "INSERT INTO game_history (user_id, game, stake, payout, outcome, seed_id, server_seed_hash, "
+                        "client_seed, nonce, created_at) VALUES ($1, 'SLOTS', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                        user_id,
+                        STAKE,
+                        result.payout,
+                        "{}",
+                        seed["id"],
+                        "x" * 64,
+                        seed["client_seed"],
+                        seed["nonce"] - 1,
+                        now,
+                    )
+                latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(user_id) for user_id in user_ids))
+    elapsed = time.perf_counter() - started
+    await pool.close()
+    return Run(len(latencies), elapsed, latencies)
+
+
+CANONICAL_SCHEMA = """
+DROP SCHEMA IF EXISTS canonical CASCADE;
+CREATE SCHEMA canonical;
+CREATE TABLE canonical.seeds (user_id integer PRIMARY KEY, server_seed text NOT NULL,
+  client_seed text NOT NULL, nonce bigint NOT NULL);
+CREATE TABLE canonical.wallets (user_id integer PRIMARY KEY, gold bigint NOT NULL
+  CHECK (gold >= 0));
+CREATE TABLE canonical.ledger (id bigserial PRIMARY KEY, user_id integer NOT NULL,
+  amount bigint NOT NULL, balance_after bigint NOT NULL, reason text NOT NULL,
+  created_at timestamptz NOT NULL);
+CREATE TABLE canonical.history (id bigserial PRIMARY KEY, user_id integer NOT NULL,
+  stake bigint NOT NULL, payout bigint NOT NULL, nonce bigint NOT NULL,
+  created_at timestamptz NOT NULL);
+INSERT INTO canonical.seeds SELECT i, md5(i::text) || md5((-i)::text), 'client', 0
+  FROM generate_series(1, 1000) AS i;
+INSERT INTO canonical.wallets SELECT i, 1000000000 FROM generate_series(1, 1000) AS i;
+"""
+
+
+async def canonical_floor(dsn: str, seconds: float) -> Run:
+    """The fixed canonical spin transaction, random players, 32 at once."""
+    setup = await asyncpg.connect(dsn)
+    try:
+        await setup.execute(CANONICAL_SCHEMA)
+    finally:
+        await setup.close()
+    pool = await asyncpg.create_pool(
+        dsn, min_size=CANONICAL_CONCURRENCY, max_size=CANONICAL_CONCURRENCY
+    )
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    chooser = random.Random(14)
+
+    async def worker() -> None:
+        async with pool.acquire() as conn:
+            while time.perf_counter() < deadline:
+                user_id = chooser.randint(1, CANONICAL_PLAYERS)
+                started = time.perf_counter()
+                now = datetime.now(UTC)
+                async with conn.transaction():
+                    seed = await conn.fetchrow(
+                        "UPDATE canonical.seeds SET nonce = nonce + 1 WHERE user_id = $1 "
+                        "RETURNING server_seed, client_seed, nonce",
+                        user_id,
+                    )
+                    result = spin_of(seed, 0)
+                    gold = await conn.fetchval(
+                        "UPDATE canonical.wallets SET gold = gold + $1 WHERE user_id = $2 "
+                        "AND gold >= $3 RETURNING gold",
+                        result.payout - STAKE,
+                        user_id,
+                        STAKE,
+                    )
+                    await conn.execute(
+                        "INSERT INTO canonical.ledger (user_id, amount, balance_after, reason, "
+                        "created_at) VALUES ($1, $2, $3, 'BET', $5), ($1, $4, $6, 'WIN', $5)",
+                        user_id,
+                        -STAKE,
+                        gold - result.payout,
+                        result.payout,
+                        now,
+                        gold,
+                    )
+                    await conn.execute(
+                        "INSERT INTO canonical.history (user_id, stake, payout, nonce, created_at) "
+                        "VALUES ($1, $2, $3, $4, $5)",
+                        user_id,
+                        STAKE,
+                        result.payout,
+                        seed["nonce"] - 1,
+                        now,
+                    )
+                latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CANONICAL_CONCURRENCY)))
+    elapsed = time.perf_counter() - started
+    await pool.close()
+    return Run(len(latencies), elapsed, latencies)

@@ -1,0 +1,67 @@
+-- wrk load for one GraphQL mutation, rotating player tokens; every response is checked.
+-- Environment: BENCH_TOKENS (file, one access token per line), BENCH_BODY (file, the JSON
+-- request body), BENCH_EXPECT (text every successful response contains), BENCH_DELAY_MS
+-- (optional pause per request and connection, for a fixed load).
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("offset", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+local function read_lines(path)
+  local lines = {}
+  for line in io.lines(path) do
+    if #line > 0 then table.insert(lines, line) end
+  end
+  return lines
+end
+
+function init(args)
+  tokens = read_lines(os.getenv("BENCH_TOKENS"))
+  local file = io.open(os.getenv("BENCH_BODY"), "r")
+  body = file:read("*a")
+  file:close()
+  expect = os.getenv("BENCH_EXPECT")
+  pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+  index = offset * 7
+  failures = 0
+  first_failure = ""
+end
+
+function request()
+  index = index % #tokens + 1
+  return wrk.format("POST", "/graphql", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. tokens[index],
+  }, body)
+end
+
+function delay()
+  return pause
+end
+
+function response(status, headers, response_body)
+  if status ~= 200 or not string.find(response_body, expect, 1, true) then
+    failures = failures + 1
+    if first_failure == "" then first_failure = string.sub(response_body, 1, 300) end
+  end
+end
+
+function done(summary, latency, requests)
+  local failed = 0
+  local sample = ""
+  for _, thread in ipairs(threads) do
+    failed = failed + thread:get("failures")
+    if sample == "" then sample = thread:get("first_failure") end
+  end
+  local errors = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d failed=%d socket_errors=%d duration_us=%d p50_us=%d p99_us=%d\n",
+    summary.requests, failed,
+    errors.connect + errors.read + errors.write + errors.timeout,
+    summary.duration, latency:percentile(50), latency:percentile(99)))
+  if sample ~= "" then io.write("FIRST_FAILURE " .. sample .. "\n") end
+end
