@@ -59,12 +59,22 @@ def seed_command() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: HOST setting")] = None,
     port: Annotated[int | None, typer.Option(help="Default: PORT setting")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes (default: WORKERS setting, 1)"),
+    ] = None,
 ) -> None:
     """Serve the API with uvicorn (uvloop, httptools, WebSocket keep-alive pings)."""
     settings = get_settings()
     configure_logging(settings.log_level)
     bind_host, bind_port = host or settings.host, port or settings.port
-    typer.echo(f"GraphiQL: http://{bind_host}:{bind_port}/graphql")
+    processes = workers or settings.workers
+    if processes > 1 and not settings.shares_state_across_processes:
+        # Each process would keep its own rate limits and deliver only its own events.
+        raise typer.BadParameter(
+            "several workers need REDIS_URL and a redis:// BROADCAST_URL", param_hint="--workers"
+        )
+    typer.echo(f"GraphiQL: http://{bind_host}:{bind_port}/graphql ({processes} worker(s))")
     uvicorn.run(
         "casino_club.app:create_app",
         factory=True,
@@ -79,6 +89,7 @@ def serve(
         proxy_headers=False,
         # WebSocket messages are bounded like HTTP bodies (SPEC §13).
         ws_max_size=settings.max_request_bytes,
+        workers=processes,
     )
 
 

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     app_env: Literal["development", "test", "production"] = "development"
     host: str = "127.0.0.1"
     port: int = 8000
+    # uvicorn worker processes for `casino-club serve` (more than one needs Redis).
+    workers: int = Field(default=1, ge=1)
     log_level: str = "INFO"
 
     database_url: str = "sqlite+aiosqlite:///./casino.db"
@@ -163,6 +165,11 @@ class Settings(BaseSettings):
     @property
     def uses_redis(self) -> bool:
         return bool(self.redis_url)
+
+    @property
+    def shares_state_across_processes(self) -> bool:
+        """Hot state and events live in Redis, so several processes act as one server."""
+        return self.uses_redis and self.broadcast_url.startswith(("redis://", "rediss://"))
 
 
 @lru_cache(maxsize=1)
