@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -53,48 +54,69 @@ async def whole_ledger(client: httpx.AsyncClient, token: str) -> tuple[int, list
         after = me["ledger"]["pageInfo"]["endCursor"]
 
 
-async def test_balance_changed_delivers_exactly_the_callers_spins(server: str) -> None:
-    alice, bob = await signup_player(server), await signup_player(server)
+class BalanceListener:
+    """Every `balanceChanged` event one player's subscription receives, in order."""
+
+    def __init__(self, ws: Any) -> None:
+        self.received: list[dict[str, Any]] = []
+        self._arrived = asyncio.Event()
+        self._task = asyncio.create_task(self._listen(ws))
+
+    async def _listen(self, ws: Any) -> None:
+        async for result in ws.subscribe(BALANCE):
+            self.received.append(result["balanceChanged"])
+            self._arrived.set()
+
+    async def until_gold(self, gold: int) -> None:
+        """Wait (bounded) until the last event received shows `gold`."""
+        async with asyncio.timeout(TIMEOUT):
+            while not self.received or self.received[-1]["gold"] != gold:
+                self._arrived.clear()
+                await self._arrived.wait()
+
+    def stop(self) -> None:
+        self._task.cancel()
+
+
+@contextlib.asynccontextmanager
+async def listening(base_url: str, token: str) -> AsyncIterator[BalanceListener]:
+    """A WebSocket subscribed to `balanceChanged` as `token`'s player."""
     transport = WebsocketsTransport(
-        url=ws_url(server),
-        init_payload={"authorization": f"Bearer {alice['accessToken']}"},
+        url=ws_url(base_url),
+        init_payload={"authorization": f"Bearer {token}"},
         subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
     )
-    received: list[dict[str, Any]] = []
-    arrived = asyncio.Event()
+    async with Client(transport=transport) as ws:
+        listener = BalanceListener(ws)
+        try:
+            yield listener
+        finally:
+            listener.stop()
+
+
+async def test_balance_changed_delivers_exactly_the_callers_spins(server: str) -> None:
+    alice, bob = await signup_player(server), await signup_player(server)
     async with (
-        Client(transport=transport) as ws,
+        listening(server, alice["accessToken"]) as listener,
         httpx.AsyncClient(base_url=server, timeout=TIMEOUT) as http,
     ):
-
-        async def listen() -> None:
-            async for result in ws.subscribe(BALANCE):
-                received.append(result["balanceChanged"])
-                arrived.set()
-
-        listener = asyncio.create_task(listen())
-        try:
-            # The server subscribes asynchronously: spin until the first event arrives.
-            for _ in range(50):
-                await post(http, SPIN, bob["accessToken"], {"input": {"stake": 20}})
-                await post(http, SPIN, alice["accessToken"], {"input": {"stake": 10}})
-                await asyncio.sleep(0.1)
-                if received:
-                    break
-            assert received, "no balanceChanged event arrived"
-            for _ in range(3):
-                await post(http, SPIN, bob["accessToken"], {"input": {"stake": 20}})
-                last = (await post(http, SPIN, alice["accessToken"], {"input": {"stake": 10}}))[
-                    "slotSpin"
-                ]
-            async with asyncio.timeout(TIMEOUT):
-                while received[-1]["gold"] != last["balance"]:
-                    arrived.clear()
-                    await arrived.wait()
-            await asyncio.sleep(0.2)  # anything else would arrive now, and fail the check below
-            gold, rows = await whole_ledger(http, alice["accessToken"])
-        finally:
-            listener.cancel()
+        received = listener.received
+        # The server subscribes asynchronously: spin until the first event arrives.
+        for _ in range(50):
+            await post(http, SPIN, bob["accessToken"], {"input": {"stake": 20}})
+            await post(http, SPIN, alice["accessToken"], {"input": {"stake": 10}})
+            await asyncio.sleep(0.1)
+            if received:
+                break
+        assert received, "no balanceChanged event arrived"
+        for _ in range(3):
+            await post(http, SPIN, bob["accessToken"], {"input": {"stake": 20}})
+            last = (await post(http, SPIN, alice["accessToken"], {"input": {"stake": 10}}))[
+                "slotSpin"
+            ]
+        await listener.until_gold(last["balance"])
+        await asyncio.sleep(0.2)  # anything else would arrive now, and fail the check below
+        gold, rows = await whole_ledger(http, alice["accessToken"])
     tail = rows[-len(received) :]
     assert [(e["delta"], e["gold"], e["reason"]) for e in received] == [
         (r["amount"], r["balanceAfter"], r["reason"]) for r in tail

@@ -5,24 +5,20 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from gql import Client, gql
-from gql.transport.websockets import WebsocketsTransport
 from typer.testing import CliRunner
 
 from casino_club.cli import app as cli
 from tests.conftest import Backend
 from tests.e2e.conftest import start_server
-from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
-from tests.e2e.test_live_and_money import post, whole_ledger
+from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player
+from tests.e2e.test_live_and_money import listening, post, whole_ledger
 from tests.support import SPIN
 
 pytestmark = pytest.mark.e2e
 
-BALANCE = gql("subscription { balanceChanged { gold delta reason } }")
 SPINS = 12
 
 
@@ -60,41 +56,20 @@ async def test_two_workers_serve_one_player_with_every_event(
         assert len(worker_pids(running.process.pid)) == 2
         player = await signup_player(running.url)
         token = player["accessToken"]
-        transport = WebsocketsTransport(
-            url=ws_url(running.url),
-            init_payload={"authorization": f"Bearer {token}"},
-            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
-        )
-        received: list[dict[str, Any]] = []
-        arrived = asyncio.Event()
-        async with Client(transport=transport) as ws:
-
-            async def listen() -> None:
-                async for result in ws.subscribe(BALANCE):
-                    received.append(result["balanceChanged"])
-                    arrived.set()
-
-            listener = asyncio.create_task(listen())
-            try:
-                # A fresh connection per spin, so the spins land on both workers; the
-                # subscription lives on one of them and must hear all of them.
-                spins = []
-                for _ in range(SPINS):
-                    async with httpx.AsyncClient(base_url=running.url, timeout=TIMEOUT) as http:
-                        spun = await post(http, SPIN, token, {"input": {"stake": 10}})
-                        spins.append(spun["slotSpin"])
-                    if not received and len(spins) == 1:
-                        await asyncio.sleep(0.5)  # the server subscribes asynchronously
-                async with (
-                    asyncio.timeout(TIMEOUT),
-                    httpx.AsyncClient(base_url=running.url, timeout=TIMEOUT) as http,
-                ):
-                    gold, rows = await whole_ledger(http, token)
-                    while not received or received[-1]["gold"] != gold:
-                        arrived.clear()
-                        await arrived.wait()
-            finally:
-                listener.cancel()
+        async with listening(running.url, token) as listener:
+            received = listener.received
+            # A fresh connection per spin, so the spins land on both workers; the
+            # subscription lives on one of them and must hear all of them.
+            spins = []
+            for _ in range(SPINS):
+                async with httpx.AsyncClient(base_url=running.url, timeout=TIMEOUT) as http:
+                    spun = await post(http, SPIN, token, {"input": {"stake": 10}})
+                    spins.append(spun["slotSpin"])
+                if not received and len(spins) == 1:
+                    await asyncio.sleep(0.5)  # the server subscribes asynchronously
+            async with httpx.AsyncClient(base_url=running.url, timeout=TIMEOUT) as http:
+                gold, rows = await whole_ledger(http, token)
+            await listener.until_gold(gold)
         assert {spin["__typename"] for spin in spins} == {"SlotSpinSuccess"}
         assert gold == spins[-1]["balance"]
         tail = rows[-len(received) :]
