@@ -10,6 +10,7 @@
 3. For each HTTP run: server CPU per request (from /proc), and round trips per request:
    Redis commands (`INFO commandstats`) and PostgreSQL transactions (`pg_stat_database`;
    statements too when pg_stat_statements is loaded).
+4. Last, `slotSpin` again with py-spy sampling the server: where its CPU goes.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from tests.conftest import Backend
 from tests.e2e.conftest import start_server
 
 from bench.floors import STAKE, Run, canonical_floor, our_floor
+from bench.profile import profile
 from bench.wrk import Measured, run_wrk
 from casino_club.bootstrap import seed
 from casino_club.domain.ledger import LedgerReason
@@ -204,7 +206,9 @@ def machine() -> str:
     )
 
 
-def write_results(runs: list[HttpRun], canonicals: list[Run], ours: list[Run]) -> str:
+def write_results(
+    runs: list[HttpRun], canonicals: list[Run], ours: list[Run], profiled: list[str]
+) -> str:
     """The table; each floor runs twice, between the HTTP runs, and the ratios use the
     mean of its runs (this machine's speed drifts by tens of percent within minutes)."""
     spin32 = runs[0].measured
@@ -243,6 +247,10 @@ def write_results(runs: list[HttpRun], canonicals: list[Run], ours: list[Run]) -
         "",
         "PG statements per request need pg_stat_statements in `shared_preload_libraries`;",
         "without it the column says n/a and transactions are counted instead.",
+        "",
+        "## Profile",
+        "",
+        *profiled,
         "",
     ]
     text = "\n".join(lines)
@@ -314,11 +322,15 @@ async def main() -> None:
             canonical_again = await canonical_floor(dsn, SECONDS)
             gacha = await http("`gachaPull`, 32 connections", wrk(PULL, "GachaPullSuccess", 32))
             ours_again = await our_floor(dsn, [user_id for _, user_id in players[:32]], SECONDS)
+            profiled = await asyncio.to_thread(
+                profile, pid, SECONDS, wrk(SPIN, "SlotSpinSuccess", 32)
+            )
         print(
             write_results(
                 [spin32, spin8, fixed, dice, gacha],
                 [canonical, canonical_again],
                 [ours, ours_again],
+                profiled,
             )
         )
     finally:

@@ -1,7 +1,7 @@
 """The two floors a spin is compared with, both straight through asyncpg (SPEC §14).
 
-- `our_floor`: the statements our server sends for one spin, on our schema — it moves
-  when our statements change.
+- `our_floor`: the statements our server sends for one spin, on our schema (imported
+  from `persistence.postgres_bets`) — it moves when our statements change.
 - `canonical_floor`: a fixed minimal spin transaction (nonce UPDATE … RETURNING,
   conditional wallet UPDATE … RETURNING, one INSERT of two ledger rows, one INSERT of a
   history row) on its own minimal schema, 1,000 players, concurrency 32 — it does not
@@ -20,6 +20,7 @@ import asyncpg
 
 from casino_club.domain import slots
 from casino_club.domain.fairness import FairnessInput, take
+from casino_club.persistence.postgres_bets import NEXT_ROUND, SETTLE
 
 STAKE = 10
 CANONICAL_PLAYERS = 1000
@@ -50,72 +51,42 @@ class Run:
 
 
 async def our_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
-    """The statements the server sends for one spin (SPEC §14's floor), through asyncpg."""
+    """The statements the server sends for one spin (SPEC §14's floor), through asyncpg:
+    the session check is answered from the server's cache, so it is not here."""
     pool = await asyncpg.create_pool(dsn, min_size=len(user_ids), max_size=len(user_ids))
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
-    session_ids = {
-        user_id: await pool.fetchval(
-            "SELECT id FROM auth_sessions WHERE user_id = $1 LIMIT 1", user_id
-        )
-        for user_id in user_ids
-    }
 
     async def worker(user_id: int) -> None:
         async with pool.acquire() as conn:
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 now = datetime.now(UTC)
-                await conn.fetchrow(
-                    "SELECT users.*, wallets.gold FROM users JOIN auth_sessions ON auth_sessions.user_id = users.id "
-                    "LEFT OUTER JOIN wallets ON wallets.user_id = users.id WHERE users.id = $1 "
-                    "AND auth_sessions.id = $2 AND auth_sessions.revoked_at IS NULL "
-                    "AND auth_sessions.expires_at > $3 AND users.banned_at IS NULL",
-                    user_id,
-                    session_ids[user_id],
-                    now,
-                )
                 async with conn.transaction():
-                    seed = await conn.fetchrow(
-                        "UPDATE fairness_seeds SET nonce = nonce + 1 WHERE user_id = $1 AND active IS true "
-                        "RETURNING id, server_seed, client_seed, nonce, slot_win_streak",
-                        user_id,
-                    )
+                    seed = await conn.fetchrow(NEXT_ROUND, user_id)
                     result = spin_of(seed, seed["slot_win_streak"])
-                    net = result.payout - STAKE
-                    gold = await conn.fetchval(
-                        "UPDATE wallets SET gold = gold + $1, updated_at = $2 WHERE user_id = $3 AND gold >= $4 "
-                        "RETURNING gold",
-                        net,
-                        now,
+                    amounts = [-STAKE, result.payout] if result.payout else [-STAKE]
+                    reasons = ["SLOT_BET", "SLOT_WIN"][: len(amounts)]
+                    later = [sum(amounts[i + 1 :]) for i in range(len(amounts))]
+                    await conn.fetchrow(
+                        SETTLE,
                         user_id,
+                        sum(amounts),
                         STAKE,
-                    )
-                    await conn.execute(
-                        "UPDATE fairness_seeds SET slot_win_streak = $1 WHERE id = $2",
+                        now,
+                        amounts,
+                        later,
+                        reasons,
+                        "bench",
                         result.win_streak,
                         seed["id"],
-                    )
-                    rows = [(user_id, -STAKE, gold - result.payout, "SLOT_BET", "bench", now)]
-                    if result.payout:
-                        rows.append((user_id, result.payout, gold, "SLOT_WIN", "bench", now))
-                    await conn.executemany(
-                        "INSERT INTO ledger_entries (user_id, amount, balance_after, reason, reference, created_at) "
-                        "VALUES ($1, $2, $3, $4, $5, $6)",
-                        rows,
-                    )
-                    await conn.fetchval(
-                        "INSERT INTO game_history (user_id, game, stake, payout, outcome, seed_id, server_seed_hash, "
-                        "client_seed, nonce, created_at) VALUES ($1, 'SLOTS', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                        user_id,
+                        "SLOTS",
                         STAKE,
                         result.payout,
                         "{}",
-                        seed["id"],
                         "x" * 64,
                         seed["client_seed"],
                         seed["nonce"] - 1,
-                        now,
                     )
                 latencies.append((time.perf_counter() - started) * 1000)
 

@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     crash_sweep_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     game_rate_limit_per_second: int = 10
     idempotency_retention_hours: int = 24
+    # How long a checked access token is trusted without the database (0 = check every
+    # request); logout, bans and theft end it at once anyway (persistence/session_cache).
+    session_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
+    session_cache_entries: int = Field(default=100_000, ge=1)
     housekeeping_interval_seconds: float = 600.0
 
     max_request_bytes: int = 64 * 1024

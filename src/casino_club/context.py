@@ -1,7 +1,8 @@
 """The per-request (per-connection, for WebSockets) GraphQL context.
 
 Authentication is lazy: the bearer token is read when the request arrives and checked
-against the database only when a field needs the viewer, then cached for the request.
+only when a field needs the viewer, then kept for the request. The check is answered
+by the session cache when it can, else by the database (persistence/session_cache).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from casino_club.dataloaders import Loaders
 from casino_club.domain.accounts import Rank, Role
 from casino_club.persistence import users
 from casino_club.persistence.database import read_connection
+from casino_club.persistence.session_cache import Checked
 from casino_club.persistence.users import Account
 from casino_club.security import AccessClaims, InvalidToken
 from casino_club.services import Services
@@ -24,8 +26,10 @@ from casino_club.services import Services
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
+    """Who is asking, as their token was checked: `user` may be up to the session
+    cache's age old, so what must be current (gold, a profile) is read afresh."""
+
     user: Account
-    gold: int
     claims: AccessClaims
 
     @property
@@ -107,16 +111,23 @@ class Context:
         self._viewer = None
 
     async def _load_viewer(self, token: str) -> Viewer | None:
-        now = self.services.clock.now()
+        services = self.services
+        now = services.clock.now()
+        # A token in the cache was verified (signature, expiry) when it was put there.
+        cached = services.sessions.get(token, now)
+        if cached is not None:
+            return Viewer(user=cached.user, claims=cached.claims)
         try:
-            claims = self.services.tokens.decode(token, now)
+            claims = services.tokens.decode(token, now)
         except InvalidToken as exc:
             raise AuthenticationFailed("invalid or expired token") from exc
-        async with read_connection(self.services.engine) as connection:
+        stamp = services.sessions.stamp()
+        async with read_connection(services.engine) as connection:
             found = await users.authenticate_session(
                 connection, claims.user_id, claims.session_id, now
             )
         if found is None:
             return None
-        user, gold = found
-        return Viewer(user=user, gold=gold, claims=claims)
+        user, _ = found
+        services.sessions.put(token, Checked(claims, user), stamp)
+        return Viewer(user=user, claims=claims)

@@ -46,11 +46,15 @@ class RedisPubSubBackend(BroadcastBackend):
         self._redis: Redis | None = None
         self._pubsub: PubSub | None = None
         self.connected = False
+        # Counts (re)connections: a message published while down is lost, and whoever
+        # relies on every message (the session cache) must know there was a gap.
+        self.generation = 0
 
     async def connect(self) -> None:
         self._redis = self._timeouts.client(self._url)
         self._pubsub = self._redis.pubsub()
         self.connected = True
+        self.generation += 1
 
     async def disconnect(self) -> None:
         if self._pubsub is not None:
@@ -116,6 +120,7 @@ class RedisPubSubBackend(BroadcastBackend):
         if self._channels:
             await self._pubsub.subscribe(*self._channels)
         self.connected = True
+        self.generation += 1
         log.info("redis pub/sub resubscribed to %d channels", len(self._channels))
 
 
@@ -179,6 +184,14 @@ class EventBus:
     def healthy(self) -> bool:
         backend = self._backend
         return not isinstance(backend, RedisPubSubBackend) or backend.connected
+
+    def generation(self) -> int | None:
+        """How many times delivery (re)started; None while it is down. In memory,
+        delivery never stops."""
+        backend = self._backend
+        if not isinstance(backend, RedisPubSubBackend):
+            return 0
+        return backend.generation if backend.connected else None
 
     async def publish(self, channel: str, *events: dict[str, Any]) -> None:
         """Send events as one message: one round trip, and they arrive together, in order."""

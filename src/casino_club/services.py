@@ -21,12 +21,16 @@ from casino_club.config import Settings
 from casino_club.domain.accounts import Rank
 from casino_club.domain.gacha import DEFAULT_RULES, GachaRules, Rarity
 from casino_club.domain.slots import DEFAULT_PAYTABLE, Paytable, SlotsOdds, Symbol, odds
-from casino_club.events import EventBus
+from casino_club.events import EventBus, EventStream, SubscriptionOverflow
 from casino_club.observability import Metrics
 from casino_club.persistence import idempotency
-from casino_club.persistence.database import create_engine, create_sessionmaker
+from casino_club.persistence.bets import BetStore, SessionBetStore
+from casino_club.persistence.database import create_engine, create_sessionmaker, is_sqlite
 from casino_club.persistence.hot_state import HotState, InProcessHotState, RedisHotState
+from casino_club.persistence.postgres_bets import PostgresBetStore
 from casino_club.persistence.redis_client import RedisTimeouts
+from casino_club.persistence.session_cache import CHANNEL as SESSIONS_CHANNEL
+from casino_club.persistence.session_cache import SessionCache
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.security import AccessTokens, Passwords
 
@@ -89,6 +93,11 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     started: bool = False
     _jobs: list[asyncio.Task[None]] = field(init=False, repr=False, default_factory=list)
+    # Set once this instance hears the `sessions` channel: until then nothing is cached.
+    _hearing_forgets: asyncio.Event = field(init=False, repr=False, default_factory=asyncio.Event)
+    _subscriptions: contextlib.AsyncExitStack = field(
+        init=False, repr=False, default_factory=contextlib.AsyncExitStack
+    )
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -126,6 +135,46 @@ class Services:
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker)
 
+    @cached_property
+    def sessions(self) -> SessionCache:
+        def generation() -> int | None:
+            return self.events.generation() if self._hearing_forgets.is_set() else None
+
+        return SessionCache(
+            ttl_seconds=self.settings.session_cache_seconds,
+            max_entries=self.settings.session_cache_entries,
+            generation=generation,
+        )
+
+    async def forget_sessions_of(self, user_id: int) -> None:
+        """After a commit that ended or changed a player's access: no instance may go on
+        trusting a token of theirs it checked before."""
+        self.sessions.forget(user_id)
+        try:
+            await self.events.publish(SESSIONS_CHANNEL, {"forget": user_id})
+        except Exception:
+            # The other instances' channel is broken too: they stop trusting their caches.
+            log.warning("publishing a session forget failed", exc_info=True)
+
+    async def _hear_forgets(self, stream: EventStream) -> None:
+        """Apply other instances' forgets; if some were dropped, trust nothing cached."""
+        try:
+            async for event in stream:
+                self.sessions.forget(int(event["forget"]))
+        except SubscriptionOverflow:
+            log.warning("session forgets overflowed: the session cache is off until restart")
+        finally:
+            self._hearing_forgets.clear()
+            self.sessions.clear()
+
+    @cached_property
+    def bets(self) -> BetStore:
+        """Where instant bets are written: the driver itself on PostgreSQL (the hot path),
+        the session elsewhere."""
+        if is_sqlite(self.settings.database_url):
+            return SessionBetStore(self.sessionmaker)
+        return PostgresBetStore(self.engine)
+
     async def start(self, jobs: Sequence[Job] = ()) -> None:
         """Connect the event bus and start background jobs; both stop in close().
 
@@ -139,6 +188,12 @@ class Services:
             self.purge_expired_idempotency_keys,
         )
         self._jobs = [asyncio.create_task(self._run(job)) for job in (housekeeping, *jobs)]
+        # Subscribed before the first request: a forget is never published unheard.
+        stream = await self._subscriptions.enter_async_context(
+            self.events.subscribe(SESSIONS_CHANNEL)
+        )
+        self._hearing_forgets.set()
+        self._jobs.append(asyncio.create_task(self._hear_forgets(stream)))
         self.started = True
 
     async def close(self) -> None:
@@ -148,6 +203,7 @@ class Services:
             for task in self._jobs:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await self._subscriptions.aclose()
             await self.events.disconnect()
             self.started = False
         if self.redis is not None:

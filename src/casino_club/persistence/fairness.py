@@ -98,12 +98,12 @@ _SET_STREAK = (
 # A rotation that commits while a bet waits for the seed row leaves that bet's UPDATE
 # with nothing to match (the row it waited for is no longer active, and the new one is
 # newer than its snapshot); the next statement sees the new seed.
-_ROTATION_RETRIES = 10
+ROTATION_RETRIES = 10
 
 
 async def next_round(session: AsyncSession, user_id: int) -> Round:
     """Take the active seed's current nonce and advance it, atomically."""
-    for _ in range(_ROTATION_RETRIES):
+    for _ in range(ROTATION_RETRIES):
         row = (await session.execute(_ADVANCE_NONCE, {"uid": user_id})).one_or_none()
         if row is not None:
             seed_id, server_seed, client_seed, next_nonce, streak = row
@@ -147,7 +147,7 @@ async def lock_active_seed(session: AsyncSession, user_id: int) -> FairnessSeed:
         .where(FairnessSeed.user_id == user_id, FairnessSeed.active.is_(True))
         .with_for_update()
     )
-    for _ in range(_ROTATION_RETRIES):  # as in next_round: a rotation may have won the lock
+    for _ in range(ROTATION_RETRIES):  # as in next_round: a rotation may have won the lock
         row = await session.scalar(query)
         if row is not None:
             return row

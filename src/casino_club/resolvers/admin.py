@@ -5,6 +5,7 @@ from __future__ import annotations
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import Rank
 from casino_club.persistence import audit, auth_sessions, users, wallet
+from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.schema.admin import (
     AdminUserResult,
     SetUserBannedInput,
@@ -39,6 +40,7 @@ async def set_user_rank(
             now=now,
         )
         gold = await wallet.balance_of(uow.session, user.id)
+        forget_sessions_after_commit(context.services, uow, user.id)
         await uow.commit()
     return UserUpdated(user=Profile.of(user, gold))
 
@@ -81,5 +83,6 @@ async def set_user_banned(
             now=now,
         )
         gold = await wallet.balance_of(uow.session, user.id)
+        forget_sessions_after_commit(context.services, uow, user.id)
         await uow.commit()
     return UserUpdated(user=Profile.of(user, gold))

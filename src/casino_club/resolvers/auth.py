@@ -31,6 +31,7 @@ from casino_club.persistence import (
 )
 from casino_club.persistence.models import User
 from casino_club.persistence.users import IdentityTaken, NewUser
+from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.guards import hashing_saturated, throttle_address
 from casino_club.schema.auth import (
     MAX_CLIENT_MUTATION_ID,
@@ -254,6 +255,7 @@ async def refresh_tokens(context: Context, data: RefreshTokensInput) -> RefreshT
         ):
             # A used token presented again means it was copied: end every session.
             await auth_sessions.revoke_all_sessions(session, auth.user_id, "REFRESH_REUSE", now)
+            forget_sessions_after_commit(services, uow, auth.user_id)
             await uow.commit()
             return InvalidRefreshToken.new(RefreshTokenProblem.REUSED)
         if auth.revoked_at is not None:
@@ -296,6 +298,7 @@ async def logout(context: Context, viewer: Viewer, data: LogoutInput) -> LogoutR
         count = await auth_sessions.revoke_session(
             uow.session, viewer.claims.session_id, "LOGOUT", context.services.clock.now()
         )
+        forget_sessions_after_commit(context.services, uow, viewer.id)
         await uow.commit()
     return LogoutSuccess(revoked_sessions=count, client_mutation_id=data.client_mutation_id)
 
@@ -308,6 +311,7 @@ async def logout_all(context: Context, viewer: Viewer, data: LogoutAllInput) -> 
         count = await auth_sessions.revoke_all_sessions(
             uow.session, viewer.id, "LOGOUT_ALL", context.services.clock.now()
         )
+        forget_sessions_after_commit(context.services, uow, viewer.id)
         await uow.commit()
     return LogoutSuccess(revoked_sessions=count, client_mutation_id=data.client_mutation_id)
 

@@ -1,11 +1,13 @@
-"""The one way a bet is placed and settled, shared by every instant game.
+"""The one way a bet is placed, shared by every game.
 
-play(): stake limits (for games with a stake) → rate limit → the game's work, with Redis
-outages turned into SERVICE_UNAVAILABLE; a retry of a request that already completed
-gets its stored result even when the rate limit or Redis would refuse it. settle(): in
-one transaction, the idempotency key (claimed first), the nonce, the game's decision,
-the ledger (bet, then win), the history row and the stored result; events are
-published after the commit.
+A bet's life: `guarded()` checks what can be checked before any write (stake limits,
+the idempotency key, the rate limit; a retry of a request that already completed gets
+its stored result even when the rate limit or Redis would refuse it) → the writes, in
+one transaction (`persistence.bets` for an instant bet: a `Wager`, the game's rule
+turning the fair round into an `Outcome`, the `Written` rows) → after the commit, the
+balance and game events. `instant_bet()` is that whole life for slots, dice and RPS;
+games with more steps (gacha, wheel, crash) write through `post_gold` and
+`commit_and_publish` in their own unit of work.
 """
 
 from __future__ import annotations
@@ -18,15 +20,15 @@ from typing import Any, Protocol, Self, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.context import Context, Viewer
-from casino_club.domain.fairness import FairnessProof
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import fairness, game_rounds, idempotency, wallet
+from casino_club.persistence import idempotency, wallet
+from casino_club.persistence.bets import RuleOf, ShortOfGold, Wager, Written
 from casino_club.persistence.idempotency import Claimed, KeyRequest
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.persistence.wallet import InsufficientGold, Movement, Posted
 from casino_club.resolvers.guards import key_request, rate_limited, run_idempotent, stored_answer
-from casino_club.resolvers.live import balance_events, game_event, publish_to_user
+from casino_club.resolvers.live import balance_events, game_event, publish
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import (
     IdempotencyKeyInUse,
@@ -52,35 +54,17 @@ E = TypeVar("E")
 
 
 @dataclass(frozen=True, slots=True)
-class GameBook:
-    """How a game's money, events and idempotency keys are labelled."""
+class BetKind:
+    """What a game's bets are called: in the ledger, in events, and under idempotency keys."""
 
     game: Game
     operation: str  # the GraphQL mutation's name
-    bet: LedgerReason
-    win: LedgerReason
+    stake_reason: LedgerReason
+    win_reason: LedgerReason
     event: GameEventType
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    payout: int
-    outcome: dict[str, Any]
-    # Slots: the win streak after this spin, stored on the seed row the bet holds.
-    slot_win_streak: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Settled:
-    round_id: int
-    stake: int
-    payout: int
-    balance: int
-    proof: FairnessProof
-    outcome: dict[str, Any]
-
-
-async def play(
+async def guarded(
     context: Context,
     viewer: Viewer,
     *,
@@ -100,6 +84,7 @@ async def play(
     | IdempotencyKeyInUse
     | ValidationFailed
 ):
+    """Run `work` (the bet's writes) once the request passed every check before them."""
     if stake is not None and stake_limits is not None:
         low, high = stake_limits
         if not low <= stake <= high:
@@ -122,89 +107,17 @@ async def play(
     return await run_idempotent(context, request, work=work, replay=replay)
 
 
-async def claim_key(
-    session: AsyncSession, request: KeyRequest | None, now: datetime
-) -> Claimed | None:
-    """Claim the request's key (if any) as the first step of its money transaction."""
-    return None if request is None else await idempotency.claim(session, request, now)
-
-
-async def settle(
-    context: Context,
-    viewer: Viewer,
-    *,
-    book: GameBook,
-    stake: int,
-    request: KeyRequest | None,
-    decide: Callable[[fairness.Round], Decision],
-    respond: Callable[[Settled], R],
-) -> R | InsufficientFunds:
-    services = context.services
-    now = services.clock.now()
-    async with services.unit_of_work() as uow:
-        session = uow.session
-        claim = await claim_key(session, request, now)
-        fair_round = await fairness.next_round(session, viewer.id)
-        decision = decide(fair_round)
-        proof = fair_round.proof
-        reference = f"{book.game.value.lower()}:{fair_round.seed_id}:{proof.nonce}"
-        movements = [Movement(-stake, book.bet, reference)]
-        if decision.payout:
-            movements.append(Movement(decision.payout, book.win, reference))
-        charged = await charge(session, viewer, movements, stake, now)
-        if isinstance(charged, InsufficientFunds):
-            return charged
-        posted, balance = charged
-        streak = decision.slot_win_streak
-        if streak is not None:
-            await fairness.set_slot_win_streak(session, fair_round.seed_id, streak)
-        round_id = await game_rounds.record(
-            session,
-            user_id=viewer.id,
-            game=book.game.value,
-            stake=stake,
-            payout=decision.payout,
-            outcome=decision.outcome,
-            seed_id=fair_round.seed_id,
-            proof=fair_round.proof,
-            now=now,
-        )
-        result = respond(
-            Settled(
-                round_id=round_id,
-                stake=stake,
-                payout=decision.payout,
-                balance=balance,
-                proof=proof,
-                outcome=decision.outcome,
-            )
-        )
-        await commit_round(
-            context,
-            viewer,
-            uow,
-            claim=claim,
-            result=result,
-            posted=posted,
-            event=book.event,
-            round_id=round_id,
-            data={**decision.outcome, "stake": stake, "payout": decision.payout},
-            now=now,
-        )
-    return result
-
-
 async def instant_bet(
     context: Context,
     viewer: Viewer,
     *,
-    book: GameBook,
+    kind: BetKind,
     stake: int,
     stake_limits: tuple[int, int],
     key: str | None,
     parameters: dict[str, Any],
-    decide: Callable[[fairness.Round], Decision],
-    respond: Callable[[Settled], R],
+    rule: RuleOf,
+    result: Callable[[Written], R],
     success: type[R],
 ) -> (
     R
@@ -215,37 +128,69 @@ async def instant_bet(
     | IdempotencyKeyInUse
     | ValidationFailed
 ):
-    """play() + settle() for a game whose whole round is one decision on one stake."""
+    """A game whose whole round is one outcome of one stake: guarded, written, published.
 
-    async def work(request: KeyRequest | None) -> R | InsufficientFunds:
-        return await settle(
-            context, viewer, book=book, stake=stake, request=request, decide=decide, respond=respond
+    `rule` is the game: it turns the fair round into an `Outcome` (pure, no I/O).
+    `result` turns what was written into the mutation's answer.
+    """
+    services = context.services
+
+    async def write(request: KeyRequest | None) -> R | InsufficientFunds:
+        now = services.clock.now()
+        wager = Wager(
+            viewer.id, kind.game.value, stake, kind.stake_reason, kind.win_reason, request, now
         )
+        written = await services.bets.place(wager, rule, lambda w: result(w).to_payload())
+        if isinstance(written, ShortOfGold):
+            return InsufficientFunds.new(written.required, written.balance)
+        outcome = written.outcome
+        await publish(
+            services,
+            viewer.id,
+            [
+                *balance_events(written.posted, now),
+                game_event(
+                    kind.event,
+                    round_id=written.round_id,
+                    data={**outcome.details, "stake": stake, "payout": outcome.payout},
+                    at=now,
+                ),
+            ],
+        )
+        return result(written)
 
     def replay(payload: dict[str, Any]) -> R:
         return success.from_payload(payload, replayed=True)
 
-    return await play(
+    return await guarded(
         context,
         viewer,
         stake=stake,
         stake_limits=stake_limits,
         key=key,
-        operation=book.operation,
+        operation=kind.operation,
         parameters=parameters,
-        work=work,
+        work=write,
         replay=replay,
     )
 
 
-async def charge(
+async def claim_key(
+    session: AsyncSession, request: KeyRequest | None, now: datetime
+) -> Claimed | None:
+    """Claim the request's key (if any) as the first step of its money transaction."""
+    return None if request is None else await idempotency.claim(session, request, now)
+
+
+async def post_gold(
     session: AsyncSession,
     viewer: Viewer,
     movements: Sequence[Movement],
     required: int,
     now: datetime,
 ) -> tuple[list[Posted], int] | InsufficientFunds:
-    """Post the movements (if any); the ledger rows written and the balance after them."""
+    """Debit and credit the movements (if any) through the ledger; the rows written and
+    the balance after them, or InsufficientFunds (then the caller rolls back)."""
     if not movements:
         return [], await wallet.balance_of(session, viewer.id)
     try:
@@ -255,7 +200,7 @@ async def charge(
     return posted, posted[-1].balance_after
 
 
-async def commit_round(
+async def commit_and_publish(
     context: Context,
     viewer: Viewer,
     uow: UnitOfWork,
@@ -277,8 +222,8 @@ async def commit_round(
         game_event(event, round_id=round_id, data=data, at=now),
     ]
 
-    async def publish() -> None:
-        await publish_to_user(services, viewer.id, events)
+    async def after_commit() -> None:
+        await publish(services, viewer.id, events)
 
-    uow.after_commit(publish)
+    uow.after_commit(after_commit)
     await uow.commit()

@@ -41,7 +41,7 @@ from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.persistence.wallet import Movement
 from casino_club.resolvers import betting
 from casino_club.resolvers.guards import rate_limited
-from casino_club.resolvers.live import balance_events, game_event, publish_to_user
+from casino_club.resolvers.live import balance_events, game_event, publish
 from casino_club.schema.crash import (
     ActiveRoundExists,
     CrashBetInput,
@@ -74,7 +74,7 @@ class UnknownRound(Exception):
     """No round with this id belongs to the caller."""
 
 
-BOOK = betting.GameBook(
+BOOK = betting.BetKind(
     Game.CRASH, "crashBet", LedgerReason.CRASH_BET, LedgerReason.CRASH_WIN, GameEventType.CRASH_BET
 )
 PUBLISHED_ODDS = (101, 150, 200, 300, 500, 1_000, 2_000, 5_000, 10_000, 100_000)
@@ -154,7 +154,7 @@ async def bet(context: Context, viewer: Viewer, data: CrashBetInput) -> CrashBet
     ) -> CrashBetPlaced | ActiveRoundExists | InsufficientFunds:
         return await _open_round(context, viewer, stake, auto, request)
 
-    return await betting.play(
+    return await betting.guarded(
         context,
         viewer,
         stake=stake,
@@ -188,8 +188,8 @@ async def _open_round(
         (u,) = take(fair_round.source, 1)
         plan = Plan(crash_point=crash.crash_point(u), auto_cashout=auto)
         reference = f"crash:{fair_round.seed_id}:{fair_round.proof.nonce}"
-        charged = await betting.charge(
-            session, viewer, [Movement(-stake, BOOK.bet, reference)], stake, now
+        charged = await betting.post_gold(
+            session, viewer, [Movement(-stake, BOOK.stake_reason, reference)], stake, now
         )
         if isinstance(charged, InsufficientFunds):
             return charged
@@ -198,7 +198,7 @@ async def _open_round(
             session, user_id=viewer.id, stake=stake, plan=plan, fairness_round=fair_round, now=now
         )
         result = CrashBetPlaced(round=view(row, now), balance=Gold(balance), replayed=False)
-        await betting.commit_round(
+        await betting.commit_and_publish(
             context,
             viewer,
             uow,
@@ -267,7 +267,7 @@ async def _settle(
         await wallet.move_gold(
             session,
             user_id=row.user_id,
-            movements=[Movement(payout, BOOK.win, reference)],
+            movements=[Movement(payout, BOOK.win_reason, reference)],
             now=now,
         )
         if payout
@@ -307,11 +307,11 @@ async def _settle(
     final = _final_event(row)
     user_id, round_id = row.user_id, row.id
 
-    async def publish() -> None:
-        await publish_to_user(services, user_id, user_events)
+    async def after_commit() -> None:
+        await publish(services, user_id, user_events)
         await services.events.publish(crash_channel(round_id), final)
 
-    uow.after_commit(publish)
+    uow.after_commit(after_commit)
 
 
 async def settle_if_ended(services: Services, round_id: int) -> CrashRoundRow | None:

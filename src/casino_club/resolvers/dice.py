@@ -9,6 +9,7 @@ from casino_club.domain import dice
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
 from casino_club.schema.dice import DiceConfig, DiceRollInput, DiceRollResult, DiceRollSuccess
@@ -17,7 +18,7 @@ from casino_club.schema.games import FairnessProof
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
-BOOK = betting.GameBook(
+KIND = betting.BetKind(
     Game.DICE, "diceRoll", LedgerReason.DICE_BET, LedgerReason.DICE_WIN, GameEventType.DICE_ROLL
 )
 
@@ -45,11 +46,11 @@ async def roll(context: Context, viewer: Viewer, data: DiceRollInput) -> DiceRol
         )
     direction = dice.Direction(data.direction)
 
-    def decide(fair_round: Round) -> betting.Decision:
+    def rule(fair_round: Round) -> Outcome:
         rolled = dice.play(stake, chance, direction, take(fair_round.source, 1)[0])
-        return betting.Decision(
+        return Outcome(
             payout=rolled.payout,
-            outcome={
+            details={
                 "roll": rolled.roll / 100,
                 "chance": chance / 100,
                 "direction": direction.value,
@@ -57,29 +58,29 @@ async def roll(context: Context, viewer: Viewer, data: DiceRollInput) -> DiceRol
             },
         )
 
-    def respond(settled: betting.Settled) -> DiceRollSuccess:
+    def result(written: Written) -> DiceRollSuccess:
         return DiceRollSuccess(
-            round_id=strawberry.ID(str(settled.round_id)),
-            roll=settled.outcome["roll"],
+            round_id=strawberry.ID(str(written.round_id)),
+            roll=written.outcome.details["roll"],
             chance=chance / 100,
             direction=direction,
-            won=settled.outcome["won"],
+            won=written.outcome.details["won"],
             stake=Gold(stake),
-            payout=Gold(settled.payout),
-            balance=Gold(settled.balance),
-            fairness=FairnessProof.of(settled.proof),
+            payout=Gold(written.outcome.payout),
+            balance=Gold(written.balance),
+            fairness=FairnessProof.of(written.fair_round.proof),
             replayed=False,
         )
 
     return await betting.instant_bet(
         context,
         viewer,
-        book=BOOK,
+        kind=KIND,
         stake=stake,
         stake_limits=(settings.dice_min_stake, settings.dice_max_stake),
         key=data.idempotency_key,
         parameters={"chance": chance, "direction": direction.value},
-        decide=decide,
-        respond=respond,
+        rule=rule,
+        result=result,
         success=DiceRollSuccess,
     )

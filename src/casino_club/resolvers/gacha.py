@@ -55,7 +55,7 @@ async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaP
     async def work(request: KeyRequest | None) -> PullAttempt:
         return await _pull(context, viewer, count, pay_with, request)
 
-    result = await betting.play(
+    result = await betting.guarded(
         context,
         viewer,
         stake=None,
@@ -123,7 +123,7 @@ async def _pull(
             movements.append(Movement(-paid, LedgerReason.GACHA_PULL, reference))
         if refund:
             movements.append(Movement(refund, LedgerReason.GACHA_REFUND, reference))
-        charged = await betting.charge(session, viewer, movements, paid, now)
+        charged = await betting.post_gold(session, viewer, movements, paid, now)
         if isinstance(charged, InsufficientFunds):
             return charged
         posted, balance = charged
@@ -179,7 +179,7 @@ async def _pull(
             fairness=FairnessProof.of(proof),
             replayed=False,
         )
-        await betting.commit_round(
+        await betting.commit_and_publish(
             context,
             viewer,
             uow,

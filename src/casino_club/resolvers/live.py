@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,8 @@ from casino_club.domain.games import GameEventType
 from casino_club.events import user_channel
 from casino_club.persistence.wallet import Posted
 from casino_club.services import Services
+
+log = logging.getLogger(__name__)
 
 
 def balance_events(posted: Sequence[Posted], at: datetime) -> list[dict[str, Any]]:
@@ -38,7 +41,10 @@ def game_event(
     }
 
 
-async def publish_to_user(
-    services: Services, user_id: int, events: Sequence[dict[str, Any]]
-) -> None:
-    await services.events.publish(user_channel(user_id), *events)
+async def publish(services: Services, user_id: int, events: Sequence[dict[str, Any]]) -> None:
+    """Send a player's events, after the commit that caused them: a failure is logged,
+    never raised, since the transaction stands and its answer must reach the player."""
+    try:
+        await services.events.publish(user_channel(user_id), *events)
+    except Exception:
+        log.exception("publishing %d events failed", len(events))

@@ -9,6 +9,7 @@ from casino_club.domain import rps
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
 from casino_club.schema.games import FairnessProof
@@ -16,7 +17,7 @@ from casino_club.schema.rps import RpsConfig, RpsPlayInput, RpsPlayResult, RpsPl
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
-BOOK = betting.GameBook(
+KIND = betting.BetKind(
     Game.RPS, "rpsPlay", LedgerReason.RPS_BET, LedgerReason.RPS_WIN, GameEventType.RPS_PLAY
 )
 
@@ -38,39 +39,39 @@ async def play(context: Context, viewer: Viewer, data: RpsPlayInput) -> RpsPlayR
     stake = int(data.stake)
     move = rps.Move(data.move)
 
-    def decide(fair_round: Round) -> betting.Decision:
+    def rule(fair_round: Round) -> Outcome:
         played = rps.play(stake, move, take(fair_round.source, 1)[0])
-        return betting.Decision(
+        return Outcome(
             payout=played.payout,
-            outcome={
+            details={
                 "move": played.player.value,
                 "serverMove": played.server.value,
                 "outcome": played.result.value,
             },
         )
 
-    def respond(settled: betting.Settled) -> RpsPlaySuccess:
+    def result(written: Written) -> RpsPlaySuccess:
         return RpsPlaySuccess(
-            round_id=strawberry.ID(str(settled.round_id)),
+            round_id=strawberry.ID(str(written.round_id)),
             move=move,
-            server_move=rps.Move(settled.outcome["serverMove"]),
-            outcome=rps.Result(settled.outcome["outcome"]),
+            server_move=rps.Move(written.outcome.details["serverMove"]),
+            outcome=rps.Result(written.outcome.details["outcome"]),
             stake=Gold(stake),
-            payout=Gold(settled.payout),
-            balance=Gold(settled.balance),
-            fairness=FairnessProof.of(settled.proof),
+            payout=Gold(written.outcome.payout),
+            balance=Gold(written.balance),
+            fairness=FairnessProof.of(written.fair_round.proof),
             replayed=False,
         )
 
     return await betting.instant_bet(
         context,
         viewer,
-        book=BOOK,
+        kind=KIND,
         stake=stake,
         stake_limits=(settings.rps_min_stake, settings.rps_max_stake),
         key=data.idempotency_key,
         parameters={"move": move.value},
-        decide=decide,
-        respond=respond,
+        rule=rule,
+        result=result,
         success=RpsPlaySuccess,
     )

@@ -10,6 +10,7 @@ from casino_club.domain import slots
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
 from casino_club.schema.games import FairnessProof
@@ -17,7 +18,7 @@ from casino_club.schema.scalars import Gold
 from casino_club.schema.slots import SlotsConfig, SlotSpinInput, SlotSpinResult, SlotSpinSuccess
 from casino_club.services import Services
 
-BOOK = betting.GameBook(
+KIND = betting.BetKind(
     Game.SLOTS, "slotSpin", LedgerReason.SLOT_BET, LedgerReason.SLOT_WIN, GameEventType.SLOT_SPIN
 )
 
@@ -38,49 +39,47 @@ async def spin(context: Context, viewer: Viewer, data: SlotSpinInput) -> SlotSpi
     settings = context.services.settings
     paytable = context.services.slot_paytable
     stake = int(data.stake)
-    spun: list[slots.SpinResult] = []
 
-    def decide(fair_round: Round) -> betting.Decision:
+    def rule(fair_round: Round) -> Outcome:
         reels = slots.reels_from(take(fair_round.source, slots.REELS), paytable)
-        result = slots.settle(stake, reels, fair_round.slot_win_streak, paytable)
-        spun.append(result)
-        return betting.Decision(
-            payout=result.payout,
-            outcome={
+        spun = slots.settle(stake, reels, fair_round.slot_win_streak, paytable)
+        return Outcome(
+            payout=spun.payout,
+            details={
                 "reels": [symbol.value for symbol in reels],
-                "multiplier": result.multiplier,
-                "bonusPercent": result.bonus_percent,
-                "winStreak": result.win_streak,
-                "isJackpot": result.is_jackpot,
+                "multiplier": spun.multiplier,
+                "bonusPercent": spun.bonus_percent,
+                "winStreak": spun.win_streak,
+                "isJackpot": spun.is_jackpot,
             },
-            slot_win_streak=result.win_streak,
+            slot_win_streak=spun.win_streak,
         )
 
-    def respond(settled: betting.Settled) -> SlotSpinSuccess:
-        result = spun[-1]
+    def result(written: Written) -> SlotSpinSuccess:
+        details = written.outcome.details
         return SlotSpinSuccess(
-            round_id=strawberry.ID(str(settled.round_id)),
-            reels=list(result.reels),
-            multiplier=result.multiplier,
-            bonus_percent=result.bonus_percent,
+            round_id=strawberry.ID(str(written.round_id)),
+            reels=[slots.Symbol(symbol) for symbol in details["reels"]],
+            multiplier=details["multiplier"],
+            bonus_percent=details["bonusPercent"],
             stake=Gold(stake),
-            payout=Gold(result.payout),
-            is_jackpot=result.is_jackpot,
-            win_streak=result.win_streak,
-            balance=Gold(settled.balance),
-            fairness=FairnessProof.of(settled.proof),
+            payout=Gold(written.outcome.payout),
+            is_jackpot=details["isJackpot"],
+            win_streak=details["winStreak"],
+            balance=Gold(written.balance),
+            fairness=FairnessProof.of(written.fair_round.proof),
             replayed=False,
         )
 
     return await betting.instant_bet(
         context,
         viewer,
-        book=BOOK,
+        kind=KIND,
         stake=stake,
         stake_limits=(settings.slot_min_stake, settings.slot_max_stake),
         key=data.idempotency_key,
         parameters={},
-        decide=decide,
-        respond=respond,
+        rule=rule,
+        result=result,
         success=SlotSpinSuccess,
     )

@@ -66,7 +66,7 @@ async def spin(context: Context, viewer: Viewer, data: WheelSpinInput) -> WheelS
     async def work(request: KeyRequest | None) -> WheelSpinSuccess | InsufficientFunds:
         return await _spin(context, viewer, request)
 
-    result = await betting.play(
+    result = await betting.guarded(
         context,
         viewer,
         stake=None,
@@ -106,7 +106,7 @@ async def _spin(
         movements = [Movement(-paid, LedgerReason.WHEEL_SPIN, reference)] if paid else []
         if segment.gold:
             movements.append(Movement(segment.gold, LedgerReason.WHEEL_PRIZE, reference))
-        charged = await betting.charge(session, viewer, movements, paid, now)
+        charged = await betting.post_gold(session, viewer, movements, paid, now)
         if isinstance(charged, InsufficientFunds):
             return charged
         posted, balance = charged
@@ -144,7 +144,7 @@ async def _spin(
             fairness=FairnessProof.of(proof),
             replayed=False,
         )
-        await betting.commit_round(
+        await betting.commit_and_publish(
             context,
             viewer,
             uow,

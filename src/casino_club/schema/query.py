@@ -36,7 +36,7 @@ from casino_club.schema.wheel import WheelConfig
 class Query:
     @strawberry.field(description="The caller's own profile.", permission_classes=[IsAuthenticated])
     async def me(self, info: Info[Context, Any]) -> Profile:
-        return user_cases.me(await require_viewer(info))
+        return await user_cases.me(info.context, await require_viewer(info))
 
     @strawberry.field(
         description="Another player's public profile; null when there is no such player.",

@@ -1,0 +1,137 @@
+"""The writes of one instant bet, in one transaction: the idempotency key (claimed first),
+the player's next fair round, the outcome the game's rule makes of it, the gold (stake,
+then payout) with its ledger rows, the slot win streak, the history row and the answer
+stored under the key. Commit all or nothing.
+
+Two stores do exactly this. `SessionBetStore` goes through the SQLAlchemy session, on
+any backend (embedded SQLite uses it). `PostgresBetStore` (in `postgres_bets`) talks to
+the driver directly: the same writes in four round trips and no ORM machinery, since
+every game's bet runs through here and its CPU is the server's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence import fairness, game_rounds, idempotency, wallet
+from casino_club.persistence.fairness import Round
+from casino_club.persistence.idempotency import KeyRequest
+from casino_club.persistence.wallet import InsufficientGold, Movement, Posted
+
+
+@dataclass(frozen=True, slots=True)
+class Wager:
+    """One instant bet as placed: whose, on which game, how much, under which key."""
+
+    user_id: int
+    game: str
+    stake: int
+    stake_reason: LedgerReason
+    win_reason: LedgerReason
+    key: KeyRequest | None
+    placed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a game's rule made of a fair round: the payout and what the player sees."""
+
+    payout: int
+    details: dict[str, Any]
+    # Slots only: the win streak after this spin, kept on the seed row the bet holds.
+    slot_win_streak: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A committed bet: its history row, the balance after it and the ledger rows."""
+
+    round_id: int
+    balance: int
+    posted: list[Posted]
+    fair_round: Round
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class ShortOfGold:
+    """Refused, nothing written: the balance does not cover the stake."""
+
+    required: int
+    balance: int
+
+
+RuleOf = Callable[[Round], Outcome]
+# The answer stored under the bet's idempotency key, made from what was written.
+AnswerOf = Callable[[Written], dict[str, Any]]
+
+
+class BetStore(Protocol):
+    async def place(
+        self, wager: Wager, rule: RuleOf, answer: AnswerOf
+    ) -> Written | ShortOfGold: ...
+
+
+def movements(wager: Wager, fair_round: Round, payout: int) -> list[Movement]:
+    """The stake out, then the payout (if any) in; both referenced by the round."""
+    reference = f"{wager.game.lower()}:{fair_round.seed_id}:{fair_round.source.nonce}"
+    moved = [Movement(-wager.stake, wager.stake_reason, reference)]
+    if payout:
+        moved.append(Movement(payout, wager.win_reason, reference))
+    return moved
+
+
+class SessionBetStore:
+    """The bet's writes through the SQLAlchemy session: any backend."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | ShortOfGold:
+        async with self._sessionmaker() as session:
+            written = await self._write(session, wager, rule, answer)
+            if isinstance(written, Written):
+                await session.commit()
+        # Refused: closing the session rolled everything back, the nonce and key too.
+        return written
+
+    @staticmethod
+    async def _write(
+        session: AsyncSession, wager: Wager, rule: RuleOf, answer: AnswerOf
+    ) -> Written | ShortOfGold:
+        now = wager.placed_at
+        claim = None if wager.key is None else await idempotency.claim(session, wager.key, now)
+        fair_round = await fairness.next_round(session, wager.user_id)
+        outcome = rule(fair_round)
+        try:
+            posted = await wallet.move_gold(
+                session,
+                user_id=wager.user_id,
+                movements=movements(wager, fair_round, outcome.payout),
+                now=now,
+            )
+        except InsufficientGold as short:
+            return ShortOfGold(short.required, await wallet.balance_of(session, wager.user_id))
+        if outcome.slot_win_streak is not None:
+            await fairness.set_slot_win_streak(session, fair_round.seed_id, outcome.slot_win_streak)
+        round_id = await game_rounds.record(
+            session,
+            user_id=wager.user_id,
+            game=wager.game,
+            stake=wager.stake,
+            payout=outcome.payout,
+            outcome=outcome.details,
+            seed_id=fair_round.seed_id,
+            proof=fair_round.proof,
+            now=now,
+        )
+        written = Written(round_id, posted[-1].balance_after, posted, fair_round, outcome)
+        if claim is not None:
+            await idempotency.complete(session, claim, answer(written), now)
+        return written
