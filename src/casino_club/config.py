@@ -46,7 +46,9 @@ class Settings(BaseSettings):
     redis_prefix: str = "cc:"
     # Every Redis call fails after these instead of hanging on a stalled server.
     redis_connect_timeout_seconds: float = Field(default=0.5, gt=0)
-    redis_socket_timeout_seconds: float = Field(default=0.5, gt=0)
+    # A reply waits for the event loop as well as for Redis: under a full loop 0.5 s was
+    # too tight (a spin refused as SERVICE_UNAVAILABLE with Redis healthy).
+    redis_socket_timeout_seconds: float = Field(default=2.0, gt=0)
     broadcast_url: str = "memory://"
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
