@@ -63,7 +63,7 @@ async def our_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
                 started = time.perf_counter()
                 now = datetime.now(UTC)
                 async with conn.transaction():
-                    seed = await conn.fetchrow(NEXT_ROUND, user_id)
+                    seed = await conn.fetchrow(NEXT_ROUND.sql, *NEXT_ROUND.args({"uid": user_id}))
                     result = spin_of(seed, seed["slot_win_streak"])
                     amounts = [-STAKE, result.payout] if result.payout else [-STAKE]
                     reasons = ["SLOT_BET", "SLOT_WIN"][: len(amounts)]

@@ -3,11 +3,12 @@ is checked against the session path on one database, seeds made identical."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from starlette.applications import Starlette
 
 from casino_club.domain import slots
@@ -166,3 +167,38 @@ async def test_a_refused_keyed_bet_releases_its_key(api: Api, app: Starlette) ->
         assert keys.all() == []
     _, history, (nonce, _) = await rows(services, too_much.user_id)
     assert history == [] and nonce == 0
+
+
+async def test_bets_cancelled_mid_flight_leave_no_connection_inside_a_transaction(
+    api: Api, app: Starlette
+) -> None:
+    """A cancelled request (a client gone, a timeout) must not hand the pool a connection
+    still inside the bet's transaction: the next user would write into it."""
+    services: Services = app.state.services
+    player = int((await api.new_player())["user"]["id"])
+    await grant_gold(app, str(player), 100_000)
+    for delay in (0.0, 0.001, 0.002, 0.004, 0.008):
+        bets = [
+            asyncio.create_task(services.bets.place(wager(services, player), slot_rule, answer))
+            for _ in range(10)
+        ]
+        await asyncio.sleep(delay)
+        for bet in bets:
+            bet.cancel()
+        await asyncio.gather(*bets, return_exceptions=True)
+    # Every pooled connection is used again, by both paths, and nothing leaked.
+    after = await asyncio.gather(
+        *(services.bets.place(wager(services, player), slot_rule, answer) for _ in range(40))
+    )
+    assert all(isinstance(written, Written) for written in after)
+    async with services.sessionmaker() as session:
+        stuck = await session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state LIKE 'idle in transaction%'"
+            )
+        )
+    assert stuck == 0
+    _, history, (nonce, _) = await rows(services, player)
+    assert nonce == len(history)  # a cancelled bet committed all of itself or nothing
+    await books_balance(app)

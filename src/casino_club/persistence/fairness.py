@@ -4,9 +4,10 @@ that is refused or rolled back leaves it where it was."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,8 +80,9 @@ async def open_seed(
 
 
 _seeds = table(FairnessSeed)
-# Hot path: a table-level statement, built once, skips the ORM's bulk-update machinery.
-_ADVANCE_NONCE = (
+# Hot path: a table-level statement, built once, skips the ORM's bulk-update machinery
+# (and runs on the driver itself in `postgres_bets`).
+ADVANCE_NONCE = (
     update(_seeds)
     .where(_seeds.c.user_id == bindparam("uid"), _seeds.c.active.is_(True))
     .values(nonce=_seeds.c.nonce + 1)
@@ -100,11 +102,13 @@ _SET_STREAK = (
 # newer than its snapshot); the next statement sees the new seed.
 ROTATION_RETRIES = 10
 
+AdvancedRow = Sequence[Any]
 
-async def next_round(session: AsyncSession, user_id: int) -> Round:
-    """Take the active seed's current nonce and advance it, atomically."""
+
+async def take_round(advance: Callable[[], Awaitable[AdvancedRow | None]], user_id: int) -> Round:
+    """Run ADVANCE_NONCE (through `advance`) until it matches: the round it took."""
     for _ in range(ROTATION_RETRIES):
-        row = (await session.execute(_ADVANCE_NONCE, {"uid": user_id})).one_or_none()
+        row = await advance()
         if row is not None:
             seed_id, server_seed, client_seed, next_nonce, streak = row
             return Round(
@@ -115,6 +119,15 @@ async def next_round(session: AsyncSession, user_id: int) -> Round:
                 slot_win_streak=int(streak),
             )
     raise LookupError(f"user {user_id} has no active seed")
+
+
+async def next_round(session: AsyncSession, user_id: int) -> Round:
+    """Take the active seed's current nonce and advance it, atomically."""
+
+    async def advance() -> AdvancedRow | None:
+        return (await session.execute(ADVANCE_NONCE, {"uid": user_id})).one_or_none()
+
+    return await take_round(advance, user_id)
 
 
 async def set_slot_win_streak(session: AsyncSession, seed_id: int, streak: int) -> None:

@@ -16,14 +16,16 @@ is no claim that could outlive its request or be taken over while it runs:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.sql import Executable
 
 from casino_club.persistence.models import IdempotencyKey, table
 
@@ -76,30 +78,67 @@ def fingerprint(operation: str, parameters: dict[str, Any]) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
+def _claim_statement(insert: Callable[..., Any]) -> Executable:
+    """Insert the key, or take over an expired one; its id, or nothing if a live one holds.
+
+    (Bind names differ from the columns': SQLAlchemy reserves those in an INSERT.)
+    """
+    proposed = insert(_keys).values(
+        user_id=bindparam("owner"),
+        key=bindparam("name"),
+        operation=bindparam("op"),
+        fingerprint=bindparam("print"),
+        state=IN_PROGRESS,
+        response=None,
+        created_at=bindparam("at"),
+        completed_at=None,
+    )
+    replaced = ("operation", "fingerprint", "state", "response", "created_at", "completed_at")
+    statement: Executable = proposed.on_conflict_do_update(
+        index_elements=[_keys.c.user_id, _keys.c.key],
+        set_={name: proposed.excluded[name] for name in replaced},
+        where=_keys.c.created_at < bindparam("expired_before"),
+    ).returning(_keys.c.id)
+    return statement
+
+
+CLAIM = {
+    "postgresql": _claim_statement(postgresql.insert),
+    "sqlite": _claim_statement(sqlite.insert),
+}
+COMPLETE = (
+    update(_keys)
+    .where(_keys.c.id == bindparam("record"))
+    .values(state=COMPLETED, response=bindparam("answer"), completed_at=bindparam("at"))
+)
+
+
+def claim_values(request: KeyRequest, now: datetime) -> dict[str, Any]:
+    return {
+        "owner": request.user_id,
+        "name": request.key,
+        "op": request.operation,
+        "print": request.fingerprint,
+        "at": now,
+        "expired_before": request.expired_before,
+    }
+
+
+def complete_values(claimed: Claimed, response: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {"record": claimed.record_id, "answer": orjson.dumps(response).decode(), "at": now}
+
+
 async def claim(session: AsyncSession, request: KeyRequest, now: datetime) -> Claimed:
     """Insert the key in the caller's transaction; raises KeyTaken if a live one exists.
 
     Call it first in the transaction, before anything is locked or moved.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    values = {
-        "user_id": request.user_id,
-        "key": request.key,
-        "operation": request.operation,
-        "fingerprint": request.fingerprint,
-        "state": IN_PROGRESS,
-        "response": None,
-        "created_at": now,
-        "completed_at": None,
-    }
-    proposed = insert(_keys).values(**values)
-    statement = proposed.on_conflict_do_update(
-        index_elements=[_keys.c.user_id, _keys.c.key],
-        set_={name: proposed.excluded[name] for name in values if name not in ("user_id", "key")},
-        where=_keys.c.created_at < request.expired_before,
-    ).returning(_keys.c.id)
-    record_id = await session.scalar(statement)
+    statement = CLAIM[session.get_bind().dialect.name]
+    return as_claim(request, await session.scalar(statement, claim_values(request, now)))
+
+
+def as_claim(request: KeyRequest, record_id: Any) -> Claimed:
+    """The claim CLAIM's answer makes: KeyTaken when it returned no id."""
     if record_id is None:
         raise KeyTaken(request.key)
     return Claimed(int(record_id))
@@ -109,11 +148,7 @@ async def complete(
     session: AsyncSession, claimed: Claimed, response: dict[str, Any], now: datetime
 ) -> None:
     """Store the result, in the same transaction as the work it describes."""
-    await session.execute(
-        update(_keys)
-        .where(_keys.c.id == claimed.record_id)
-        .values(state=COMPLETED, response=orjson.dumps(response).decode(), completed_at=now)
-    )
+    await session.execute(COMPLETE, complete_values(claimed, response, now))
 
 
 async def stored(

@@ -4,19 +4,19 @@ The same writes as `SessionBetStore`, in four round trips: BEGIN; the nonce UPDA
 (it locks the player's seed row, so concurrent bets of one player queue, and returns
 the inputs of the round); one data-modifying CTE for everything the outcome decides
 (wallet, ledger rows, slot streak, history row); COMMIT. A keyed bet adds the key's
-claim, first, and its stored answer, last. The connection comes from the engine's pool,
-so pool size, timeouts and the server's `statement_timeout` are the engine's.
+claim, first, and its stored answer, last. The claim, the nonce and the answer are the
+session path's own Core statements compiled for the driver (`persistence/driver.py`);
+the CTE is this store's alone. The connection comes from the engine's pool, so pool
+size, timeouts and the server's `statement_timeout` are the engine's.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from casino_club.domain.fairness import FairnessInput
+from casino_club.persistence import fairness, idempotency
 from casino_club.persistence.bets import (
     AnswerOf,
     RuleOf,
@@ -25,31 +25,12 @@ from casino_club.persistence.bets import (
     Written,
     movements,
 )
-from casino_club.persistence.fairness import ROTATION_RETRIES, Round
-from casino_club.persistence.idempotency import COMPLETED, IN_PROGRESS, KeyRequest, KeyTaken
-from casino_club.persistence.wallet import Posted, required_balance
+from casino_club.persistence.driver import for_asyncpg
+from casino_club.persistence.wallet import posted_rows, required_balance, still_to_come
 
-_CLAIM = """
-INSERT INTO idempotency_keys AS k
-    (user_id, key, operation, fingerprint, state, response, created_at, completed_at)
-VALUES ($1, $2, $3, $4, $5, NULL, $6, NULL)
-ON CONFLICT (user_id, key) DO UPDATE SET
-    operation = excluded.operation, fingerprint = excluded.fingerprint,
-    state = excluded.state, response = NULL, created_at = excluded.created_at,
-    completed_at = NULL
-WHERE k.created_at < $7
-RETURNING id
-"""
-
-_COMPLETE = """
-UPDATE idempotency_keys SET state = $2, response = $3, completed_at = $4 WHERE id = $1
-"""
-
-NEXT_ROUND = """
-UPDATE fairness_seeds SET nonce = nonce + 1
-WHERE user_id = $1 AND active IS true
-RETURNING id, server_seed, client_seed, nonce, slot_win_streak
-"""
+_CLAIM = for_asyncpg(idempotency.CLAIM["postgresql"])
+_COMPLETE = for_asyncpg(idempotency.COMPLETE)
+NEXT_ROUND = for_asyncpg(fairness.ADVANCE_NONCE)
 
 # Each part runs only if the wallet covered the stake (`FROM moved`): a refused bet
 # writes nothing, and its transaction is rolled back for the nonce (and key).
@@ -94,9 +75,11 @@ class PostgresBetStore:
                         raise _Refused(written)
             except _Refused as refused:
                 return refused.short
-            except (OSError, asyncpg.InterfaceError):
-                # The connection is gone or in an unknown state: never back to the pool.
-                await pooled.invalidate()
+            except BaseException:
+                # Gone, or left inside a transaction (cancelled mid-rollback): SQLAlchemy's
+                # reset on return does not know of this transaction, so never pool it.
+                if driver.is_closed() or driver.is_in_transaction():
+                    await pooled.invalidate()
                 raise
         return written
 
@@ -118,21 +101,30 @@ async def _write(
     conn: asyncpg.Connection, wager: Wager, rule: RuleOf, answer: AnswerOf
 ) -> Written | ShortOfGold:
     now = wager.placed_at
-    claim_id = None if wager.key is None else await _claim(conn, wager.key, wager)
-    fair_round = await _next_round(conn, wager.user_id)
+    claim = None
+    if wager.key is not None:
+        values = idempotency.claim_values(wager.key, now)
+        record_id = await conn.fetchval(_CLAIM.sql, *_CLAIM.args(values))
+        claim = idempotency.as_claim(wager.key, record_id)
+
+    async def advance() -> fairness.AdvancedRow | None:
+        row: fairness.AdvancedRow | None = await conn.fetchrow(
+            NEXT_ROUND.sql, *NEXT_ROUND.args({"uid": wager.user_id})
+        )
+        return row
+
+    fair_round = await fairness.take_round(advance, wager.user_id)
     outcome = rule(fair_round)
     moved = movements(wager, fair_round, outcome.payout)
-    amounts = [m.amount for m in moved]
-    later = [sum(amounts[i + 1 :]) for i in range(len(amounts))]
     proof = fair_round.proof
     row = await conn.fetchrow(
         SETTLE,
         wager.user_id,
-        sum(amounts),
+        sum(m.amount for m in moved),
         required_balance(moved),
         now,
-        amounts,
-        later,
+        [m.amount for m in moved],
+        still_to_come(moved),
         [m.reason.value for m in moved],
         moved[0].reference,
         outcome.slot_win_streak,
@@ -149,42 +141,9 @@ async def _write(
     if row["balance"] is None:
         return ShortOfGold(required_balance(moved), int(row["balance_before"] or 0))
     balance = int(row["balance"])
-    posted = [
-        Posted(m.amount, m.reason, balance - after) for m, after in zip(moved, later, strict=True)
-    ]
+    posted = posted_rows(moved, balance)
     written = Written(int(row["round_id"]), balance, posted, fair_round, outcome)
-    if claim_id is not None:
-        await conn.execute(
-            _COMPLETE, claim_id, COMPLETED, orjson.dumps(answer(written)).decode(), now
-        )
+    if claim is not None:
+        values = idempotency.complete_values(claim, answer(written), now)
+        await conn.execute(_COMPLETE.sql, *_COMPLETE.args(values))
     return written
-
-
-async def _claim(conn: asyncpg.Connection, key: KeyRequest, wager: Wager) -> int:
-    claim_id: Any = await conn.fetchval(
-        _CLAIM,
-        key.user_id,
-        key.key,
-        key.operation,
-        key.fingerprint,
-        IN_PROGRESS,
-        wager.placed_at,
-        key.expired_before,
-    )
-    if claim_id is None:
-        raise KeyTaken(key.key)
-    return int(claim_id)
-
-
-async def _next_round(conn: asyncpg.Connection, user_id: int) -> Round:
-    for _ in range(ROTATION_RETRIES):
-        row = await conn.fetchrow(NEXT_ROUND, user_id)
-        if row is not None:
-            return Round(
-                seed_id=int(row["id"]),
-                source=FairnessInput(
-                    bytes.fromhex(row["server_seed"]), str(row["client_seed"]), row["nonce"] - 1
-                ),
-                slot_win_streak=int(row["slot_win_streak"]),
-            )
-    raise LookupError(f"user {user_id} has no active seed")

@@ -67,6 +67,20 @@ def required_balance(movements: Sequence[Movement]) -> int:
     return -lowest
 
 
+def still_to_come(movements: Sequence[Movement]) -> list[int]:
+    """For each movement, the sum of those after it: its balance_after is the final
+    balance minus that (the only figure a single UPDATE returns is the final one)."""
+    return [sum(m.amount for m in movements[i + 1 :]) for i in range(len(movements))]
+
+
+def posted_rows(movements: Sequence[Movement], final: int) -> list[Posted]:
+    """The ledger rows the movements make, given the balance after all of them."""
+    return [
+        Posted(m.amount, m.reason, final - later)
+        for m, later in zip(movements, still_to_come(movements), strict=True)
+    ]
+
+
 async def move_gold(
     session: AsyncSession, *, user_id: int, movements: Sequence[Movement], now: datetime
 ) -> list[Posted]:
@@ -85,11 +99,7 @@ async def move_gold(
     ).scalar_one_or_none()
     if final is None:
         raise InsufficientGold(required)
-    balance = final - net
-    posted: list[Posted] = []
-    for movement in movements:
-        balance += movement.amount
-        posted.append(Posted(movement.amount, movement.reason, balance))
+    posted = posted_rows(movements, final)
     await session.execute(
         _INSERT_LEDGER,
         [
