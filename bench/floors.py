@@ -13,14 +13,17 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import asyncpg
 
 from casino_club.domain import slots
 from casino_club.domain.fairness import FairnessInput, take
-from casino_club.persistence.postgres_bets import NEXT_ROUND, SETTLE
+from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence import fairness
+from casino_club.persistence.bets import Outcome, Wager
+from casino_club.persistence.postgres_bets import LOCK_ROUND, SETTLE, settle_args
 
 STAKE = 10
 CANONICAL_PLAYERS = 1000
@@ -52,42 +55,45 @@ class Run:
 
 async def our_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
     """The statements the server sends for one spin (SPEC §14's floor), through asyncpg:
-    the session check is answered from the server's cache, so it is not here."""
+    each player's round is read once, as the server's round cache holds it, and then
+    every spin is one SETTLE; the session check is answered from the server's cache,
+    so it is not here."""
     pool = await asyncpg.create_pool(dsn, min_size=len(user_ids), max_size=len(user_ids))
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
 
+    async def lock(conn: asyncpg.Connection, user_id: int) -> fairness.RoundRow | None:
+        row: fairness.RoundRow | None = await conn.fetchrow(
+            LOCK_ROUND.sql, *LOCK_ROUND.args({"uid": user_id})
+        )
+        return row
+
     async def worker(user_id: int) -> None:
         async with pool.acquire() as conn:
+            fair_round = await fairness.take_round(lambda: lock(conn, user_id), user_id)
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
-                now = datetime.now(UTC)
-                async with conn.transaction():
-                    seed = await conn.fetchrow(NEXT_ROUND.sql, *NEXT_ROUND.args({"uid": user_id}))
-                    result = spin_of(seed, seed["slot_win_streak"])
-                    amounts = [-STAKE, result.payout] if result.payout else [-STAKE]
-                    reasons = ["SLOT_BET", "SLOT_WIN"][: len(amounts)]
-                    later = [sum(amounts[i + 1 :]) for i in range(len(amounts))]
-                    await conn.fetchrow(
-                        SETTLE,
-                        user_id,
-                        sum(amounts),
-                        STAKE,
-                        now,
-                        amounts,
-                        later,
-                        reasons,
-                        "bench",
-                        result.win_streak,
-                        seed["id"],
-                        "SLOTS",
-                        STAKE,
-                        result.payout,
-                        "{}",
-                        "x" * 64,
-                        seed["client_seed"],
-                        seed["nonce"] - 1,
-                    )
+                wager = Wager(
+                    user_id,
+                    "SLOTS",
+                    STAKE,
+                    LedgerReason.SLOT_BET,
+                    LedgerReason.SLOT_WIN,
+                    None,
+                    datetime.now(UTC),
+                )
+                spin = slots.settle(
+                    STAKE, slots.reels_from(take(fair_round.source, 3)), fair_round.slot_win_streak
+                )
+                outcome = Outcome(spin.payout, {}, spin.win_streak)
+                row = await conn.fetchrow(SETTLE, *settle_args(wager, fair_round, outcome))
+                assert row["balance"] is not None, "the floor's players never run dry"
+                source = fair_round.source
+                fair_round = replace(
+                    fair_round,
+                    source=FairnessInput(source.server_seed, source.client_seed, source.nonce + 1),
+                    slot_win_streak=spin.win_streak,
+                )
                 latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()

@@ -7,12 +7,14 @@ import asyncio
 from dataclasses import replace
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.applications import Starlette
 
 from casino_club.domain import slots
-from casino_club.domain.fairness import take
+from casino_club.domain.fairness import FairnessInput, take
 from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence.bets import (
     BetStore,
@@ -25,9 +27,9 @@ from casino_club.persistence.bets import (
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest, KeyTaken
 from casino_club.persistence.models import FairnessSeed, GameRound, IdempotencyKey, LedgerEntry
-from casino_club.persistence.postgres_bets import PostgresBetStore
+from casino_club.persistence.postgres_bets import LOCK_ROUND, SETTLE, PostgresBetStore
 from casino_club.services import Services
-from tests.support import Api, books_balance, grant_gold
+from tests.support import Api, books_balance, grant_gold, rotate_seed
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
@@ -201,4 +203,119 @@ async def test_bets_cancelled_mid_flight_leave_no_connection_inside_a_transactio
     assert stuck == 0
     _, history, (nonce, _) = await rows(services, player)
     assert nonce == len(history)  # a cancelled bet committed all of itself or nothing
+    await books_balance(app)
+
+
+SET_CLIENT_SEED = """mutation C($input: SetClientSeedInput!) {
+  setClientSeed(input: $input) { __typename } }"""
+
+
+async def assert_every_round_replays(services: Services, user_id: int) -> None:
+    """Each history row is the outcome of its seed and nonce, and each seed's nonces run
+    0, 1, 2, … without a gap or a repeat: no bet decided on a stale round was written."""
+    async with services.sessionmaker() as session:
+        played = (
+            await session.execute(
+                select(GameRound.seed_id, GameRound.nonce, GameRound.client_seed, GameRound.outcome)
+                .where(GameRound.user_id == user_id)
+                .order_by(GameRound.id)
+            )
+        ).all()
+        seeds = {
+            seed.id: seed
+            for seed in await session.scalars(
+                select(FairnessSeed).where(FairnessSeed.user_id == user_id)
+            )
+        }
+    nonces: dict[int, list[int]] = {}
+    for seed_id, nonce, client_seed, outcome in played:
+        nonces.setdefault(seed_id, []).append(nonce)
+        source = FairnessInput(bytes.fromhex(seeds[seed_id].server_seed), client_seed, nonce)
+        reels = [s.value for s in slots.reels_from(take(source, slots.REELS))]
+        assert orjson.loads(outcome)["reels"] == reels
+    for seed_id, used in nonces.items():
+        assert used == list(range(len(used))), (seed_id, used)
+        assert seeds[seed_id].nonce == len(used)
+
+
+async def test_a_round_this_process_knows_is_settled_in_one_statement(
+    api: Api, app: Starlette
+) -> None:
+    """After its first bet, a player's next bet is one statement: no BEGIN, no lock."""
+    services: Services = app.state.services
+    player = int((await api.new_player())["user"]["id"])
+    await grant_gold(app, str(player), 10_000)
+    engine = create_async_engine(services.settings.database_url, pool_size=1, max_overflow=0)
+    sent: list[list[str]] = []
+    try:
+        async with engine.connect() as pooled:
+            raw = await pooled.get_raw_connection()
+            raw.driver_connection.add_query_logger(lambda record: sent[-1].append(record.query))
+            sent.append([])
+        store, elsewhere = PostgresBetStore(engine), PostgresBetStore(services.engine)
+        for bettor in (store, elsewhere, store, store):
+            sent.append([])
+            placed = await bettor.place(wager(services, player), slot_rule, answer)
+            assert isinstance(placed, Written)
+    finally:
+        await engine.dispose()
+    # The first bet on a fresh connection also sends asyncpg's type introspection.
+    _, _, _, stale, known = sent
+    # A stale guess writes nothing; then BEGIN, the lock, SETTLE again, COMMIT.
+    assert stale[0] == SETTLE and stale[1:3] == ["BEGIN;", LOCK_ROUND.sql]
+    assert stale[3:] == [SETTLE, "COMMIT;"]
+    assert known == [SETTLE]
+    await assert_every_round_replays(services, player)
+
+
+async def test_rounds_made_stale_elsewhere_are_never_written(api: Api, app: Starlette) -> None:
+    """Two processes (two stores, two round caches), another game's nonce, a seed rotation
+    and a new client seed: every bet is decided on the seed's true next round."""
+    services: Services = app.state.services
+    signed_up = await api.new_player()
+    player, token = int(signed_up["user"]["id"]), signed_up["accessToken"]
+    await grant_gold(app, str(player), 100_000)
+    here, elsewhere = services.bets, PostgresBetStore(services.engine)
+    session_path = SessionBetStore(services.sessionmaker)
+    for step in range(24):
+        store = [here, elsewhere, here, session_path][step % 4]
+        assert isinstance(await store.place(wager(services, player), slot_rule, answer), Written)
+        if step == 9:
+            assert (await rotate_seed(api, token))["__typename"] == "ServerSeedRotated"
+        if step == 17:
+            result = await api.data(
+                SET_CLIENT_SEED, {"input": {"clientSeed": "fresh-client-seed"}}, token=token
+            )
+            assert result["setClientSeed"]["__typename"] == "FairnessUpdated"
+    await assert_every_round_replays(services, player)
+    async with services.sessionmaker() as session:
+        last_client_seeds = (
+            await session.scalars(
+                select(GameRound.client_seed)
+                .where(GameRound.user_id == player)
+                .order_by(GameRound.id.desc())
+                .limit(6)
+            )
+        ).all()
+    assert set(last_client_seeds) == {"fresh-client-seed"}
+    await books_balance(app)
+
+
+async def test_twenty_simultaneous_bets_of_one_player_take_twenty_rounds(
+    api: Api, app: Starlette
+) -> None:
+    """They all guess the same cached round; one statement wins it, the others find it
+    stale and queue on the locked path."""
+    services: Services = app.state.services
+    player = int((await api.new_player())["user"]["id"])
+    await grant_gold(app, str(player), 100_000)
+    first = await services.bets.place(wager(services, player), slot_rule, answer)
+    assert isinstance(first, Written)
+    placed = await asyncio.gather(
+        *(services.bets.place(wager(services, player), slot_rule, answer) for _ in range(20))
+    )
+    assert all(isinstance(written, Written) for written in placed)
+    _, history, (nonce, _) = await rows(services, player)
+    assert nonce == len(history) == 21
+    await assert_every_round_replays(services, player)
     await books_balance(app)

@@ -12,7 +12,7 @@ def test_named_values_become_positional_and_literals_stay_in_place() -> None:
     advance = for_asyncpg(fairness.ADVANCE_NONCE)
     assert "$1" in advance.sql and "$2" in advance.sql
     args = advance.args({"uid": 42})
-    assert sorted(args) == [1, 42]  # the `nonce + 1` literal and the player
+    assert sorted(args) == [1, 1, 42]  # `nonce + 1`, `nonce - 1` (the taken one), the player
     assert args[advance.names.index("uid")] == 42
 
 

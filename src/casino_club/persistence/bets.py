@@ -5,8 +5,8 @@ stored under the key. Commit all or nothing.
 
 Two stores do exactly this. `SessionBetStore` goes through the SQLAlchemy session, on
 any backend (embedded SQLite uses it). `PostgresBetStore` (in `postgres_bets`) talks to
-the driver directly: the same writes in four round trips and no ORM machinery, since
-every game's bet runs through here and its CPU is the server's.
+the driver directly: the same writes, usually in one statement, and no ORM machinery,
+since every game's bet runs through here and its CPU is the server's.
 """
 
 from __future__ import annotations

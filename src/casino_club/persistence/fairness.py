@@ -20,8 +20,9 @@ from casino_club.persistence.models import FairnessSeed, table
 class Round:
     """The randomness of one bet: which seed, and the inputs of its stream.
 
-    Taking it locks the player's seed row until the bet's transaction ends, so the
-    slot win streak read with it is the player's, not a concurrent spin's.
+    A bet writes only while it holds the player's seed row with this round still next
+    (taken under the lock, or checked by the statement that settles it), so the slot
+    win streak read with it is the player's, not a concurrent spin's.
     """
 
     seed_id: int
@@ -80,42 +81,43 @@ async def open_seed(
 
 
 _seeds = table(FairnessSeed)
-# Hot path: a table-level statement, built once, skips the ORM's bulk-update machinery
-# (and runs on the driver itself in `postgres_bets`).
+_ROUND_COLUMNS = (_seeds.c.id, _seeds.c.server_seed, _seeds.c.client_seed)
+# Hot path: table-level statements, built once, skip the ORM's bulk-update machinery
+# (and run on the driver itself in `postgres_bets`). Both return the round a bet takes:
+# seed id, server seed, client seed, the nonce the bet uses, the slot win streak.
 ADVANCE_NONCE = (
     update(_seeds)
     .where(_seeds.c.user_id == bindparam("uid"), _seeds.c.active.is_(True))
     .values(nonce=_seeds.c.nonce + 1)
-    .returning(
-        _seeds.c.id,
-        _seeds.c.server_seed,
-        _seeds.c.client_seed,
-        _seeds.c.nonce,
-        _seeds.c.slot_win_streak,
-    )
+    .returning(*_ROUND_COLUMNS, (_seeds.c.nonce - 1).label("nonce"), _seeds.c.slot_win_streak)
+)
+# The same round, locked but not yet taken: the statement that settles the bet advances
+# the nonce (`postgres_bets.SETTLE`).
+LOCK_ROUND = (
+    select(*_ROUND_COLUMNS, _seeds.c.nonce, _seeds.c.slot_win_streak)
+    .where(_seeds.c.user_id == bindparam("uid"), _seeds.c.active.is_(True))
+    .with_for_update()
 )
 _SET_STREAK = (
     update(_seeds).where(_seeds.c.id == bindparam("sid")).values(slot_win_streak=bindparam("s"))
 )
-# A rotation that commits while a bet waits for the seed row leaves that bet's UPDATE
+# A rotation that commits while a bet waits for the seed row leaves that bet's statement
 # with nothing to match (the row it waited for is no longer active, and the new one is
 # newer than its snapshot); the next statement sees the new seed.
 ROTATION_RETRIES = 10
 
-AdvancedRow = Sequence[Any]
+RoundRow = Sequence[Any]
 
 
-async def take_round(advance: Callable[[], Awaitable[AdvancedRow | None]], user_id: int) -> Round:
-    """Run ADVANCE_NONCE (through `advance`) until it matches: the round it took."""
+async def take_round(fetch: Callable[[], Awaitable[RoundRow | None]], user_id: int) -> Round:
+    """Run ADVANCE_NONCE or LOCK_ROUND (through `fetch`) until it matches: the round."""
     for _ in range(ROTATION_RETRIES):
-        row = await advance()
+        row = await fetch()
         if row is not None:
-            seed_id, server_seed, client_seed, next_nonce, streak = row
+            seed_id, server_seed, client_seed, nonce, streak = row
             return Round(
                 seed_id=int(seed_id),
-                source=FairnessInput(
-                    bytes.fromhex(server_seed), str(client_seed), int(next_nonce) - 1
-                ),
+                source=FairnessInput(bytes.fromhex(server_seed), str(client_seed), int(nonce)),
                 slot_win_streak=int(streak),
             )
     raise LookupError(f"user {user_id} has no active seed")
@@ -124,7 +126,7 @@ async def take_round(advance: Callable[[], Awaitable[AdvancedRow | None]], user_
 async def next_round(session: AsyncSession, user_id: int) -> Round:
     """Take the active seed's current nonce and advance it, atomically."""
 
-    async def advance() -> AdvancedRow | None:
+    async def advance() -> RoundRow | None:
         return (await session.execute(ADVANCE_NONCE, {"uid": user_id})).one_or_none()
 
     return await take_round(advance, user_id)

@@ -1,16 +1,24 @@
 """`BetStore` on PostgreSQL, straight through the driver (asyncpg).
 
-The same writes as `SessionBetStore`, in four round trips: BEGIN; the nonce UPDATE
-(it locks the player's seed row, so concurrent bets of one player queue, and returns
-the inputs of the round); one data-modifying CTE for everything the outcome decides
-(wallet, ledger rows, slot streak, history row); COMMIT. A keyed bet adds the key's
-claim, first, and its stored answer, last. The claim, the nonce and the answer are the
-session path's own Core statements compiled for the driver (`persistence/driver.py`);
-the CTE is this store's alone. The connection comes from the engine's pool, so pool
-size, timeouts and the server's `statement_timeout` are the engine's.
+The same writes as `SessionBetStore`, in one statement when it can: this process keeps
+each player's next round (`round_cache`), decides the bet before it reaches the
+database, and sends `SETTLE` alone (autocommit): it locks the seed row only if the
+round is still the seed's next one, and then moves the gold, writes the ledger rows,
+advances the nonce and the slot streak and records the history row; or, if the round
+was stale or the gold short, writes nothing.
+
+Otherwise the bet takes the locked path: BEGIN; the key's claim (a keyed bet); the seed
+row locked and read (LOCK_ROUND: concurrent bets of one player queue here); the same
+`SETTLE`; the key's stored answer; COMMIT. A keyed bet always takes it, since its claim
+and answer must share the bet's transaction. The claim, the lock and the answer are
+the session path's own Core statements compiled for the driver (`persistence/driver.py`).
+The connection comes from the engine's pool, so pool size, timeouts and the server's
+`statement_timeout` are the engine's.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import asyncpg
 import orjson
@@ -19,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from casino_club.persistence import fairness, idempotency
 from casino_club.persistence.bets import (
     AnswerOf,
+    Outcome,
     RuleOf,
     ShortOfGold,
     Wager,
@@ -26,18 +35,26 @@ from casino_club.persistence.bets import (
     movements,
 )
 from casino_club.persistence.driver import for_asyncpg
+from casino_club.persistence.fairness import Round
+from casino_club.persistence.round_cache import RoundCache
 from casino_club.persistence.wallet import posted_rows, required_balance, still_to_come
 
 _CLAIM = for_asyncpg(idempotency.CLAIM["postgresql"])
 _COMPLETE = for_asyncpg(idempotency.COMPLETE)
-NEXT_ROUND = for_asyncpg(fairness.ADVANCE_NONCE)
+LOCK_ROUND = for_asyncpg(fairness.LOCK_ROUND)
 
-# Each part runs only if the wallet covered the stake (`FROM moved`): a refused bet
-# writes nothing, and its transaction is rolled back for the nonce (and key).
+# `seed` locks the seed row only if the bet's round is still its next one (under READ
+# COMMITTED a lock that waited re-checks these conditions on the row as committed), and
+# everything after it runs only if it did and the wallet covered the stake (`FROM
+# moved`): a stale round or short gold writes nothing.
 SETTLE = """
-WITH moved AS (
+WITH seed AS (
+    SELECT id FROM fairness_seeds
+    WHERE id = $10::bigint AND active AND nonce = $17::bigint AND client_seed = $16::text
+    FOR UPDATE
+), moved AS (
     UPDATE wallets SET gold = gold + $2::bigint, updated_at = $4::timestamptz
-    WHERE user_id = $1::bigint AND gold >= $3::bigint
+    WHERE user_id = $1::bigint AND gold >= $3::bigint AND EXISTS (SELECT 1 FROM seed)
     RETURNING gold
 ), ledger AS (
     INSERT INTO ledger_entries (user_id, amount, balance_after, reason, reference, created_at)
@@ -45,9 +62,10 @@ WITH moved AS (
     FROM moved, unnest($5::bigint[], $6::bigint[], $7::text[]) WITH ORDINALITY
         AS m(amount, later, reason, position)
     ORDER BY m.position
-), streak AS (
-    UPDATE fairness_seeds SET slot_win_streak = $9::integer
-    FROM moved WHERE id = $10::bigint AND $9::integer IS NOT NULL
+), advanced AS (
+    UPDATE fairness_seeds
+    SET nonce = nonce + 1, slot_win_streak = COALESCE($9::integer, slot_win_streak)
+    FROM moved WHERE id = $10::bigint
 ), round AS (
     INSERT INTO game_history (user_id, game, stake, payout, outcome, seed_id,
         server_seed_hash, client_seed, nonce, created_at)
@@ -57,72 +75,20 @@ WITH moved AS (
     RETURNING id
 )
 SELECT (SELECT gold FROM moved) AS balance, (SELECT id FROM round) AS round_id,
+    EXISTS (SELECT 1 FROM seed) AS fresh,
     (SELECT gold FROM wallets WHERE user_id = $1::bigint) AS balance_before
 """
 
 
-class PostgresBetStore:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | ShortOfGold:
-        async with self._engine.connect() as pooled:
-            driver = await _driver(pooled)
-            try:
-                async with driver.transaction():
-                    written = await _write(driver, wager, rule, answer)
-                    if isinstance(written, ShortOfGold):
-                        raise _Refused(written)
-            except _Refused as refused:
-                return refused.short
-            except BaseException:
-                # Gone, or left inside a transaction (cancelled mid-rollback): SQLAlchemy's
-                # reset on return does not know of this transaction, so never pool it.
-                if driver.is_closed() or driver.is_in_transaction():
-                    await pooled.invalidate()
-                raise
-        return written
-
-
-class _Refused(Exception):
-    """Roll the bet's transaction back (nonce, key) and answer ShortOfGold."""
-
-    def __init__(self, short: ShortOfGold) -> None:
-        self.short = short
-
-
-async def _driver(pooled: AsyncConnection) -> asyncpg.Connection:
-    raw = await pooled.get_raw_connection()
-    driver: asyncpg.Connection = raw.driver_connection
-    return driver
-
-
-async def _write(
-    conn: asyncpg.Connection, wager: Wager, rule: RuleOf, answer: AnswerOf
-) -> Written | ShortOfGold:
-    now = wager.placed_at
-    claim = None
-    if wager.key is not None:
-        values = idempotency.claim_values(wager.key, now)
-        record_id = await conn.fetchval(_CLAIM.sql, *_CLAIM.args(values))
-        claim = idempotency.as_claim(wager.key, record_id)
-
-    async def advance() -> fairness.AdvancedRow | None:
-        row: fairness.AdvancedRow | None = await conn.fetchrow(
-            NEXT_ROUND.sql, *NEXT_ROUND.args({"uid": wager.user_id})
-        )
-        return row
-
-    fair_round = await fairness.take_round(advance, wager.user_id)
-    outcome = rule(fair_round)
+def settle_args(wager: Wager, fair_round: Round, outcome: Outcome) -> list[Any]:
+    """SETTLE's arguments: the bet's movements, outcome and proof."""
     moved = movements(wager, fair_round, outcome.payout)
     proof = fair_round.proof
-    row = await conn.fetchrow(
-        SETTLE,
+    return [
         wager.user_id,
         sum(m.amount for m in moved),
         required_balance(moved),
-        now,
+        wager.placed_at,
         [m.amount for m in moved],
         still_to_come(moved),
         [m.reason.value for m in moved],
@@ -136,14 +102,99 @@ async def _write(
         proof.server_seed_hash,
         proof.client_seed,
         proof.nonce,
-    )
+    ]
+
+
+class PostgresBetStore:
+    def __init__(self, engine: AsyncEngine, rounds: RoundCache | None = None) -> None:
+        self._engine = engine
+        self._rounds = rounds or RoundCache()
+
+    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | ShortOfGold:
+        async with self._engine.connect() as pooled:
+            driver = await _driver(pooled)
+            try:
+                written = await self._place(driver, wager, rule, answer)
+            except BaseException:
+                # Gone, or left inside a transaction (cancelled mid-rollback): SQLAlchemy's
+                # reset on return does not know of this transaction, so never pool it.
+                if driver.is_closed() or driver.is_in_transaction():
+                    await pooled.invalidate()
+                raise
+        if isinstance(written, Written):
+            self._rounds.after(wager.user_id, written.fair_round, written.outcome.slot_win_streak)
+        return written
+
+    async def _place(
+        self, driver: asyncpg.Connection, wager: Wager, rule: RuleOf, answer: AnswerOf
+    ) -> Written | ShortOfGold:
+        known = self._rounds.get(wager.user_id) if wager.key is None else None
+        if known is not None:
+            written = await _settle(driver, wager, known, rule(known))
+            if isinstance(written, Written):
+                return written
+        # No round known, a stale one, or short gold: the locked path decides.
+        self._rounds.forget(wager.user_id)
+        try:
+            async with driver.transaction():
+                locked = await _locked_write(driver, wager, rule, answer)
+                if isinstance(locked, ShortOfGold):
+                    raise _Refused(locked)
+        except _Refused as refused:
+            return refused.short
+        return locked
+
+
+class _Refused(Exception):
+    """Roll the bet's transaction back (the key's claim) and answer ShortOfGold."""
+
+    def __init__(self, short: ShortOfGold) -> None:
+        self.short = short
+
+
+async def _driver(pooled: AsyncConnection) -> asyncpg.Connection:
+    raw = await pooled.get_raw_connection()
+    driver: asyncpg.Connection = raw.driver_connection
+    return driver
+
+
+async def _settle(
+    conn: asyncpg.Connection, wager: Wager, fair_round: Round, outcome: Outcome
+) -> Written | ShortOfGold | None:
+    """SETTLE: the bet written, ShortOfGold, or None when the round was stale."""
+    row = await conn.fetchrow(SETTLE, *settle_args(wager, fair_round, outcome))
     assert row is not None  # a SELECT without FROM always returns its one row
+    if not row["fresh"]:
+        return None
     if row["balance"] is None:
-        return ShortOfGold(required_balance(moved), int(row["balance_before"] or 0))
+        required = required_balance(movements(wager, fair_round, outcome.payout))
+        return ShortOfGold(required, int(row["balance_before"] or 0))
     balance = int(row["balance"])
-    posted = posted_rows(moved, balance)
-    written = Written(int(row["round_id"]), balance, posted, fair_round, outcome)
-    if claim is not None:
+    posted = posted_rows(movements(wager, fair_round, outcome.payout), balance)
+    return Written(int(row["round_id"]), balance, posted, fair_round, outcome)
+
+
+async def _locked_write(
+    conn: asyncpg.Connection, wager: Wager, rule: RuleOf, answer: AnswerOf
+) -> Written | ShortOfGold:
+    now = wager.placed_at
+    claim = None
+    if wager.key is not None:
+        values = idempotency.claim_values(wager.key, now)
+        record_id = await conn.fetchval(_CLAIM.sql, *_CLAIM.args(values))
+        claim = idempotency.as_claim(wager.key, record_id)
+
+    async def lock() -> fairness.RoundRow | None:
+        row: fairness.RoundRow | None = await conn.fetchrow(
+            LOCK_ROUND.sql, *LOCK_ROUND.args({"uid": wager.user_id})
+        )
+        return row
+
+    fair_round = await fairness.take_round(lock, wager.user_id)
+    written = await _settle(conn, wager, fair_round, rule(fair_round))
+    if written is None:
+        raise RuntimeError("the seed row changed while this transaction held its lock")
+    if isinstance(written, Written) and claim is not None:
         values = idempotency.complete_values(claim, answer(written), now)
         await conn.execute(_COMPLETE.sql, *_COMPLETE.args(values))
     return written
