@@ -25,6 +25,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
+from casino_club.persistence.redis_batch import CommandBatcher
 from casino_club.persistence.redis_client import RedisTimeouts
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class RedisPubSubBackend(BroadcastBackend):
         self._channels: set[str] = set()
         self._has_channels = asyncio.Event()
         self._redis: Redis | None = None
+        self._commands: CommandBatcher | None = None
         self._pubsub: PubSub | None = None
         self.connected = False
         # Counts (re)connections: a message published while down is lost, and whoever
@@ -52,6 +54,7 @@ class RedisPubSubBackend(BroadcastBackend):
 
     async def connect(self) -> None:
         self._redis = self._timeouts.client(self._url)
+        self._commands = CommandBatcher(self._redis)
         self._pubsub = self._redis.pubsub()
         self.connected = True
         self.generation += 1
@@ -79,8 +82,9 @@ class RedisPubSubBackend(BroadcastBackend):
             await self._live_pubsub().unsubscribe(channel)
 
     async def publish(self, channel: str, message: Any) -> None:
-        assert self._redis is not None, "connect() first"
-        await self._redis.publish(channel, message)
+        """Published with whatever else this process publishes in the same loop turn."""
+        assert self._commands is not None, "connect() first"
+        await self._commands.execute("PUBLISH", channel, message)
 
     async def next_published(self) -> Event:
         delay = 0.1

@@ -249,8 +249,9 @@ async def test_a_round_this_process_knows_is_settled_in_one_statement(
     sent: list[list[str]] = []
     try:
         async with engine.connect() as pooled:
-            raw = await pooled.get_raw_connection()
-            raw.driver_connection.add_query_logger(lambda record: sent[-1].append(record.query))
+            raw = (await pooled.get_raw_connection()).driver_connection
+            assert raw is not None
+            raw.add_query_logger(lambda record: sent[-1].append(record.query))
             sent.append([])
         store, elsewhere = PostgresBetStore(engine), PostgresBetStore(services.engine)
         for bettor in (store, elsewhere, store, store):

@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 import strawberry
+from starlette.applications import Starlette
+from starlette.routing import Route
 
+from casino_club.app import CasinoGraphQL
 from casino_club.config import Settings
 from casino_club.observability import Metrics
-from casino_club.schema.root import schema_extensions
+from casino_club.schema.documents import DocumentCache
+from casino_club.schema.root import CasinoSchema, schema_extensions
 from tests.conftest import Backend, api_for, running_app
 from tests.support import Api
 
@@ -41,7 +45,8 @@ def chain_query(depth: int) -> str:
 
 
 async def test_query_deeper_than_ten_levels_is_refused(settings: Settings) -> None:
-    schema = strawberry.Schema(query=ChainQuery, extensions=schema_extensions(settings, Metrics()))
+    extensions = schema_extensions(Metrics(), DocumentCache(settings))
+    schema = strawberry.Schema(query=ChainQuery, extensions=extensions)
     ok = await schema.execute(chain_query(10))
     assert ok.errors is None
     too_deep = await schema.execute(chain_query(11))
@@ -148,11 +153,12 @@ async def test_graphiql_is_served_to_browsers(api: Api) -> None:
 
 
 async def test_repeated_operations_hit_the_parse_and_validation_caches(
-    api: Api, settings: Settings
+    api: Api, app: Starlette
 ) -> None:
     """SPEC §15: per-request limiter instances must not defeat the validation cache."""
-    from strawberry.extensions.parser_cache import _get_parse_cache
-    from strawberry.extensions.validation_cache import _get_validate_cache
+    graphql = next(r.endpoint for r in app.routes if isinstance(r, Route))
+    assert isinstance(graphql, CasinoGraphQL) and isinstance(graphql.schema, CasinoSchema)
+    documents = graphql.schema.documents
 
     def hits(cache: Callable[..., object]) -> int:
         """Both caches are functools.lru_cache wrappers; their stubs lose cache_info."""
@@ -161,12 +167,11 @@ async def test_repeated_operations_hit_the_parse_and_validation_caches(
 
     query = 'query CacheProbe { validateInviteCode(code: "cache-probe") { valid } }'
     await api.data(query)
-    parse_hits = hits(_get_parse_cache(settings.graphql_cache_size))
-    validate_hits = hits(_get_validate_cache(settings.graphql_cache_size))
+    parse_hits, validate_hits = hits(documents.parse), hits(documents.validate)
     for _ in range(3):
         await api.data(query)
-    assert hits(_get_parse_cache(settings.graphql_cache_size)) >= parse_hits + 3
-    assert hits(_get_validate_cache(settings.graphql_cache_size)) >= validate_hits + 3
+    assert hits(documents.parse) == parse_hits + 3
+    assert hits(documents.validate) == validate_hits + 3
 
 
 async def test_oversized_request_bodies_are_refused_before_parsing(api: Api) -> None:

@@ -15,7 +15,8 @@ from graphql import parse, specified_rules, validate
 
 from casino_club.config import Settings
 from casino_club.observability import Metrics
-from casino_club.schema.root import limit_rules, schema_extensions
+from casino_club.schema.documents import DocumentCache, limit_rules
+from casino_club.schema.root import schema_extensions
 from tests.query_bombs import BOMB_LEVELS, fragment_bomb
 from tests.support import Api
 
@@ -44,7 +45,8 @@ class LinkQuery:
 
 @pytest.fixture
 def link_schema(settings: Settings) -> strawberry.Schema:
-    return strawberry.Schema(query=LinkQuery, extensions=schema_extensions(settings, Metrics()))
+    extensions = schema_extensions(Metrics(), DocumentCache(settings))
+    return strawberry.Schema(query=LinkQuery, extensions=extensions)
 
 
 def link_fragments(levels: int, spreads: int = 1) -> str:

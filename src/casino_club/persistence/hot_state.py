@@ -8,12 +8,15 @@ on — streaks, daily counts — lives in the rows the bet locks.)
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections import deque
 from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
+
+from casino_club.persistence.redis_batch import CommandBatcher
 
 
 class HotStateUnavailable(Exception):
@@ -61,15 +64,22 @@ class InProcessHotState:
 
 class RedisHotState:
     def __init__(self, redis: Redis, prefix: str) -> None:
-        self._redis = redis
+        self._commands = CommandBatcher(redis)
         self._prefix = prefix
-        self._rate_limit = redis.register_script(_RATE_LIMIT_SCRIPT)
+        # Redis names a script by its SHA-1; nothing here relies on SHA-1 being secure.
+        self._rate_limit_sha = hashlib.sha1(
+            _RATE_LIMIT_SCRIPT.encode(), usedforsecurity=False
+        ).hexdigest()
 
     async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
         member = f"{now_ms}:{secrets.token_hex(4)}"
-        args: list[int | str] = [now_ms, window_ms, limit, member]
+        arguments = (1, self._prefix + key, now_ms, window_ms, limit, member)
         try:
-            wait = int(await self._rate_limit(keys=[self._prefix + key], args=args))
+            try:
+                reply = await self._commands.execute("EVALSHA", self._rate_limit_sha, *arguments)
+            except NoScriptError:  # a restarted Redis has forgotten it: EVAL loads it again
+                reply = await self._commands.execute("EVAL", _RATE_LIMIT_SCRIPT, *arguments)
+            wait = int(reply)
         except (RedisError, OSError) as exc:
             raise HotStateUnavailable from exc
         return None if wait < 0 else max(wait, 1)

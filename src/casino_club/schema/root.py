@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from casino_club.config import Settings
 from casino_club.observability import Metrics
+from casino_club.schema.documents import CheckedDocuments, DocumentCache
 from casino_club.schema.extensions import MaskUnexpectedErrors, OperationMetrics, is_unexpected
 from casino_club.schema.mutation import Mutation
 from casino_club.schema.query import Query
-from casino_club.schema.query_limits import alias_limit_rule, depth_limit_rule
-from casino_club.schema.request_checks import StorableLiteralsRule
 from casino_club.schema.scalars import GOLD_SCALAR, Gold
 from casino_club.schema.subscription import Subscription
 
@@ -32,40 +26,20 @@ log = logging.getLogger("casino_club.graphql")
 ExtensionFactory = Callable[[], SchemaExtension]
 
 
-def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
-    """The query-limit validation rules, built once.
-
-    Each call creates new rule classes, and the validation cache is keyed by the rule
-    classes: rules built per request would make every request a cache miss (validation
-    then costs more than the spin). They are ours, not Strawberry's QueryDepthLimiter
-    and MaxAliasesLimiter, whose cost doubles with every level of nested fragment
-    spreads (SPEC §15); see `query_limits`.
-    """
-    rules: list[type[ASTValidationRule]] = [
-        depth_limit_rule(settings.graphql_max_depth),
-        alias_limit_rule(settings.graphql_max_aliases),
-        StorableLiteralsRule,
-    ]
-    if not settings.graphql_introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    return rules
-
-
-def schema_extensions(settings: Settings, metrics: Metrics) -> list[ExtensionFactory]:
+def schema_extensions(metrics: Metrics, documents: DocumentCache) -> list[ExtensionFactory]:
     """Factories, never instances: an instance would be shared by concurrent requests."""
-    cache = settings.graphql_cache_size
-    rules = limit_rules(settings)
     return [
         lambda: OperationMetrics(metrics),
-        lambda: ParserCache(maxsize=cache),
-        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=cache),
+        lambda: CheckedDocuments(documents),
         MaskUnexpectedErrors,
     ]
 
 
 class CasinoSchema(strawberry.Schema):
+    def __init__(self, *, documents: DocumentCache, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.documents = documents
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -81,15 +55,14 @@ class CasinoSchema(strawberry.Schema):
                 log.debug("graphql error %s", code, extra={"path": error.path})
 
 
-def build_schema(
-    settings: Settings | None = None, metrics: Metrics | None = None
-) -> strawberry.Schema:
-    settings = settings or Settings()
+def build_schema(settings: Settings | None = None, metrics: Metrics | None = None) -> CasinoSchema:
+    documents = DocumentCache(settings or Settings())
     return CasinoSchema(
+        documents=documents,
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=schema_extensions(settings, metrics or Metrics()),
+        extensions=schema_extensions(metrics or Metrics(), documents),
         config=StrawberryConfig(scalar_map={Gold: GOLD_SCALAR}),
     )
 

@@ -1,0 +1,83 @@
+"""Each distinct operation text is parsed and validated once, under our limits.
+
+One extension and its two caches in place of Strawberry's ParserCache, MaxTokensLimiter,
+AddValidationRules and ValidationCache: Strawberry wraps every hook of every extension
+in a context manager built afresh per request, and those four hooks did nothing but set
+an option or look up a cache — a tenth of the CPU a spin costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import lru_cache, partial
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    parse,
+)
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+
+from casino_club.config import Settings
+from casino_club.schema.query_limits import alias_limit_rule, depth_limit_rule
+from casino_club.schema.request_checks import StorableLiteralsRule
+
+
+def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    """The query-limit validation rules, built once.
+
+    Each call creates new rule classes, and the validation cache is keyed by the rule
+    classes: rules built per request would make every request a cache miss (validation
+    then costs more than the spin). They are ours, not Strawberry's QueryDepthLimiter
+    and MaxAliasesLimiter, whose cost doubles with every level of nested fragment
+    spreads (SPEC §15); see `query_limits`.
+    """
+    rules: list[type[ASTValidationRule]] = [
+        depth_limit_rule(settings.graphql_max_depth),
+        alias_limit_rule(settings.graphql_max_aliases),
+        StorableLiteralsRule,
+    ]
+    if not settings.graphql_introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return rules
+
+
+class DocumentCache:
+    """Parsed documents by text and their validation errors by document, both bounded."""
+
+    def __init__(self, settings: Settings) -> None:
+        size = settings.graphql_cache_size
+        self.rules: tuple[type[ASTValidationRule], ...] = tuple(limit_rules(settings))
+        # A document over the token limit is refused while being read, never cached.
+        self.parse: Callable[[str], DocumentNode] = lru_cache(maxsize=size)(
+            partial(parse, max_tokens=settings.graphql_max_tokens)
+        )
+        self.validate: Callable[..., list[GraphQLError]] = lru_cache(maxsize=size)(
+            validate_document
+        )
+
+
+class CheckedDocuments(SchemaExtension):
+    def __init__(self, documents: DocumentCache) -> None:
+        self._documents = documents
+
+    def on_parse(self) -> Iterator[None]:
+        # Strawberry parses only when no extension did; a syntax error raised here is
+        # answered as a GraphQL error, as Strawberry's own parse's would be.
+        context = self.execution_context
+        assert context.query is not None, "Strawberry refuses a request without a query"
+        context.graphql_document = self._documents.parse(context.query)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        documents = self._documents
+        rules: Any = context.validation_rules + documents.rules
+        context.pre_execution_errors = documents.validate(
+            context.schema._schema, context.graphql_document, rules
+        )
+        yield
