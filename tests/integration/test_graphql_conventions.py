@@ -160,18 +160,20 @@ async def test_repeated_operations_hit_the_parse_and_validation_caches(
     assert isinstance(graphql, CasinoGraphQL) and isinstance(graphql.schema, CasinoSchema)
     documents = graphql.schema.documents
 
-    def hits(cache: Callable[..., object]) -> int:
+    def misses(cache: Callable[..., object]) -> int:
         """Both caches are functools.lru_cache wrappers; their stubs lose cache_info."""
         info = cache.cache_info()  # type: ignore[attr-defined]
-        return int(info.hits)
+        return int(info.misses)
 
     query = 'query CacheProbe { validateInviteCode(code: "cache-probe") { valid } }'
     await api.data(query)
-    parse_hits, validate_hits = hits(documents.parse), hits(documents.validate)
+    parsed, validated = misses(documents.parse), misses(documents.errors)
     for _ in range(3):
         await api.data(query)
-    assert hits(documents.parse) == parse_hits + 3
-    assert hits(documents.validate) == validate_hits + 3
+    # Neither parsed nor validated again; and a new text is a miss, so the count is live.
+    assert (misses(documents.parse), misses(documents.errors)) == (parsed, validated)
+    await api.data(query.replace("cache-probe", "another-probe"))
+    assert (misses(documents.parse), misses(documents.errors)) == (parsed + 1, validated + 1)
 
 
 async def test_oversized_request_bodies_are_refused_before_parsing(api: Api) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import lru_cache, partial
-from typing import Any
 
 from graphql import (
     ASTValidationRule,
     DocumentNode,
     GraphQLError,
+    GraphQLSchema,
     NoSchemaIntrospectionCustomRule,
     parse,
 )
@@ -47,18 +47,28 @@ def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
 
 
 class DocumentCache:
-    """Parsed documents by text and their validation errors by document, both bounded."""
+    """Parsed documents and their validation errors, both by operation text and bounded.
+
+    Keyed by text, not by document: graphql-core's nodes are frozen dataclasses, so a
+    document as a key is hashed and compared node by node on every lookup.
+    """
 
     def __init__(self, settings: Settings) -> None:
         size = settings.graphql_cache_size
         self.rules: tuple[type[ASTValidationRule], ...] = tuple(limit_rules(settings))
+        max_tokens = settings.graphql_max_tokens
         # A document over the token limit is refused while being read, never cached.
         self.parse: Callable[[str], DocumentNode] = lru_cache(maxsize=size)(
-            partial(parse, max_tokens=settings.graphql_max_tokens)
+            partial(parse, max_tokens=max_tokens)
         )
-        self.validate: Callable[..., list[GraphQLError]] = lru_cache(maxsize=size)(
-            validate_document
-        )
+        self.errors = lru_cache(maxsize=size)(self._errors)
+
+    def _errors(
+        self, schema: GraphQLSchema, query: str, rules: tuple[type[ASTValidationRule], ...]
+    ) -> list[GraphQLError]:
+        """The document's validation errors under Strawberry's rules and ours."""
+        rules = rules + self.rules
+        return validate_document(schema, self.parse(query), rules)
 
 
 class CheckedDocuments(SchemaExtension):
@@ -75,9 +85,8 @@ class CheckedDocuments(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        documents = self._documents
-        rules: Any = context.validation_rules + documents.rules
-        context.pre_execution_errors = documents.validate(
-            context.schema._schema, context.graphql_document, rules
+        assert context.query is not None, "validation follows a successful parse"
+        context.pre_execution_errors = self._documents.errors(
+            context.schema._schema, context.query, context.validation_rules
         )
         yield

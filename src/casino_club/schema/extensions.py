@@ -16,13 +16,12 @@ from graphql import (
     OperationDefinitionNode,
     get_operation_ast,
 )
-from graphql import ExecutionResult as GraphQLExecutionResult
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from strawberry.extensions import MaskErrors, SchemaExtension
-from strawberry.types.execution import ExecutionResult
 
 from casino_club.observability import Metrics, request_id_var
+from casino_club.schema.documents import DocumentCache
 from casino_club.schema.query_limits import fragments_of
 
 log = logging.getLogger("casino_club.graphql")
@@ -133,17 +132,9 @@ class OperationMetrics(SchemaExtension):
     fails to parse or validate is labelled "invalid".
     """
 
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(self, metrics: Metrics, documents: DocumentCache) -> None:
         self._metrics = metrics
-        self._label = INVALID_LABEL
-
-    def on_validate(self) -> Iterator[None]:
-        yield
-        context = self.execution_context
-        errors = context.pre_execution_errors
-        # None: no validation ran, so nothing vouches for the document's field names.
-        if errors is not None and not errors and context.graphql_document is not None:
-            self._label = operation_label(context.graphql_document, context.operation_name)
+        self._documents = documents
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
@@ -151,18 +142,27 @@ class OperationMetrics(SchemaExtension):
             yield
         except Exception:
             # Some failures are raised through this hook rather than returned: a syntax
-            # error (ParserCache parses inside its own hook), an operation type the
+            # error (CheckedDocuments parses inside its own hook), an operation type the
             # transport does not allow.
             self._observe("error", started)
             raise
         context = self.execution_context
         result = context.result
-        failed = isinstance(result, ExecutionResult | GraphQLExecutionResult) and bool(
-            result.errors
+        failed = bool(context.pre_execution_errors) or (
+            result is not None and bool(getattr(result, "errors", None))
         )
-        if context.pre_execution_errors:
-            failed = True
         self._observe("error" if failed else "ok", started)
 
+    def _label(self) -> str:
+        """The validated document's label; "invalid" if it did not parse or validate
+        (both answered from the document cache, which has just seen this text)."""
+        context = self.execution_context
+        document, query = context.graphql_document, context.query
+        if document is None or query is None:
+            return INVALID_LABEL
+        if self._documents.errors(context.schema._schema, query, context.validation_rules):
+            return INVALID_LABEL
+        return operation_label(document, context.operation_name)
+
     def _observe(self, outcome: str, started: float) -> None:
-        self._metrics.observe(self._label, outcome, time.perf_counter() - started)
+        self._metrics.observe(self._label(), outcome, time.perf_counter() - started)

@@ -29,7 +29,7 @@ ExtensionFactory = Callable[[], SchemaExtension]
 def schema_extensions(metrics: Metrics, documents: DocumentCache) -> list[ExtensionFactory]:
     """Factories, never instances: an instance would be shared by concurrent requests."""
     return [
-        lambda: OperationMetrics(metrics),
+        lambda: OperationMetrics(metrics, documents),
         lambda: CheckedDocuments(documents),
         MaskUnexpectedErrors,
     ]
