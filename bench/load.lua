@@ -27,6 +27,7 @@ function init(args)
   expect = os.getenv("BENCH_EXPECT")
   pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
   index = offset * 7
+  math.randomseed(1000 + offset)
   failures = 0
   first_failure = ""
 end
@@ -40,7 +41,8 @@ function request()
 end
 
 function delay()
-  return pause
+  if pause <= 0 then return 0 end
+  return math.floor(-math.log(1 - math.random()) * pause + 0.5)
 end
 
 function response(status, headers, response_body)

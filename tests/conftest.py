@@ -55,6 +55,8 @@ TEST_DEFAULTS: dict[str, Any] = {
     "database_max_overflow": 4,
     # Tests sign up hundreds of players from one address; the throttle has its own tests.
     "auth_attempts_per_minute_per_address": 0,
+    # Frozen objects are never collected: each test's app would stay in memory.
+    "gc_freeze_at_startup": False,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 import re
 from collections.abc import AsyncIterator, Mapping
@@ -333,6 +334,9 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[Mapping[str, Any]]:
         log.info("starting", extra={"env": settings.app_env, "redis": settings.uses_redis})
         await services.start(jobs=background_jobs(services))
+        if settings.gc_freeze_at_startup:
+            gc.collect()
+            gc.freeze()
         try:
             yield {}
         finally:

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     # uvicorn worker processes for `casino-club serve` (more than one needs Redis).
     workers: int = Field(default=1, ge=1)
     log_level: str = "INFO"
+    # After startup, move everything then alive out of the collector's sight (gc.freeze):
+    # a full collection otherwise walks the whole schema and every module, pausing all
+    # requests for 100 ms and more. Off in tests, which start hundreds of apps per process.
+    gc_freeze_at_startup: bool = True
 
     database_url: str = "sqlite+aiosqlite:///./casino.db"
     # Sized for concurrency: a request may hold two connections (its auth read and its

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -194,3 +195,21 @@ async def test_oversized_request_bodies_are_refused_before_parsing(api: Api) -> 
     )
     assert streamed.status_code == 413
     assert (await api.data("{ __typename }"))["__typename"] == "Query"
+
+
+async def test_a_started_server_keeps_its_startup_heap_out_of_full_collections(
+    backend: Backend,
+) -> None:
+    """gc.freeze after startup (GC_FREEZE_AT_STARTUP): a full collection then walks only
+    what requests left behind, not the schema and every module."""
+    gc.unfreeze()
+    try:
+        async with running_app(backend.settings(gc_freeze_at_startup=False)):
+            assert gc.get_freeze_count() == 0
+        async with running_app(backend.settings(gc_freeze_at_startup=True)) as application:
+            frozen = gc.get_freeze_count()
+            assert frozen > 10_000  # the schema alone is tens of thousands of objects
+            async with api_for(application) as api:
+                assert (await api.data("{ __typename }"))["__typename"] == "Query"
+    finally:
+        gc.unfreeze()
