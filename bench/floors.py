@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
@@ -21,9 +21,9 @@ import asyncpg
 from casino_club.domain import slots
 from casino_club.domain.fairness import FairnessInput, take
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import fairness
 from casino_club.persistence.bets import Outcome, Wager
-from casino_club.persistence.postgres_bets import LOCK_ROUND, SETTLE, settle_args
+from casino_club.persistence.postgres_bets import SETTLE, locked_round, settle_args
+from casino_club.persistence.round_cache import RoundCache
 
 STAKE = 10
 CANONICAL_PLAYERS = 1000
@@ -62,15 +62,11 @@ async def our_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
 
-    async def lock(conn: asyncpg.Connection, user_id: int) -> fairness.RoundRow | None:
-        row: fairness.RoundRow | None = await conn.fetchrow(
-            LOCK_ROUND.sql, *LOCK_ROUND.args({"uid": user_id})
-        )
-        return row
+    rounds = RoundCache()
 
     async def worker(user_id: int) -> None:
         async with pool.acquire() as conn:
-            fair_round = await fairness.take_round(lambda: lock(conn, user_id), user_id)
+            rounds.remember(user_id, await locked_round(conn, user_id))
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 wager = Wager(
@@ -82,18 +78,15 @@ async def our_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
                     None,
                     datetime.now(UTC),
                 )
-                spin = slots.settle(
-                    STAKE, slots.reels_from(take(fair_round.source, 3)), fair_round.slot_win_streak
-                )
+                fair_round = rounds.get(user_id)
+                assert fair_round is not None
+                reels = slots.reels_from(take(fair_round.source, slots.REELS))
+                spin = slots.settle(STAKE, reels, fair_round.slot_win_streak)
                 outcome = Outcome(spin.payout, {}, spin.win_streak)
                 row = await conn.fetchrow(SETTLE, *settle_args(wager, fair_round, outcome))
+                assert row["fresh"], "nothing else bets for the floor's players"
                 assert row["balance"] is not None, "the floor's players never run dry"
-                source = fair_round.source
-                fair_round = replace(
-                    fair_round,
-                    source=FairnessInput(source.server_seed, source.client_seed, source.nonce + 1),
-                    slot_win_streak=spin.win_streak,
-                )
+                rounds.after(user_id, fair_round, spin.win_streak)
                 latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()

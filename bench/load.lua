@@ -1,7 +1,9 @@
 -- wrk load for one GraphQL mutation, rotating player tokens; every response is checked.
 -- Environment: BENCH_TOKENS (file, one access token per line), BENCH_BODY (file, the JSON
 -- request body), BENCH_EXPECT (text every successful response contains), BENCH_DELAY_MS
--- (optional pause per request and connection, for a fixed load).
+-- (optional mean pause before each request of a connection, for a fixed load: pauses
+-- are drawn from an exponential distribution, so connections do not fall into lockstep,
+-- which would measure the bursts, not the load; each still waits for its response).
 local threads = {}
 local counter = 0
 

@@ -123,11 +123,10 @@ class Context:
             raise AuthenticationFailed("invalid or expired token") from exc
         stamp = services.sessions.stamp()
         async with read_connection(services.engine) as connection:
-            found = await users.authenticate_session(
+            user = await users.authenticate_session(
                 connection, claims.user_id, claims.session_id, now
             )
-        if found is None:
+        if user is None:
             return None
-        user, _ = found
         services.sessions.put(token, Checked(claims, user), stamp)
         return Viewer(user=user, claims=claims)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -21,11 +22,11 @@ from casino_club.config import Settings
 from casino_club.domain.accounts import Rank
 from casino_club.domain.gacha import DEFAULT_RULES, GachaRules, Rarity
 from casino_club.domain.slots import DEFAULT_PAYTABLE, Paytable, SlotsOdds, Symbol, odds
-from casino_club.events import EventBus, EventStream, SubscriptionOverflow
+from casino_club.events import EventBus, SubscriptionOverflow
 from casino_club.observability import Metrics
 from casino_club.persistence import idempotency
 from casino_club.persistence.bets import BetStore, SessionBetStore
-from casino_club.persistence.database import create_engine, create_sessionmaker, is_sqlite
+from casino_club.persistence.database import create_engine, create_sessionmaker
 from casino_club.persistence.hot_state import HotState, InProcessHotState, RedisHotState
 from casino_club.persistence.postgres_bets import PostgresBetStore
 from casino_club.persistence.redis_client import RedisTimeouts
@@ -35,6 +36,8 @@ from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.security import AccessTokens, Passwords
 
 log = logging.getLogger(__name__)
+
+FORGET_RETRY_MAX_SECONDS = 5.0
 
 
 def slot_paytable(settings: Settings) -> Paytable:
@@ -95,9 +98,7 @@ class Services:
     _jobs: list[asyncio.Task[None]] = field(init=False, repr=False, default_factory=list)
     # Set once this instance hears the `sessions` channel: until then nothing is cached.
     _hearing_forgets: asyncio.Event = field(init=False, repr=False, default_factory=asyncio.Event)
-    _subscriptions: contextlib.AsyncExitStack = field(
-        init=False, repr=False, default_factory=contextlib.AsyncExitStack
-    )
+    _retrying_forgets: set[asyncio.Task[None]] = field(init=False, repr=False, default_factory=set)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -137,8 +138,13 @@ class Services:
 
     @cached_property
     def sessions(self) -> SessionCache:
+        # Hot state shared in Redis means several instances, and a forget reaches the
+        # others only over a shared event channel: without one, nothing is cached.
+        shared = not self.settings.uses_redis or self.settings.shares_state_across_processes
+
         def generation() -> int | None:
-            return self.events.generation() if self._hearing_forgets.is_set() else None
+            hearing = shared and self._hearing_forgets.is_set()
+            return self.events.generation() if hearing else None
 
         return SessionCache(
             ttl_seconds=self.settings.session_cache_seconds,
@@ -150,30 +156,53 @@ class Services:
         """After a commit that ended or changed a player's access: no instance may go on
         trusting a token of theirs it checked before."""
         self.sessions.forget(user_id)
+        if not await self._publish_forget(user_id):
+            # Other instances may still trust this player's tokens: keep telling them in
+            # the background until whatever they cached has expired anyway.
+            task = asyncio.create_task(self._retry_forget(user_id))
+            self._retrying_forgets.add(task)
+            task.add_done_callback(self._retrying_forgets.discard)
+
+    async def _publish_forget(self, user_id: int) -> bool:
         try:
             await self.events.publish(SESSIONS_CHANNEL, {"forget": user_id})
         except Exception:
-            # The other instances' channel is broken too: they stop trusting their caches.
             log.warning("publishing a session forget failed", exc_info=True)
+            return False
+        return True
 
-    async def _hear_forgets(self, stream: EventStream) -> None:
-        """Apply other instances' forgets; if some were dropped, trust nothing cached."""
-        try:
-            async for event in stream:
-                self.sessions.forget(int(event["forget"]))
-        except SubscriptionOverflow:
-            log.warning("session forgets overflowed: the session cache is off until restart")
-        finally:
-            self._hearing_forgets.clear()
-            self.sessions.clear()
+    async def _retry_forget(self, user_id: int) -> None:
+        give_up_at = time.monotonic() + self.settings.session_cache_seconds
+        delay = 0.1
+        while time.monotonic() + delay < give_up_at:
+            await asyncio.sleep(delay)
+            if await self._publish_forget(user_id):
+                return
+            delay = min(delay * 2, FORGET_RETRY_MAX_SECONDS)
+        log.error("a session forget for user %d never went out; cached answers expired", user_id)
+
+    async def _hear_forgets(self) -> None:
+        """Apply other instances' forgets. If some were dropped (this subscriber fell
+        behind), trust nothing cached and listen again."""
+        while True:
+            async with self.events.subscribe(SESSIONS_CHANNEL) as stream:
+                self._hearing_forgets.set()
+                try:
+                    async for event in stream:
+                        self.sessions.forget(int(event["forget"]))
+                except SubscriptionOverflow:
+                    log.warning("session forgets overflowed: cache cleared, listening again")
+                finally:
+                    self._hearing_forgets.clear()
+                    self.sessions.clear()
 
     @cached_property
     def bets(self) -> BetStore:
-        """Where instant bets are written: the driver itself on PostgreSQL (the hot path),
-        the session elsewhere."""
-        if is_sqlite(self.settings.database_url):
-            return SessionBetStore(self.sessionmaker)
-        return PostgresBetStore(self.engine)
+        """Where instant bets are written: the driver itself on PostgreSQL through
+        asyncpg (the hot path), the session anywhere else."""
+        if self.engine.dialect.driver == "asyncpg":
+            return PostgresBetStore(self.engine)
+        return SessionBetStore(self.sessionmaker)
 
     async def start(self, jobs: Sequence[Job] = ()) -> None:
         """Connect the event bus and start background jobs; both stop in close().
@@ -188,22 +217,25 @@ class Services:
             self.purge_expired_idempotency_keys,
         )
         self._jobs = [asyncio.create_task(self._run(job)) for job in (housekeeping, *jobs)]
-        # Subscribed before the first request: a forget is never published unheard.
-        stream = await self._subscriptions.enter_async_context(
-            self.events.subscribe(SESSIONS_CHANNEL)
-        )
-        self._hearing_forgets.set()
-        self._jobs.append(asyncio.create_task(self._hear_forgets(stream)))
-        self.started = True
+        # Nothing is cached until the forgets are heard (`generation`); waiting here makes
+        # the cache useful from the first request.
+        hearing = asyncio.create_task(self._hear_forgets())
+        self._jobs.append(hearing)
+        self.started = True  # from here close() stops what runs
+        heard = asyncio.create_task(self._hearing_forgets.wait())
+        await asyncio.wait({hearing, heard}, return_when=asyncio.FIRST_COMPLETED)
+        heard.cancel()
+        if hearing.done():  # it could not subscribe: the error is the start's
+            hearing.result()
 
     async def close(self) -> None:
         if self.started:
-            for task in self._jobs:
+            tasks = [*self._jobs, *self._retrying_forgets]
+            for task in tasks:
                 task.cancel()
-            for task in self._jobs:
+            for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            await self._subscriptions.aclose()
             await self.events.disconnect()
             self.started = False
         if self.redis is not None:

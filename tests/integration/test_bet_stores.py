@@ -20,7 +20,6 @@ from casino_club.persistence.bets import (
     BetStore,
     Outcome,
     SessionBetStore,
-    ShortOfGold,
     Wager,
     Written,
 )
@@ -28,6 +27,7 @@ from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest, KeyTaken
 from casino_club.persistence.models import FairnessSeed, GameRound, IdempotencyKey, LedgerEntry
 from casino_club.persistence.postgres_bets import LOCK_ROUND, SETTLE, PostgresBetStore
+from casino_club.persistence.wallet import ShortOfGold
 from casino_club.services import Services
 from tests.support import Api, books_balance, grant_gold, rotate_seed
 
@@ -83,29 +83,50 @@ async def same_seed(services: Services, source: int, target: int) -> None:
 
 
 async def rows(services: Services, user_id: int) -> tuple[list[Any], list[Any], Any]:
+    """The player's ledger, history and active seed state; the seed's and the player's
+    ids are anonymous in ledger references (two players' seeds share content, not ids)."""
     async with services.sessionmaker() as session:
+        seed_id, nonce, streak = (
+            await session.execute(
+                select(FairnessSeed.id, FairnessSeed.nonce, FairnessSeed.slot_win_streak).where(
+                    FairnessSeed.user_id == user_id, FairnessSeed.active
+                )
+            )
+        ).one()
         ledger = (
             await session.execute(
-                select(LedgerEntry.amount, LedgerEntry.balance_after, LedgerEntry.reason)
+                select(
+                    LedgerEntry.amount,
+                    LedgerEntry.balance_after,
+                    LedgerEntry.reason,
+                    LedgerEntry.reference,
+                )
                 .where(LedgerEntry.user_id == user_id)
                 .order_by(LedgerEntry.id)
             )
         ).all()
         history = (
             await session.execute(
-                select(GameRound.stake, GameRound.payout, GameRound.outcome, GameRound.nonce)
+                select(
+                    GameRound.game,
+                    GameRound.stake,
+                    GameRound.payout,
+                    GameRound.outcome,
+                    GameRound.nonce,
+                    GameRound.server_seed_hash,
+                    GameRound.client_seed,
+                )
                 .where(GameRound.user_id == user_id)
                 .order_by(GameRound.id)
             )
         ).all()
-        seed = (
-            await session.execute(
-                select(FairnessSeed.nonce, FairnessSeed.slot_win_streak).where(
-                    FairnessSeed.user_id == user_id, FairnessSeed.active
-                )
-            )
-        ).one()
-    return list(ledger), list(history), tuple(seed)
+
+    def anonymous(reference: str | None) -> str:
+        text = (reference or "").replace(f":{seed_id}:", ":<seed>:")
+        return "user:<id>" if text == f"user:{user_id}" else text
+
+    rows_seen = [(amount, after, reason, anonymous(ref)) for amount, after, reason, ref in ledger]
+    return rows_seen, list(history), (nonce, streak)
 
 
 async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None:
@@ -130,6 +151,8 @@ async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None
     assert isinstance(outcomes[0][-1], ShortOfGold)
     first, second = await rows(services, players[0]), await rows(services, players[1])
     assert first == second
+    bets = [reference for *_, reference in first[0] if reference.startswith("slots:")]
+    assert bets and all(reference.startswith("slots:<seed>:") for reference in bets)
     ledger, history, (nonce, _) = first
     assert nonce == len(history)  # the refused bet left the nonce where it was
     assert len(ledger) > len(history) > 10
@@ -149,7 +172,7 @@ async def test_a_keyed_bet_stores_its_answer_and_a_second_claim_is_refused(
             select(IdempotencyKey).where(IdempotencyKey.user_id == player)
         )
     assert stored is not None and stored.state == "COMPLETED"
-    assert stored.response is not None and str(written.round_id) in stored.response
+    assert stored.response is not None and orjson.loads(stored.response) == answer(written)
     with pytest.raises(KeyTaken):
         await services.bets.place(wager(services, player, "k-1"), slot_rule, answer)
     _, history, (nonce, _) = await rows(services, player)

@@ -17,7 +17,7 @@ from casino_club.clock import FrozenClock
 from casino_club.config import Settings
 from casino_club.services import Services
 from tests.conftest import api_for, running_app
-from tests.support import ME, Api
+from tests.support import ME, Api, free_port
 
 LOGOUT = "mutation { logout(input: {}) { __typename } }"
 BAN = """mutation B($id: ID!) { setUserBanned(input: {userId: $id, banned: true}) {
@@ -121,3 +121,18 @@ async def test_logout_and_ban_on_one_instance_end_cached_sessions_on_another(
 
         await on_second.data(BAN, {"id": banned["user"]["id"]}, token=admin_token)
         assert await refused_within(on_first, banned["accessToken"])
+
+
+async def test_without_a_shared_event_channel_every_request_checks_its_token(
+    settings: Settings,
+) -> None:
+    """Hot state in Redis means several instances; with an in-memory broadcast a forget
+    could not reach the others, so nothing is cached."""
+    redis_url = settings.redis_url or f"redis://127.0.0.1:{free_port()}/0"
+    alone = settings.model_copy(update={"redis_url": redis_url, "broadcast_url": "memory://"})
+    async with running_app(alone) as application, api_for(application) as api:
+        player = await api.new_player()
+        with session_checks(application) as checks:
+            for _ in range(3):
+                await api.data(ME, token=player["accessToken"])
+    assert len(checks) == 3

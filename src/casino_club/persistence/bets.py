@@ -22,7 +22,7 @@ from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import fairness, game_rounds, idempotency, wallet
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest
-from casino_club.persistence.wallet import InsufficientGold, Movement, Posted
+from casino_club.persistence.wallet import Movement, Posted, ShortOfGold
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +57,6 @@ class Written:
     posted: list[Posted]
     fair_round: Round
     outcome: Outcome
-
-
-@dataclass(frozen=True, slots=True)
-class ShortOfGold:
-    """Refused, nothing written: the balance does not cover the stake."""
-
-    required: int
-    balance: int
 
 
 RuleOf = Callable[[Round], Outcome]
@@ -106,18 +98,17 @@ class SessionBetStore:
         session: AsyncSession, wager: Wager, rule: RuleOf, answer: AnswerOf
     ) -> Written | ShortOfGold:
         now = wager.placed_at
-        claim = None if wager.key is None else await idempotency.claim(session, wager.key, now)
+        claim = await idempotency.claim_if_keyed(session, wager.key, now)
         fair_round = await fairness.next_round(session, wager.user_id)
         outcome = rule(fair_round)
-        try:
-            posted = await wallet.move_gold(
-                session,
-                user_id=wager.user_id,
-                movements=movements(wager, fair_round, outcome.payout),
-                now=now,
-            )
-        except InsufficientGold as short:
-            return ShortOfGold(short.required, await wallet.balance_of(session, wager.user_id))
+        posted = await wallet.move_gold_if_covered(
+            session,
+            user_id=wager.user_id,
+            movements=movements(wager, fair_round, outcome.payout),
+            now=now,
+        )
+        if isinstance(posted, ShortOfGold):
+            return posted
         if outcome.slot_win_streak is not None:
             await fairness.set_slot_win_streak(session, fair_round.seed_id, outcome.slot_win_streak)
         round_id = await game_rounds.record(

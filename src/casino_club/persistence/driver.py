@@ -2,8 +2,8 @@
 
 The hot path skips SQLAlchemy's execution machinery, not its statements: each is
 defined once, in Core, next to the data it touches, and compiled here once for asyncpg
-(`$n` placeholders in a fixed order), so the session path and the driver path can never
-send different SQL.
+(`$n` placeholders in a fixed order), so the session path and the driver path send the
+same SQL for these statements.
 """
 
 from __future__ import annotations

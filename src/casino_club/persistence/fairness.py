@@ -82,8 +82,8 @@ async def open_seed(
 
 _seeds = table(FairnessSeed)
 _ROUND_COLUMNS = (_seeds.c.id, _seeds.c.server_seed, _seeds.c.client_seed)
-# Hot path: table-level statements, built once, skip the ORM's bulk-update machinery
-# (and run on the driver itself in `postgres_bets`). Both return the round a bet takes:
+# Table-level statements, built once, skip the ORM's bulk-update machinery (LOCK_ROUND
+# also runs on the driver itself in `postgres_bets`). Both return the round a bet takes:
 # seed id, server seed, client seed, the nonce the bet uses, the slot win streak.
 ADVANCE_NONCE = (
     update(_seeds)

@@ -137,6 +137,13 @@ async def claim(session: AsyncSession, request: KeyRequest, now: datetime) -> Cl
     return as_claim(request, await session.scalar(statement, claim_values(request, now)))
 
 
+async def claim_if_keyed(
+    session: AsyncSession, request: KeyRequest | None, now: datetime
+) -> Claimed | None:
+    """`claim` for a request that may carry no key (then there is nothing to claim)."""
+    return None if request is None else await claim(session, request, now)
+
+
 def as_claim(request: KeyRequest, record_id: Any) -> Claimed:
     """The claim CLAIM's answer makes: KeyTaken when it returned no id."""
     if record_id is None:

@@ -5,13 +5,17 @@ each player's next round (`round_cache`), decides the bet before it reaches the
 database, and sends `SETTLE` alone (autocommit): it locks the seed row only if the
 round is still the seed's next one, and then moves the gold, writes the ledger rows,
 advances the nonce and the slot streak and records the history row; or, if the round
-was stale or the gold short, writes nothing.
+was stale or the gold short, writes nothing (short gold is then the answer).
 
-Otherwise the bet takes the locked path: BEGIN; the key's claim (a keyed bet); the seed
-row locked and read (LOCK_ROUND: concurrent bets of one player queue here); the same
-`SETTLE`; the key's stored answer; COMMIT. A keyed bet always takes it, since its claim
-and answer must share the bet's transaction. The claim, the lock and the answer are
-the session path's own Core statements compiled for the driver (`persistence/driver.py`).
+Otherwise (no round known, or a stale one) the bet takes the locked path: BEGIN; the
+key's claim (a keyed bet); the seed row locked and read (LOCK_ROUND: concurrent bets of
+one player queue here); the same `SETTLE`; the key's stored answer; COMMIT. A keyed bet
+always takes it, since its claim and answer must share the bet's transaction. The
+claim, the lock and the answer are the session path's own Core statements compiled for
+the driver (`persistence/driver.py`); `SETTLE` is this store's own SQL, and
+`tests/integration/test_bet_stores.py` holds it to writing the rows the session path
+writes (wallet, ledger, nonce, streak, history).
+
 The connection comes from the engine's pool, so pool size, timeouts and the server's
 `statement_timeout` are the engine's.
 """
@@ -29,7 +33,6 @@ from casino_club.persistence.bets import (
     AnswerOf,
     Outcome,
     RuleOf,
-    ShortOfGold,
     Wager,
     Written,
     movements,
@@ -37,11 +40,17 @@ from casino_club.persistence.bets import (
 from casino_club.persistence.driver import for_asyncpg
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.round_cache import RoundCache
-from casino_club.persistence.wallet import posted_rows, required_balance, still_to_come
+from casino_club.persistence.wallet import (
+    ShortOfGold,
+    posted_rows,
+    required_balance,
+    still_to_come,
+)
 
 _CLAIM = for_asyncpg(idempotency.CLAIM["postgresql"])
 _COMPLETE = for_asyncpg(idempotency.COMPLETE)
 LOCK_ROUND = for_asyncpg(fairness.LOCK_ROUND)
+_BALANCE = "SELECT gold FROM wallets WHERE user_id = $1::bigint"
 
 # `seed` locks the seed row only if the bet's round is still its next one (under READ
 # COMMITTED a lock that waited re-checks these conditions on the row as committed), and
@@ -115,11 +124,16 @@ class PostgresBetStore:
             driver = await _driver(pooled)
             try:
                 written = await self._place(driver, wager, rule, answer)
-            except BaseException:
+            except BaseException as failure:
                 # Gone, or left inside a transaction (cancelled mid-rollback): SQLAlchemy's
                 # reset on return does not know of this transaction, so never pool it.
-                if driver.is_closed() or driver.is_in_transaction():
+                closed = driver.is_closed()
+                if closed or driver.is_in_transaction():
                     await pooled.invalidate()
+                if closed and isinstance(failure, asyncpg.InterfaceError):
+                    # "connection is closed": the database went away, not a bug here; the
+                    # session path reports the same as SERVICE_UNAVAILABLE.
+                    raise ConnectionError("the database connection was lost") from failure
                 raise
         if isinstance(written, Written):
             self._rounds.after(wager.user_id, written.fair_round, written.outcome.slot_win_streak)
@@ -131,9 +145,9 @@ class PostgresBetStore:
         known = self._rounds.get(wager.user_id) if wager.key is None else None
         if known is not None:
             written = await _settle(driver, wager, known, rule(known))
-            if isinstance(written, Written):
+            if written is not None:
                 return written
-        # No round known, a stale one, or short gold: the locked path decides.
+        # No round known, or a stale one: the locked path decides.
         self._rounds.forget(wager.user_id)
         try:
             async with driver.transaction():
@@ -168,10 +182,26 @@ async def _settle(
         return None
     if row["balance"] is None:
         required = required_balance(movements(wager, fair_round, outcome.payout))
-        return ShortOfGold(required, int(row["balance_before"] or 0))
+        balance = row["balance_before"]  # as the statement's snapshot saw it
+        if balance is not None and balance >= required:
+            # A payment committed during the statement: tell the balance as it is now.
+            balance = await conn.fetchval(_BALANCE, wager.user_id)
+        return ShortOfGold(required, int(balance or 0))
     balance = int(row["balance"])
     posted = posted_rows(movements(wager, fair_round, outcome.payout), balance)
     return Written(int(row["round_id"]), balance, posted, fair_round, outcome)
+
+
+async def locked_round(conn: asyncpg.Connection, user_id: int) -> Round:
+    """The player's next round, its seed row locked until the transaction ends."""
+
+    async def lock() -> fairness.RoundRow | None:
+        row: fairness.RoundRow | None = await conn.fetchrow(
+            LOCK_ROUND.sql, *LOCK_ROUND.args({"uid": user_id})
+        )
+        return row
+
+    return await fairness.take_round(lock, user_id)
 
 
 async def _locked_write(
@@ -184,13 +214,7 @@ async def _locked_write(
         record_id = await conn.fetchval(_CLAIM.sql, *_CLAIM.args(values))
         claim = idempotency.as_claim(wager.key, record_id)
 
-    async def lock() -> fairness.RoundRow | None:
-        row: fairness.RoundRow | None = await conn.fetchrow(
-            LOCK_ROUND.sql, *LOCK_ROUND.args({"uid": wager.user_id})
-        )
-        return row
-
-    fair_round = await fairness.take_round(lock, wager.user_id)
+    fair_round = await locked_round(conn, wager.user_id)
     written = await _settle(conn, wager, fair_round, rule(fair_round))
     if written is None:
         raise RuntimeError("the seed row changed while this transaction held its lock")

@@ -3,7 +3,9 @@
 Under load many requests want Redis at once (a rate-limit check each, a publish each),
 and redis-py spends more CPU per command on its connection pool, retries and bookkeeping
 than on the command. Collected per loop turn, they cost one connection checkout and one
-round trip, and go in the order they were issued. A lone command waits one loop turn.
+round trip, and go in the order they were issued (batches may overtake each other on
+separate connections, as separate commands could). A lone command waits a loop turn or
+two. A failed connection fails every command of its batch with the same exception.
 """
 
 from __future__ import annotations

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from casino_club.config import Settings
+
 # redis-py's defaults are "wait forever"; these are what a stall may cost a request.
-DEFAULT_CONNECT_TIMEOUT_SECONDS = 0.5
-DEFAULT_SOCKET_TIMEOUT_SECONDS = 0.5
+_FIELDS = Settings.model_fields
+DEFAULT_CONNECT_TIMEOUT_SECONDS: float = _FIELDS["redis_connect_timeout_seconds"].default
+DEFAULT_SOCKET_TIMEOUT_SECONDS: float = _FIELDS["redis_socket_timeout_seconds"].default
 
 
 @dataclass(frozen=True, slots=True)

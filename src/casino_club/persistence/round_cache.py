@@ -34,11 +34,15 @@ class RoundCache:
             source=FairnessInput(source.server_seed, source.client_seed, source.nonce + 1),
             slot_win_streak=taken.slot_win_streak if slot_win_streak is None else slot_win_streak,
         )
+        self.remember(user_id, following)
+
+    def remember(self, user_id: int, next_round: Round) -> None:
+        """Remember the player's next round, as read from the seed row."""
         entries = self._next
         entries.pop(user_id, None)  # re-inserted last: the oldest entry is evicted first
         if len(entries) >= self._entries:
             del entries[next(iter(entries))]
-        entries[user_id] = following
+        entries[user_id] = next_round
 
     def forget(self, user_id: int) -> None:
         self._next.pop(user_id, None)

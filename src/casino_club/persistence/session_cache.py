@@ -1,5 +1,5 @@
 """Access tokens already checked against the database, so that a request need not check
-its token there again (SPEC §14: the session check costs no round trip per request).
+its token there again (the session check was a database round trip on every request).
 
 Access must still end at once when a session is logged out, its family revoked for
 refresh-token reuse, or its player banned or changed, on every instance. So:

@@ -111,42 +111,47 @@ class Account:
 
 _users, _sessions, _wallets = table(User), table(AuthSession), table(Wallet)
 _ACCOUNT_FIELDS = [field.name for field in fields(Account)]
-_ACCOUNT = select(*(_users.c[name] for name in _ACCOUNT_FIELDS), _wallets.c.gold).outerjoin(
-    _wallets, _wallets.c.user_id == _users.c.id
-)
+_ACCOUNT_COLUMNS = [_users.c[name] for name in _ACCOUNT_FIELDS]
 # Every request whose token is not in the session cache: one Core statement, built once.
-_AUTHENTICATE = _ACCOUNT.join(_sessions, _sessions.c.user_id == _users.c.id).where(
-    _users.c.id == bindparam("uid"),
-    _sessions.c.id == bindparam("sid"),
-    _sessions.c.revoked_at.is_(None),
-    _sessions.c.expires_at > bindparam("now"),
-    _users.c.banned_at.is_(None),
+_AUTHENTICATE = (
+    select(*_ACCOUNT_COLUMNS)
+    .join(_sessions, _sessions.c.user_id == _users.c.id)
+    .where(
+        _users.c.id == bindparam("uid"),
+        _sessions.c.id == bindparam("sid"),
+        _sessions.c.revoked_at.is_(None),
+        _sessions.c.expires_at > bindparam("now"),
+        _users.c.banned_at.is_(None),
+    )
 )
-_PROFILE = _ACCOUNT.where(_users.c.id == bindparam("uid"))
+_PROFILE = (
+    select(*_ACCOUNT_COLUMNS, _wallets.c.gold)
+    .outerjoin(_wallets, _wallets.c.user_id == _users.c.id)
+    .where(_users.c.id == bindparam("uid"))
+)
 
 
-def _account_and_gold(row: Any) -> tuple[Account, int]:
+def _account(row: Any) -> Account:
     values = row._mapping
-    account = Account(**{name: values[name] for name in _ACCOUNT_FIELDS})
-    return account, int(values["gold"] or 0)
+    return Account(**{name: values[name] for name in _ACCOUNT_FIELDS})
 
 
 async def authenticate_session(
     connection: AsyncConnection, user_id: int, session_id: str, now: datetime
-) -> tuple[Account, int] | None:
-    """The caller and their gold, if the access token's session is live and they are not
-    banned. Its answer may be cached (persistence/session_cache): whatever ends a
-    session or bans a player must then call `Services.forget_sessions_of`."""
+) -> Account | None:
+    """The caller, if the access token's session is live and they are not banned. Its
+    answer may be cached (persistence/session_cache): whatever ends a session or bans a
+    player must then call `Services.forget_sessions_of`."""
     row = (
         await connection.execute(_AUTHENTICATE, {"uid": user_id, "sid": session_id, "now": now})
     ).first()
-    return None if row is None else _account_and_gold(row)
+    return None if row is None else _account(row)
 
 
 async def account_of(connection: AsyncConnection, user_id: int) -> tuple[Account, int] | None:
     """A player's account and gold as they are now (never from a cache)."""
     row = (await connection.execute(_PROFILE, {"uid": user_id})).first()
-    return None if row is None else _account_and_gold(row)
+    return None if row is None else (_account(row), int(row.gold or 0))
 
 
 async def set_last_login(session: AsyncSession, user_id: int, now: datetime) -> None:

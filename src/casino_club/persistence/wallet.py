@@ -1,4 +1,5 @@
-"""The one path by which gold moves.
+"""How gold moves (the PostgreSQL instant-bet statement in `postgres_bets` writes the
+same rows in one statement, and a test holds the two together).
 
 Each change is one conditional atomic UPDATE of the wallet (it only matches while the
 balance covers every debit in it, so concurrent requests can never spend the same coins
@@ -24,6 +25,14 @@ class InsufficientGold(Exception):
     def __init__(self, required: int) -> None:
         super().__init__(f"insufficient gold: {required} required")
         self.required = required
+
+
+@dataclass(frozen=True, slots=True)
+class ShortOfGold:
+    """Refused, nothing written: the balance does not cover the movements."""
+
+    required: int
+    balance: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +124,16 @@ async def move_gold(
         ],
     )
     return posted
+
+
+async def move_gold_if_covered(
+    session: AsyncSession, *, user_id: int, movements: Sequence[Movement], now: datetime
+) -> list[Posted] | ShortOfGold:
+    """`move_gold`, answering ShortOfGold (with the balance) instead of raising."""
+    try:
+        return await move_gold(session, user_id=user_id, movements=movements, now=now)
+    except InsufficientGold as short:
+        return ShortOfGold(short.required, await balance_of(session, user_id))
 
 
 async def balance_of(session: AsyncSession, user_id: int) -> int:

@@ -23,12 +23,12 @@ from casino_club.context import Context, Viewer
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import idempotency, wallet
-from casino_club.persistence.bets import RuleOf, ShortOfGold, Wager, Written
+from casino_club.persistence.bets import RuleOf, Wager, Written
 from casino_club.persistence.idempotency import Claimed, KeyRequest
 from casino_club.persistence.unit_of_work import UnitOfWork
-from casino_club.persistence.wallet import InsufficientGold, Movement, Posted
+from casino_club.persistence.wallet import Movement, Posted, ShortOfGold
 from casino_club.resolvers.guards import key_request, rate_limited, run_idempotent, stored_answer
-from casino_club.resolvers.live import balance_events, game_event, publish
+from casino_club.resolvers.live import bet_events, publish
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import (
     IdempotencyKeyInUse,
@@ -144,18 +144,11 @@ async def instant_bet(
         if isinstance(written, ShortOfGold):
             return InsufficientFunds.new(written.required, written.balance)
         outcome = written.outcome
+        data = {**outcome.details, "stake": stake, "payout": outcome.payout}
         await publish(
             services,
             viewer.id,
-            [
-                *balance_events(written.posted, now),
-                game_event(
-                    kind.event,
-                    round_id=written.round_id,
-                    data={**outcome.details, "stake": stake, "payout": outcome.payout},
-                    at=now,
-                ),
-            ],
+            bet_events(written.posted, kind.event, round_id=written.round_id, data=data, at=now),
         )
         return result(written)
 
@@ -175,28 +168,21 @@ async def instant_bet(
     )
 
 
-async def claim_key(
-    session: AsyncSession, request: KeyRequest | None, now: datetime
-) -> Claimed | None:
-    """Claim the request's key (if any) as the first step of its money transaction."""
-    return None if request is None else await idempotency.claim(session, request, now)
-
-
 async def post_gold(
     session: AsyncSession,
     viewer: Viewer,
     movements: Sequence[Movement],
-    required: int,
     now: datetime,
 ) -> tuple[list[Posted], int] | InsufficientFunds:
     """Debit and credit the movements (if any) through the ledger; the rows written and
     the balance after them, or InsufficientFunds (then the caller rolls back)."""
     if not movements:
         return [], await wallet.balance_of(session, viewer.id)
-    try:
-        posted = await wallet.move_gold(session, user_id=viewer.id, movements=movements, now=now)
-    except InsufficientGold:
-        return InsufficientFunds.new(required, await wallet.balance_of(session, viewer.id))
+    posted = await wallet.move_gold_if_covered(
+        session, user_id=viewer.id, movements=movements, now=now
+    )
+    if isinstance(posted, ShortOfGold):
+        return InsufficientFunds.new(posted.required, posted.balance)
     return posted, posted[-1].balance_after
 
 
@@ -217,10 +203,7 @@ async def commit_and_publish(
     services = context.services
     if claim is not None:
         await idempotency.complete(uow.session, claim, result.to_payload(), now)
-    events = [
-        *balance_events(posted, now),
-        game_event(event, round_id=round_id, data=data, at=now),
-    ]
+    events = bet_events(posted, event, round_id=round_id, data=data, at=now)
 
     async def after_commit() -> None:
         await publish(services, viewer.id, events)

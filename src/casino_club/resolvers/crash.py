@@ -32,7 +32,7 @@ from casino_club.domain.hundredths import display, parse_hundredths
 from casino_club.domain.ledger import LedgerReason
 from casino_club.events import crash_channel
 from casino_club.persistence import crash as crash_rounds
-from casino_club.persistence import fairness, game_rounds, wallet
+from casino_club.persistence import fairness, game_rounds, idempotency, wallet
 from casino_club.persistence.crash import RoundFilter, elapsed_ms, plan_of
 from casino_club.persistence.fairness import proof_of
 from casino_club.persistence.idempotency import KeyRequest
@@ -41,7 +41,7 @@ from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.persistence.wallet import Movement
 from casino_club.resolvers import betting
 from casino_club.resolvers.guards import rate_limited
-from casino_club.resolvers.live import balance_events, game_event, publish
+from casino_club.resolvers.live import bet_events, publish
 from casino_club.schema.crash import (
     ActiveRoundExists,
     CrashBetInput,
@@ -74,7 +74,7 @@ class UnknownRound(Exception):
     """No round with this id belongs to the caller."""
 
 
-BOOK = betting.BetKind(
+KIND = betting.BetKind(
     Game.CRASH, "crashBet", LedgerReason.CRASH_BET, LedgerReason.CRASH_WIN, GameEventType.CRASH_BET
 )
 PUBLISHED_ODDS = (101, 150, 200, 300, 500, 1_000, 2_000, 5_000, 10_000, 100_000)
@@ -160,7 +160,7 @@ async def bet(context: Context, viewer: Viewer, data: CrashBetInput) -> CrashBet
         stake=stake,
         stake_limits=(settings.crash_min_stake, settings.crash_max_stake),
         key=data.idempotency_key,
-        operation=BOOK.operation,
+        operation=KIND.operation,
         parameters={"autoCashout": auto},
         work=work,
         replay=lambda payload: CrashBetPlaced.from_payload(payload, replayed=True),
@@ -173,7 +173,7 @@ async def _open_round(
     services = context.services
     async with services.unit_of_work() as uow:
         session = uow.session
-        claim = await betting.claim_key(session, request, services.clock.now())
+        claim = await idempotency.claim_if_keyed(session, request, services.clock.now())
         # Advancing the nonce locks the player's seed row: one player's bets queue here, so
         # each sees the round the one before opened (the partial unique index on open
         # rounds is the backstop, not the mechanism).
@@ -189,7 +189,7 @@ async def _open_round(
         plan = Plan(crash_point=crash.crash_point(u), auto_cashout=auto)
         reference = f"crash:{fair_round.seed_id}:{fair_round.proof.nonce}"
         charged = await betting.post_gold(
-            session, viewer, [Movement(-stake, BOOK.stake_reason, reference)], stake, now
+            session, viewer, [Movement(-stake, KIND.stake_reason, reference)], now
         )
         if isinstance(charged, InsufficientFunds):
             return charged
@@ -205,7 +205,7 @@ async def _open_round(
             claim=claim,
             result=result,
             posted=posted,
-            event=BOOK.event,
+            event=KIND.event,
             round_id=row.id,
             data={"stake": stake, "autoCashout": None if auto is None else display(auto)},
             now=now,
@@ -267,7 +267,7 @@ async def _settle(
         await wallet.move_gold(
             session,
             user_id=row.user_id,
-            movements=[Movement(payout, BOOK.win_reason, reference)],
+            movements=[Movement(payout, KIND.win_reason, reference)],
             now=now,
         )
         if payout
@@ -295,15 +295,13 @@ async def _settle(
         now=now,
     )
     await crash_rounds.mark_settled(session, row, ending, history_id=history_id, now=now)
-    user_events = [
-        *balance_events(posted, now),
-        game_event(
-            GameEventType.CRASH_SETTLED,
-            round_id=row.id,
-            data={**outcome, "stake": row.stake, "payout": payout},
-            at=now,
-        ),
-    ]
+    user_events = bet_events(
+        posted,
+        GameEventType.CRASH_SETTLED,
+        round_id=row.id,
+        data={**outcome, "stake": row.stake, "payout": payout},
+        at=now,
+    )
     final = _final_event(row)
     user_id, round_id = row.user_id, row.id
 

@@ -14,7 +14,7 @@ from casino_club.domain.days import game_day, next_day_start
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import fairness, game_rounds
+from casino_club.persistence import fairness, game_rounds, idempotency
 from casino_club.persistence import gacha as store
 from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.wallet import Movement
@@ -87,7 +87,7 @@ async def _pull(
     today = game_day(now, zone)
     async with services.unit_of_work() as uow:
         session = uow.session
-        claim = await betting.claim_key(session, request, now)
+        claim = await idempotency.claim_if_keyed(session, request, now)
         progress = await store.progress_for_update(session, viewer.id)
         limit = rules.daily_limits[viewer.rank]
         used = gacha.pulls_used(progress.pulls_day, progress.pulls_today, today)
@@ -123,7 +123,7 @@ async def _pull(
             movements.append(Movement(-paid, LedgerReason.GACHA_PULL, reference))
         if refund:
             movements.append(Movement(refund, LedgerReason.GACHA_REFUND, reference))
-        charged = await betting.post_gold(session, viewer, movements, paid, now)
+        charged = await betting.post_gold(session, viewer, movements, now)
         if isinstance(charged, InsufficientFunds):
             return charged
         posted, balance = charged

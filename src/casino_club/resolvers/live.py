@@ -41,6 +41,21 @@ def game_event(
     }
 
 
+def bet_events(
+    posted: Sequence[Posted],
+    event_type: GameEventType,
+    *,
+    round_id: int,
+    data: dict[str, Any],
+    at: datetime,
+) -> list[dict[str, Any]]:
+    """What a bet tells its player: the balance after each ledger row, then the game event."""
+    return [
+        *balance_events(posted, at),
+        game_event(event_type, round_id=round_id, data=data, at=at),
+    ]
+
+
 async def publish(services: Services, user_id: int, events: Sequence[dict[str, Any]]) -> None:
     """Send a player's events, after the commit that caused them: a failure is logged,
     never raised, since the transaction stands and its answer must reach the player."""

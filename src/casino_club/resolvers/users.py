@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from casino_club.context import AuthenticationFailed, Context, Viewer
+from casino_club.context import Context, Viewer
 from casino_club.persistence import users
 from casino_club.persistence.database import read_connection
 from casino_club.schema.ids import parse_id
+from casino_club.schema.permissions import Unauthenticated
 from casino_club.schema.users import Profile, PublicUser
 
 
@@ -13,8 +14,8 @@ async def me(context: Context, viewer: Viewer) -> Profile:
     """Read afresh: the viewer's account may come from the session cache."""
     async with read_connection(context.services.engine) as connection:
         found = await users.account_of(connection, viewer.id)
-    if found is None:
-        raise AuthenticationFailed("account unavailable")
+    if found is None:  # the account was removed after its token was checked
+        raise Unauthenticated()
     return Profile.of(*found)
 
 

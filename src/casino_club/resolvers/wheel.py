@@ -14,7 +14,7 @@ from casino_club.domain.days import game_day
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import fairness, game_rounds
+from casino_club.persistence import fairness, game_rounds, idempotency
 from casino_club.persistence import gacha as store
 from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.models import WheelFreeSpin
@@ -89,7 +89,7 @@ async def _spin(
     today = game_day(now, ZoneInfo(services.settings.game_timezone))
     async with services.unit_of_work() as uow:
         session = uow.session
-        claim = await betting.claim_key(session, request, now)
+        claim = await idempotency.claim_if_keyed(session, request, now)
         try:
             async with session.begin_nested():
                 session.add(WheelFreeSpin(user_id=viewer.id, day=today, spun_at=now))
@@ -106,7 +106,7 @@ async def _spin(
         movements = [Movement(-paid, LedgerReason.WHEEL_SPIN, reference)] if paid else []
         if segment.gold:
             movements.append(Movement(segment.gold, LedgerReason.WHEEL_PRIZE, reference))
-        charged = await betting.post_gold(session, viewer, movements, paid, now)
+        charged = await betting.post_gold(session, viewer, movements, now)
         if isinstance(charged, InsufficientFunds):
             return charged
         posted, balance = charged

@@ -3,7 +3,8 @@
 One extension and its two caches in place of Strawberry's ParserCache, MaxTokensLimiter,
 AddValidationRules and ValidationCache: Strawberry wraps every hook of every extension
 in a context manager built afresh per request, and those four hooks did nothing but set
-an option or look up a cache — a tenth of the CPU a spin costs.
+an option or look up a cache (replacing them took a spin from 1.71 to 1.43 ms of server
+CPU in one measurement).
 """
 
 from __future__ import annotations
@@ -28,13 +29,11 @@ from casino_club.schema.request_checks import StorableLiteralsRule
 
 
 def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
-    """The query-limit validation rules, built once.
+    """The query-limit validation rules (each call creates new rule classes: build them
+    once per schema, as `DocumentCache` does).
 
-    Each call creates new rule classes, and the validation cache is keyed by the rule
-    classes: rules built per request would make every request a cache miss (validation
-    then costs more than the spin). They are ours, not Strawberry's QueryDepthLimiter
-    and MaxAliasesLimiter, whose cost doubles with every level of nested fragment
-    spreads (SPEC §15); see `query_limits`.
+    They are ours, not Strawberry's QueryDepthLimiter and MaxAliasesLimiter, whose cost
+    doubles with every level of nested fragment spreads (SPEC §15); see `query_limits`.
     """
     rules: list[type[ASTValidationRule]] = [
         depth_limit_rule(settings.graphql_max_depth),
