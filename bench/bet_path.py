@@ -8,8 +8,9 @@
    each pausing a random, exponentially distributed time before each request, so they do
    not fall into lockstep bursts; still closed-loop: one request per connection in
    flight), `diceRoll` at 32,
-   the canonical floor again, `gachaPull` at 32, our floor again. Every response is
-   checked; a run with one failure is invalid.
+   the canonical floor again, `gachaPull` at 32, `crashBet` + `crashCashout` pairs at
+   16 (each connection cashes out the round its bet opened), our floor again. Every
+   response is checked; a run with one failure is invalid.
 3. For each HTTP run: server CPU per request (from /proc), and round trips per request:
    Redis commands (`INFO commandstats`) and PostgreSQL transactions (`pg_stat_database`;
    statements too when pg_stat_statements is loaded).
@@ -38,7 +39,7 @@ from tests.e2e.conftest import start_server
 
 from bench.floors import STAKE, Run, canonical_floor, our_floor
 from bench.profile import profile
-from bench.wrk import Measured, run_wrk
+from bench.wrk import Measured, run_crash_wrk, run_wrk
 from casino_club.bootstrap import seed
 from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import migrations, wallet
@@ -328,13 +329,17 @@ async def main() -> None:
             dice = await http("`diceRoll`, 32 connections", wrk(DICE, "DiceRollSuccess", 32))
             canonical_again = await canonical_floor(dsn, SECONDS)
             gacha = await http("`gachaPull`, 32 connections", wrk(PULL, "GachaPullSuccess", 32))
+            crash = await http(
+                "`crashBet` and `crashCashout` alternating, 16 connections (requests, not pairs)",
+                lambda: run_crash_wrk(url, tokens, connections=16, seconds=SECONDS),
+            )
             ours_again = await our_floor(dsn, [user_id for _, user_id in players[:32]], SECONDS)
             profiled = await asyncio.to_thread(
                 profile, pid, SECONDS, wrk(SPIN, "SlotSpinSuccess", 32)
             )
         print(
             write_results(
-                [spin32, spin8, fixed, dice, gacha],
+                [spin32, spin8, fixed, dice, gacha, crash],
                 [canonical, canonical_again],
                 [ours, ours_again],
                 profiled,

@@ -4,14 +4,7 @@
 -- (optional mean pause before each request of a connection, for a fixed load: pauses
 -- are drawn from an exponential distribution, so connections do not fall into lockstep,
 -- which would measure the bursts, not the load; each still waits for its response).
-local threads = {}
-local counter = 0
-
-function setup(thread)
-  thread:set("offset", counter)
-  counter = counter + 1
-  table.insert(threads, thread)
-end
+dofile(os.getenv("BENCH_REPORT"))
 
 local function read_lines(path)
   local lines = {}
@@ -30,8 +23,6 @@ function init(args)
   pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
   index = offset * 7
   math.randomseed(1000 + offset)
-  failures = 0
-  first_failure = ""
 end
 
 function request()
@@ -49,23 +40,6 @@ end
 
 function response(status, headers, response_body)
   if status ~= 200 or not string.find(response_body, expect, 1, true) then
-    failures = failures + 1
-    if first_failure == "" then first_failure = string.sub(response_body, 1, 300) end
+    fail(response_body)
   end
-end
-
-function done(summary, latency, requests)
-  local failed = 0
-  local sample = ""
-  for _, thread in ipairs(threads) do
-    failed = failed + thread:get("failures")
-    if sample == "" then sample = thread:get("first_failure") end
-  end
-  local errors = summary.errors
-  io.write(string.format(
-    "RESULT requests=%d failed=%d socket_errors=%d duration_us=%d p50_us=%d p99_us=%d\n",
-    summary.requests, failed,
-    errors.connect + errors.read + errors.write + errors.timeout,
-    summary.duration, latency:percentile(50), latency:percentile(99)))
-  if sample ~= "" then io.write("FIRST_FAILURE " .. sample .. "\n") end
 end

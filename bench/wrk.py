@@ -15,6 +15,8 @@ from pathlib import Path
 import orjson
 
 LOAD_SCRIPT = Path(__file__).with_name("load.lua")
+CRASH_SCRIPT = Path(__file__).with_name("crash.lua")
+REPORT_SCRIPT = Path(__file__).with_name("report.lua")
 _RESULT = re.compile(
     r"RESULT requests=(\d+) failed=(\d+) socket_errors=(\d+) duration_us=(\d+) "
     r"p50_us=(\d+) p99_us=(\d+)"
@@ -61,29 +63,54 @@ def run_wrk(
     seconds: float,
     delay_ms: int = 0,
 ) -> Measured:
-    """`connections` keep-alive connections on two threads for `seconds`."""
+    """One mutation (`payload`) on `connections` keep-alive connections, two threads, for
+    `seconds`; every response must contain `expect`."""
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
-        tokens_file = Path(folder, "tokens")
-        tokens_file.write_text("\n".join(tokens) + "\n", encoding="utf-8")
         body_file = Path(folder, "body.json")
         body_file.write_bytes(orjson.dumps(payload))
-        env = {
-            **os.environ,
-            "BENCH_TOKENS": str(tokens_file),
+        variables = {
             "BENCH_BODY": str(body_file),
             "BENCH_EXPECT": expect,
             "BENCH_DELAY_MS": str(delay_ms),
+        }
+        return _wrk(LOAD_SCRIPT, url, tokens, connections, min(2, connections), seconds, variables)
+
+
+def run_crash_wrk(url: str, tokens: list[str], *, connections: int, seconds: float) -> Measured:
+    """`crashBet` then `crashCashout` of its round, over and over, on each connection (one
+    thread each, players split between them); both answers checked."""
+    variables = {"BENCH_THREADS": str(connections)}
+    return _wrk(CRASH_SCRIPT, url, tokens, connections, connections, seconds, variables)
+
+
+def _wrk(
+    script: Path,
+    url: str,
+    tokens: list[str],
+    connections: int,
+    threads: int,
+    seconds: float,
+    variables: Mapping[str, str],
+) -> Measured:
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
+        tokens_file = Path(folder, "tokens")
+        tokens_file.write_text("\n".join(tokens) + "\n", encoding="utf-8")
+        env = {
+            **os.environ,
+            **variables,
+            "BENCH_TOKENS": str(tokens_file),
+            "BENCH_REPORT": str(REPORT_SCRIPT),
         }
         completed = subprocess.run(
             [
                 ensure_wrk(),
                 f"-c{connections}",
-                f"-t{min(2, connections)}",
+                f"-t{threads}",
                 f"-d{seconds:g}s",
                 "--timeout",
                 "10s",
                 "-s",
-                str(LOAD_SCRIPT),
+                str(script),
                 f"{url}/graphql",
             ],
             env=env,

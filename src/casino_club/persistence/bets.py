@@ -21,13 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import fairness, game_rounds, idempotency, wallet
 from casino_club.persistence.fairness import Round
+from casino_club.persistence.game_rounds import Played
 from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.wallet import Movement, Posted, ShortOfGold
 
 
 @dataclass(frozen=True, slots=True)
 class Wager:
-    """One instant bet as placed: whose, on which game, how much, under which key."""
+    """One bet as placed: whose, on which game, what it costs (0: a free play), under
+    which key."""
 
     user_id: int
     game: str
@@ -71,12 +73,27 @@ class BetStore(Protocol):
 
 
 def movements(wager: Wager, fair_round: Round, payout: int) -> list[Movement]:
-    """The stake out, then the payout (if any) in; both referenced by the round."""
+    """The stake out (unless the play was free), then the payout (if any) in; both
+    referenced by the round."""
     reference = f"{wager.game.lower()}:{fair_round.seed_id}:{fair_round.source.nonce}"
-    moved = [Movement(-wager.stake, wager.stake_reason, reference)]
+    moved = [Movement(-wager.stake, wager.stake_reason, reference)] if wager.stake else []
     if payout:
         moved.append(Movement(payout, wager.win_reason, reference))
     return moved
+
+
+def played(wager: Wager, fair_round: Round, payout: int, details: dict[str, Any]) -> Played:
+    """The bet as history records it, once its outcome is known."""
+    return Played(
+        user_id=wager.user_id,
+        game=wager.game,
+        stake=wager.stake,
+        payout=payout,
+        outcome=details,
+        seed_id=fair_round.seed_id,
+        proof=fair_round.proof,
+        at=wager.placed_at,
+    )
 
 
 class SessionBetStore:
@@ -112,15 +129,7 @@ class SessionBetStore:
         if outcome.slot_win_streak is not None:
             await fairness.set_slot_win_streak(session, fair_round.seed_id, outcome.slot_win_streak)
         round_id = await game_rounds.record(
-            session,
-            user_id=wager.user_id,
-            game=wager.game,
-            stake=wager.stake,
-            payout=outcome.payout,
-            outcome=outcome.details,
-            seed_id=fair_round.seed_id,
-            proof=fair_round.proof,
-            now=now,
+            session, played(wager, fair_round, outcome.payout, outcome.details)
         )
         written = Written(round_id, posted[-1].balance_after, posted, fair_round, outcome)
         if claim is not None:

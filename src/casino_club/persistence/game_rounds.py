@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,32 +16,44 @@ from casino_club.persistence.models import GameRound, table
 _INSERT_ROUND = insert(table(GameRound)).returning(table(GameRound).c.id)
 
 
-async def record(
-    session: AsyncSession,
-    *,
-    user_id: int,
-    game: str,
-    stake: int,
-    payout: int,
-    outcome: dict[str, Any],
-    seed_id: int,
-    proof: FairnessProof,
-    now: datetime,
-) -> int:
+@dataclass(frozen=True, slots=True)
+class Played:
+    """A finished play of any game: what it cost, what it paid, what the player saw, and
+    the fair round that decided it."""
+
+    user_id: int
+    game: str
+    stake: int
+    payout: int
+    outcome: dict[str, Any]
+    seed_id: int
+    proof: FairnessProof
+    at: datetime
+
+
+async def record(session: AsyncSession, played: Played) -> int:
+    """Write the play's history row, in the play's transaction; its id.
+
+    Every game's finished play passes through here (PostgreSQL's one-statement bet
+    through its twin, the `round` step of `postgres_bets.SETTLE`), so whatever counts
+    plays — missions, achievements, stats — is written beside it, in the same
+    transaction, and a refused or rolled-back play counts for nothing.
+    """
+    proof = played.proof
     round_id = (
         await session.execute(
             _INSERT_ROUND,
             dict(
-                user_id=user_id,
-                game=game,
-                stake=stake,
-                payout=payout,
-                outcome=orjson.dumps(outcome).decode(),
-                seed_id=seed_id,
+                user_id=played.user_id,
+                game=played.game,
+                stake=played.stake,
+                payout=played.payout,
+                outcome=orjson.dumps(played.outcome).decode(),
+                seed_id=played.seed_id,
                 server_seed_hash=proof.server_seed_hash,
                 client_seed=proof.client_seed,
                 nonce=proof.nonce,
-                created_at=now,
+                created_at=played.at,
             ),
         )
     ).scalar_one()

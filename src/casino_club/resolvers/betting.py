@@ -1,32 +1,43 @@
 """The one way a bet is placed, shared by every game.
 
-A bet's life: `guarded()` checks what can be checked before any write (stake limits,
-the idempotency key, the rate limit; a retry of a request that already completed gets
-its stored result even when the rate limit or Redis would refuse it) → the writes, in
-one transaction (`persistence.bets` for an instant bet: a `Wager`, the game's rule
-turning the fair round into an `Outcome`, the `Written` rows) → after the commit, the
-balance and game events. `instant_bet()` is that whole life for slots, dice and RPS;
-games with more steps (gacha, wheel, crash) write through `post_gold` and
-`commit_and_publish` in their own unit of work.
+A bet's life has three steps, the same for every game:
+
+1. **The request** (`BetRequest`), checked before anything is written: the stake
+   against its limits, the idempotency key, the rate limit. A retry of a request that
+   already completed gets its stored answer, even when the rate limit or Redis would
+   refuse it.
+2. **The decision**, inside the bet's transaction, from the player's next fair round.
+   An `InstantGame` (slots, dice, RPS) has a pure rule: round in, `Outcome` out. A
+   `StagedGame` (gacha, the wheel, crash) has state of its own — pity and stock, the
+   day's free spin, an open round — that it reads and writes while deciding; its
+   `Decision` says what the play cost and paid.
+3. **The writes**, in that same transaction: the gold through the ledger (cost first),
+   the finished play recorded (`game_rounds.record`, where everything that counts plays
+   is written), the answer stored under the key; the commit; then the balance and game
+   events.
+
+`place_instant` runs an instant game's writes through the bet store (usually one
+statement on PostgreSQL); `place_staged` runs a staged game's in a unit of work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import idempotency, wallet
-from casino_club.persistence.bets import RuleOf, Wager, Written
-from casino_club.persistence.idempotency import Claimed, KeyRequest
+from casino_club.persistence import fairness, game_rounds, idempotency, wallet
+from casino_club.persistence.bets import Outcome, Wager, Written, movements, played
+from casino_club.persistence.fairness import Round
+from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.unit_of_work import UnitOfWork
-from casino_club.persistence.wallet import Movement, Posted, ShortOfGold
+from casino_club.persistence.wallet import ShortOfGold
 from casino_club.resolvers.guards import key_request, rate_limited, run_idempotent, stored_answer
 from casino_club.resolvers.live import bet_events, publish
 from casino_club.schema.errors import ValidationFailed
@@ -41,7 +52,7 @@ from casino_club.schema.permissions import ServiceUnavailable
 
 
 class Replayable(Protocol):
-    """A success result that can be stored with its idempotency key and replayed."""
+    """A success answer that can be stored with its idempotency key and replayed."""
 
     def to_payload(self) -> dict[str, Any]: ...
 
@@ -50,97 +61,107 @@ class Replayable(Protocol):
 
 
 R = TypeVar("R", bound=Replayable)
+R_co = TypeVar("R_co", bound=Replayable, covariant=True)
 E = TypeVar("E")
+E_co = TypeVar("E_co", covariant=True)
+
+# What the checks before any write can answer instead of running the bet.
+Refused = InvalidStake | RateLimited | IdempotencyKeyReused | IdempotencyKeyInUse | ValidationFailed
 
 
 @dataclass(frozen=True, slots=True)
-class BetKind:
-    """What a game's bets are called: in the ledger, in events, and under idempotency keys."""
+class BetKind(Generic[R]):
+    """What a game's bets are called — in the ledger, in events, under idempotency keys —
+    and the answer a successful one gives."""
 
     game: Game
     operation: str  # the GraphQL mutation's name
-    stake_reason: LedgerReason
-    win_reason: LedgerReason
+    stake_reason: LedgerReason  # the gold a play costs
+    win_reason: LedgerReason  # the gold it pays
     event: GameEventType
+    success: type[R]
+
+    def wager(self, user_id: int, stake: int, key: KeyRequest | None, at: datetime) -> Wager:
+        return Wager(user_id, self.game.value, stake, self.stake_reason, self.win_reason, key, at)
 
 
-async def guarded(
-    context: Context,
-    viewer: Viewer,
-    *,
-    stake: int | None,
-    stake_limits: tuple[int, int] | None,
-    key: str | None,
-    operation: str,
-    parameters: dict[str, Any],
-    work: Callable[[KeyRequest | None], Awaitable[R | E]],
-    replay: Callable[[dict[str, Any]], R],
-) -> (
-    R
-    | E
-    | InvalidStake
-    | RateLimited
-    | IdempotencyKeyReused
-    | IdempotencyKeyInUse
-    | ValidationFailed
-):
-    """Run `work` (the bet's writes) once the request passed every check before them."""
-    if stake is not None and stake_limits is not None:
-        low, high = stake_limits
-        if not low <= stake <= high:
-            return InvalidStake.new(low, high)
-        parameters = {"stake": stake, **parameters}
-    request = key_request(context, viewer, key=key, operation=operation, parameters=parameters)
-    if isinstance(request, ValidationFailed):
-        return request
-    try:
-        limited = await rate_limited(context, viewer)
-    except ServiceUnavailable:
-        # A retry of what already happened is answered from the database alone.
-        if request is not None and (answer := await stored_answer(context, request, replay)):
-            return answer
-        raise
-    if limited is not None:
-        if request is not None and (answer := await stored_answer(context, request, replay)):
-            return answer
-        return limited
-    return await run_idempotent(context, request, work=work, replay=replay)
+@dataclass(frozen=True, slots=True)
+class BetRequest(Generic[R]):
+    """A bet as the player asked for it."""
+
+    kind: BetKind[R]
+    key: str | None  # the idempotency key, as sent
+    parameters: dict[str, Any]  # what the key stands for, besides the stake
+    stake: int | None = None  # None: the game has no stake to check (gacha, wheel)
+    stake_limits: tuple[int, int] | None = None
 
 
-async def instant_bet(
-    context: Context,
-    viewer: Viewer,
-    *,
-    kind: BetKind,
-    stake: int,
-    stake_limits: tuple[int, int],
-    key: str | None,
-    parameters: dict[str, Any],
-    rule: RuleOf,
-    result: Callable[[Written], R],
-    success: type[R],
-) -> (
-    R
-    | InsufficientFunds
-    | InvalidStake
-    | RateLimited
-    | IdempotencyKeyReused
-    | IdempotencyKeyInUse
-    | ValidationFailed
-):
-    """A game whose whole round is one outcome of one stake: guarded, written, published.
+class InstantGame(Protocol[R_co]):
+    """A game whose round is one outcome of one stake."""
 
-    `rule` is the game: it turns the fair round into an `Outcome` (pure, no I/O).
-    `result` turns what was written into the mutation's answer.
-    """
+    def outcome(self, fair_round: Round) -> Outcome:
+        """The game's rule: what the fair round makes of the stake (pure)."""
+        ...
+
+    def answer(self, written: Written) -> R_co:
+        """The mutation's answer, from the committed bet."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class OpenBet:
+    """A staged game's bet while it decides: its transaction, with the player's fair
+    round taken (and the seed row locked, so one player's bets run one at a time)."""
+
+    uow: UnitOfWork
+    user_id: int
+    fair_round: Round
+    now: datetime  # read once the seed row was held: one player's bets in time order
+
+    @property
+    def session(self) -> AsyncSession:
+        return self.uow.session
+
+
+@dataclass(frozen=True, slots=True)
+class Decision(Generic[R]):
+    """What a staged game decided: the gold the play costs and pays, what the player
+    sees (history and the game event), and how to answer once it is written."""
+
+    cost: int
+    payout: int
+    details: dict[str, Any]
+    # The answer, from the round's id and the balance after the play's gold.
+    answer: Callable[[int, int], R]
+    # A round that goes on (crash): its id; the play is recorded when the round ends.
+    open_round: int | None = None
+
+
+class StagedGame(Protocol[R, E_co]):
+    """A game with state of its own, decided inside the bet's transaction."""
+
+    async def decide(self, bet: OpenBet) -> Decision[R] | E_co:
+        """Read and write the game's state; a Decision, or why the bet is refused (then
+        everything the bet wrote is rolled back)."""
+        ...
+
+
+async def place_instant(
+    context: Context, viewer: Viewer, request: BetRequest[R], game: InstantGame[R]
+) -> R | InsufficientFunds | Refused:
+    """An instant game's bet: checked, written by the bet store, published."""
     services = context.services
+    kind = request.kind
+    assert request.stake is not None, "an instant game always has a stake"
+    stake = request.stake
 
-    async def write(request: KeyRequest | None) -> R | InsufficientFunds:
+    async def write(key: KeyRequest | None) -> R | InsufficientFunds:
         now = services.clock.now()
-        wager = Wager(
-            viewer.id, kind.game.value, stake, kind.stake_reason, kind.win_reason, request, now
+        written = await services.bets.place(
+            kind.wager(viewer.id, stake, key, now),
+            game.outcome,
+            lambda done: game.answer(done).to_payload(),
         )
-        written = await services.bets.place(wager, rule, lambda w: result(w).to_payload())
         if isinstance(written, ShortOfGold):
             return InsufficientFunds.new(written.required, written.balance)
         outcome = written.outcome
@@ -150,63 +171,91 @@ async def instant_bet(
             viewer.id,
             bet_events(written.posted, kind.event, round_id=written.round_id, data=data, at=now),
         )
-        return result(written)
+        return game.answer(written)
 
-    def replay(payload: dict[str, Any]) -> R:
-        return success.from_payload(payload, replayed=True)
-
-    return await guarded(
-        context,
-        viewer,
-        stake=stake,
-        stake_limits=stake_limits,
-        key=key,
-        operation=kind.operation,
-        parameters=parameters,
-        work=write,
-        replay=replay,
-    )
+    return await _checked(context, viewer, request, write)
 
 
-async def post_gold(
-    session: AsyncSession,
-    viewer: Viewer,
-    movements: Sequence[Movement],
-    now: datetime,
-) -> tuple[list[Posted], int] | InsufficientFunds:
-    """Debit and credit the movements (if any) through the ledger; the rows written and
-    the balance after them, or InsufficientFunds (then the caller rolls back)."""
-    if not movements:
-        return [], await wallet.balance_of(session, viewer.id)
-    posted = await wallet.move_gold_if_covered(
-        session, user_id=viewer.id, movements=movements, now=now
-    )
-    if isinstance(posted, ShortOfGold):
-        return InsufficientFunds.new(posted.required, posted.balance)
-    return posted, posted[-1].balance_after
+async def place_staged(
+    context: Context, viewer: Viewer, request: BetRequest[R], game: StagedGame[R, E]
+) -> R | E | InsufficientFunds | Refused:
+    """A staged game's bet: checked, decided and written in one transaction, published."""
+    services = context.services
+    kind = request.kind
+
+    async def write(key: KeyRequest | None) -> R | E | InsufficientFunds:
+        async with services.unit_of_work() as uow:
+            session = uow.session
+            claim = await idempotency.claim_if_keyed(session, key, services.clock.now())
+            fair_round = await fairness.next_round(session, viewer.id)
+            bet = OpenBet(uow, viewer.id, fair_round, services.clock.now())
+            decided = await game.decide(bet)
+            if not isinstance(decided, Decision):
+                return decided  # leaving the unit of work uncommitted rolls it all back
+            wager = kind.wager(viewer.id, decided.cost, key, bet.now)
+            moved = movements(wager, fair_round, decided.payout)
+            if moved:
+                posted = await wallet.move_gold_if_covered(
+                    session, user_id=viewer.id, movements=moved, now=bet.now
+                )
+                if isinstance(posted, ShortOfGold):
+                    return InsufficientFunds.new(posted.required, posted.balance)
+                balance = posted[-1].balance_after
+            else:
+                posted, balance = [], await wallet.balance_of(session, viewer.id)
+            round_id = decided.open_round
+            if round_id is None:
+                round_id = await game_rounds.record(
+                    session, played(wager, fair_round, decided.payout, decided.details)
+                )
+            answer = decided.answer(round_id, balance)
+            if claim is not None:
+                await idempotency.complete(session, claim, answer.to_payload(), bet.now)
+            data = {**decided.details, "stake": decided.cost, "payout": decided.payout}
+            events = bet_events(posted, kind.event, round_id=round_id, data=data, at=bet.now)
+
+            async def after_commit() -> None:
+                await publish(services, viewer.id, events)
+
+            uow.after_commit(after_commit)
+            await uow.commit()
+        return answer
+
+    return await _checked(context, viewer, request, write)
 
 
-async def commit_and_publish(
+async def _checked(
     context: Context,
     viewer: Viewer,
-    uow: UnitOfWork,
-    *,
-    claim: Claimed | None,
-    result: Replayable,
-    posted: Sequence[Posted],
-    event: GameEventType,
-    round_id: int,
-    data: dict[str, Any],
-    now: datetime,
-) -> None:
-    """Store the idempotent result, commit, then publish the balance and game events."""
-    services = context.services
-    if claim is not None:
-        await idempotency.complete(uow.session, claim, result.to_payload(), now)
-    events = bet_events(posted, event, round_id=round_id, data=data, at=now)
+    request: BetRequest[R],
+    write: Callable[[KeyRequest | None], Awaitable[R | E]],
+) -> R | E | Refused:
+    """Run `write` (the bet's transaction) once the request passed every check before it."""
+    kind = request.kind
+    parameters = request.parameters
+    if request.stake is not None and request.stake_limits is not None:
+        low, high = request.stake_limits
+        if not low <= request.stake <= high:
+            return InvalidStake.new(low, high)
+        parameters = {"stake": request.stake, **parameters}
+    key = key_request(
+        context, viewer, key=request.key, operation=kind.operation, parameters=parameters
+    )
+    if isinstance(key, ValidationFailed):
+        return key
 
-    async def after_commit() -> None:
-        await publish(services, viewer.id, events)
+    def replay(payload: dict[str, Any]) -> R:
+        return kind.success.from_payload(payload, replayed=True)
 
-    uow.after_commit(after_commit)
-    await uow.commit()
+    try:
+        limited = await rate_limited(context, viewer)
+    except ServiceUnavailable:
+        # A retry of what already happened is answered from the database alone.
+        if key is not None and (answer := await stored_answer(context, key, replay)):
+            return answer
+        raise
+    if limited is not None:
+        if key is not None and (answer := await stored_answer(context, key, replay)):
+            return answer
+        return limited
+    return await run_idempotent(context, key, work=write, replay=replay)

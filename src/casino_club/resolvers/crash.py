@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
@@ -32,14 +33,15 @@ from casino_club.domain.hundredths import display, parse_hundredths
 from casino_club.domain.ledger import LedgerReason
 from casino_club.events import crash_channel
 from casino_club.persistence import crash as crash_rounds
-from casino_club.persistence import fairness, game_rounds, idempotency, wallet
+from casino_club.persistence import game_rounds, wallet
 from casino_club.persistence.crash import RoundFilter, elapsed_ms, plan_of
 from casino_club.persistence.fairness import proof_of
-from casino_club.persistence.idempotency import KeyRequest
+from casino_club.persistence.game_rounds import Played
 from casino_club.persistence.models import CrashRound as CrashRoundRow
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.persistence.wallet import Movement
 from casino_club.resolvers import betting
+from casino_club.resolvers.betting import Decision, OpenBet
 from casino_club.resolvers.guards import rate_limited
 from casino_club.resolvers.live import bet_events, publish
 from casino_club.schema.crash import (
@@ -60,7 +62,7 @@ from casino_club.schema.crash import (
     TickKind,
 )
 from casino_club.schema.errors import ValidationFailed
-from casino_club.schema.games import FairnessProof, InsufficientFunds
+from casino_club.schema.games import FairnessProof
 from casino_club.schema.ids import parse_id
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import BadUserInput
@@ -75,7 +77,12 @@ class UnknownRound(Exception):
 
 
 KIND = betting.BetKind(
-    Game.CRASH, "crashBet", LedgerReason.CRASH_BET, LedgerReason.CRASH_WIN, GameEventType.CRASH_BET
+    Game.CRASH,
+    "crashBet",
+    LedgerReason.CRASH_BET,
+    LedgerReason.CRASH_WIN,
+    GameEventType.CRASH_BET,
+    CrashBetPlaced,
 )
 PUBLISHED_ODDS = (101, 150, 200, 300, 500, 1_000, 2_000, 5_000, 10_000, 100_000)
 SWEEP_BATCH = 100
@@ -149,68 +156,59 @@ async def bet(context: Context, viewer: Viewer, data: CrashBetInput) -> CrashBet
                 "must be 1.01-1000000.00 in steps of 0.01",
             )
 
-    async def work(
-        request: KeyRequest | None,
-    ) -> CrashBetPlaced | ActiveRoundExists | InsufficientFunds:
-        return await _open_round(context, viewer, stake, auto, request)
-
-    return await betting.guarded(
-        context,
-        viewer,
+    request = betting.BetRequest(
+        KIND,
+        key=data.idempotency_key,
+        parameters={"autoCashout": auto},
         stake=stake,
         stake_limits=(settings.crash_min_stake, settings.crash_max_stake),
-        key=data.idempotency_key,
-        operation=KIND.operation,
-        parameters={"autoCashout": auto},
-        work=work,
-        replay=lambda payload: CrashBetPlaced.from_payload(payload, replayed=True),
+    )
+    return await betting.place_staged(
+        context, viewer, request, RoundOpening(stake, auto, context.services)
     )
 
 
-async def _open_round(
-    context: Context, viewer: Viewer, stake: int, auto: int | None, request: KeyRequest | None
-) -> CrashBetPlaced | ActiveRoundExists | InsufficientFunds:
-    services = context.services
-    async with services.unit_of_work() as uow:
-        session = uow.session
-        claim = await idempotency.claim_if_keyed(session, request, services.clock.now())
-        # Advancing the nonce locks the player's seed row: one player's bets queue here, so
-        # each sees the round the one before opened (the partial unique index on open
-        # rounds is the backstop, not the mechanism).
-        fair_round = await fairness.next_round(session, viewer.id)
-        now = services.clock.now()
-        previous = await crash_rounds.open_round_of(session, viewer.id, lock=True)
+@dataclass(frozen=True, slots=True)
+class RoundOpening:
+    """A crash bet: the stake is paid now, the play is recorded when the round ends."""
+
+    stake: int
+    auto_cashout: int | None
+    services: Services  # to settle, on the way, a previous round that has ended
+
+    async def decide(self, bet: OpenBet) -> Decision[CrashBetPlaced] | ActiveRoundExists:
+        # The seed row the bet holds queues one player's bets, so each sees the round the
+        # one before opened (the partial unique index on open rounds is the backstop).
+        session, now = bet.session, bet.now
+        previous = await crash_rounds.open_round_of(session, bet.user_id, lock=True)
         if previous is not None:
             ended = crash.ending_by(plan_of(previous), elapsed_ms(previous, now))
             if ended is None:
                 return ActiveRoundExists.new(view(previous, now))
-            await _settle(uow, services, previous, ended, now)
-        (u,) = take(fair_round.source, 1)
-        plan = Plan(crash_point=crash.crash_point(u), auto_cashout=auto)
-        reference = f"crash:{fair_round.seed_id}:{fair_round.proof.nonce}"
-        charged = await betting.post_gold(
-            session, viewer, [Movement(-stake, KIND.stake_reason, reference)], now
-        )
-        if isinstance(charged, InsufficientFunds):
-            return charged
-        posted, balance = charged
+            await _settle(bet.uow, self.services, previous, ended, now)
+        (u,) = take(bet.fair_round.source, 1)
+        plan = Plan(crash_point=crash.crash_point(u), auto_cashout=self.auto_cashout)
         row = await crash_rounds.open_new(
-            session, user_id=viewer.id, stake=stake, plan=plan, fairness_round=fair_round, now=now
-        )
-        result = CrashBetPlaced(round=view(row, now), balance=Gold(balance), replayed=False)
-        await betting.commit_and_publish(
-            context,
-            viewer,
-            uow,
-            claim=claim,
-            result=result,
-            posted=posted,
-            event=KIND.event,
-            round_id=row.id,
-            data={"stake": stake, "autoCashout": None if auto is None else display(auto)},
+            session,
+            user_id=bet.user_id,
+            stake=self.stake,
+            plan=plan,
+            fairness_round=bet.fair_round,
             now=now,
         )
-    return result
+        shown = view(row, now)
+
+        def answer(round_id: int, balance: int) -> CrashBetPlaced:
+            return CrashBetPlaced(round=shown, balance=Gold(balance), replayed=False)
+
+        auto = self.auto_cashout
+        return Decision(
+            cost=self.stake,
+            payout=0,
+            details={"autoCashout": None if auto is None else display(auto)},
+            answer=answer,
+            open_round=row.id,
+        )
 
 
 async def cash_out(context: Context, viewer: Viewer, data: CrashCashoutInput) -> CrashCashoutResult:
@@ -283,8 +281,7 @@ async def _settle(
         "autoCashout": None if row.auto_cashout is None else display(row.auto_cashout),
         "endedMs": ending.at_ms,
     }
-    history_id = await game_rounds.record(
-        session,
+    played = Played(
         user_id=row.user_id,
         game=Game.CRASH.value,
         stake=row.stake,
@@ -292,8 +289,9 @@ async def _settle(
         outcome=outcome,
         seed_id=row.seed_id,
         proof=proof_of(row),
-        now=now,
+        at=now,
     )
+    history_id = await game_rounds.record(session, played)
     await crash_rounds.mark_settled(session, row, ending, history_id=history_id, now=now)
     user_events = bet_events(
         posted,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import strawberry
 
 from casino_club.context import Context, Viewer
@@ -19,7 +21,12 @@ from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 KIND = betting.BetKind(
-    Game.DICE, "diceRoll", LedgerReason.DICE_BET, LedgerReason.DICE_WIN, GameEventType.DICE_ROLL
+    Game.DICE,
+    "diceRoll",
+    LedgerReason.DICE_BET,
+    LedgerReason.DICE_WIN,
+    GameEventType.DICE_ROLL,
+    DiceRollSuccess,
 )
 
 
@@ -45,42 +52,44 @@ async def roll(context: Context, viewer: Viewer, data: DiceRollInput) -> DiceRol
             "chance", "INVALID_CHANCE", "chance must be 1.00-95.00 in steps of 0.01"
         )
     direction = dice.Direction(data.direction)
+    request = betting.BetRequest(
+        KIND,
+        key=data.idempotency_key,
+        parameters={"chance": chance, "direction": direction.value},
+        stake=stake,
+        stake_limits=(settings.dice_min_stake, settings.dice_max_stake),
+    )
+    return await betting.place_instant(context, viewer, request, DiceRoll(stake, chance, direction))
 
-    def rule(fair_round: Round) -> Outcome:
-        rolled = dice.play(stake, chance, direction, take(fair_round.source, 1)[0])
+
+@dataclass(frozen=True, slots=True)
+class DiceRoll:
+    stake: int
+    chance: int  # hundredths of a percent
+    direction: dice.Direction
+
+    def outcome(self, fair_round: Round) -> Outcome:
+        rolled = dice.play(self.stake, self.chance, self.direction, take(fair_round.source, 1)[0])
         return Outcome(
             payout=rolled.payout,
             details={
                 "roll": rolled.roll / 100,
-                "chance": chance / 100,
-                "direction": direction.value,
+                "chance": self.chance / 100,
+                "direction": self.direction.value,
                 "won": rolled.won,
             },
         )
 
-    def result(written: Written) -> DiceRollSuccess:
+    def answer(self, written: Written) -> DiceRollSuccess:
         return DiceRollSuccess(
             round_id=strawberry.ID(str(written.round_id)),
             roll=written.outcome.details["roll"],
-            chance=chance / 100,
-            direction=direction,
+            chance=self.chance / 100,
+            direction=self.direction,
             won=written.outcome.details["won"],
-            stake=Gold(stake),
+            stake=Gold(self.stake),
             payout=Gold(written.outcome.payout),
             balance=Gold(written.balance),
             fairness=FairnessProof.of(written.fair_round.proof),
             replayed=False,
         )
-
-    return await betting.instant_bet(
-        context,
-        viewer,
-        kind=KIND,
-        stake=stake,
-        stake_limits=(settings.dice_min_stake, settings.dice_max_stake),
-        key=data.idempotency_key,
-        parameters={"chance": chance, "direction": direction.value},
-        rule=rule,
-        result=result,
-        success=DiceRollSuccess,
-    )

@@ -3,6 +3,7 @@ duplicates, fill the inventory — one transaction — within a daily pull limit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -14,11 +15,9 @@ from casino_club.domain.days import game_day, next_day_start
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import fairness, game_rounds, idempotency
 from casino_club.persistence import gacha as store
-from casino_club.persistence.idempotency import KeyRequest
-from casino_club.persistence.wallet import Movement
 from casino_club.resolvers import betting
+from casino_club.resolvers.betting import Decision, OpenBet
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.gacha import (
     DailyLimitReached,
@@ -36,12 +35,18 @@ from casino_club.schema.gacha import (
     RarityCount,
     RarityOdds,
 )
-from casino_club.schema.games import FairnessProof, InsufficientFunds, InvalidStake
+from casino_club.schema.games import FairnessProof, InvalidStake
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
-OPERATION = "gachaPull"  # the mutation's name, as every idempotency key records it
-PullAttempt = GachaPullSuccess | InsufficientFunds | NoTicket | DailyLimitReached
+KIND = betting.BetKind(
+    Game.GACHA,
+    "gachaPull",
+    LedgerReason.GACHA_PULL,
+    LedgerReason.GACHA_REFUND,
+    GameEventType.GACHA_PULL,
+    GachaPullSuccess,
+)
 
 
 async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaPullResult:
@@ -51,53 +56,51 @@ async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaP
         return ValidationFailed.single(
             "payWith", "TICKET_SINGLE_ONLY", "a ticket pays one single pull"
         )
-
-    async def work(request: KeyRequest | None) -> PullAttempt:
-        return await _pull(context, viewer, count, pay_with, request)
-
-    result = await betting.guarded(
-        context,
-        viewer,
-        stake=None,
-        stake_limits=None,
-        key=data.idempotency_key,
-        operation=OPERATION,
-        parameters={"count": count, "payWith": pay_with.value},
-        work=work,
-        replay=lambda payload: GachaPullSuccess.from_payload(payload, replayed=True),
+    services = context.services
+    request = betting.BetRequest(
+        KIND, key=data.idempotency_key, parameters={"count": count, "payWith": pay_with.value}
     )
+    game = Pull(
+        count,
+        pay_with,
+        services.gacha,
+        services.gacha.daily_limits[viewer.rank],
+        ZoneInfo(services.settings.game_timezone),
+    )
+    result = await betting.place_staged(context, viewer, request, game)
     assert not isinstance(result, InvalidStake), "a pull has no stake to check"
-    # mypy widens play()'s error type variable to their common base class.
+    # mypy widens the refusals' type variable to their common base class.
     return cast(GachaPullResult, result)
 
 
-async def _pull(
-    context: Context,
-    viewer: Viewer,
-    count: int,
-    pay_with: PullPayment,
-    request: KeyRequest | None,
-) -> PullAttempt:
-    """One pull action in one transaction; the daily count is taken under the lock on
+@dataclass(frozen=True, slots=True)
+class Pull:
+    """One pull action (one or ten items). The daily count is taken under the lock on
     the player's gacha row, so a refused or failed pull rolls its count back with it."""
-    services = context.services
-    rules = services.gacha
-    now = services.clock.now()
-    zone = ZoneInfo(services.settings.game_timezone)
-    today = game_day(now, zone)
-    async with services.unit_of_work() as uow:
-        session = uow.session
-        claim = await idempotency.claim_if_keyed(session, request, now)
-        progress = await store.progress_for_update(session, viewer.id)
-        limit = rules.daily_limits[viewer.rank]
+
+    count: int
+    pay_with: PullPayment
+    rules: gacha.GachaRules
+    daily_limit: int
+    zone: ZoneInfo  # where the game day, and so the daily count, begins
+
+    async def decide(
+        self, bet: OpenBet
+    ) -> Decision[GachaPullSuccess] | DailyLimitReached | NoTicket:
+        session, rules, now = bet.session, self.rules, bet.now
+        today = game_day(now, self.zone)
+        progress = await store.progress_for_update(session, bet.user_id)
         used = gacha.pulls_used(progress.pulls_day, progress.pulls_today, today)
-        if used >= limit:
-            return DailyLimitReached.new(limit, used, next_day_start(now, zone))
+        if used >= self.daily_limit:
+            return DailyLimitReached.new(self.daily_limit, used, next_day_start(now, self.zone))
+        if self.pay_with is PullPayment.TICKET and not await store.consume(
+            session, bet.user_id, store.GACHA_TICKET, now
+        ):
+            return NoTicket.new()
         progress.pulls_day = today
         progress.pulls_today = used + 1
         pools = await store.pools(session)
-        fair_round = await fairness.next_round(session, viewer.id)
-        floats = take(fair_round.source, count)
+        floats = take(bet.fair_round.source, self.count)
         # Only the rolled rarities' stock rows are touched, by conditional updates: pulls
         # that roll nothing stocked never wait for each other. Losing a race for the last
         # units means deciding again on the stock as it now is, held this time.
@@ -109,26 +112,10 @@ async def _pull(
             outcome = gacha.pull_items(floats, progress.pity, pools, held, rules)
             if not await store.take_stock(session, outcome.stock_taken):
                 raise RuntimeError("stock changed under a locked read")
-        owned = await store.owned(session, viewer.id, (e.item.id for e in outcome.items))
+        owned = await store.owned(session, bet.user_id, (e.item.id for e in outcome.items))
         refund = gacha.refund_for(outcome.items, owned, rules)
-        proof = fair_round.proof
-        reference = f"gacha:{fair_round.seed_id}:{proof.nonce}"
-        paid = 0
-        movements: list[Movement] = []
-        if pay_with is PullPayment.TICKET:
-            if not await store.consume(session, viewer.id, store.GACHA_TICKET, now):
-                return NoTicket.new()
-        else:
-            paid = gacha.cost(count, rules)
-            movements.append(Movement(-paid, LedgerReason.GACHA_PULL, reference))
-        if refund:
-            movements.append(Movement(refund, LedgerReason.GACHA_REFUND, reference))
-        charged = await betting.post_gold(session, viewer, movements, now)
-        if isinstance(charged, InsufficientFunds):
-            return charged
-        posted, balance = charged
-        await store.add_items(session, viewer.id, [e.item.id for e in outcome.items], now)
-        progress_before = progress.pity
+        await store.add_items(session, bet.user_id, [e.item.id for e in outcome.items], now)
+        pity_before = progress.pity
         progress.pity = outcome.pity_after
         received = gacha.count_by_rarity(outcome.items)
         progress.commons += received[gacha.Rarity.COMMON]
@@ -147,51 +134,37 @@ async def _pull(
                 outcome.items, gacha.duplicate_flags(outcome.items, owned), strict=True
             )
         ]
-        history = {
-            "items": [
-                {"id": e.item.id, "rarity": e.item.rarity.value, "animation": e.animation.value}
-                for e in outcome.items
-            ],
-            "payWith": pay_with.value,
-            "refund": refund,
-            "pityBefore": progress_before,
-            "pityAfter": outcome.pity_after,
-        }
-        round_id = await game_rounds.record(
-            session,
-            user_id=viewer.id,
-            game=Game.GACHA.value,
-            stake=paid,
+        cost = 0 if self.pay_with is PullPayment.TICKET else gacha.cost(self.count, rules)
+        proof = bet.fair_round.proof
+
+        def answer(round_id: int, balance: int) -> GachaPullSuccess:
+            return GachaPullSuccess(
+                round_id=strawberry.ID(str(round_id)),
+                items=items,
+                paid_gold=Gold(cost),
+                refunded_gold=Gold(refund),
+                pity_counter=outcome.pity_after,
+                daily_remaining=self.daily_limit - used - 1,
+                balance=Gold(balance),
+                fairness=FairnessProof.of(proof),
+                replayed=False,
+            )
+
+        return Decision(
+            cost=cost,
             payout=refund,
-            outcome=history,
-            seed_id=fair_round.seed_id,
-            proof=fair_round.proof,
-            now=now,
+            details={
+                "items": [
+                    {"id": e.item.id, "rarity": e.item.rarity.value, "animation": e.animation.value}
+                    for e in outcome.items
+                ],
+                "payWith": self.pay_with.value,
+                "refund": refund,
+                "pityBefore": pity_before,
+                "pityAfter": outcome.pity_after,
+            },
+            answer=answer,
         )
-        success = GachaPullSuccess(
-            round_id=strawberry.ID(str(round_id)),
-            items=items,
-            paid_gold=Gold(paid),
-            refunded_gold=Gold(refund),
-            pity_counter=outcome.pity_after,
-            daily_remaining=limit - used - 1,
-            balance=Gold(balance),
-            fairness=FairnessProof.of(proof),
-            replayed=False,
-        )
-        await betting.commit_and_publish(
-            context,
-            viewer,
-            uow,
-            claim=claim,
-            result=success,
-            posted=posted,
-            event=GameEventType.GACHA_PULL,
-            round_id=round_id,
-            data=history,
-            now=now,
-        )
-    return success
 
 
 async def config(services: Services) -> GachaConfig:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import strawberry
 
 from casino_club.context import Context, Viewer
@@ -18,7 +20,12 @@ from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 KIND = betting.BetKind(
-    Game.RPS, "rpsPlay", LedgerReason.RPS_BET, LedgerReason.RPS_WIN, GameEventType.RPS_PLAY
+    Game.RPS,
+    "rpsPlay",
+    LedgerReason.RPS_BET,
+    LedgerReason.RPS_WIN,
+    GameEventType.RPS_PLAY,
+    RpsPlaySuccess,
 )
 
 
@@ -38,9 +45,23 @@ async def play(context: Context, viewer: Viewer, data: RpsPlayInput) -> RpsPlayR
     settings = context.services.settings
     stake = int(data.stake)
     move = rps.Move(data.move)
+    request = betting.BetRequest(
+        KIND,
+        key=data.idempotency_key,
+        parameters={"move": move.value},
+        stake=stake,
+        stake_limits=(settings.rps_min_stake, settings.rps_max_stake),
+    )
+    return await betting.place_instant(context, viewer, request, RpsPlay(stake, move))
 
-    def rule(fair_round: Round) -> Outcome:
-        played = rps.play(stake, move, take(fair_round.source, 1)[0])
+
+@dataclass(frozen=True, slots=True)
+class RpsPlay:
+    stake: int
+    move: rps.Move
+
+    def outcome(self, fair_round: Round) -> Outcome:
+        played = rps.play(self.stake, self.move, take(fair_round.source, 1)[0])
         return Outcome(
             payout=played.payout,
             details={
@@ -50,28 +71,15 @@ async def play(context: Context, viewer: Viewer, data: RpsPlayInput) -> RpsPlayR
             },
         )
 
-    def result(written: Written) -> RpsPlaySuccess:
+    def answer(self, written: Written) -> RpsPlaySuccess:
         return RpsPlaySuccess(
             round_id=strawberry.ID(str(written.round_id)),
-            move=move,
+            move=self.move,
             server_move=rps.Move(written.outcome.details["serverMove"]),
             outcome=rps.Result(written.outcome.details["outcome"]),
-            stake=Gold(stake),
+            stake=Gold(self.stake),
             payout=Gold(written.outcome.payout),
             balance=Gold(written.balance),
             fairness=FairnessProof.of(written.fair_round.proof),
             replayed=False,
         )
-
-    return await betting.instant_bet(
-        context,
-        viewer,
-        kind=KIND,
-        stake=stake,
-        stake_limits=(settings.rps_min_stake, settings.rps_max_stake),
-        key=data.idempotency_key,
-        parameters={"move": move.value},
-        rule=rule,
-        result=result,
-        success=RpsPlaySuccess,
-    )

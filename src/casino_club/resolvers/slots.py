@@ -3,6 +3,8 @@ bet locks, so concurrent spins of one player each see the streak the previous on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import strawberry
 
 from casino_club.context import Context, Viewer
@@ -19,7 +21,12 @@ from casino_club.schema.slots import SlotsConfig, SlotSpinInput, SlotSpinResult,
 from casino_club.services import Services
 
 KIND = betting.BetKind(
-    Game.SLOTS, "slotSpin", LedgerReason.SLOT_BET, LedgerReason.SLOT_WIN, GameEventType.SLOT_SPIN
+    Game.SLOTS,
+    "slotSpin",
+    LedgerReason.SLOT_BET,
+    LedgerReason.SLOT_WIN,
+    GameEventType.SLOT_SPIN,
+    SlotSpinSuccess,
 )
 
 
@@ -36,13 +43,31 @@ def config(services: Services) -> SlotsConfig:
 
 
 async def spin(context: Context, viewer: Viewer, data: SlotSpinInput) -> SlotSpinResult:
-    settings = context.services.settings
-    paytable = context.services.slot_paytable
+    services = context.services
+    settings = services.settings
     stake = int(data.stake)
+    request = betting.BetRequest(
+        KIND,
+        key=data.idempotency_key,
+        parameters={},
+        stake=stake,
+        stake_limits=(settings.slot_min_stake, settings.slot_max_stake),
+    )
+    return await betting.place_instant(
+        context, viewer, request, SlotSpin(stake, services.slot_paytable)
+    )
 
-    def rule(fair_round: Round) -> Outcome:
-        reels = slots.reels_from(take(fair_round.source, slots.REELS), paytable)
-        spun = slots.settle(stake, reels, fair_round.slot_win_streak, paytable)
+
+@dataclass(frozen=True, slots=True)
+class SlotSpin:
+    """One spin of the reels; the streak it extends is the one on the seed row."""
+
+    stake: int
+    paytable: slots.Paytable
+
+    def outcome(self, fair_round: Round) -> Outcome:
+        reels = slots.reels_from(take(fair_round.source, slots.REELS), self.paytable)
+        spun = slots.settle(self.stake, reels, fair_round.slot_win_streak, self.paytable)
         return Outcome(
             payout=spun.payout,
             details={
@@ -55,14 +80,14 @@ async def spin(context: Context, viewer: Viewer, data: SlotSpinInput) -> SlotSpi
             slot_win_streak=spun.win_streak,
         )
 
-    def result(written: Written) -> SlotSpinSuccess:
+    def answer(self, written: Written) -> SlotSpinSuccess:
         details = written.outcome.details
         return SlotSpinSuccess(
             round_id=strawberry.ID(str(written.round_id)),
             reels=[slots.Symbol(symbol) for symbol in details["reels"]],
             multiplier=details["multiplier"],
             bonus_percent=details["bonusPercent"],
-            stake=Gold(stake),
+            stake=Gold(self.stake),
             payout=Gold(written.outcome.payout),
             is_jackpot=details["isJackpot"],
             win_streak=details["winStreak"],
@@ -70,16 +95,3 @@ async def spin(context: Context, viewer: Viewer, data: SlotSpinInput) -> SlotSpi
             fairness=FairnessProof.of(written.fair_round.proof),
             replayed=False,
         )
-
-    return await betting.instant_bet(
-        context,
-        viewer,
-        kind=KIND,
-        stake=stake,
-        stake_limits=(settings.slot_min_stake, settings.slot_max_stake),
-        key=data.idempotency_key,
-        parameters={},
-        rule=rule,
-        result=result,
-        success=SlotSpinSuccess,
-    )

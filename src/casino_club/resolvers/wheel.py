@@ -3,6 +3,7 @@ makes that hold under any concurrency); later spins cost 500 gold."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import strawberry
@@ -14,13 +15,11 @@ from casino_club.domain.days import game_day
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import fairness, game_rounds, idempotency
 from casino_club.persistence import gacha as store
-from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.models import WheelFreeSpin
-from casino_club.persistence.wallet import Movement
 from casino_club.resolvers import betting
-from casino_club.schema.games import FairnessProof, InsufficientFunds, InvalidStake
+from casino_club.resolvers.betting import Decision, OpenBet
+from casino_club.schema.games import FairnessProof, InvalidStake
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wheel import (
     ExpectedItem,
@@ -31,6 +30,14 @@ from casino_club.schema.wheel import (
     WheelSpinSuccess,
 )
 
+KIND = betting.BetKind(
+    Game.WHEEL,
+    "wheelSpin",
+    LedgerReason.WHEEL_SPIN,
+    LedgerReason.WHEEL_PRIZE,
+    GameEventType.WHEEL_SPIN,
+    WheelSpinSuccess,
+)
 SEGMENTS = wheel.DEFAULT_SEGMENTS
 wheel.validate(SEGMENTS)
 
@@ -63,97 +70,62 @@ def config() -> WheelConfig:
 
 
 async def spin(context: Context, viewer: Viewer, data: WheelSpinInput) -> WheelSpinResult:
-    async def work(request: KeyRequest | None) -> WheelSpinSuccess | InsufficientFunds:
-        return await _spin(context, viewer, request)
-
-    result = await betting.guarded(
-        context,
-        viewer,
-        stake=None,
-        stake_limits=None,
-        key=data.idempotency_key,
-        operation="wheelSpin",
-        parameters={},
-        work=work,
-        replay=lambda payload: WheelSpinSuccess.from_payload(payload, replayed=True),
-    )
+    zone = ZoneInfo(context.services.settings.game_timezone)
+    request = betting.BetRequest(KIND, key=data.idempotency_key, parameters={})
+    result = await betting.place_staged(context, viewer, request, WheelSpin(zone))
     assert not isinstance(result, InvalidStake), "a wheel spin has no stake to check"
     return result
 
 
-async def _spin(
-    context: Context, viewer: Viewer, request: KeyRequest | None
-) -> WheelSpinSuccess | InsufficientFunds:
-    services = context.services
-    now = services.clock.now()
-    today = game_day(now, ZoneInfo(services.settings.game_timezone))
-    async with services.unit_of_work() as uow:
-        session = uow.session
-        claim = await idempotency.claim_if_keyed(session, request, now)
+@dataclass(frozen=True, slots=True)
+class WheelSpin:
+    zone: ZoneInfo  # where the game day, and so the free spin, begins
+
+    async def decide(self, bet: OpenBet) -> Decision[WheelSpinSuccess]:
+        session = bet.session
         try:
             async with session.begin_nested():
-                session.add(WheelFreeSpin(user_id=viewer.id, day=today, spun_at=now))
+                session.add(
+                    WheelFreeSpin(
+                        user_id=bet.user_id, day=game_day(bet.now, self.zone), spun_at=bet.now
+                    )
+                )
                 await session.flush()
             free = True
         except IntegrityError:
             free = False
-        fair_round = await fairness.next_round(session, viewer.id)
-        index = wheel.spin(take(fair_round.source, 1)[0], SEGMENTS)
+        index = wheel.spin(take(bet.fair_round.source, 1)[0], SEGMENTS)
         segment = SEGMENTS[index]
-        proof = fair_round.proof
-        reference = f"wheel:{fair_round.seed_id}:{proof.nonce}"
-        paid = 0 if free else wheel.SPIN_COST
-        movements = [Movement(-paid, LedgerReason.WHEEL_SPIN, reference)] if paid else []
-        if segment.gold:
-            movements.append(Movement(segment.gold, LedgerReason.WHEEL_PRIZE, reference))
-        charged = await betting.post_gold(session, viewer, movements, now)
-        if isinstance(charged, InsufficientFunds):
-            return charged
-        posted, balance = charged
         if segment.item_id is not None:
-            await store.add_items(session, viewer.id, [segment.item_id], now)
-        outcome = {
-            "segment": index,
-            "label": segment.label,
-            "kind": segment.kind.value,
-            "gold": segment.gold,
-            "itemId": segment.item_id,
-            "free": free,
-        }
-        round_id = await game_rounds.record(
-            session,
-            user_id=viewer.id,
-            game=Game.WHEEL.value,
-            stake=paid,
+            await store.add_items(session, bet.user_id, [segment.item_id], bet.now)
+        cost = 0 if free else wheel.SPIN_COST
+        proof = bet.fair_round.proof
+
+        def answer(round_id: int, balance: int) -> WheelSpinSuccess:
+            return WheelSpinSuccess(
+                round_id=strawberry.ID(str(round_id)),
+                segment_index=index,
+                label=segment.label,
+                kind=segment.kind,
+                won_gold=Gold(segment.gold),
+                won_item_id=segment.item_id,
+                free=free,
+                paid_gold=Gold(cost),
+                balance=Gold(balance),
+                fairness=FairnessProof.of(proof),
+                replayed=False,
+            )
+
+        return Decision(
+            cost=cost,
             payout=segment.gold,
-            outcome=outcome,
-            seed_id=fair_round.seed_id,
-            proof=fair_round.proof,
-            now=now,
+            details={
+                "segment": index,
+                "label": segment.label,
+                "kind": segment.kind.value,
+                "gold": segment.gold,
+                "itemId": segment.item_id,
+                "free": free,
+            },
+            answer=answer,
         )
-        success = WheelSpinSuccess(
-            round_id=strawberry.ID(str(round_id)),
-            segment_index=index,
-            label=segment.label,
-            kind=segment.kind,
-            won_gold=Gold(segment.gold),
-            won_item_id=segment.item_id,
-            free=free,
-            paid_gold=Gold(paid),
-            balance=Gold(balance),
-            fairness=FairnessProof.of(proof),
-            replayed=False,
-        )
-        await betting.commit_and_publish(
-            context,
-            viewer,
-            uow,
-            claim=claim,
-            result=success,
-            posted=posted,
-            event=GameEventType.WHEEL_SPIN,
-            round_id=round_id,
-            data=outcome,
-            now=now,
-        )
-    return success
