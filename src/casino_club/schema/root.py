@@ -15,6 +15,7 @@ from strawberry.types import ExecutionContext
 from casino_club.config import Settings
 from casino_club.observability import Metrics
 from casino_club.schema.documents import CheckedDocuments, DocumentCache
+from casino_club.schema.executor import ReleasingExecutor
 from casino_club.schema.extensions import MaskUnexpectedErrors, OperationMetrics, is_unexpected
 from casino_club.schema.mutation import Mutation
 from casino_club.schema.query import Query
@@ -64,6 +65,7 @@ def build_schema(settings: Settings | None = None, metrics: Metrics | None = Non
         subscription=Subscription,
         extensions=schema_extensions(metrics or Metrics(), documents),
         config=StrawberryConfig(scalar_map={Gold: GOLD_SCALAR}),
+        execution_context_class=ReleasingExecutor,
     )
 
 
