@@ -215,6 +215,20 @@ async def test_a_started_server_keeps_its_startup_heap_out_of_full_collections(
         gc.unfreeze()
 
 
+async def test_a_started_server_sets_the_young_generation_threshold(backend: Backend) -> None:
+    """GC_YOUNG_THRESHOLD applies at startup and leaves the older generations' as they
+    were; 0 keeps whatever the process had."""
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        async with running_app(backend.settings(gc_young_threshold=0)):
+            assert gc.get_threshold() == (700, 10, 10)
+        async with running_app(backend.settings(gc_young_threshold=12_345)):
+            assert gc.get_threshold() == (12_345, 10, 10)
+    finally:
+        gc.set_threshold(*before)
+
+
 async def test_an_answered_request_is_freed_without_the_cyclic_collector(
     app: Starlette, api: Api
 ) -> None:
