@@ -331,7 +331,10 @@ async def main() -> None:
             gacha = await http("`gachaPull`, 32 connections", wrk(PULL, "GachaPullSuccess", 32))
             crash = await http(
                 "`crashBet` and `crashCashout` alternating, 16 connections (requests, not pairs)",
-                lambda: run_crash_wrk(url, tokens, connections=16, seconds=SECONDS),
+                # One thread per connection, each with players of its own: at least one.
+                lambda: run_crash_wrk(
+                    url, tokens, connections=min(16, len(tokens)), seconds=SECONDS
+                ),
             )
             ours_again = await our_floor(dsn, [user_id for _, user_id in players[:32]], SECONDS)
             profiled = await asyncio.to_thread(

@@ -34,10 +34,11 @@ class Played:
 async def record(session: AsyncSession, played: Played) -> int:
     """Write the play's history row, in the play's transaction; its id.
 
-    Every game's finished play passes through here (PostgreSQL's one-statement bet
-    through its twin, the `round` step of `postgres_bets.SETTLE`), so whatever counts
-    plays — missions, achievements, stats — is written beside it, in the same
-    transaction, and a refused or rolled-back play counts for nothing.
+    Every finished play is recorded here or, for an instant bet on PostgreSQL's driver
+    path, by this function's twin, the `round` step of `postgres_bets.SETTLE` (held to
+    writing the same row by tests/integration/test_bet_stores.py). Whatever counts plays
+    — missions, achievements, stats — belongs beside both, in the play's transaction, so
+    that a refused or rolled-back play counts for nothing.
     """
     proof = played.proof
     round_id = (

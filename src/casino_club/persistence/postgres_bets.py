@@ -22,6 +22,7 @@ The connection comes from the engine's pool, so pool size, timeouts and the serv
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import asyncpg
@@ -125,10 +126,14 @@ class PostgresBetStore:
             try:
                 written = await self._place(driver, wager, rule, answer)
             except BaseException as failure:
-                # Gone, or left inside a transaction (cancelled mid-rollback): SQLAlchemy's
-                # reset on return does not know of this transaction, so never pool it.
+                # Gone, or left inside a transaction: SQLAlchemy's reset on return does not
+                # know of this transaction, so never pool it. Nor one interrupted mid-flight,
+                # whose state the driver may not know yet (e.g. a BEGIN whose answer had not
+                # arrived: pooled, the next user's autocommit statement ran inside it, locked
+                # the seed row and never committed; seen in the cancellation test).
                 closed = driver.is_closed()
-                if closed or driver.is_in_transaction():
+                interrupted = isinstance(failure, asyncio.CancelledError)
+                if closed or interrupted or driver.is_in_transaction():
                     await pooled.invalidate()
                 if closed and isinstance(failure, asyncpg.InterfaceError):
                     # "connection is closed": the database went away, not a bug here; the

@@ -12,8 +12,8 @@ A bet's life has three steps, the same for every game:
    day's free spin, an open round — that it reads and writes while deciding; its
    `Decision` says what the play cost and paid.
 3. **The writes**, in that same transaction: the gold through the ledger (cost first),
-   the finished play recorded (`game_rounds.record`, where everything that counts plays
-   is written), the answer stored under the key; the commit; then the balance and game
+   the finished play recorded (`game_rounds.record`, beside which everything that
+   counts plays is written), the answer stored under the key; the commit; then the balance and game
    events.
 
 `place_instant` runs an instant game's writes through the bet store (usually one
@@ -211,7 +211,9 @@ async def place_staged(
             answer = decided.answer(round_id, balance)
             if claim is not None:
                 await idempotency.complete(session, claim, answer.to_payload(), bet.now)
-            data = {**decided.details, "stake": decided.cost, "payout": decided.payout}
+            data = {**decided.details, "stake": decided.cost}
+            if decided.open_round is None:  # an open round has paid nothing yet
+                data["payout"] = decided.payout
             events = bet_events(posted, kind.event, round_id=round_id, data=data, at=bet.now)
 
             async def after_commit() -> None:

@@ -7,6 +7,11 @@ was left for the cyclic collector, ~60 objects each. At a few hundred requests a
 that forced a full collection every half second, 10-30 ms each: the long tail of the
 latency. Breaking the cycle once the operation's result exists frees it all by
 reference counting, as it becomes garbage.
+
+Only a complete result releases (an incremental one, @defer/@stream, goes on running;
+Strawberry's experimental switch for it is off). Sibling fields that graphql-core lets
+finish in the background after an error has nulled their parent can no longer resolve
+nested fields; their result was already discarded.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Awaitable
 from inspect import isawaitable
 from typing import Any
 
-from graphql import OperationType
+from graphql import ExecutionResult, OperationType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 # Subscriptions go on after their first result: their executor keeps everything.
@@ -29,14 +34,14 @@ class ReleasingExecutor(StrawberryGraphQLCoreExecutionContext):
             return result
         if isawaitable(result):
             return self._released_after(result)
-        self._release()
+        self._release(result)
         return result
 
     async def _released_after(self, pending: Awaitable[Any]) -> Any:
-        try:
-            return await pending
-        finally:
-            self._release()
+        result = await pending
+        self._release(result)
+        return result
 
-    def _release(self) -> None:
-        del self.async_helpers
+    def _release(self, result: object) -> None:
+        if isinstance(result, ExecutionResult):
+            del self.async_helpers
