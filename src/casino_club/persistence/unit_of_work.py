@@ -9,13 +9,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 log = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
+
+
+class InTransaction(Protocol):
+    """Writes inside someone else's transaction: its session and its after-commit work,
+    not its commit (whoever opened it decides that)."""
+
+    @property
+    def session(self) -> AsyncSession: ...
+
+    def after_commit(self, action: AfterCommit) -> None: ...
 
 
 class UnitOfWork:

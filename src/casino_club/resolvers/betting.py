@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, Self, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,7 +36,7 @@ from casino_club.persistence import fairness, game_rounds, idempotency, wallet
 from casino_club.persistence.bets import Outcome, Wager, Written, movements, played
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest
-from casino_club.persistence.unit_of_work import UnitOfWork
+from casino_club.persistence.unit_of_work import AfterCommit, UnitOfWork
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.resolvers.guards import key_request, rate_limited, run_idempotent, stored_answer
 from casino_club.resolvers.live import bet_events, publish
@@ -110,17 +110,28 @@ class InstantGame(Protocol[R_co]):
 
 @dataclass(frozen=True, slots=True)
 class OpenBet:
-    """A staged game's bet while it decides: its transaction, with the player's fair
-    round taken (and the seed row locked, so one player's bets run one at a time)."""
+    """A staged game's bet while it decides: its transaction (to write in, not to
+    commit), with the player's fair round taken and the seed row locked, so one
+    player's bets run one at a time."""
 
-    uow: UnitOfWork
+    _uow: UnitOfWork
     user_id: int
     fair_round: Round
     now: datetime  # read once the seed row was held: one player's bets in time order
 
     @property
     def session(self) -> AsyncSession:
-        return self.uow.session
+        return self._uow.session
+
+    def after_commit(self, action: AfterCommit) -> None:
+        self._uow.after_commit(action)
+
+
+class Placed(NamedTuple):
+    """A staged bet once written: its round and the player's balance after it."""
+
+    round_id: int
+    balance: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +142,7 @@ class Decision(Generic[R]):
     cost: int
     payout: int
     details: dict[str, Any]
-    # The answer, from the round's id and the balance after the play's gold.
-    answer: Callable[[int, int], R]
+    answer: Callable[[Placed], R]
     # A round that goes on (crash): its id; the play is recorded when the round ends.
     open_round: int | None = None
 
@@ -173,7 +183,7 @@ async def place_instant(
         )
         return game.answer(written)
 
-    return await _checked(context, viewer, request, write)
+    return await _run_checked(context, viewer, request, write)
 
 
 async def place_staged(
@@ -208,7 +218,7 @@ async def place_staged(
                 round_id = await game_rounds.record(
                     session, played(wager, fair_round, decided.payout, decided.details)
                 )
-            answer = decided.answer(round_id, balance)
+            answer = decided.answer(Placed(round_id, balance))
             if claim is not None:
                 await idempotency.complete(session, claim, answer.to_payload(), bet.now)
             data = {**decided.details, "stake": decided.cost}
@@ -223,10 +233,10 @@ async def place_staged(
             await uow.commit()
         return answer
 
-    return await _checked(context, viewer, request, write)
+    return await _run_checked(context, viewer, request, write)
 
 
-async def _checked(
+async def _run_checked(
     context: Context,
     viewer: Viewer,
     request: BetRequest[R],

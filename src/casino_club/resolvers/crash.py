@@ -38,10 +38,10 @@ from casino_club.persistence.crash import RoundFilter, elapsed_ms, plan_of
 from casino_club.persistence.fairness import proof_of
 from casino_club.persistence.game_rounds import Played
 from casino_club.persistence.models import CrashRound as CrashRoundRow
-from casino_club.persistence.unit_of_work import UnitOfWork
+from casino_club.persistence.unit_of_work import InTransaction
 from casino_club.persistence.wallet import Movement
 from casino_club.resolvers import betting
-from casino_club.resolvers.betting import Decision, OpenBet
+from casino_club.resolvers.betting import Decision, OpenBet, Placed
 from casino_club.resolvers.guards import rate_limited
 from casino_club.resolvers.live import bet_events, publish
 from casino_club.schema.crash import (
@@ -77,12 +77,12 @@ class UnknownRound(Exception):
 
 
 KIND = betting.BetKind(
-    Game.CRASH,
-    "crashBet",
-    LedgerReason.CRASH_BET,
-    LedgerReason.CRASH_WIN,
-    GameEventType.CRASH_BET,
-    CrashBetPlaced,
+    game=Game.CRASH,
+    operation="crashBet",
+    stake_reason=LedgerReason.CRASH_BET,
+    win_reason=LedgerReason.CRASH_WIN,
+    event=GameEventType.CRASH_BET,
+    success=CrashBetPlaced,
 )
 PUBLISHED_ODDS = (101, 150, 200, 300, 500, 1_000, 2_000, 5_000, 10_000, 100_000)
 SWEEP_BATCH = 100
@@ -164,12 +164,12 @@ async def bet(context: Context, viewer: Viewer, data: CrashBetInput) -> CrashBet
         stake_limits=(settings.crash_min_stake, settings.crash_max_stake),
     )
     return await betting.place_staged(
-        context, viewer, request, RoundOpening(stake, auto, context.services)
+        context, viewer, request, CrashBet(stake, auto, context.services)
     )
 
 
 @dataclass(frozen=True, slots=True)
-class RoundOpening:
+class CrashBet:
     """A crash bet: the stake is paid now, the play is recorded when the round ends."""
 
     stake: int
@@ -185,7 +185,7 @@ class RoundOpening:
             ended = crash.ending_by(plan_of(previous), elapsed_ms(previous, now))
             if ended is None:
                 return ActiveRoundExists.new(view(previous, now))
-            await _settle(bet.uow, self.services, previous, ended, now)
+            await _settle(bet, self.services, previous, ended, now)
         (u,) = take(bet.fair_round.source, 1)
         plan = Plan(crash_point=crash.crash_point(u), auto_cashout=self.auto_cashout)
         row = await crash_rounds.open_new(
@@ -198,8 +198,8 @@ class RoundOpening:
         )
         shown = view(row, now)
 
-        def answer(round_id: int, balance: int) -> CrashBetPlaced:
-            return CrashBetPlaced(round=shown, balance=Gold(balance), replayed=False)
+        def answer(placed: Placed) -> CrashBetPlaced:
+            return CrashBetPlaced(round=shown, balance=Gold(placed.balance), replayed=False)
 
         auto = self.auto_cashout
         return Decision(
@@ -252,13 +252,13 @@ def _cash_out_result(
 
 
 async def _settle(
-    uow: UnitOfWork, services: Services, row: CrashRoundRow, ending: Ending, now: datetime
+    tx: InTransaction, services: Services, row: CrashRoundRow, ending: Ending, now: datetime
 ) -> None:
     """Credit any payout, write history, close the round; publish after the commit.
 
     The caller holds the row (locked) and commits.
     """
-    session = uow.session
+    session = tx.session
     payout = ending.payout(row.stake)
     reference = f"crash:{row.seed_id}:{row.nonce}"
     posted = (
@@ -307,7 +307,7 @@ async def _settle(
         await publish(services, user_id, user_events)
         await services.events.publish(crash_channel(round_id), final)
 
-    uow.after_commit(after_commit)
+    tx.after_commit(after_commit)
 
 
 async def settle_if_ended(services: Services, round_id: int) -> CrashRoundRow | None:

@@ -21,12 +21,12 @@ from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 KIND = betting.BetKind(
-    Game.DICE,
-    "diceRoll",
-    LedgerReason.DICE_BET,
-    LedgerReason.DICE_WIN,
-    GameEventType.DICE_ROLL,
-    DiceRollSuccess,
+    game=Game.DICE,
+    operation="diceRoll",
+    stake_reason=LedgerReason.DICE_BET,
+    win_reason=LedgerReason.DICE_WIN,
+    event=GameEventType.DICE_ROLL,
+    success=DiceRollSuccess,
 )
 
 

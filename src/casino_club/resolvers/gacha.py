@@ -17,7 +17,7 @@ from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import gacha as store
 from casino_club.resolvers import betting
-from casino_club.resolvers.betting import Decision, OpenBet
+from casino_club.resolvers.betting import Decision, OpenBet, Placed
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.gacha import (
     DailyLimitReached,
@@ -40,12 +40,12 @@ from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 KIND = betting.BetKind(
-    Game.GACHA,
-    "gachaPull",
-    LedgerReason.GACHA_PULL,
-    LedgerReason.GACHA_REFUND,
-    GameEventType.GACHA_PULL,
-    GachaPullSuccess,
+    game=Game.GACHA,
+    operation="gachaPull",
+    stake_reason=LedgerReason.GACHA_PULL,
+    win_reason=LedgerReason.GACHA_REFUND,
+    event=GameEventType.GACHA_PULL,
+    success=GachaPullSuccess,
 )
 
 
@@ -60,7 +60,7 @@ async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaP
     request = betting.BetRequest(
         KIND, key=data.idempotency_key, parameters={"count": count, "payWith": pay_with.value}
     )
-    game = Pull(
+    game = GachaPull(
         count,
         pay_with,
         services.gacha,
@@ -74,7 +74,7 @@ async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaP
 
 
 @dataclass(frozen=True, slots=True)
-class Pull:
+class GachaPull:
     """One pull action (one or ten items). The daily count is taken under the lock on
     the player's gacha row, so a refused or failed pull rolls its count back with it."""
 
@@ -137,15 +137,15 @@ class Pull:
         cost = 0 if self.pay_with is PullPayment.TICKET else gacha.cost(self.count, rules)
         proof = bet.fair_round.proof
 
-        def answer(round_id: int, balance: int) -> GachaPullSuccess:
+        def answer(placed: Placed) -> GachaPullSuccess:
             return GachaPullSuccess(
-                round_id=strawberry.ID(str(round_id)),
+                round_id=strawberry.ID(str(placed.round_id)),
                 items=items,
                 paid_gold=Gold(cost),
                 refunded_gold=Gold(refund),
                 pity_counter=outcome.pity_after,
                 daily_remaining=self.daily_limit - used - 1,
-                balance=Gold(balance),
+                balance=Gold(placed.balance),
                 fairness=FairnessProof.of(proof),
                 replayed=False,
             )

@@ -20,12 +20,12 @@ from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 KIND = betting.BetKind(
-    Game.RPS,
-    "rpsPlay",
-    LedgerReason.RPS_BET,
-    LedgerReason.RPS_WIN,
-    GameEventType.RPS_PLAY,
-    RpsPlaySuccess,
+    game=Game.RPS,
+    operation="rpsPlay",
+    stake_reason=LedgerReason.RPS_BET,
+    win_reason=LedgerReason.RPS_WIN,
+    event=GameEventType.RPS_PLAY,
+    success=RpsPlaySuccess,
 )
 
 

@@ -21,12 +21,12 @@ from casino_club.schema.slots import SlotsConfig, SlotSpinInput, SlotSpinResult,
 from casino_club.services import Services
 
 KIND = betting.BetKind(
-    Game.SLOTS,
-    "slotSpin",
-    LedgerReason.SLOT_BET,
-    LedgerReason.SLOT_WIN,
-    GameEventType.SLOT_SPIN,
-    SlotSpinSuccess,
+    game=Game.SLOTS,
+    operation="slotSpin",
+    stake_reason=LedgerReason.SLOT_BET,
+    win_reason=LedgerReason.SLOT_WIN,
+    event=GameEventType.SLOT_SPIN,
+    success=SlotSpinSuccess,
 )
 
 

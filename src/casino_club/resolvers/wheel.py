@@ -18,7 +18,7 @@ from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import gacha as store
 from casino_club.persistence.models import WheelFreeSpin
 from casino_club.resolvers import betting
-from casino_club.resolvers.betting import Decision, OpenBet
+from casino_club.resolvers.betting import Decision, OpenBet, Placed
 from casino_club.schema.games import FairnessProof, InvalidStake
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wheel import (
@@ -31,12 +31,12 @@ from casino_club.schema.wheel import (
 )
 
 KIND = betting.BetKind(
-    Game.WHEEL,
-    "wheelSpin",
-    LedgerReason.WHEEL_SPIN,
-    LedgerReason.WHEEL_PRIZE,
-    GameEventType.WHEEL_SPIN,
-    WheelSpinSuccess,
+    game=Game.WHEEL,
+    operation="wheelSpin",
+    stake_reason=LedgerReason.WHEEL_SPIN,
+    win_reason=LedgerReason.WHEEL_PRIZE,
+    event=GameEventType.WHEEL_SPIN,
+    success=WheelSpinSuccess,
 )
 SEGMENTS = wheel.DEFAULT_SEGMENTS
 wheel.validate(SEGMENTS)
@@ -101,9 +101,9 @@ class WheelSpin:
         cost = 0 if free else wheel.SPIN_COST
         proof = bet.fair_round.proof
 
-        def answer(round_id: int, balance: int) -> WheelSpinSuccess:
+        def answer(placed: Placed) -> WheelSpinSuccess:
             return WheelSpinSuccess(
-                round_id=strawberry.ID(str(round_id)),
+                round_id=strawberry.ID(str(placed.round_id)),
                 segment_index=index,
                 label=segment.label,
                 kind=segment.kind,
@@ -111,7 +111,7 @@ class WheelSpin:
                 won_item_id=segment.item_id,
                 free=free,
                 paid_gold=Gold(cost),
-                balance=Gold(balance),
+                balance=Gold(placed.balance),
                 fairness=FairnessProof.of(proof),
                 replayed=False,
             )
