@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from casino_club.domain.accounts import Role
-from casino_club.persistence import accounts, invite_codes, users
+from casino_club.domain.shop import STARTER_CATALOG
+from casino_club.persistence import accounts, invite_codes, products, users
 from casino_club.persistence.gacha import COLLECTIBLE, CONSUMABLE, GACHA_TICKET, STREAK_PROTECTION
 from casino_club.persistence.models import CatalogItem
 from casino_club.persistence.users import NewUser
@@ -136,6 +137,11 @@ async def seed(services: Services) -> SeedReport:
     added = await seed_catalog(services)
     if added:
         report.created.append(f"{added} catalog items")
+    async with services.unit_of_work() as uow:
+        added = await products.add_missing(uow.session, STARTER_CATALOG)
+        await uow.commit()
+    if added:
+        report.created.append(f"{added} shop products")
 
     admin_password = (
         settings.admin_password.get_secret_value()

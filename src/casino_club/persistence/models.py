@@ -343,3 +343,30 @@ def table(model: type[Base]) -> Table:
     result = model.__table__
     assert isinstance(result, Table)
     return result
+
+
+class Product(Base):
+    """A shop product (SPEC §7.1); prices in the currency's minor unit."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("price_cents > 0", name="price_positive"),
+        CheckConstraint("gold >= 0 AND bonus_gold >= 0", name="gold_not_negative"),
+        CheckConstraint(
+            "discount_percent >= 0 AND discount_percent < 100", name="discount_in_range"
+        ),
+        CheckConstraint("currency IN ('USD', 'KRW', 'EUR')", name="currency_allowed"),
+    )
+
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(500))
+    price_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    gold: Mapped[int] = mapped_column(BigInteger)
+    bonus_gold: Mapped[int] = mapped_column(BigInteger)
+    discount_percent: Mapped[int] = mapped_column(Integer, default=0)
+    discount_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    min_rank: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)

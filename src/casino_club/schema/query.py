@@ -16,6 +16,7 @@ from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
 from casino_club.resolvers import rps as rps_cases
+from casino_club.resolvers import shop as shop_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import users as user_cases
 from casino_club.resolvers import wheel as wheel_cases
@@ -27,6 +28,7 @@ from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
 from casino_club.schema.rps import RpsConfig
+from casino_club.schema.shop import Product
 from casino_club.schema.slots import SlotsConfig
 from casino_club.schema.users import Profile, PublicUser
 from casino_club.schema.wheel import WheelConfig
@@ -62,6 +64,12 @@ class Query:
     )
     async def gacha_config(self, info: Info[Context, Any]) -> GachaConfig:
         return await gacha_cases.config(info.context.services)
+
+    @strawberry.field(
+        description="Products on sale, in the shop's order, priced now (no login needed)."
+    )
+    async def catalog(self, info: Info[Context, Any]) -> list[Product]:
+        return await shop_cases.catalog(info.context.services)
 
     @strawberry.field(description="Prize wheel segments and expected value (no login needed).")
     def wheel_config(self) -> WheelConfig:

@@ -1,0 +1,106 @@
+"""The shop's catalog rules (SPEC §7.1): what a product is and what it costs now.
+
+Prices are integers in the currency's minor unit (cents; KRW has none, so a KRW price
+is in won). A discount takes a whole percentage off the list price, rounded to the
+nearest minor unit (halves up), and lasts until `discount_ends_at` (exclusive) or, with
+no end, until an operator removes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from casino_club.domain.accounts import Rank
+
+
+class Currency(StrEnum):
+    USD = "USD"
+    KRW = "KRW"
+    EUR = "EUR"
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    sku: str
+    name: str
+    description: str
+    price_cents: int
+    currency: Currency
+    gold: int
+    bonus_gold: int
+    discount_percent: int = 0
+    discount_ends_at: datetime | None = None
+    min_rank: Rank = Rank.STANDARD
+    active: bool = True
+    sort_order: int = 0
+
+    def __post_init__(self) -> None:
+        if self.price_cents <= 0:
+            raise ValueError(f"{self.sku}: a price is positive")
+        if not 0 <= self.discount_percent < 100:
+            raise ValueError(f"{self.sku}: a discount is 0-99 percent")
+        if self.gold < 0 or self.bonus_gold < 0:
+            raise ValueError(f"{self.sku}: gold is never negative")
+
+
+def discount_at(product: Product, now: datetime) -> int:
+    """The discount (percent) in force at `now`: 0 once it has ended."""
+    ends = product.discount_ends_at
+    if ends is not None and now >= ends:
+        return 0
+    return product.discount_percent
+
+
+def price_at(product: Product, now: datetime) -> int:
+    """What one unit costs at `now`, in minor units: never below one."""
+    percent = discount_at(product, now)
+    discounted = (product.price_cents * (100 - percent) + 50) // 100
+    return max(1, discounted)
+
+
+# SPEC §7.1's seeded products.
+STARTER_CATALOG = (
+    Product(
+        "starter",
+        "Starter pack",
+        "5,000 gold to begin with",
+        499,
+        Currency.USD,
+        5_000,
+        0,
+        sort_order=1,
+    ),
+    Product(
+        "value",
+        "Value pack",
+        "20,000 gold and 2,000 bonus",
+        1_999,
+        Currency.USD,
+        20_000,
+        2_000,
+        sort_order=2,
+    ),
+    Product(
+        "premium",
+        "Premium pack",
+        "50,000 gold and 10,000 bonus",
+        4_999,
+        Currency.USD,
+        50_000,
+        10_000,
+        sort_order=3,
+    ),
+    Product(
+        "whale",
+        "Whale pack",
+        "100,000 gold and 30,000 bonus, for VIPs",
+        9_999,
+        Currency.USD,
+        100_000,
+        30_000,
+        min_rank=Rank.VIP,
+        sort_order=4,
+    ),
+)

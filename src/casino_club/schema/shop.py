@@ -1,0 +1,50 @@
+"""Shop types (SPEC §7): the catalog as a player sees it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from casino_club.domain import shop
+from casino_club.domain.accounts import Rank
+from casino_club.schema.enums import RankEnum
+from casino_club.schema.scalars import Gold
+
+CurrencyEnum = strawberry.enum(shop.Currency, name="Currency")
+
+
+@strawberry.type(description="A product on sale; prices in the currency's minor unit (cents).")
+class Product:
+    sku: str
+    name: str
+    description: str
+    currency: CurrencyEnum  # type: ignore[valid-type]
+    list_price_cents: int = strawberry.field(description="Before any discount.")
+    price_cents: int = strawberry.field(description="What one unit costs now.")
+    discount_percent: int = strawberry.field(description="In force now; 0 when none.")
+    discount_ends_at: datetime | None = strawberry.field(
+        description="When the discount in force ends; null when none, or open-ended."
+    )
+    gold: Gold
+    bonus_gold: Gold
+    min_rank: RankEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The lowest rank that may buy it."
+    )
+
+    @classmethod
+    def of(cls, product: shop.Product, now: datetime) -> Product:
+        discount = shop.discount_at(product, now)
+        return cls(
+            sku=product.sku,
+            name=product.name,
+            description=product.description,
+            currency=product.currency,
+            list_price_cents=product.price_cents,
+            price_cents=shop.price_at(product, now),
+            discount_percent=discount,
+            discount_ends_at=product.discount_ends_at if discount else None,
+            gold=Gold(product.gold),
+            bonus_gold=Gold(product.bonus_gold),
+            min_rank=Rank(product.min_rank),
+        )
