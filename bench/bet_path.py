@@ -41,7 +41,7 @@ from bench.floors import STAKE, Run, canonical_floor, our_floor
 from bench.profile import profile
 from bench.wrk import Measured, run_crash_wrk, run_wrk
 from casino_club.bootstrap import seed
-from casino_club.domain.ledger import LedgerReason
+from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.persistence import migrations, wallet
 from casino_club.services import Services
 
@@ -116,7 +116,7 @@ async def top_up(backend: Backend, user_ids: list[int], amount: int) -> None:
                 await wallet.move_gold(
                     uow.session,
                     user_id=user_id,
-                    movements=[wallet.Movement(amount, LedgerReason.ADMIN_ADJUSTMENT, "bench")],
+                    movements=[Movement(amount, LedgerReason.ADMIN_ADJUSTMENT, "bench")],
                     now=datetime.now(UTC),
                 )
             await uow.commit()

@@ -11,7 +11,7 @@ import httpx
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
-from casino_club.domain.ledger import LedgerReason
+from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.persistence import wallet
 from casino_club.services import Services
 
@@ -175,7 +175,7 @@ async def grant_gold(app: Starlette, user_id: str, amount: int) -> None:
         await wallet.move_gold(
             uow.session,
             user_id=int(user_id),
-            movements=[wallet.Movement(amount, LedgerReason.ADMIN_ADJUSTMENT, "test")],
+            movements=[Movement(amount, LedgerReason.ADMIN_ADJUSTMENT, "test")],
             now=services.clock.now(),
         )
         await uow.commit()

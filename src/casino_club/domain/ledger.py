@@ -1,5 +1,11 @@
-"""Why gold moved. Every ledger row carries one of these (SPEC §2.1)."""
+"""Ledger rules (SPEC §2.1): why gold moved, which rows a play writes, and the balance
+each row leaves. Pure: `persistence/wallet.py` and `persistence/postgres_bets.py` write
+what these compute."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -18,3 +24,57 @@ class LedgerReason(StrEnum):
     CRASH_BET = "CRASH_BET"
     CRASH_WIN = "CRASH_WIN"
     ADMIN_ADJUSTMENT = "ADMIN_ADJUSTMENT"
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    amount: int
+    reason: LedgerReason
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A ledger row as written: what moved and the balance right after it."""
+
+    amount: int
+    reason: LedgerReason
+    balance_after: int
+
+
+def round_reference(game: str, seed_id: int, nonce: int) -> str:
+    """What a play's ledger rows point at: the fair round that decided it."""
+    return f"{game.lower()}:{seed_id}:{nonce}"
+
+
+def play_movements(
+    reference: str, cost: int, cost_reason: LedgerReason, payout: int, payout_reason: LedgerReason
+) -> list[Movement]:
+    """A play's rows: its cost out (unless it was free), then its payout (if any) in."""
+    moved = [Movement(-cost, cost_reason, reference)] if cost else []
+    if payout:
+        moved.append(Movement(payout, payout_reason, reference))
+    return moved
+
+
+def required_balance(movements: Sequence[Movement]) -> int:
+    """The balance needed up front so that no prefix of the movements goes negative."""
+    running = lowest = 0
+    for movement in movements:
+        running += movement.amount
+        lowest = min(lowest, running)
+    return -lowest
+
+
+def still_to_come(movements: Sequence[Movement]) -> list[int]:
+    """For each movement, the sum of those after it: its balance_after is the final
+    balance minus that (the only figure a single UPDATE returns is the final one)."""
+    return [sum(m.amount for m in movements[i + 1 :]) for i in range(len(movements))]
+
+
+def posted_rows(movements: Sequence[Movement], final: int) -> list[Posted]:
+    """The ledger rows the movements make, given the balance after all of them."""
+    return [
+        Posted(m.amount, m.reason, final - later)
+        for m, later in zip(movements, still_to_come(movements), strict=True)
+    ]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.ledger import LedgerReason
+from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.persistence import fairness, gacha, users, wallet
 from casino_club.persistence.models import User
 from casino_club.persistence.users import NewUser
@@ -28,7 +28,7 @@ async def open_account(
         posted = await wallet.move_gold(
             session,
             user_id=user.id,
-            movements=[wallet.Movement(bonus, LedgerReason.SIGNUP_BONUS, f"user:{user.id}")],
+            movements=[Movement(bonus, LedgerReason.SIGNUP_BONUS, f"user:{user.id}")],
             now=now,
         )
         gold = posted[-1].balance_after

@@ -18,12 +18,18 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from casino_club.domain.ledger import LedgerReason
+from casino_club.domain.ledger import (
+    LedgerReason,
+    Movement,
+    Posted,
+    play_movements,
+    round_reference,
+)
 from casino_club.persistence import fairness, game_rounds, idempotency, wallet
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.game_rounds import Played
 from casino_club.persistence.idempotency import KeyRequest
-from casino_club.persistence.wallet import Movement, Posted, ShortOfGold
+from casino_club.persistence.wallet import ShortOfGold
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +79,9 @@ class BetStore(Protocol):
 
 
 def movements(wager: Wager, fair_round: Round, payout: int) -> list[Movement]:
-    """The stake out (unless the play was free), then the payout (if any) in; both
-    referenced by the round."""
-    reference = f"{wager.game.lower()}:{fair_round.seed_id}:{fair_round.source.nonce}"
-    moved = [Movement(-wager.stake, wager.stake_reason, reference)] if wager.stake else []
-    if payout:
-        moved.append(Movement(payout, wager.win_reason, reference))
-    return moved
+    """The wager's ledger rows (`ledger.play_movements`), referenced by its round."""
+    reference = round_reference(wager.game, fair_round.seed_id, fair_round.source.nonce)
+    return play_movements(reference, wager.stake, wager.stake_reason, payout, wager.win_reason)
 
 
 def played(wager: Wager, fair_round: Round, payout: int, details: dict[str, Any]) -> Played:

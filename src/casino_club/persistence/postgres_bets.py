@@ -29,6 +29,7 @@ import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from casino_club.domain.ledger import posted_rows, required_balance, still_to_come
 from casino_club.persistence import fairness, idempotency
 from casino_club.persistence.bets import (
     AnswerOf,
@@ -41,12 +42,7 @@ from casino_club.persistence.bets import (
 from casino_club.persistence.driver import for_asyncpg
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.round_cache import RoundCache
-from casino_club.persistence.wallet import (
-    ShortOfGold,
-    posted_rows,
-    required_balance,
-    still_to_come,
-)
+from casino_club.persistence.wallet import ShortOfGold
 
 _CLAIM = for_asyncpg(idempotency.CLAIM["postgresql"])
 _COMPLETE = for_asyncpg(idempotency.COMPLETE)

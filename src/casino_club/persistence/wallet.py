@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.ledger import LedgerReason
+from casino_club.domain.ledger import Movement, Posted, posted_rows, required_balance
 from casino_club.persistence.models import LedgerEntry, Wallet, table
 
 
@@ -35,22 +35,6 @@ class ShortOfGold:
     balance: int
 
 
-@dataclass(frozen=True, slots=True)
-class Movement:
-    amount: int
-    reason: LedgerReason
-    reference: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Posted:
-    """A ledger row as written: what moved and the balance right after it."""
-
-    amount: int
-    reason: LedgerReason
-    balance_after: int
-
-
 _wallets = table(Wallet)
 # Hot path: table-level statements, built once (no ORM bulk machinery per spin).
 # `gold >= required` with required = 0 for pure credits keeps one statement for both.
@@ -65,29 +49,6 @@ _INSERT_LEDGER = insert(table(LedgerEntry))
 
 async def open_wallet(session: AsyncSession, user_id: int, now: datetime) -> None:
     await session.execute(insert(Wallet).values(user_id=user_id, gold=0, updated_at=now))
-
-
-def required_balance(movements: Sequence[Movement]) -> int:
-    """The balance needed up front so that no prefix of the movements goes negative."""
-    running = lowest = 0
-    for movement in movements:
-        running += movement.amount
-        lowest = min(lowest, running)
-    return -lowest
-
-
-def still_to_come(movements: Sequence[Movement]) -> list[int]:
-    """For each movement, the sum of those after it: its balance_after is the final
-    balance minus that (the only figure a single UPDATE returns is the final one)."""
-    return [sum(m.amount for m in movements[i + 1 :]) for i in range(len(movements))]
-
-
-def posted_rows(movements: Sequence[Movement], final: int) -> list[Posted]:
-    """The ledger rows the movements make, given the balance after all of them."""
-    return [
-        Posted(m.amount, m.reason, final - later)
-        for m, later in zip(movements, still_to_come(movements), strict=True)
-    ]
 
 
 async def move_gold(

@@ -30,7 +30,7 @@ from casino_club.domain.crash import Ending, Plan, RoundStatus
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.hundredths import display, parse_hundredths
-from casino_club.domain.ledger import LedgerReason
+from casino_club.domain.ledger import LedgerReason, Movement, round_reference
 from casino_club.events import crash_channel
 from casino_club.persistence import crash as crash_rounds
 from casino_club.persistence import game_rounds, wallet
@@ -39,7 +39,6 @@ from casino_club.persistence.fairness import proof_of
 from casino_club.persistence.game_rounds import Played
 from casino_club.persistence.models import CrashRound as CrashRoundRow
 from casino_club.persistence.unit_of_work import InTransaction
-from casino_club.persistence.wallet import Movement
 from casino_club.resolvers import betting
 from casino_club.resolvers.betting import Decision, OpenBet, Placed
 from casino_club.resolvers.guards import rate_limited
@@ -260,7 +259,7 @@ async def _settle(
     """
     session = tx.session
     payout = ending.payout(row.stake)
-    reference = f"crash:{row.seed_id}:{row.nonce}"
+    reference = round_reference(Game.CRASH.value, row.seed_id, row.nonce)
     posted = (
         await wallet.move_gold(
             session,

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from casino_club.domain.games import GameEventType
+from casino_club.domain.ledger import Posted
 from casino_club.events import user_channel
-from casino_club.persistence.wallet import Posted
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
