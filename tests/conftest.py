@@ -57,6 +57,9 @@ TEST_DEFAULTS: dict[str, Any] = {
     "auth_attempts_per_minute_per_address": 0,
     # Frozen objects are never collected: each test's app would stay in memory.
     "gc_freeze_at_startup": False,
+    # The collector's thresholds are the process's: a test app must not change them for
+    # the tests after it (the setting has its own test).
+    "gc_young_threshold": 0,
 }
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -50,6 +52,8 @@ def test_a_discount_rounds_to_the_nearest_cent_halves_up() -> None:
     assert price_at(replace(BASE, discount_percent=25), NOW) == 1_499
     assert price_at(replace(BASE, discount_percent=50), NOW) == 1_000
     assert price_at(replace(BASE, price_cents=499, discount_percent=10), NOW) == 449
+    # 1,997 × 0.5 = 998.5: halves up gives 999 (rounding halves to even would give 998).
+    assert price_at(replace(BASE, price_cents=1_997, discount_percent=50), NOW) == 999
 
 
 def test_a_discount_lasts_until_its_end_exclusive() -> None:
@@ -70,9 +74,11 @@ def test_a_price_never_falls_below_one_minor_unit() -> None:
 )
 def test_a_discounted_price_is_within_half_a_cent_of_exact(price: int, percent: int) -> None:
     charged = price_at(replace(BASE, price_cents=price, discount_percent=percent), NOW)
-    exact = price * (100 - percent) / 100
+    exact = Fraction(price * (100 - percent), 100)
     assert 1 <= charged <= price
-    assert abs(charged - exact) <= 0.5 or charged == 1
+    # The nearest minor unit, halves up (or the floor of one).
+    assert charged == max(1, math.floor(exact + Fraction(1, 2)))
+    assert abs(charged - exact) <= Fraction(1, 2) or charged == 1
 
 
 @pytest.mark.parametrize(
