@@ -60,6 +60,9 @@ TEST_DEFAULTS: dict[str, Any] = {
     # The collector's thresholds are the process's: a test app must not change them for
     # the tests after it (the setting has its own test).
     "gc_young_threshold": 0,
+    # The sandbox answers at once; only its "never answers" tokens meet the timeout.
+    "payment_timeout_seconds": 0.2,
+    "payment_backoff_seconds": 0.01,
 }
 
 

@@ -34,6 +34,7 @@ from casino_club.dataloaders import Loaders
 from casino_club.observability import configure_logging, new_request_id, request_id_var
 from casino_club.persistence.database import ping
 from casino_club.resolvers import crash as crash_cases
+from casino_club.resolvers import payment_settlement, payment_webhooks
 from casino_club.schema.request_checks import document_problem, json_problem
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
@@ -298,16 +299,33 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
+async def payment_webhook(request: Request) -> JSONResponse:
+    """The provider's callbacks: the raw body, since the signature covers its exact bytes."""
+    services: Services = request.app.state.services
+    answer = await payment_webhooks.receive(
+        services, await request.body(), request.headers.get("payment-signature")
+    )
+    return JSONResponse(answer.body, status_code=answer.status_code)
+
+
 def background_jobs(services: Services) -> list[Job]:
     async def sweep_crash_rounds() -> int:
         return await crash_cases.sweep(services)
+
+    async def sweep_stale_purchases() -> int:
+        return await payment_settlement.sweep_stale(services)
 
     return [
         Job(
             "settled ended crash rounds",
             services.settings.crash_sweep_interval_seconds,
             sweep_crash_rounds,
-        )
+        ),
+        Job(
+            "settled stale pending purchases",
+            services.settings.purchase_sweep_interval_seconds,
+            sweep_stale_purchases,
+        ),
     ]
 
 
@@ -354,6 +372,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route("/webhooks/payments", payment_webhook, methods=["POST"]),
             Route("/health", health),
             Route("/metrics", metrics),
         ],

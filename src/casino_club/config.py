@@ -119,6 +119,17 @@ class Settings(BaseSettings):
     # SPEC §6.4 allows a round to stay open at most 60 s past its end.
     crash_sweep_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     game_rate_limit_per_second: int = 10
+
+    # Shop (SPEC §7): the payment provider, and how long each of its calls may take.
+    payment_gateway: Literal["sandbox"] = "sandbox"
+    payment_timeout_seconds: float = Field(default=10.0, gt=0)
+    payment_tries: int = Field(default=3, ge=1)
+    payment_backoff_seconds: float = Field(default=0.5, ge=0)
+    # A purchase still PENDING this long is voided by the sweeper (STALE_AUTO_VOID).
+    purchase_stale_seconds: int = Field(default=300, gt=0)
+    purchase_sweep_interval_seconds: float = Field(default=30.0, gt=0)
+    # A webhook signed longer ago than this (or as far ahead) is refused.
+    webhook_tolerance_seconds: int = Field(default=300, gt=0)
     idempotency_retention_hours: int = 24
     # How long a checked access token is trusted without the database (0 = check every
     # request); logout, bans and theft end it at once anyway (persistence/session_cache).

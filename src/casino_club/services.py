@@ -24,6 +24,9 @@ from casino_club.domain.gacha import DEFAULT_RULES, GachaRules, Rarity
 from casino_club.domain.slots import DEFAULT_PAYTABLE, Paytable, SlotsOdds, Symbol, odds
 from casino_club.events import EventBus, SubscriptionOverflow
 from casino_club.observability import Metrics
+from casino_club.payments.client import Payments
+from casino_club.payments.gateway import PaymentGateway
+from casino_club.payments.sandbox import SandboxGateway
 from casino_club.persistence import idempotency
 from casino_club.persistence.bets import BetStore, SessionBetStore
 from casino_club.persistence.database import create_engine, create_sessionmaker
@@ -71,6 +74,17 @@ def gacha_rules(settings: Settings) -> GachaRules:
     )
 
 
+def payment_gateway(settings: Settings) -> Payments:
+    """The configured provider, behind the timeouts and retries every call gets."""
+    gateways: dict[str, type[PaymentGateway]] = {"sandbox": SandboxGateway}
+    return Payments(
+        gateway=gateways[settings.payment_gateway](),
+        timeout_seconds=settings.payment_timeout_seconds,
+        tries=settings.payment_tries,
+        backoff_seconds=settings.payment_backoff_seconds,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     """Background work of every app instance: safe to run on several at once."""
@@ -91,6 +105,7 @@ class Services:
     redis: Redis | None
     hot_state: HotState
     events: EventBus
+    payments: Payments
     slot_paytable: Paytable = DEFAULT_PAYTABLE
     gacha: GachaRules = DEFAULT_RULES
     metrics: Metrics = field(default_factory=Metrics)
@@ -124,6 +139,7 @@ class Services:
             redis=redis,
             hot_state=hot_state,
             events=EventBus(settings.broadcast_url, channel_prefix, timeouts),
+            payments=payment_gateway(settings),
             slot_paytable=slot_paytable(settings),
             gacha=gacha_rules(settings),
         )

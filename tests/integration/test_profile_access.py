@@ -21,6 +21,7 @@ PROFILE = """
   ledger(first: 5) { edges { node { amount reason } } }
   history(first: 5) { edges { node { game stake payout } } }
   loginHistory(first: 5) { edges { node { outcome ip } } }
+  purchases(first: 5) { edges { node { id status } } }
 """
 SIGNUP = f"""mutation S($input: SignupInput!) {{ signup(input: $input) {{
   __typename ... on AuthPayload {{ refreshToken user {{ {PROFILE} }} }} }} }}"""

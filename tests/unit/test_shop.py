@@ -14,11 +14,14 @@ from hypothesis import strategies as st
 
 from casino_club.domain.accounts import Rank
 from casino_club.domain.shop import (
+    MAX_QUANTITY,
     STARTER_CATALOG,
     Currency,
     Product,
     discount_at,
+    may_buy,
     price_at,
+    quote,
 )
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -94,3 +97,36 @@ def test_a_discounted_price_is_within_half_a_cent_of_exact(price: int, percent: 
 def test_a_product_refuses_impossible_values(changes: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match=r"^p: "):
         replace(BASE, **changes)
+
+
+@pytest.mark.parametrize(
+    ("rank", "minimum", "allowed"),
+    [
+        (Rank.STANDARD, Rank.STANDARD, True),
+        (Rank.STANDARD, Rank.PREMIUM, False),
+        (Rank.PREMIUM, Rank.PREMIUM, True),
+        (Rank.PREMIUM, Rank.VIP, False),
+        (Rank.VIP, Rank.VIP, True),
+        (Rank.VIP, Rank.STANDARD, True),
+    ],
+)
+def test_a_product_needs_its_minimum_rank_or_above(
+    rank: Rank, minimum: Rank, allowed: bool
+) -> None:
+    assert may_buy(rank, replace(BASE, min_rank=minimum)) is allowed
+
+
+@given(quantity=st.integers(1, MAX_QUANTITY), percent=st.integers(0, 99))
+def test_a_quote_is_the_unit_price_now_times_the_quantity(quantity: int, percent: int) -> None:
+    product = replace(BASE, discount_percent=percent)
+    quoted = quote(product, quantity, NOW)
+    assert quoted.unit_price_cents == price_at(product, NOW)
+    assert quoted.amount_cents == price_at(product, NOW) * quantity
+    assert (quoted.gold, quoted.bonus_gold) == (22_000 * quantity, 2_000 * quantity)
+    assert (quoted.sku, quoted.quantity, quoted.currency) == ("p", quantity, Currency.USD)
+
+
+@pytest.mark.parametrize("quantity", [0, -1, MAX_QUANTITY + 1])
+def test_a_quote_refuses_a_quantity_out_of_range(quantity: int) -> None:
+    with pytest.raises(ValueError, match="quantity"):
+        quote(BASE, quantity, NOW)

@@ -20,3 +20,4 @@ class GameEventType(StrEnum):
     WHEEL_SPIN = "WHEEL_SPIN"
     CRASH_BET = "CRASH_BET"
     CRASH_SETTLED = "CRASH_SETTLED"
+    PURCHASE = "PURCHASE"

@@ -104,3 +104,47 @@ STARTER_CATALOG = (
         sort_order=4,
     ),
 )
+
+
+class PromoProblem(StrEnum):
+    """Why a promo code does not apply."""
+
+    UNKNOWN_CODE = "UNKNOWN_CODE"
+
+
+MAX_QUANTITY = 10  # units of one product per purchase
+
+
+def may_buy(rank: Rank, product: Product) -> bool:
+    """Whether a player of `rank` may buy `product` (its `min_rank` or above)."""
+    return rank.order >= product.min_rank.order
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """What a purchase costs and grants, fixed when it is opened: a later price or
+    content change never alters a purchase already under way."""
+
+    sku: str
+    quantity: int
+    currency: Currency
+    unit_price_cents: int
+    amount_cents: int
+    gold: int  # everything granted, bonus included
+    bonus_gold: int  # the part of `gold` that is bonus
+
+
+def quote(product: Product, quantity: int, now: datetime) -> Quote:
+    """The price at `now` times the quantity; the gold and bonus times the quantity."""
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise ValueError(f"quantity must be 1-{MAX_QUANTITY}")
+    unit = price_at(product, now)
+    return Quote(
+        sku=product.sku,
+        quantity=quantity,
+        currency=product.currency,
+        unit_price_cents=unit,
+        amount_cents=unit * quantity,
+        gold=(product.gold + product.bonus_gold) * quantity,
+        bonus_gold=product.bonus_gold * quantity,
+    )

@@ -11,6 +11,11 @@ is no claim that could outlive its request or be taken over while it runs:
 - a request that fails without moving money rolls back, and its key with it, so a retry
   runs again;
 - a key past its retention is overwritten by the insert (the purge removes the rest).
+
+One exception: a purchase must not hold a transaction open while the payment provider
+answers, so `buyProduct` commits its claim IN_PROGRESS with the PENDING purchase, and
+whoever settles the purchase completes it (`complete_held`). Meanwhile a duplicate sees
+IN_PROGRESS and answers IdempotencyKeyInUse; the stale-purchase sweeper bounds how long.
 """
 
 from __future__ import annotations
@@ -156,6 +161,18 @@ async def complete(
 ) -> None:
     """Store the result, in the same transaction as the work it describes."""
     await session.execute(COMPLETE, complete_values(claimed, response, now))
+
+
+async def complete_held(
+    session: AsyncSession, user_id: int, key: str, response: dict[str, Any], now: datetime
+) -> None:
+    """Complete a key that was committed IN_PROGRESS (a purchase holds its key across
+    the gateway call): whoever finishes the work stores the answer, once."""
+    await session.execute(
+        update(_keys)
+        .where(_keys.c.user_id == user_id, _keys.c.key == key, _keys.c.state == IN_PROGRESS)
+        .values(state=COMPLETED, response=orjson.dumps(response).decode(), completed_at=now)
+    )
 
 
 async def stored(

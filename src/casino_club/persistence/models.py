@@ -216,7 +216,8 @@ class IdempotencyKey(Base):
     operation: Mapped[str] = mapped_column(String(32))
     fingerprint: Mapped[str] = mapped_column(String(64))
     # IN_PROGRESS inside the claiming transaction, COMPLETED with `response` when it
-    # commits (persistence/idempotency.py): other requests only ever see COMPLETED.
+    # commits (persistence/idempotency.py): other requests only ever see COMPLETED,
+    # except a purchase's key, committed IN_PROGRESS until the purchase settles.
     state: Mapped[str] = mapped_column(String(16))
     response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -370,3 +371,51 @@ class Product(Base):
     min_rank: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Purchase(Base):
+    """One attempt to buy (SPEC §7.2): recorded PENDING before the gateway is asked, and
+    settled once (domain/payments.py). Price and contents are copied from the product
+    when it opens, so later catalog edits never change it."""
+
+    __tablename__ = "purchases"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('PENDING', 'SUCCEEDED', 'FAILED', 'VOIDED', 'REFUNDED')",
+            name="status_known",
+        ),
+        CheckConstraint("quantity > 0 AND amount_cents > 0 AND gold >= 0", name="amounts_valid"),
+        Index("ix_purchases_user_id_id", "user_id", "id"),
+        Index("ix_purchases_status_created_at", "status", "created_at"),
+        UniqueConstraint("gateway", "gateway_payment_id", name="uq_purchases_gateway_payment"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The buyer's idempotency key: whoever settles the purchase completes it.
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    sku: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    unit_price_cents: Mapped[int] = mapped_column(BigInteger)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    gold: Mapped[int] = mapped_column(BigInteger)
+    bonus_gold: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    failure_reason: Mapped[str | None] = mapped_column(String(32))
+    gateway: Mapped[str] = mapped_column(String(32))
+    gateway_payment_id: Mapped[str | None] = mapped_column(String(128))
+    receipt_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    receipt_signature: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PaymentWebhookEvent(Base):
+    """A provider event already processed: its id is accepted at most once."""
+
+    __tablename__ = "payment_webhook_events"
+
+    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

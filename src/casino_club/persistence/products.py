@@ -38,6 +38,12 @@ async def active(session: AsyncSession) -> list[ProductValue]:
     return [_value(row) for row in rows]
 
 
+async def on_sale(session: AsyncSession, sku: str) -> ProductValue | None:
+    """The product, if it exists and is active."""
+    row = await session.get(Product, sku)
+    return None if row is None or not row.active else _value(row)
+
+
 async def add_missing(session: AsyncSession, products: Iterable[ProductValue]) -> int:
     """Insert the products whose sku is not stored yet (never overwrites an operator's
     edits); how many were added."""

@@ -15,6 +15,7 @@ from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
+from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import wheel as wheel_cases
@@ -51,6 +52,7 @@ from casino_club.schema.invites import (
     DisableInviteCodeResult,
 )
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
+from casino_club.schema.purchases import BuyProductInput, BuyProductResult
 from casino_club.schema.rps import RpsPlayInput, RpsPlayResult
 from casino_club.schema.slots import SlotSpinInput, SlotSpinResult
 from casino_club.schema.wheel import WheelSpinInput, WheelSpinResult
@@ -141,6 +143,19 @@ class Mutation:
         self, info: Info[Context, Any], input: CrashCashoutInput
     ) -> CrashCashoutResult:
         return await crash_cases.cash_out(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description=(
+            "Buy a product: paid through the payment provider, the gold granted once it is "
+            "captured. A retry with the same idempotency key never pays twice and asks the "
+            "provider about a pending purchase."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def buy_product(
+        self, info: Info[Context, Any], input: BuyProductInput
+    ) -> BuyProductResult:
+        return await purchase_cases.buy_product(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Choose the client seed mixed into every following bet.",

@@ -15,6 +15,7 @@ from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
+from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import shop as shop_cases
 from casino_club.resolvers import slots as slot_cases
@@ -27,6 +28,7 @@ from casino_club.schema.gacha import GachaConfig
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
+from casino_club.schema.purchases import ReceiptVerification, VerifyReceiptInput
 from casino_club.schema.rps import RpsConfig
 from casino_club.schema.shop import Product
 from casino_club.schema.slots import SlotsConfig
@@ -70,6 +72,15 @@ class Query:
     )
     async def catalog(self, info: Info[Context, Any]) -> list[Product]:
         return await shop_cases.catalog(info.context.services)
+
+    @strawberry.field(
+        description="Whether a receipt (code and signature) is one this server issued.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def verify_receipt(
+        self, info: Info[Context, Any], input: VerifyReceiptInput
+    ) -> ReceiptVerification:
+        return await purchase_cases.verify_receipt(info.context.services, input)
 
     @strawberry.field(description="Prize wheel segments and expected value (no login needed).")
     def wheel_config(self) -> WheelConfig:

@@ -21,6 +21,7 @@ from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
 from casino_club.persistence.models import User
 from casino_club.persistence.users import Account
 from casino_club.resolvers import gacha as gacha_cases
+from casino_club.resolvers import purchases as purchase_cases
 from casino_club.schema.enums import LoginOutcomeEnum, RoleEnum
 from casino_club.schema.enums import RankEnum as RankEnum  # re-exported for schema/admin.py
 from casino_club.schema.fairness import Fairness, GameEnum
@@ -28,6 +29,7 @@ from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import IsOwnerOrAdmin
+from casino_club.schema.purchases import Purchase
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wallet import LedgerEntry
 
@@ -180,6 +182,21 @@ class Profile:
                 limit=limit + 1,
             )
         return keyset_connection(rows, limit, after, GameRound.of, key=lambda row: row.id)
+
+    @strawberry.field(
+        description="Purchases and attempts to buy, newest first, whatever their status.",
+        permission_classes=PRIVATE,
+    )
+    async def purchases(
+        self, info: Info[Context, Any], first: int = 20, after: str | None = None
+    ) -> Connection[Purchase]:
+        return await purchase_cases.purchase_page(
+            info.context.services,
+            self.user_id,
+            first=check_first(first),
+            after=after,
+            after_id=decode_cursor(after),
+        )
 
     @strawberry.field(
         description="Login attempts on this account, newest first.", permission_classes=PRIVATE

@@ -1,0 +1,68 @@
+"""How the purchase flow calls a gateway: every call bounded by a timeout and retried
+with exponential back-off (SPEC §7.5: 3 tries), so a stalled provider costs a buyer a
+few seconds, never a hung request.
+
+Retrying is safe because every call is idempotent at the provider: `authorize` carries
+our reference as its idempotency key, and the others name the payment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentGateway
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Payments:
+    gateway: PaymentGateway
+    timeout_seconds: float
+    tries: int
+    backoff_seconds: float  # before the 2nd try; doubled before each later one
+
+    @property
+    def name(self) -> str:
+        return self.gateway.name
+
+    async def authorize(
+        self, *, token: str, amount_cents: int, currency: str, reference: str
+    ) -> Payment:
+        return await self._call(
+            "authorize",
+            lambda: self.gateway.authorize(
+                token=token, amount_cents=amount_cents, currency=currency, reference=reference
+            ),
+        )
+
+    async def capture(self, payment_id: str) -> Payment:
+        return await self._call("capture", lambda: self.gateway.capture(payment_id))
+
+    async def void(self, payment_id: str) -> Payment:
+        return await self._call("void", lambda: self.gateway.void(payment_id))
+
+    async def refund(self, payment_id: str, amount_cents: int) -> Payment:
+        return await self._call("refund", lambda: self.gateway.refund(payment_id, amount_cents))
+
+    async def status(self, payment_id: str) -> Payment:
+        return await self._call("status", lambda: self.gateway.status(payment_id))
+
+    async def _call(self, what: str, call: Callable[[], Awaitable[Payment]]) -> Payment:
+        """The call's answer; GatewayTimeout once every try timed out."""
+        delay = self.backoff_seconds
+        for attempt in range(1, self.tries + 1):
+            try:
+                async with asyncio.timeout(self.timeout_seconds):
+                    return await call()
+            except (TimeoutError, GatewayTimeout):
+                log.warning(
+                    "payment gateway %s timed out (try %d of %d)", what, attempt, self.tries
+                )
+            if attempt < self.tries:
+                await asyncio.sleep(delay)
+                delay *= 2
+        raise GatewayTimeout(what)

@@ -1,0 +1,54 @@
+"""The interface a payment provider's adapter implements, and what its calls answer.
+
+Shaped like a card provider's two-step charge (Stripe's PaymentIntents with manual
+capture): `authorize` holds the amount, `capture` takes it, `void` releases a hold,
+`refund` returns captured money, `status` reports where a payment stands (for one that
+answered PENDING). `authorize` carries our own reference, which the provider uses as its
+idempotency key: asking again after a timeout never holds the money twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+
+class PaymentState(StrEnum):
+    AUTHORIZED = "AUTHORIZED"  # held, not taken yet
+    CAPTURED = "CAPTURED"  # taken: the purchase succeeded
+    PENDING = "PENDING"  # the provider decides later (3-D Secure, bank transfer, ...)
+    DECLINED = "DECLINED"  # refused: nothing held
+    FAILED = "FAILED"  # a capture or a pending payment failed: nothing taken
+    VOIDED = "VOIDED"  # the hold was released
+    REFUNDED = "REFUNDED"
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """A provider's answer: the payment's id with it (None if none was created) and
+    where it stands; `reason` is the provider's own word for a refusal."""
+
+    payment_id: str | None
+    state: PaymentState
+    reason: str | None = None
+
+
+class GatewayTimeout(Exception):
+    """The provider did not answer in time; whether it acted is unknown."""
+
+
+class PaymentGateway(Protocol):
+    name: str
+
+    async def authorize(
+        self, *, token: str, amount_cents: int, currency: str, reference: str
+    ) -> Payment: ...
+
+    async def capture(self, payment_id: str) -> Payment: ...
+
+    async def void(self, payment_id: str) -> Payment: ...
+
+    async def refund(self, payment_id: str, amount_cents: int) -> Payment: ...
+
+    async def status(self, payment_id: str) -> Payment: ...

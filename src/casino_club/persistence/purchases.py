@@ -1,0 +1,175 @@
+"""Purchase records (SPEC §7.2, §7.6) and the webhook events already processed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casino_club.domain.payments import FailureReason, PurchaseStatus
+from casino_club.domain.payments import Purchase as PurchaseValue
+from casino_club.domain.shop import Currency, Quote
+from casino_club.persistence.models import PaymentWebhookEvent, Purchase
+
+
+async def open_purchase(
+    session: AsyncSession, *, user_id: int, quote: Quote, key: str, gateway: str, now: datetime
+) -> PurchaseValue:
+    """Record a purchase as PENDING, before any money is asked for."""
+    row = Purchase(
+        user_id=user_id,
+        idempotency_key=key,
+        sku=quote.sku,
+        quantity=quote.quantity,
+        currency=quote.currency.value,
+        unit_price_cents=quote.unit_price_cents,
+        amount_cents=quote.amount_cents,
+        gold=quote.gold,
+        bonus_gold=quote.bonus_gold,
+        status=PurchaseStatus.PENDING.value,
+        gateway=gateway,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return _value(row)
+
+
+async def get(session: AsyncSession, purchase_id: int) -> PurchaseValue | None:
+    return _optional(await session.get(Purchase, purchase_id, populate_existing=True))
+
+
+async def leave_pending(
+    session: AsyncSession,
+    purchase_id: int,
+    *,
+    status: PurchaseStatus,
+    reason: FailureReason | None,
+    payment_id: str | None,
+    receipt_code: str | None,
+    now: datetime,
+) -> PurchaseValue | None:
+    """The one transition out of PENDING: the row if this call made it, None if the
+    purchase had already left PENDING (someone else settled it first).
+
+    The guarded UPDATE is the transaction's first write, so concurrent settlers queue
+    on the row (or on SQLite's single writer) and only the first matches."""
+    values: dict[str, object] = {
+        "status": status.value,
+        "failure_reason": None if reason is None else reason.value,
+        "receipt_code": receipt_code,
+        "settled_at": now,
+    }
+    conditions = [Purchase.id == purchase_id, Purchase.status == PurchaseStatus.PENDING.value]
+    if payment_id is not None:
+        values["gateway_payment_id"] = payment_id
+        # News of another payment than the one this purchase made changes nothing.
+        conditions.append(
+            or_(Purchase.gateway_payment_id.is_(None), Purchase.gateway_payment_id == payment_id)
+        )
+    statement = (
+        update(Purchase)
+        .where(*conditions)
+        .values(**values)
+        .returning(Purchase)
+        .execution_options(populate_existing=True)
+    )
+    return _optional((await session.scalars(statement)).one_or_none())
+
+
+async def note_payment(
+    session: AsyncSession, purchase_id: int, payment_id: str | None
+) -> PurchaseValue | None:
+    """A purchase left PENDING by the gateway: remember its payment (to poll it later);
+    the row, or None if it is no longer PENDING."""
+    statement = (
+        update(Purchase)
+        .where(Purchase.id == purchase_id, Purchase.status == PurchaseStatus.PENDING.value)
+        .values(gateway_payment_id=func.coalesce(payment_id, Purchase.gateway_payment_id))
+        .returning(Purchase)
+        .execution_options(populate_existing=True)
+    )
+    return _optional((await session.scalars(statement)).one_or_none())
+
+
+async def sign(session: AsyncSession, purchase_id: int, signature: str) -> None:
+    await session.execute(
+        update(Purchase).where(Purchase.id == purchase_id).values(receipt_signature=signature)
+    )
+
+
+def _value(row: Purchase) -> PurchaseValue:
+    return PurchaseValue(
+        id=row.id,
+        user_id=row.user_id,
+        idempotency_key=row.idempotency_key,
+        sku=row.sku,
+        quantity=row.quantity,
+        currency=Currency(row.currency),
+        unit_price_cents=row.unit_price_cents,
+        amount_cents=row.amount_cents,
+        gold=row.gold,
+        bonus_gold=row.bonus_gold,
+        status=PurchaseStatus(row.status),
+        failure_reason=None if row.failure_reason is None else FailureReason(row.failure_reason),
+        gateway=row.gateway,
+        gateway_payment_id=row.gateway_payment_id,
+        receipt_code=row.receipt_code,
+        receipt_signature=row.receipt_signature,
+        created_at=row.created_at,
+        settled_at=row.settled_at,
+    )
+
+
+def _optional(row: Purchase | None) -> PurchaseValue | None:
+    return None if row is None else _value(row)
+
+
+async def by_receipt_code(session: AsyncSession, code: str) -> PurchaseValue | None:
+    row = await session.scalars(select(Purchase).where(Purchase.receipt_code == code))
+    return _optional(row.one_or_none())
+
+
+async def stale(
+    session: AsyncSession, created_before: datetime, limit: int
+) -> list[tuple[int, str | None]]:
+    """(id, payment id) of purchases still PENDING that were opened before
+    `created_before`, oldest first."""
+    rows = await session.execute(
+        select(Purchase.id, Purchase.gateway_payment_id)
+        .where(
+            Purchase.status == PurchaseStatus.PENDING.value,
+            Purchase.created_at < created_before,
+        )
+        .order_by(Purchase.created_at)
+        .limit(limit)
+    )
+    return [(int(i), p) for i, p in rows.all()]
+
+
+async def page(
+    session: AsyncSession, user_id: int, *, after_id: int | None, limit: int
+) -> list[PurchaseValue]:
+    """A player's purchases, newest first, keyset-paginated by id."""
+    query = select(Purchase).where(Purchase.user_id == user_id)
+    if after_id is not None:
+        query = query.where(Purchase.id < after_id)
+    rows = await session.scalars(query.order_by(Purchase.id.desc()).limit(limit))
+    return [_value(row) for row in rows]
+
+
+async def first_delivery(
+    session: AsyncSession, event_id: str, event_type: str, now: datetime
+) -> bool:
+    """Record a webhook event as processed; False if it already was (a replay)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(PaymentWebhookEvent)
+        .values(event_id=event_id, event_type=event_type, received_at=now)
+        .on_conflict_do_nothing(index_elements=[PaymentWebhookEvent.event_id])
+        .returning(PaymentWebhookEvent.event_id)
+    )
+    return (await session.scalar(statement)) is not None

@@ -1,0 +1,202 @@
+"""Settling a purchase: the one place a purchase leaves PENDING and gold is granted.
+
+The buyer's own request, a later poll with the same key, the provider's webhook and the
+stale-purchase sweeper all end here, in any order and at once: the guarded transition
+(`purchases.leave_pending`) lets exactly one of them grant, in the same transaction as
+the ledger row, the receipt and the buyer's idempotency key; the others find the
+purchase settled and answer from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casino_club.domain.games import GameEventType
+from casino_club.domain.ledger import LedgerReason, Movement, Posted
+from casino_club.domain.payments import FailureReason, Purchase, PurchaseStatus, sign_receipt
+from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
+from casino_club.persistence import idempotency, purchases, wallet
+from casino_club.resolvers.live import balance_events, game_event, publish
+from casino_club.services import Services
+
+log = logging.getLogger(__name__)
+
+SWEEP_BATCH = 100
+RECEIPT_CODE_BYTES = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Where a purchase goes next. PENDING: it stays pending (its payment noted)."""
+
+    status: PurchaseStatus
+    reason: FailureReason | None = None
+    payment_id: str | None = None
+
+
+def reference(purchase_id: int) -> str:
+    """What the provider knows a purchase by (its idempotency key, a webhook's tie back)."""
+    return f"purchase:{purchase_id}"
+
+
+def purchase_id_of(reference_: str) -> int | None:
+    prefix, _, number = reference_.partition(":")
+    if prefix != "purchase" or not number.isascii() or not number.isdigit() or len(number) > 18:
+        return None
+    return int(number)
+
+
+async def advance(services: Services, payment: Payment) -> Verdict:
+    """Take a payment as far as it goes now: capture an authorization, release it if the
+    capture fails. A timeout leaves the purchase pending (a poll or the sweeper asks
+    the provider again), since whether the provider acted is unknown."""
+    gateway = services.payments
+    if payment.state == PaymentState.CAPTURED:
+        return Verdict(PurchaseStatus.SUCCEEDED, payment_id=payment.payment_id)
+    if payment.state == PaymentState.PENDING:
+        return Verdict(PurchaseStatus.PENDING, payment_id=payment.payment_id)
+    if payment.state == PaymentState.DECLINED:
+        return Verdict(PurchaseStatus.FAILED, FailureReason.DECLINED, payment.payment_id)
+    if payment.state != PaymentState.AUTHORIZED or payment.payment_id is None:
+        return Verdict(PurchaseStatus.FAILED, FailureReason.GATEWAY_ERROR, payment.payment_id)
+    try:
+        captured = await gateway.capture(payment.payment_id)
+    except GatewayTimeout:
+        return Verdict(PurchaseStatus.PENDING, payment_id=payment.payment_id)
+    if captured.state == PaymentState.CAPTURED:
+        return Verdict(PurchaseStatus.SUCCEEDED, payment_id=payment.payment_id)
+    await release(services, payment.payment_id)
+    return Verdict(PurchaseStatus.FAILED, FailureReason.CAPTURE_FAILED, payment.payment_id)
+
+
+async def release(services: Services, payment_id: str) -> None:
+    """Void a hold; if the provider does not answer, it lapses on its own (holds expire)."""
+    try:
+        await services.payments.void(payment_id)
+    except GatewayTimeout:
+        log.warning("voiding payment %s timed out; the hold will lapse", payment_id)
+
+
+async def settle(
+    services: Services,
+    purchase_id: int,
+    verdict: Verdict,
+    *,
+    first: Callable[[AsyncSession], Awaitable[bool]] | None = None,
+) -> Purchase | None:
+    """Apply the verdict if the purchase is still PENDING; the purchase as it now stands.
+
+    `first` runs first in the same transaction (a webhook records its event id there);
+    if it answers False nothing is done and None is returned.
+    """
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        if first is not None and not await first(session):
+            return None
+        now = services.clock.now()
+        if verdict.status == PurchaseStatus.PENDING:
+            row = await purchases.note_payment(session, purchase_id, verdict.payment_id)
+        else:
+            code = secrets.token_hex(RECEIPT_CODE_BYTES).upper()
+            row = await purchases.leave_pending(
+                session,
+                purchase_id,
+                status=verdict.status,
+                reason=verdict.reason,
+                payment_id=verdict.payment_id,
+                receipt_code=code if verdict.status == PurchaseStatus.SUCCEEDED else None,
+                now=now,
+            )
+        if row is None:  # settled already, by whoever came first
+            current = await purchases.get(session, purchase_id)
+            await uow.commit()  # keeps `first`'s record, if any
+            return current
+        if row.status == PurchaseStatus.SUCCEEDED:
+            row, posted = await _grant(services, session, row)
+            user_id = row.user_id
+            events = [
+                *balance_events(posted, now),
+                game_event(
+                    GameEventType.PURCHASE,
+                    round_id=None,
+                    data={
+                        "purchaseId": row.id,
+                        "sku": row.sku,
+                        "quantity": row.quantity,
+                        "gold": row.gold,
+                        "amountCents": row.amount_cents,
+                        "currency": row.currency,
+                    },
+                    at=now,
+                ),
+            ]
+
+            async def announce() -> None:
+                await publish(services, user_id, events)
+
+            uow.after_commit(announce)
+        await idempotency.complete_held(
+            session, row.user_id, row.idempotency_key, {"purchaseId": row.id}, now
+        )
+        await uow.commit()
+        return row
+
+
+async def _grant(
+    services: Services, session: AsyncSession, row: Purchase
+) -> tuple[Purchase, list[Posted]]:
+    """Sign the receipt and credit the gold (ledger PURCHASE): the purchase signed, and
+    the ledger rows posted."""
+    receipt = row.receipt()
+    assert receipt is not None, "a succeeded purchase has its receipt code"
+    secret = services.settings.receipt_secret.get_secret_value().encode()
+    signed = replace(row, receipt_signature=sign_receipt(secret, receipt))
+    assert signed.receipt_signature is not None
+    await purchases.sign(session, row.id, signed.receipt_signature)
+    if not row.gold:
+        return signed, []
+    posted = await wallet.move_gold(
+        session,
+        user_id=row.user_id,
+        movements=[Movement(row.gold, LedgerReason.PURCHASE, reference(row.id))],
+        now=receipt.issued_at,
+    )
+    return signed, posted
+
+
+async def sweep_stale(services: Services) -> int:
+    """Settle purchases PENDING longer than the limit (SPEC §7.6): paid after all (the
+    provider says captured) → granted; otherwise voided as STALE_AUTO_VOID. Also
+    finishes purchases whose server died mid-charge. Safe on every instance at once."""
+    limit = timedelta(seconds=services.settings.purchase_stale_seconds)
+    async with services.sessionmaker() as session:
+        stale = await purchases.stale(session, services.clock.now() - limit, SWEEP_BATCH)
+    settled = 0
+    for purchase_id, payment_id in stale:
+        verdict = await _stale_verdict(services, payment_id)
+        if verdict is not None:
+            await settle(services, purchase_id, verdict)
+            settled += 1
+    return settled
+
+
+async def _stale_verdict(services: Services, payment_id: str | None) -> Verdict | None:
+    """None: the provider did not answer; ask again at the next sweep rather than void
+    a payment that may have been captured."""
+    voided = Verdict(PurchaseStatus.VOIDED, FailureReason.STALE_AUTO_VOID, payment_id)
+    if payment_id is None:  # the provider never created one
+        return voided
+    try:
+        payment = await services.payments.status(payment_id)
+    except GatewayTimeout:
+        return None
+    if payment.state == PaymentState.CAPTURED:
+        return Verdict(PurchaseStatus.SUCCEEDED, payment_id=payment_id)
+    await release(services, payment_id)
+    return voided

@@ -1,0 +1,116 @@
+"""The payment provider's webhook (SPEC §7.6): `POST /webhooks/payments`.
+
+Trust comes only from the signature over the exact bytes received (domain/payments), and
+its timestamp, within the tolerance, bounds how long a captured request can be replayed;
+within that window the event id, recorded in the same transaction as the settlement it
+causes, makes each event count at most once. The body the provider signs:
+
+    {"id": "evt_…", "type": "payment.succeeded" | "payment.failed",
+     "data": {"reference": "purchase:<id>", "paymentId": "…"}}
+
+Answers: 400 for anything not signed by the provider (or not the shape above), 200 for
+everything it signed — processed, already processed, or about nothing we know — so the
+provider stops redelivering it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypeIs
+
+from casino_club.domain.payments import FailureReason, PurchaseStatus, WebhookCheck, check_webhook
+from casino_club.persistence import purchases
+from casino_club.resolvers.payment_settlement import Verdict, purchase_id_of, settle
+from casino_club.services import Services
+
+log = logging.getLogger(__name__)
+
+MAX_EVENT_ID = 128
+MAX_FIELD = 128
+VERDICTS = {
+    "payment.succeeded": Verdict(PurchaseStatus.SUCCEEDED),
+    "payment.failed": Verdict(PurchaseStatus.FAILED, FailureReason.GATEWAY_ERROR),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookAnswer:
+    status_code: int
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    event_id: str
+    event_type: str
+    purchase_id: int | None
+    payment_id: str | None
+
+
+def _refused(reason: str) -> WebhookAnswer:
+    return WebhookAnswer(400, {"error": reason})
+
+
+async def receive(services: Services, body: bytes, signature: str | None) -> WebhookAnswer:
+    settings = services.settings
+    check = check_webhook(
+        settings.webhook_secret.get_secret_value().encode(),
+        signature,
+        body,
+        services.clock.now(),
+        timedelta(seconds=settings.webhook_tolerance_seconds),
+    )
+    if check != WebhookCheck.VALID:
+        log.warning("payment webhook refused: %s", check.value)
+        return _refused(f"signature {check.value.lower()}")
+    event = _parse(body)
+    if event is None:
+        return _refused("not a payment event")
+    verdict = VERDICTS.get(event.event_type)
+    now = services.clock.now()
+    fresh = False
+
+    async def first_delivery(session: AsyncSession) -> bool:
+        nonlocal fresh
+        fresh = await purchases.first_delivery(session, event.event_id, event.event_type, now)
+        return fresh
+
+    if verdict is None or event.purchase_id is None:
+        async with services.unit_of_work() as uow:
+            await first_delivery(uow.session)
+            await uow.commit()
+        return WebhookAnswer(200, {"status": "ignored" if fresh else "duplicate"})
+    verdict = Verdict(verdict.status, verdict.reason, event.payment_id)
+    settled = await settle(services, event.purchase_id, verdict, first=first_delivery)
+    if settled is None:
+        return WebhookAnswer(200, {"status": "ignored" if fresh else "duplicate"})
+    return WebhookAnswer(200, {"status": "processed", "purchaseStatus": settled.status})
+
+
+def _parse(body: bytes) -> _Event | None:
+    try:
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    event_id, event_type, data = value.get("id"), value.get("type"), value.get("data")
+    if not _text(event_id, MAX_EVENT_ID) or not _text(event_type, MAX_FIELD):
+        return None
+    if not isinstance(data, dict):
+        return None
+    reference, payment_id = data.get("reference"), data.get("paymentId")
+    if payment_id is not None and not _text(payment_id, MAX_FIELD):
+        return None
+    purchase_id = purchase_id_of(reference) if _text(reference, MAX_FIELD) else None
+    return _Event(event_id, event_type, purchase_id, payment_id)
+
+
+def _text(value: object, limit: int) -> TypeIs[str]:
+    return isinstance(value, str) and 1 <= len(value) <= limit and "\x00" not in value

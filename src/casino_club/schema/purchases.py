@@ -1,0 +1,194 @@
+"""Purchase types (SPEC §7.2, §7.6): buying, its result union, receipts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from casino_club.domain import payments
+from casino_club.domain.accounts import Rank
+from casino_club.domain.payments import Purchase as PurchaseRow
+from casino_club.domain.shop import PromoProblem
+from casino_club.schema.enums import RankEnum
+from casino_club.schema.errors import UserError, ValidationFailed
+from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused
+from casino_club.schema.scalars import Gold
+from casino_club.schema.shop import CurrencyEnum
+
+PurchaseStatusEnum = strawberry.enum(payments.PurchaseStatus, name="PurchaseStatus")
+PromoProblemEnum = strawberry.enum(PromoProblem, name="PromoProblem")
+FailureReasonEnum = strawberry.enum(
+    payments.FailureReason,
+    name="PaymentFailureReason",
+    description="Why a purchase took no money",
+)
+
+
+@strawberry.input
+class BuyProductInput:
+    sku: str
+    quantity: int = 1
+    payment_token: str = strawberry.field(description="From the payment provider's client SDK.")
+    promo_code: str | None = None
+    idempotency_key: str = strawberry.field(
+        description="Required: a retry with the same key never charges twice, and polls a "
+        "pending purchase."
+    )
+
+
+@strawberry.input
+class VerifyReceiptInput:
+    code: str
+    signature: str
+
+
+@strawberry.type(description="Proof of a purchase, signed by the server (HMAC-SHA256).")
+class Receipt:
+    code: str
+    signature: str
+    transaction_id: strawberry.ID
+    sku: str
+    quantity: int
+    amount_cents: int
+    currency: CurrencyEnum  # type: ignore[valid-type]
+    gold: Gold = strawberry.field(description="Everything granted, bonus included.")
+    issued_at: datetime
+
+    @classmethod
+    def of(cls, row: PurchaseRow) -> Receipt | None:
+        receipt = row.receipt()
+        if receipt is None or row.receipt_signature is None:
+            return None
+        return cls(
+            code=receipt.code,
+            signature=row.receipt_signature,
+            transaction_id=strawberry.ID(str(row.id)),
+            sku=receipt.sku,
+            quantity=receipt.quantity,
+            amount_cents=receipt.amount_cents,
+            currency=receipt.currency,
+            gold=Gold(receipt.gold),
+            issued_at=receipt.issued_at,
+        )
+
+
+@strawberry.type(description="One purchase attempt and where it stands.")
+class Purchase:
+    id: strawberry.ID
+    sku: str
+    quantity: int
+    amount_cents: int
+    currency: CurrencyEnum  # type: ignore[valid-type]
+    gold: Gold = strawberry.field(description="Granted on success, bonus included.")
+    bonus_gold: Gold
+    status: PurchaseStatusEnum  # type: ignore[valid-type]
+    failure_reason: FailureReasonEnum | None  # type: ignore[valid-type]
+    created_at: datetime
+    settled_at: datetime | None
+    receipt: Receipt | None
+
+    @classmethod
+    def of(cls, row: PurchaseRow) -> Purchase:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            sku=row.sku,
+            quantity=row.quantity,
+            amount_cents=row.amount_cents,
+            currency=row.currency,
+            gold=Gold(row.gold),
+            bonus_gold=Gold(row.bonus_gold),
+            status=row.status,
+            failure_reason=row.failure_reason,
+            created_at=row.created_at,
+            settled_at=row.settled_at,
+            receipt=Receipt.of(row),
+        )
+
+
+@strawberry.type(description="Paid; the gold is in the wallet.")
+class PurchaseSucceeded:
+    purchase: Purchase
+    receipt: Receipt
+    replayed: bool = strawberry.field(description="An earlier request with this key paid.")
+
+
+@strawberry.type(
+    description="The provider has not decided yet: nothing is granted until it does. Send "
+    "the same request again (same idempotency key) to ask, or wait for balanceChanged."
+)
+class PurchasePending:
+    transaction_id: strawberry.ID
+    purchase: Purchase
+
+
+@strawberry.type(description="The payment did not go through; nothing was charged or granted.")
+class PaymentDeclined(UserError):
+    reason: FailureReasonEnum  # type: ignore[valid-type]
+    transaction_id: strawberry.ID
+
+    @classmethod
+    def of(cls, row: PurchaseRow) -> PaymentDeclined:
+        reason = row.failure_reason or payments.FailureReason.DECLINED
+        return cls(
+            code="PAYMENT_DECLINED",
+            message=f"The payment did not go through ({reason.value})",
+            reason=reason,
+            transaction_id=strawberry.ID(str(row.id)),
+        )
+
+
+@strawberry.type(description="No product with this sku is on sale.")
+class ProductNotFound(UserError):
+    sku: str
+
+    @classmethod
+    def new(cls, sku: str) -> ProductNotFound:
+        return cls(code="PRODUCT_NOT_FOUND", message="No such product is on sale", sku=sku)
+
+
+@strawberry.type(description="The product needs a higher rank.")
+class RankRequired(UserError):
+    required: RankEnum  # type: ignore[valid-type]
+
+    @classmethod
+    def new(cls, required: Rank) -> RankRequired:
+        return cls(
+            code="RANK_REQUIRED",
+            message=f"This product needs rank {required.value} or above",
+            required=required,
+        )
+
+
+@strawberry.type(description="The promo code does not apply to this purchase.")
+class PromoInvalid(UserError):
+    reason: PromoProblemEnum  # type: ignore[valid-type]
+
+    @classmethod
+    def new(cls, reason: PromoProblem) -> PromoInvalid:
+        return cls(
+            code="PROMO_INVALID",
+            message=f"The promo code does not apply ({reason.value})",
+            reason=reason,
+        )
+
+
+BuyProductResult = Annotated[
+    PurchaseSucceeded
+    | PurchasePending
+    | PaymentDeclined
+    | ProductNotFound
+    | RankRequired
+    | PromoInvalid
+    | IdempotencyKeyReused
+    | IdempotencyKeyInUse
+    | ValidationFailed,
+    strawberry.union("BuyProductResult"),
+]
+
+
+@strawberry.type(description="Whether a receipt is one this server signed.")
+class ReceiptVerification:
+    valid: bool
+    receipt: Receipt | None = strawberry.field(description="The receipt, when valid.")

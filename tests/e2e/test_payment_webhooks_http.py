@@ -1,0 +1,74 @@
+"""The payment webhook against a running server (SPEC §7.6, issue 10 item 10): a player
+buys with a pending card over HTTP, the provider's signed `payment.succeeded` arrives on
+`POST /webhooks/payments`, and the player's balance subscription hears the grant once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import httpx
+import orjson
+import pytest
+
+from casino_club.domain.payments import signature_header
+from tests.conftest import Backend
+from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player
+from tests.e2e.test_live_and_money import listening, post
+from tests.integration.shop.support import BUY
+from tests.support import SPIN
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_a_signed_webhook_settles_a_pending_purchase_once(
+    server: str, backend: Backend
+) -> None:
+    secret = backend.settings().webhook_secret.get_secret_value().encode()
+    player = await signup_player(server)
+    token = player["accessToken"]
+    buy = {"input": {"sku": "starter", "paymentToken": "tok_pending", "idempotencyKey": "p"}}
+    async with (
+        listening(server, token) as listener,
+        httpx.AsyncClient(base_url=server, timeout=TIMEOUT) as http,
+    ):
+        # The server subscribes asynchronously: spin until the subscription hears one.
+        for _ in range(50):
+            await post(http, SPIN, token, {"input": {"stake": 10}})
+            await asyncio.sleep(0.1)
+            if listener.received:
+                break
+        assert listener.received, "the subscription never started"
+        base = (await post(http, "{ me { gold } }", token))["me"]["gold"]
+        pending = (await post(http, BUY, token, buy))["buyProduct"]
+        assert pending["__typename"] == "PurchasePending", pending
+        body = orjson.dumps(
+            {
+                "id": f"evt_{uuid.uuid4().hex}",
+                "type": "payment.succeeded",
+                "data": {"reference": f"purchase:{pending['transactionId']}"},
+            }
+        )
+        signed_at = int(time.time())
+        headers = {"Payment-Signature": signature_header(secret, signed_at, body)}
+        first = await http.post("/webhooks/payments", content=body, headers=headers)
+        assert first.json() == {"status": "processed", "purchaseStatus": "SUCCEEDED"}
+        await listener.until_gold(base + 5_000)
+        replay = await http.post("/webhooks/payments", content=body, headers=headers)
+        assert (replay.status_code, replay.json()) == (200, {"status": "duplicate"})
+        altered = body.replace(b"succeeded", b"failed")
+        refused = await http.post("/webhooks/payments", content=altered, headers=headers)
+        assert refused.status_code == 400
+        stale = await http.post(
+            "/webhooks/payments",
+            content=body,
+            headers={"Payment-Signature": signature_header(secret, signed_at - 301, body)},
+        )
+        assert stale.status_code == 400
+        settled = (await post(http, BUY, token, buy))["buyProduct"]
+        assert settled["__typename"] == "PurchaseSucceeded" and settled["replayed"] is True
+        me = (await post(http, "{ me { gold } }", token))["me"]
+    assert me["gold"] == base + 5_000
+    grants = [e for e in listener.received if e["reason"] == "PURCHASE"]
+    assert [(e["delta"], e["gold"]) for e in grants] == [(5_000, base + 5_000)]
