@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from casino_club.domain.shop import Currency
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"  # noqa: S105
 DEV_WEBHOOK_SECRET = "dev-only-webhook-secret-do-not-use-in-production"  # noqa: S105
@@ -128,6 +131,19 @@ class Settings(BaseSettings):
     # A purchase still PENDING this long is voided by the sweeper (STALE_AUTO_VOID).
     purchase_stale_seconds: int = Field(default=300, gt=0)
     purchase_sweep_interval_seconds: float = Field(default=30.0, gt=0)
+    # Lifetime spend (USD cents) that upgrades a player's rank (SPEC §5.2), and what a
+    # minor unit of each shop currency counts as in USD cents for it (update as rates move).
+    rank_premium_spend_cents: int = Field(default=5_000, ge=0)
+    rank_vip_spend_cents: int = Field(default=20_000, ge=0)
+    spend_usd_cents_per_unit: dict[str, Decimal] = Field(
+        default_factory=lambda: {"USD": Decimal(1), "EUR": Decimal("1.08"), "KRW": Decimal("0.072")}
+    )
+    # Fraud guard: this many purchase attempts, or distinct payment tokens, in the window
+    # block a player's purchases for the block time (SPEC §7.6).
+    fraud_window_seconds: int = Field(default=300, gt=0)
+    fraud_max_attempts: int = Field(default=20, ge=1)
+    fraud_max_tokens: int = Field(default=3, ge=1)
+    fraud_block_seconds: int = Field(default=900, gt=0)
     # A webhook signed longer ago than this (or as far ahead) is refused.
     webhook_tolerance_seconds: int = Field(default=300, gt=0)
     idempotency_retention_hours: int = 24
@@ -155,6 +171,14 @@ class Settings(BaseSettings):
                 ipaddress.ip_network(entry, strict=False)
             except ValueError as exc:
                 raise ValueError(f"not an address or network: {entry!r}") from exc
+        return value
+
+    @field_validator("spend_usd_cents_per_unit")
+    @classmethod
+    def _every_currency_has_a_rate(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        currencies = {currency.value for currency in Currency}
+        if set(value) != currencies or any(rate < 0 for rate in value.values()):
+            raise ValueError(f"a rate >= 0 for exactly {sorted(currencies)}")
         return value
 
     @field_validator("game_timezone")

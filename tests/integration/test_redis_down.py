@@ -12,6 +12,7 @@ import pytest
 from casino_club.domain import crash
 from tests.conftest import Backend, api_for, running_app
 from tests.integration.crash.test_rounds import BET, cash_out, open_round
+from tests.integration.shop.support import BUY, purchases_of
 from tests.support import FAIRNESS, SPIN, Api, ahead_of_the_wall_clock, error_codes, free_port
 
 
@@ -37,6 +38,27 @@ async def test_spins_refuse_with_service_unavailable(api_without_redis: Api) -> 
     )
     assert error_codes(body) == ["SERVICE_UNAVAILABLE"]
     assert (await api.data(FAIRNESS, token=token))["me"] == before
+
+
+async def test_purchases_refuse_without_the_fraud_guard(api_without_redis: Api) -> None:
+    """The fraud guard lives in Redis; a guard that failed open would guard nothing."""
+    api = api_without_redis
+    token = (await api.new_player())["accessToken"]
+    body = await api.execute(
+        BUY,
+        {"input": {"sku": "starter", "paymentToken": "tok_ok", "idempotencyKey": "while-down"}},
+        token=token,
+    )
+    assert error_codes(body) == ["SERVICE_UNAVAILABLE"]
+    assert await purchases_of(api, token) == []
+    assert (await api.data("{ me { gold } }", token=token))["me"]["gold"] == 1_000
+    # The key was not kept (a kept one would answer IdempotencyKeyInUse): it runs again.
+    again = await api.execute(
+        BUY,
+        {"input": {"sku": "starter", "paymentToken": "tok_ok", "idempotencyKey": "while-down"}},
+        token=token,
+    )
+    assert error_codes(again) == ["SERVICE_UNAVAILABLE"]
 
 
 async def test_a_running_crash_round_can_still_be_cashed_out(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -18,10 +19,13 @@ from casino_club.domain.shop import (
     STARTER_CATALOG,
     Currency,
     Product,
+    RankThresholds,
     discount_at,
     may_buy,
     price_at,
     quote,
+    rank_for_spend,
+    usd_cents,
 )
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -130,3 +134,35 @@ def test_a_quote_is_the_unit_price_now_times_the_quantity(quantity: int, percent
 def test_a_quote_refuses_a_quantity_out_of_range(quantity: int) -> None:
     with pytest.raises(ValueError, match="quantity"):
         quote(BASE, quantity, NOW)
+
+
+THRESHOLDS = RankThresholds(premium_cents=5_000, vip_cents=20_000)
+
+
+@pytest.mark.parametrize(
+    ("current", "spend", "expected"),
+    [
+        (Rank.STANDARD, 4_999, Rank.STANDARD),
+        (Rank.STANDARD, 5_000, Rank.PREMIUM),
+        (Rank.STANDARD, 19_999, Rank.PREMIUM),
+        (Rank.STANDARD, 20_000, Rank.VIP),
+        (Rank.PREMIUM, 0, Rank.PREMIUM),  # never lowered
+        (Rank.VIP, 5_000, Rank.VIP),
+        (Rank.PREMIUM, 20_000, Rank.VIP),
+    ],
+)
+def test_lifetime_spend_raises_the_rank_and_never_lowers_it(
+    current: Rank, spend: int, expected: Rank
+) -> None:
+    assert rank_for_spend(current, spend, THRESHOLDS) == expected
+
+
+def test_spend_in_another_currency_counts_in_usd_cents_rounded_down() -> None:
+    rates = {
+        Currency.USD: Decimal(1),
+        Currency.EUR: Decimal("1.08"),
+        Currency.KRW: Decimal("0.072"),
+    }
+    assert usd_cents(4_999, Currency.USD, rates) == 4_999
+    assert usd_cents(1_999, Currency.EUR, rates) == 2_158  # 2,158.92
+    assert usd_cents(69_000, Currency.KRW, rates) == 4_968

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 from casino_club.domain.accounts import Rank
@@ -104,6 +105,31 @@ STARTER_CATALOG = (
         sort_order=4,
     ),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class RankThresholds:
+    """Lifetime spend (USD cents) that upgrades a rank (SPEC §5.2)."""
+
+    premium_cents: int = 5_000
+    vip_cents: int = 20_000
+
+
+def rank_for_spend(current: Rank, lifetime_usd_cents: int, thresholds: RankThresholds) -> Rank:
+    """The rank after a purchase: raised by lifetime spend, never lowered (an operator
+    may have set it higher)."""
+    earned = Rank.STANDARD
+    if lifetime_usd_cents >= thresholds.vip_cents:
+        earned = Rank.VIP
+    elif lifetime_usd_cents >= thresholds.premium_cents:
+        earned = Rank.PREMIUM
+    return earned if earned.order > current.order else current
+
+
+def usd_cents(amount: int, currency: Currency, rates: dict[Currency, Decimal]) -> int:
+    """A price in USD cents for counting spend (rounded down: a rank is never earned by
+    rounding)."""
+    return int((amount * rates[currency]).to_integral_value(rounding=ROUND_FLOOR))
 
 
 class PromoProblem(StrEnum):

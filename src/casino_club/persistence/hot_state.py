@@ -1,4 +1,4 @@
-"""Fast, shared, non-durable state: rate limits.
+"""Fast, shared, non-durable state: rate limits and the purchase fraud guard.
 
 Redis in production (shared by every app instance); in embedded mode an in-process
 implementation with the same interface. Nothing here is money or a rule a player could
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import deque
+from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -41,9 +42,52 @@ return -1
 """
 
 
+# The purchase fraud guard (SPEC §7.6), one atomic step: refuse while blocked (returning
+# the block's end); otherwise record the attempt and its token (a digest) in the window,
+# and if either count has reached its limit, block from now on. The block's end is kept
+# as the app clock's time, so it follows the same clock as everything else.
+_PURCHASE_GUARD_SCRIPT = """
+local attempts, tokens, block = KEYS[1], KEYS[2], KEYS[3]
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local ends = tonumber(redis.call('GET', block) or '0')
+if ends > now then
+  return ends
+end
+redis.call('ZREMRANGEBYSCORE', attempts, '-inf', now - window)
+redis.call('ZREMRANGEBYSCORE', tokens, '-inf', now - window)
+redis.call('ZADD', attempts, now, ARGV[7])
+redis.call('ZADD', tokens, now, ARGV[6])
+redis.call('PEXPIRE', attempts, window)
+redis.call('PEXPIRE', tokens, window)
+if redis.call('ZCARD', attempts) >= tonumber(ARGV[3])
+    or redis.call('ZCARD', tokens) >= tonumber(ARGV[4]) then
+  redis.call('SET', block, string.format('%d', now + tonumber(ARGV[5])), 'PX', ARGV[5])
+end
+return -1
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseGuard:
+    """SPEC §7.6: this many attempts, or distinct payment tokens, within the window
+    block further attempts for `block_ms`."""
+
+    window_ms: int
+    max_attempts: int
+    max_tokens: int
+    block_ms: int
+
+
 class HotState(Protocol):
     async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
         """Count a hit; None if allowed, else the milliseconds until one would be."""
+
+    async def purchase_attempt(
+        self, user_id: int, token_digest: str, guard: PurchaseGuard, now_ms: int
+    ) -> int | None:
+        """Record a purchase attempt; None if allowed, else when (ms, on the app clock)
+        the block ends. The attempt that reaches a limit is allowed; later ones are not."""
 
 
 class InProcessHotState:
@@ -51,6 +95,8 @@ class InProcessHotState:
 
     def __init__(self) -> None:
         self._hits: dict[str, deque[int]] = {}
+        self._attempts: dict[int, deque[tuple[int, str]]] = {}
+        self._blocked_until: dict[int, int] = {}
 
     async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
         hits = self._hits.setdefault(key, deque())
@@ -61,25 +107,67 @@ class InProcessHotState:
         hits.append(now_ms)
         return None
 
+    async def purchase_attempt(
+        self, user_id: int, token_digest: str, guard: PurchaseGuard, now_ms: int
+    ) -> int | None:
+        until = self._blocked_until.get(user_id, 0)
+        if until > now_ms:
+            return until
+        attempts = self._attempts.setdefault(user_id, deque())
+        while attempts and attempts[0][0] <= now_ms - guard.window_ms:
+            attempts.popleft()
+        attempts.append((now_ms, token_digest))
+        tokens = {token for _, token in attempts}
+        if len(attempts) >= guard.max_attempts or len(tokens) >= guard.max_tokens:
+            self._blocked_until[user_id] = now_ms + guard.block_ms
+        return None
+
 
 class RedisHotState:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self._commands = CommandBatcher(redis)
         self._prefix = prefix
-        # Redis names a script by its SHA-1; nothing here relies on SHA-1 being secure.
-        self._rate_limit_sha = hashlib.sha1(
-            _RATE_LIMIT_SCRIPT.encode(), usedforsecurity=False
-        ).hexdigest()
+        self._rate_limit_sha = _sha(_RATE_LIMIT_SCRIPT)
+        self._purchase_guard_sha = _sha(_PURCHASE_GUARD_SCRIPT)
 
     async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
         member = f"{now_ms}:{secrets.token_hex(4)}"
         arguments = (1, self._prefix + key, now_ms, window_ms, limit, member)
+        wait = await self._script(_RATE_LIMIT_SCRIPT, self._rate_limit_sha, arguments)
+        return None if wait < 0 else max(wait, 1)
+
+    async def purchase_attempt(
+        self, user_id: int, token_digest: str, guard: PurchaseGuard, now_ms: int
+    ) -> int | None:
+        # One hash tag per player: a cluster keeps the script's three keys together.
+        base = f"{self._prefix}fraud:{{{user_id}}}:"
+        arguments = (
+            3,
+            base + "attempts",
+            base + "tokens",
+            base + "block",
+            now_ms,
+            guard.window_ms,
+            guard.max_attempts,
+            guard.max_tokens,
+            guard.block_ms,
+            token_digest,
+            f"{now_ms}:{secrets.token_hex(4)}",
+        )
+        until = await self._script(_PURCHASE_GUARD_SCRIPT, self._purchase_guard_sha, arguments)
+        return None if until < 0 else until
+
+    async def _script(self, script: str, sha: str, arguments: tuple[str | int, ...]) -> int:
         try:
             try:
-                reply = await self._commands.execute("EVALSHA", self._rate_limit_sha, *arguments)
+                reply = await self._commands.execute("EVALSHA", sha, *arguments)
             except NoScriptError:  # a restarted Redis has forgotten it: EVAL loads it again
-                reply = await self._commands.execute("EVAL", _RATE_LIMIT_SCRIPT, *arguments)
-            wait = int(reply)
+                reply = await self._commands.execute("EVAL", script, *arguments)
+            return int(reply)
         except (RedisError, OSError) as exc:
             raise HotStateUnavailable from exc
-        return None if wait < 0 else max(wait, 1)
+
+
+def _sha(script: str) -> str:
+    # Redis names a script by its SHA-1; nothing here relies on SHA-1 being secure.
+    return hashlib.sha1(script.encode(), usedforsecurity=False).hexdigest()

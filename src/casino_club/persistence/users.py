@@ -156,3 +156,21 @@ async def account_of(connection: AsyncConnection, user_id: int) -> tuple[Account
 
 async def set_last_login(session: AsyncSession, user_id: int, now: datetime) -> None:
     await session.execute(update(User).where(User.id == user_id).values(last_login_at=now))
+
+
+async def add_spend(session: AsyncSession, user_id: int, usd_cents: int) -> tuple[int, Rank]:
+    """Add to the player's lifetime spend (a row lock: purchases settle one at a time);
+    the new total and the rank before it."""
+    row = (
+        await session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(lifetime_spend_cents=User.lifetime_spend_cents + usd_cents)
+            .returning(User.lifetime_spend_cents, User.rank)
+        )
+    ).one()
+    return int(row[0]), Rank(row[1])
+
+
+async def set_rank(session: AsyncSession, user_id: int, rank: Rank) -> None:
+    await session.execute(update(User).where(User.id == user_id).values(rank=rank.value))

@@ -20,8 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import LedgerReason, Movement, Posted
 from casino_club.domain.payments import FailureReason, Purchase, PurchaseStatus, sign_receipt
+from casino_club.domain.shop import Currency, RankThresholds, rank_for_spend, usd_cents
 from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
-from casino_club.persistence import idempotency, purchases, wallet
+from casino_club.persistence import idempotency, purchases, users, wallet
+from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.live import balance_events, game_event, publish
 from casino_club.services import Services
 
@@ -119,6 +121,8 @@ async def settle(
             return current
         if row.status == PurchaseStatus.SUCCEEDED:
             row, posted = await _grant(services, session, row)
+            if await _count_spend(services, session, row):
+                forget_sessions_after_commit(services, uow, row.user_id)
             user_id = row.user_id
             events = [
                 *balance_events(posted, now),
@@ -168,6 +172,22 @@ async def _grant(
         now=receipt.issued_at,
     )
     return signed, posted
+
+
+async def _count_spend(services: Services, session: AsyncSession, row: Purchase) -> bool:
+    """Add the purchase to the player's lifetime spend and raise their rank if it earned
+    one (SPEC §5.2); whether the rank changed (cached sessions then hold the old one)."""
+    settings = services.settings
+    rates = {Currency(code): rate for code, rate in settings.spend_usd_cents_per_unit.items()}
+    total, rank = await users.add_spend(
+        session, row.user_id, usd_cents(row.amount_cents, row.currency, rates)
+    )
+    thresholds = RankThresholds(settings.rank_premium_spend_cents, settings.rank_vip_spend_cents)
+    earned = rank_for_spend(rank, total, thresholds)
+    if earned == rank:
+        return False
+    await users.set_rank(session, row.user_id, earned)
+    return True
 
 
 async def sweep_stale(services: Services) -> int:

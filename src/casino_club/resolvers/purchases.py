@@ -15,6 +15,9 @@ decline, or — while pending — a fresh poll of the provider.
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+
 import strawberry
 
 from casino_club.context import Context, Viewer
@@ -26,8 +29,9 @@ from casino_club.domain.shop import PromoProblem
 from casino_club.payments.gateway import GatewayTimeout
 from casino_club.persistence import idempotency, products, purchases
 from casino_club.persistence.database import read_connection
+from casino_club.persistence.hot_state import HotStateUnavailable, PurchaseGuard
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
-from casino_club.resolvers.guards import key_request
+from casino_club.resolvers.guards import hot_state_down, key_request
 from casino_club.resolvers.payment_settlement import Verdict, advance, reference, settle
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused
@@ -39,6 +43,7 @@ from casino_club.schema.purchases import (
     ProductNotFound,
     PromoInvalid,
     Purchase,
+    PurchaseBlocked,
     PurchasePending,
     PurchaseSucceeded,
     RankRequired,
@@ -137,6 +142,9 @@ async def _open(
             return RankRequired.new(product.min_rank)
         if data.promo_code is not None:
             return PromoInvalid.new(PromoProblem.UNKNOWN_CODE)
+        blocked = await _fraud_guard(services, viewer, data.payment_token)
+        if blocked is not None:
+            return blocked
         row = await purchases.open_purchase(
             session,
             user_id=viewer.id,
@@ -147,6 +155,32 @@ async def _open(
         )
         await uow.commit()
     return row
+
+
+async def _fraud_guard(
+    services: Services, viewer: Viewer, payment_token: str
+) -> PurchaseBlocked | None:
+    """Count this attempt (SPEC §7.6); PurchaseBlocked if the player is blocked. Only
+    attempts that would open a purchase count: a replay or a refused request does not.
+    Without Redis purchases are refused: a guard that fails open guards nothing."""
+    settings = services.settings
+    guard = PurchaseGuard(
+        window_ms=settings.fraud_window_seconds * 1000,
+        max_attempts=settings.fraud_max_attempts,
+        max_tokens=settings.fraud_max_tokens,
+        block_ms=settings.fraud_block_seconds * 1000,
+    )
+    now = services.clock.now()
+    now_ms = int(now.timestamp() * 1000)
+    digest = hashlib.sha256(payment_token.encode()).hexdigest()  # never the token itself
+    try:
+        until_ms = await services.hot_state.purchase_attempt(viewer.id, digest, guard, now_ms)
+    except HotStateUnavailable:
+        raise hot_state_down() from None
+    if until_ms is None:
+        return None
+    wait_ms = until_ms - now_ms
+    return PurchaseBlocked.new(now + timedelta(milliseconds=wait_ms), -(-wait_ms // 1000))
 
 
 async def _answer_for_key(services: Services, key: KeyRequest) -> BuyProductResult | None:

@@ -174,6 +174,24 @@ class PromoInvalid(UserError):
         )
 
 
+@strawberry.type(
+    description="Too many purchase attempts, or payment methods, in a short time: "
+    "purchases are paused until `until`."
+)
+class PurchaseBlocked(UserError):
+    until: datetime
+    retry_after_seconds: int
+
+    @classmethod
+    def new(cls, until: datetime, retry_after_seconds: int) -> PurchaseBlocked:
+        return cls(
+            code="PURCHASE_BLOCKED",
+            message=f"Purchases are paused for {retry_after_seconds} s",
+            until=until,
+            retry_after_seconds=retry_after_seconds,
+        )
+
+
 BuyProductResult = Annotated[
     PurchaseSucceeded
     | PurchasePending
@@ -181,6 +199,7 @@ BuyProductResult = Annotated[
     | ProductNotFound
     | RankRequired
     | PromoInvalid
+    | PurchaseBlocked
     | IdempotencyKeyReused
     | IdempotencyKeyInUse
     | ValidationFailed,

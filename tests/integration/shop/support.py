@@ -23,6 +23,7 @@ mutation Buy($input: BuyProductInput!) {
     ... on PaymentDeclined { reason transactionId }
     ... on RankRequired { required }
     ... on PromoInvalid { promoProblem: reason }
+    ... on PurchaseBlocked { until retryAfterSeconds }
     ... on ValidationFailed { fields { field code } }
     ... on UserError { code message }
   }
