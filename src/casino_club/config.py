@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     payment_backoff_seconds: float = Field(default=0.5, ge=0)
     # A purchase still PENDING this long is voided by the sweeper (STALE_AUTO_VOID).
     purchase_stale_seconds: int = Field(default=300, gt=0)
+    # A limited package's unit held by a purchase still PENDING this long is released
+    # (RESERVATION_EXPIRED) by the same sweeper.
+    package_reservation_seconds: int = Field(default=120, gt=0)
     purchase_sweep_interval_seconds: float = Field(default=30.0, gt=0)
     # Lifetime spend (USD cents) that upgrades a player's rank (SPEC §5.2), and what a
     # minor unit of each shop currency counts as in USD cents for it (update as rates move).

@@ -19,7 +19,6 @@ from casino_club.domain.shop import Currency
 RECEIPT_VERSION = "v1"
 SIGNATURE_SCHEME = "v1"
 WEBHOOK_TOLERANCE = timedelta(minutes=5)
-STALE_AFTER = timedelta(minutes=5)
 # A signature header longer than this is not one of ours (a timestamp and a few v1s).
 MAX_SIGNATURE_HEADER = 1024
 
@@ -40,6 +39,7 @@ class FailureReason(StrEnum):
     GATEWAY_TIMEOUT = "GATEWAY_TIMEOUT"  # no answer after every retry
     GATEWAY_ERROR = "GATEWAY_ERROR"  # the gateway reported the payment failed later
     STALE_AUTO_VOID = "STALE_AUTO_VOID"  # pending too long: voided by the sweeper
+    RESERVATION_EXPIRED = "RESERVATION_EXPIRED"  # a package's unit held past its time
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,7 @@ class Purchase:
     bonus_gold: int
     status: PurchaseStatus
     failure_reason: FailureReason | None
+    package_sku: str | None  # a limited package's purchase (it holds a unit while PENDING)
     gateway: str
     gateway_payment_id: str | None
     receipt_code: str | None

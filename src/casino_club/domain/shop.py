@@ -132,6 +132,71 @@ def usd_cents(amount: int, currency: Currency, rates: dict[Currency, Decimal]) -
     return int((amount * rates[currency]).to_integral_value(rounding=ROUND_FLOOR))
 
 
+class PackageProblem(StrEnum):
+    """Why a limited package cannot be bought now."""
+
+    NOT_STARTED = "NOT_STARTED"
+    ENDED = "ENDED"
+    DISABLED = "DISABLED"  # the operator's kill switch
+
+
+@dataclass(frozen=True, slots=True)
+class LimitedPackage:
+    """A package on sale for a window, from a fixed stock, a few per player (SPEC §7.3).
+    Its contents are gold and items (item id → quantity)."""
+
+    sku: str
+    name: str
+    description: str
+    price_cents: int
+    currency: Currency
+    gold: int
+    items: tuple[tuple[str, int], ...]
+    starts_at: datetime
+    ends_at: datetime
+    total_stock: int
+    per_user_limit: int
+    active: bool = True
+
+    def __post_init__(self) -> None:
+        if self.price_cents <= 0:
+            raise ValueError(f"{self.sku}: a price is positive")
+        if self.gold < 0 or any(quantity <= 0 for _, quantity in self.items):
+            raise ValueError(f"{self.sku}: contents are positive")
+        if self.gold == 0 and not self.items:
+            raise ValueError(f"{self.sku}: a package holds something")
+        if len({item for item, _ in self.items}) != len(self.items):
+            raise ValueError(f"{self.sku}: each item once, with its quantity")
+        if self.ends_at <= self.starts_at:
+            raise ValueError(f"{self.sku}: the window ends after it starts")
+        if self.total_stock < 0 or self.per_user_limit < 1:
+            raise ValueError(f"{self.sku}: stock is never negative; a player may buy one")
+
+
+def package_problem(package: LimitedPackage, now: datetime) -> PackageProblem | None:
+    """Why the package is not on sale at `now` (its window is [starts_at, ends_at))."""
+    if not package.active:
+        return PackageProblem.DISABLED
+    if now < package.starts_at:
+        return PackageProblem.NOT_STARTED
+    if now >= package.ends_at:
+        return PackageProblem.ENDED
+    return None
+
+
+def package_quote(package: LimitedPackage) -> Quote:
+    """One package: its price, its gold (items are granted beside)."""
+    return Quote(
+        sku=package.sku,
+        quantity=1,
+        currency=package.currency,
+        unit_price_cents=package.price_cents,
+        amount_cents=package.price_cents,
+        gold=package.gold,
+        bonus_gold=0,
+    )
+
+
 class PromoProblem(StrEnum):
     """Why a promo code does not apply."""
 

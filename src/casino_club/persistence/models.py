@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -403,12 +404,50 @@ class Purchase(Base):
     bonus_gold: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(16))
     failure_reason: Mapped[str | None] = mapped_column(String(32))
+    # A limited package's purchase holds one unit of its stock while PENDING.
+    package_sku: Mapped[str | None] = mapped_column(
+        ForeignKey("limited_packages.sku", ondelete="RESTRICT")
+    )
     gateway: Mapped[str] = mapped_column(String(32))
     gateway_payment_id: Mapped[str | None] = mapped_column(String(128))
     receipt_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     receipt_signature: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LimitedPackage(Base):
+    """A package sold for a window from a fixed stock (SPEC §7.3). `reserved` counts the
+    units held by PENDING purchases and `sold` the SUCCEEDED ones: the conditional
+    UPDATE that reserves a unit is what makes the stock hold under any concurrency."""
+
+    __tablename__ = "limited_packages"
+    __table_args__ = (
+        CheckConstraint("price_cents > 0", name="price_positive"),
+        CheckConstraint("gold >= 0", name="gold_not_negative"),
+        CheckConstraint("currency IN ('USD', 'KRW', 'EUR')", name="currency_allowed"),
+        CheckConstraint("ends_at > starts_at", name="window_ordered"),
+        CheckConstraint("per_user_limit >= 1", name="limit_positive"),
+        CheckConstraint(
+            "reserved >= 0 AND sold >= 0 AND sold + reserved <= total_stock", name="stock_held"
+        ),
+    )
+
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(500))
+    price_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    gold: Mapped[int] = mapped_column(BigInteger)
+    # [[item id, quantity], ...]
+    items: Mapped[list[list[object]]] = mapped_column(JSON)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    total_stock: Mapped[int] = mapped_column(Integer)
+    per_user_limit: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    sold: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class PaymentWebhookEvent(Base):

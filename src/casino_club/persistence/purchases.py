@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +15,14 @@ from casino_club.persistence.models import PaymentWebhookEvent, Purchase
 
 
 async def open_purchase(
-    session: AsyncSession, *, user_id: int, quote: Quote, key: str, gateway: str, now: datetime
+    session: AsyncSession,
+    *,
+    user_id: int,
+    quote: Quote,
+    package_sku: str | None,
+    key: str,
+    gateway: str,
+    now: datetime,
 ) -> PurchaseValue:
     """Record a purchase as PENDING, before any money is asked for."""
     row = Purchase(
@@ -29,6 +36,7 @@ async def open_purchase(
         gold=quote.gold,
         bonus_gold=quote.bonus_gold,
         status=PurchaseStatus.PENDING.value,
+        package_sku=package_sku,
         gateway=gateway,
         created_at=now,
     )
@@ -114,6 +122,7 @@ def _value(row: Purchase) -> PurchaseValue:
         bonus_gold=row.bonus_gold,
         status=PurchaseStatus(row.status),
         failure_reason=None if row.failure_reason is None else FailureReason(row.failure_reason),
+        package_sku=row.package_sku,
         gateway=row.gateway,
         gateway_payment_id=row.gateway_payment_id,
         receipt_code=row.receipt_code,
@@ -133,20 +142,23 @@ async def by_receipt_code(session: AsyncSession, code: str) -> PurchaseValue | N
 
 
 async def stale(
-    session: AsyncSession, created_before: datetime, limit: int
-) -> list[tuple[int, str | None]]:
-    """(id, payment id) of purchases still PENDING that were opened before
-    `created_before`, oldest first."""
+    session: AsyncSession, *, products_before: datetime, packages_before: datetime, limit: int
+) -> list[tuple[int, str | None, bool]]:
+    """(id, payment id, holds a package unit) of purchases still PENDING that were opened
+    before their kind's limit, oldest first."""
     rows = await session.execute(
-        select(Purchase.id, Purchase.gateway_payment_id)
+        select(Purchase.id, Purchase.gateway_payment_id, Purchase.package_sku.is_not(None))
         .where(
             Purchase.status == PurchaseStatus.PENDING.value,
-            Purchase.created_at < created_before,
+            or_(
+                and_(Purchase.package_sku.is_(None), Purchase.created_at < products_before),
+                and_(Purchase.package_sku.is_not(None), Purchase.created_at < packages_before),
+            ),
         )
         .order_by(Purchase.created_at)
         .limit(limit)
     )
-    return [(int(i), p) for i, p in rows.all()]
+    return [(int(i), p, bool(held)) for i, p, held in rows.all()]
 
 
 async def page(

@@ -174,3 +174,13 @@ async def add_spend(session: AsyncSession, user_id: int, usd_cents: int) -> tupl
 
 async def set_rank(session: AsyncSession, user_id: int, rank: Rank) -> None:
     await session.execute(update(User).where(User.id == user_id).values(rank=rank.value))
+
+
+async def lock(session: AsyncSession, user_id: int) -> None:
+    """Hold the player's row until the transaction ends: their purchases that check a
+    per-player allowance then run one at a time (SQLite's single writer already does).
+
+    FOR NO KEY UPDATE (`key_share=True`), not FOR UPDATE: rows that reference the player
+    (a ledger row, a purchase) take KEY SHARE locks on it, which FOR UPDATE would wait
+    for — a settling purchase holding one and waiting for this lock would deadlock."""
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))

@@ -13,7 +13,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +22,8 @@ from casino_club.domain.ledger import LedgerReason, Movement, Posted
 from casino_club.domain.payments import FailureReason, Purchase, PurchaseStatus, sign_receipt
 from casino_club.domain.shop import Currency, RankThresholds, rank_for_spend, usd_cents
 from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
-from casino_club.persistence import idempotency, purchases, users, wallet
+from casino_club.persistence import gacha as gacha_store
+from casino_club.persistence import idempotency, packages, purchases, users, wallet
 from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.live import balance_events, game_event, publish
 from casino_club.services import Services
@@ -123,6 +124,9 @@ async def settle(
             row, posted = await _grant(services, session, row)
             if await _count_spend(services, session, row):
                 forget_sessions_after_commit(services, uow, row.user_id)
+            if row.package_sku is not None:
+                await packages.sell(session, row.package_sku)
+                await _grant_items(session, row, now)
             user_id = row.user_id
             events = [
                 *balance_events(posted, now),
@@ -145,6 +149,8 @@ async def settle(
                 await publish(services, user_id, events)
 
             uow.after_commit(announce)
+        elif row.package_sku is not None and row.status != PurchaseStatus.PENDING:
+            await packages.release(session, row.package_sku)
         await idempotency.complete_held(
             session, row.user_id, row.idempotency_key, {"purchaseId": row.id}, now
         )
@@ -174,6 +180,13 @@ async def _grant(
     return signed, posted
 
 
+async def _grant_items(session: AsyncSession, row: Purchase, now: datetime) -> None:
+    stocked = await packages.get(session, row.package_sku or "")
+    assert stocked is not None, "a package with purchases is never deleted (RESTRICT)"
+    for item_id, quantity in stocked.package.items:
+        await gacha_store.add_items(session, row.user_id, [item_id] * quantity, now)
+
+
 async def _count_spend(services: Services, session: AsyncSession, row: Purchase) -> bool:
     """Add the purchase to the player's lifetime spend and raise their rank if it earned
     one (SPEC §5.2); whether the rank changed (cached sessions then hold the old one)."""
@@ -194,22 +207,31 @@ async def sweep_stale(services: Services) -> int:
     """Settle purchases PENDING longer than the limit (SPEC §7.6): paid after all (the
     provider says captured) → granted; otherwise voided as STALE_AUTO_VOID. Also
     finishes purchases whose server died mid-charge. Safe on every instance at once."""
-    limit = timedelta(seconds=services.settings.purchase_stale_seconds)
+    settings = services.settings
+    now = services.clock.now()
     async with services.sessionmaker() as session:
-        stale = await purchases.stale(session, services.clock.now() - limit, SWEEP_BATCH)
+        stale = await purchases.stale(
+            session,
+            products_before=now - timedelta(seconds=settings.purchase_stale_seconds),
+            packages_before=now - timedelta(seconds=settings.package_reservation_seconds),
+            limit=SWEEP_BATCH,
+        )
     settled = 0
-    for purchase_id, payment_id in stale:
-        verdict = await _stale_verdict(services, payment_id)
+    for purchase_id, payment_id, holds_unit in stale:
+        reason = FailureReason.RESERVATION_EXPIRED if holds_unit else FailureReason.STALE_AUTO_VOID
+        verdict = await _stale_verdict(services, payment_id, reason)
         if verdict is not None:
             await settle(services, purchase_id, verdict)
             settled += 1
     return settled
 
 
-async def _stale_verdict(services: Services, payment_id: str | None) -> Verdict | None:
+async def _stale_verdict(
+    services: Services, payment_id: str | None, reason: FailureReason
+) -> Verdict | None:
     """None: the provider did not answer; ask again at the next sweep rather than void
     a payment that may have been captured."""
-    voided = Verdict(PurchaseStatus.VOIDED, FailureReason.STALE_AUTO_VOID, payment_id)
+    voided = Verdict(PurchaseStatus.VOIDED, reason, payment_id)
     if payment_id is None:  # the provider never created one
         return voided
     try:

@@ -15,6 +15,7 @@ from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
+from casino_club.resolvers import limited_packages as package_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import slots as slot_cases
@@ -52,7 +53,12 @@ from casino_club.schema.invites import (
     DisableInviteCodeResult,
 )
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
-from casino_club.schema.purchases import BuyProductInput, BuyProductResult
+from casino_club.schema.purchases import (
+    BuyLimitedPackageInput,
+    BuyLimitedPackageResult,
+    BuyProductInput,
+    BuyProductResult,
+)
 from casino_club.schema.rps import RpsPlayInput, RpsPlayResult
 from casino_club.schema.slots import SlotSpinInput, SlotSpinResult
 from casino_club.schema.wheel import WheelSpinInput, WheelSpinResult
@@ -156,6 +162,19 @@ class Mutation:
         self, info: Info[Context, Any], input: BuyProductInput
     ) -> BuyProductResult:
         return await purchase_cases.buy_product(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description=(
+            "Buy a limited package: one unit of its stock is held from the moment the "
+            "purchase opens, sold when the payment succeeds and released if it fails or is "
+            "still pending after PACKAGE_RESERVATION_SECONDS."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def buy_limited_package(
+        self, info: Info[Context, Any], input: BuyLimitedPackageInput
+    ) -> BuyLimitedPackageResult:
+        return await package_cases.buy(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Choose the client seed mixed into every following bet.",

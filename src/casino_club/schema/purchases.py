@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from casino_club.domain import payments
+from casino_club.domain import payments, shop
 from casino_club.domain.accounts import Rank
 from casino_club.domain.payments import Purchase as PurchaseRow
 from casino_club.domain.shop import PromoProblem
@@ -19,6 +19,7 @@ from casino_club.schema.shop import CurrencyEnum
 
 PurchaseStatusEnum = strawberry.enum(payments.PurchaseStatus, name="PurchaseStatus")
 PromoProblemEnum = strawberry.enum(PromoProblem, name="PromoProblem")
+PackageProblemEnum = strawberry.enum(shop.PackageProblem, name="PackageProblem")
 FailureReasonEnum = strawberry.enum(
     payments.FailureReason,
     name="PaymentFailureReason",
@@ -211,3 +212,115 @@ BuyProductResult = Annotated[
 class ReceiptVerification:
     valid: bool
     receipt: Receipt | None = strawberry.field(description="The receipt, when valid.")
+
+
+@strawberry.input
+class BuyLimitedPackageInput:
+    sku: str
+    payment_token: str = strawberry.field(description="From the payment provider's client SDK.")
+    promo_code: str | None = None
+    idempotency_key: str = strawberry.field(
+        description="Required: a retry with the same key never charges twice, and polls a "
+        "pending purchase."
+    )
+
+
+@strawberry.type(description="An item a package contains, and how many.")
+class PackageItem:
+    item_id: str
+    quantity: int
+
+
+@strawberry.type(description="A package on sale for a window, from a limited stock.")
+class LimitedPackage:
+    sku: str
+    name: str
+    description: str
+    price_cents: int
+    currency: CurrencyEnum  # type: ignore[valid-type]
+    gold: Gold
+    items: list[PackageItem]
+    starts_at: datetime
+    ends_at: datetime
+    total_stock: int
+    remaining_stock: int = strawberry.field(
+        description="Units neither sold nor held by a purchase in progress."
+    )
+    per_user_limit: int
+    remaining_for_me: int | None = strawberry.field(
+        description="How many more the caller may buy; null when not logged in."
+    )
+
+    @classmethod
+    def of(cls, package: shop.LimitedPackage, remaining: int, mine: int | None) -> LimitedPackage:
+        return cls(
+            sku=package.sku,
+            name=package.name,
+            description=package.description,
+            price_cents=package.price_cents,
+            currency=package.currency,
+            gold=Gold(package.gold),
+            items=[PackageItem(item_id=item, quantity=n) for item, n in package.items],
+            starts_at=package.starts_at,
+            ends_at=package.ends_at,
+            total_stock=package.total_stock,
+            remaining_stock=max(remaining, 0),
+            per_user_limit=package.per_user_limit,
+            remaining_for_me=None if mine is None else max(package.per_user_limit - mine, 0),
+        )
+
+
+@strawberry.type(description="No unit of the package is left.")
+class SoldOut(UserError):
+    sku: str
+
+    @classmethod
+    def new(cls, sku: str) -> SoldOut:
+        return cls(code="SOLD_OUT", message="This package is sold out", sku=sku)
+
+
+@strawberry.type(description="The caller already has as many of this package as one may.")
+class PurchaseLimitReached(UserError):
+    limit: int
+
+    @classmethod
+    def new(cls, limit: int) -> PurchaseLimitReached:
+        return cls(
+            code="PURCHASE_LIMIT_REACHED",
+            message=f"At most {limit} per player",
+            limit=limit,
+        )
+
+
+@strawberry.type(description="The package is not on sale now (its window, or switched off).")
+class NotAvailable(UserError):
+    problem: PackageProblemEnum  # type: ignore[valid-type]
+    starts_at: datetime | None
+    ends_at: datetime | None
+
+    @classmethod
+    def new(cls, reason: shop.PackageProblem, package: shop.LimitedPackage) -> NotAvailable:
+        return cls(
+            code="NOT_AVAILABLE",
+            message=f"This package is not on sale ({reason.value})",
+            problem=reason,
+            starts_at=package.starts_at,
+            ends_at=package.ends_at,
+        )
+
+
+BuyLimitedPackageResult = Annotated[
+    PurchaseSucceeded
+    | PurchasePending
+    | PaymentDeclined
+    | ProductNotFound
+    | NotAvailable
+    | SoldOut
+    | PurchaseLimitReached
+    | PromoInvalid
+    | PurchaseBlocked
+    | IdempotencyKeyReused
+    | IdempotencyKeyInUse
+    | ValidationFailed,
+    strawberry.union("BuyLimitedPackageResult"),
+]

@@ -15,6 +15,7 @@ from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
+from casino_club.resolvers import limited_packages as package_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import shop as shop_cases
@@ -28,7 +29,11 @@ from casino_club.schema.gacha import GachaConfig
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
-from casino_club.schema.purchases import ReceiptVerification, VerifyReceiptInput
+from casino_club.schema.purchases import (
+    LimitedPackage,
+    ReceiptVerification,
+    VerifyReceiptInput,
+)
 from casino_club.schema.rps import RpsConfig
 from casino_club.schema.shop import Product
 from casino_club.schema.slots import SlotsConfig
@@ -72,6 +77,15 @@ class Query:
     )
     async def catalog(self, info: Info[Context, Any]) -> list[Product]:
         return await shop_cases.catalog(info.context.services)
+
+    @strawberry.field(
+        description=(
+            "Limited packages on sale or coming (enabled, window not ended), soonest ending "
+            "first, with the stock left and, for a logged-in caller, their allowance."
+        )
+    )
+    async def limited_packages(self, info: Info[Context, Any]) -> list[LimitedPackage]:
+        return await package_cases.listed(info.context.services, await info.context.viewer())
 
     @strawberry.field(
         description="Whether a receipt (code and signature) is one this server issued.",

@@ -1,0 +1,263 @@
+"""The one way anything is bought (SPEC §7.2, §7.3, §7.6): a product or a limited package.
+
+The gateway is never called inside a database transaction (a slow provider would hold
+locks and connections). So a purchase is three steps:
+
+1. **Open** (one transaction): claim the idempotency key, let the offer price itself and
+   check eligibility, count the attempt against the fraud guard, let the offer hold what
+   it sells (a package's unit), record the purchase PENDING; commit. The key stays
+   IN_PROGRESS, so a duplicate sent meanwhile answers `IdempotencyKeyInUse`.
+2. **Pay**: authorize, then capture, each call bounded and retried (payments/client.py).
+3. **Settle** (payment_settlement.settle): leave PENDING once, grant, complete the key.
+
+A retry with the same key is answered from the purchase it opened: the receipt, the
+decline, or — while pending — a fresh poll of the provider.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casino_club.context import Context, Viewer
+from casino_club.domain.accounts import FieldProblem
+from casino_club.domain.payments import FailureReason, PurchaseStatus
+from casino_club.domain.payments import Purchase as PurchaseRow
+from casino_club.domain.shop import PromoProblem, Quote
+from casino_club.payments.gateway import GatewayTimeout
+from casino_club.persistence import idempotency, purchases
+from casino_club.persistence.database import read_connection
+from casino_club.persistence.hot_state import HotStateUnavailable, PurchaseGuard
+from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
+from casino_club.resolvers.guards import hot_state_down, key_request
+from casino_club.resolvers.payment_settlement import Verdict, advance, reference, settle
+from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused
+from casino_club.schema.purchases import (
+    PaymentDeclined,
+    PromoInvalid,
+    Purchase,
+    PurchaseBlocked,
+    PurchasePending,
+    PurchaseSucceeded,
+    Receipt,
+)
+from casino_club.services import Services
+
+MAX_TOKEN_LENGTH = 255
+MAX_PROMO_LENGTH = 64
+
+E = TypeVar("E")
+E_co = TypeVar("E_co", covariant=True)
+# How a purchase ends, whatever was bought.
+Settled = PurchaseSucceeded | PurchasePending | PaymentDeclined
+# Refused before anything was recorded, whatever was bought.
+Refused = PromoInvalid | PurchaseBlocked | IdempotencyKeyReused | IdempotencyKeyInUse
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """How the buyer pays for whatever they buy."""
+
+    key: KeyRequest
+    payment_token: str
+    promo_code: str | None
+
+
+class Offer(Protocol[E_co]):
+    """What is being bought: it prices itself for the buyer, then holds what it sells."""
+
+    @property
+    def package_sku(self) -> str | None: ...
+
+    async def price(self, session: AsyncSession, viewer: Viewer, now: datetime) -> Quote | E_co:
+        """The quote, or why the buyer may not buy (nothing written)."""
+        ...
+
+    async def hold(self, session: AsyncSession, viewer: Viewer, now: datetime) -> E_co | None:
+        """Take what the purchase sells out of others' reach until it settles, or why
+        not; None when there is nothing to hold."""
+        ...
+
+
+def order_of(
+    context: Context,
+    viewer: Viewer,
+    *,
+    operation: str,
+    key: str,
+    payment_token: str,
+    promo_code: str | None,
+    parameters: dict[str, object],
+    problems: list[FieldProblem],
+) -> Order | ValidationFailed:
+    """The order, checked with the offer's own `problems`: the key names the whole request."""
+    if not 1 <= len(payment_token) <= MAX_TOKEN_LENGTH:
+        problems.append(
+            FieldProblem(
+                "paymentToken", "INVALID_PAYMENT_TOKEN", f"must be 1-{MAX_TOKEN_LENGTH} characters"
+            )
+        )
+    if promo_code is not None and not 1 <= len(promo_code) <= MAX_PROMO_LENGTH:
+        problems.append(
+            FieldProblem(
+                "promoCode", "INVALID_PROMO_CODE", f"must be 1-{MAX_PROMO_LENGTH} characters"
+            )
+        )
+    if problems:
+        return ValidationFailed.of(problems)
+    request = key_request(
+        context,
+        viewer,
+        key=key,
+        operation=operation,
+        parameters={**parameters, "paymentToken": payment_token, "promoCode": promo_code},
+    )
+    if isinstance(request, ValidationFailed):
+        return request
+    assert request is not None, "a purchase's key is required by the schema"
+    return Order(request, payment_token, promo_code)
+
+
+async def checkout(
+    services: Services, viewer: Viewer, order: Order, offer: Offer[E]
+) -> Settled | Refused | E:
+    """Buy the offer: opened, paid and settled, or answered from an earlier request."""
+    earlier = await _answer_for_key(services, order.key)
+    if earlier is not None:
+        return earlier
+    opened = await _open(services, viewer, order, offer)
+    if not isinstance(opened, PurchaseRow):
+        return opened
+    try:
+        payment = await services.payments.authorize(
+            token=order.payment_token,
+            amount_cents=opened.amount_cents,
+            currency=opened.currency,
+            reference=reference(opened.id),
+        )
+    except GatewayTimeout:
+        verdict = Verdict(PurchaseStatus.FAILED, FailureReason.GATEWAY_TIMEOUT)
+    else:
+        verdict = await advance(services, payment)
+    settled = await settle(services, opened.id, verdict)
+    assert settled is not None, "no precondition was given"
+    return answer(settled, replayed=False)
+
+
+async def _open(
+    services: Services, viewer: Viewer, order: Order, offer: Offer[E]
+) -> PurchaseRow | Settled | Refused | E:
+    """Step 1: the purchase recorded PENDING with its key held, or why not (nothing kept)."""
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        now = services.clock.now()
+        try:
+            await idempotency.claim(session, order.key, now)
+        except KeyTaken:
+            # Another request with this key committed meanwhile: answer as its retry.
+            await uow.rollback()
+            earlier = await _answer_for_key(services, order.key)
+            return IdempotencyKeyInUse.new() if earlier is None else earlier
+        quote = await offer.price(session, viewer, now)
+        if not isinstance(quote, Quote):
+            return quote
+        if order.promo_code is not None:
+            return PromoInvalid.new(PromoProblem.UNKNOWN_CODE)
+        blocked = await _fraud_guard(services, viewer, order.payment_token)
+        if blocked is not None:
+            return blocked
+        refused = await offer.hold(session, viewer, now)
+        if refused is not None:
+            return refused
+        row = await purchases.open_purchase(
+            session,
+            user_id=viewer.id,
+            quote=quote,
+            package_sku=offer.package_sku,
+            key=order.key.key,
+            gateway=services.payments.name,
+            now=now,
+        )
+        await uow.commit()
+    return row
+
+
+async def _fraud_guard(
+    services: Services, viewer: Viewer, payment_token: str
+) -> PurchaseBlocked | None:
+    """Count this attempt (SPEC §7.6); PurchaseBlocked if the player is blocked. Only
+    attempts that would open a purchase count: a replay or a refused request does not.
+    Without Redis purchases are refused: a guard that fails open guards nothing."""
+    settings = services.settings
+    guard = PurchaseGuard(
+        window_ms=settings.fraud_window_seconds * 1000,
+        max_attempts=settings.fraud_max_attempts,
+        max_tokens=settings.fraud_max_tokens,
+        block_ms=settings.fraud_block_seconds * 1000,
+    )
+    now = services.clock.now()
+    now_ms = int(now.timestamp() * 1000)
+    digest = hashlib.sha256(payment_token.encode()).hexdigest()  # never the token itself
+    try:
+        until_ms = await services.hot_state.purchase_attempt(viewer.id, digest, guard, now_ms)
+    except HotStateUnavailable:
+        raise hot_state_down() from None
+    if until_ms is None:
+        return None
+    wait_ms = until_ms - now_ms
+    return PurchaseBlocked.new(now + timedelta(milliseconds=wait_ms), -(-wait_ms // 1000))
+
+
+async def _answer_for_key(
+    services: Services, key: KeyRequest
+) -> Settled | IdempotencyKeyReused | IdempotencyKeyInUse | None:
+    """The answer for a key already used: from its purchase (polled if pending), or why
+    it cannot be used; None if the key is new."""
+    async with read_connection(services.engine) as connection:
+        found = await idempotency.stored(connection, key)
+    if found is None:
+        return None
+    if isinstance(found, Reused):
+        return IdempotencyKeyReused.new()
+    if isinstance(found, InUse):
+        return IdempotencyKeyInUse.new()
+    assert isinstance(found, Replay)
+    purchase_id = int(found.response["purchaseId"])
+    async with services.sessionmaker() as session:
+        row = await purchases.get(session, purchase_id)
+    assert row is not None, "a completed key names its purchase"
+    if row.status == PurchaseStatus.PENDING:
+        row = await _poll(services, row)
+    return answer(row, replayed=True)
+
+
+async def _poll(services: Services, row: PurchaseRow) -> PurchaseRow:
+    """Ask the provider about a pending purchase and settle it if it has decided."""
+    if row.gateway_payment_id is None:
+        return row
+    try:
+        payment = await services.payments.status(row.gateway_payment_id)
+    except GatewayTimeout:
+        return row
+    verdict = await advance(services, payment)
+    if verdict.status == PurchaseStatus.PENDING:
+        return row
+    settled = await settle(services, row.id, verdict)
+    return row if settled is None else settled
+
+
+def answer(row: PurchaseRow, *, replayed: bool) -> Settled:
+    """What the buyer is told about a purchase, as it stands."""
+    if row.status == PurchaseStatus.PENDING:
+        return PurchasePending(transaction_id=strawberry.ID(str(row.id)), purchase=Purchase.of(row))
+    if row.status in (PurchaseStatus.SUCCEEDED, PurchaseStatus.REFUNDED):
+        receipt = Receipt.of(row)
+        assert receipt is not None, "a paid purchase has its receipt"
+        return PurchaseSucceeded(purchase=Purchase.of(row), receipt=receipt, replayed=replayed)
+    return PaymentDeclined.of(row)
