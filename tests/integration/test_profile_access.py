@@ -14,7 +14,8 @@ from casino_club.services import Services
 from tests.support import PASSWORD, Api, error_codes, grant_gold
 
 PROFILE = """
-  id siteId nickname rank role gold level xp xpToNextLevel dailyStreak createdAt lastLoginAt
+  id siteId nickname rank role gold goldDebt level xp xpToNextLevel dailyStreak createdAt
+  lastLoginAt
   fairness { serverSeedHash clientSeed nonce }
   gacha { pityCounter pullsToday countsByRarity { rarity count } }
   inventory(first: 5) { edges { node { itemId kind quantity } } }

@@ -24,10 +24,16 @@ async def test_tok_ok_authorizes_and_captures() -> None:
     held = await payments.authorize(token="tok_ok", amount_cents=499, currency="USD", reference="r")
     assert held.state == PaymentState.AUTHORIZED and held.payment_id
     assert (await payments.capture(held.payment_id)).state == PaymentState.CAPTURED
-    # Captured money can be refunded, once, up to what was taken.
-    assert (await payments.refund(held.payment_id, 500)).state == PaymentState.FAILED
-    assert (await payments.refund(held.payment_id, 499)).state == PaymentState.REFUNDED
-    assert (await payments.refund(held.payment_id, 499)).state == PaymentState.FAILED
+    # Captured money can be refunded, once, up to what was taken; the same refund asked
+    # again (its reference) is answered as done.
+    too_much = await payments.refund(held.payment_id, 500, reference="refund:1")
+    assert too_much.state == PaymentState.FAILED
+    refunded = await payments.refund(held.payment_id, 499, reference="refund:1")
+    assert refunded.state == PaymentState.REFUNDED
+    again = await payments.refund(held.payment_id, 499, reference="refund:1")
+    assert again.state == PaymentState.REFUNDED
+    other = await payments.refund(held.payment_id, 499, reference="refund:2")
+    assert other.state == PaymentState.FAILED
 
 
 async def test_declined_and_unknown_tokens_hold_nothing() -> None:

@@ -66,6 +66,8 @@ class Purchase:
     receipt_signature: str | None
     created_at: datetime
     settled_at: datetime | None
+    refunded_at: datetime | None = None
+    refund_reason: str | None = None
 
     def receipt(self) -> Receipt | None:
         """The receipt its signature covers, once it succeeded."""
@@ -185,3 +187,22 @@ def _parse_header(header: str | None) -> tuple[int, list[str]] | None:
     if timestamp is None or not signatures:
         return None
     return timestamp, signatures
+
+
+@dataclass(frozen=True, slots=True)
+class Clawback:
+    """How a refund takes back the gold a purchase granted: what the balance covers is
+    taken now; the shortfall becomes debt, since a balance never goes below zero."""
+
+    taken: int
+    debt: int
+
+
+def claw_back(granted: int, balance: int) -> Clawback:
+    taken = min(granted, max(balance, 0))
+    return Clawback(taken=taken, debt=granted - taken)
+
+
+def repayment(debt: int, available: int) -> int:
+    """How much of a debt the available gold repays now: all of it if it can."""
+    return min(max(debt, 0), max(available, 0))

@@ -2,8 +2,8 @@
 with exponential back-off (SPEC §7.5: 3 tries), so a stalled provider costs a buyer a
 few seconds, never a hung request.
 
-Retrying is safe because every call is idempotent at the provider: `authorize` carries
-our reference as its idempotency key, and the others name the payment.
+Retrying is safe because every call is idempotent at the provider: `authorize` and
+`refund` carry our reference as their idempotency key, and the others name the payment.
 """
 
 from __future__ import annotations
@@ -45,8 +45,10 @@ class Payments:
     async def void(self, payment_id: str) -> Payment:
         return await self._call("void", lambda: self.gateway.void(payment_id))
 
-    async def refund(self, payment_id: str, amount_cents: int) -> Payment:
-        return await self._call("refund", lambda: self.gateway.refund(payment_id, amount_cents))
+    async def refund(self, payment_id: str, amount_cents: int, *, reference: str) -> Payment:
+        return await self._call(
+            "refund", lambda: self.gateway.refund(payment_id, amount_cents, reference=reference)
+        )
 
     async def status(self, payment_id: str) -> Payment:
         return await self._call("status", lambda: self.gateway.status(payment_id))

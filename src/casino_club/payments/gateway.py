@@ -3,8 +3,8 @@
 Shaped like a card provider's two-step charge (Stripe's PaymentIntents with manual
 capture): `authorize` holds the amount, `capture` takes it, `void` releases a hold,
 `refund` returns captured money, `status` reports where a payment stands (for one that
-answered PENDING). `authorize` carries our own reference, which the provider uses as its
-idempotency key: asking again after a timeout never holds the money twice.
+answered PENDING). `authorize` and `refund` carry our own reference, which the provider
+uses as its idempotency key: asking again after a timeout never moves the money twice.
 """
 
 from __future__ import annotations
@@ -49,6 +49,6 @@ class PaymentGateway(Protocol):
 
     async def void(self, payment_id: str) -> Payment: ...
 
-    async def refund(self, payment_id: str, amount_cents: int) -> Payment: ...
+    async def refund(self, payment_id: str, amount_cents: int, *, reference: str) -> Payment: ...
 
     async def status(self, payment_id: str) -> Payment: ...

@@ -57,6 +57,7 @@ class SandboxGateway:
         self._payments: dict[str, _Held] = {}
         self._by_reference: dict[str, str] = {}
         self._authorize_calls: dict[str, int] = {}
+        self._refunds: dict[str, str] = {}  # refund reference → payment
 
     async def authorize(
         self, *, token: str, amount_cents: int, currency: str, reference: str
@@ -93,11 +94,14 @@ class SandboxGateway:
             held.state = PaymentState.VOIDED
         return self._answer(payment_id)
 
-    async def refund(self, payment_id: str, amount_cents: int) -> Payment:
+    async def refund(self, payment_id: str, amount_cents: int, *, reference: str) -> Payment:
+        if self._refunds.get(reference) == payment_id:  # the same refund, asked again
+            return self._answer(payment_id)
         held = self._payments.get(payment_id)
         if held is None or held.state != PaymentState.CAPTURED or amount_cents > held.amount_cents:
             return Payment(payment_id, PaymentState.FAILED, "not_refundable")
         held.state = PaymentState.REFUNDED
+        self._refunds[reference] = payment_id
         return self._answer(payment_id)
 
     async def status(self, payment_id: str) -> Payment:

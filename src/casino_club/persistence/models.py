@@ -39,6 +39,7 @@ class Base(DeclarativeBase):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (CheckConstraint("gold_debt >= 0", name="debt_not_negative"),)
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
     site_id: Mapped[str] = mapped_column(String(32))
@@ -52,6 +53,8 @@ class User(Base):
     xp: Mapped[int] = mapped_column(BigInteger, default=0)
     daily_streak: Mapped[int] = mapped_column(Integer, default=0)
     lifetime_spend_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Gold a refund could not take back (SPEC §7.6): owed, and no play until it is repaid.
+    gold_debt: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -414,6 +417,8 @@ class Purchase(Base):
     receipt_signature: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refund_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class LimitedPackage(Base):

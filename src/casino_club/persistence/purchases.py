@@ -129,6 +129,8 @@ def _value(row: Purchase) -> PurchaseValue:
         receipt_signature=row.receipt_signature,
         created_at=row.created_at,
         settled_at=row.settled_at,
+        refunded_at=row.refunded_at,
+        refund_reason=row.refund_reason,
     )
 
 
@@ -185,3 +187,17 @@ async def first_delivery(
         .returning(PaymentWebhookEvent.event_id)
     )
     return (await session.scalar(statement)) is not None
+
+
+async def mark_refunded(
+    session: AsyncSession, purchase_id: int, reason: str, now: datetime
+) -> PurchaseValue | None:
+    """SUCCEEDED → REFUNDED, once: the row if this call made it, else None."""
+    statement = (
+        update(Purchase)
+        .where(Purchase.id == purchase_id, Purchase.status == PurchaseStatus.SUCCEEDED.value)
+        .values(status=PurchaseStatus.REFUNDED.value, refunded_at=now, refund_reason=reason)
+        .returning(Purchase)
+        .execution_options(populate_existing=True)
+    )
+    return _optional((await session.scalars(statement)).one_or_none())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -107,6 +107,7 @@ class Account:
     daily_streak: int
     created_at: datetime
     last_login_at: datetime | None
+    gold_debt: int = 0  # owed after a refund: no play until repaid
 
 
 _users, _sessions, _wallets = table(User), table(AuthSession), table(Wallet)
@@ -158,18 +159,35 @@ async def set_last_login(session: AsyncSession, user_id: int, now: datetime) -> 
     await session.execute(update(User).where(User.id == user_id).values(last_login_at=now))
 
 
-async def add_spend(session: AsyncSession, user_id: int, usd_cents: int) -> tuple[int, Rank]:
+class Spent(NamedTuple):
+    lifetime_cents: int
+    rank: Rank
+    debt: int
+
+
+async def add_spend(session: AsyncSession, user_id: int, usd_cents: int) -> Spent:
     """Add to the player's lifetime spend (a row lock: purchases settle one at a time);
-    the new total and the rank before it."""
+    the new total, and the rank and debt as they stand."""
     row = (
         await session.execute(
             update(User)
             .where(User.id == user_id)
             .values(lifetime_spend_cents=User.lifetime_spend_cents + usd_cents)
-            .returning(User.lifetime_spend_cents, User.rank)
+            .returning(User.lifetime_spend_cents, User.rank, User.gold_debt)
         )
     ).one()
-    return int(row[0]), Rank(row[1])
+    return Spent(int(row[0]), Rank(row[1]), int(row[2]))
+
+
+async def change_debt(session: AsyncSession, user_id: int, delta: int) -> int:
+    """Add to (or repay, with a negative delta) the player's debt; the debt after."""
+    debt = await session.scalar(
+        update(User)
+        .where(User.id == user_id)
+        .values(gold_debt=User.gold_debt + delta)
+        .returning(User.gold_debt)
+    )
+    return int(debt or 0)
 
 
 async def set_rank(session: AsyncSession, user_id: int, rank: Rank) -> None:

@@ -125,3 +125,12 @@ async def ledger_mismatches(session: AsyncSession) -> list[tuple[int, int, int]]
         .where(Wallet.gold != func.coalesce(sums.c.total, 0))
     )
     return [(int(u), int(g), int(t)) for u, g, t in rows.all()]
+
+
+async def locked_balance(session: AsyncSession, user_id: int) -> int:
+    """The balance, with the wallet row held until the transaction ends (what is taken
+    from it next cannot be spent meanwhile)."""
+    gold = await session.scalar(
+        select(Wallet.gold).where(Wallet.user_id == user_id).with_for_update()
+    )
+    return int(gold or 0)

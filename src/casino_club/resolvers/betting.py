@@ -44,6 +44,7 @@ from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import (
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
+    InDebt,
     InsufficientFunds,
     InvalidStake,
     RateLimited,
@@ -66,7 +67,14 @@ E = TypeVar("E")
 E_co = TypeVar("E_co", covariant=True)
 
 # What the checks before any write can answer instead of running the bet.
-Refused = InvalidStake | RateLimited | IdempotencyKeyReused | IdempotencyKeyInUse | ValidationFailed
+Refused = (
+    InvalidStake
+    | InDebt
+    | RateLimited
+    | IdempotencyKeyReused
+    | IdempotencyKeyInUse
+    | ValidationFailed
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +266,11 @@ async def _run_checked(
 
     def replay(payload: dict[str, Any]) -> R:
         return kind.success.from_payload(payload, replayed=True)
+
+    if viewer.user.gold_debt:  # as of the session check: a refund forgets cached ones
+        if key is not None and (answer := await stored_answer(context, key, replay)):
+            return answer  # a retry of what happened before the debt
+        return InDebt.new(viewer.user.gold_debt)
 
     try:
         limited = await rate_limited(context, viewer)

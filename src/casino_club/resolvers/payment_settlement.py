@@ -14,16 +14,24 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.games import GameEventType
-from casino_club.domain.ledger import LedgerReason, Movement, Posted
-from casino_club.domain.payments import FailureReason, Purchase, PurchaseStatus, sign_receipt
+from casino_club.domain.ledger import LedgerReason, Movement
+from casino_club.domain.payments import (
+    FailureReason,
+    Purchase,
+    PurchaseStatus,
+    repayment,
+    sign_receipt,
+)
 from casino_club.domain.shop import Currency, RankThresholds, rank_for_spend, usd_cents
 from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
 from casino_club.persistence import gacha as gacha_store
 from casino_club.persistence import idempotency, packages, purchases, users, wallet
+from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.live import balance_events, game_event, publish
 from casino_club.services import Services
@@ -121,29 +129,8 @@ async def settle(
             await uow.commit()  # keeps `first`'s record, if any
             return current
         if row.status == PurchaseStatus.SUCCEEDED:
-            row, posted = await _grant(services, session, row)
-            if await _count_spend(services, session, row):
-                forget_sessions_after_commit(services, uow, row.user_id)
-            if row.package_sku is not None:
-                await packages.sell(session, row.package_sku)
-                await _grant_items(session, row, now)
+            row, events = await _deliver(services, uow, row, now)
             user_id = row.user_id
-            events = [
-                *balance_events(posted, now),
-                game_event(
-                    GameEventType.PURCHASE,
-                    round_id=None,
-                    data={
-                        "purchaseId": row.id,
-                        "sku": row.sku,
-                        "quantity": row.quantity,
-                        "gold": row.gold,
-                        "amountCents": row.amount_cents,
-                        "currency": row.currency,
-                    },
-                    at=now,
-                ),
-            ]
 
             async def announce() -> None:
                 await publish(services, user_id, events)
@@ -158,26 +145,60 @@ async def settle(
         return row
 
 
-async def _grant(
-    services: Services, session: AsyncSession, row: Purchase
-) -> tuple[Purchase, list[Posted]]:
-    """Sign the receipt and credit the gold (ledger PURCHASE): the purchase signed, and
-    the ledger rows posted."""
+async def _deliver(
+    services: Services, uow: UnitOfWork, row: Purchase, now: datetime
+) -> tuple[Purchase, list[dict[str, Any]]]:
+    """What a succeeded purchase brings, in its settling transaction: the signed receipt,
+    the spend (and the rank it may earn), the gold (repaying any debt first), a package's
+    unit and items. Locks the player's row before their wallet, as refunds do. The
+    purchase signed, and the events to publish once it commits."""
+    session = uow.session
     receipt = row.receipt()
     assert receipt is not None, "a succeeded purchase has its receipt code"
     secret = services.settings.receipt_secret.get_secret_value().encode()
-    signed = replace(row, receipt_signature=sign_receipt(secret, receipt))
-    assert signed.receipt_signature is not None
-    await purchases.sign(session, row.id, signed.receipt_signature)
-    if not row.gold:
-        return signed, []
-    posted = await wallet.move_gold(
-        session,
-        user_id=row.user_id,
-        movements=[Movement(row.gold, LedgerReason.PURCHASE, reference(row.id))],
-        now=receipt.issued_at,
+    signature = sign_receipt(secret, receipt)
+    row = replace(row, receipt_signature=signature)
+    await purchases.sign(session, row.id, signature)
+    settings = services.settings
+    rates = {Currency(code): rate for code, rate in settings.spend_usd_cents_per_unit.items()}
+    spent = await users.add_spend(
+        session, row.user_id, usd_cents(row.amount_cents, row.currency, rates)
     )
-    return signed, posted
+    repaid = repayment(spent.debt, row.gold)
+    moved = [Movement(row.gold, LedgerReason.PURCHASE, reference(row.id))] if row.gold else []
+    if repaid:
+        moved.append(Movement(-repaid, LedgerReason.DEBT_REPAYMENT, reference(row.id)))
+        await users.change_debt(session, row.user_id, -repaid)
+    posted = (
+        await wallet.move_gold(session, user_id=row.user_id, movements=moved, now=now)
+        if moved
+        else []
+    )
+    thresholds = RankThresholds(settings.rank_premium_spend_cents, settings.rank_vip_spend_cents)
+    earned = rank_for_spend(spent.rank, spent.lifetime_cents, thresholds)
+    if earned != spent.rank:
+        await users.set_rank(session, row.user_id, earned)
+    if repaid or earned != spent.rank:  # cached sessions hold the old debt or rank
+        forget_sessions_after_commit(services, uow, row.user_id)
+    if row.package_sku is not None:
+        await packages.sell(session, row.package_sku)
+        await _grant_items(session, row, now)
+    return row, [
+        *balance_events(posted, now),
+        game_event(
+            GameEventType.PURCHASE,
+            round_id=None,
+            data={
+                "purchaseId": row.id,
+                "sku": row.sku,
+                "quantity": row.quantity,
+                "gold": row.gold,
+                "amountCents": row.amount_cents,
+                "currency": row.currency,
+            },
+            at=now,
+        ),
+    ]
 
 
 async def _grant_items(session: AsyncSession, row: Purchase, now: datetime) -> None:
@@ -185,22 +206,6 @@ async def _grant_items(session: AsyncSession, row: Purchase, now: datetime) -> N
     assert stocked is not None, "a package with purchases is never deleted (RESTRICT)"
     for item_id, quantity in stocked.package.items:
         await gacha_store.add_items(session, row.user_id, [item_id] * quantity, now)
-
-
-async def _count_spend(services: Services, session: AsyncSession, row: Purchase) -> bool:
-    """Add the purchase to the player's lifetime spend and raise their rank if it earned
-    one (SPEC §5.2); whether the rank changed (cached sessions then hold the old one)."""
-    settings = services.settings
-    rates = {Currency(code): rate for code, rate in settings.spend_usd_cents_per_unit.items()}
-    total, rank = await users.add_spend(
-        session, row.user_id, usd_cents(row.amount_cents, row.currency, rates)
-    )
-    thresholds = RankThresholds(settings.rank_premium_spend_cents, settings.rank_vip_spend_cents)
-    earned = rank_for_spend(rank, total, thresholds)
-    if earned == rank:
-        return False
-    await users.set_rank(session, row.user_id, earned)
-    return True
 
 
 async def sweep_stale(services: Services) -> int:

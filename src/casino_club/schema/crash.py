@@ -14,6 +14,7 @@ from casino_club.schema.games import (
     FairnessProof,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
+    InDebt,
     InsufficientFunds,
     InvalidStake,
     RateLimited,
@@ -162,6 +163,7 @@ CrashBetResult = Annotated[
     | ActiveRoundExists
     | InsufficientFunds
     | InvalidStake
+    | InDebt
     | RateLimited
     | IdempotencyKeyReused
     | IdempotencyKeyInUse

@@ -12,6 +12,7 @@ from casino_club.schema.games import (
     FairnessProof,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
+    InDebt,
     InsufficientFunds,
     InvalidStake,
     RateLimited,
@@ -75,6 +76,7 @@ DiceRollResult = Annotated[
     DiceRollSuccess
     | InsufficientFunds
     | InvalidStake
+    | InDebt
     | RateLimited
     | IdempotencyKeyReused
     | IdempotencyKeyInUse

@@ -15,6 +15,7 @@ from casino_club.schema.games import (
     FairnessProof,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
+    InDebt,
     InsufficientFunds,
     RateLimited,
 )
@@ -150,6 +151,7 @@ GachaPullResult = Annotated[
     | InsufficientFunds
     | NoTicket
     | DailyLimitReached
+    | InDebt
     | RateLimited
     | IdempotencyKeyReused
     | IdempotencyKeyInUse

@@ -102,3 +102,19 @@ class IdempotencyKeyInUse(UserError):
             code="IDEMPOTENCY_KEY_IN_USE",
             message="A request with this idempotency key is in progress; retry shortly",
         )
+
+
+@strawberry.type(
+    description="A refund left the player owing gold: no play until the debt is repaid "
+    "(a purchase repays it first, or repayDebt from the balance)."
+)
+class InDebt(UserError):
+    debt: Gold
+
+    @classmethod
+    def new(cls, debt: int) -> InDebt:
+        return cls(
+            code="IN_DEBT",
+            message=f"{debt} gold is owed after a refund; repay it to play again",
+            debt=Gold(debt),
+        )

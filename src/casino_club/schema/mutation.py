@@ -17,6 +17,7 @@ from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
 from casino_club.resolvers import limited_packages as package_cases
 from casino_club.resolvers import purchases as purchase_cases
+from casino_club.resolvers import refunds as refund_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import wheel as wheel_cases
@@ -58,6 +59,12 @@ from casino_club.schema.purchases import (
     BuyLimitedPackageResult,
     BuyProductInput,
     BuyProductResult,
+)
+from casino_club.schema.refunds import (
+    RefundPurchaseInput,
+    RefundPurchaseResult,
+    RepayDebtInput,
+    RepayDebtResult,
 )
 from casino_club.schema.rps import RpsPlayInput, RpsPlayResult
 from casino_club.schema.slots import SlotSpinInput, SlotSpinResult
@@ -175,6 +182,28 @@ class Mutation:
         self, info: Info[Context, Any], input: BuyLimitedPackageInput
     ) -> BuyLimitedPackageResult:
         return await package_cases.buy(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description=(
+            "Pay gold owed after a refund from the balance, as far as it goes; play "
+            "resumes when nothing is owed."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def repay_debt(self, info: Info[Context, Any], input: RepayDebtInput) -> RepayDebtResult:
+        return await refund_cases.repay_debt(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description=(
+            "Refund a succeeded purchase through the provider and take its gold back; what "
+            "the balance cannot cover becomes the player's debt. Audited."
+        ),
+        permission_classes=[IsAdmin],
+    )
+    async def refund_purchase(
+        self, info: Info[Context, Any], input: RefundPurchaseInput
+    ) -> RefundPurchaseResult:
+        return await refund_cases.refund_purchase(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Choose the client seed mixed into every following bet.",

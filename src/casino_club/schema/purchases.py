@@ -88,6 +88,7 @@ class Purchase:
     failure_reason: FailureReasonEnum | None  # type: ignore[valid-type]
     created_at: datetime
     settled_at: datetime | None
+    refunded_at: datetime | None
     receipt: Receipt | None
 
     @classmethod
@@ -104,6 +105,7 @@ class Purchase:
             failure_reason=row.failure_reason,
             created_at=row.created_at,
             settled_at=row.settled_at,
+            refunded_at=row.refunded_at,
             receipt=Receipt.of(row),
         )
 

@@ -12,6 +12,7 @@ from casino_club.schema.games import (
     FairnessProof,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
+    InDebt,
     InsufficientFunds,
     InvalidStake,
     RateLimited,
@@ -72,6 +73,7 @@ RpsPlayResult = Annotated[
     RpsPlaySuccess
     | InsufficientFunds
     | InvalidStake
+    | InDebt
     | RateLimited
     | IdempotencyKeyReused
     | IdempotencyKeyInUse

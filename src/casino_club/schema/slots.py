@@ -12,6 +12,7 @@ from casino_club.schema.games import (
     FairnessProof,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
+    InDebt,
     InsufficientFunds,
     InvalidStake,
     RateLimited,
@@ -80,6 +81,7 @@ SlotSpinResult = Annotated[
     SlotSpinSuccess
     | InsufficientFunds
     | InvalidStake
+    | InDebt
     | RateLimited
     | IdempotencyKeyReused
     | IdempotencyKeyInUse

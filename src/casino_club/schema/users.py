@@ -87,6 +87,9 @@ class Profile:
     xp: int
     xp_to_next_level: int
     daily_streak: int
+    gold_debt: Gold = strawberry.field(
+        description="Owed after a refund; while above 0 the player cannot play."
+    )
     created_at: datetime
     last_login_at: datetime | None
     user_id: strawberry.Private[int]
@@ -104,6 +107,7 @@ class Profile:
             xp=user.xp,
             xp_to_next_level=xp_to_next_level(user.xp),
             daily_streak=user.daily_streak,
+            gold_debt=Gold(user.gold_debt),
             created_at=user.created_at,
             last_login_at=user.last_login_at,
             user_id=user.id,

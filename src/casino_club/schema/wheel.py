@@ -12,6 +12,7 @@ from casino_club.schema.games import (
     FairnessProof,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
+    InDebt,
     InsufficientFunds,
     RateLimited,
 )
@@ -84,6 +85,7 @@ class WheelSpinSuccess:
 WheelSpinResult = Annotated[
     WheelSpinSuccess
     | InsufficientFunds
+    | InDebt
     | RateLimited
     | IdempotencyKeyReused
     | IdempotencyKeyInUse
