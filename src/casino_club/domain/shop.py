@@ -201,6 +201,12 @@ class PromoProblem(StrEnum):
     """Why a promo code does not apply."""
 
     UNKNOWN_CODE = "UNKNOWN_CODE"
+    DISABLED = "DISABLED"
+    NOT_STARTED = "NOT_STARTED"
+    EXPIRED = "EXPIRED"
+    NOT_APPLICABLE = "NOT_APPLICABLE"  # another product, or a fixed amount in another currency
+    EXHAUSTED = "EXHAUSTED"  # every use taken
+    ALREADY_USED = "ALREADY_USED"  # the player's own uses taken
 
 
 MAX_QUANTITY = 10  # units of one product per purchase

@@ -419,6 +419,10 @@ class Purchase(Base):
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refund_reason: Mapped[str | None] = mapped_column(String(500))
+    # The promo code used (it holds one of the code's uses while PENDING).
+    promo_code: Mapped[str | None] = mapped_column(
+        ForeignKey("promo_codes.code", ondelete="RESTRICT")
+    )
 
 
 class LimitedPackage(Base):
@@ -453,6 +457,39 @@ class LimitedPackage(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     reserved: Mapped[int] = mapped_column(Integer, default=0)
     sold: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PromoCode(Base):
+    """A promo code (SPEC §7.4). `uses` counts the purchases holding or having used it:
+    the conditional UPDATE that takes a use keeps it within `max_uses`."""
+
+    __tablename__ = "promo_codes"
+    __table_args__ = (
+        CheckConstraint("kind IN ('PERCENT', 'FIXED')", name="kind_known"),
+        CheckConstraint(
+            "(kind = 'PERCENT' AND amount BETWEEN 1 AND 100 AND currency IS NULL) OR "
+            "(kind = 'FIXED' AND amount > 0 AND currency IN ('USD', 'KRW', 'EUR'))",
+            name="amount_valid",
+        ),
+        CheckConstraint("ends_at > starts_at", name="window_ordered"),
+        CheckConstraint(
+            "per_user_limit >= 1 AND uses >= 0 AND (max_uses IS NULL OR uses <= max_uses)",
+            name="uses_held",
+        ),
+    )
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    per_user_limit: Mapped[int] = mapped_column(Integer)
+    # Skus of products and packages it applies to; empty: everything.
+    applies_to: Mapped[list[str]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class PaymentWebhookEvent(Base):

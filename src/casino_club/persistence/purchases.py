@@ -20,6 +20,7 @@ async def open_purchase(
     user_id: int,
     quote: Quote,
     package_sku: str | None,
+    promo_code: str | None,
     key: str,
     gateway: str,
     now: datetime,
@@ -37,6 +38,7 @@ async def open_purchase(
         bonus_gold=quote.bonus_gold,
         status=PurchaseStatus.PENDING.value,
         package_sku=package_sku,
+        promo_code=promo_code,
         gateway=gateway,
         created_at=now,
     )
@@ -123,6 +125,7 @@ def _value(row: Purchase) -> PurchaseValue:
         status=PurchaseStatus(row.status),
         failure_reason=None if row.failure_reason is None else FailureReason(row.failure_reason),
         package_sku=row.package_sku,
+        promo_code=row.promo_code,
         gateway=row.gateway,
         gateway_payment_id=row.gateway_payment_id,
         receipt_code=row.receipt_code,

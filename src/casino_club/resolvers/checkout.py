@@ -3,9 +3,10 @@
 The gateway is never called inside a database transaction (a slow provider would hold
 locks and connections). So a purchase is three steps:
 
-1. **Open** (one transaction): claim the idempotency key, let the offer price itself and
-   check eligibility, count the attempt against the fraud guard, let the offer hold what
-   it sells (a package's unit), record the purchase PENDING; commit. The key stays
+1. **Open** (one transaction): claim the idempotency key, lock the buyer's row, let the
+   offer price itself and check eligibility, apply the promo code, count the attempt
+   against the fraud guard, let the offer hold what it sells (a package's unit), take a
+   use of the code, record the purchase PENDING; commit. The key stays
    IN_PROGRESS, so a duplicate sent meanwhile answers `IdempotencyKeyInUse`.
 2. **Pay**: authorize, then capture, each call bounded and retried (payments/client.py).
 3. **Settle** (payment_settlement.settle): leave PENDING once, grant, complete the key.
@@ -25,12 +26,15 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.context import Context, Viewer
+from casino_club.domain import promos
 from casino_club.domain.accounts import FieldProblem
 from casino_club.domain.payments import FailureReason, PurchaseStatus
 from casino_club.domain.payments import Purchase as PurchaseRow
+from casino_club.domain.promos import PromoCode
 from casino_club.domain.shop import PromoProblem, Quote
 from casino_club.payments.gateway import GatewayTimeout
-from casino_club.persistence import idempotency, purchases
+from casino_club.persistence import idempotency, purchases, users
+from casino_club.persistence import promos as promo_store
 from casino_club.persistence.database import read_connection
 from casino_club.persistence.hot_state import HotStateUnavailable, PurchaseGuard
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
@@ -164,28 +168,53 @@ async def _open(
             await uow.rollback()
             earlier = await _answer_for_key(services, order.key)
             return IdempotencyKeyInUse.new() if earlier is None else earlier
+        # The buyer's purchases open one at a time from here: the checks of their
+        # allowances (a package's, a code's) and the act they guard are one step.
+        await users.lock(session, viewer.id)
         quote = await offer.price(session, viewer, now)
         if not isinstance(quote, Quote):
             return quote
+        promo = None
         if order.promo_code is not None:
-            return PromoInvalid.new(PromoProblem.UNKNOWN_CODE)
+            promo = await _promo(session, viewer, order.promo_code, quote, now)
+            if isinstance(promo, PromoInvalid):
+                return promo
+            quote = promos.apply(promo, quote)
         blocked = await _fraud_guard(services, viewer, order.payment_token)
         if blocked is not None:
             return blocked
         refused = await offer.hold(session, viewer, now)
         if refused is not None:
             return refused
+        if promo is not None and not await promo_store.take_use(session, promo.code):
+            return PromoInvalid.new(PromoProblem.EXHAUSTED)
         row = await purchases.open_purchase(
             session,
             user_id=viewer.id,
             quote=quote,
             package_sku=offer.package_sku,
+            promo_code=None if promo is None else promo.code,
             key=order.key.key,
             gateway=services.payments.name,
             now=now,
         )
         await uow.commit()
     return row
+
+
+async def _promo(
+    session: AsyncSession, viewer: Viewer, code: str, quote: Quote, now: datetime
+) -> PromoCode | PromoInvalid:
+    """The code, if it applies to this purchase and the buyer has a use of it left."""
+    promo = await promo_store.get(session, promos.normalize(code))
+    if promo is None:
+        return PromoInvalid.new(PromoProblem.UNKNOWN_CODE)
+    problem = promos.promo_problem(promo, quote, now)
+    if problem is not None:
+        return PromoInvalid.new(problem)
+    if await promo_store.used_by(session, viewer.id, promo.code) >= promo.per_user_limit:
+        return PromoInvalid.new(PromoProblem.ALREADY_USED)
+    return promo
 
 
 async def _fraud_guard(

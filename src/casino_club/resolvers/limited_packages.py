@@ -14,7 +14,7 @@ from casino_club.context import Context, Viewer
 from casino_club.domain import shop
 from casino_club.domain.accounts import FieldProblem
 from casino_club.domain.shop import Quote
-from casino_club.persistence import packages, users
+from casino_club.persistence import packages
 from casino_club.resolvers.checkout import checkout, order_of
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.purchases import (
@@ -91,9 +91,8 @@ class PackageOffer:
     async def hold(
         self, session: AsyncSession, viewer: Viewer, now: datetime
     ) -> Unavailable | None:
-        """The player's allowance, then a unit of stock. The player's row is locked first,
-        so two of their purchases cannot both pass the allowance check."""
-        await users.lock(session, viewer.id)
+        """The player's allowance (checkout holds their row: their purchases open one at a
+        time), then a unit of stock."""
         stocked = await packages.get(session, self.package_sku)
         assert stocked is not None, "priced a moment ago, in this transaction"
         limit = stocked.package.per_user_limit

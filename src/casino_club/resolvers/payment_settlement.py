@@ -31,6 +31,7 @@ from casino_club.domain.shop import Currency, RankThresholds, rank_for_spend, us
 from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
 from casino_club.persistence import gacha as gacha_store
 from casino_club.persistence import idempotency, packages, purchases, users, wallet
+from casino_club.persistence import promos as promo_store
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.live import balance_events, game_event, publish
@@ -136,8 +137,11 @@ async def settle(
                 await publish(services, user_id, events)
 
             uow.after_commit(announce)
-        elif row.package_sku is not None and row.status != PurchaseStatus.PENDING:
-            await packages.release(session, row.package_sku)
+        elif row.status != PurchaseStatus.PENDING:  # failed or voided: give back what it held
+            if row.package_sku is not None:
+                await packages.release(session, row.package_sku)
+            if row.promo_code is not None:
+                await promo_store.give_back(session, row.promo_code)
         await idempotency.complete_held(
             session, row.user_id, row.idempotency_key, {"purchaseId": row.id}, now
         )

@@ -84,6 +84,7 @@ class Purchase:
     currency: CurrencyEnum  # type: ignore[valid-type]
     gold: Gold = strawberry.field(description="Granted on success, bonus included.")
     bonus_gold: Gold
+    promo_code: str | None
     status: PurchaseStatusEnum  # type: ignore[valid-type]
     failure_reason: FailureReasonEnum | None  # type: ignore[valid-type]
     created_at: datetime
@@ -101,6 +102,7 @@ class Purchase:
             currency=row.currency,
             gold=Gold(row.gold),
             bonus_gold=Gold(row.bonus_gold),
+            promo_code=row.promo_code,
             status=row.status,
             failure_reason=row.failure_reason,
             created_at=row.created_at,
