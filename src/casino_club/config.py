@@ -141,6 +141,8 @@ class Settings(BaseSettings):
     spend_usd_cents_per_unit: dict[str, Decimal] = Field(
         default_factory=lambda: {"USD": Decimal(1), "EUR": Decimal("1.08"), "KRW": Decimal("0.072")}
     )
+    # A player's own limits: lowering applies at once, raising after this (SPEC §5.5).
+    limit_raise_delay_seconds: int = Field(default=24 * 3600, ge=0)
     # Fraud guard: this many purchase attempts, or distinct payment tokens, in the window
     # block a player's purchases for the block time (SPEC §7.6).
     fraud_window_seconds: int = Field(default=300, gt=0)

@@ -23,6 +23,7 @@ PROFILE = """
   history(first: 5) { edges { node { game stake payout } } }
   loginHistory(first: 5) { edges { node { outcome ip } } }
   purchases(first: 5) { edges { node { id status } } }
+  limits { dailyPurchaseCents { amount } monthlyPurchaseCents { amount } }
 """
 SIGNUP = f"""mutation S($input: SignupInput!) {{ signup(input: $input) {{
   __typename ... on AuthPayload {{ refreshToken user {{ {PROFILE} }} }} }} }}"""

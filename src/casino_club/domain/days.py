@@ -14,3 +14,20 @@ def next_day_start(now: datetime, zone: ZoneInfo) -> datetime:
     """The next midnight in the game's time zone, as UTC (DST-safe: built from the date)."""
     tomorrow = game_day(now, zone) + timedelta(days=1)
     return datetime.combine(tomorrow, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def day_start(now: datetime, zone: ZoneInfo) -> datetime:
+    """The midnight that began the current game day, as UTC."""
+    return datetime.combine(game_day(now, zone), time.min, tzinfo=zone).astimezone(UTC)
+
+
+def month_start(now: datetime, zone: ZoneInfo) -> datetime:
+    """The first midnight of the current game month, as UTC."""
+    first = game_day(now, zone).replace(day=1)
+    return datetime.combine(first, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def next_month_start(now: datetime, zone: ZoneInfo) -> datetime:
+    first = game_day(now, zone).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return datetime.combine(following, time.min, tzinfo=zone).astimezone(UTC)

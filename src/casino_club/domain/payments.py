@@ -61,6 +61,7 @@ class Purchase:
     failure_reason: FailureReason | None
     package_sku: str | None  # a limited package's purchase (it holds a unit while PENDING)
     promo_code: str | None  # the code used (it holds one of its uses while PENDING)
+    spend_usd_cents: int  # the price as spend counts it (limits, ranks)
     gateway: str
     gateway_payment_id: str | None
     receipt_code: str | None

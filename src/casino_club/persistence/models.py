@@ -419,6 +419,8 @@ class Purchase(Base):
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refund_reason: Mapped[str | None] = mapped_column(String(500))
+    # The price in USD cents, as spend limits and rank thresholds count it.
+    spend_usd_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # The promo code used (it holds one of the code's uses while PENDING).
     promo_code: Mapped[str | None] = mapped_column(
         ForeignKey("promo_codes.code", ondelete="RESTRICT")
@@ -490,6 +492,29 @@ class PromoCode(Base):
     applies_to: Mapped[list[str]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlayerLimit(Base):
+    """A limit a player set on themselves (SPEC §5.5; domain/limits.py): the amount in
+    force, and a raise or removal waiting until `pending_from`."""
+
+    __tablename__ = "player_limits"
+    __table_args__ = (
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
+        CheckConstraint(
+            "pending_amount IS NULL OR pending_amount >= 0", name="pending_not_negative"
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    pending_amount: Mapped[int | None] = mapped_column(BigInteger)
+    pending_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class PaymentWebhookEvent(Base):

@@ -21,6 +21,7 @@ async def open_purchase(
     quote: Quote,
     package_sku: str | None,
     promo_code: str | None,
+    spend_usd_cents: int,
     key: str,
     gateway: str,
     now: datetime,
@@ -39,6 +40,7 @@ async def open_purchase(
         status=PurchaseStatus.PENDING.value,
         package_sku=package_sku,
         promo_code=promo_code,
+        spend_usd_cents=spend_usd_cents,
         gateway=gateway,
         created_at=now,
     )
@@ -126,6 +128,7 @@ def _value(row: Purchase) -> PurchaseValue:
         failure_reason=None if row.failure_reason is None else FailureReason(row.failure_reason),
         package_sku=row.package_sku,
         promo_code=row.promo_code,
+        spend_usd_cents=row.spend_usd_cents,
         gateway=row.gateway,
         gateway_payment_id=row.gateway_payment_id,
         receipt_code=row.receipt_code,
@@ -204,3 +207,16 @@ async def mark_refunded(
         .execution_options(populate_existing=True)
     )
     return _optional((await session.scalars(statement)).one_or_none())
+
+
+async def spent_since(session: AsyncSession, user_id: int, since: datetime) -> int:
+    """USD cents of the player's purchases opened since `since` that took or may take
+    money (pending or paid; not failed, voided or refunded)."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Purchase.spend_usd_cents), 0)).where(
+            Purchase.user_id == user_id,
+            Purchase.created_at >= since,
+            Purchase.status.in_([PurchaseStatus.PENDING.value, PurchaseStatus.SUCCEEDED.value]),
+        )
+    )
+    return int(total or 0)

@@ -4,10 +4,11 @@ The gateway is never called inside a database transaction (a slow provider would
 locks and connections). So a purchase is three steps:
 
 1. **Open** (one transaction): claim the idempotency key, lock the buyer's row, let the
-   offer price itself and check eligibility, apply the promo code, count the attempt
-   against the fraud guard, let the offer hold what it sells (a package's unit), take a
-   use of the code, record the purchase PENDING; commit. The key stays
-   IN_PROGRESS, so a duplicate sent meanwhile answers `IdempotencyKeyInUse`.
+   offer price itself and check eligibility, apply the promo code, check the buyer's
+   own purchase limits, count the attempt against the fraud guard, let the offer hold
+   what it sells (a package's unit), take a use of the code, record the purchase
+   PENDING; commit. The key stays IN_PROGRESS, so a duplicate sent meanwhile answers
+   `IdempotencyKeyInUse`.
 2. **Pay**: authorize, then capture, each call bounded and retried (payments/client.py).
 3. **Settle** (payment_settlement.settle): leave PENDING once, grant, complete the key.
 
@@ -17,9 +18,8 @@ decline, or — while pending — a fresh poll of the provider.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 import strawberry
@@ -30,16 +30,15 @@ from casino_club.domain import promos
 from casino_club.domain.accounts import FieldProblem
 from casino_club.domain.payments import FailureReason, PurchaseStatus
 from casino_club.domain.payments import Purchase as PurchaseRow
-from casino_club.domain.promos import PromoCode
-from casino_club.domain.shop import PromoProblem, Quote
+from casino_club.domain.shop import PromoProblem, Quote, usd_cents
 from casino_club.payments.gateway import GatewayTimeout
 from casino_club.persistence import idempotency, purchases, users
 from casino_club.persistence import promos as promo_store
 from casino_club.persistence.database import read_connection
-from casino_club.persistence.hot_state import HotStateUnavailable, PurchaseGuard
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
-from casino_club.resolvers.guards import hot_state_down, key_request
+from casino_club.resolvers.guards import key_request
 from casino_club.resolvers.payment_settlement import Verdict, advance, reference, settle
+from casino_club.resolvers.purchase_checks import fraud_guard, over_limit, promo_for, spend_rates
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused
 from casino_club.schema.purchases import (
@@ -50,6 +49,7 @@ from casino_club.schema.purchases import (
     PurchasePending,
     PurchaseSucceeded,
     Receipt,
+    SpendingLimitReached,
 )
 from casino_club.services import Services
 
@@ -61,7 +61,13 @@ E_co = TypeVar("E_co", covariant=True)
 # How a purchase ends, whatever was bought.
 Settled = PurchaseSucceeded | PurchasePending | PaymentDeclined
 # Refused before anything was recorded, whatever was bought.
-Refused = PromoInvalid | PurchaseBlocked | IdempotencyKeyReused | IdempotencyKeyInUse
+Refused = (
+    PromoInvalid
+    | SpendingLimitReached
+    | PurchaseBlocked
+    | IdempotencyKeyReused
+    | IdempotencyKeyInUse
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,11 +182,15 @@ async def _open(
             return quote
         promo = None
         if order.promo_code is not None:
-            promo = await _promo(session, viewer, order.promo_code, quote, now)
+            promo = await promo_for(session, viewer, order.promo_code, quote, now)
             if isinstance(promo, PromoInvalid):
                 return promo
             quote = promos.apply(promo, quote)
-        blocked = await _fraud_guard(services, viewer, order.payment_token)
+        spend = usd_cents(quote.amount_cents, quote.currency, spend_rates(services))
+        over = await over_limit(services, session, viewer, spend, now)
+        if over is not None:
+            return over
+        blocked = await fraud_guard(services, viewer, order.payment_token)
         if blocked is not None:
             return blocked
         refused = await offer.hold(session, viewer, now)
@@ -194,53 +204,13 @@ async def _open(
             quote=quote,
             package_sku=offer.package_sku,
             promo_code=None if promo is None else promo.code,
+            spend_usd_cents=spend,
             key=order.key.key,
             gateway=services.payments.name,
             now=now,
         )
         await uow.commit()
     return row
-
-
-async def _promo(
-    session: AsyncSession, viewer: Viewer, code: str, quote: Quote, now: datetime
-) -> PromoCode | PromoInvalid:
-    """The code, if it applies to this purchase and the buyer has a use of it left."""
-    promo = await promo_store.get(session, promos.normalize(code))
-    if promo is None:
-        return PromoInvalid.new(PromoProblem.UNKNOWN_CODE)
-    problem = promos.promo_problem(promo, quote, now)
-    if problem is not None:
-        return PromoInvalid.new(problem)
-    if await promo_store.used_by(session, viewer.id, promo.code) >= promo.per_user_limit:
-        return PromoInvalid.new(PromoProblem.ALREADY_USED)
-    return promo
-
-
-async def _fraud_guard(
-    services: Services, viewer: Viewer, payment_token: str
-) -> PurchaseBlocked | None:
-    """Count this attempt (SPEC §7.6); PurchaseBlocked if the player is blocked. Only
-    attempts that would open a purchase count: a replay or a refused request does not.
-    Without Redis purchases are refused: a guard that fails open guards nothing."""
-    settings = services.settings
-    guard = PurchaseGuard(
-        window_ms=settings.fraud_window_seconds * 1000,
-        max_attempts=settings.fraud_max_attempts,
-        max_tokens=settings.fraud_max_tokens,
-        block_ms=settings.fraud_block_seconds * 1000,
-    )
-    now = services.clock.now()
-    now_ms = int(now.timestamp() * 1000)
-    digest = hashlib.sha256(payment_token.encode()).hexdigest()  # never the token itself
-    try:
-        until_ms = await services.hot_state.purchase_attempt(viewer.id, digest, guard, now_ms)
-    except HotStateUnavailable:
-        raise hot_state_down() from None
-    if until_ms is None:
-        return None
-    wait_ms = until_ms - now_ms
-    return PurchaseBlocked.new(now + timedelta(milliseconds=wait_ms), -(-wait_ms // 1000))
 
 
 async def _answer_for_key(

@@ -27,7 +27,7 @@ from casino_club.domain.payments import (
     repayment,
     sign_receipt,
 )
-from casino_club.domain.shop import Currency, RankThresholds, rank_for_spend, usd_cents
+from casino_club.domain.shop import RankThresholds, rank_for_spend
 from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
 from casino_club.persistence import gacha as gacha_store
 from casino_club.persistence import idempotency, packages, purchases, users, wallet
@@ -164,10 +164,7 @@ async def _deliver(
     row = replace(row, receipt_signature=signature)
     await purchases.sign(session, row.id, signature)
     settings = services.settings
-    rates = {Currency(code): rate for code, rate in settings.spend_usd_cents_per_unit.items()}
-    spent = await users.add_spend(
-        session, row.user_id, usd_cents(row.amount_cents, row.currency, rates)
-    )
+    spent = await users.add_spend(session, row.user_id, row.spend_usd_cents)
     repaid = repayment(spent.debt, row.gold)
     moved = [Movement(row.gold, LedgerReason.PURCHASE, reference(row.id))] if row.gold else []
     if repaid:

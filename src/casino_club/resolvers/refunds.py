@@ -13,7 +13,6 @@ from __future__ import annotations
 from casino_club.context import Context, Viewer
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.payments import PurchaseStatus, claw_back, repayment
-from casino_club.domain.shop import Currency, usd_cents
 from casino_club.payments.gateway import GatewayTimeout, PaymentState
 from casino_club.persistence import audit, idempotency, purchases, users, wallet
 from casino_club.persistence.idempotency import KeyRequest
@@ -78,13 +77,7 @@ async def refund_purchase(
             assert current is not None
             return NotRefundable.new(current.status)
         # The player's row, then their wallet: the order a settling purchase locks them in.
-        rates = {
-            Currency(code): rate
-            for code, rate in services.settings.spend_usd_cents_per_unit.items()
-        }
-        await users.add_spend(
-            session, row.user_id, -usd_cents(row.amount_cents, row.currency, rates)
-        )
+        await users.add_spend(session, row.user_id, -row.spend_usd_cents)
         split = claw_back(row.gold, await wallet.locked_balance(session, row.user_id))
         posted = []
         if split.taken:

@@ -16,6 +16,7 @@ from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
 from casino_club.resolvers import limited_packages as package_cases
+from casino_club.resolvers import limits as limit_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import refunds as refund_cases
 from casino_club.resolvers import rps as rps_cases
@@ -53,6 +54,7 @@ from casino_club.schema.invites import (
     DisableInviteCodeInput,
     DisableInviteCodeResult,
 )
+from casino_club.schema.limits import SetLimitsInput, SetLimitsResult
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
 from casino_club.schema.purchases import (
     BuyLimitedPackageInput,
@@ -182,6 +184,16 @@ class Mutation:
         self, info: Info[Context, Any], input: BuyLimitedPackageInput
     ) -> BuyLimitedPackageResult:
         return await package_cases.buy(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description=(
+            "Set the caller's own purchase limits: a lower limit applies at once, a higher "
+            "one (or none) after 24 hours."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def set_limits(self, info: Info[Context, Any], input: SetLimitsInput) -> SetLimitsResult:
+        return await limit_cases.set_limits(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description=(

@@ -9,6 +9,7 @@ import strawberry
 
 from casino_club.domain import payments, shop
 from casino_club.domain.accounts import Rank
+from casino_club.domain.limits import LimitKind
 from casino_club.domain.payments import Purchase as PurchaseRow
 from casino_club.domain.shop import PromoProblem
 from casino_club.schema.enums import RankEnum
@@ -19,6 +20,7 @@ from casino_club.schema.shop import CurrencyEnum
 
 PurchaseStatusEnum = strawberry.enum(payments.PurchaseStatus, name="PurchaseStatus")
 PromoProblemEnum = strawberry.enum(PromoProblem, name="PromoProblem")
+LimitKindEnum = strawberry.enum(LimitKind, name="LimitKind")
 PackageProblemEnum = strawberry.enum(shop.PackageProblem, name="PackageProblem")
 FailureReasonEnum = strawberry.enum(
     payments.FailureReason,
@@ -197,6 +199,29 @@ class PurchaseBlocked(UserError):
         )
 
 
+@strawberry.type(
+    description="This purchase would go over a purchase limit the player set (USD cents)."
+)
+class SpendingLimitReached(UserError):
+    period: LimitKindEnum  # type: ignore[valid-type]
+    limit_cents: int
+    spent_cents: int = strawberry.field(description="Already spent in the period.")
+    resets_at: datetime
+
+    @classmethod
+    def new(
+        cls, period: LimitKind, limit_cents: int, spent_cents: int, resets_at: datetime
+    ) -> SpendingLimitReached:
+        return cls(
+            code="SPENDING_LIMIT_REACHED",
+            message=f"This would go over your {period.value.lower()} limit",
+            period=period,
+            limit_cents=limit_cents,
+            spent_cents=spent_cents,
+            resets_at=resets_at,
+        )
+
+
 BuyProductResult = Annotated[
     PurchaseSucceeded
     | PurchasePending
@@ -204,6 +229,7 @@ BuyProductResult = Annotated[
     | ProductNotFound
     | RankRequired
     | PromoInvalid
+    | SpendingLimitReached
     | PurchaseBlocked
     | IdempotencyKeyReused
     | IdempotencyKeyInUse
@@ -322,6 +348,7 @@ BuyLimitedPackageResult = Annotated[
     | SoldOut
     | PurchaseLimitReached
     | PromoInvalid
+    | SpendingLimitReached
     | PurchaseBlocked
     | IdempotencyKeyReused
     | IdempotencyKeyInUse

@@ -21,12 +21,14 @@ from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
 from casino_club.persistence.models import User
 from casino_club.persistence.users import Account
 from casino_club.resolvers import gacha as gacha_cases
+from casino_club.resolvers import limits as limit_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.schema.enums import LoginOutcomeEnum, RoleEnum
 from casino_club.schema.enums import RankEnum as RankEnum  # re-exported for schema/admin.py
 from casino_club.schema.fairness import Fairness, GameEnum
 from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound
+from casino_club.schema.limits import PlayerLimits
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import IsOwnerOrAdmin
 from casino_club.schema.purchases import Purchase
@@ -186,6 +188,13 @@ class Profile:
                 limit=limit + 1,
             )
         return keyset_connection(rows, limit, after, GameRound.of, key=lambda row: row.id)
+
+    @strawberry.field(
+        description="Limits the player set on themselves, and changes waiting to apply.",
+        permission_classes=PRIVATE,
+    )
+    async def limits(self, info: Info[Context, Any]) -> PlayerLimits:
+        return await limit_cases.limits_of(info.context.services, self.user_id)
 
     @strawberry.field(
         description="Purchases and attempts to buy, newest first, whatever their status.",

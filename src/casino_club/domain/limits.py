@@ -1,0 +1,49 @@
+"""Limits a player sets on themselves (SPEC §5.5): a lower limit applies at once, a
+higher one (or none) only after a cooling-off delay, so a limit cannot be lifted in the
+heat of the moment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+MAX_LIMIT = 10**9  # a sanity bound on what a player can type
+
+
+class LimitKind(StrEnum):
+    DAILY_PURCHASE = "DAILY_PURCHASE"  # USD cents per game day
+    MONTHLY_PURCHASE = "MONTHLY_PURCHASE"  # USD cents per game month
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A limit as set: `amount` in force (None: no limit), and a change waiting for
+    `pending_from` (a raise or a removal)."""
+
+    amount: int | None = None
+    pending: bool = False
+    pending_amount: int | None = None
+    pending_from: datetime | None = None
+
+    def at(self, now: datetime) -> Limit:
+        """The limit as it stands at `now`: a pending change whose time has come applies."""
+        if self.pending and self.pending_from is not None and now >= self.pending_from:
+            return Limit(self.pending_amount)
+        return self
+
+
+def change(limit: Limit, requested: int | None, now: datetime, delay: timedelta) -> Limit:
+    """Set a new limit: at once if it is lower (or the same), after `delay` if it is
+    higher or removes the limit. A lower request also drops a waiting raise."""
+    current = limit.at(now)
+    lower = requested is not None and (current.amount is None or requested <= current.amount)
+    if lower:
+        return Limit(requested)
+    return Limit(current.amount, pending=True, pending_amount=requested, pending_from=now + delay)
+
+
+def room(limit: Limit, spent: int, now: datetime) -> int | None:
+    """How much more may be spent in the period (None: no limit)."""
+    amount = limit.at(now).amount
+    return None if amount is None else max(amount - spent, 0)
