@@ -8,12 +8,21 @@ no end, until an operator removes it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 from casino_club.domain.accounts import Rank
+
+MAX_NAME = 120
+MAX_GOLD = 10**12  # per unit: far past any real pack, far below a BIGINT when multiplied
+MAX_ITEMS = 20
+MAX_ITEM_QUANTITY = 1_000
+MAX_DESCRIPTION = 500
+# Skus are plain tokens: they name products in URLs, logs and signed receipts.
+SKU_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class Currency(StrEnum):
@@ -38,12 +47,19 @@ class Product:
     sort_order: int = 0
 
     def __post_init__(self) -> None:
+        if not SKU_PATTERN.fullmatch(self.sku):
+            raise ValueError("a sku is 1-64 letters, digits, '_' or '-'")
+        if not self.name or len(self.name) > MAX_NAME or len(self.description) > MAX_DESCRIPTION:
+            raise ValueError(
+                f"{self.sku}: a name is 1-{MAX_NAME} characters, a description "
+                f"at most {MAX_DESCRIPTION}"
+            )
         if self.price_cents <= 0:
             raise ValueError(f"{self.sku}: a price is positive")
         if not 0 <= self.discount_percent < 100:
             raise ValueError(f"{self.sku}: a discount is 0-99 percent")
-        if self.gold < 0 or self.bonus_gold < 0:
-            raise ValueError(f"{self.sku}: gold is never negative")
+        if self.gold < 0 or self.bonus_gold < 0 or self.gold + self.bonus_gold > MAX_GOLD:
+            raise ValueError(f"{self.sku}: gold is 0-{MAX_GOLD} a unit")
 
 
 def discount_at(product: Product, now: datetime) -> int:
@@ -159,10 +175,19 @@ class LimitedPackage:
     active: bool = True
 
     def __post_init__(self) -> None:
+        if not SKU_PATTERN.fullmatch(self.sku):
+            raise ValueError("a sku is 1-64 letters, digits, '_' or '-'")
+        if not self.name or len(self.name) > MAX_NAME or len(self.description) > MAX_DESCRIPTION:
+            raise ValueError(
+                f"{self.sku}: a name is 1-{MAX_NAME} characters, a description "
+                f"at most {MAX_DESCRIPTION}"
+            )
         if self.price_cents <= 0:
             raise ValueError(f"{self.sku}: a price is positive")
-        if self.gold < 0 or any(quantity <= 0 for _, quantity in self.items):
-            raise ValueError(f"{self.sku}: contents are positive")
+        if not 0 <= self.gold <= MAX_GOLD or len(self.items) > MAX_ITEMS:
+            raise ValueError(f"{self.sku}: gold is 0-{MAX_GOLD}, at most {MAX_ITEMS} items")
+        if any(not 0 < quantity <= MAX_ITEM_QUANTITY for _, quantity in self.items):
+            raise ValueError(f"{self.sku}: an item's quantity is 1-{MAX_ITEM_QUANTITY}")
         if self.gold == 0 and not self.items:
             raise ValueError(f"{self.sku}: a package holds something")
         if len({item for item, _ in self.items}) != len(self.items):

@@ -140,3 +140,12 @@ async def inventory_page(
         query = query.where(InventoryEntry.id < after_id)
     rows = await session.execute(query.order_by(InventoryEntry.id.desc()).limit(limit))
     return [(entry, item) for entry, item in rows.all()]
+
+
+async def known_items(session: AsyncSession, item_ids: Iterable[str]) -> set[str]:
+    """Which of the ids name an item of the catalog."""
+    wanted = list(item_ids)
+    if not wanted:
+        return set()
+    rows = await session.scalars(select(CatalogItem.id).where(CatalogItem.id.in_(wanted)))
+    return set(rows)

@@ -67,25 +67,58 @@ async def get(session: AsyncSession, sku: str) -> Stocked | None:
 
 
 async def add(session: AsyncSession, package: LimitedPackage) -> None:
-    session.add(
-        PackageRow(
-            sku=package.sku,
-            name=package.name,
-            description=package.description,
-            price_cents=package.price_cents,
-            currency=package.currency.value,
-            gold=package.gold,
-            items=[[item, quantity] for item, quantity in package.items],
-            starts_at=package.starts_at,
-            ends_at=package.ends_at,
-            total_stock=package.total_stock,
-            per_user_limit=package.per_user_limit,
-            active=package.active,
-            reserved=0,
-            sold=0,
-        )
-    )
+    row = PackageRow(sku=package.sku, reserved=0, sold=0)
+    _fill(row, package)
+    session.add(row)
     await session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A package with its stock counts: the operators' view."""
+
+    package: LimitedPackage
+    sold: int
+    reserved: int
+
+
+async def every(session: AsyncSession) -> list[Counted]:
+    """Every package, newest window first."""
+    rows = await session.scalars(
+        select(PackageRow).order_by(PackageRow.starts_at.desc(), PackageRow.sku)
+    )
+    return [Counted(_value(row).package, row.sold, row.reserved) for row in rows]
+
+
+async def counted(session: AsyncSession, sku: str) -> Counted | None:
+    row = await session.get(PackageRow, sku, populate_existing=True)
+    return None if row is None else Counted(_value(row).package, row.sold, row.reserved)
+
+
+async def replace_package(session: AsyncSession, package: LimitedPackage) -> bool:
+    """Replace the stored package's fields (its sold and reserved counts stay); False,
+    changing nothing, if the new stock is below the units sold or held."""
+    row = await session.get(PackageRow, package.sku, with_for_update=True)
+    assert row is not None, "replace only what exists"
+    if package.total_stock < row.sold + row.reserved:
+        return False
+    _fill(row, package)
+    await session.flush()
+    return True
+
+
+def _fill(row: PackageRow, package: LimitedPackage) -> None:
+    row.name = package.name
+    row.description = package.description
+    row.price_cents = package.price_cents
+    row.currency = package.currency.value
+    row.gold = package.gold
+    row.items = [[item, quantity] for item, quantity in package.items]
+    row.starts_at = package.starts_at
+    row.ends_at = package.ends_at
+    row.total_stock = package.total_stock
+    row.per_user_limit = package.per_user_limit
+    row.active = package.active
 
 
 async def reserve(session: AsyncSession, sku: str, now: datetime) -> bool:

@@ -44,6 +44,41 @@ async def on_sale(session: AsyncSession, sku: str) -> ProductValue | None:
     return None if row is None or not row.active else _value(row)
 
 
+async def get_any(session: AsyncSession, sku: str) -> ProductValue | None:
+    """The product, active or not (operators see them all)."""
+    row = await session.get(Product, sku, populate_existing=True)
+    return None if row is None else _value(row)
+
+
+async def every(session: AsyncSession) -> list[ProductValue]:
+    rows = await session.scalars(select(Product).order_by(Product.sort_order, Product.sku))
+    return [_value(row) for row in rows]
+
+
+async def save(session: AsyncSession, product: ProductValue) -> None:
+    """Create the product, or replace every field of the stored one."""
+    row = await session.get(Product, product.sku)
+    if row is None:
+        row = Product(sku=product.sku)
+        session.add(row)
+    _fill(row, product)
+    await session.flush()
+
+
+def _fill(row: Product, product: ProductValue) -> None:
+    row.name = product.name
+    row.description = product.description
+    row.price_cents = product.price_cents
+    row.currency = product.currency.value
+    row.gold = product.gold
+    row.bonus_gold = product.bonus_gold
+    row.discount_percent = product.discount_percent
+    row.discount_ends_at = product.discount_ends_at
+    row.min_rank = product.min_rank.value
+    row.active = product.active
+    row.sort_order = product.sort_order
+
+
 async def add_missing(session: AsyncSession, products: Iterable[ProductValue]) -> int:
     """Insert the products whose sku is not stored yet (never overwrites an operator's
     edits); how many were added."""
@@ -52,21 +87,8 @@ async def add_missing(session: AsyncSession, products: Iterable[ProductValue]) -
     for product in products:
         if product.sku in existing:
             continue
-        session.add(
-            Product(
-                sku=product.sku,
-                name=product.name,
-                description=product.description,
-                price_cents=product.price_cents,
-                currency=product.currency.value,
-                gold=product.gold,
-                bonus_gold=product.bonus_gold,
-                discount_percent=product.discount_percent,
-                discount_ends_at=product.discount_ends_at,
-                min_rank=product.min_rank.value,
-                active=product.active,
-                sort_order=product.sort_order,
-            )
-        )
+        row = Product(sku=product.sku)
+        _fill(row, product)
+        session.add(row)
         added += 1
     return added

@@ -38,22 +38,46 @@ async def get(session: AsyncSession, code: str) -> PromoCode | None:
 
 
 async def add(session: AsyncSession, promo: PromoCode) -> None:
-    session.add(
-        PromoRow(
-            code=promo.code,
-            kind=promo.kind.value,
-            amount=promo.amount,
-            currency=None if promo.currency is None else promo.currency.value,
-            starts_at=promo.starts_at,
-            ends_at=promo.ends_at,
-            max_uses=promo.max_uses,
-            per_user_limit=promo.per_user_limit,
-            applies_to=sorted(promo.applies_to),
-            active=promo.active,
-            uses=0,
-        )
-    )
+    row = PromoRow(code=promo.code, uses=0)
+    _fill(row, promo)
+    session.add(row)
     await session.flush()
+
+
+async def every(session: AsyncSession) -> list[tuple[PromoCode, int]]:
+    """Every code with its uses taken, newest window first: the operators' view."""
+    rows = await session.scalars(
+        select(PromoRow).order_by(PromoRow.starts_at.desc(), PromoRow.code)
+    )
+    return [(_value(row), row.uses) for row in rows]
+
+
+async def uses_of(session: AsyncSession, code: str) -> int:
+    return int(await session.scalar(select(PromoRow.uses).where(PromoRow.code == code)) or 0)
+
+
+async def replace_code(session: AsyncSession, promo: PromoCode) -> bool:
+    """Replace the stored code's fields (its uses stay); False, changing nothing, if the
+    new total is below the uses already taken."""
+    row = await session.get(PromoRow, promo.code, with_for_update=True)
+    assert row is not None, "replace only what exists"
+    if promo.max_uses is not None and promo.max_uses < row.uses:
+        return False
+    _fill(row, promo)
+    await session.flush()
+    return True
+
+
+def _fill(row: PromoRow, promo: PromoCode) -> None:
+    row.kind = promo.kind.value
+    row.amount = promo.amount
+    row.currency = None if promo.currency is None else promo.currency.value
+    row.starts_at = promo.starts_at
+    row.ends_at = promo.ends_at
+    row.max_uses = promo.max_uses
+    row.per_user_limit = promo.per_user_limit
+    row.applies_to = sorted(promo.applies_to)
+    row.active = promo.active
 
 
 async def take_use(session: AsyncSession, code: str) -> bool:

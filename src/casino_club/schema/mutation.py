@@ -20,6 +20,7 @@ from casino_club.resolvers import limits as limit_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import refunds as refund_cases
 from casino_club.resolvers import rps as rps_cases
+from casino_club.resolvers import shop_admin as shop_admin_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import wheel as wheel_cases
 from casino_club.schema.admin import AdminUserResult, SetUserBannedInput, SetUserRankInput
@@ -69,6 +70,14 @@ from casino_club.schema.refunds import (
     RepayDebtResult,
 )
 from casino_club.schema.rps import RpsPlayInput, RpsPlayResult
+from casino_club.schema.shop_admin import (
+    SaveLimitedPackageInput,
+    SaveLimitedPackageResult,
+    SaveProductInput,
+    SaveProductResult,
+    SavePromoCodeInput,
+    SavePromoCodeResult,
+)
 from casino_club.schema.slots import SlotSpinInput, SlotSpinResult
 from casino_club.schema.wheel import WheelSpinInput, WheelSpinResult
 
@@ -270,3 +279,36 @@ class Mutation:
         self, info: Info[Context, Any], input: SetUserBannedInput
     ) -> AdminUserResult:
         return await admin_cases.set_user_banned(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Create or edit a product (price, discount, rank, switch). Audited.",
+        permission_classes=[IsAdmin],
+    )
+    async def save_product(
+        self, info: Info[Context, Any], input: SaveProductInput
+    ) -> SaveProductResult:
+        return await shop_admin_cases.save_product(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description=(
+            "Create or edit a limited package; `active: false` is the kill switch (purchases "
+            "already paying still settle). Stock cannot go below what is sold or held. Audited."
+        ),
+        permission_classes=[IsAdmin],
+    )
+    async def save_limited_package(
+        self, info: Info[Context, Any], input: SaveLimitedPackageInput
+    ) -> SaveLimitedPackageResult:
+        return await shop_admin_cases.save_limited_package(
+            info.context, await require_viewer(info), input
+        )
+
+    @strawberry.mutation(
+        description="Create or edit a promo code. Audited.", permission_classes=[IsAdmin]
+    )
+    async def save_promo_code(
+        self, info: Info[Context, Any], input: SavePromoCodeInput
+    ) -> SavePromoCodeResult:
+        return await shop_admin_cases.save_promo_code(
+            info.context, await require_viewer(info), input
+        )

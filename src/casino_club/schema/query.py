@@ -19,6 +19,7 @@ from casino_club.resolvers import limited_packages as package_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import shop as shop_cases
+from casino_club.resolvers import shop_admin as shop_admin_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import users as user_cases
 from casino_club.resolvers import wheel as wheel_cases
@@ -36,6 +37,7 @@ from casino_club.schema.purchases import (
 )
 from casino_club.schema.rps import RpsConfig
 from casino_club.schema.shop import Product
+from casino_club.schema.shop_admin import AdminLimitedPackage, AdminProduct, AdminPromoCode
 from casino_club.schema.slots import SlotsConfig
 from casino_club.schema.users import Profile, PublicUser
 from casino_club.schema.wheel import WheelConfig
@@ -153,6 +155,25 @@ class Query:
         nonce: int,
     ) -> VerifiedRound:
         return fairness_cases.verify(info.context, Game(game), server_seed, client_seed, nonce)
+
+    @strawberry.field(
+        description="Every product, on sale or not, as stored.", permission_classes=[IsAdmin]
+    )
+    async def admin_products(self, info: Info[Context, Any]) -> list[AdminProduct]:
+        return await shop_admin_cases.admin_products(info.context.services)
+
+    @strawberry.field(
+        description="Every limited package with its sold and held units.",
+        permission_classes=[IsAdmin],
+    )
+    async def admin_limited_packages(self, info: Info[Context, Any]) -> list[AdminLimitedPackage]:
+        return await shop_admin_cases.admin_packages(info.context.services)
+
+    @strawberry.field(
+        description="Every promo code with the uses taken.", permission_classes=[IsAdmin]
+    )
+    async def admin_promo_codes(self, info: Info[Context, Any]) -> list[AdminPromoCode]:
+        return await shop_admin_cases.admin_promo_codes(info.context.services)
 
     @strawberry.field(description="All invite codes, newest first.", permission_classes=[IsAdmin])
     async def invite_codes(

@@ -7,35 +7,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
-from casino_club.domain.shop import STARTER_CATALOG
 from casino_club.events import user_channel
-from casino_club.persistence import products
 from casino_club.persistence.models import LedgerEntry, Product
 from casino_club.persistence.models import Purchase as PurchaseRow
 from casino_club.resolvers.payment_settlement import sweep_stale
 from tests.integration.shop.support import buy, gold_of, purchases_of, services_of
-from tests.support import LEDGER, Api, books_balance, error_codes
+from tests.support import LEDGER, Api, error_codes
 
 START_GOLD = 1_000  # the sign-up bonus
-
-
-@pytest.fixture(autouse=True)
-async def seeded_products(app: Starlette) -> AsyncIterator[None]:
-    yield
-    async with services_of(app).unit_of_work() as uow:
-        await uow.session.execute(delete(Product))
-        await products.add_missing(uow.session, STARTER_CATALOG)
-        await uow.commit()
-    await books_balance(app)
 
 
 async def player(api: Api) -> str:

@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from starlette.applications import Starlette
 
 from casino_club.bootstrap import seed
 from casino_club.clock import FrozenClock
-from casino_club.domain.shop import STARTER_CATALOG
-from casino_club.persistence import products
 from casino_club.persistence.models import Product
 from casino_club.services import Services
 from tests.support import Api
 
 CATALOG = """{ catalog { sku currency listPriceCents priceCents discountPercent discountEndsAt
   gold bonusGold minRank } }"""
-
-
-@pytest.fixture(autouse=True)
-async def seeded_products(app: Starlette) -> AsyncIterator[None]:
-    """The database lives for the test session: each test here starts from the seeded
-    products and leaves them so (its edits undone)."""
-    yield
-    services: Services = app.state.services
-    async with services.unit_of_work() as uow:
-        await uow.session.execute(delete(Product))
-        await products.add_missing(uow.session, STARTER_CATALOG)
-        await uow.commit()
 
 
 async def set_product(app: Starlette, sku: str, **values: object) -> None:
