@@ -47,3 +47,32 @@ def room(limit: Limit, spent: int, now: datetime) -> int | None:
     """How much more may be spent in the period (None: no limit)."""
     amount = limit.at(now).amount
     return None if amount is None else max(amount - spent, 0)
+
+
+class Exclusion(StrEnum):
+    """A break a player takes from play and purchases (SPEC §5.5); it cannot be ended
+    early by the player."""
+
+    COOL_OFF_24_HOURS = "COOL_OFF_24_HOURS"
+    COOL_OFF_7_DAYS = "COOL_OFF_7_DAYS"
+    COOL_OFF_30_DAYS = "COOL_OFF_30_DAYS"
+    SELF_EXCLUSION_6_MONTHS = "SELF_EXCLUSION_6_MONTHS"
+
+    @property
+    def length(self) -> timedelta:
+        return _LENGTHS[self]
+
+
+_LENGTHS = {
+    Exclusion.COOL_OFF_24_HOURS: timedelta(hours=24),
+    Exclusion.COOL_OFF_7_DAYS: timedelta(days=7),
+    Exclusion.COOL_OFF_30_DAYS: timedelta(days=30),
+    Exclusion.SELF_EXCLUSION_6_MONTHS: timedelta(days=183),  # six months, never less
+}
+
+
+def excluded_until(current: datetime | None, chosen: Exclusion, now: datetime) -> datetime:
+    """When play may resume after choosing a break now: a new break can lengthen one in
+    force, never shorten it."""
+    ends = now + chosen.length
+    return ends if current is None or current < ends else current

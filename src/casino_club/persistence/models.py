@@ -55,6 +55,8 @@ class User(Base):
     lifetime_spend_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     # Gold a refund could not take back (SPEC §7.6): owed, and no play until it is repaid.
     gold_debt: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # A cool-off or self-exclusion (SPEC §5.5): no play or purchase before this.
+    excluded_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -108,6 +108,12 @@ class Account:
     created_at: datetime
     last_login_at: datetime | None
     gold_debt: int = 0  # owed after a refund: no play until repaid
+    excluded_until: datetime | None = None  # a cool-off or self-exclusion
+
+    def excluded_at(self, now: datetime) -> datetime | None:
+        """When the player's break ends, if they are on one at `now`."""
+        until = self.excluded_until
+        return until if until is not None and until > now else None
 
 
 _users, _sessions, _wallets = table(User), table(AuthSession), table(Wallet)
@@ -202,3 +208,14 @@ async def lock(session: AsyncSession, user_id: int) -> None:
     (a ledger row, a purchase) take KEY SHARE locks on it, which FOR UPDATE would wait
     for — a settling purchase holding one and waiting for this lock would deadlock."""
     await session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+
+
+async def exclude(session: AsyncSession, user_id: int, until: datetime | None) -> None:
+    await session.execute(update(User).where(User.id == user_id).values(excluded_until=until))
+
+
+async def exclusion_of(session: AsyncSession, user_id: int) -> datetime | None:
+    """The player's break end as stored, with their row held."""
+    return await session.scalar(
+        select(User.excluded_until).where(User.id == user_id).with_for_update(key_share=True)
+    )

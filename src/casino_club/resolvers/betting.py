@@ -47,6 +47,7 @@ from casino_club.schema.games import (
     InDebt,
     InsufficientFunds,
     InvalidStake,
+    PlayerExcluded,
     RateLimited,
 )
 from casino_club.schema.permissions import ServiceUnavailable
@@ -69,6 +70,7 @@ E_co = TypeVar("E_co", covariant=True)
 # What the checks before any write can answer instead of running the bet.
 Refused = (
     InvalidStake
+    | PlayerExcluded
     | InDebt
     | RateLimited
     | IdempotencyKeyReused
@@ -267,9 +269,13 @@ async def _run_checked(
     def replay(payload: dict[str, Any]) -> R:
         return kind.success.from_payload(payload, replayed=True)
 
-    if viewer.user.gold_debt:  # as of the session check: a refund forgets cached ones
+    # As of the session check: whatever starts a break or a debt forgets cached ones.
+    until = viewer.user.excluded_at(context.services.clock.now())
+    if until is not None or viewer.user.gold_debt:
         if key is not None and (answer := await stored_answer(context, key, replay)):
-            return answer  # a retry of what happened before the debt
+            return answer  # a retry of what happened before
+        if until is not None:
+            return PlayerExcluded.new(until)
         return InDebt.new(viewer.user.gold_debt)
 
     try:

@@ -40,7 +40,7 @@ from casino_club.resolvers.guards import key_request
 from casino_club.resolvers.payment_settlement import Verdict, advance, reference, settle
 from casino_club.resolvers.purchase_checks import fraud_guard, over_limit, promo_for, spend_rates
 from casino_club.schema.errors import ValidationFailed
-from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused
+from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, PlayerExcluded
 from casino_club.schema.purchases import (
     PaymentDeclined,
     PromoInvalid,
@@ -64,6 +64,7 @@ Settled = PurchaseSucceeded | PurchasePending | PaymentDeclined
 Refused = (
     PromoInvalid
     | SpendingLimitReached
+    | PlayerExcluded
     | PurchaseBlocked
     | IdempotencyKeyReused
     | IdempotencyKeyInUse
@@ -140,7 +141,10 @@ async def checkout(
     """Buy the offer: opened, paid and settled, or answered from an earlier request."""
     earlier = await _answer_for_key(services, order.key)
     if earlier is not None:
-        return earlier
+        return earlier  # polling a purchase made before a break still works
+    until = viewer.user.excluded_at(services.clock.now())
+    if until is not None:
+        return PlayerExcluded.new(until)
     opened = await _open(services, viewer, order, offer)
     if not isinstance(opened, PurchaseRow):
         return opened

@@ -17,6 +17,7 @@ from casino_club.schema.games import (
     InDebt,
     InsufficientFunds,
     InvalidStake,
+    PlayerExcluded,
     RateLimited,
 )
 from casino_club.schema.scalars import Gold
@@ -163,6 +164,7 @@ CrashBetResult = Annotated[
     | ActiveRoundExists
     | InsufficientFunds
     | InvalidStake
+    | PlayerExcluded
     | InDebt
     | RateLimited
     | IdempotencyKeyReused

@@ -15,6 +15,7 @@ from casino_club.schema.games import (
     InDebt,
     InsufficientFunds,
     InvalidStake,
+    PlayerExcluded,
     RateLimited,
 )
 from casino_club.schema.scalars import Gold
@@ -76,6 +77,7 @@ DiceRollResult = Annotated[
     DiceRollSuccess
     | InsufficientFunds
     | InvalidStake
+    | PlayerExcluded
     | InDebt
     | RateLimited
     | IdempotencyKeyReused

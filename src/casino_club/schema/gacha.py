@@ -17,6 +17,7 @@ from casino_club.schema.games import (
     IdempotencyKeyReused,
     InDebt,
     InsufficientFunds,
+    PlayerExcluded,
     RateLimited,
 )
 from casino_club.schema.scalars import Gold
@@ -151,6 +152,7 @@ GachaPullResult = Annotated[
     | InsufficientFunds
     | NoTicket
     | DailyLimitReached
+    | PlayerExcluded
     | InDebt
     | RateLimited
     | IdempotencyKeyReused

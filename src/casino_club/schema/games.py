@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -117,4 +118,20 @@ class InDebt(UserError):
             code="IN_DEBT",
             message=f"{debt} gold is owed after a refund; repay it to play again",
             debt=Gold(debt),
+        )
+
+
+@strawberry.type(
+    description="The player is on a cool-off or self-exclusion until `until`: no play or "
+    "purchase until then (it cannot be ended early)."
+)
+class PlayerExcluded(UserError):
+    until: datetime
+
+    @classmethod
+    def new(cls, until: datetime) -> PlayerExcluded:
+        return cls(
+            code="PLAYER_EXCLUDED",
+            message=f"On a break from play until {until.isoformat()}",
+            until=until,
         )

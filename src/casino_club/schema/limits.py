@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from casino_club.domain.limits import Limit
-from casino_club.schema.errors import ValidationFailed
+from casino_club.domain.limits import Exclusion, Limit
+from casino_club.schema.errors import UserNotFound, ValidationFailed
 
 
 @strawberry.type(description="A raise or removal of a limit, waiting until it applies.")
@@ -34,6 +34,9 @@ class LimitState:
 class PlayerLimits:
     daily_purchase_cents: LimitState
     monthly_purchase_cents: LimitState
+    excluded_until: datetime | None = strawberry.field(
+        description="The end of a cool-off or self-exclusion in force; null when none."
+    )
 
 
 @strawberry.input(
@@ -51,3 +54,37 @@ class LimitsSet:
 
 
 SetLimitsResult = Annotated[LimitsSet | ValidationFailed, strawberry.union("SetLimitsResult")]
+
+
+ExclusionEnum = strawberry.enum(Exclusion, name="Exclusion")
+
+
+@strawberry.input
+class StartCoolOffInput:
+    kind: ExclusionEnum  # type: ignore[valid-type]
+
+
+@strawberry.type(description="The break has started: no play or purchase until `until`.")
+class CoolOffStarted:
+    until: datetime
+
+
+StartCoolOffResult = Annotated[
+    CoolOffStarted | ValidationFailed, strawberry.union("StartCoolOffResult")
+]
+
+
+@strawberry.input
+class LiftExclusionInput:
+    user_id: strawberry.ID
+    reason: str = strawberry.field(description="Why: kept in the audit log (1-500 characters).")
+
+
+@strawberry.type
+class ExclusionLifted:
+    user_id: strawberry.ID
+
+
+LiftExclusionResult = Annotated[
+    ExclusionLifted | UserNotFound | ValidationFailed, strawberry.union("LiftExclusionResult")
+]

@@ -55,7 +55,14 @@ from casino_club.schema.invites import (
     DisableInviteCodeInput,
     DisableInviteCodeResult,
 )
-from casino_club.schema.limits import SetLimitsInput, SetLimitsResult
+from casino_club.schema.limits import (
+    LiftExclusionInput,
+    LiftExclusionResult,
+    SetLimitsInput,
+    SetLimitsResult,
+    StartCoolOffInput,
+    StartCoolOffResult,
+)
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
 from casino_club.schema.purchases import (
     BuyLimitedPackageInput,
@@ -203,6 +210,27 @@ class Mutation:
     )
     async def set_limits(self, info: Info[Context, Any], input: SetLimitsInput) -> SetLimitsResult:
         return await limit_cases.set_limits(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description=(
+            "Take a break: a cool-off (24 hours, 7 or 30 days) or a six-month self-exclusion. "
+            "No play or purchase until it ends; it cannot be ended early, only lengthened."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def start_cool_off(
+        self, info: Info[Context, Any], input: StartCoolOffInput
+    ) -> StartCoolOffResult:
+        return await limit_cases.start_cool_off(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="End a player's cool-off or self-exclusion early. Audited.",
+        permission_classes=[IsAdmin],
+    )
+    async def lift_exclusion(
+        self, info: Info[Context, Any], input: LiftExclusionInput
+    ) -> LiftExclusionResult:
+        return await limit_cases.lift_exclusion(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description=(

@@ -14,7 +14,7 @@ from casino_club.domain.payments import Purchase as PurchaseRow
 from casino_club.domain.shop import PromoProblem
 from casino_club.schema.enums import RankEnum
 from casino_club.schema.errors import UserError, ValidationFailed
-from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused
+from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, PlayerExcluded
 from casino_club.schema.scalars import Gold
 from casino_club.schema.shop import CurrencyEnum
 
@@ -230,6 +230,7 @@ BuyProductResult = Annotated[
     | RankRequired
     | PromoInvalid
     | SpendingLimitReached
+    | PlayerExcluded
     | PurchaseBlocked
     | IdempotencyKeyReused
     | IdempotencyKeyInUse
@@ -349,6 +350,7 @@ BuyLimitedPackageResult = Annotated[
     | PurchaseLimitReached
     | PromoInvalid
     | SpendingLimitReached
+    | PlayerExcluded
     | PurchaseBlocked
     | IdempotencyKeyReused
     | IdempotencyKeyInUse

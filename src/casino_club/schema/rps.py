@@ -15,6 +15,7 @@ from casino_club.schema.games import (
     InDebt,
     InsufficientFunds,
     InvalidStake,
+    PlayerExcluded,
     RateLimited,
 )
 from casino_club.schema.scalars import Gold
@@ -73,6 +74,7 @@ RpsPlayResult = Annotated[
     RpsPlaySuccess
     | InsufficientFunds
     | InvalidStake
+    | PlayerExcluded
     | InDebt
     | RateLimited
     | IdempotencyKeyReused

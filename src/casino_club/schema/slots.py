@@ -15,6 +15,7 @@ from casino_club.schema.games import (
     InDebt,
     InsufficientFunds,
     InvalidStake,
+    PlayerExcluded,
     RateLimited,
 )
 from casino_club.schema.scalars import Gold
@@ -81,6 +82,7 @@ SlotSpinResult = Annotated[
     SlotSpinSuccess
     | InsufficientFunds
     | InvalidStake
+    | PlayerExcluded
     | InDebt
     | RateLimited
     | IdempotencyKeyReused

@@ -14,6 +14,7 @@ from casino_club.schema.games import (
     IdempotencyKeyReused,
     InDebt,
     InsufficientFunds,
+    PlayerExcluded,
     RateLimited,
 )
 from casino_club.schema.scalars import Gold
@@ -85,6 +86,7 @@ class WheelSpinSuccess:
 WheelSpinResult = Annotated[
     WheelSpinSuccess
     | InsufficientFunds
+    | PlayerExcluded
     | InDebt
     | RateLimited
     | IdempotencyKeyReused
