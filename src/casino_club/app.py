@@ -34,7 +34,7 @@ from casino_club.dataloaders import Loaders
 from casino_club.observability import configure_logging, new_request_id, request_id_var
 from casino_club.persistence.database import ping
 from casino_club.resolvers import crash as crash_cases
-from casino_club.resolvers import payment_settlement, payment_webhooks
+from casino_club.resolvers import payment_settlement, payment_webhooks, reconciliation
 from casino_club.schema.request_checks import document_problem, json_problem
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
@@ -315,6 +315,9 @@ def background_jobs(services: Services) -> list[Job]:
     async def sweep_stale_purchases() -> int:
         return await payment_settlement.sweep_stale(services)
 
+    async def check_the_books() -> int:
+        return len(await reconciliation.reconcile(services))
+
     return [
         Job(
             "settled ended crash rounds",
@@ -325,6 +328,11 @@ def background_jobs(services: Services) -> list[Job]:
             "settled stale pending purchases",
             services.settings.purchase_sweep_interval_seconds,
             sweep_stale_purchases,
+        ),
+        Job(
+            "wallets found not matching their ledger",
+            services.settings.reconcile_interval_seconds,
+            check_the_books,
         ),
     ]
 

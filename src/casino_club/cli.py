@@ -1,4 +1,5 @@
-"""`casino-club serve | migrate | seed | export-schema | verify-fairness | create-admin`."""
+"""`casino-club serve | migrate | seed | reconcile | export-schema | verify-fairness |
+create-admin`."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, see
 from casino_club.domain.games import Game
 from casino_club.observability import configure_logging
 from casino_club.persistence import migrations
+from casino_club.resolvers import reconciliation
 from casino_club.services import Services, gacha_rules, slot_paytable
 
 app = typer.Typer(help="Casino-Club F2P GraphQL server.", no_args_is_help=True)
@@ -91,6 +93,19 @@ def serve(
         ws_max_size=settings.max_request_bytes,
         workers=processes,
     )
+
+
+@app.command()
+def reconcile() -> None:
+    """Check every wallet against the sum of its ledger; exit 1 if any disagrees."""
+    found = _with_services(reconciliation.reconcile)
+    for mismatch in found:
+        typer.echo(
+            f"user {mismatch.user_id}: wallet {mismatch.wallet_gold}, ledger {mismatch.ledger_sum}"
+        )
+    typer.echo(f"{len(found)} wallet(s) do not match their ledger" if found else "books balance")
+    if found:
+        raise typer.Exit(1)
 
 
 @app.command("export-schema")

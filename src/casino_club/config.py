@@ -157,6 +157,8 @@ class Settings(BaseSettings):
     session_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
     session_cache_entries: int = Field(default=100_000, ge=1)
     housekeeping_interval_seconds: float = 600.0
+    # How often each instance checks every wallet against its ledger (reports, never fixes).
+    reconcile_interval_seconds: float = Field(default=24 * 3600, gt=0)
 
     max_request_bytes: int = 64 * 1024
     graphql_introspection: bool = True

@@ -8,13 +8,18 @@ from casino_club.persistence import audit, auth_sessions, users, wallet
 from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.schema.admin import (
     AdminUserResult,
+    AuditEntry,
+    AuditLogFilter,
     SetUserBannedInput,
     SetUserRankInput,
     UserUpdated,
 )
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.ids import parse_id
+from casino_club.schema.pagination import Connection, decode_cursor, keyset_connection
+from casino_club.schema.permissions import BadUserInput
 from casino_club.schema.users import Profile
+from casino_club.services import Services
 
 
 async def set_user_rank(
@@ -86,3 +91,30 @@ async def set_user_banned(
         forget_sessions_after_commit(context.services, uow, user.id)
         await uow.commit()
     return UserUpdated(user=Profile.of(user, gold))
+
+
+MAX_FILTER_TEXT = 128
+
+
+async def audit_log(
+    services: Services, where: AuditLogFilter | None, *, first: int, after: str | None
+) -> Connection[AuditEntry]:
+    """The audit trail, newest first. A filter no row can match (an id that is not one,
+    text longer than any stored) answers an empty page rather than an error."""
+    where = where or AuditLogFilter()
+    actor_id = None if where.actor_id is None else parse_id(where.actor_id)
+    texts = (where.action, where.target)
+    if (where.actor_id is not None and actor_id is None) or any(
+        t is not None and len(t) > MAX_FILTER_TEXT for t in texts
+    ):
+        return keyset_connection([], first, after, AuditEntry.of, key=lambda row: row.id)
+    if where.since is not None and where.since.tzinfo is None:
+        raise BadUserInput("since must carry a UTC offset")
+    async with services.sessionmaker() as session:
+        rows = await audit.page(
+            session,
+            audit.AuditFilter(actor_id, where.action, where.target, where.since),
+            after_id=decode_cursor(after),
+            limit=first + 1,
+        )
+    return keyset_connection(rows, first, after, AuditEntry.of, key=lambda row: row.id)

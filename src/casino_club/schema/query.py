@@ -10,6 +10,7 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.domain.games import Game
 from casino_club.persistence import invite_codes
+from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
@@ -23,6 +24,7 @@ from casino_club.resolvers import shop_admin as shop_admin_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import users as user_cases
 from casino_club.resolvers import wheel as wheel_cases
+from casino_club.schema.admin import AuditEntry, AuditLogFilter
 from casino_club.schema.crash import CrashConfig, CrashRound, CrashRoundFilter
 from casino_club.schema.dice import DiceConfig
 from casino_club.schema.fairness import GameEnum, VerifiedRound
@@ -174,6 +176,21 @@ class Query:
     )
     async def admin_promo_codes(self, info: Info[Context, Any]) -> list[AdminPromoCode]:
         return await shop_admin_cases.admin_promo_codes(info.context.services)
+
+    @strawberry.field(
+        description="Every operator change, newest first (rows are never edited or removed).",
+        permission_classes=[IsAdmin],
+    )
+    async def audit_log(
+        self,
+        info: Info[Context, Any],
+        filter: AuditLogFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[AuditEntry]:
+        return await admin_cases.audit_log(
+            info.context.services, filter, first=check_first(first), after=after
+        )
 
     @strawberry.field(description="All invite codes, newest first.", permission_classes=[IsAdmin])
     async def invite_codes(

@@ -1,0 +1,87 @@
+"""The operators' audit log (SPEC §11): every admin change is one row with who, what, on
+what, before and after, and the request that made it; only operators read it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.support import Api, error_codes
+
+SET_RANK = """mutation R($input: SetUserRankInput!) { setUserRank(input: $input) {
+  __typename } }"""
+AUDIT = """query A($filter: AuditLogFilter, $after: String) {
+  auditLog(filter: $filter, first: 2, after: $after) {
+    edges { cursor node { id actorId action target before after requestId at } }
+    pageInfo { hasNextPage endCursor } } }"""
+
+
+async def rank(api: Api, admin: str, user_id: str, value: str, request_id: str) -> None:
+    await api.execute(
+        SET_RANK,
+        {"input": {"userId": user_id, "rank": value}},
+        token=admin,
+        headers={"X-Request-ID": request_id},
+    )
+
+
+async def entries(api: Api, admin: str, where: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (await api.data(AUDIT, {"filter": where, "after": after}, token=admin))["auditLog"]
+        found.extend(edge["node"] for edge in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            return found
+        after = page["pageInfo"]["endCursor"]
+
+
+async def test_each_change_is_one_row_with_its_request(api: Api, admin_token: str) -> None:
+    player = await api.new_player()
+    user_id = player["user"]["id"]
+    await rank(api, admin_token, user_id, "PREMIUM", "req-rank-premium-1")
+    await rank(api, admin_token, user_id, "VIP", "req-rank-vip-2")
+    await rank(api, admin_token, user_id, "STANDARD", "req-rank-standard-3")
+    rows = await entries(api, admin_token, {"target": f"user:{user_id}"})
+    assert [(r["action"], r["before"], r["after"], r["requestId"]) for r in rows] == [
+        ("USER_SET_RANK", {"rank": "VIP"}, {"rank": "STANDARD"}, "req-rank-standard-3"),
+        ("USER_SET_RANK", {"rank": "PREMIUM"}, {"rank": "VIP"}, "req-rank-vip-2"),
+        ("USER_SET_RANK", {"rank": "STANDARD"}, {"rank": "PREMIUM"}, "req-rank-premium-1"),
+    ]  # newest first, three pages of two at most
+    admin_id = (await api.data("{ me { id } }", token=admin_token))["me"]["id"]
+    assert {r["actorId"] for r in rows} == {admin_id}
+    only_vip = await entries(
+        api,
+        admin_token,
+        {"target": f"user:{user_id}", "action": "USER_SET_RANK", "actorId": admin_id},
+    )
+    assert len(only_vip) == 3
+    at = datetime.fromisoformat(rows[0]["at"])
+    target = f"user:{user_id}"
+    assert len(await entries(api, admin_token, {"target": target, "since": at.isoformat()})) == 3
+    later = (at + timedelta(seconds=1)).isoformat()
+    assert await entries(api, admin_token, {"target": target, "since": later}) == []
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"actorId": "not-a-number"},
+        {"actorId": "9" * 40},
+        {"target": "t" * 5_000},
+        {"action": "NO_SUCH_ACTION"},
+    ],
+)
+async def test_a_filter_nothing_matches_is_an_empty_page(
+    api: Api, admin_token: str, where: dict[str, Any]
+) -> None:
+    assert await entries(api, admin_token, where) == []
+
+
+@pytest.mark.parametrize("who", ["player", "anonymous"])
+async def test_only_operators_read_the_audit_log(api: Api, who: str) -> None:
+    token = (await api.new_player())["accessToken"] if who == "player" else None
+    body = await api.execute(AUDIT, {}, token=token)
+    assert error_codes(body) == ["FORBIDDEN" if who == "player" else "UNAUTHENTICATED"]
