@@ -27,6 +27,7 @@ class LedgerReason(StrEnum):
     PURCHASE_REFUND = "PURCHASE_REFUND"
     DEBT_REPAYMENT = "DEBT_REPAYMENT"
     ADMIN_ADJUSTMENT = "ADMIN_ADJUSTMENT"
+    ADMIN_REWARD = "ADMIN_REWARD"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
+from casino_club.resolvers import gold_admin as gold_admin_cases
 from casino_club.resolvers import invites as invite_cases
 from casino_club.resolvers import limited_packages as package_cases
 from casino_club.resolvers import limits as limit_cases
@@ -49,6 +50,12 @@ from casino_club.schema.fairness import (
     SetClientSeedResult,
 )
 from casino_club.schema.gacha import GachaPullInput, GachaPullResult
+from casino_club.schema.gold_admin import (
+    AdjustGoldInput,
+    AdjustGoldResult,
+    GrantRewardsInput,
+    GrantRewardsResult,
+)
 from casino_club.schema.invites import (
     CreateInviteCodeInput,
     CreateInviteCodeResult,
@@ -340,3 +347,24 @@ class Mutation:
         return await shop_admin_cases.save_promo_code(
             info.context, await require_viewer(info), input
         )
+
+    @strawberry.mutation(
+        description="Add or take a player's gold through the ledger, with a reason. Audited.",
+        permission_classes=[IsAdmin],
+    )
+    async def adjust_gold(
+        self, info: Info[Context, Any], input: AdjustGoldInput
+    ) -> AdjustGoldResult:
+        return await gold_admin_cases.adjust_gold(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description=(
+            "Grant gold to many players: one transaction per player, each audited; unknown "
+            "players are reported; repeating the request grants nobody twice."
+        ),
+        permission_classes=[IsAdmin],
+    )
+    async def grant_rewards(
+        self, info: Info[Context, Any], input: GrantRewardsInput
+    ) -> GrantRewardsResult:
+        return await gold_admin_cases.grant_rewards(info.context, await require_viewer(info), input)

@@ -1,0 +1,204 @@
+"""Operators move gold (SPEC §11): an adjustment for one player and rewards for many,
+always through the ledger, each in its own transaction with its audit row and its
+idempotency key (owned by the operator), so a repeated request moves nothing more."""
+
+from __future__ import annotations
+
+import strawberry
+
+from casino_club.context import Context, Viewer
+from casino_club.domain.ledger import LedgerReason, Movement
+from casino_club.persistence import audit, idempotency, users, wallet
+from casino_club.persistence.idempotency import KeyRequest, KeyTaken
+from casino_club.persistence.wallet import ShortOfGold
+from casino_club.resolvers.guards import key_request, run_idempotent
+from casino_club.resolvers.live import balance_events, publish
+from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.games import InsufficientFunds
+from casino_club.schema.gold_admin import (
+    AdjustGoldInput,
+    AdjustGoldResult,
+    GoldAdjusted,
+    GrantRewardsInput,
+    GrantRewardsResult,
+    RewardResult,
+    RewardsGranted,
+    RewardStatus,
+)
+from casino_club.schema.ids import parse_id
+from casino_club.schema.scalars import Gold
+from casino_club.services import Services
+
+MAX_REASON = 500
+MAX_ITEMS = 1_000
+
+
+def _reason_problem(reason: str) -> ValidationFailed | None:
+    if 1 <= len(reason.strip()) <= MAX_REASON:
+        return None
+    return ValidationFailed.single("reason", "INVALID_REASON", f"must be 1-{MAX_REASON} characters")
+
+
+async def _move(
+    services: Services,
+    viewer: Viewer,
+    *,
+    user_id: int,
+    amount: int,
+    reason: str,
+    ledger_reason: LedgerReason,
+    key: KeyRequest | None,
+) -> GoldAdjusted | InsufficientFunds:
+    """One player's gold moved, audited and keyed, in one transaction; KeyTaken (raised)
+    when the key was used before."""
+    now = services.clock.now()
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        claim = await idempotency.claim_if_keyed(session, key, now)
+        moved = await wallet.move_gold_if_covered(
+            session,
+            user_id=user_id,
+            movements=[Movement(amount, ledger_reason, f"admin:{viewer.id}")],
+            now=now,
+        )
+        if isinstance(moved, ShortOfGold):
+            return InsufficientFunds.new(moved.required, moved.balance)
+        await audit.record(
+            session,
+            actor_id=viewer.id,
+            action=f"USER_{ledger_reason.value}",
+            target=f"user:{user_id}",
+            before={"gold": moved[-1].balance_after - amount},
+            after={"gold": moved[-1].balance_after, "amount": amount, "reason": reason},
+            now=now,
+        )
+        answer = GoldAdjusted(
+            user_id=strawberry.ID(str(user_id)),
+            amount=Gold(amount),
+            balance=Gold(moved[-1].balance_after),
+            replayed=False,
+        )
+        if claim is not None:
+            await idempotency.complete(session, claim, answer.to_payload(), now)
+        events = balance_events(moved, now)
+
+        async def announce() -> None:
+            await publish(services, user_id, events)
+
+        uow.after_commit(announce)
+        await uow.commit()
+    return answer
+
+
+async def adjust_gold(context: Context, viewer: Viewer, data: AdjustGoldInput) -> AdjustGoldResult:
+    services = context.services
+    problem = _reason_problem(data.reason)
+    if problem is not None:
+        return problem
+    if data.amount == 0:
+        return ValidationFailed.single("amount", "INVALID_AMOUNT", "must not be 0")
+    user_id = parse_id(data.user_id)
+    if user_id is None:
+        return UserNotFound.new()
+    async with services.sessionmaker() as session:
+        if await users.by_id(session, user_id) is None:
+            return UserNotFound.new()
+    key = key_request(
+        context,
+        viewer,
+        key=data.idempotency_key,
+        operation="adjustGold",
+        parameters={"userId": user_id, "amount": int(data.amount), "reason": data.reason},
+    )
+    if isinstance(key, ValidationFailed):
+        return key
+
+    async def work(claimed: KeyRequest | None) -> GoldAdjusted | InsufficientFunds:
+        return await _move(
+            services,
+            viewer,
+            user_id=user_id,
+            amount=int(data.amount),
+            reason=data.reason.strip(),
+            ledger_reason=LedgerReason.ADMIN_ADJUSTMENT,
+            key=claimed,
+        )
+
+    return await run_idempotent(
+        context,
+        key,
+        work=work,
+        replay=lambda payload: GoldAdjusted.from_payload(payload, replayed=True),
+    )
+
+
+async def grant_rewards(
+    context: Context, viewer: Viewer, data: GrantRewardsInput
+) -> GrantRewardsResult:
+    """Each item in its own transaction under its own key (`<key>:<user id>`): unknown
+    players are reported, the others granted; a repeat grants nobody twice."""
+    services = context.services
+    problem = _reason_problem(data.reason)
+    if problem is not None:
+        return problem
+    if not 1 <= len(data.items) <= MAX_ITEMS:
+        return ValidationFailed.single("items", "INVALID_ITEMS", f"1-{MAX_ITEMS} items")
+    if not 1 <= len(data.idempotency_key) <= 200:
+        return ValidationFailed.single(
+            "idempotencyKey", "INVALID_IDEMPOTENCY_KEY", "1-200 characters"
+        )
+    ids = [parse_id(item.user_id) for item in data.items]
+    async with services.sessionmaker() as session:
+        known = {user.id for user in await users.by_ids(session, [i for i in ids if i is not None])}
+    results: list[RewardResult] = []
+    seen: set[int] = set()
+    for item, user_id in zip(data.items, ids, strict=True):
+        status, balance = await _grant_one(
+            context, viewer, data, user_id, int(item.gold), known, seen
+        )
+        results.append(
+            RewardResult(
+                user_id=item.user_id,
+                status=status,
+                balance=None if balance is None else Gold(balance),
+            )
+        )
+    return RewardsGranted(results=results)
+
+
+async def _grant_one(
+    context: Context,
+    viewer: Viewer,
+    data: GrantRewardsInput,
+    user_id: int | None,
+    gold: int,
+    known: set[int],
+    seen: set[int],
+) -> tuple[RewardStatus, int | None]:
+    if user_id is None or user_id not in known:
+        return RewardStatus.UNKNOWN_USER, None
+    if gold <= 0 or user_id in seen:
+        return RewardStatus.INVALID, None
+    seen.add(user_id)
+    key = key_request(
+        context,
+        viewer,
+        key=f"{data.idempotency_key}:{user_id}",
+        operation="grantRewards",
+        parameters={"userId": user_id, "gold": gold, "reason": data.reason},
+    )
+    assert isinstance(key, KeyRequest), "the key's length was checked"
+    try:
+        granted = await _move(
+            context.services,
+            viewer,
+            user_id=user_id,
+            amount=gold,
+            reason=data.reason.strip(),
+            ledger_reason=LedgerReason.ADMIN_REWARD,
+            key=key,
+        )
+    except KeyTaken:
+        return RewardStatus.ALREADY_GRANTED, None
+    assert isinstance(granted, GoldAdjusted), "a credit is always covered"
+    return RewardStatus.GRANTED, int(granted.balance)

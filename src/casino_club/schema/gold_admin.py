@@ -1,0 +1,97 @@
+"""Operator gold types (SPEC §11): one player's adjustment, and rewards for many."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import strawberry
+
+from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, InsufficientFunds
+from casino_club.schema.scalars import Gold
+
+
+@strawberry.input
+class AdjustGoldInput:
+    user_id: strawberry.ID
+    amount: Gold = strawberry.field(description="Added (positive) or taken (negative); not 0.")
+    reason: str = strawberry.field(description="Why: kept in the audit log (1-500 characters).")
+    idempotency_key: str = strawberry.field(description="Required: a retry moves nothing more.")
+
+
+@strawberry.type(description="The gold moved through the ledger (ADMIN_ADJUSTMENT).")
+class GoldAdjusted:
+    user_id: strawberry.ID
+    amount: Gold
+    balance: Gold
+    replayed: bool
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "userId": str(self.user_id),
+            "amount": int(self.amount),
+            "balance": int(self.balance),
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any], *, replayed: bool) -> GoldAdjusted:
+        return cls(
+            user_id=strawberry.ID(payload["userId"]),
+            amount=Gold(payload["amount"]),
+            balance=Gold(payload["balance"]),
+            replayed=replayed,
+        )
+
+
+AdjustGoldResult = Annotated[
+    GoldAdjusted
+    | UserNotFound
+    | InsufficientFunds
+    | IdempotencyKeyReused
+    | IdempotencyKeyInUse
+    | ValidationFailed,
+    strawberry.union("AdjustGoldResult"),
+]
+
+
+@strawberry.input
+class RewardItemInput:
+    user_id: strawberry.ID
+    gold: Gold
+
+
+@strawberry.input
+class GrantRewardsInput:
+    items: list[RewardItemInput] = strawberry.field(description="At most 1,000.")
+    reason: str
+    idempotency_key: str = strawberry.field(
+        description="Required: repeating the request grants nothing more to anyone."
+    )
+
+
+class RewardStatus(StrEnum):
+    GRANTED = "GRANTED"
+    ALREADY_GRANTED = "ALREADY_GRANTED"  # by an earlier request with this key
+    UNKNOWN_USER = "UNKNOWN_USER"
+    INVALID = "INVALID"  # not a positive amount, or the player appears twice
+
+
+RewardStatusEnum = strawberry.enum(RewardStatus, name="RewardStatus")
+
+
+@strawberry.type
+class RewardResult:
+    user_id: strawberry.ID
+    status: RewardStatusEnum  # type: ignore[valid-type]
+    balance: Gold | None = strawberry.field(description="After the grant, when granted.")
+
+
+@strawberry.type(description="Each item's outcome, in the order given.")
+class RewardsGranted:
+    results: list[RewardResult]
+
+
+GrantRewardsResult = Annotated[
+    RewardsGranted | ValidationFailed, strawberry.union("GrantRewardsResult")
+]
