@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from casino_club.domain.accounts import Role
 from casino_club.domain.shop import STARTER_CATALOG
-from casino_club.persistence import accounts, invite_codes, products, users
+from casino_club.persistence import accounts, audit, invite_codes, products, users
 from casino_club.persistence.gacha import COLLECTIBLE, CONSUMABLE, GACHA_TICKET, STREAK_PROTECTION
 from casino_club.persistence.models import CatalogItem
 from casino_club.persistence.users import NewUser
@@ -51,6 +51,28 @@ async def create_account(
             ),
             bonus=bonus,
             now=now,
+        )
+        await uow.commit()
+    return True
+
+
+async def promote_account(services: Services, site_id: str) -> bool:
+    """Make a player an operator, audited as done from the command line; False if there
+    is no such player."""
+    async with services.unit_of_work() as uow:
+        user = await users.by_site_id(uow.session, site_id, lock=True)
+        if user is None:
+            return False
+        before = user.role
+        user.role = Role.ADMIN.value
+        await audit.record(
+            uow.session,
+            actor_id=None,
+            action="USER_PROMOTE",
+            target=f"user:{user.id}",
+            before={"role": before},
+            after={"role": user.role, "via": "cli"},
+            now=services.clock.now(),
         )
         await uow.commit()
     return True

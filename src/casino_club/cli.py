@@ -1,9 +1,10 @@
 """`casino-club serve | migrate | seed | reconcile | export-schema | verify-fairness |
-create-admin`."""
+create-admin | promote`."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -11,7 +12,7 @@ from typing import Annotated, TypeVar
 import typer
 import uvicorn
 
-from casino_club.bootstrap import create_account, seed
+from casino_club.bootstrap import create_account, promote_account, seed
 from casino_club.config import get_settings
 from casino_club.domain import crash, verification, wheel
 from casino_club.domain.accounts import Role, SignupRequest, validate_signup
@@ -168,13 +169,21 @@ def _hundredths(value: int) -> str:
     return f"{value // 100}.{value % 100:02d}"
 
 
+def _read_password() -> str:
+    """From a hidden prompt on a terminal, else the first line of stdin — never from an
+    argument, which would land in shell history and process listings."""
+    if sys.stdin.isatty():
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 @app.command("create-admin")
 def create_admin(
     site_id: Annotated[str, typer.Option(prompt=True)],
     nickname: Annotated[str, typer.Option(prompt=True)],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
-    """Create an operator account from the command line."""
+    """Create an operator account; the password is read from a prompt or stdin."""
+    password = _read_password()
     problems = validate_signup(
         SignupRequest(site_id=site_id, nickname=nickname, password=password, phone=None)
     )
@@ -197,3 +206,17 @@ def create_admin(
         typer.echo("an account with this siteId or nickname exists", err=True)
         raise typer.Exit(1)
     typer.echo(f"created admin {site_id}")
+
+
+@app.command()
+def promote(site_id: Annotated[str, typer.Option(help="The player to make an operator")]) -> None:
+    """Make an existing player an operator (audited; running servers see it within
+    SESSION_CACHE_SECONDS, or at once after the player logs in again)."""
+
+    async def run(services: Services) -> bool:
+        return await promote_account(services, site_id)
+
+    if not _with_services(run):
+        typer.echo(f"no account {site_id}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{site_id} is an operator")
