@@ -32,6 +32,15 @@ class ServiceUnavailable(GraphQLError):
         super().__init__(message, extensions={"code": "SERVICE_UNAVAILABLE"})
 
 
+async def optional_viewer(info: Info[Context, Any]) -> Viewer | None:
+    """The viewer on a public field: None when anonymous, UNAUTHENTICATED for a token
+    that is sent but not good (rather than quietly answering as anonymous)."""
+    try:
+        return await info.context.viewer()
+    except AuthenticationFailed as exc:
+        raise Unauthenticated(f"Authentication failed: {exc}") from None
+
+
 async def require_viewer(info: Info[Context, Any]) -> Viewer:
     """The authenticated viewer, or an UNAUTHENTICATED error."""
     try:

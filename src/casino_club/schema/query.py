@@ -31,7 +31,12 @@ from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.gacha import GachaConfig
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
-from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
+from casino_club.schema.permissions import (
+    IsAdmin,
+    IsAuthenticated,
+    optional_viewer,
+    require_viewer,
+)
 from casino_club.schema.purchases import (
     LimitedPackage,
     ReceiptVerification,
@@ -89,7 +94,7 @@ class Query:
         )
     )
     async def limited_packages(self, info: Info[Context, Any]) -> list[LimitedPackage]:
-        return await package_cases.listed(info.context.services, await info.context.viewer())
+        return await package_cases.listed(info.context.services, await optional_viewer(info))
 
     @strawberry.field(
         description="Whether a receipt (code and signature) is one this server issued.",

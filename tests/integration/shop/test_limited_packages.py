@@ -21,7 +21,7 @@ from casino_club.persistence.models import LimitedPackage as PackageRow
 from casino_club.persistence.models import Purchase as PurchaseRow
 from casino_club.resolvers.payment_settlement import sweep_stale
 from tests.integration.shop.support import gold_of, services_of
-from tests.support import Api, books_balance
+from tests.support import Api, books_balance, error_codes
 
 START_GOLD = 1_000
 BUY = """mutation B($input: BuyLimitedPackageInput!) { buyLimitedPackage(input: $input) {
@@ -247,3 +247,9 @@ async def test_the_kill_switch_stops_sales_but_not_a_purchase_already_paying(
 async def test_an_unknown_package_is_not_found(api: Api) -> None:
     token = await player(api)
     assert (await buy(api, token, "no_such_package"))["__typename"] == "ProductNotFound"
+
+
+async def test_listing_with_a_bad_token_is_unauthenticated_not_anonymous(api: Api) -> None:
+    for token in ("not.a.jwt", "eyJhbGciOiJIUzI1NiJ9.e30.AAAA"):
+        body = await api.execute(LISTED, token=token)
+        assert body["data"] is None and error_codes(body) == ["UNAUTHENTICATED"]
