@@ -25,6 +25,18 @@ MAX_DESCRIPTION = 500
 SKU_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
+def _check_listing(sku: str, name: str, description: str, price_cents: int) -> None:
+    """What everything on sale needs: a plain sku, a name, a price."""
+    if not SKU_PATTERN.fullmatch(sku):
+        raise ValueError("a sku is 1-64 letters, digits, '_' or '-'")
+    if not name or len(name) > MAX_NAME or len(description) > MAX_DESCRIPTION:
+        raise ValueError(
+            f"{sku}: a name is 1-{MAX_NAME} characters, a description at most {MAX_DESCRIPTION}"
+        )
+    if price_cents <= 0:
+        raise ValueError(f"{sku}: a price is positive")
+
+
 class Currency(StrEnum):
     USD = "USD"
     KRW = "KRW"
@@ -47,15 +59,7 @@ class Product:
     sort_order: int = 0
 
     def __post_init__(self) -> None:
-        if not SKU_PATTERN.fullmatch(self.sku):
-            raise ValueError("a sku is 1-64 letters, digits, '_' or '-'")
-        if not self.name or len(self.name) > MAX_NAME or len(self.description) > MAX_DESCRIPTION:
-            raise ValueError(
-                f"{self.sku}: a name is 1-{MAX_NAME} characters, a description "
-                f"at most {MAX_DESCRIPTION}"
-            )
-        if self.price_cents <= 0:
-            raise ValueError(f"{self.sku}: a price is positive")
+        _check_listing(self.sku, self.name, self.description, self.price_cents)
         if not 0 <= self.discount_percent < 100:
             raise ValueError(f"{self.sku}: a discount is 0-99 percent")
         if self.gold < 0 or self.bonus_gold < 0 or self.gold + self.bonus_gold > MAX_GOLD:
@@ -175,15 +179,7 @@ class LimitedPackage:
     active: bool = True
 
     def __post_init__(self) -> None:
-        if not SKU_PATTERN.fullmatch(self.sku):
-            raise ValueError("a sku is 1-64 letters, digits, '_' or '-'")
-        if not self.name or len(self.name) > MAX_NAME or len(self.description) > MAX_DESCRIPTION:
-            raise ValueError(
-                f"{self.sku}: a name is 1-{MAX_NAME} characters, a description "
-                f"at most {MAX_DESCRIPTION}"
-            )
-        if self.price_cents <= 0:
-            raise ValueError(f"{self.sku}: a price is positive")
+        _check_listing(self.sku, self.name, self.description, self.price_cents)
         if not 0 <= self.gold <= MAX_GOLD or len(self.items) > MAX_ITEMS:
             raise ValueError(f"{self.sku}: gold is 0-{MAX_GOLD}, at most {MAX_ITEMS} items")
         if any(not 0 < quantity <= MAX_ITEM_QUANTITY for _, quantity in self.items):
