@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
+from casino_club.domain.payments import FailureReason, PurchaseStatus
 from casino_club.payments.client import Payments
 from casino_club.payments.gateway import GatewayTimeout, PaymentState
 from casino_club.payments.sandbox import SandboxGateway
+from casino_club.resolvers.payment_settlement import advance, release
+from casino_club.services import Services
 
 
 def client(tries: int = 3) -> Payments:
@@ -90,3 +95,40 @@ async def test_the_reference_is_an_idempotency_key_one_hold_per_purchase() -> No
     again = await payments.authorize(token="tok_ok", amount_cents=1, currency="USD", reference="r")
     other = await payments.authorize(token="tok_ok", amount_cents=1, currency="USD", reference="s")
     assert first.payment_id == again.payment_id != other.payment_id
+
+
+class _Services:
+    """What `advance` and `release` use of the services: the payments client."""
+
+    def __init__(self, payments: Payments) -> None:
+        self.payments = payments
+
+
+async def test_a_late_poll_of_a_captured_payment_is_a_success_not_a_failure() -> None:
+    payments = client()
+    services = cast(Services, _Services(payments))
+    held = await payments.authorize(token="tok_ok", amount_cents=1, currency="USD", reference="r")
+    assert held.payment_id
+    first = await advance(services, held)  # the buyer's request captures
+    late = await advance(services, held)  # a poll that had read AUTHORIZED before
+    assert first.status == late.status == PurchaseStatus.SUCCEEDED
+
+
+async def test_a_failed_capture_is_failed_only_once_the_hold_is_released() -> None:
+    payments = client()
+    services = cast(Services, _Services(payments))
+    held = await payments.authorize(
+        token="tok_capture_fail", amount_cents=1, currency="USD", reference="r"
+    )
+    verdict = await advance(services, held)
+    assert (verdict.status, verdict.reason) == (PurchaseStatus.FAILED, FailureReason.CAPTURE_FAILED)
+    assert held.payment_id and (await payments.status(held.payment_id)).state == PaymentState.VOIDED
+
+
+async def test_voiding_a_captured_payment_is_not_a_release() -> None:
+    payments = client()
+    services = cast(Services, _Services(payments))
+    held = await payments.authorize(token="tok_ok", amount_cents=1, currency="USD", reference="r")
+    assert held.payment_id
+    await payments.capture(held.payment_id)
+    assert await release(services, held.payment_id) is False

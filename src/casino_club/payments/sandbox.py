@@ -81,6 +81,8 @@ class SandboxGateway:
 
     async def capture(self, payment_id: str) -> Payment:
         held = self._payments.get(payment_id)
+        if held is not None and held.state == PaymentState.CAPTURED:
+            return self._answer(payment_id)  # captured already: the same capture
         if held is None or held.state != PaymentState.AUTHORIZED:
             return Payment(payment_id, PaymentState.FAILED, "not_capturable")
         if held.card == Card.CAPTURE_FAIL:

@@ -37,7 +37,13 @@ from casino_club.persistence import promos as promo_store
 from casino_club.persistence.database import read_connection
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
 from casino_club.resolvers.guards import key_request
-from casino_club.resolvers.payment_settlement import Verdict, advance, reference, settle
+from casino_club.resolvers.payment_settlement import (
+    Verdict,
+    advance,
+    note_payment,
+    reference,
+    settle,
+)
 from casino_club.resolvers.purchase_checks import fraud_guard, over_limit, promo_for, spend_rates
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, PlayerExcluded
@@ -158,6 +164,7 @@ async def checkout(
     except GatewayTimeout:
         verdict = Verdict(PurchaseStatus.FAILED, FailureReason.GATEWAY_TIMEOUT)
     else:
+        await note_payment(services, opened.id, payment.payment_id)
         verdict = await advance(services, payment)
     settled = await settle(services, opened.id, verdict)
     assert settled is not None, "no precondition was given"

@@ -58,6 +58,7 @@ def reference(purchase_id: int) -> str:
 
 
 def purchase_id_of(reference_: str) -> int | None:
+    """The purchase a provider's reference names, if it is one of ours."""
     prefix, _, number = reference_.partition(":")
     if prefix != "purchase" or not number.isascii() or not number.isdigit() or len(number) > 18:
         return None
@@ -77,22 +78,46 @@ async def advance(services: Services, payment: Payment) -> Verdict:
         return Verdict(PurchaseStatus.FAILED, FailureReason.DECLINED, payment.payment_id)
     if payment.state != PaymentState.AUTHORIZED or payment.payment_id is None:
         return Verdict(PurchaseStatus.FAILED, FailureReason.GATEWAY_ERROR, payment.payment_id)
+    pending = Verdict(PurchaseStatus.PENDING, payment_id=payment.payment_id)
     try:
         captured = await gateway.capture(payment.payment_id)
+        if captured.state != PaymentState.CAPTURED:
+            # Refused — unless another request (a poll) captured it meanwhile: the
+            # provider's own word on the payment decides, never this capture's answer.
+            captured = await gateway.status(payment.payment_id)
     except GatewayTimeout:
-        return Verdict(PurchaseStatus.PENDING, payment_id=payment.payment_id)
+        return pending
     if captured.state == PaymentState.CAPTURED:
         return Verdict(PurchaseStatus.SUCCEEDED, payment_id=payment.payment_id)
-    await release(services, payment.payment_id)
+    if not await release(services, payment.payment_id):
+        return pending  # not known to be released: ask again later
     return Verdict(PurchaseStatus.FAILED, FailureReason.CAPTURE_FAILED, payment.payment_id)
 
 
-async def release(services: Services, payment_id: str) -> None:
-    """Void a hold; if the provider does not answer, it lapses on its own (holds expire)."""
+async def release(services: Services, payment_id: str) -> bool:
+    """Void a hold; whether the provider says no money is taken or held now (False
+    when it did not answer, or the payment was captured after all)."""
     try:
-        await services.payments.void(payment_id)
+        voided = await services.payments.void(payment_id)
     except GatewayTimeout:
-        log.warning("voiding payment %s timed out; the hold will lapse", payment_id)
+        log.warning("voiding payment %s timed out", payment_id)
+        return False
+    return voided.state not in (
+        PaymentState.CAPTURED,
+        PaymentState.AUTHORIZED,
+        PaymentState.PENDING,
+    )
+
+
+async def note_payment(services: Services, purchase_id: int, payment_id: str | None) -> None:
+    """Remember the provider's payment as soon as it exists, in its own commit: should
+    this process die before the purchase settles, the sweeper asks the provider about
+    it rather than voiding a purchase it knows nothing of."""
+    if payment_id is None:
+        return
+    async with services.unit_of_work() as uow:
+        await purchases.note_payment(uow.session, purchase_id, payment_id)
+        await uow.commit()
 
 
 async def settle(
@@ -246,5 +271,6 @@ async def _stale_verdict(
         return None
     if payment.state == PaymentState.CAPTURED:
         return Verdict(PurchaseStatus.SUCCEEDED, payment_id=payment_id)
-    await release(services, payment_id)
+    if not await release(services, payment_id):
+        return None  # captured meanwhile, or no answer: the next sweep asks again
     return voided

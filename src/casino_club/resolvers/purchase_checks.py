@@ -76,9 +76,11 @@ async def promo_for(
 async def fraud_guard(
     services: Services, viewer: Viewer, payment_token: str
 ) -> PurchaseBlocked | None:
-    """Count this attempt (SPEC §7.6); PurchaseBlocked if the player is blocked. Only
-    attempts that would open a purchase count: a replay or a refused request does not.
-    Without Redis purchases are refused: a guard that fails open guards nothing."""
+    """Count this attempt (SPEC §7.6); PurchaseBlocked if the player is blocked. An
+    attempt is a priced, eligible request: a replay, or one refused before this (no such
+    product, a rank, a promo or a limit) does not count; one then refused for stock or a
+    code's last use does. Without Redis purchases are refused: a guard that fails open
+    guards nothing."""
     settings = services.settings
     guard = PurchaseGuard(
         window_ms=settings.fraud_window_seconds * 1000,

@@ -56,7 +56,8 @@ async def refund_purchase(
         return PurchaseNotFound.new()
     if found.status != PurchaseStatus.SUCCEEDED:
         return NotRefundable.new(found.status)
-    assert found.gateway_payment_id is not None, "a paid purchase names its payment"
+    if found.gateway_payment_id is None:  # settled by a webhook that named no payment
+        return RefundFailed.new("payment_unknown")
     try:
         returned = await services.payments.refund(
             found.gateway_payment_id,
