@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -95,3 +96,9 @@ async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
 async def ping(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
         await conn.execute(text("SELECT 1"))
+
+
+def insert_for(session: AsyncSession, table: Any) -> Any:
+    """An INSERT that can say ON CONFLICT, in the session's own dialect."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

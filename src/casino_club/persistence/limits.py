@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.limits import Limit, LimitKind
+from casino_club.persistence.database import insert_for
 from casino_club.persistence.models import PlayerLimit
 
 
@@ -35,8 +35,7 @@ async def put(
         "pending_from": limit.pending_from,
         "updated_at": now,
     }
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(PlayerLimit).values(**values)
+    statement = insert_for(session, PlayerLimit).values(**values)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[PlayerLimit.user_id, PlayerLimit.kind],

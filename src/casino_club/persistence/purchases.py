@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.payments import FailureReason, PurchaseStatus
 from casino_club.domain.payments import Purchase as PurchaseValue
 from casino_club.domain.shop import Currency, Quote
+from casino_club.persistence.database import insert_for
 from casino_club.persistence.models import PaymentWebhookEvent, Purchase
 
 
@@ -184,10 +184,8 @@ async def first_delivery(
     session: AsyncSession, event_id: str, event_type: str, now: datetime
 ) -> bool:
     """Record a webhook event as processed; False if it already was (a replay)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(PaymentWebhookEvent)
+        insert_for(session, PaymentWebhookEvent)
         .values(event_id=event_id, event_type=event_type, received_at=now)
         .on_conflict_do_nothing(index_elements=[PaymentWebhookEvent.event_id])
         .returning(PaymentWebhookEvent.event_id)

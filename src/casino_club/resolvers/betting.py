@@ -39,7 +39,7 @@ from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.unit_of_work import AfterCommit, UnitOfWork
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.resolvers.guards import key_request, rate_limited, run_idempotent, stored_answer
-from casino_club.resolvers.live import bet_events, publish
+from casino_club.resolvers.live import bet_events, publish, publish_after_commit
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import (
     IdempotencyKeyInUse,
@@ -235,11 +235,7 @@ async def place_staged(
             if decided.open_round is None:  # an open round has paid nothing yet
                 data["payout"] = decided.payout
             events = bet_events(posted, kind.event, round_id=round_id, data=data, at=bet.now)
-
-            async def after_commit() -> None:
-                await publish(services, viewer.id, events)
-
-            uow.after_commit(after_commit)
+            publish_after_commit(services, uow, viewer.id, events)
             await uow.commit()
         return answer
 

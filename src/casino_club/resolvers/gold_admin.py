@@ -11,8 +11,8 @@ from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.persistence import audit, idempotency, users, wallet
 from casino_club.persistence.idempotency import KeyRequest, KeyTaken
 from casino_club.persistence.wallet import ShortOfGold
-from casino_club.resolvers.guards import key_request, run_idempotent
-from casino_club.resolvers.live import balance_events, publish
+from casino_club.resolvers.guards import key_request, reason_problem, run_idempotent
+from casino_club.resolvers.live import balance_events, publish_after_commit
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.games import InsufficientFunds
 from casino_club.schema.gold_admin import (
@@ -29,14 +29,7 @@ from casino_club.schema.ids import parse_id
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
-MAX_REASON = 500
 MAX_ITEMS = 1_000
-
-
-def _reason_problem(reason: str) -> ValidationFailed | None:
-    if 1 <= len(reason.strip()) <= MAX_REASON:
-        return None
-    return ValidationFailed.single("reason", "INVALID_REASON", f"must be 1-{MAX_REASON} characters")
 
 
 async def _move(
@@ -80,19 +73,14 @@ async def _move(
         )
         if claim is not None:
             await idempotency.complete(session, claim, answer.to_payload(), now)
-        events = balance_events(moved, now)
-
-        async def announce() -> None:
-            await publish(services, user_id, events)
-
-        uow.after_commit(announce)
+        publish_after_commit(services, uow, user_id, balance_events(moved, now))
         await uow.commit()
     return answer
 
 
 async def adjust_gold(context: Context, viewer: Viewer, data: AdjustGoldInput) -> AdjustGoldResult:
     services = context.services
-    problem = _reason_problem(data.reason)
+    problem = reason_problem(data.reason)
     if problem is not None:
         return problem
     if data.amount == 0:
@@ -138,7 +126,7 @@ async def grant_rewards(
     """Each item in its own transaction under its own key (`<key>:<user id>`): unknown
     players are reported, the others granted; a repeat grants nobody twice."""
     services = context.services
-    problem = _reason_problem(data.reason)
+    problem = reason_problem(data.reason)
     if problem is not None:
         return problem
     if not 1 <= len(data.items) <= MAX_ITEMS:

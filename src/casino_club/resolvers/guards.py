@@ -19,6 +19,7 @@ from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, 
 from casino_club.schema.permissions import ServiceUnavailable
 
 MAX_KEY_LENGTH = 255
+MAX_REASON_LENGTH = 500
 RATE_WINDOW_MS = 1000
 AUTH_WINDOW_MS = 60_000
 HASH_QUEUE_RETRY_MS = 1000
@@ -171,3 +172,12 @@ async def run_idempotent(
         answer = await stored_answer(context, request, replay)
         # Nothing live stored: the key expired and was purged meanwhile; a retry runs.
         return IdempotencyKeyInUse.new() if answer is None else answer
+
+
+def reason_problem(reason: str) -> ValidationFailed | None:
+    """An operator's reason, kept in the audit log: 1-500 characters once trimmed."""
+    if 1 <= len(reason.strip()) <= MAX_REASON_LENGTH:
+        return None
+    return ValidationFailed.single(
+        "reason", "INVALID_REASON", f"must be 1-{MAX_REASON_LENGTH} characters"
+    )

@@ -21,6 +21,7 @@ from casino_club.domain.limits import (
 from casino_club.persistence import audit, users
 from casino_club.persistence import limits as store
 from casino_club.resolvers.access import forget_sessions_after_commit
+from casino_club.resolvers.guards import reason_problem
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.ids import parse_id
 from casino_club.schema.limits import (
@@ -38,7 +39,6 @@ from casino_club.schema.limits import (
 )
 from casino_club.services import Services
 
-MAX_REASON_LENGTH = 500
 FIELDS = {
     "dailyPurchaseCents": LimitKind.DAILY_PURCHASE,
     "monthlyPurchaseCents": LimitKind.MONTHLY_PURCHASE,
@@ -123,11 +123,10 @@ async def lift_exclusion(
 ) -> LiftExclusionResult:
     """An operator ends a player's break early, with a reason for the audit log."""
     services = context.services
+    invalid = reason_problem(data.reason)
+    if invalid is not None:
+        return invalid
     reason = data.reason.strip()
-    if not 1 <= len(reason) <= MAX_REASON_LENGTH:
-        return ValidationFailed.single(
-            "reason", "INVALID_REASON", f"must be 1-{MAX_REASON_LENGTH} characters"
-        )
     user_id = parse_id(data.user_id)
     if user_id is None:
         return UserNotFound.new()

@@ -10,6 +10,7 @@ from typing import Any
 from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import Posted
 from casino_club.events import user_channel
+from casino_club.persistence.unit_of_work import InTransaction
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
@@ -63,3 +64,14 @@ async def publish(services: Services, user_id: int, events: Sequence[dict[str, A
         await services.events.publish(user_channel(user_id), *events)
     except Exception:
         log.exception("publishing %d events failed", len(events))
+
+
+def publish_after_commit(
+    services: Services, uow: InTransaction, user_id: int, events: Sequence[dict[str, Any]]
+) -> None:
+    """Send a player's events once the transaction that caused them commits."""
+
+    async def send() -> None:
+        await publish(services, user_id, events)
+
+    uow.after_commit(send)

@@ -34,7 +34,7 @@ from casino_club.persistence import idempotency, packages, purchases, users, wal
 from casino_club.persistence import promos as promo_store
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.resolvers.access import forget_sessions_after_commit
-from casino_club.resolvers.live import balance_events, game_event, publish
+from casino_club.resolvers.live import balance_events, game_event, publish_after_commit
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
@@ -156,12 +156,7 @@ async def settle(
             return current
         if row.status == PurchaseStatus.SUCCEEDED:
             row, events = await _deliver(services, uow, row, now)
-            user_id = row.user_id
-
-            async def announce() -> None:
-                await publish(services, user_id, events)
-
-            uow.after_commit(announce)
+            publish_after_commit(services, uow, row.user_id, events)
         elif row.status != PurchaseStatus.PENDING:  # failed or voided: give back what it held
             if row.package_sku is not None:
                 await packages.release(session, row.package_sku)

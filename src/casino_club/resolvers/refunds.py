@@ -17,8 +17,8 @@ from casino_club.payments.gateway import GatewayTimeout, PaymentState
 from casino_club.persistence import audit, idempotency, purchases, users, wallet
 from casino_club.persistence.idempotency import KeyRequest
 from casino_club.resolvers.access import forget_sessions_after_commit
-from casino_club.resolvers.guards import key_request, run_idempotent
-from casino_club.resolvers.live import balance_events, publish
+from casino_club.resolvers.guards import key_request, reason_problem, run_idempotent
+from casino_club.resolvers.live import balance_events, publish_after_commit
 from casino_club.resolvers.payment_settlement import reference
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.ids import parse_id
@@ -36,17 +36,14 @@ from casino_club.schema.refunds import (
 )
 from casino_club.schema.scalars import Gold
 
-MAX_REASON_LENGTH = 500
-
 
 async def refund_purchase(
     context: Context, viewer: Viewer, data: RefundPurchaseInput
 ) -> RefundPurchaseResult:
     services = context.services
-    if not 1 <= len(data.reason.strip()) <= MAX_REASON_LENGTH:
-        return ValidationFailed.single(
-            "reason", "INVALID_REASON", f"must be 1-{MAX_REASON_LENGTH} characters"
-        )
+    invalid = reason_problem(data.reason)
+    if invalid is not None:
+        return invalid
     purchase_id = parse_id(data.transaction_id)
     if purchase_id is None:
         return PurchaseNotFound.new()
@@ -105,13 +102,7 @@ async def refund_purchase(
             },
             now=now,
         )
-        events = balance_events(posted, now)
-        user_id = row.user_id
-
-        async def announce() -> None:
-            await publish(services, user_id, events)
-
-        uow.after_commit(announce)
+        publish_after_commit(services, uow, row.user_id, balance_events(posted, now))
         await uow.commit()
     return PurchaseRefunded(
         purchase=Purchase.of(row), gold_taken=Gold(split.taken), debt_added=Gold(split.debt)
@@ -153,12 +144,7 @@ async def repay_debt(context: Context, viewer: Viewer, data: RepayDebtInput) -> 
             )
             if claim is not None:
                 await idempotency.complete(session, claim, answer.to_payload(), now)
-            events = balance_events(posted, now)
-
-            async def announce() -> None:
-                await publish(services, viewer.id, events)
-
-            uow.after_commit(announce)
+            publish_after_commit(services, uow, viewer.id, balance_events(posted, now))
             await uow.commit()
         return answer
 
