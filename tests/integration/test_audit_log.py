@@ -85,3 +85,11 @@ async def test_only_operators_read_the_audit_log(api: Api, who: str) -> None:
     token = (await api.new_player())["accessToken"] if who == "player" else None
     body = await api.execute(AUDIT, {}, token=token)
     assert error_codes(body) == ["FORBIDDEN" if who == "player" else "UNAUTHENTICATED"]
+
+
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+14:00", "2026-01-01T00:00:00"])
+async def test_a_since_off_the_calendar_or_without_offset_is_bad_input(
+    api: Api, admin_token: str, since: str
+) -> None:
+    body = await api.execute(AUDIT, {"filter": {"since": since}}, token=admin_token)
+    assert error_codes(body) == ["BAD_USER_INPUT"]

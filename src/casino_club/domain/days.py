@@ -31,3 +31,19 @@ def next_month_start(now: datetime, zone: ZoneInfo) -> datetime:
     first = game_day(now, zone).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return datetime.combine(following, time.min, tzinfo=zone).astimezone(UTC)
+
+
+# Instants an operator may set: far enough inside the calendar that moving them to UTC,
+# or adding a window or a day to them, never leaves it.
+FIRST_INSTANT = datetime(1970, 1, 1, tzinfo=UTC)
+LAST_INSTANT = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def usable_instant(value: datetime) -> bool:
+    """Aware, and between 1970 and 9000."""
+    if value.tzinfo is None:
+        return False
+    try:
+        return FIRST_INSTANT <= value <= LAST_INSTANT
+    except OverflowError:  # comparing moves it to UTC: beyond year 1 or 9999
+        return False

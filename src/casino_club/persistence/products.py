@@ -55,11 +55,12 @@ async def every(session: AsyncSession) -> list[ProductValue]:
     return [_value(row) for row in rows]
 
 
-async def save(session: AsyncSession, product: ProductValue) -> None:
-    """Create the product, or replace every field of the stored one."""
-    row = await session.get(Product, product.sku)
-    if row is None:
-        row = Product(sku=product.sku)
+async def save(session: AsyncSession, product: ProductValue, *, new: bool) -> None:
+    """Create the product (an insert: a concurrent create of the same sku fails on the
+    key rather than becoming a second "create"), or replace every field of the stored one."""
+    row = Product(sku=product.sku) if new else await session.get(Product, product.sku)
+    assert row is not None, "an edit replaces what exists"
+    if new:
         session.add(row)
     _fill(row, product)
     await session.flush()

@@ -6,16 +6,18 @@ is written to the audit log with its before and after, in the same transaction."
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from typing import Any, TypeVar
 
 import strawberry
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.context import Context, Viewer
 from casino_club.domain import promos, shop
 from casino_club.domain.accounts import FieldProblem
+from casino_club.domain.days import usable_instant
 from casino_club.persistence import audit, packages, products
 from casino_club.persistence import gacha as gacha_store
 from casino_club.persistence import promos as promo_store
@@ -65,6 +67,11 @@ def _merge(
         for name, value in values.items()
         if isinstance(value, datetime) and value.tzinfo is None
     ]
+    problems += [
+        FieldProblem(_camel(name), "INSTANT_OUT_OF_RANGE", "must be between 1970 and 9000")
+        for name, value in values.items()
+        if isinstance(value, datetime) and value.tzinfo is not None and not usable_instant(value)
+    ]
     merged: dict[str, Any] = dict.fromkeys(nullable) if before is None else _fields_of(before)
     merged.update(values)
     required = [
@@ -97,7 +104,7 @@ def _plain(value: object | None) -> dict[str, Any] | None:
     return {k: sorted(v) if isinstance(v, frozenset) else v for k, v in plain.items()}
 
 
-async def save_product(
+async def _save_product_once(
     context: Context, viewer: Viewer, data: SaveProductInput
 ) -> SaveProductResult:
     services = context.services
@@ -110,7 +117,7 @@ async def save_product(
         product = _merge(shop.Product, before, values, nullable={"discount_ends_at"})
         if isinstance(product, ValidationFailed):
             return product
-        await products.save(session, product)
+        await products.save(session, product, new=before is None)
         await _audit(
             services, uow.session, viewer, "PRODUCT", f"product:{product.sku}", before, product
         )
@@ -118,7 +125,7 @@ async def save_product(
     return ProductSaved(product=AdminProduct.of(product), created=before is None)
 
 
-async def save_limited_package(
+async def _save_limited_package_once(
     context: Context, viewer: Viewer, data: SaveLimitedPackageInput
 ) -> SaveLimitedPackageResult:
     services = context.services
@@ -159,7 +166,7 @@ async def save_limited_package(
     )
 
 
-async def save_promo_code(
+async def _save_promo_code_once(
     context: Context, viewer: Viewer, data: SavePromoCodeInput
 ) -> SavePromoCodeResult:
     services = context.services
@@ -189,6 +196,34 @@ async def save_promo_code(
         uses = await promo_store.uses_of(session, promo.code)
         await uow.commit()
     return PromoCodeSaved(promo_code=AdminPromoCode.of(promo, uses), created=before is None)
+
+
+async def save_product(
+    context: Context, viewer: Viewer, data: SaveProductInput
+) -> SaveProductResult:
+    return await _retrying_a_race(lambda: _save_product_once(context, viewer, data))
+
+
+async def save_limited_package(
+    context: Context, viewer: Viewer, data: SaveLimitedPackageInput
+) -> SaveLimitedPackageResult:
+    return await _retrying_a_race(lambda: _save_limited_package_once(context, viewer, data))
+
+
+async def save_promo_code(
+    context: Context, viewer: Viewer, data: SavePromoCodeInput
+) -> SavePromoCodeResult:
+    return await _retrying_a_race(lambda: _save_promo_code_once(context, viewer, data))
+
+
+async def _retrying_a_race(save: Callable[[], Awaitable[T]]) -> T:
+    """A create races another save of the same key: the loser's insert meets the
+    winner's row (the unique key), its transaction rolls back, and it runs again as
+    the edit it now is."""
+    try:
+        return await save()
+    except IntegrityError:
+        return await save()
 
 
 def _sku_taken() -> ValidationFailed:

@@ -4,6 +4,7 @@ audited once; players and anonymous callers are refused and change nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -270,3 +271,45 @@ async def test_the_shop_admin_is_for_operators_only(
         key = values.get("sku") or values["code"].upper()
         target = {"product": "product", "package": "package", "promo": "promo"}[mutation]
         assert await audit_of(app, f"{target}:{key}") == []
+
+
+@pytest.mark.parametrize("mutation", ["product", "package", "promo"])
+async def test_twenty_simultaneous_creates_of_one_key_make_it_once(
+    api: Api, app: Starlette, clock: FrozenClock, admin_token: str, mutation: str
+) -> None:
+    document, values = {
+        "product": (SAVE_PRODUCT, product_input()),
+        "package": (SAVE_PACKAGE, package_input(clock)),
+        "promo": (SAVE_PROMO, promo_input(clock)),
+    }[mutation]
+    results = await asyncio.gather(*(save(api, admin_token, document, values) for _ in range(20)))
+    assert [r["created"] for r in results].count(True) == 1
+    assert {r["__typename"] for r in results} == {
+        "ProductSaved"
+        if mutation == "product"
+        else "LimitedPackageSaved"
+        if mutation == "package"
+        else "PromoCodeSaved"
+    }
+    key = values.get("sku") or values["code"].upper()
+    trail = await audit_of(app, f"{mutation}:{key}")
+    assert [a for a, _, _ in trail].count(trail[0][0]) == 1  # one CREATE, the rest UPDATEs
+    assert len(trail) == 20
+
+
+@pytest.mark.parametrize(
+    ("mutation", "field"),
+    [("product", "discountEndsAt"), ("package", "startsAt"), ("promo", "endsAt")],
+)
+@pytest.mark.parametrize("instant", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+async def test_an_instant_at_the_edge_of_the_calendar_is_a_validation_error(
+    api: Api, clock: FrozenClock, admin_token: str, mutation: str, field: str, instant: str
+) -> None:
+    document, values = {
+        "product": (SAVE_PRODUCT, product_input(discountPercent=10)),
+        "package": (SAVE_PACKAGE, package_input(clock)),
+        "promo": (SAVE_PROMO, promo_input(clock)),
+    }[mutation]
+    refused = await save(api, admin_token, document, {**values, field: instant})
+    assert refused["__typename"] == "ValidationFailed"
+    assert {"field": field, "code": "INSTANT_OUT_OF_RANGE"} in refused["fields"]
