@@ -75,6 +75,8 @@ async def test_an_adjustment_moves_gold_once_through_the_ledger(
     ("user_id", "amount", "reason", "code"),
     [
         ("1", 0, "r", "VALIDATION_FAILED"),
+        ("1", 10**12 + 1, "r", "VALIDATION_FAILED"),  # beyond any sane grant
+        ("1", -(10**12) - 1, "r", "VALIDATION_FAILED"),
         ("1", 5, "", "VALIDATION_FAILED"),
         ("1", 5, "x" * 501, "VALIDATION_FAILED"),
         ("999999999", 5, "r", "USER_NOT_FOUND"),
@@ -108,14 +110,16 @@ async def test_five_hundred_rewards_with_unknown_players_grant_each_known_one_on
 
 async def test_a_player_twice_in_one_grant_gets_it_once(api: Api, admin_token: str) -> None:
     user_id = (await api.new_player())["user"]["id"]
+    other = (await api.new_player())["user"]["id"]
     items = [
         {"userId": user_id, "gold": 50},
         {"userId": user_id, "gold": 50},
         {"userId": user_id, "gold": -5},
+        {"userId": other, "gold": 10**12 + 1},  # beyond any sane grant
     ]
     variables = {"input": {"items": items, "reason": "r", "idempotencyKey": "dup"}}
     results = (await api.data(GRANT, variables, token=admin_token))["grantRewards"]["results"]
-    assert [r["status"] for r in results] == ["GRANTED", "INVALID", "INVALID"]
+    assert [r["status"] for r in results] == ["GRANTED", "INVALID", "INVALID", "INVALID"]
 
 
 @pytest.mark.parametrize("who", ["player", "anonymous"])

@@ -205,6 +205,11 @@ def package_problem(package: LimitedPackage, now: datetime) -> PackageProblem | 
     return None
 
 
+def allowance_left(package: LimitedPackage, held: int) -> int:
+    """How many more of the package a player who has `held` of them may buy."""
+    return max(package.per_user_limit - held, 0)
+
+
 def package_quote(package: LimitedPackage) -> Quote:
     """One package: its price, its gold (items are granted beside)."""
     return Quote(

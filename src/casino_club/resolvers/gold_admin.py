@@ -8,6 +8,7 @@ import strawberry
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.ledger import LedgerReason, Movement
+from casino_club.domain.shop import MAX_GOLD
 from casino_club.persistence import audit, idempotency, users, wallet
 from casino_club.persistence.idempotency import KeyRequest, KeyTaken
 from casino_club.persistence.wallet import ShortOfGold
@@ -83,8 +84,10 @@ async def adjust_gold(context: Context, viewer: Viewer, data: AdjustGoldInput) -
     problem = reason_problem(data.reason)
     if problem is not None:
         return problem
-    if data.amount == 0:
-        return ValidationFailed.single("amount", "INVALID_AMOUNT", "must not be 0")
+    if not 0 < abs(data.amount) <= MAX_GOLD:
+        return ValidationFailed.single(
+            "amount", "INVALID_AMOUNT", f"must be 1-{MAX_GOLD} gold either way, not 0"
+        )
     user_id = parse_id(data.user_id)
     if user_id is None:
         return UserNotFound.new()
@@ -165,7 +168,7 @@ async def _grant_one(
 ) -> tuple[RewardStatus, int | None]:
     if user_id is None or user_id not in known:
         return RewardStatus.UNKNOWN_USER, None
-    if gold <= 0 or user_id in seen:
+    if not 0 < gold <= MAX_GOLD or user_id in seen:
         return RewardStatus.INVALID, None
     seen.add(user_id)
     key = key_request(

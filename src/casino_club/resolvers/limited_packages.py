@@ -95,10 +95,9 @@ class PackageOffer:
         time), then a unit of stock."""
         stocked = await packages.get(session, self.package_sku)
         assert stocked is not None, "priced a moment ago, in this transaction"
-        limit = stocked.package.per_user_limit
         held = await packages.bought_by(session, viewer.id, [self.package_sku])
-        if held.get(self.package_sku, 0) >= limit:
-            return PurchaseLimitReached.new(limit)
+        if not shop.allowance_left(stocked.package, held.get(self.package_sku, 0)):
+            return PurchaseLimitReached.new(stocked.package.per_user_limit)
         if not await packages.reserve(session, self.package_sku, now):
             problem = shop.package_problem(stocked.package, now)
             return (

@@ -297,7 +297,7 @@ class LimitedPackage:
             total_stock=package.total_stock,
             remaining_stock=max(remaining, 0),
             per_user_limit=package.per_user_limit,
-            remaining_for_me=None if mine is None else max(package.per_user_limit - mine, 0),
+            remaining_for_me=None if mine is None else shop.allowance_left(package, mine),
         )
 
 
