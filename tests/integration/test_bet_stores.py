@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from casino_club.domain import slots
 from casino_club.domain.fairness import FairnessInput, take
 from casino_club.domain.ledger import LedgerReason
+from casino_club.domain.limits import LossLimitHit
 from casino_club.persistence.bets import (
     BetStore,
     Outcome,
@@ -142,6 +143,7 @@ async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None
     for index, (store, player) in enumerate(zip(stores, players, strict=True)):
         while True:
             written = await store.place(wager(services, player), slot_rule, answer)
+            assert not isinstance(written, LossLimitHit)  # no loss limit set
             outcomes[index].append(
                 written if isinstance(written, ShortOfGold) else (written.balance, written.posted)
             )

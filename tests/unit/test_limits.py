@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from casino_club.domain.limits import Limit, change, room
+from casino_club.domain.limits import Limit, LossLimitHit, change, loss_refusal, room
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DAY = timedelta(hours=24)
@@ -54,3 +54,25 @@ def test_room_is_what_is_left_in_the_period() -> None:
     assert room(Limit(1_000), 400, NOW) == 600
     assert room(Limit(1_000), 1_400, NOW) == 0
     assert room(Limit(), 10**12, NOW) is None
+
+
+def test_a_stake_may_take_the_day_exactly_to_the_loss_limit() -> None:
+    limit = Limit(1_000)
+    assert loss_refusal(limit, 900, 100, NOW) is None
+    assert loss_refusal(limit, 900, 101, NOW) == LossLimitHit(limit=1_000, remaining=100)
+    assert loss_refusal(limit, 1_200, 10, NOW) == LossLimitHit(limit=1_000, remaining=0)
+
+
+def test_a_winning_day_leaves_more_room_and_a_free_play_needs_none() -> None:
+    limit = Limit(1_000)
+    assert loss_refusal(limit, -500, 1_500, NOW) is None  # net: 500 won, 1,500 at risk
+    assert loss_refusal(limit, -500, 1_501, NOW) == LossLimitHit(limit=1_000, remaining=1_500)
+    assert loss_refusal(Limit(0), 0, 0, NOW) is None
+    assert loss_refusal(Limit(0), 0, 1, NOW) == LossLimitHit(limit=0, remaining=0)
+
+
+def test_no_loss_limit_refuses_nothing_and_a_waiting_raise_applies_on_time() -> None:
+    assert loss_refusal(Limit(), 10**12, 10**6, NOW) is None
+    raised = change(Limit(100), 10_000, NOW, DAY)
+    assert loss_refusal(raised, 0, 5_000, NOW) == LossLimitHit(limit=100, remaining=100)
+    assert loss_refusal(raised, 0, 5_000, NOW + DAY) is None

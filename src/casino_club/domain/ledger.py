@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
+
+from casino_club.domain.games import Game
 
 
 class LedgerReason(StrEnum):
@@ -28,6 +31,25 @@ class LedgerReason(StrEnum):
     DEBT_REPAYMENT = "DEBT_REPAYMENT"
     ADMIN_ADJUSTMENT = "ADMIN_ADJUSTMENT"
     ADMIN_REWARD = "ADMIN_REWARD"
+
+
+class PlayReasons(NamedTuple):
+    """How a game's plays appear in the ledger: what a play costs, what it pays."""
+
+    cost: LedgerReason
+    payout: LedgerReason
+
+
+PLAY_REASONS: dict[Game, PlayReasons] = {
+    Game.SLOTS: PlayReasons(LedgerReason.SLOT_BET, LedgerReason.SLOT_WIN),
+    Game.RPS: PlayReasons(LedgerReason.RPS_BET, LedgerReason.RPS_WIN),
+    Game.DICE: PlayReasons(LedgerReason.DICE_BET, LedgerReason.DICE_WIN),
+    Game.GACHA: PlayReasons(LedgerReason.GACHA_PULL, LedgerReason.GACHA_REFUND),
+    Game.WHEEL: PlayReasons(LedgerReason.WHEEL_SPIN, LedgerReason.WHEEL_PRIZE),
+    Game.CRASH: PlayReasons(LedgerReason.CRASH_BET, LedgerReason.CRASH_WIN),
+}
+# Every row that play writes: a day's net loss (SPEC §5.5) is minus their sum.
+AT_PLAY = frozenset(reason for reasons in PLAY_REASONS.values() for reason in reasons)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ MAX_LIMIT = 10**9  # a sanity bound on what a player can type
 class LimitKind(StrEnum):
     DAILY_PURCHASE = "DAILY_PURCHASE"  # USD cents per game day
     MONTHLY_PURCHASE = "MONTHLY_PURCHASE"  # USD cents per game month
+    DAILY_LOSS = "DAILY_LOSS"  # gold lost at play (stakes minus wins) per game day
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,26 @@ def room(limit: Limit, spent: int, now: datetime) -> int | None:
     """How much more may be spent in the period (None: no limit)."""
     amount = limit.at(now).amount
     return None if amount is None else max(amount - spent, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class LossLimitHit:
+    """A stake the daily loss limit refuses: the limit, and what may still be staked."""
+
+    limit: int
+    remaining: int
+
+
+def loss_refusal(limit: Limit, lost_today: int, stake: int, now: datetime) -> LossLimitHit | None:
+    """Whether a stake may be risked today (SPEC §5.5). A bet is refused when losing it
+    all would take the day's net loss (stakes minus wins, so a winning day leaves more
+    room) past the limit; a free play risks nothing and is never refused."""
+    remaining = room(limit, lost_today, now)
+    if remaining is None or stake <= remaining:
+        return None
+    amount = limit.at(now).amount
+    assert amount is not None  # room() is None without one
+    return LossLimitHit(limit=amount, remaining=remaining)
 
 
 class Exclusion(StrEnum):

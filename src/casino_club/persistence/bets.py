@@ -25,7 +25,8 @@ from casino_club.domain.ledger import (
     play_movements,
     round_reference,
 )
-from casino_club.persistence import fairness, game_rounds, idempotency, wallet
+from casino_club.domain.limits import LossLimitHit
+from casino_club.persistence import fairness, game_rounds, idempotency, limits, wallet
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.game_rounds import Played
 from casino_club.persistence.idempotency import KeyRequest
@@ -44,6 +45,9 @@ class Wager:
     win_reason: LedgerReason
     key: KeyRequest | None
     placed_at: datetime
+    # A player with a daily loss limit: the game day's start, from which the bet's
+    # transaction sums what the day lost (persistence/limits.check_loss). None: no limit.
+    loss_day_start: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +76,12 @@ RuleOf = Callable[[Round], Outcome]
 AnswerOf = Callable[[Written], dict[str, Any]]
 
 
+# What a bet's store answers instead of writing it: short gold, or the loss limit.
+Refusal = ShortOfGold | LossLimitHit
+
+
 class BetStore(Protocol):
-    async def place(
-        self, wager: Wager, rule: RuleOf, answer: AnswerOf
-    ) -> Written | ShortOfGold: ...
+    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | Refusal: ...
 
 
 def movements(wager: Wager, fair_round: Round, payout: int) -> list[Movement]:
@@ -104,7 +110,7 @@ class SessionBetStore:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
 
-    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | ShortOfGold:
+    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | Refusal:
         async with self._sessionmaker() as session:
             written = await self._write(session, wager, rule, answer)
             if isinstance(written, Written):
@@ -115,10 +121,16 @@ class SessionBetStore:
     @staticmethod
     async def _write(
         session: AsyncSession, wager: Wager, rule: RuleOf, answer: AnswerOf
-    ) -> Written | ShortOfGold:
+    ) -> Written | Refusal:
         now = wager.placed_at
         claim = await idempotency.claim_if_keyed(session, wager.key, now)
         fair_round = await fairness.next_round(session, wager.user_id)
+        if wager.loss_day_start is not None:
+            over = await limits.check_loss(
+                session, wager.user_id, wager.stake, wager.loss_day_start, now
+            )
+            if over is not None:
+                return over
         outcome = rule(fair_round)
         posted = await wallet.move_gold_if_covered(
             session,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.limits import Limit, LimitKind
+from casino_club.domain.ledger import AT_PLAY
+from casino_club.domain.limits import Limit, LimitKind, LossLimitHit, loss_refusal
 from casino_club.persistence.database import insert_for
-from casino_club.persistence.models import PlayerLimit
+from casino_club.persistence.models import LedgerEntry, PlayerLimit, table
 
 
 async def of(session: AsyncSession, user_id: int) -> dict[LimitKind, Limit]:
@@ -44,3 +46,53 @@ async def put(
             },
         )
     )
+
+
+_ledger, _limits = table(LedgerEntry), table(PlayerLimit)
+# The player's last ledger row before the game day began, found by walking back from
+# the newest (the (user_id, id) index): the day's rows are the ones after it, so the
+# sum reads today's rows only, however long the player's history.
+_BEFORE_TODAY = (
+    select(_ledger.c.id)
+    .where(_ledger.c.user_id == bindparam("uid"), _ledger.c.created_at < bindparam("since"))
+    .order_by(_ledger.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_LOST_TODAY = (
+    select(-func.coalesce(func.sum(_ledger.c.amount), 0))
+    .where(
+        _ledger.c.user_id == bindparam("uid"),
+        _ledger.c.id > func.coalesce(_BEFORE_TODAY, 0),
+        _ledger.c.created_at >= bindparam("since"),
+        or_(*(_ledger.c.reason == reason.value for reason in sorted(AT_PLAY))),
+    )
+    .scalar_subquery()
+)
+# The daily loss limit and the day's net loss at play so far; no row: no limit. Run
+# inside the bet's transaction once its seed row is held, so that one player's bets are
+# checked one at a time against what the ones before them lost (and, on the driver
+# path, by postgres_bets).
+LOSS_CHECK = select(
+    _limits.c.amount,
+    _limits.c.pending,
+    _limits.c.pending_amount,
+    _limits.c.pending_from,
+    _LOST_TODAY.label("lost"),
+).where(_limits.c.user_id == bindparam("uid"), _limits.c.kind == LimitKind.DAILY_LOSS.value)
+
+
+def loss_verdict(row: Any, stake: int, now: datetime) -> LossLimitHit | None:
+    """LOSS_CHECK's row (or None) judged for a stake: refused, or None to go on."""
+    if row is None:
+        return None
+    limit = Limit(row[0], bool(row[1]), row[2], row[3])
+    return loss_refusal(limit, int(row[4]), stake, now)
+
+
+async def check_loss(
+    session: AsyncSession, user_id: int, stake: int, since: datetime, now: datetime
+) -> LossLimitHit | None:
+    """Whether the daily loss limit refuses this stake; `since`: the game day's start."""
+    row = (await session.execute(LOSS_CHECK, {"uid": user_id, "since": since})).first()
+    return loss_verdict(row, stake, now)

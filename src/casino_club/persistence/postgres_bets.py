@@ -30,10 +30,11 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from casino_club.domain.ledger import posted_rows, required_balance, still_to_come
-from casino_club.persistence import fairness, idempotency
+from casino_club.persistence import fairness, idempotency, limits
 from casino_club.persistence.bets import (
     AnswerOf,
     Outcome,
+    Refusal,
     RuleOf,
     Wager,
     Written,
@@ -47,6 +48,7 @@ from casino_club.persistence.wallet import ShortOfGold
 _CLAIM = for_asyncpg(idempotency.CLAIM["postgresql"])
 _COMPLETE = for_asyncpg(idempotency.COMPLETE)
 LOCK_ROUND = for_asyncpg(fairness.LOCK_ROUND)
+_LOSS_CHECK = for_asyncpg(limits.LOSS_CHECK)
 _BALANCE = "SELECT gold FROM wallets WHERE user_id = $1::bigint"
 
 # `seed` locks the seed row only if the bet's round is still its next one (under READ
@@ -116,7 +118,7 @@ class PostgresBetStore:
         self._engine = engine
         self._rounds = rounds or RoundCache()
 
-    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | ShortOfGold:
+    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | Refusal:
         async with self._engine.connect() as pooled:
             driver = await _driver(pooled)
             try:
@@ -142,8 +144,10 @@ class PostgresBetStore:
 
     async def _place(
         self, driver: asyncpg.Connection, wager: Wager, rule: RuleOf, answer: AnswerOf
-    ) -> Written | ShortOfGold:
-        known = self._rounds.get(wager.user_id) if wager.key is None else None
+    ) -> Written | Refusal:
+        # A keyed bet, or one a loss limit checks, needs the locked path's transaction.
+        fast = wager.key is None and wager.loss_day_start is None
+        known = self._rounds.get(wager.user_id) if fast else None
         if known is not None:
             written = await _settle(driver, wager, known, rule(known))
             if written is not None:
@@ -153,18 +157,18 @@ class PostgresBetStore:
         try:
             async with driver.transaction():
                 locked = await _locked_write(driver, wager, rule, answer)
-                if isinstance(locked, ShortOfGold):
+                if not isinstance(locked, Written):
                     raise _Refused(locked)
         except _Refused as refused:
-            return refused.short
+            return refused.refusal
         return locked
 
 
 class _Refused(Exception):
-    """Roll the bet's transaction back (the key's claim) and answer ShortOfGold."""
+    """Roll the bet's transaction back (the key's claim) and answer why."""
 
-    def __init__(self, short: ShortOfGold) -> None:
-        self.short = short
+    def __init__(self, refusal: Refusal) -> None:
+        self.refusal = refusal
 
 
 async def _driver(pooled: AsyncConnection) -> asyncpg.Connection:
@@ -207,7 +211,7 @@ async def locked_round(conn: asyncpg.Connection, user_id: int) -> Round:
 
 async def _locked_write(
     conn: asyncpg.Connection, wager: Wager, rule: RuleOf, answer: AnswerOf
-) -> Written | ShortOfGold:
+) -> Written | Refusal:
     now = wager.placed_at
     claim = None
     if wager.key is not None:
@@ -216,6 +220,12 @@ async def _locked_write(
         claim = idempotency.as_claim(wager.key, record_id)
 
     fair_round = await locked_round(conn, wager.user_id)
+    if wager.loss_day_start is not None:
+        values = {"uid": wager.user_id, "since": wager.loss_day_start}
+        row = await conn.fetchrow(_LOSS_CHECK.sql, *_LOSS_CHECK.args(values))
+        over = limits.loss_verdict(row, wager.stake, now)
+        if over is not None:
+            return over
     written = await _settle(conn, wager, fair_round, rule(fair_round))
     if written is None:
         raise RuntimeError("the seed row changed while this transaction held its lock")

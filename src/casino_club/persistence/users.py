@@ -7,12 +7,13 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from casino_club.domain.accounts import Rank, Role, identity_key
-from casino_club.persistence.models import AuthSession, User, Wallet, table
+from casino_club.domain.limits import LimitKind
+from casino_club.persistence.models import AuthSession, PlayerLimit, User, Wallet, table
 
 
 class IdentityTaken(Exception):
@@ -109,6 +110,9 @@ class Account:
     last_login_at: datetime | None
     gold_debt: int = 0  # owed after a refund: no play until repaid
     excluded_until: datetime | None = None  # a cool-off or self-exclusion
+    # A daily loss limit is set (in force or waiting to be removed): bets check it in
+    # their transaction. Whatever sets one forgets the player's cached sessions.
+    loss_limited: bool = False
 
     def excluded_at(self, now: datetime) -> datetime | None:
         """When the player's break ends, if they are on one at `now`."""
@@ -117,8 +121,14 @@ class Account:
 
 
 _users, _sessions, _wallets = table(User), table(AuthSession), table(Wallet)
+_limits = table(PlayerLimit)
 _ACCOUNT_FIELDS = [field.name for field in fields(Account)]
-_ACCOUNT_COLUMNS = [_users.c[name] for name in _ACCOUNT_FIELDS]
+_ACCOUNT_COLUMNS = [
+    *(_users.c[name] for name in _ACCOUNT_FIELDS if name != "loss_limited"),
+    exists()
+    .where(_limits.c.user_id == _users.c.id, _limits.c.kind == LimitKind.DAILY_LOSS.value)
+    .label("loss_limited"),
+]
 # Every request whose token is not in the session cache: one Core statement, built once.
 _AUTHENTICATE = (
     select(*_ACCOUNT_COLUMNS)
@@ -140,7 +150,9 @@ _PROFILE = (
 
 def _account(row: Any) -> Account:
     values = row._mapping
-    return Account(**{name: values[name] for name in _ACCOUNT_FIELDS})
+    account = {name: values[name] for name in _ACCOUNT_FIELDS}
+    account["loss_limited"] = bool(account["loss_limited"])  # SQLite answers 0 or 1
+    return Account(**account)
 
 
 async def authenticate_session(

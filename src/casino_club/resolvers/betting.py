@@ -26,13 +26,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, NamedTuple, Protocol, Self, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.context import Context, Viewer
+from casino_club.domain.days import day_start, next_day_start
 from casino_club.domain.games import Game, GameEventType
-from casino_club.domain.ledger import LedgerReason
-from casino_club.persistence import fairness, game_rounds, idempotency, wallet
+from casino_club.domain.ledger import PLAY_REASONS, LedgerReason
+from casino_club.domain.limits import LossLimitHit
+from casino_club.persistence import fairness, game_rounds, idempotency, limits, wallet
 from casino_club.persistence.bets import Outcome, Wager, Written, movements, played
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest
@@ -47,6 +50,7 @@ from casino_club.schema.games import (
     InDebt,
     InsufficientFunds,
     InvalidStake,
+    LossLimitReached,
     PlayerExcluded,
     RateLimited,
 )
@@ -86,13 +90,45 @@ class BetKind(Generic[R]):
 
     game: Game
     operation: str  # the GraphQL mutation's name
-    stake_reason: LedgerReason  # the gold a play costs
-    win_reason: LedgerReason  # the gold it pays
     event: GameEventType
     success: type[R]
 
-    def wager(self, user_id: int, stake: int, key: KeyRequest | None, at: datetime) -> Wager:
-        return Wager(user_id, self.game.value, stake, self.stake_reason, self.win_reason, key, at)
+    @property
+    def stake_reason(self) -> LedgerReason:
+        return PLAY_REASONS[self.game].cost
+
+    @property
+    def win_reason(self) -> LedgerReason:
+        return PLAY_REASONS[self.game].payout
+
+    def wager(self, bettor: Bettor, stake: int, key: KeyRequest | None, at: datetime) -> Wager:
+        return Wager(
+            bettor.user_id,
+            self.game.value,
+            stake,
+            self.stake_reason,
+            self.win_reason,
+            key,
+            at,
+            loss_day_start=bettor.loss_day_start(at),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Bettor:
+    """Who bets, as the bet's writes need it."""
+
+    user_id: int
+    loss_limited: bool  # a daily loss limit may apply: the bet's transaction checks it
+    zone: ZoneInfo  # where the game day begins
+
+    @classmethod
+    def of(cls, context: Context, viewer: Viewer) -> Bettor:
+        zone = ZoneInfo(context.services.settings.game_timezone)
+        return cls(viewer.id, viewer.user.loss_limited, zone)
+
+    def loss_day_start(self, at: datetime) -> datetime | None:
+        return day_start(at, self.zone) if self.loss_limited else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,22 +204,25 @@ class StagedGame(Protocol[R, E_co]):
 
 async def place_instant(
     context: Context, viewer: Viewer, request: BetRequest[R], game: InstantGame[R]
-) -> R | InsufficientFunds | Refused:
+) -> R | InsufficientFunds | LossLimitReached | Refused:
     """An instant game's bet: checked, written by the bet store, published."""
     services = context.services
     kind = request.kind
     assert request.stake is not None, "an instant game always has a stake"
     stake = request.stake
+    bettor = Bettor.of(context, viewer)
 
-    async def write(key: KeyRequest | None) -> R | InsufficientFunds:
+    async def write(key: KeyRequest | None) -> R | InsufficientFunds | LossLimitReached:
         now = services.clock.now()
         written = await services.bets.place(
-            kind.wager(viewer.id, stake, key, now),
+            kind.wager(bettor, stake, key, now),
             game.outcome,
             lambda done: game.answer(done).to_payload(),
         )
         if isinstance(written, ShortOfGold):
             return InsufficientFunds.new(written.required, written.balance)
+        if isinstance(written, LossLimitHit):
+            return LossLimitReached.new(written, next_day_start(now, bettor.zone))
         outcome = written.outcome
         data = {**outcome.details, "stake": stake, "payout": outcome.payout}
         await publish(
@@ -198,12 +237,13 @@ async def place_instant(
 
 async def place_staged(
     context: Context, viewer: Viewer, request: BetRequest[R], game: StagedGame[R, E]
-) -> R | E | InsufficientFunds | Refused:
+) -> R | E | InsufficientFunds | LossLimitReached | Refused:
     """A staged game's bet: checked, decided and written in one transaction, published."""
     services = context.services
     kind = request.kind
+    bettor = Bettor.of(context, viewer)
 
-    async def write(key: KeyRequest | None) -> R | E | InsufficientFunds:
+    async def write(key: KeyRequest | None) -> R | E | InsufficientFunds | LossLimitReached:
         async with services.unit_of_work() as uow:
             session = uow.session
             claim = await idempotency.claim_if_keyed(session, key, services.clock.now())
@@ -212,7 +252,13 @@ async def place_staged(
             decided = await game.decide(bet)
             if not isinstance(decided, Decision):
                 return decided  # leaving the unit of work uncommitted rolls it all back
-            wager = kind.wager(viewer.id, decided.cost, key, bet.now)
+            wager = kind.wager(bettor, decided.cost, key, bet.now)
+            if wager.loss_day_start is not None and wager.stake:
+                over = await limits.check_loss(
+                    session, viewer.id, wager.stake, wager.loss_day_start, bet.now
+                )
+                if over is not None:
+                    return LossLimitReached.new(over, next_day_start(bet.now, bettor.zone))
             moved = movements(wager, fair_round, decided.payout)
             if moved:
                 posted = await wallet.move_gold_if_covered(

@@ -30,7 +30,7 @@ from casino_club.domain.crash import Ending, Plan, RoundStatus
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.hundredths import display, parse_hundredths
-from casino_club.domain.ledger import LedgerReason, Movement, round_reference
+from casino_club.domain.ledger import Movement, round_reference
 from casino_club.events import crash_channel
 from casino_club.persistence import crash as crash_rounds
 from casino_club.persistence import game_rounds, wallet
@@ -78,8 +78,6 @@ class UnknownRound(Exception):
 KIND = betting.BetKind(
     game=Game.CRASH,
     operation="crashBet",
-    stake_reason=LedgerReason.CRASH_BET,
-    win_reason=LedgerReason.CRASH_WIN,
     event=GameEventType.CRASH_BET,
     success=CrashBetPlaced,
 )

@@ -10,7 +10,6 @@ from casino_club.context import Context, Viewer
 from casino_club.domain import dice
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
-from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
@@ -23,8 +22,6 @@ from casino_club.services import Services
 KIND = betting.BetKind(
     game=Game.DICE,
     operation="diceRoll",
-    stake_reason=LedgerReason.DICE_BET,
-    win_reason=LedgerReason.DICE_WIN,
     event=GameEventType.DICE_ROLL,
     success=DiceRollSuccess,
 )

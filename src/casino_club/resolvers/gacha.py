@@ -14,7 +14,6 @@ from casino_club.domain import gacha
 from casino_club.domain.days import game_day, next_day_start
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
-from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import gacha as store
 from casino_club.resolvers import betting
 from casino_club.resolvers.betting import Decision, OpenBet, Placed
@@ -42,8 +41,6 @@ from casino_club.services import Services
 KIND = betting.BetKind(
     game=Game.GACHA,
     operation="gachaPull",
-    stake_reason=LedgerReason.GACHA_PULL,
-    win_reason=LedgerReason.GACHA_REFUND,
     event=GameEventType.GACHA_PULL,
     success=GachaPullSuccess,
 )

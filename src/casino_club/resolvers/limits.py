@@ -42,6 +42,12 @@ from casino_club.services import Services
 FIELDS = {
     "dailyPurchaseCents": LimitKind.DAILY_PURCHASE,
     "monthlyPurchaseCents": LimitKind.MONTHLY_PURCHASE,
+    "dailyLossGold": LimitKind.DAILY_LOSS,
+}
+UNITS = {
+    LimitKind.DAILY_PURCHASE: "cents",
+    LimitKind.MONTHLY_PURCHASE: "cents",
+    LimitKind.DAILY_LOSS: "gold",
 }
 
 
@@ -51,6 +57,7 @@ def _view(
     return PlayerLimits(
         daily_purchase_cents=LimitState.of(limits[LimitKind.DAILY_PURCHASE].at(now)),
         monthly_purchase_cents=LimitState.of(limits[LimitKind.MONTHLY_PURCHASE].at(now)),
+        daily_loss_gold=LimitState.of(limits[LimitKind.DAILY_LOSS].at(now)),
         excluded_until=excluded_until if excluded_until and excluded_until > now else None,
     )
 
@@ -67,9 +74,12 @@ async def set_limits(context: Context, viewer: Viewer, data: SetLimitsInput) -> 
     requested = {
         "dailyPurchaseCents": data.daily_purchase_cents,
         "monthlyPurchaseCents": data.monthly_purchase_cents,
+        "dailyLossGold": data.daily_loss_gold,
     }
     problems = [
-        FieldProblem(name, "INVALID_LIMIT", f"must be 0-{MAX_LIMIT} cents, or null for none")
+        FieldProblem(
+            name, "INVALID_LIMIT", f"must be 0-{MAX_LIMIT} {UNITS[FIELDS[name]]}, or null for none"
+        )
         for name, value in requested.items()
         if value is not strawberry.UNSET and value is not None and not 0 <= value <= MAX_LIMIT
     ]
@@ -88,6 +98,8 @@ async def set_limits(context: Context, viewer: Viewer, data: SetLimitsInput) -> 
             limits[kind] = change(limits[kind], value, now, delay)
             await store.put(session, viewer.id, kind, limits[kind], now)
         excluded = await users.exclusion_of(session, viewer.id)
+        if data.daily_loss_gold is not strawberry.UNSET:
+            forget_sessions_after_commit(services, uow, viewer.id)  # sessions know of it
         await uow.commit()
     return LimitsSet(limits=_view(limits, excluded, now))
 

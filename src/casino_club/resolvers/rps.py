@@ -10,7 +10,6 @@ from casino_club.context import Context, Viewer
 from casino_club.domain import rps
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
-from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
@@ -22,8 +21,6 @@ from casino_club.services import Services
 KIND = betting.BetKind(
     game=Game.RPS,
     operation="rpsPlay",
-    stake_reason=LedgerReason.RPS_BET,
-    win_reason=LedgerReason.RPS_WIN,
     event=GameEventType.RPS_PLAY,
     success=RpsPlaySuccess,
 )

@@ -11,7 +11,6 @@ from casino_club.context import Context, Viewer
 from casino_club.domain import slots
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
-from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
@@ -23,8 +22,6 @@ from casino_club.services import Services
 KIND = betting.BetKind(
     game=Game.SLOTS,
     operation="slotSpin",
-    stake_reason=LedgerReason.SLOT_BET,
-    win_reason=LedgerReason.SLOT_WIN,
     event=GameEventType.SLOT_SPIN,
     success=SlotSpinSuccess,
 )

@@ -14,7 +14,6 @@ from casino_club.domain import wheel
 from casino_club.domain.days import game_day
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
-from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import gacha as store
 from casino_club.persistence.models import WheelFreeSpin
 from casino_club.resolvers import betting
@@ -33,8 +32,6 @@ from casino_club.schema.wheel import (
 KIND = betting.BetKind(
     game=Game.WHEEL,
     operation="wheelSpin",
-    stake_reason=LedgerReason.WHEEL_SPIN,
-    win_reason=LedgerReason.WHEEL_PRIZE,
     event=GameEventType.WHEEL_SPIN,
     success=WheelSpinSuccess,
 )

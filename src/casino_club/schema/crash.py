@@ -17,6 +17,7 @@ from casino_club.schema.games import (
     InDebt,
     InsufficientFunds,
     InvalidStake,
+    LossLimitReached,
     PlayerExcluded,
     RateLimited,
 )
@@ -163,6 +164,7 @@ CrashBetResult = Annotated[
     CrashBetPlaced
     | ActiveRoundExists
     | InsufficientFunds
+    | LossLimitReached
     | InvalidStake
     | PlayerExcluded
     | InDebt

@@ -15,6 +15,7 @@ from casino_club.schema.games import (
     InDebt,
     InsufficientFunds,
     InvalidStake,
+    LossLimitReached,
     PlayerExcluded,
     RateLimited,
 )
@@ -76,6 +77,7 @@ class DiceRollSuccess:
 DiceRollResult = Annotated[
     DiceRollSuccess
     | InsufficientFunds
+    | LossLimitReached
     | InvalidStake
     | PlayerExcluded
     | InDebt

@@ -17,6 +17,7 @@ from casino_club.schema.games import (
     IdempotencyKeyReused,
     InDebt,
     InsufficientFunds,
+    LossLimitReached,
     PlayerExcluded,
     RateLimited,
 )
@@ -150,6 +151,7 @@ class NoTicket(UserError):
 GachaPullResult = Annotated[
     GachaPullSuccess
     | InsufficientFunds
+    | LossLimitReached
     | NoTicket
     | DailyLimitReached
     | PlayerExcluded

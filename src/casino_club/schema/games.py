@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from casino_club.domain.fairness import FairnessProof as FairnessProofValue
+from casino_club.domain.limits import LossLimitHit
 from casino_club.schema.errors import UserError
 from casino_club.schema.scalars import Gold
 
@@ -134,4 +135,25 @@ class PlayerExcluded(UserError):
             code="PLAYER_EXCLUDED",
             message=f"On a break from play until {until.isoformat()}",
             until=until,
+        )
+
+
+@strawberry.type(
+    description="The stake could take the day's net loss at play (stakes minus wins, all "
+    "games) past the player's daily loss limit; nothing was charged. `remaining` may still "
+    "be staked today; the day turns over at `resetsAt`."
+)
+class LossLimitReached(UserError):
+    limit: Gold
+    remaining: Gold
+    resets_at: datetime
+
+    @classmethod
+    def new(cls, hit: LossLimitHit, resets_at: datetime) -> LossLimitReached:
+        return cls(
+            code="LOSS_LIMIT_REACHED",
+            message=f"The daily loss limit of {hit.limit} gold allows {hit.remaining} more today",
+            limit=Gold(hit.limit),
+            remaining=Gold(hit.remaining),
+            resets_at=resets_at,
         )

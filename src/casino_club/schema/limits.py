@@ -30,10 +30,18 @@ class LimitState:
         return cls(amount=limit.amount, pending=waiting)
 
 
-@strawberry.type(description="Limits the player set on themselves (amounts in USD cents).")
+@strawberry.type(description="Limits the player set on themselves.")
 class PlayerLimits:
-    daily_purchase_cents: LimitState
-    monthly_purchase_cents: LimitState
+    daily_purchase_cents: LimitState = strawberry.field(
+        description="USD cents of purchases per game day."
+    )
+    monthly_purchase_cents: LimitState = strawberry.field(
+        description="USD cents of purchases per game month."
+    )
+    daily_loss_gold: LimitState = strawberry.field(
+        description="Gold lost at play per game day: stakes minus wins across all games; "
+        "a bet that could take the day past it is refused (LossLimitReached)."
+    )
     excluded_until: datetime | None = strawberry.field(
         description="The end of a cool-off or self-exclusion in force; null when none."
     )
@@ -46,6 +54,7 @@ class PlayerLimits:
 class SetLimitsInput:
     daily_purchase_cents: int | None = strawberry.UNSET
     monthly_purchase_cents: int | None = strawberry.UNSET
+    daily_loss_gold: int | None = strawberry.UNSET
 
 
 @strawberry.type

@@ -15,6 +15,7 @@ from casino_club.schema.games import (
     InDebt,
     InsufficientFunds,
     InvalidStake,
+    LossLimitReached,
     PlayerExcluded,
     RateLimited,
 )
@@ -73,6 +74,7 @@ class RpsPlaySuccess:
 RpsPlayResult = Annotated[
     RpsPlaySuccess
     | InsufficientFunds
+    | LossLimitReached
     | InvalidStake
     | PlayerExcluded
     | InDebt

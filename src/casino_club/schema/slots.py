@@ -15,6 +15,7 @@ from casino_club.schema.games import (
     InDebt,
     InsufficientFunds,
     InvalidStake,
+    LossLimitReached,
     PlayerExcluded,
     RateLimited,
 )
@@ -81,6 +82,7 @@ class SlotSpinSuccess:
 SlotSpinResult = Annotated[
     SlotSpinSuccess
     | InsufficientFunds
+    | LossLimitReached
     | InvalidStake
     | PlayerExcluded
     | InDebt

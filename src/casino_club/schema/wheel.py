@@ -14,6 +14,7 @@ from casino_club.schema.games import (
     IdempotencyKeyReused,
     InDebt,
     InsufficientFunds,
+    LossLimitReached,
     PlayerExcluded,
     RateLimited,
 )
@@ -86,6 +87,7 @@ class WheelSpinSuccess:
 WheelSpinResult = Annotated[
     WheelSpinSuccess
     | InsufficientFunds
+    | LossLimitReached
     | PlayerExcluded
     | InDebt
     | RateLimited
