@@ -23,7 +23,8 @@ PROFILE = """
   history(first: 5) { edges { node { game stake payout } } }
   loginHistory(first: 5) { edges { node { outcome ip } } }
   purchases(first: 5) { edges { node { id status } } }
-  limits { dailyPurchaseCents { amount } monthlyPurchaseCents { amount } }
+  limits { dailyPurchaseCents { amount } monthlyPurchaseCents { amount }
+    dailyLossGold { amount } excludedUntil }
 """
 SIGNUP = f"""mutation S($input: SignupInput!) {{ signup(input: $input) {{
   __typename ... on AuthPayload {{ refreshToken user {{ {PROFILE} }} }} }} }}"""
@@ -34,6 +35,9 @@ REFRESH = f"""mutation R($input: RefreshTokensInput!) {{ refreshTokens(input: $i
 ME = f"{{ me {{ {PROFILE} }} }}"
 SET_RANK = f"""mutation A($input: SetUserRankInput!) {{ setUserRank(input: $input) {{
   __typename ... on UserUpdated {{ user {{ {PROFILE} }} }} }} }}"""
+ADMIN_USER = f"""query D($id: ID!) {{ adminUser(id: $id) {{ profile {{ {PROFILE} }} }} }}"""
+ADMIN_USERS = f"""query U($search: String!) {{ adminUsers(filter: {{search: $search}}) {{
+  edges {{ node {{ profile {{ {PROFILE} }} }} }} }} }}"""
 PULL = """mutation { gachaPull(input: {count: ONE, payWith: GOLD}) { __typename } }"""
 PROFILE_TYPE = '{ __type(name: "Profile") { fields { name } } }'
 
@@ -107,6 +111,13 @@ async def test_every_profile_answers_every_field_for_its_owner(
     assert ranked["__typename"] == "UserUpdated"
     assert_profile_of(ranked["user"], user_id, 1)
     assert ranked["user"]["loginHistory"]["edges"][0]["node"]["outcome"] == "SUCCESS"
+    detail = (await api.data(ADMIN_USER, {"id": user_id}, token=admin_token))["adminUser"]
+    assert_profile_of(detail["profile"], user_id, 1)
+    found = (await api.data(ADMIN_USERS, {"search": "profile_owner_1"}, token=admin_token))[
+        "adminUsers"
+    ]["edges"]
+    assert [edge["node"]["profile"]["id"] for edge in found] == [user_id]
+    assert_profile_of(found[0]["node"]["profile"], user_id, 1)
     admin_me = (await api.data(ME, token=admin_token))["me"]
     assert admin_me["id"] != user_id
     assert admin_me["gacha"]["pullsToday"] == 0

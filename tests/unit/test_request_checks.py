@@ -8,7 +8,7 @@ import pytest
 from graphql import parse, validate
 
 from casino_club.schema.ids import MAX_BIGINT, parse_id
-from casino_club.schema.pagination import decode_cursor, encode_cursor
+from casino_club.schema.pagination import decode_cursor, decode_keyset, encode_cursor
 from casino_club.schema.permissions import BadUserInput
 from casino_club.schema.request_checks import (
     NUMBER_OUT_OF_RANGE,
@@ -94,6 +94,30 @@ def test_cursors_round_trip_over_the_whole_bigint_range() -> None:
     for key in (1, 12345, MAX_BIGINT):
         assert decode_cursor(encode_cursor(key)) == key
     assert decode_cursor(None) is None
+
+
+def test_a_sorted_lists_cursor_holds_its_sort_value_then_the_id() -> None:
+    for key in ((0, 1), (-MAX_BIGINT, 7), (MAX_BIGINT, MAX_BIGINT), (-5, 12)):
+        assert decode_keyset(encode_cursor(key), parts=2) == key
+    assert decode_keyset(None, parts=2) is None
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        encode_cursor(12),  # one part where two are expected
+        encode_cursor((1, 0)),  # the id ends the key and is positive
+        encode_cursor((MAX_BIGINT + 1, 1)),
+        cursor_of("cursor:1:2:3"),
+        cursor_of("cursor:-0x1:2"),
+        cursor_of("cursor:01:2"),
+        cursor_of("cursor::2"),
+        cursor_of("cursor:--1:2"),
+    ],
+)
+def test_foreign_sorted_cursors_are_bad_user_input(cursor: str) -> None:
+    with pytest.raises(BadUserInput, match="not a cursor from this connection"):
+        decode_keyset(cursor, parts=2)
 
 
 @pytest.mark.parametrize(

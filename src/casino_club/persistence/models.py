@@ -39,7 +39,21 @@ class Base(DeclarativeBase):
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("gold_debt >= 0", name="debt_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("gold_debt >= 0", name="debt_not_negative"),
+        # Operators' search (persistence/user_listing.py): prefix LIKE and spend order.
+        Index(
+            "ix_users_site_id_key_prefix",
+            "site_id_key",
+            postgresql_ops={"site_id_key": "varchar_pattern_ops"},
+        ),
+        Index(
+            "ix_users_nickname_key_prefix",
+            "nickname_key",
+            postgresql_ops={"nickname_key": "varchar_pattern_ops"},
+        ),
+        Index("ix_users_lifetime_spend_cents_id", "lifetime_spend_cents", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
     site_id: Mapped[str] = mapped_column(String(32))

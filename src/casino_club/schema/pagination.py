@@ -1,13 +1,16 @@
 """Relay cursor connections over keyset pagination.
 
 History-like lists grow without bound, so they page by key (`id < cursor`), not by
-offset: the cost of a page does not depend on how deep it is.
+offset: the cost of a page does not depend on how deep it is. A list sorted by something
+else pages by that value with the id as a tie-break (`(value, id) < cursor`): its key
+has two parts.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -42,24 +45,36 @@ def check_first(first: int) -> int:
     return first
 
 
-def encode_cursor(key: int) -> str:
-    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{key}".encode()).decode()
+Key = int | tuple[int, ...]
+MAX_KEY_PARTS = 2
 
 
-MAX_CURSOR_LENGTH = len(encode_cursor(MAX_BIGINT))
+def encode_cursor(key: Key) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    text = CURSOR_PREFIX + ":".join(str(part) for part in parts)
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+MAX_CURSOR_LENGTH = len(encode_cursor((-MAX_BIGINT,) * MAX_KEY_PARTS))
 
 
 def decode_cursor(cursor: str | None) -> int | None:
-    """The key a cursor encodes, range-checked: it is bound into `id < :key` as a BIGINT."""
+    """The id a cursor encodes, range-checked: it is bound into `id < :key` as a BIGINT."""
+    key = decode_keyset(cursor, parts=1)
+    return None if key is None else key[0]
+
+
+def decode_keyset(cursor: str | None, *, parts: int) -> tuple[int, ...] | None:
+    """The key of `parts` BIGINTs a cursor encodes (the sort value(s), then the id)."""
     if cursor is None:
         return None
     key = _cursor_key(cursor)
-    if key is None:
+    if key is None or len(key) != parts:
         raise BadUserInput("after is not a cursor from this connection")
     return key
 
 
-def _cursor_key(cursor: str) -> int | None:
+def _cursor_key(cursor: str) -> tuple[int, ...] | None:
     # The length bound comes first: nothing longer than our own cursors is decoded.
     if len(cursor) > MAX_CURSOR_LENGTH or not cursor.isascii():
         return None
@@ -69,7 +84,22 @@ def _cursor_key(cursor: str) -> int | None:
         return None
     if not text.startswith(CURSOR_PREFIX):
         return None
-    return parse_id(text.removeprefix(CURSOR_PREFIX))
+    *sorted_by, row_id = text.removeprefix(CURSOR_PREFIX).split(":")
+    values = [*(_sort_value(part) for part in sorted_by), parse_id(row_id)]
+    if len(values) > MAX_KEY_PARTS or any(value is None for value in values):
+        return None
+    return tuple(value for value in values if value is not None)
+
+
+_SORT_VALUE = re.compile(r"-?(?:0|[1-9][0-9]{0,18})")
+
+
+def _sort_value(text: str) -> int | None:
+    """A BIGINT, which unlike the id that ends every key may be 0 or negative."""
+    if _SORT_VALUE.fullmatch(text) is None:
+        return None
+    value = int(text)
+    return value if abs(value) <= MAX_BIGINT else None
 
 
 def keyset_connection(
@@ -77,7 +107,7 @@ def keyset_connection(
     first: int,
     after: str | None,
     to_node: Callable[[Row], Node],
-    key: Callable[[Row], int],
+    key: Callable[[Row], Key],
 ) -> Connection[Node]:
     """Build a page from `rows`, which the caller fetched with `limit=first + 1`."""
     page = list(rows[:first])

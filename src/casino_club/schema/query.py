@@ -10,7 +10,9 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.domain.games import Game
 from casino_club.persistence import invite_codes
+from casino_club.persistence.user_listing import UserOrder
 from casino_club.resolvers import admin as admin_cases
+from casino_club.resolvers import admin_users as admin_user_cases
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
@@ -24,7 +26,13 @@ from casino_club.resolvers import shop_admin as shop_admin_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import users as user_cases
 from casino_club.resolvers import wheel as wheel_cases
-from casino_club.schema.admin import AuditEntry, AuditLogFilter
+from casino_club.schema.admin import (
+    AdminUser,
+    AdminUserFilter,
+    AuditEntry,
+    AuditLogFilter,
+    UserOrderEnum,
+)
 from casino_club.schema.crash import CrashConfig, CrashRound, CrashRoundFilter
 from casino_club.schema.dice import DiceConfig
 from casino_club.schema.fairness import GameEnum, VerifiedRound
@@ -196,6 +204,30 @@ class Query:
         return await admin_cases.audit_log(
             info.context.services, filter, first=check_first(first), after=after
         )
+
+    @strawberry.field(
+        description="Players, filtered and in the chosen order, a page at a time.",
+        permission_classes=[IsAdmin],
+    )
+    async def admin_users(
+        self,
+        info: Info[Context, Any],
+        filter: AdminUserFilter | None = None,
+        order: UserOrderEnum = UserOrder.NEWEST,  # type: ignore[valid-type]
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[AdminUser]:
+        return await admin_user_cases.users_page(
+            info.context.services, filter, UserOrder(order), first=check_first(first), after=after
+        )
+
+    @strawberry.field(
+        description="One player in full: profile, wallet, ledger, history, login attempts, "
+        "limits, purchases, sessions.",
+        permission_classes=[IsAdmin],
+    )
+    async def admin_user(self, info: Info[Context, Any], id: strawberry.ID) -> AdminUser | None:
+        return await admin_user_cases.user_detail(info.context.services, id)
 
     @strawberry.field(description="All invite codes, newest first.", permission_classes=[IsAdmin])
     async def invite_codes(
