@@ -34,7 +34,7 @@ from casino_club.dataloaders import Loaders
 from casino_club.observability import configure_logging, new_request_id, request_id_var
 from casino_club.persistence.database import ping
 from casino_club.resolvers import crash as crash_cases
-from casino_club.resolvers import payment_settlement, payment_webhooks, reconciliation
+from casino_club.resolvers import economy, payment_settlement, payment_webhooks, reconciliation
 from casino_club.schema.request_checks import document_problem, json_problem
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
@@ -318,6 +318,9 @@ def background_jobs(services: Services) -> list[Job]:
     async def check_the_books() -> int:
         return len(await reconciliation.reconcile(services))
 
+    async def roll_up_the_economy() -> int:
+        return await economy.roll_up(services)
+
     return [
         Job(
             "settled ended crash rounds",
@@ -333,6 +336,11 @@ def background_jobs(services: Services) -> list[Job]:
             "wallets found not matching their ledger",
             services.settings.reconcile_interval_seconds,
             check_the_books,
+        ),
+        Job(
+            "ledger rows added to the economy's daily totals",
+            services.settings.economy_rollup_interval_seconds,
+            roll_up_the_economy,
         ),
     ]
 

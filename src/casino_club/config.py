@@ -159,6 +159,9 @@ class Settings(BaseSettings):
     housekeeping_interval_seconds: float = 600.0
     # How often each instance checks every wallet against its ledger (reports, never fixes).
     reconcile_interval_seconds: float = Field(default=24 * 3600, gt=0)
+    # How often each instance adds new ledger rows to the economy's daily totals; the
+    # report lags by one to two intervals (persistence/economy.py says why).
+    economy_rollup_interval_seconds: float = Field(default=300, gt=0)
 
     max_request_bytes: int = 64 * 1024
     graphql_introspection: bool = True

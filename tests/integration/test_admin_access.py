@@ -32,6 +32,7 @@ SCALARS: dict[str, Any] = {
     "Boolean": False,
     "Gold": 1,
     "DateTime": "2026-01-01T00:00:00+00:00",
+    "Date": "2026-01-01",
     "JSON": {},
 }
 

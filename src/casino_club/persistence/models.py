@@ -543,3 +543,31 @@ class PaymentWebhookEvent(Base):
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     event_type: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EconomyDay(Base):
+    """Gold issued and sunk on one game day for one ledger reason (domain/economy.py),
+    summed from the ledger by the rollup (persistence/economy.py)."""
+
+    __tablename__ = "economy_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32), primary_key=True)
+    issued: Mapped[int] = mapped_column(BigInteger, default=0)
+    sunk: Mapped[int] = mapped_column(BigInteger, default=0)
+    movements: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class EconomyRollup(Base):
+    """How far the rollup has read the ledger (one row): ledger ids up to `done_through`
+    are summed in economy_days. `next_through` is the newest id there was at
+    `next_seen_at`, read on the next run, when a transaction still open at that moment
+    has long committed. `complete_as_of`: every movement before it is counted."""
+
+    __tablename__ = "economy_rollup"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    done_through: Mapped[int] = mapped_column(BigInteger, default=0)
+    next_through: Mapped[int] = mapped_column(BigInteger, default=0)
+    next_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    complete_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import strawberry
@@ -15,6 +16,7 @@ from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import admin_users as admin_user_cases
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import dice as dice_cases
+from casino_club.resolvers import economy as economy_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
@@ -35,6 +37,7 @@ from casino_club.schema.admin import (
 )
 from casino_club.schema.crash import CrashConfig, CrashRound, CrashRoundFilter
 from casino_club.schema.dice import DiceConfig
+from casino_club.schema.economy import EconomyReport
 from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.gacha import GachaConfig
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
@@ -228,6 +231,16 @@ class Query:
     )
     async def admin_user(self, info: Info[Context, Any], id: strawberry.ID) -> AdminUser | None:
         return await admin_user_cases.user_detail(info.context.services, id)
+
+    @strawberry.field(
+        description="Gold issued and sunk per game day and ledger reason, and each game's "
+        "realised return beside the published one, over first..last (at most 92 days).",
+        permission_classes=[IsAdmin],
+    )
+    async def economy_report(
+        self, info: Info[Context, Any], first_day: date, last_day: date
+    ) -> EconomyReport:
+        return await economy_cases.report(info.context.services, first_day, last_day)
 
     @strawberry.field(description="All invite codes, newest first.", permission_classes=[IsAdmin])
     async def invite_codes(

@@ -1,0 +1,91 @@
+"""The operator's view of the economy (SPEC §11): gold issued and sunk per game day and
+ledger reason, and each game's realised return beside the published one.
+
+Issued gold is every credit to a wallet (wins, bonuses, purchases, grants), sunk gold
+every debit (stakes, pulls, refunds taken back); their difference is how much gold the
+players' wallets grew by. Pure: `persistence/economy.py` feeds ledger rows in and
+stores the totals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from casino_club.domain.days import game_day
+from casino_club.domain.games import Game
+from casino_club.domain.ledger import PLAY_REASONS
+
+MAX_REPORT_DAYS = 92  # a quarter: one request reads at most this many days of totals
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """One ledger reason's gold on one game day."""
+
+    issued: int = 0
+    sunk: int = 0
+    movements: int = 0
+
+    def __add__(self, other: Flow) -> Flow:
+        return Flow(
+            self.issued + other.issued, self.sunk + other.sunk, self.movements + other.movements
+        )
+
+
+Movement = tuple[int, str, datetime]  # a ledger row: amount, reason, when
+
+
+def tally(rows: Iterable[Movement], zone: ZoneInfo) -> dict[tuple[date, str], Flow]:
+    """Ledger rows summed per game day and reason."""
+    totals: dict[tuple[date, str], Flow] = {}
+    for amount, reason, at in rows:
+        key = (game_day(at, zone), reason)
+        flow = Flow(issued=max(amount, 0), sunk=max(-amount, 0), movements=1)
+        totals[key] = totals.get(key, Flow()) + flow
+    return totals
+
+
+@dataclass(frozen=True, slots=True)
+class GameReturn:
+    """What a game took and paid over some days. `paid_plays` counts plays that cost
+    gold; a free play's prize (the day's wheel spin) is paid without a stake, so a game
+    with free plays returns more than its stakes alone would."""
+
+    game: Game
+    paid_plays: int
+    staked: int
+    paid: int
+
+    @property
+    def realised(self) -> Fraction | None:
+        """Paid over staked; None before anything was staked."""
+        return Fraction(self.paid, self.staked) if self.staked else None
+
+
+def game_returns(flows: Mapping[str, Flow]) -> list[GameReturn]:
+    """Each game's return, from its cost and payout reasons' flows over the period."""
+    returns = []
+    for game, reasons in PLAY_REASONS.items():
+        cost, payout = flows.get(reasons.cost, Flow()), flows.get(reasons.payout, Flow())
+        # A cost row can be a credit too (none today) and a payout row a debit: net them.
+        staked = cost.sunk - cost.issued
+        paid = payout.issued - payout.sunk
+        returns.append(GameReturn(game, cost.movements, staked, paid))
+    return returns
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def report_range_problem(first: date, last: date) -> str | None:
+    """Why a report cannot cover first..last (inclusive), if it cannot."""
+    if last < first:
+        return "to must not be before from"
+    if (last - first).days + 1 > MAX_REPORT_DAYS:
+        return f"a report covers at most {MAX_REPORT_DAYS} days"
+    return None

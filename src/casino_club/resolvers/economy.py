@@ -1,0 +1,106 @@
+"""The operator's view of the economy (SPEC §11): the rollup job that keeps the daily
+totals, and the report read from them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from casino_club.domain.economy import (
+    Flow,
+    days_between,
+    game_returns,
+    report_range_problem,
+)
+from casino_club.domain.games import Game
+from casino_club.domain.ledger import LedgerReason
+from casino_club.persistence import economy
+from casino_club.resolvers import crash, dice, rps, slots
+from casino_club.schema.economy import EconomyDay, EconomyReport, GameReturn, ReasonFlow
+from casino_club.schema.permissions import BadUserInput
+from casino_club.schema.scalars import Gold
+from casino_club.services import Services
+
+CHUNK = 10_000  # ledger rows per transaction
+MAX_CHUNKS = 100  # per run: a backlog is worked off over several runs
+
+
+async def roll_up(services: Services) -> int:
+    """Add the ledger rows written since the last run to the daily totals; rows read."""
+    zone = ZoneInfo(services.settings.game_timezone)
+    read = 0
+    for _ in range(MAX_CHUNKS):
+        async with services.unit_of_work() as uow:
+            step = await economy.roll_up_chunk(uow.session, zone, services.clock.now(), chunk=CHUNK)
+            await uow.commit()
+        if step is None:
+            break
+        read += step
+    return read
+
+
+def _published(services: Services) -> dict[Game, float]:
+    """The returns the games' configs publish, where a game has one."""
+    return {
+        Game.SLOTS: slots.config(services).rtp,
+        Game.DICE: dice.config(services).rtp,
+        Game.RPS: rps.config(services).rtp,
+        Game.CRASH: crash.config(services).rtp,
+    }
+
+
+def _day(day: date, flows: dict[str, Flow]) -> EconomyDay:
+    issued = sum(flow.issued for flow in flows.values())
+    sunk = sum(flow.sunk for flow in flows.values())
+    return EconomyDay(
+        day=day,
+        issued=Gold(issued),
+        sunk=Gold(sunk),
+        net=Gold(issued - sunk),
+        reasons=[
+            ReasonFlow(
+                reason=LedgerReason(reason),
+                issued=Gold(flow.issued),
+                sunk=Gold(flow.sunk),
+                movements=flow.movements,
+            )
+            for reason, flow in sorted(flows.items())
+        ],
+    )
+
+
+async def report(services: Services, first: date, last: date) -> EconomyReport:
+    problem = report_range_problem(first, last)
+    if problem is not None:
+        raise BadUserInput(problem)
+    async with services.sessionmaker() as session:
+        totals = await economy.days(session, first, last)
+        as_of = await economy.complete_as_of(session)
+    by_day: dict[date, dict[str, Flow]] = defaultdict(dict)
+    by_reason: dict[str, Flow] = defaultdict(Flow)
+    for (day, reason), flow in totals.items():
+        by_day[day][reason] = flow
+        by_reason[reason] += flow
+    published = _published(services)
+    days = [_day(day, by_day.get(day, {})) for day in days_between(first, last)]
+    return EconomyReport(
+        first_day=first,
+        last_day=last,
+        time_zone=services.settings.game_timezone,
+        complete_as_of=as_of,
+        issued=Gold(sum(day.issued for day in days)),
+        sunk=Gold(sum(day.sunk for day in days)),
+        days=days,
+        games=[
+            GameReturn(
+                game=r.game,
+                paid_plays=r.paid_plays,
+                staked=Gold(r.staked),
+                paid=Gold(r.paid),
+                realised_rtp=None if r.realised is None else float(r.realised),
+                published_rtp=published.get(r.game),
+            )
+            for r in game_returns(by_reason)
+        ],
+    )

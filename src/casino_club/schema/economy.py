@@ -1,0 +1,61 @@
+"""The operators' economy report (SPEC §11): gold issued and sunk per game day and
+ledger reason, and each game's realised return beside the published one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from casino_club.schema.fairness import GameEnum
+from casino_club.schema.scalars import Gold
+from casino_club.schema.wallet import LedgerReasonEnum
+
+
+@strawberry.type(description="One ledger reason's gold on one game day.")
+class ReasonFlow:
+    reason: LedgerReasonEnum  # type: ignore[valid-type]
+    issued: Gold = strawberry.field(description="Credited to wallets.")
+    sunk: Gold = strawberry.field(description="Debited from wallets.")
+    movements: int = strawberry.field(description="Ledger rows.")
+
+
+@strawberry.type(description="Gold issued and sunk on one game day (GAME_TIMEZONE).")
+class EconomyDay:
+    day: date
+    issued: Gold
+    sunk: Gold
+    net: Gold = strawberry.field(description="Issued minus sunk: how much wallets grew by.")
+    reasons: list[ReasonFlow] = strawberry.field(description="Only reasons that moved gold.")
+
+
+@strawberry.type(description="What a game took and paid over the report's days.")
+class GameReturn:
+    game: GameEnum  # type: ignore[valid-type]
+    paid_plays: int = strawberry.field(description="Plays that cost gold.")
+    staked: Gold
+    paid: Gold = strawberry.field(
+        description="Every prize paid, a free play's (the day's wheel spin) included."
+    )
+    realised_rtp: float | None = strawberry.field(
+        description="paid / staked; null when nothing was staked."
+    )
+    published_rtp: float | None = strawberry.field(
+        description="The return the game's config publishes; null for games that pay "
+        "items rather than a return on the stake (gacha, the wheel)."
+    )
+
+
+@strawberry.type(description="The economy over a range of game days.")
+class EconomyReport:
+    first_day: date
+    last_day: date
+    time_zone: str
+    complete_as_of: datetime | None = strawberry.field(
+        description="Every movement before this instant is counted (totals are rolled up "
+        "from the ledger every ECONOMY_ROLLUP_INTERVAL_SECONDS); null before the first rollup."
+    )
+    issued: Gold
+    sunk: Gold
+    days: list[EconomyDay] = strawberry.field(description="Every day of the range, in order.")
+    games: list[GameReturn]

@@ -1,0 +1,67 @@
+"""The economy's arithmetic (domain/economy.py): flows per game day and reason, and a
+game's return from its cost and payout reasons."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from casino_club.domain.economy import (
+    MAX_REPORT_DAYS,
+    Flow,
+    GameReturn,
+    days_between,
+    game_returns,
+    report_range_problem,
+    tally,
+)
+from casino_club.domain.games import Game
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def test_rows_fall_on_the_game_day_of_the_game_time_zone() -> None:
+    before = datetime(2026, 11, 22, 14, 59, 59, tzinfo=UTC)  # 23:59:59 in Seoul
+    after = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # midnight in Seoul
+    rows = [(-100, "SLOT_BET", before), (250, "SLOT_WIN", before), (-100, "SLOT_BET", after)]
+    assert tally(rows, SEOUL) == {
+        (date(2026, 11, 22), "SLOT_BET"): Flow(issued=0, sunk=100, movements=1),
+        (date(2026, 11, 22), "SLOT_WIN"): Flow(issued=250, sunk=0, movements=1),
+        (date(2026, 11, 23), "SLOT_BET"): Flow(issued=0, sunk=100, movements=1),
+    }
+    assert set(tally(rows, ZoneInfo("UTC"))) == {
+        (date(2026, 11, 22), "SLOT_BET"),
+        (date(2026, 11, 22), "SLOT_WIN"),
+    }
+
+
+def test_a_reason_can_issue_and_sink_on_one_day() -> None:
+    at = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    rows = [(500, "ADMIN_ADJUSTMENT", at), (-200, "ADMIN_ADJUSTMENT", at)]
+    assert tally(rows, SEOUL) == {
+        (date(2026, 11, 22), "ADMIN_ADJUSTMENT"): Flow(issued=500, sunk=200, movements=2)
+    }
+
+
+def test_a_games_return_is_paid_over_staked() -> None:
+    flows = {
+        "SLOT_BET": Flow(sunk=1_000, movements=10),
+        "SLOT_WIN": Flow(issued=954, movements=4),
+        "WHEEL_PRIZE": Flow(issued=300, movements=1),  # a free spin: paid, nothing staked
+    }
+    returns = {r.game: r for r in game_returns(flows)}
+    assert returns[Game.SLOTS] == GameReturn(Game.SLOTS, paid_plays=10, staked=1_000, paid=954)
+    assert returns[Game.SLOTS].realised == Fraction(954, 1_000)
+    assert returns[Game.WHEEL].realised is None and returns[Game.WHEEL].paid == 300
+    assert returns[Game.DICE] == GameReturn(Game.DICE, 0, 0, 0)
+    assert set(returns) == set(Game)
+
+
+def test_a_report_covers_one_to_ninety_two_days_forwards() -> None:
+    day = date(2026, 1, 1)
+    assert report_range_problem(day, day) is None
+    assert report_range_problem(day, date(2026, 4, 2)) is None  # 92 days
+    assert len(days_between(day, date(2026, 4, 2))) == MAX_REPORT_DAYS
+    assert report_range_problem(day, date(2026, 4, 3)) is not None
+    assert report_range_problem(day, date(2025, 12, 31)) is not None
