@@ -7,7 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from starlette.applications import Starlette
 
+from casino_club.services import Services
 from tests.support import Api, error_codes
 
 SET_RANK = """mutation R($input: SetUserRankInput!) { setUserRank(input: $input) {
@@ -93,3 +97,29 @@ async def test_a_since_off_the_calendar_or_without_offset_is_bad_input(
 ) -> None:
     body = await api.execute(AUDIT, {"filter": {"since": since}}, token=admin_token)
     assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET action = 'NOTHING_HAPPENED'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",  # PostgreSQL's; SQLite has no TRUNCATE (DELETE is its form)
+    ],
+)
+async def test_the_database_refuses_to_change_or_remove_an_audit_row(
+    api: Api, app: Starlette, admin_token: str, statement: str
+) -> None:
+    """Whoever asks — a manual fix, a script — not only the application's code."""
+    player = await api.new_player()
+    await rank(api, admin_token, player["user"]["id"], "VIP", "req-append-only")
+    services: Services = app.state.services
+    if services.engine.dialect.name == "sqlite" and statement.startswith("TRUNCATE"):
+        statement = "DELETE FROM audit_log WHERE id > 0"
+    async with services.sessionmaker() as session:
+        before = (await session.execute(text("SELECT id, action FROM audit_log"))).all()
+        with pytest.raises(DBAPIError, match="audit_log is append-only"):
+            await session.execute(text(statement))
+        await session.rollback()
+        after = (await session.execute(text("SELECT id, action FROM audit_log"))).all()
+    assert before and after == before
