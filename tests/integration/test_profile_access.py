@@ -22,6 +22,7 @@ PROFILE = """
   ledger(first: 5) { edges { node { amount reason } } }
   history(first: 5) { edges { node { game stake payout } } }
   loginHistory(first: 5) { edges { node { outcome ip } } }
+  attendance(year: 2026, month: 11) { days { day streak } }
   purchases(first: 5) { edges { node { id status } } }
   limits { dailyPurchaseCents { amount } monthlyPurchaseCents { amount }
     dailyLossGold { amount } excludedUntil }

@@ -116,6 +116,12 @@ def xp_to_next_level(xp: int) -> int:
     return level_for_xp(xp) * 500 - xp
 
 
+def level_reached(xp_before: int, xp_after: int) -> int | None:
+    """The new level if gaining this XP reached one (SPEC §8.2: a LEVEL_UP event)."""
+    after = level_for_xp(xp_after)
+    return after if after > level_for_xp(xp_before) else None
+
+
 # SPEC §5.2: lifetime spend (cents) at which a rank is reached automatically.
 RANK_SPEND_THRESHOLDS_CENTS: tuple[tuple[Rank, int], ...] = (
     (Rank.VIP, 20_000),

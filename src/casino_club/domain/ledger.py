@@ -31,6 +31,7 @@ class LedgerReason(StrEnum):
     DEBT_REPAYMENT = "DEBT_REPAYMENT"
     ADMIN_ADJUSTMENT = "ADMIN_ADJUSTMENT"
     ADMIN_REWARD = "ADMIN_REWARD"
+    DAILY_REWARD = "DAILY_REWARD"
 
 
 class PlayReasons(NamedTuple):

@@ -114,18 +114,30 @@ async def add_items(
             await session.flush()
 
 
-async def consume(session: AsyncSession, user_id: int, item_id: str, now: datetime) -> bool:
-    """Use one of a consumable; False (changing nothing) when the player has none."""
+async def consume(
+    session: AsyncSession, user_id: int, item_id: str, now: datetime, count: int = 1
+) -> bool:
+    """Use `count` of a consumable; False (changing nothing) when the player has fewer."""
     result = await session.execute(
         update(InventoryEntry)
         .where(
             InventoryEntry.user_id == user_id,
             InventoryEntry.item_id == item_id,
-            InventoryEntry.quantity >= 1,
+            InventoryEntry.quantity >= count,
         )
-        .values(quantity=InventoryEntry.quantity - 1, updated_at=now)
+        .values(quantity=InventoryEntry.quantity - count, updated_at=now)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def held(session: AsyncSession, user_id: int, item_id: str) -> int:
+    """How many of an item the player holds."""
+    quantity = await session.scalar(
+        select(InventoryEntry.quantity).where(
+            InventoryEntry.user_id == user_id, InventoryEntry.item_id == item_id
+        )
+    )
+    return int(quantity or 0)
 
 
 async def inventory_page(

@@ -66,6 +66,8 @@ class User(Base):
     rank: Mapped[str] = mapped_column(String(16), default="STANDARD")
     xp: Mapped[int] = mapped_column(BigInteger, default=0)
     daily_streak: Mapped[int] = mapped_column(Integer, default=0)
+    # The last game day the daily reward was claimed (domain/checkin.py).
+    last_checkin_day: Mapped[date | None] = mapped_column(Date)
     lifetime_spend_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     # Gold a refund could not take back (SPEC §7.6): owed, and no play until it is repaid.
     gold_debt: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
@@ -571,3 +573,19 @@ class EconomyRollup(Base):
     next_through: Mapped[int] = mapped_column(BigInteger, default=0)
     next_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     complete_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DailyCheckIn(Base):
+    """A claimed daily reward (SPEC §8.1): the primary key allows one per game day."""
+
+    __tablename__ = "daily_checkins"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    streak: Mapped[int] = mapped_column(Integer)
+    gold: Mapped[int] = mapped_column(BigInteger)
+    xp: Mapped[int] = mapped_column(Integer)
+    protections_used: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, exists, or_, select, update
@@ -105,7 +105,7 @@ class Account:
     role: str
     rank: str
     xp: int
-    daily_streak: int
+    daily_streak: int  # as of the last check-in: domain/checkin.streak_alive tells today's
     created_at: datetime
     last_login_at: datetime | None
     gold_debt: int = 0  # owed after a refund: no play until repaid
@@ -113,6 +113,7 @@ class Account:
     # A daily loss limit is set (in force or waiting to be removed): bets check it in
     # their transaction. Whatever sets one forgets the player's cached sessions.
     loss_limited: bool = False
+    last_checkin_day: date | None = None
 
     def excluded_at(self, now: datetime) -> datetime | None:
         """When the player's break ends, if they are on one at `now`."""
@@ -231,3 +232,13 @@ async def exclusion_of(session: AsyncSession, user_id: int) -> datetime | None:
     return await session.scalar(
         select(User.excluded_until).where(User.id == user_id).with_for_update(key_share=True)
     )
+
+
+async def add_xp(session: AsyncSession, user_id: int, amount: int) -> tuple[int, int]:
+    """Add experience in the caller's transaction; the XP before and after (one atomic
+    UPDATE, so concurrent awards add up and each sees its own step)."""
+    after = await session.scalar(
+        update(User).where(User.id == user_id).values(xp=User.xp + amount).returning(User.xp)
+    )
+    assert after is not None, "the player exists"
+    return int(after) - amount, int(after)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from casino_club.domain.accounts import level_reached
 from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import Posted
 from casino_club.events import user_channel
@@ -40,6 +41,15 @@ def game_event(
         "at": at.isoformat(),
         "data": data,
     }
+
+
+def xp_events(xp_before: int, xp_after: int, at: datetime) -> list[dict[str, Any]]:
+    """LEVEL_UP when XP gained reaches a new level (SPEC §8.2), else nothing."""
+    level = level_reached(xp_before, xp_after)
+    if level is None:
+        return []
+    data = {"level": level, "xp": xp_after}
+    return [game_event(GameEventType.LEVEL_UP, round_id=None, data=data, at=at)]
 
 
 def bet_events(

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
+from casino_club.resolvers import checkin as checkin_cases
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import fairness as fairness_cases
@@ -36,6 +37,7 @@ from casino_club.schema.auth import (
     SignupInput,
     SignupResult,
 )
+from casino_club.schema.checkin import ClaimDailyRewardResult
 from casino_club.schema.crash import (
     CrashBetInput,
     CrashBetResult,
@@ -124,6 +126,14 @@ class Mutation:
     )
     async def logout_all(self, info: Info[Context, Any], input: LogoutAllInput) -> LogoutResult:
         return await auth_cases.logout_all(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Claim today's check-in reward (once per game day): gold and XP that grow "
+        "with the streak of consecutive days.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def claim_daily_reward(self, info: Info[Context, Any]) -> ClaimDailyRewardResult:
+        return await checkin_cases.claim_daily_reward(info.context, await require_viewer(info))
 
     @strawberry.mutation(
         description="Spin the slots: stake debited and win credited in one transaction.",

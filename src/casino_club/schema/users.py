@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import strawberry
 from strawberry.permission import BasePermission
@@ -11,6 +12,8 @@ from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_level
+from casino_club.domain.checkin import streak_alive
+from casino_club.domain.days import game_day
 from casino_club.domain.gacha import Rarity
 from casino_club.domain.games import Game
 from casino_club.domain.login_lockout import LoginOutcome
@@ -20,9 +23,11 @@ from casino_club.persistence import game_rounds, login_attempts, wallet
 from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
 from casino_club.persistence.models import User
 from casino_club.persistence.users import Account
+from casino_club.resolvers import checkin as checkin_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import limits as limit_cases
 from casino_club.resolvers import purchases as purchase_cases
+from casino_club.schema.checkin import Attendance
 from casino_club.schema.enums import LoginOutcomeEnum, RoleEnum
 from casino_club.schema.enums import RankEnum as RankEnum  # re-exported for schema/admin.py
 from casino_club.schema.fairness import Fairness, GameEnum
@@ -88,13 +93,14 @@ class Profile:
     level: int
     xp: int
     xp_to_next_level: int
-    daily_streak: int
     gold_debt: Gold = strawberry.field(
         description="Owed after a refund; while above 0 the player cannot play."
     )
     created_at: datetime
     last_login_at: datetime | None
     user_id: strawberry.Private[int]
+    last_checkin_day: strawberry.Private[date | None]
+    streak_at_last_checkin: strawberry.Private[int]
 
     @classmethod
     def of(cls, user: User | Account, gold: int) -> Profile:
@@ -108,12 +114,22 @@ class Profile:
             level=level_for_xp(user.xp),
             xp=user.xp,
             xp_to_next_level=xp_to_next_level(user.xp),
-            daily_streak=user.daily_streak,
             gold_debt=Gold(user.gold_debt),
             created_at=user.created_at,
             last_login_at=user.last_login_at,
             user_id=user.id,
+            last_checkin_day=user.last_checkin_day,
+            streak_at_last_checkin=user.daily_streak,
         )
+
+    @strawberry.field(
+        description="Consecutive game days the daily reward was claimed, as of today: 0 once "
+        "a day was missed (a claim may still revive it with streak protection)."
+    )
+    def daily_streak(self, info: Info[Context, Any]) -> int:
+        services = info.context.services
+        today = game_day(services.clock.now(), ZoneInfo(services.settings.game_timezone))
+        return streak_alive(self.last_checkin_day, self.streak_at_last_checkin, today)
 
     @strawberry.field(
         description="The active seed pair and next nonce (SPEC §6.1).", permission_classes=PRIVATE
@@ -210,6 +226,13 @@ class Profile:
             after=after,
             after_id=decode_cursor(after),
         )
+
+    @strawberry.field(
+        description="The days of a month (in GAME_TIMEZONE) the daily reward was claimed.",
+        permission_classes=PRIVATE,
+    )
+    async def attendance(self, info: Info[Context, Any], year: int, month: int) -> Attendance:
+        return await checkin_cases.attendance(info.context.services, self.user_id, year, month)
 
     @strawberry.field(
         description="Login attempts on this account, newest first.", permission_classes=PRIVATE

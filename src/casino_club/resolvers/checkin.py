@@ -1,0 +1,89 @@
+"""The daily check-in (SPEC §8.1): claim today's reward, read a month's attendance."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from casino_club.context import Context, Viewer
+from casino_club.domain.accounts import level_for_xp
+from casino_club.domain.checkin import check_in
+from casino_club.domain.days import game_day, next_day_start
+from casino_club.domain.games import GameEventType
+from casino_club.domain.ledger import LedgerReason, Movement
+from casino_club.persistence import checkins, gacha, users, wallet
+from casino_club.resolvers.live import balance_events, game_event, publish_after_commit, xp_events
+from casino_club.schema.checkin import (
+    AlreadyClaimed,
+    Attendance,
+    CheckInDay,
+    ClaimDailyRewardResult,
+    DailyRewardClaimed,
+)
+from casino_club.schema.games import PlayerExcluded
+from casino_club.schema.permissions import BadUserInput
+from casino_club.schema.scalars import Gold
+from casino_club.services import Services
+
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
+async def claim_daily_reward(context: Context, viewer: Viewer) -> ClaimDailyRewardResult:
+    """Once per game day; the player's claims queue on their user row, and the day's
+    row is the backstop (its primary key)."""
+    services = context.services
+    now = services.clock.now()
+    until = viewer.user.excluded_at(now)
+    if until is not None:  # a reward to come back for is an offer: none during a break
+        return PlayerExcluded.new(until)
+    zone = ZoneInfo(services.settings.game_timezone)
+    today = game_day(now, zone)
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        await users.lock(session, viewer.id)
+        last_day, streak = await checkins.streak_of(session, viewer.id)
+        if last_day == today:
+            return AlreadyClaimed.new(next_day_start(now, zone))
+        held = await gacha.held(session, viewer.id, gacha.STREAK_PROTECTION)
+        claim = check_in(last_day, streak, today, held)
+        if claim.protections_used:
+            used = await gacha.consume(
+                session, viewer.id, gacha.STREAK_PROTECTION, now, count=claim.protections_used
+            )
+            assert used, "the user row lock keeps what was counted"
+        await checkins.record(session, viewer.id, today, claim, now)
+        posted = await wallet.move_gold(
+            session,
+            user_id=viewer.id,
+            movements=[Movement(claim.gold, LedgerReason.DAILY_REWARD, f"checkin:{today}")],
+            now=now,
+        )
+        xp_before, xp_after = await users.add_xp(session, viewer.id, claim.xp)
+        data = {"day": today.isoformat(), "streak": claim.streak, "gold": claim.gold}
+        events = [
+            *balance_events(posted, now),
+            game_event(GameEventType.DAILY_CHECKIN, round_id=None, data=data, at=now),
+            *xp_events(xp_before, xp_after, now),
+        ]
+        publish_after_commit(services, uow, viewer.id, events)
+        await uow.commit()
+    return DailyRewardClaimed(
+        day=today,
+        streak=claim.streak,
+        gold=Gold(claim.gold),
+        xp=claim.xp,
+        protections_used=claim.protections_used,
+        balance=Gold(posted[-1].balance_after),
+        level=level_for_xp(xp_after),
+    )
+
+
+async def attendance(services: Services, user_id: int, year: int, month: int) -> Attendance:
+    if not FIRST_YEAR <= year <= LAST_YEAR or not 1 <= month <= 12:
+        raise BadUserInput(f"year must be {FIRST_YEAR}-{LAST_YEAR} and month 1-12")
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    async with services.sessionmaker() as session:
+        rows = await checkins.between(session, user_id, first, last)
+    return Attendance(year=year, month=month, days=[CheckInDay.of(row) for row in rows])
