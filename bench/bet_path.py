@@ -14,7 +14,11 @@
 3. For each HTTP run: server CPU per request (from /proc), and round trips per request:
    Redis commands (`INFO commandstats`) and PostgreSQL transactions (`pg_stat_database`;
    statements too when pg_stat_statements is loaded).
-4. Last, `slotSpin` again with py-spy sampling the server: where its CPU goes.
+4. Reads of a long history (SPEC §14): one player with 100,000 plays, then
+   `me { history(first: 50) }`, the same page 50,000 plays deep (by cursor), and
+   `me { stats }` at 8 connections: keyset pages and kept totals should cost the same
+   however long the history.
+5. Last, `slotSpin` again with py-spy sampling the server: where its CPU goes.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from bench.wrk import Measured, run_crash_wrk, run_wrk
 from casino_club.bootstrap import seed
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.persistence import migrations, wallet
+from casino_club.schema.pagination import encode_cursor
 from casino_club.services import Services
 
 ADMIN_URL = os.environ.get(
@@ -68,6 +73,16 @@ DICE = {
 PULL = {
     "query": "mutation { gachaPull(input: {count: ONE, payWith: GOLD}) { __typename "
     "... on GachaPullSuccess { balance } } }"
+}
+HISTORY_ROWS = 100_000
+HISTORY_PAGE = (
+    "query H($after: String) { me { history(first: 50, after: $after) { edges { cursor "
+    "node { id game stake payout outcome at } } pageInfo { hasNextPage } } } }"
+)
+STATS = {
+    "query": "{ me { xp level stats { total { plays wins losses staked paid net biggestWin } "
+    "games { game plays wins losses staked paid net biggestWin bestMultiplier } "
+    "gachaByRarity { rarity count } } } }"
 }
 
 
@@ -122,6 +137,47 @@ async def top_up(backend: Backend, user_ids: list[int], amount: int) -> None:
             await uow.commit()
     finally:
         await services.close()
+
+
+async def long_history(dsn: str, user_id: int) -> str:
+    """HISTORY_ROWS plays for one player, written straight into history with the totals
+    they make (no ledger: only reads run against them); the cursor of the middle one."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        seed_id = await conn.fetchval(
+            "SELECT id FROM fairness_seeds WHERE user_id = $1 AND active", user_id
+        )
+        await conn.execute(
+            """
+            INSERT INTO game_history (user_id, game, stake, payout, outcome, seed_id,
+                server_seed_hash, client_seed, nonce, created_at)
+            SELECT $1, 'SLOTS', 10, CASE WHEN n % 4 = 0 THEN 20 ELSE 0 END,
+                '{"reels": ["CHERRY", "LEMON", "BELL"], "winStreak": 0}', $2, 'bench', 'bench',
+                n, now() - make_interval(secs => $3 - n)
+            FROM generate_series(1, $3) AS n
+            """,
+            user_id,
+            seed_id,
+            HISTORY_ROWS,
+        )
+        await conn.execute(
+            """
+            INSERT INTO player_stats (user_id, game, plays, wins, losses, staked, paid,
+                biggest_win, best_multiplier)
+            SELECT $1, 'SLOTS', count(*), sum((payout > stake)::int), sum((payout < stake)::int),
+                sum(stake), sum(payout), max(payout), 0
+            FROM game_history WHERE user_id = $1
+            """,
+            user_id,
+        )
+        middle = await conn.fetchval(
+            "SELECT id FROM game_history WHERE user_id = $1 ORDER BY id DESC OFFSET $2 LIMIT 1",
+            user_id,
+            HISTORY_ROWS // 2,
+        )
+        return encode_cursor(int(middle))
+    finally:
+        await conn.close()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -337,12 +393,36 @@ async def main() -> None:
                 ),
             )
             ours_again = await our_floor(dsn, [user_id for _, user_id in players[:32]], SECONDS)
+            (reader, reader_id), *_ = await signup_players(url, 1)
+            middle = await long_history(dsn, reader_id)
+
+            def read(payload: Mapping[str, object], expect: str) -> Callable[[], Measured]:
+                return lambda: run_wrk(
+                    url, [reader], payload, expect, connections=8, seconds=SECONDS
+                )
+
+            first_page = {"query": HISTORY_PAGE, "variables": {"after": None}}
+            deep_page = {"query": HISTORY_PAGE, "variables": {"after": middle}}
+            reads = [
+                await http(
+                    f"`me {{ history(first: 50) }}` at {HISTORY_ROWS:,} plays, 8 connections",
+                    read(first_page, "hasNextPage"),
+                ),
+                await http(
+                    f"the same page {HISTORY_ROWS // 2:,} plays deep (`after:`), 8 connections",
+                    read(deep_page, "hasNextPage"),
+                ),
+                await http(
+                    f"`me {{ stats }}` at {HISTORY_ROWS:,} plays, 8 connections",
+                    read(STATS, "biggestWin"),
+                ),
+            ]
             profiled = await asyncio.to_thread(
                 profile, pid, SECONDS, wrk(SPIN, "SlotSpinSuccess", 32)
             )
         print(
             write_results(
-                [spin32, spin8, fixed, dice, gacha, crash],
+                [spin32, spin8, fixed, dice, gacha, crash, *reads],
                 [canonical, canonical_again],
                 [ours, ours_again],
                 profiled,

@@ -26,7 +26,14 @@ from casino_club.persistence.bets import (
 )
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest, KeyTaken
-from casino_club.persistence.models import FairnessSeed, GameRound, IdempotencyKey, LedgerEntry
+from casino_club.persistence.models import (
+    FairnessSeed,
+    GameRound,
+    IdempotencyKey,
+    LedgerEntry,
+    PlayerStats,
+    User,
+)
 from casino_club.persistence.postgres_bets import LOCK_ROUND, SETTLE, PostgresBetStore
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.services import Services
@@ -83,9 +90,10 @@ async def same_seed(services: Services, source: int, target: int) -> None:
         await session.commit()
 
 
-async def rows(services: Services, user_id: int) -> tuple[list[Any], list[Any], Any]:
-    """The player's ledger, history and active seed state; the seed's and the player's
-    ids are anonymous in ledger references (two players' seeds share content, not ids)."""
+async def rows(services: Services, user_id: int) -> tuple[list[Any], list[Any], Any, Any]:
+    """The player's ledger, history, active seed state and slot totals; the seed's and the
+    player's ids are anonymous in ledger references (two players' seeds share content,
+    not ids)."""
     async with services.sessionmaker() as session:
         seed_id, nonce, streak = (
             await session.execute(
@@ -121,13 +129,26 @@ async def rows(services: Services, user_id: int) -> tuple[list[Any], list[Any], 
                 .order_by(GameRound.id)
             )
         ).all()
+        totals = (
+            await session.execute(
+                select(
+                    PlayerStats.plays,
+                    PlayerStats.wins,
+                    PlayerStats.losses,
+                    PlayerStats.staked,
+                    PlayerStats.paid,
+                    PlayerStats.biggest_win,
+                    PlayerStats.best_multiplier,
+                ).where(PlayerStats.user_id == user_id, PlayerStats.game == "SLOTS")
+            )
+        ).one_or_none()
 
     def anonymous(reference: str | None) -> str:
         text = (reference or "").replace(f":{seed_id}:", ":<seed>:")
         return "user:<id>" if text == f"user:{user_id}" else text
 
     rows_seen = [(amount, after, reason, anonymous(ref)) for amount, after, reason, ref in ledger]
-    return rows_seen, list(history), (nonce, streak)
+    return rows_seen, list(history), (nonce, streak), totals
 
 
 async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None:
@@ -138,6 +159,9 @@ async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None
     await same_seed(services, players[0], players[1])
     for player in players:
         await grant_gold(app, str(player), 2_000)
+    async with services.unit_of_work() as uow:  # a level is 1 XP away: the third stake earns it
+        await uow.session.execute(update(User).where(User.id.in_(players)).values(xp=499))
+        await uow.commit()
     # Enough spins to win, lose and build streaks; then the balance runs short.
     outcomes: list[list[Any]] = [[], []]
     for index, (store, player) in enumerate(zip(stores, players, strict=True)):
@@ -145,7 +169,9 @@ async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None
             written = await store.place(wager(services, player), slot_rule, answer)
             assert not isinstance(written, LossLimitHit)  # no loss limit set
             outcomes[index].append(
-                written if isinstance(written, ShortOfGold) else (written.balance, written.posted)
+                written
+                if isinstance(written, ShortOfGold)
+                else (written.balance, written.posted, written.level_reached)
             )
             if isinstance(written, ShortOfGold):
                 break
@@ -155,9 +181,21 @@ async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None
     assert first == second
     bets = [reference for *_, reference in first[0] if reference.startswith("slots:")]
     assert bets and all(reference.startswith("slots:<seed>:") for reference in bets)
-    ledger, history, (nonce, _) = first
+    ledger, history, (nonce, _), totals = first
     assert nonce == len(history)  # the refused bet left the nonce where it was
     assert len(ledger) > len(history) > 10
+    stakes, payouts = [h.stake for h in history], [h.payout for h in history]
+    assert totals == (
+        len(history),
+        sum(p > s for s, p in zip(stakes, payouts, strict=True)),
+        sum(p < s for s, p in zip(stakes, payouts, strict=True)),
+        sum(stakes),
+        sum(payouts),
+        max(payouts),
+        0,
+    )
+    levels = [outcome[2] for outcome in outcomes[0][:-1]]
+    assert levels == [None, None, 2] + [None] * (len(levels) - 3)  # 3 × 40 staked: 1 XP
     await books_balance(app)
 
 
@@ -177,7 +215,7 @@ async def test_a_keyed_bet_stores_its_answer_and_a_second_claim_is_refused(
     assert stored.response is not None and orjson.loads(stored.response) == answer(written)
     with pytest.raises(KeyTaken):
         await services.bets.place(wager(services, player, "k-1"), slot_rule, answer)
-    _, history, (nonce, _) = await rows(services, player)
+    _, history, (nonce, _), _ = await rows(services, player)
     assert len(history) == nonce == 1  # the refused claim wrote nothing
 
 
@@ -192,7 +230,7 @@ async def test_a_refused_keyed_bet_releases_its_key(api: Api, app: Starlette) ->
             select(IdempotencyKey).where(IdempotencyKey.user_id == too_much.user_id)
         )
         assert keys.all() == []
-    _, history, (nonce, _) = await rows(services, too_much.user_id)
+    _, history, (nonce, _), _ = await rows(services, too_much.user_id)
     assert history == [] and nonce == 0
 
 
@@ -226,7 +264,7 @@ async def test_bets_cancelled_mid_flight_leave_no_connection_inside_a_transactio
             )
         )
     assert stuck == 0
-    _, history, (nonce, _) = await rows(services, player)
+    _, history, (nonce, _), _ = await rows(services, player)
     assert nonce == len(history)  # a cancelled bet committed all of itself or nothing
     await books_balance(app)
 
@@ -341,7 +379,7 @@ async def test_twenty_simultaneous_bets_of_one_player_take_twenty_rounds(
         *(services.bets.place(wager(services, player), slot_rule, answer) for _ in range(20))
     )
     assert all(isinstance(written, Written) for written in placed)
-    _, history, (nonce, _) = await rows(services, player)
+    _, history, (nonce, _), _ = await rows(services, player)
     assert nonce == len(history) == 21
     await assert_every_round_replays(services, player)
     await books_balance(app)

@@ -23,6 +23,7 @@ PROFILE = """
   history(first: 5) { edges { node { game stake payout } } }
   loginHistory(first: 5) { edges { node { outcome ip } } }
   attendance(year: 2026, month: 11) { days { day streak } }
+  stats { total { plays staked } games { game plays } gachaByRarity { rarity count } }
   purchases(first: 5) { edges { node { id status } } }
   limits { dailyPurchaseCents { amount } monthlyPurchaseCents { amount }
     dailyLossGold { amount } excludedUntil }

@@ -13,7 +13,7 @@ NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
 
 def checked(user_id: int, expires_in: timedelta = timedelta(minutes=15)) -> Checked:
-    account = Account(user_id, f"s{user_id}", f"n{user_id}", "USER", "STANDARD", 0, 0, NOW, None)
+    account = Account(user_id, f"s{user_id}", f"n{user_id}", "USER", "STANDARD", 0, NOW, None)
     claims = AccessClaims(user_id, "sid", Rank.STANDARD, Role.USER, "jti", NOW, NOW + expires_in)
     return Checked(claims, account)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
+from casino_club.dataloaders.experience import experience_by_id
 from casino_club.dataloaders.users import users_by_id
 from casino_club.persistence.models import User
 from casino_club.services import Services
@@ -14,7 +15,8 @@ from casino_club.services import Services
 @dataclass(frozen=True, slots=True)
 class Loaders:
     users: DataLoader[int, User | None]
+    experience: DataLoader[int, int]
 
     @classmethod
     def create(cls, services: Services) -> Loaders:
-        return cls(users=users_by_id(services))
+        return cls(users=users_by_id(services), experience=experience_by_id(services))

@@ -62,13 +62,15 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """A committed bet: its history row, the balance after it and the ledger rows."""
+    """A committed bet: its history row, the balance after it, the ledger rows, and the
+    level the XP it earned reached (if a new one)."""
 
     round_id: int
     balance: int
     posted: list[Posted]
     fair_round: Round
     outcome: Outcome
+    level_reached: int | None = None
 
 
 RuleOf = Callable[[Round], Outcome]
@@ -142,10 +144,17 @@ class SessionBetStore:
             return posted
         if outcome.slot_win_streak is not None:
             await fairness.set_slot_win_streak(session, fair_round.seed_id, outcome.slot_win_streak)
-        round_id = await game_rounds.record(
+        recorded = await game_rounds.record(
             session, played(wager, fair_round, outcome.payout, outcome.details)
         )
-        written = Written(round_id, posted[-1].balance_after, posted, fair_round, outcome)
+        written = Written(
+            recorded.round_id,
+            posted[-1].balance_after,
+            posted,
+            fair_round,
+            outcome,
+            recorded.level_reached,
+        )
         if claim is not None:
             await idempotency.complete(session, claim, answer(written), now)
         return written

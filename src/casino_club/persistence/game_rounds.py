@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casino_club.domain.accounts import level_reached
 from casino_club.domain.fairness import FairnessProof
+from casino_club.domain.stats import PlayTotals
+from casino_club.persistence import player_stats
 from casino_club.persistence.models import GameRound, table
 
 _INSERT_ROUND = insert(table(GameRound)).returning(table(GameRound).c.id)
@@ -29,17 +32,40 @@ class Played:
     seed_id: int
     proof: FairnessProof
     at: datetime
+    multiplier: int | None = None  # crash: the cash-out multiplier, in hundredths
+
+    @property
+    def totals(self) -> PlayTotals:
+        return PlayTotals(self.stake, self.payout, self.multiplier)
 
 
-async def record(session: AsyncSession, played: Played) -> int:
-    """Write the play's history row, in the play's transaction; its id.
+class Recorded(NamedTuple):
+    """A play as written: its history row, and the level its XP reached (if a new one)."""
+
+    round_id: int
+    level_reached: int | None
+
+
+async def record(session: AsyncSession, played: Played) -> Recorded:
+    """Write the play's history row and count it, in the play's transaction.
 
     Every finished play is recorded here or, for an instant bet on PostgreSQL's driver
-    path, by this function's twin, the `round` step of `postgres_bets.SETTLE` (held to
-    writing the same row by tests/integration/test_bet_stores.py). Whatever counts plays
-    — missions, achievements, stats — belongs beside both, in the play's transaction, so
-    that a refused or rolled-back play counts for nothing.
+    path, by this function's twin, the `round` and `stats` steps of
+    `postgres_bets.SETTLE` (held to writing the same rows by
+    tests/integration/test_bet_stores.py). Whatever counts plays — stats and the XP they
+    earn today, missions and achievements next — belongs in both, in the play's
+    transaction, so that a refused or rolled-back play counts for nothing.
     """
+    round_id = await _history_row(session, played)
+    gained = await player_stats.count(session, played.user_id, played.game, played.totals)
+    level = None
+    if gained:
+        xp = (await player_stats.total_xp(session, [played.user_id]))[played.user_id]
+        level = level_reached(xp - gained, xp)
+    return Recorded(round_id, level)
+
+
+async def _history_row(session: AsyncSession, played: Played) -> int:
     proof = played.proof
     round_id = (
         await session.execute(
@@ -62,11 +88,30 @@ async def record(session: AsyncSession, played: Played) -> int:
 
 
 async def page(
-    session: AsyncSession, user_id: int, *, game: str | None, after_id: int | None, limit: int
+    session: AsyncSession,
+    user_id: int,
+    *,
+    game: str | None,
+    since: datetime | None = None,
+    after_id: int | None,
+    limit: int,
 ) -> list[GameRound]:
+    """A page of the player's plays, newest first. With `since`, the plays are those
+    after the player's last one before it, found by walking back from the newest (its
+    index is (user_id, id)), so a page costs what the rows since then cost, however long
+    the history behind them."""
     query = select(GameRound).where(GameRound.user_id == user_id)
     if game is not None:
         query = query.where(GameRound.game == game)
+    if since is not None:
+        before = (
+            select(GameRound.id)
+            .where(GameRound.user_id == user_id, GameRound.created_at < since)
+            .order_by(GameRound.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = query.where(GameRound.id > func.coalesce(before, 0), GameRound.created_at >= since)
     if after_id is not None:
         query = query.where(GameRound.id < after_id)
     return list((await session.scalars(query.order_by(GameRound.id.desc()).limit(limit))).all())

@@ -589,3 +589,22 @@ class DailyCheckIn(Base):
     xp: Mapped[int] = mapped_column(Integer)
     protections_used: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PlayerStats(Base):
+    """A player's totals in one game (SPEC §9.1), added to by every finished play in its
+    own transaction (persistence/player_stats.py), so they always agree with history."""
+
+    __tablename__ = "player_stats"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    game: Mapped[str] = mapped_column(String(16), primary_key=True)
+    plays: Mapped[int] = mapped_column(BigInteger)
+    wins: Mapped[int] = mapped_column(BigInteger)  # paid more than the stake
+    losses: Mapped[int] = mapped_column(BigInteger)  # paid less than the stake
+    staked: Mapped[int] = mapped_column(BigInteger)
+    paid: Mapped[int] = mapped_column(BigInteger)
+    biggest_win: Mapped[int] = mapped_column(BigInteger)  # the largest payout of one play
+    best_multiplier: Mapped[int] = mapped_column(BigInteger)  # crash: hundredths, 0 if none

@@ -29,7 +29,9 @@ import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from casino_club.domain.accounts import level_reached
 from casino_club.domain.ledger import posted_rows, required_balance, still_to_come
+from casino_club.domain.stats import GOLD_PER_XP, PlayTotals, play_xp, xp_for
 from casino_club.persistence import fairness, idempotency, limits
 from casino_club.persistence.bets import (
     AnswerOf,
@@ -54,7 +56,8 @@ _BALANCE = "SELECT gold FROM wallets WHERE user_id = $1::bigint"
 # `seed` locks the seed row only if the bet's round is still its next one (under READ
 # COMMITTED a lock that waited re-checks these conditions on the row as committed), and
 # everything after it runs only if it did and the wallet covered the stake (`FROM
-# moved`): a stale round or short gold writes nothing.
+# moved`): a stale round or short gold writes nothing. `round` and `stats` are
+# `game_rounds.record`'s twins: the history row and the game's totals.
 SETTLE = """
 WITH seed AS (
     SELECT id FROM fairness_seeds
@@ -81,17 +84,41 @@ WITH seed AS (
         $15::text, $16::text, $17::bigint, $4::timestamptz
     FROM moved
     RETURNING id
+), stats AS (
+    INSERT INTO player_stats (user_id, game, plays, wins, losses, staked, paid, biggest_win,
+        best_multiplier)
+    SELECT $1::bigint, $11::text, 1, $18::bigint, $19::bigint, $12::bigint, $13::bigint,
+        $13::bigint, 0
+    FROM moved
+    ON CONFLICT (user_id, game) DO UPDATE SET
+        plays = player_stats.plays + 1,
+        wins = player_stats.wins + EXCLUDED.wins,
+        losses = player_stats.losses + EXCLUDED.losses,
+        staked = player_stats.staked + EXCLUDED.staked,
+        paid = player_stats.paid + EXCLUDED.paid,
+        biggest_win = GREATEST(player_stats.biggest_win, EXCLUDED.biggest_win),
+        best_multiplier = GREATEST(player_stats.best_multiplier, EXCLUDED.best_multiplier)
+    RETURNING staked
 )
 SELECT (SELECT gold FROM moved) AS balance, (SELECT id FROM round) AS round_id,
     EXISTS (SELECT 1 FROM seed) AS fresh,
-    (SELECT gold FROM wallets WHERE user_id = $1::bigint) AS balance_before
-"""
+    (SELECT gold FROM wallets WHERE user_id = $1::bigint) AS balance_before,
+    (SELECT staked FROM stats) AS staked_after,
+    -- Read only when this stake earned XP: the player's XP outside this game's play.
+    CASE WHEN (SELECT staked FROM stats) / {per_xp}
+            > ((SELECT staked FROM stats) - $12::bigint) / {per_xp}
+        THEN (SELECT u.xp + COALESCE((SELECT sum(p.staked / {per_xp}) FROM player_stats p
+                WHERE p.user_id = $1::bigint AND p.game <> $11::text), 0)
+            FROM users u WHERE u.id = $1::bigint)
+    END AS xp_elsewhere
+""".replace("{per_xp}", str(GOLD_PER_XP))
 
 
 def settle_args(wager: Wager, fair_round: Round, outcome: Outcome) -> list[Any]:
     """SETTLE's arguments: the bet's movements, outcome and proof."""
     moved = movements(wager, fair_round, outcome.payout)
     proof = fair_round.proof
+    totals = PlayTotals(wager.stake, outcome.payout)
     return [
         wager.user_id,
         sum(m.amount for m in moved),
@@ -110,6 +137,8 @@ def settle_args(wager: Wager, fair_round: Round, outcome: Outcome) -> list[Any]:
         proof.server_seed_hash,
         proof.client_seed,
         proof.nonce,
+        totals.win,
+        totals.loss,
     ]
 
 
@@ -194,7 +223,12 @@ async def _settle(
         return ShortOfGold(required, int(balance or 0))
     balance = int(row["balance"])
     posted = posted_rows(movements(wager, fair_round, outcome.payout), balance)
-    return Written(int(row["round_id"]), balance, posted, fair_round, outcome)
+    level = None
+    if row["xp_elsewhere"] is not None:  # the stake earned XP
+        staked = int(row["staked_after"])
+        xp = int(row["xp_elsewhere"]) + play_xp(staked)
+        level = level_reached(xp - xp_for(staked - wager.stake, wager.stake), xp)
+    return Written(int(row["round_id"]), balance, posted, fair_round, outcome, level)
 
 
 async def locked_round(conn: asyncpg.Connection, user_id: int) -> Round:

@@ -104,7 +104,6 @@ class Account:
     nickname: str
     role: str
     rank: str
-    xp: int
     daily_streak: int  # as of the last check-in: domain/checkin.streak_alive tells today's
     created_at: datetime
     last_login_at: datetime | None
@@ -234,11 +233,7 @@ async def exclusion_of(session: AsyncSession, user_id: int) -> datetime | None:
     )
 
 
-async def add_xp(session: AsyncSession, user_id: int, amount: int) -> tuple[int, int]:
-    """Add experience in the caller's transaction; the XP before and after (one atomic
-    UPDATE, so concurrent awards add up and each sees its own step)."""
-    after = await session.scalar(
-        update(User).where(User.id == user_id).values(xp=User.xp + amount).returning(User.xp)
-    )
-    assert after is not None, "the player exists"
-    return int(after) - amount, int(after)
+async def add_xp(session: AsyncSession, user_id: int, amount: int) -> None:
+    """Add experience from outside play (check-ins, rewards) in the caller's transaction;
+    player_stats.total_xp tells the whole."""
+    await session.execute(update(User).where(User.id == user_id).values(xp=User.xp + amount))

@@ -225,11 +225,15 @@ async def place_instant(
             return LossLimitReached.new(written, next_day_start(now, bettor.zone))
         outcome = written.outcome
         data = {**outcome.details, "stake": stake, "payout": outcome.payout}
-        await publish(
-            services,
-            viewer.id,
-            bet_events(written.posted, kind.event, round_id=written.round_id, data=data, at=now),
+        events = bet_events(
+            written.posted,
+            kind.event,
+            round_id=written.round_id,
+            data=data,
+            at=now,
+            level=written.level_reached,
         )
+        await publish(services, viewer.id, events)
         return game.answer(written)
 
     return await _run_checked(context, viewer, request, write)
@@ -269,9 +273,9 @@ async def place_staged(
                 balance = posted[-1].balance_after
             else:
                 posted, balance = [], await wallet.balance_of(session, viewer.id)
-            round_id = decided.open_round
+            round_id, level = decided.open_round, None
             if round_id is None:
-                round_id = await game_rounds.record(
+                round_id, level = await game_rounds.record(
                     session, played(wager, fair_round, decided.payout, decided.details)
                 )
             answer = decided.answer(Placed(round_id, balance))
@@ -280,7 +284,9 @@ async def place_staged(
             data = {**decided.details, "stake": decided.cost}
             if decided.open_round is None:  # an open round has paid nothing yet
                 data["payout"] = decided.payout
-            events = bet_events(posted, kind.event, round_id=round_id, data=data, at=bet.now)
+            events = bet_events(
+                posted, kind.event, round_id=round_id, data=data, at=bet.now, level=level
+            )
             publish_after_commit(services, uow, viewer.id, events)
             await uow.commit()
         return answer

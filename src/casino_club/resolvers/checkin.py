@@ -7,13 +7,18 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from casino_club.context import Context, Viewer
-from casino_club.domain.accounts import level_for_xp
+from casino_club.domain.accounts import level_for_xp, level_reached
 from casino_club.domain.checkin import check_in
 from casino_club.domain.days import game_day, next_day_start
 from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import LedgerReason, Movement
-from casino_club.persistence import checkins, gacha, users, wallet
-from casino_club.resolvers.live import balance_events, game_event, publish_after_commit, xp_events
+from casino_club.persistence import checkins, gacha, player_stats, users, wallet
+from casino_club.resolvers.live import (
+    balance_events,
+    game_event,
+    level_events,
+    publish_after_commit,
+)
 from casino_club.schema.checkin import (
     AlreadyClaimed,
     Attendance,
@@ -59,12 +64,13 @@ async def claim_daily_reward(context: Context, viewer: Viewer) -> ClaimDailyRewa
             movements=[Movement(claim.gold, LedgerReason.DAILY_REWARD, f"checkin:{today}")],
             now=now,
         )
-        xp_before, xp_after = await users.add_xp(session, viewer.id, claim.xp)
+        await users.add_xp(session, viewer.id, claim.xp)
+        xp = (await player_stats.total_xp(session, [viewer.id]))[viewer.id]
         data = {"day": today.isoformat(), "streak": claim.streak, "gold": claim.gold}
         events = [
             *balance_events(posted, now),
             game_event(GameEventType.DAILY_CHECKIN, round_id=None, data=data, at=now),
-            *xp_events(xp_before, xp_after, now),
+            *level_events(level_reached(xp - claim.xp, xp), now),
         ]
         publish_after_commit(services, uow, viewer.id, events)
         await uow.commit()
@@ -75,7 +81,7 @@ async def claim_daily_reward(context: Context, viewer: Viewer) -> ClaimDailyRewa
         xp=claim.xp,
         protections_used=claim.protections_used,
         balance=Gold(posted[-1].balance_after),
-        level=level_for_xp(xp_after),
+        level=level_for_xp(xp),
     )
 
 

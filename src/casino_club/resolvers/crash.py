@@ -287,15 +287,17 @@ async def _settle(
         seed_id=row.seed_id,
         proof=proof_of(row),
         at=now,
+        multiplier=ending.multiplier if ending.status is RoundStatus.CASHED_OUT else None,
     )
-    history_id = await game_rounds.record(session, played)
-    await crash_rounds.mark_settled(session, row, ending, history_id=history_id, now=now)
+    recorded = await game_rounds.record(session, played)
+    await crash_rounds.mark_settled(session, row, ending, history_id=recorded.round_id, now=now)
     user_events = bet_events(
         posted,
         GameEventType.CRASH_SETTLED,
         round_id=row.id,
         data={**outcome, "stake": row.stake, "payout": payout},
         at=now,
+        level=recorded.level_reached,
     )
     final = _final_event(row)
     user_id, round_id = row.user_id, row.id

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from casino_club.domain.accounts import level_reached
 from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import Posted
 from casino_club.events import user_channel
@@ -43,13 +42,11 @@ def game_event(
     }
 
 
-def xp_events(xp_before: int, xp_after: int, at: datetime) -> list[dict[str, Any]]:
-    """LEVEL_UP when XP gained reaches a new level (SPEC §8.2), else nothing."""
-    level = level_reached(xp_before, xp_after)
+def level_events(level: int | None, at: datetime) -> list[dict[str, Any]]:
+    """LEVEL_UP when XP just gained reached a new level (SPEC §8.2), else nothing."""
     if level is None:
         return []
-    data = {"level": level, "xp": xp_after}
-    return [game_event(GameEventType.LEVEL_UP, round_id=None, data=data, at=at)]
+    return [game_event(GameEventType.LEVEL_UP, round_id=None, data={"level": level}, at=at)]
 
 
 def bet_events(
@@ -59,11 +56,14 @@ def bet_events(
     round_id: int,
     data: dict[str, Any],
     at: datetime,
+    level: int | None = None,
 ) -> list[dict[str, Any]]:
-    """What a bet tells its player: the balance after each ledger row, then the game event."""
+    """What a bet tells its player: the balance after each ledger row, the game event,
+    and LEVEL_UP if its XP reached a new level."""
     return [
         *balance_events(posted, at),
         game_event(event_type, round_id=round_id, data=data, at=at),
+        *level_events(level, at),
     ]
 
 

@@ -13,7 +13,7 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_level
 from casino_club.domain.checkin import streak_alive
-from casino_club.domain.days import game_day
+from casino_club.domain.days import game_day, usable_instant
 from casino_club.domain.gacha import Rarity
 from casino_club.domain.games import Game
 from casino_club.domain.login_lockout import LoginOutcome
@@ -27,6 +27,7 @@ from casino_club.resolvers import checkin as checkin_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import limits as limit_cases
 from casino_club.resolvers import purchases as purchase_cases
+from casino_club.resolvers import stats as stats_cases
 from casino_club.schema.checkin import Attendance
 from casino_club.schema.enums import LoginOutcomeEnum, RoleEnum
 from casino_club.schema.enums import RankEnum as RankEnum  # re-exported for schema/admin.py
@@ -35,9 +36,10 @@ from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound
 from casino_club.schema.limits import PlayerLimits
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
-from casino_club.schema.permissions import IsOwnerOrAdmin
+from casino_club.schema.permissions import BadUserInput, IsOwnerOrAdmin
 from casino_club.schema.purchases import Purchase
 from casino_club.schema.scalars import Gold
+from casino_club.schema.stats import PlayerStatistics
 from casino_club.schema.wallet import LedgerEntry
 
 # Every field that loads a player's private data is guarded by its owner's id.
@@ -49,8 +51,8 @@ class PublicUser:
     id: strawberry.ID
     nickname: str
     rank: RankEnum  # type: ignore[valid-type]
-    level: int
     joined_at: datetime
+    user_id: strawberry.Private[int]
 
     @classmethod
     def of(cls, user: User) -> PublicUser:
@@ -58,9 +60,13 @@ class PublicUser:
             id=strawberry.ID(str(user.id)),
             nickname=user.nickname,
             rank=Rank(user.rank),
-            level=level_for_xp(user.xp),
             joined_at=user.created_at,
+            user_id=user.id,
         )
+
+    @strawberry.field(description="floor(xp / 500) + 1.")
+    async def level(self, info: Info[Context, Any]) -> int:
+        return level_for_xp(await info.context.loaders.experience.load(self.user_id))
 
 
 @strawberry.type(description="One recorded login attempt on the caller's account.")
@@ -90,9 +96,6 @@ class Profile:
     rank: RankEnum  # type: ignore[valid-type]
     role: RoleEnum  # type: ignore[valid-type]
     gold: Gold
-    level: int
-    xp: int
-    xp_to_next_level: int
     gold_debt: Gold = strawberry.field(
         description="Owed after a refund; while above 0 the player cannot play."
     )
@@ -111,9 +114,6 @@ class Profile:
             rank=Rank(user.rank),
             role=Role(user.role),
             gold=Gold(gold),
-            level=level_for_xp(user.xp),
-            xp=user.xp,
-            xp_to_next_level=xp_to_next_level(user.xp),
             gold_debt=Gold(user.gold_debt),
             created_at=user.created_at,
             last_login_at=user.last_login_at,
@@ -121,6 +121,21 @@ class Profile:
             last_checkin_day=user.last_checkin_day,
             streak_at_last_checkin=user.daily_streak,
         )
+
+    @strawberry.field(
+        description="Experience: from check-ins and rewards, and 1 per 100 gold staked in "
+        "each game."
+    )
+    async def xp(self, info: Info[Context, Any]) -> int:
+        return await info.context.loaders.experience.load(self.user_id)
+
+    @strawberry.field(description="floor(xp / 500) + 1.")
+    async def level(self, info: Info[Context, Any]) -> int:
+        return level_for_xp(await info.context.loaders.experience.load(self.user_id))
+
+    @strawberry.field(description="XP still needed for the next level.")
+    async def xp_to_next_level(self, info: Info[Context, Any]) -> int:
+        return xp_to_next_level(await info.context.loaders.experience.load(self.user_id))
 
     @strawberry.field(
         description="Consecutive game days the daily reward was claimed, as of today: 0 once "
@@ -184,26 +199,37 @@ class Profile:
         return keyset_connection(rows, limit, after, LedgerEntry.of, key=lambda row: row.id)
 
     @strawberry.field(
-        description="Settled plays, newest first, optionally of one game.",
+        description="Settled plays, newest first, optionally of one game and from a moment on.",
         permission_classes=PRIVATE,
     )
     async def history(
         self,
         info: Info[Context, Any],
         game: GameEnum | None = None,  # type: ignore[valid-type]
+        since: datetime | None = None,
         first: int = 20,
         after: str | None = None,
     ) -> Connection[GameRound]:
         limit = check_first(first)
+        if since is not None and not usable_instant(since):
+            raise BadUserInput("since must carry a UTC offset and lie between 1970 and 9000")
         async with info.context.services.sessionmaker() as session:
             rows = await game_rounds.page(
                 session,
                 self.user_id,
                 game=None if game is None else Game(game).value,
+                since=since,
                 after_id=decode_cursor(after),
                 limit=limit + 1,
             )
         return keyset_connection(rows, limit, after, GameRound.of, key=lambda row: row.id)
+
+    @strawberry.field(
+        description="Totals per game and overall, and gacha pulls by rarity (SPEC §9.1).",
+        permission_classes=PRIVATE,
+    )
+    async def stats(self, info: Info[Context, Any]) -> PlayerStatistics:
+        return await stats_cases.statistics(info.context.services, self.user_id)
 
     @strawberry.field(
         description="Limits the player set on themselves, and changes waiting to apply.",

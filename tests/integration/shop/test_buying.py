@@ -392,8 +392,8 @@ async def test_purchases_are_private_and_paged(api: Api) -> None:
 
 
 async def test_no_ledger_row_without_its_purchase(api: Api, app: Starlette) -> None:
-    """Every PURCHASE ledger row points at a SUCCEEDED purchase of the same player and
-    amount."""
+    """Every PURCHASE ledger row points at a SUCCEEDED (or since refunded) purchase of the
+    same player and amount."""
     token = await player(api)
     for card in ("tok_ok", "tok_declined", "tok_capture_fail", "tok_pending", "tok_ok"):
         await buy(api, token, card=card)
