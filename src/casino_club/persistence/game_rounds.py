@@ -60,7 +60,7 @@ async def record(session: AsyncSession, played: Played) -> Recorded:
     gained = await player_stats.count(session, played.user_id, played.game, played.totals)
     level = None
     if gained:
-        xp = (await player_stats.total_xp(session, [played.user_id]))[played.user_id]
+        xp = await player_stats.xp_of(session, played.user_id)
         level = level_reached(xp - gained, xp)
     return Recorded(round_id, level)
 

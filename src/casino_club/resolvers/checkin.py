@@ -65,7 +65,7 @@ async def claim_daily_reward(context: Context, viewer: Viewer) -> ClaimDailyRewa
             now=now,
         )
         await users.add_xp(session, viewer.id, claim.xp)
-        xp = (await player_stats.total_xp(session, [viewer.id]))[viewer.id]
+        xp = await player_stats.xp_of(session, viewer.id)
         data = {"day": today.isoformat(), "streak": claim.streak, "gold": claim.gold}
         events = [
             *balance_events(posted, now),
