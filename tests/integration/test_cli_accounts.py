@@ -3,6 +3,7 @@ them: real processes against the test database; the password only ever from stdi
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -20,27 +21,37 @@ from tests.support import PASSWORD, Api, error_codes
 ADMIN_ONLY = "{ adminProducts { sku } }"
 
 
-def run(backend: Backend, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+async def run(backend: Backend, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """In a thread: the app's background jobs keep running meanwhile, so a transaction one
+    of them has open on SQLite finishes instead of holding the lock the command waits for."""
     executable = Path(sys.executable).parent / "casino-club"
     env = {**os.environ, **backend.environment()}
-    return subprocess.run(
-        [str(executable), *args], env=env, input=stdin, capture_output=True, text=True, timeout=60
+    return await asyncio.to_thread(
+        subprocess.run,
+        [str(executable), *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 async def test_create_admin_reads_the_password_from_stdin(api: Api, backend: Backend) -> None:
     site_id = f"op_{uuid.uuid4().hex[:8]}"
-    made = run(
+    made = await run(
         backend, "create-admin", "--site-id", site_id, "--nickname", site_id, stdin=f"{PASSWORD}\n"
     )
     assert made.returncode == 0, made.stderr
     token = (await api.login(site_id))["accessToken"]
     assert "adminProducts" in (await api.data(ADMIN_ONLY, token=token))
-    again = run(
+    again = await run(
         backend, "create-admin", "--site-id", site_id, "--nickname", site_id, stdin=f"{PASSWORD}\n"
     )
     assert again.returncode == 1
-    refused = run(backend, "create-admin", "--site-id", "x", "--nickname", "x", "--password", "y")
+    refused = await run(
+        backend, "create-admin", "--site-id", "x", "--nickname", "x", "--password", "y"
+    )
     assert refused.returncode == 2 and "No such option" in refused.stderr
 
 
@@ -50,7 +61,7 @@ async def test_promote_makes_a_player_an_operator_audited(
     player = await api.new_player()
     site_id = player["user"]["siteId"]
     assert error_codes(await api.execute(ADMIN_ONLY, token=player["accessToken"])) == ["FORBIDDEN"]
-    done = run(backend, "promote", "--site-id", site_id)
+    done = await run(backend, "promote", "--site-id", site_id)
     assert done.returncode == 0, done.stderr
     token = (await api.login(site_id, PASSWORD))["accessToken"]
     assert "adminProducts" in (await api.data(ADMIN_ONLY, token=token))
@@ -62,4 +73,4 @@ async def test_promote_makes_a_player_an_operator_audited(
             )
         )
     assert actions == ["USER_PROMOTE"]
-    assert run(backend, "promote", "--site-id", "nobody_here").returncode == 1
+    assert (await run(backend, "promote", "--site-id", "nobody_here")).returncode == 1

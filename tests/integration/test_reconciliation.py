@@ -3,6 +3,7 @@ by the job every instance runs and by `casino-club reconcile` (exit 1)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import subprocess
@@ -30,11 +31,18 @@ async def plant(app: Starlette, user_id: int, delta: int) -> None:
         await uow.commit()
 
 
-def run_cli(backend: Backend) -> subprocess.CompletedProcess[str]:
+async def run_cli(backend: Backend) -> subprocess.CompletedProcess[str]:
+    """In a thread: the app's background jobs keep running meanwhile, so a transaction one
+    of them has open on SQLite finishes instead of holding the lock the CLI waits for."""
     executable = Path(sys.executable).parent / "casino-club"
     env = {**os.environ, **backend.environment()}
-    return subprocess.run(
-        [str(executable), "reconcile"], env=env, capture_output=True, text=True, timeout=60
+    return await asyncio.to_thread(
+        subprocess.run,
+        [str(executable), "reconcile"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -44,14 +52,14 @@ async def test_a_wallet_moved_around_its_ledger_is_found_and_reported(
     services: Services = app.state.services
     user_id = int((await api.new_player())["user"]["id"])
     assert await reconcile(services) == []
-    assert run_cli(backend).returncode == 0
+    assert (await run_cli(backend)).returncode == 0
     await plant(app, user_id, 7)
     try:
         with caplog.at_level(logging.ERROR, logger="casino_club.resolvers.reconciliation"):
             found = await reconcile(services)
         assert found == [Mismatch(user_id, 1_007, 1_000)]
         assert [r.getMessage() for r in caplog.records] == ["wallet does not match its ledger"]
-        cli = run_cli(backend)
+        cli = await run_cli(backend)
         assert cli.returncode == 1
         assert f"user {user_id}: wallet 1007, ledger 1000" in cli.stdout
     finally:

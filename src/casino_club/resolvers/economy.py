@@ -22,8 +22,10 @@ from casino_club.schema.permissions import BadUserInput
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
-CHUNK = 10_000  # ledger rows per transaction
-MAX_CHUNKS = 100  # per run: a backlog is worked off over several runs
+# Ledger rows per transaction: short, since on SQLite a transaction that writes holds
+# the database's one write lock (and bets wait for it).
+CHUNK = 2_000
+MAX_CHUNKS = 500  # per run: a larger backlog is worked off over several runs
 
 
 async def roll_up(services: Services) -> int:
