@@ -194,8 +194,14 @@ async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None
         max(payouts),
         0,
     )
+    # 499 XP to start, then 1 per 100 gold staked: a level every 500 XP, the first at the
+    # third stake of 40.
     levels = [outcome[2] for outcome in outcomes[0][:-1]]
-    assert levels == [None, None, 2] + [None] * (len(levels) - 3)  # 3 × 40 staked: 1 XP
+    expected = []
+    for index in range(len(levels)):
+        before, after = 499 + STAKE * index // 100, 499 + STAKE * (index + 1) // 100
+        expected.append(after // 500 + 1 if after // 500 > before // 500 else None)
+    assert levels == expected and levels[2] == 2
     await books_balance(app)
 
 

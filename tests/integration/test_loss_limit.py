@@ -22,7 +22,7 @@ from casino_club.domain.ledger import AT_PLAY
 from casino_club.persistence.models import LedgerEntry
 from casino_club.services import Services
 from tests.conftest import Backend
-from tests.support import FAIRNESS, LEDGER, Api, books_balance, grant_gold
+from tests.support import FAIRNESS, LEDGER, Api, books_balance, error_codes, grant_gold
 
 SET = """mutation S($input: SetLimitsInput!) { setLimits(input: $input) {
   __typename ... on LimitsSet { limits { dailyLossGold { amount pending { amount appliesAt } } } }
@@ -188,9 +188,18 @@ async def test_twenty_bets_at_once_never_pass_the_limit(
 
     async def bet() -> str:
         if game == "gachaPull":
-            name: str = (await api.data(GACHA_ONE, token=token))[game]["__typename"]
-            return name
-        return str((await play(api, token, game, 10))["__typename"])
+            body = await api.execute(GACHA_ONE, token=token)
+        else:
+            query = f"mutation P($stake: Gold!) {{ {GAMES[game]} {{ {REFUSAL} }} }}"
+            body = await api.execute(query, {"stake": 10}, token=token)
+        if error_codes(body) == ["SERVICE_UNAVAILABLE"]:
+            # Redis slow to answer the rate-limit check under this burst (seen once in
+            # CI): refused before anything was written, as a client would be told to
+            # retry. The replay below holds either way.
+            return "ServiceUnavailable"
+        assert "errors" not in body, body
+        name: str = body["data"][game]["__typename"]
+        return name
 
     await grant_gold(app, user_id, 200_000)  # 20 pulls; an operator's gold is not play
     assert await bet() in ("SlotSpinSuccess", "GachaPullSuccess")  # tells what a bet costs
@@ -199,7 +208,8 @@ async def test_twenty_bets_at_once_never_pass_the_limit(
     limit = max(lost_so_far, 0) + 2 * stake
     await set_loss_limit(api, token, limit)
     names = await asyncio.gather(*(bet() for _ in range(20)))
-    assert set(names) <= {"SlotSpinSuccess", "GachaPullSuccess", "LossLimitReached"}, names
+    allowed = {"SlotSpinSuccess", "GachaPullSuccess", "LossLimitReached", "ServiceUnavailable"}
+    assert set(names) <= allowed, names
 
     lost, accepted = 0, 0
     for amount in await lost_since(app, user_id, start):
@@ -207,5 +217,8 @@ async def test_twenty_bets_at_once_never_pass_the_limit(
             assert lost + stake <= limit, (lost, stake, limit)
             accepted += 1
         lost -= amount
-    assert accepted == 1 + sum(name != "LossLimitReached" for name in names)
+    placed = sum(name.endswith("Success") for name in names)
+    assert accepted == 1 + placed
+    answered = sum(name != "ServiceUnavailable" for name in names)
+    assert placed >= min(2, answered)  # the room held two stakes, whatever came before
     await books_balance(app)
