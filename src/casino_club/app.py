@@ -341,6 +341,7 @@ def background_jobs(services: Services) -> list[Job]:
             "ledger rows added to the economy's daily totals",
             services.settings.economy_rollup_interval_seconds,
             roll_up_the_economy,
+            at_start=False,  # totals a few minutes old are what the report promises
         ),
     ]
 

@@ -92,6 +92,9 @@ class Job:
     name: str
     interval_seconds: float
     work: Callable[[], Awaitable[int]]
+    # Most jobs run at once on start (work left from before a restart); one with nothing
+    # urgent waits an interval, so a starting instance serves requests first.
+    at_start: bool = True
 
 
 @dataclass
@@ -224,7 +227,7 @@ class Services:
         """Connect the event bus and start background jobs; both stop in close().
 
         Each job runs once at start (work left over from before a restart is picked up
-        at once) and then every interval.
+        at once), unless it says otherwise, and then every interval.
         """
         await self.events.connect()
         housekeeping = Job(
@@ -267,6 +270,8 @@ class Services:
 
     async def _run(self, job: Job) -> None:
         """Run a job forever; a failure is logged and retried next round, never fatal."""
+        if not job.at_start:
+            await asyncio.sleep(job.interval_seconds)
         while True:
             try:
                 done = await job.work()
