@@ -63,6 +63,9 @@ TEST_DEFAULTS: dict[str, Any] = {
     # The sandbox answers at once; only its "never answers" tokens meet the timeout.
     "payment_timeout_seconds": 0.2,
     "payment_backoff_seconds": 0.01,
+    # The economy rollup has its own test, which runs it; in every other app (and the
+    # session-long e2e servers) it would only compete for SQLite's write lock.
+    "economy_rollup_interval_seconds": 86_400,
 }
 
 
