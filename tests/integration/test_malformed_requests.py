@@ -301,3 +301,66 @@ async def test_tokens_with_absurd_times_are_authentication_failures(
     token = signed_with_times(settings, clock.now(), **times)
     [error] = assert_typed_errors(await post(api, {"query": GOLD}, token=token))
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+# The inputs operators and players gained with limits, check-ins, stats and the admin
+# console, each given a NUL, a lone surrogate, a 5,000-digit number, an absurd date: a 400
+# before execution or a typed error, never INTERNAL_SERVER_ERROR, and nothing written.
+NASTY_VARIABLES = {  # as the JSON text of the variable
+    "NUL": json.dumps("a\x00b"),
+    "lone surrogate": json.dumps("a\ud800b"),
+    "5,000 digits": "9" * 5000,
+    "far date": json.dumps("99999-01-01"),
+    "far instant": json.dumps("0001-01-01T00:00:00+00:00"),
+    "negative": str(-(2**63)),
+}
+NEW_INPUTS = {
+    "adminUsers.search": (
+        "query Q($v: String) { adminUsers(filter: {search: $v}) { edges { cursor } } }",
+        True,
+    ),
+    "adminUsers.after": (
+        "query Q($v: String) { adminUsers(order: RICHEST, after: $v) { edges { cursor } } }",
+        True,
+    ),
+    "adminUser.id": ("query Q($v: ID!) { adminUser(id: $v) { bannedAt } }", True),
+    "economyReport.firstDay": (
+        'query Q($v: Date!) { economyReport(firstDay: $v, lastDay: "2026-01-01") { issued } }',
+        True,
+    ),
+    "history.since": (
+        "query Q($v: DateTime) { me { history(since: $v) { edges { cursor } } } }",
+        False,
+    ),
+    "attendance.year": (
+        "query Q($v: Int!) { me { attendance(year: $v, month: 1) { year } } }",
+        False,
+    ),
+    "setLimits.dailyLossGold": (
+        "mutation M($v: Int) { setLimits(input: {dailyLossGold: $v}) { __typename } }",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("value", NASTY_VARIABLES.values(), ids=list(NASTY_VARIABLES))
+@pytest.mark.parametrize(("query", "operator"), NEW_INPUTS.values(), ids=list(NEW_INPUTS))
+async def test_new_inputs_refuse_nasty_values_with_typed_errors(
+    api: Api, admin_token: str, query: str, operator: bool, value: str
+) -> None:
+    token = admin_token if operator else (await api.new_player())["accessToken"]
+    limits = "{ me { limits { dailyLossGold { amount } } } }"
+    before = await api.data(limits, token=token)
+    body_text = f'{{"query": {json.dumps(query)}, "variables": {{"v": {value}}}}}'
+    response = await post(api, body_text.encode(), token=token)
+    if response.status_code == 400:  # refused before execution (NUL, surrogate, huge number)
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    else:
+        assert response.status_code == 200, response.text
+        body = response.json()
+        codes = [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
+        assert "INTERNAL_SERVER_ERROR" not in codes, body
+        assert not body.get("errors") or all(code in (None, "BAD_USER_INPUT") for code in codes), (
+            body
+        )
+    assert await api.data(limits, token=token) == before
