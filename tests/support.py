@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import socket
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -186,3 +191,21 @@ async def books_balance(app: Starlette) -> None:
     services: Services = app.state.services
     async with services.sessionmaker() as session:
         assert await wallet.ledger_mismatches(session) == []
+
+
+async def run_command(
+    environment: dict[str, str], *args: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """`casino-club <args>` as a real process, configured by `environment`. In a thread:
+    the test's app keeps running its background jobs meanwhile, so a transaction one of
+    them has open on SQLite finishes instead of holding the lock the command waits for."""
+    executable = Path(sys.executable).parent / "casino-club"
+    return await asyncio.to_thread(
+        subprocess.run,
+        [str(executable), *args],
+        env={**os.environ, **environment},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -191,6 +191,11 @@ class Settings(BaseSettings):
             raise ValueError(f"a rate >= 0 for exactly {sorted(currencies)}")
         return value
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """GAME_TIMEZONE, where game days begin (ZoneInfo keeps one instance per key)."""
+        return ZoneInfo(self.game_timezone)
+
     @field_validator("game_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

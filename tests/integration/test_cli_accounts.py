@@ -3,12 +3,8 @@ them: real processes against the test database; the password only ever from stdi
 
 from __future__ import annotations
 
-import asyncio
-import os
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 from sqlalchemy import select
 from starlette.applications import Starlette
@@ -16,25 +12,13 @@ from starlette.applications import Starlette
 from casino_club.persistence.models import AuditLog
 from casino_club.services import Services
 from tests.conftest import Backend
-from tests.support import PASSWORD, Api, error_codes
+from tests.support import PASSWORD, Api, error_codes, run_command
 
 ADMIN_ONLY = "{ adminProducts { sku } }"
 
 
 async def run(backend: Backend, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """In a thread: the app's background jobs keep running meanwhile, so a transaction one
-    of them has open on SQLite finishes instead of holding the lock the command waits for."""
-    executable = Path(sys.executable).parent / "casino-club"
-    env = {**os.environ, **backend.environment()}
-    return await asyncio.to_thread(
-        subprocess.run,
-        [str(executable), *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return await run_command(backend.environment(), *args, stdin=stdin)
 
 
 async def test_create_admin_reads_the_password_from_stdin(api: Api, backend: Backend) -> None:

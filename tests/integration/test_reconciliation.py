@@ -3,12 +3,8 @@ by the job every instance runs and by `casino-club reconcile` (exit 1)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -18,7 +14,7 @@ from casino_club.persistence.models import Wallet
 from casino_club.resolvers.reconciliation import Mismatch, reconcile
 from casino_club.services import Services
 from tests.conftest import Backend
-from tests.support import Api
+from tests.support import Api, run_command
 
 
 async def plant(app: Starlette, user_id: int, delta: int) -> None:
@@ -32,18 +28,7 @@ async def plant(app: Starlette, user_id: int, delta: int) -> None:
 
 
 async def run_cli(backend: Backend) -> subprocess.CompletedProcess[str]:
-    """In a thread: the app's background jobs keep running meanwhile, so a transaction one
-    of them has open on SQLite finishes instead of holding the lock the CLI waits for."""
-    executable = Path(sys.executable).parent / "casino-club"
-    env = {**os.environ, **backend.environment()}
-    return await asyncio.to_thread(
-        subprocess.run,
-        [str(executable), "reconcile"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return await run_command(backend.environment(), "reconcile")
 
 
 async def test_a_wallet_moved_around_its_ledger_is_found_and_reported(

@@ -92,6 +92,11 @@ _LENGTHS = {
 }
 
 
+def break_in_force(until: datetime | None, now: datetime) -> datetime | None:
+    """When a break ends, if one is in force at `now` (a past end is no break)."""
+    return until if until is not None and until > now else None
+
+
 def excluded_until(current: datetime | None, chosen: Exclusion, now: datetime) -> datetime:
     """When play may resume after choosing a break now: a new break can lengthen one in
     force, never shorten it."""

@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import and_, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -102,3 +102,19 @@ def insert_for(session: AsyncSession, table: Any) -> Any:
     """An INSERT that can say ON CONFLICT, in the session's own dialect."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def rows_since(id_column: Any, user_column: Any, time_column: Any, user: Any, since: Any) -> Any:
+    """A player's rows from `since` on, in a table indexed by (user_id, id) whose ids grow
+    with time (the ledger, history): the rows after the player's last one before `since`,
+    found by walking back from the newest, so a query costs the rows since then however
+    long the history behind them. (Two rows committed within a moment of `since` by
+    concurrent transactions may fall on either side.)"""
+    before = (
+        select(id_column)
+        .where(user_column == user, time_column < since)
+        .order_by(id_column.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return and_(id_column > func.coalesce(before, 0), time_column >= since)

@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.accounts import level_reached
 from casino_club.domain.fairness import FairnessProof
 from casino_club.domain.stats import PlayTotals
 from casino_club.persistence import player_stats
+from casino_club.persistence.database import rows_since
 from casino_club.persistence.models import GameRound, table
 
 _INSERT_ROUND = insert(table(GameRound)).returning(table(GameRound).c.id)
@@ -96,22 +97,15 @@ async def page(
     after_id: int | None,
     limit: int,
 ) -> list[GameRound]:
-    """A page of the player's plays, newest first. With `since`, the plays are those
-    after the player's last one before it, found by walking back from the newest (its
-    index is (user_id, id)), so a page costs what the rows since then cost, however long
-    the history behind them."""
+    """A page of the player's plays, newest first; with `since`, from then on (its cost is
+    the rows since then: database.rows_since)."""
     query = select(GameRound).where(GameRound.user_id == user_id)
     if game is not None:
         query = query.where(GameRound.game == game)
     if since is not None:
-        before = (
-            select(GameRound.id)
-            .where(GameRound.user_id == user_id, GameRound.created_at < since)
-            .order_by(GameRound.id.desc())
-            .limit(1)
-            .scalar_subquery()
+        query = query.where(
+            rows_since(GameRound.id, GameRound.user_id, GameRound.created_at, user_id, since)
         )
-        query = query.where(GameRound.id > func.coalesce(before, 0), GameRound.created_at >= since)
     if after_id is not None:
         query = query.where(GameRound.id < after_id)
     return list((await session.scalars(query.order_by(GameRound.id.desc()).limit(limit))).all())

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.ledger import AT_PLAY
 from casino_club.domain.limits import Limit, LimitKind, LossLimitHit, loss_refusal
-from casino_club.persistence.database import insert_for
+from casino_club.persistence.database import insert_for, rows_since
 from casino_club.persistence.models import LedgerEntry, PlayerLimit, table
 
 
@@ -49,22 +49,17 @@ async def put(
 
 
 _ledger, _limits = table(LedgerEntry), table(PlayerLimit)
-# The player's last ledger row before the game day began, found by walking back from
-# the newest (the (user_id, id) index): the day's rows are the ones after it, so the
-# sum reads today's rows only, however long the player's history.
-_BEFORE_TODAY = (
-    select(_ledger.c.id)
-    .where(_ledger.c.user_id == bindparam("uid"), _ledger.c.created_at < bindparam("since"))
-    .order_by(_ledger.c.id.desc())
-    .limit(1)
-    .scalar_subquery()
-)
 _LOST_TODAY = (
     select(-func.coalesce(func.sum(_ledger.c.amount), 0))
     .where(
         _ledger.c.user_id == bindparam("uid"),
-        _ledger.c.id > func.coalesce(_BEFORE_TODAY, 0),
-        _ledger.c.created_at >= bindparam("since"),
+        rows_since(
+            _ledger.c.id,
+            _ledger.c.user_id,
+            _ledger.c.created_at,
+            bindparam("uid"),
+            bindparam("since"),
+        ),
         or_(*(_ledger.c.reason == reason.value for reason in sorted(AT_PLAY))),
     )
     .scalar_subquery()

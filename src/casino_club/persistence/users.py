@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from casino_club.domain.accounts import Rank, Role, identity_key
-from casino_club.domain.limits import LimitKind
+from casino_club.domain.limits import LimitKind, break_in_force
 from casino_club.persistence.models import AuthSession, PlayerLimit, User, Wallet, table
 
 
@@ -116,8 +116,7 @@ class Account:
 
     def excluded_at(self, now: datetime) -> datetime | None:
         """When the player's break ends, if they are on one at `now`."""
-        until = self.excluded_until
-        return until if until is not None and until > now else None
+        return break_in_force(self.excluded_until, now)
 
 
 _users, _sessions, _wallets = table(User), table(AuthSession), table(Wallet)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import Rank
-from casino_club.domain.days import usable_instant
 from casino_club.persistence import audit, auth_sessions, users, wallet
 from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.schema.admin import (
@@ -18,7 +17,7 @@ from casino_club.schema.admin import (
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.ids import parse_id
 from casino_club.schema.pagination import Connection, decode_cursor, keyset_connection
-from casino_club.schema.permissions import BadUserInput
+from casino_club.schema.permissions import check_since
 from casino_club.schema.users import Profile
 from casino_club.services import Services
 
@@ -109,8 +108,7 @@ async def audit_log(
         t is not None and len(t) > MAX_FILTER_TEXT for t in texts
     ):
         return keyset_connection([], first, after, AuditEntry.of, key=lambda row: row.id)
-    if where.since is not None and not usable_instant(where.since):
-        raise BadUserInput("since must carry a UTC offset and lie between 1970 and 9000")
+    check_since(where.since)
     async with services.sessionmaker() as session:
         rows = await audit.page(
             session,

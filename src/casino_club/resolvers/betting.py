@@ -124,7 +124,7 @@ class Bettor:
 
     @classmethod
     def of(cls, context: Context, viewer: Viewer) -> Bettor:
-        zone = ZoneInfo(context.services.settings.game_timezone)
+        zone = context.services.settings.zone
         return cls(viewer.id, viewer.user.loss_limited, zone)
 
     def loss_day_start(self, at: datetime) -> datetime | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import level_for_xp, level_reached
@@ -42,7 +41,7 @@ async def claim_daily_reward(context: Context, viewer: Viewer) -> ClaimDailyRewa
     until = viewer.user.excluded_at(now)
     if until is not None:  # a reward to come back for is an offer: none during a break
         return PlayerExcluded.new(until)
-    zone = ZoneInfo(services.settings.game_timezone)
+    zone = services.settings.zone
     today = game_day(now, zone)
     async with services.unit_of_work() as uow:
         session = uow.session

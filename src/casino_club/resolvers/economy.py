@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from casino_club.domain.economy import (
     Flow,
@@ -30,7 +29,7 @@ MAX_CHUNKS = 500  # per run: a larger backlog is worked off over several runs
 
 async def roll_up(services: Services) -> int:
     """Add the ledger rows written since the last run to the daily totals; rows read."""
-    zone = ZoneInfo(services.settings.game_timezone)
+    zone = services.settings.zone
     read = 0
     for _ in range(MAX_CHUNKS):
         async with services.unit_of_work() as uow:

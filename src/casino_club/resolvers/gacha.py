@@ -62,7 +62,7 @@ async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaP
         pay_with,
         services.gacha,
         services.gacha.daily_limits[viewer.rank],
-        ZoneInfo(services.settings.game_timezone),
+        services.settings.zone,
     )
     result = await betting.place_staged(context, viewer, request, game)
     assert not isinstance(result, InvalidStake), "a pull has no stake to check"
@@ -193,7 +193,7 @@ async def config(services: Services) -> GachaConfig:
 
 
 async def status(services: Services, user_id: int) -> GachaStatus:
-    today = game_day(services.clock.now(), ZoneInfo(services.settings.game_timezone))
+    today = game_day(services.clock.now(), services.settings.zone)
     async with services.sessionmaker() as session:
         row = await store.progress(session, user_id)
     pulls_today = gacha.pulls_used(row.pulls_day, row.pulls_today, today) if row else 0

@@ -15,6 +15,7 @@ from casino_club.domain.limits import (
     Exclusion,
     Limit,
     LimitKind,
+    break_in_force,
     change,
     excluded_until,
 )
@@ -58,7 +59,7 @@ def _view(
         daily_purchase_cents=LimitState.of(limits[LimitKind.DAILY_PURCHASE].at(now)),
         monthly_purchase_cents=LimitState.of(limits[LimitKind.MONTHLY_PURCHASE].at(now)),
         daily_loss_gold=LimitState.of(limits[LimitKind.DAILY_LOSS].at(now)),
-        excluded_until=excluded_until if excluded_until and excluded_until > now else None,
+        excluded_until=break_in_force(excluded_until, now),
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,7 +36,7 @@ async def over_limit(
 ) -> SpendingLimitReached | None:
     """The player's own purchase limits (SPEC §5.5), per game day and game month: the
     purchases that took or may take money, plus this one, must fit."""
-    zone = ZoneInfo(services.settings.game_timezone)
+    zone = services.settings.zone
     set_limits = await limit_store.of(session, viewer.id)
     periods = (
         (LimitKind.DAILY_PURCHASE, days.day_start(now, zone), days.next_day_start(now, zone)),

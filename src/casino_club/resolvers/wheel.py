@@ -67,7 +67,7 @@ def config() -> WheelConfig:
 
 
 async def spin(context: Context, viewer: Viewer, data: WheelSpinInput) -> WheelSpinResult:
-    zone = ZoneInfo(context.services.settings.game_timezone)
+    zone = context.services.settings.zone
     request = betting.BetRequest(KIND, key=data.idempotency_key, parameters={})
     result = await betting.place_staged(context, viewer, request, WheelSpin(zone))
     assert not isinstance(result, InvalidStake), "a wheel spin has no stake to check"

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain.limits import break_in_force
 from casino_club.persistence import user_listing
 from casino_club.persistence.models import AuditLog, AuthSession
 from casino_club.persistence.user_listing import Listed, UserOrder
@@ -135,12 +136,11 @@ class AdminUser:
     @classmethod
     def of(cls, listed: Listed, now: datetime) -> AdminUser:
         user = listed.user
-        excluded = user.excluded_until
         return cls(
             profile=Profile.of(user, listed.gold),
             banned_at=user.banned_at,
             ban_reason=user.ban_reason,
-            excluded_until=excluded if excluded is not None and excluded > now else None,
+            excluded_until=break_in_force(user.excluded_until, now),
             lifetime_spend_cents=user.lifetime_spend_cents,
             user_id=user.id,
         )

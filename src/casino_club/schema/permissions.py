@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from graphql import GraphQLError
@@ -10,6 +11,7 @@ from strawberry.types import Info
 
 from casino_club.context import AuthenticationFailed, Context, Viewer
 from casino_club.domain.accounts import Role
+from casino_club.domain.days import usable_instant
 
 
 class Unauthenticated(GraphQLError):
@@ -25,6 +27,12 @@ class Forbidden(GraphQLError):
 class BadUserInput(GraphQLError):
     def __init__(self, message: str) -> None:
         super().__init__(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+def check_since(since: datetime | None) -> None:
+    """A `since` argument an instant can be compared with (domain/days.usable_instant)."""
+    if since is not None and not usable_instant(since):
+        raise BadUserInput("since must carry a UTC offset and lie between 1970 and 9000")
 
 
 class ServiceUnavailable(GraphQLError):

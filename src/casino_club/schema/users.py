@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import strawberry
 from strawberry.permission import BasePermission
@@ -13,7 +12,7 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_level
 from casino_club.domain.checkin import streak_alive
-from casino_club.domain.days import game_day, usable_instant
+from casino_club.domain.days import game_day
 from casino_club.domain.gacha import Rarity
 from casino_club.domain.games import Game
 from casino_club.domain.login_lockout import LoginOutcome
@@ -36,7 +35,7 @@ from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound
 from casino_club.schema.limits import PlayerLimits
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
-from casino_club.schema.permissions import BadUserInput, IsOwnerOrAdmin
+from casino_club.schema.permissions import IsOwnerOrAdmin, check_since
 from casino_club.schema.purchases import Purchase
 from casino_club.schema.scalars import Gold
 from casino_club.schema.stats import PlayerStatistics
@@ -143,7 +142,7 @@ class Profile:
     )
     def daily_streak(self, info: Info[Context, Any]) -> int:
         services = info.context.services
-        today = game_day(services.clock.now(), ZoneInfo(services.settings.game_timezone))
+        today = game_day(services.clock.now(), services.settings.zone)
         return streak_alive(self.last_checkin_day, self.streak_at_last_checkin, today)
 
     @strawberry.field(
@@ -211,8 +210,7 @@ class Profile:
         after: str | None = None,
     ) -> Connection[GameRound]:
         limit = check_first(first)
-        if since is not None and not usable_instant(since):
-            raise BadUserInput("since must carry a UTC offset and lie between 1970 and 9000")
+        check_since(since)
         async with info.context.services.sessionmaker() as session:
             rows = await game_rounds.page(
                 session,
