@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import os
 import socket
 import subprocess
 import sys
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,8 @@ from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
 from casino_club.domain.ledger import LedgerReason, Movement
-from casino_club.persistence import wallet
+from casino_club.domain.missions import Mission
+from casino_club.persistence import missions, wallet
 from casino_club.services import Services
 
 AUTH_FIELDS = """
@@ -184,6 +188,28 @@ async def grant_gold(app: Starlette, user_id: str, amount: int) -> None:
             now=services.clock.now(),
         )
         await uow.commit()
+
+
+@contextlib.asynccontextmanager
+async def missions_in_play(app: Starlette, *defined: Mission) -> AsyncIterator[dict[str, int]]:
+    """The missions stored for the test's duration (their keys made unique in the shared
+    database), then deleted; yields each given key's mission id."""
+    services: Services = app.state.services
+    suffix = uuid.uuid4().hex[:8]
+    ids: dict[str, int] = {}
+    async with services.unit_of_work() as uow:
+        for mission in defined:
+            unique = dataclasses.replace(mission, key=f"{mission.key}-{suffix}")
+            stored = await missions.save(uow.session, unique, services.clock.now(), new=True)
+            ids[mission.key] = stored.id
+        await uow.commit()
+    try:
+        yield ids
+    finally:
+        async with services.unit_of_work() as uow:
+            for mission_id in ids.values():
+                await missions.delete_with_progress(uow.session, mission_id)
+            await uow.commit()
 
 
 async def books_balance(app: Starlette) -> None:

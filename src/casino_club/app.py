@@ -35,6 +35,7 @@ from casino_club.observability import configure_logging, new_request_id, request
 from casino_club.persistence.database import ping
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import economy, payment_settlement, payment_webhooks, reconciliation
+from casino_club.resolvers import missions as mission_cases
 from casino_club.schema.request_checks import document_problem, json_problem
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
@@ -321,6 +322,9 @@ def background_jobs(services: Services) -> list[Job]:
     async def roll_up_the_economy() -> int:
         return await economy.roll_up(services)
 
+    async def purge_old_mission_progress() -> int:
+        return await mission_cases.purge_old_progress(services)
+
     return [
         Job(
             "settled ended crash rounds",
@@ -336,6 +340,11 @@ def background_jobs(services: Services) -> list[Job]:
             "wallets found not matching their ledger",
             services.settings.reconcile_interval_seconds,
             check_the_books,
+        ),
+        Job(
+            "mission progress of periods long over deleted",
+            services.settings.housekeeping_interval_seconds,
+            purge_old_mission_progress,
         ),
         Job(
             "ledger rows added to the economy's daily totals",

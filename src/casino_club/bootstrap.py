@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from casino_club.domain.accounts import Role
+from casino_club.domain.missions import STARTER_MISSIONS
 from casino_club.domain.shop import STARTER_CATALOG
-from casino_club.persistence import accounts, audit, invite_codes, products, users
+from casino_club.persistence import accounts, audit, invite_codes, missions, products, users
 from casino_club.persistence.gacha import COLLECTIBLE, CONSUMABLE, GACHA_TICKET, STREAK_PROTECTION
 from casino_club.persistence.models import CatalogItem
 from casino_club.persistence.users import NewUser
@@ -164,6 +165,11 @@ async def seed(services: Services) -> SeedReport:
         await uow.commit()
     if added:
         report.created.append(f"{added} shop products")
+    async with services.unit_of_work() as uow:
+        added = await missions.add_missing(uow.session, STARTER_MISSIONS, now)
+        await uow.commit()
+    if added:
+        report.created.append(f"{added} missions")
 
     admin_password = (
         settings.admin_password.get_secret_value()

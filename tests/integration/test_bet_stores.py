@@ -17,6 +17,7 @@ from casino_club.domain import slots
 from casino_club.domain.fairness import FairnessInput, take
 from casino_club.domain.ledger import LedgerReason
 from casino_club.domain.limits import LossLimitHit
+from casino_club.domain.missions import Mission, MissionEvent, MissionPeriod, periods_at
 from casino_club.persistence.bets import (
     BetStore,
     Outcome,
@@ -31,13 +32,14 @@ from casino_club.persistence.models import (
     GameRound,
     IdempotencyKey,
     LedgerEntry,
+    MissionProgress,
     PlayerStats,
     User,
 )
 from casino_club.persistence.postgres_bets import LOCK_ROUND, SETTLE, PostgresBetStore
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.services import Services
-from tests.support import Api, books_balance, grant_gold, rotate_seed
+from tests.support import Api, books_balance, grant_gold, missions_in_play, rotate_seed
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
@@ -73,6 +75,7 @@ def wager(services: Services, user_id: int, key: str | None = None) -> Wager:
         LedgerReason.SLOT_WIN,
         request,
         services.clock.now(),
+        periods_at(services.clock.now(), services.settings.zone),
     )
 
 
@@ -90,10 +93,12 @@ async def same_seed(services: Services, source: int, target: int) -> None:
         await session.commit()
 
 
-async def rows(services: Services, user_id: int) -> tuple[list[Any], list[Any], Any, Any]:
-    """The player's ledger, history, active seed state and slot totals; the seed's and the
-    player's ids are anonymous in ledger references (two players' seeds share content,
-    not ids)."""
+async def rows(
+    services: Services, user_id: int
+) -> tuple[list[Any], list[Any], Any, Any, list[Any]]:
+    """The player's ledger, history, active seed state, slot totals and mission progress;
+    the seed's and the player's ids are anonymous in ledger references (two players'
+    seeds share content, not ids)."""
     async with services.sessionmaker() as session:
         seed_id, nonce, streak = (
             await session.execute(
@@ -142,16 +147,56 @@ async def rows(services: Services, user_id: int) -> tuple[list[Any], list[Any], 
                 ).where(PlayerStats.user_id == user_id, PlayerStats.game == "SLOTS")
             )
         ).one_or_none()
+        progress = (
+            await session.execute(
+                select(
+                    MissionProgress.mission_id,
+                    MissionProgress.period,
+                    MissionProgress.target,
+                    MissionProgress.progress,
+                    MissionProgress.completed_at,
+                    MissionProgress.claimed_at,
+                )
+                .where(MissionProgress.user_id == user_id)
+                .order_by(MissionProgress.mission_id, MissionProgress.period)
+            )
+        ).all()
 
     def anonymous(reference: str | None) -> str:
         text = (reference or "").replace(f":{seed_id}:", ":<seed>:")
         return "user:<id>" if text == f"user:{user_id}" else text
 
     rows_seen = [(amount, after, reason, anonymous(ref)) for amount, after, reason, ref in ledger]
-    return rows_seen, list(history), (nonce, streak), totals
+    return rows_seen, list(history), (nonce, streak), totals, list(progress)
+
+
+# Counted by slot spins, each in its own way; the last never (slots have no multiplier).
+MISSIONS = (
+    Mission("spins", "5 spins", MissionPeriod.DAILY, MissionEvent.SLOT_SPIN, 5, 1, 1),
+    Mission("wins", "2 wins", MissionPeriod.DAILY, MissionEvent.SLOT_WIN, 2, 1, 1),
+    Mission("staked", "300 gold", MissionPeriod.WEEKLY, MissionEvent.GOLD_STAKED, 300, 1, 1),
+    Mission(
+        "gated", "3 at level 2", MissionPeriod.ONCE, MissionEvent.SLOT_SPIN, 3, 1, 1, min_level=2
+    ),
+    Mission(
+        "cashout",
+        "2x",
+        MissionPeriod.DAILY,
+        MissionEvent.CRASH_CASHOUT,
+        1,
+        1,
+        1,
+        min_multiplier=200,
+    ),
+)
 
 
 async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None:
+    async with missions_in_play(app, *MISSIONS) as ids:
+        await both_stores_write_the_same_rows(api, app, ids)
+
+
+async def both_stores_write_the_same_rows(api: Api, app: Starlette, ids: dict[str, int]) -> None:
     services: Services = app.state.services
     assert isinstance(services.bets, PostgresBetStore)
     stores: list[BetStore] = [SessionBetStore(services.sessionmaker), services.bets]
@@ -171,7 +216,7 @@ async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None
             outcomes[index].append(
                 written
                 if isinstance(written, ShortOfGold)
-                else (written.balance, written.posted, written.level_reached)
+                else (written.balance, written.posted, written.progression)
             )
             if isinstance(written, ShortOfGold):
                 break
@@ -181,7 +226,7 @@ async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None
     assert first == second
     bets = [reference for *_, reference in first[0] if reference.startswith("slots:")]
     assert bets and all(reference.startswith("slots:<seed>:") for reference in bets)
-    ledger, history, (nonce, _), totals = first
+    ledger, history, (nonce, _), totals, progress = first
     assert nonce == len(history)  # the refused bet left the nonce where it was
     assert len(ledger) > len(history) > 10
     stakes, payouts = [h.stake for h in history], [h.payout for h in history]
@@ -196,12 +241,25 @@ async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None
     )
     # 499 XP to start, then 1 per 100 gold staked: a level every 500 XP, the first at the
     # third stake of 40.
-    levels = [outcome[2] for outcome in outcomes[0][:-1]]
+    levels = [outcome[2].level_reached for outcome in outcomes[0][:-1]]
     expected = []
     for index in range(len(levels)):
         before, after = 499 + STAKE * index // 100, 499 + STAKE * (index + 1) // 100
         expected.append(after // 500 + 1 if after // 500 > before // 500 else None)
     assert levels == expected and levels[2] == 2
+    # Missions: counted with the level before each spin (level 2 from the fourth spin on),
+    # and never past their targets.
+    wins = totals[1]
+    reached = {mission_id: (target, done) for mission_id, _, target, done, *_ in progress}
+    assert reached[ids["spins"]] == (5, 5)
+    assert reached[ids["wins"]] == (2, min(wins, 2))
+    assert reached[ids["staked"]] == (300, 300)
+    assert reached[ids["gated"]] == (3, 3)
+    assert ids["cashout"] not in reached
+    advanced = [outcome[2].missions for outcome in outcomes[0][:-1]]
+    gated = [a.progress for spin in advanced for a in spin if a.mission_id == ids["gated"]]
+    assert gated == [1, 2, 3]
+    assert [a.mission_id for a in advanced[3] if a.mission_id == ids["gated"]] == [ids["gated"]]
     await books_balance(app)
 
 
@@ -221,7 +279,7 @@ async def test_a_keyed_bet_stores_its_answer_and_a_second_claim_is_refused(
     assert stored.response is not None and orjson.loads(stored.response) == answer(written)
     with pytest.raises(KeyTaken):
         await services.bets.place(wager(services, player, "k-1"), slot_rule, answer)
-    _, history, (nonce, _), _ = await rows(services, player)
+    _, history, (nonce, _), *_ = await rows(services, player)
     assert len(history) == nonce == 1  # the refused claim wrote nothing
 
 
@@ -236,7 +294,7 @@ async def test_a_refused_keyed_bet_releases_its_key(api: Api, app: Starlette) ->
             select(IdempotencyKey).where(IdempotencyKey.user_id == too_much.user_id)
         )
         assert keys.all() == []
-    _, history, (nonce, _), _ = await rows(services, too_much.user_id)
+    _, history, (nonce, _), *_ = await rows(services, too_much.user_id)
     assert history == [] and nonce == 0
 
 
@@ -270,7 +328,7 @@ async def test_bets_cancelled_mid_flight_leave_no_connection_inside_a_transactio
             )
         )
     assert stuck == 0
-    _, history, (nonce, _), _ = await rows(services, player)
+    _, history, (nonce, _), *_ = await rows(services, player)
     assert nonce == len(history)  # a cancelled bet committed all of itself or nothing
     await books_balance(app)
 
@@ -385,7 +443,7 @@ async def test_twenty_simultaneous_bets_of_one_player_take_twenty_rounds(
         *(services.bets.place(wager(services, player), slot_rule, answer) for _ in range(20))
     )
     assert all(isinstance(written, Written) for written in placed)
-    _, history, (nonce, _), _ = await rows(services, player)
+    _, history, (nonce, _), *_ = await rows(services, player)
     assert nonce == len(history) == 21
     await assert_every_round_replays(services, player)
     await books_balance(app)

@@ -107,13 +107,16 @@ def validate_signup(request: SignupRequest) -> list[FieldProblem]:
     return problems
 
 
+XP_PER_LEVEL = 500
+
+
 def level_for_xp(xp: int) -> int:
     """SPEC §8.2: level = floor(xp / 500) + 1."""
-    return xp // 500 + 1
+    return xp // XP_PER_LEVEL + 1
 
 
 def xp_to_next_level(xp: int) -> int:
-    return level_for_xp(xp) * 500 - xp
+    return level_for_xp(xp) * XP_PER_LEVEL - xp
 
 
 def level_reached(xp_before: int, xp_after: int) -> int | None:

@@ -10,27 +10,29 @@ def game_day(now: datetime, zone: ZoneInfo) -> date:
     return now.astimezone(zone).date()
 
 
+def midnight(day: date, zone: ZoneInfo) -> datetime:
+    """When `day` begins in the game's time zone, as UTC (DST-safe: built from the date)."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
 def next_day_start(now: datetime, zone: ZoneInfo) -> datetime:
-    """The next midnight in the game's time zone, as UTC (DST-safe: built from the date)."""
-    tomorrow = game_day(now, zone) + timedelta(days=1)
-    return datetime.combine(tomorrow, time.min, tzinfo=zone).astimezone(UTC)
+    """The next midnight in the game's time zone, as UTC."""
+    return midnight(game_day(now, zone) + timedelta(days=1), zone)
 
 
 def day_start(now: datetime, zone: ZoneInfo) -> datetime:
     """The midnight that began the current game day, as UTC."""
-    return datetime.combine(game_day(now, zone), time.min, tzinfo=zone).astimezone(UTC)
+    return midnight(game_day(now, zone), zone)
 
 
 def month_start(now: datetime, zone: ZoneInfo) -> datetime:
     """The first midnight of the current game month, as UTC."""
-    first = game_day(now, zone).replace(day=1)
-    return datetime.combine(first, time.min, tzinfo=zone).astimezone(UTC)
+    return midnight(game_day(now, zone).replace(day=1), zone)
 
 
 def next_month_start(now: datetime, zone: ZoneInfo) -> datetime:
     first = game_day(now, zone).replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return datetime.combine(following, time.min, tzinfo=zone).astimezone(UTC)
+    return midnight((first + timedelta(days=32)).replace(day=1), zone)
 
 
 # Instants an operator may set: far enough inside the calendar that moving them to UTC,

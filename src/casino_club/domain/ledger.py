@@ -32,6 +32,7 @@ class LedgerReason(StrEnum):
     ADMIN_ADJUSTMENT = "ADMIN_ADJUSTMENT"
     ADMIN_REWARD = "ADMIN_REWARD"
     DAILY_REWARD = "DAILY_REWARD"
+    MISSION_REWARD = "MISSION_REWARD"
 
 
 class PlayReasons(NamedTuple):

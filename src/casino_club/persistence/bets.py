@@ -26,6 +26,8 @@ from casino_club.domain.ledger import (
     round_reference,
 )
 from casino_club.domain.limits import LossLimitHit
+from casino_club.domain.missions import Periods
+from casino_club.domain.progression import NOTHING, Progression
 from casino_club.persistence import fairness, game_rounds, idempotency, limits, wallet
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.game_rounds import Played
@@ -45,6 +47,7 @@ class Wager:
     win_reason: LedgerReason
     key: KeyRequest | None
     placed_at: datetime
+    periods: Periods  # the mission periods `placed_at` falls in
     # A player with a daily loss limit: the game day's start, from which the bet's
     # transaction sums what the day lost (persistence/limits.check_loss). None: no limit.
     loss_day_start: datetime | None = None
@@ -62,15 +65,15 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """A committed bet: its history row, the balance after it, the ledger rows, and the
-    level the XP it earned reached (if a new one)."""
+    """A committed bet: its history row, the balance after it, the ledger rows, and what
+    it moved forward (level, missions)."""
 
     round_id: int
     balance: int
     posted: list[Posted]
     fair_round: Round
     outcome: Outcome
-    level_reached: int | None = None
+    progression: Progression = NOTHING
 
 
 RuleOf = Callable[[Round], Outcome]
@@ -92,7 +95,9 @@ def movements(wager: Wager, fair_round: Round, payout: int) -> list[Movement]:
     return play_movements(reference, wager.stake, wager.stake_reason, payout, wager.win_reason)
 
 
-def played(wager: Wager, fair_round: Round, payout: int, details: dict[str, Any]) -> Played:
+def played(
+    wager: Wager, fair_round: Round, payout: int, details: dict[str, Any], units: int = 1
+) -> Played:
     """The bet as history records it, once its outcome is known."""
     return Played(
         user_id=wager.user_id,
@@ -103,6 +108,8 @@ def played(wager: Wager, fair_round: Round, payout: int, details: dict[str, Any]
         seed_id=fair_round.seed_id,
         proof=fair_round.proof,
         at=wager.placed_at,
+        periods=wager.periods,
+        units=units,
     )
 
 
@@ -153,7 +160,7 @@ class SessionBetStore:
             posted,
             fair_round,
             outcome,
-            recorded.level_reached,
+            recorded.progression,
         )
         if claim is not None:
             await idempotency.complete(session, claim, answer(written), now)

@@ -12,8 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.accounts import level_reached
 from casino_club.domain.fairness import FairnessProof
+from casino_club.domain.games import Game
+from casino_club.domain.missions import Periods, play_counts
+from casino_club.domain.progression import Progression
 from casino_club.domain.stats import PlayTotals
-from casino_club.persistence import player_stats
+from casino_club.persistence import missions, player_stats
 from casino_club.persistence.database import rows_since
 from casino_club.persistence.models import GameRound, table
 
@@ -33,7 +36,9 @@ class Played:
     seed_id: int
     proof: FairnessProof
     at: datetime
+    periods: Periods  # the mission periods `at` falls in
     multiplier: int | None = None  # crash: the cash-out multiplier, in hundredths
+    units: int = 1  # gacha: the items the pull drew (missions count each)
 
     @property
     def totals(self) -> PlayTotals:
@@ -41,10 +46,10 @@ class Played:
 
 
 class Recorded(NamedTuple):
-    """A play as written: its history row, and the level its XP reached (if a new one)."""
+    """A play as written: its history row, and what it moved forward."""
 
     round_id: int
-    level_reached: int | None
+    progression: Progression
 
 
 async def record(session: AsyncSession, played: Played) -> Recorded:
@@ -53,17 +58,26 @@ async def record(session: AsyncSession, played: Played) -> Recorded:
     Every finished play is recorded here or, for an instant bet on PostgreSQL's driver
     path, by this function's twin, the `round` and `stats` steps of
     `postgres_bets.SETTLE` (held to writing the same rows by
-    tests/integration/test_bet_stores.py). Whatever counts plays — stats and the XP they
-    earn today, missions and achievements next — belongs in both, in the play's
-    transaction, so that a refused or rolled-back play counts for nothing.
+    tests/integration/test_bet_stores.py). Whatever counts plays — missions, stats and
+    the XP they earn — belongs in both, in the play's transaction, so that a refused or
+    rolled-back play counts for nothing. Missions count first: a mission's minimum level
+    is the player's level before the play, as SETTLE's snapshot sees it.
     """
     round_id = await _history_row(session, played)
+    advanced = await missions.advance(
+        session,
+        played.user_id,
+        play_counts(Game(played.game), played.totals, played.units),
+        played.periods,
+        played.at,
+        multiplier=played.multiplier,
+    )
     gained = await player_stats.count(session, played.user_id, played.game, played.totals)
     level = None
     if gained:
         xp = await player_stats.xp_of(session, played.user_id)
         level = level_reached(xp - gained, xp)
-    return Recorded(round_id, level)
+    return Recorded(round_id, Progression(level, advanced))
 
 
 async def _history_row(session: AsyncSession, played: Played) -> int:

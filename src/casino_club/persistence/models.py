@@ -608,3 +608,59 @@ class PlayerStats(Base):
     paid: Mapped[int] = mapped_column(BigInteger)
     biggest_win: Mapped[int] = mapped_column(BigInteger)  # the largest payout of one play
     best_multiplier: Mapped[int] = mapped_column(BigInteger)  # crash: hundredths, 0 if none
+
+
+class Mission(Base):
+    """A mission's definition (SPEC §8.3; the rules in domain/missions.py)."""
+
+    __tablename__ = "missions"
+    __table_args__ = (
+        CheckConstraint("target > 0", name="target_positive"),
+        CheckConstraint("reward_gold >= 0 AND reward_xp >= 0", name="reward_not_negative"),
+        # Every action looks up the active missions counting its events.
+        Index("ix_missions_event_active", "event", "active"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(500))
+    period: Mapped[str] = mapped_column(String(8))
+    event: Mapped[str] = mapped_column(String(16))
+    target: Mapped[int] = mapped_column(BigInteger)
+    reward_gold: Mapped[int] = mapped_column(BigInteger)
+    reward_xp: Mapped[int] = mapped_column(Integer)
+    min_multiplier: Mapped[int | None] = mapped_column(BigInteger)  # hundredths
+    min_level: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MissionProgress(Base):
+    """A player's progress on one mission in one period (the game day, the week's Monday,
+    or domain/missions.EVER), written in the transaction of the action that counted.
+
+    `target` is the mission's target when the period's first count was written: a
+    mission edited mid-period does not move the goal of progress already made.
+    `mission_id` has no foreign key on purpose: deleting a mission must never fail a
+    player's play that read it a moment before (its row is then an orphan nobody reads).
+    """
+
+    __tablename__ = "mission_progress"
+    __table_args__ = (
+        CheckConstraint("progress <= target", name="progress_within_target"),
+        # Housekeeping deletes the periods long over (persistence/missions.purge_before).
+        Index("ix_mission_progress_period", "period"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    mission_id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=False)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    target: Mapped[int] = mapped_column(BigInteger)
+    progress: Mapped[int] = mapped_column(BigInteger)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -29,8 +29,11 @@ import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from casino_club.domain.accounts import level_reached
+from casino_club.domain.accounts import XP_PER_LEVEL, level_reached
+from casino_club.domain.games import Game
 from casino_club.domain.ledger import posted_rows, required_balance, still_to_come
+from casino_club.domain.missions import EVER, Advance, play_counts
+from casino_club.domain.progression import Progression
 from casino_club.domain.stats import GOLD_PER_XP, PlayTotals, play_xp, xp_for
 from casino_club.persistence import fairness, idempotency, limits
 from casino_club.persistence.bets import (
@@ -57,7 +60,8 @@ _BALANCE = "SELECT gold FROM wallets WHERE user_id = $1::bigint"
 # COMMITTED a lock that waited re-checks these conditions on the row as committed), and
 # everything after it runs only if it did and the wallet covered the stake (`FROM
 # moved`): a stale round or short gold writes nothing. `round` and `stats` are
-# `game_rounds.record`'s twins: the history row and the game's totals.
+# `game_rounds.record`'s twins: the history row, the game's totals and the missions
+# (`missions_step`, the twin of persistence/missions.ADVANCE).
 SETTLE = """
 WITH seed AS (
     SELECT id FROM fairness_seeds
@@ -99,6 +103,29 @@ WITH seed AS (
         biggest_win = GREATEST(player_stats.biggest_win, EXCLUDED.biggest_win),
         best_multiplier = GREATEST(player_stats.best_multiplier, EXCLUDED.best_multiplier)
     RETURNING staked
+), missions_step AS (
+    -- Instant games have no multiplier: missions with a minimum one never match.
+    INSERT INTO mission_progress AS mp (user_id, mission_id, period, target, progress,
+        completed_at, updated_at)
+    SELECT $1::bigint, m.id,
+        CASE m.period WHEN 'DAILY' THEN $20::date WHEN 'WEEKLY' THEN $21::date
+            ELSE DATE '{ever}' END,
+        m.target, LEAST(c.amount, m.target),
+        CASE WHEN c.amount >= m.target THEN $4::timestamptz END, $4::timestamptz
+    FROM moved, missions m
+        JOIN unnest($22::text[], $23::bigint[]) AS c(event, amount) ON m.event = c.event
+    WHERE m.active AND m.min_multiplier IS NULL
+        AND (m.min_level IS NULL OR m.min_level <= (SELECT u.xp + COALESCE(
+                (SELECT sum(p.staked / {per_xp}) FROM player_stats p
+                WHERE p.user_id = $1::bigint), 0)
+            FROM users u WHERE u.id = $1::bigint) / {per_level} + 1)
+    ON CONFLICT (user_id, mission_id, period) DO UPDATE SET
+        progress = LEAST(mp.progress + EXCLUDED.progress, mp.target),
+        completed_at = CASE WHEN mp.progress + EXCLUDED.progress >= mp.target
+            THEN EXCLUDED.updated_at END,
+        updated_at = EXCLUDED.updated_at
+    WHERE mp.progress < mp.target
+    RETURNING mission_id, progress, target
 )
 SELECT (SELECT gold FROM moved) AS balance, (SELECT id FROM round) AS round_id,
     EXISTS (SELECT 1 FROM seed) AS fresh,
@@ -110,8 +137,13 @@ SELECT (SELECT gold FROM moved) AS balance, (SELECT id FROM round) AS round_id,
         THEN (SELECT u.xp + COALESCE((SELECT sum(p.staked / {per_xp}) FROM player_stats p
                 WHERE p.user_id = $1::bigint AND p.game <> $11::text), 0)
             FROM users u WHERE u.id = $1::bigint)
-    END AS xp_elsewhere
-""".replace("{per_xp}", str(GOLD_PER_XP))
+    END AS xp_elsewhere,
+    (SELECT array_agg(mission_id ORDER BY mission_id) FROM missions_step) AS mission_ids,
+    (SELECT array_agg(progress ORDER BY mission_id) FROM missions_step) AS mission_progress,
+    (SELECT array_agg(target ORDER BY mission_id) FROM missions_step) AS mission_targets
+"""
+for name, value in {"per_xp": GOLD_PER_XP, "per_level": XP_PER_LEVEL, "ever": EVER}.items():
+    SETTLE = SETTLE.replace("{" + name + "}", str(value))
 
 
 def settle_args(wager: Wager, fair_round: Round, outcome: Outcome) -> list[Any]:
@@ -119,6 +151,7 @@ def settle_args(wager: Wager, fair_round: Round, outcome: Outcome) -> list[Any]:
     moved = movements(wager, fair_round, outcome.payout)
     proof = fair_round.proof
     totals = PlayTotals(wager.stake, outcome.payout)
+    counts = play_counts(Game(wager.game), totals)
     return [
         wager.user_id,
         sum(m.amount for m in moved),
@@ -139,6 +172,10 @@ def settle_args(wager: Wager, fair_round: Round, outcome: Outcome) -> list[Any]:
         proof.nonce,
         totals.win,
         totals.loss,
+        wager.periods.day,
+        wager.periods.week,
+        [event.value for event, _ in counts],
+        [amount for _, amount in counts],
     ]
 
 
@@ -228,7 +265,17 @@ async def _settle(
         staked = int(row["staked_after"])
         xp = int(row["xp_elsewhere"]) + play_xp(staked)
         level = level_reached(xp - xp_for(staked - wager.stake, wager.stake), xp)
-    return Written(int(row["round_id"]), balance, posted, fair_round, outcome, level)
+    advanced = tuple(
+        Advance(int(m), int(p), int(t))
+        for m, p, t in zip(
+            row["mission_ids"] or (),
+            row["mission_progress"] or (),
+            row["mission_targets"] or (),
+            strict=True,
+        )
+    )
+    progression = Progression(level, advanced)
+    return Written(int(row["round_id"]), balance, posted, fair_round, outcome, progression)
 
 
 async def locked_round(conn: asyncpg.Connection, user_id: int) -> Round:

@@ -35,7 +35,9 @@ from casino_club.domain.days import day_start, next_day_start
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import PLAY_REASONS, LedgerReason
 from casino_club.domain.limits import LossLimitHit
-from casino_club.persistence import fairness, game_rounds, idempotency, limits, wallet
+from casino_club.domain.missions import open_round_counts, periods_at
+from casino_club.domain.progression import Progression
+from casino_club.persistence import fairness, game_rounds, idempotency, limits, missions, wallet
 from casino_club.persistence.bets import Outcome, Wager, Written, movements, played
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest
@@ -110,6 +112,7 @@ class BetKind(Generic[R]):
             self.win_reason,
             key,
             at,
+            periods_at(at, bettor.zone),
             loss_day_start=bettor.loss_day_start(at),
         )
 
@@ -191,6 +194,7 @@ class Decision(Generic[R]):
     answer: Callable[[Placed], R]
     # A round that goes on (crash): its id; the play is recorded when the round ends.
     open_round: int | None = None
+    units: int = 1  # gacha: the items drawn (missions count each)
 
 
 class StagedGame(Protocol[R, E_co]):
@@ -231,7 +235,7 @@ async def place_instant(
             round_id=written.round_id,
             data=data,
             at=now,
-            level=written.level_reached,
+            progression=written.progression,
         )
         await publish(services, viewer.id, events)
         return game.answer(written)
@@ -273,11 +277,17 @@ async def place_staged(
                 balance = posted[-1].balance_after
             else:
                 posted, balance = [], await wallet.balance_of(session, viewer.id)
-            round_id, level = decided.open_round, None
-            if round_id is None:
-                round_id, level = await game_rounds.record(
-                    session, played(wager, fair_round, decided.payout, decided.details)
+            if decided.open_round is None:
+                round_id, progression = await game_rounds.record(
+                    session,
+                    played(wager, fair_round, decided.payout, decided.details, decided.units),
                 )
+            else:  # the bet counts now, the play when its round ends
+                round_id = decided.open_round
+                advanced = await missions.advance(
+                    session, viewer.id, open_round_counts(wager.stake), wager.periods, bet.now
+                )
+                progression = Progression(missions=advanced)
             answer = decided.answer(Placed(round_id, balance))
             if claim is not None:
                 await idempotency.complete(session, claim, answer.to_payload(), bet.now)
@@ -285,7 +295,12 @@ async def place_staged(
             if decided.open_round is None:  # an open round has paid nothing yet
                 data["payout"] = decided.payout
             events = bet_events(
-                posted, kind.event, round_id=round_id, data=data, at=bet.now, level=level
+                posted,
+                kind.event,
+                round_id=round_id,
+                data=data,
+                at=bet.now,
+                progression=progression,
             )
             publish_after_commit(services, uow, viewer.id, events)
             await uow.commit()

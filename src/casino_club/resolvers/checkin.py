@@ -11,11 +11,13 @@ from casino_club.domain.checkin import check_in
 from casino_club.domain.days import game_day, next_day_start
 from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import LedgerReason, Movement
-from casino_club.persistence import checkins, gacha, player_stats, users, wallet
+from casino_club.domain.missions import CHECKIN_COUNTS, periods_at
+from casino_club.domain.progression import Progression
+from casino_club.persistence import checkins, gacha, missions, player_stats, users, wallet
 from casino_club.resolvers.live import (
     balance_events,
     game_event,
-    level_events,
+    progression_events,
     publish_after_commit,
 )
 from casino_club.schema.checkin import (
@@ -63,13 +65,17 @@ async def claim_daily_reward(context: Context, viewer: Viewer) -> ClaimDailyRewa
             movements=[Movement(claim.gold, LedgerReason.DAILY_REWARD, f"checkin:{today}")],
             now=now,
         )
+        advanced = await missions.advance(
+            session, viewer.id, CHECKIN_COUNTS, periods_at(now, zone), now
+        )
         await users.add_xp(session, viewer.id, claim.xp)
         xp = await player_stats.xp_of(session, viewer.id)
         data = {"day": today.isoformat(), "streak": claim.streak, "gold": claim.gold}
+        progression = Progression(level_reached(xp - claim.xp, xp), advanced)
         events = [
             *balance_events(posted, now),
             game_event(GameEventType.DAILY_CHECKIN, round_id=None, data=data, at=now),
-            *level_events(level_reached(xp - claim.xp, xp), now),
+            *progression_events(progression, now),
         ]
         publish_after_commit(services, uow, viewer.id, events)
         await uow.commit()

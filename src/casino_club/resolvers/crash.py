@@ -31,6 +31,7 @@ from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.hundredths import display, parse_hundredths
 from casino_club.domain.ledger import Movement, round_reference
+from casino_club.domain.missions import periods_at
 from casino_club.events import crash_channel
 from casino_club.persistence import crash as crash_rounds
 from casino_club.persistence import game_rounds, wallet
@@ -287,6 +288,7 @@ async def _settle(
         seed_id=row.seed_id,
         proof=proof_of(row),
         at=now,
+        periods=periods_at(now, services.settings.zone),
         multiplier=ending.multiplier if ending.status is RoundStatus.CASHED_OUT else None,
     )
     recorded = await game_rounds.record(session, played)
@@ -297,7 +299,7 @@ async def _settle(
         round_id=row.id,
         data={**outcome, "stake": row.stake, "payout": payout},
         at=now,
-        level=recorded.level_reached,
+        progression=recorded.progression,
     )
     final = _final_event(row)
     user_id, round_id = row.user_id, row.id

@@ -161,6 +161,7 @@ class GachaPull:
                 "pityAfter": outcome.pity_after,
             },
             answer=answer,
+            units=self.count,
         )
 
 

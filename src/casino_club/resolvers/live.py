@@ -9,6 +9,8 @@ from typing import Any
 
 from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import Posted
+from casino_club.domain.missions import Advance
+from casino_club.domain.progression import NOTHING, Progression
 from casino_club.events import user_channel
 from casino_club.persistence.unit_of_work import InTransaction
 from casino_club.services import Services
@@ -42,11 +44,26 @@ def game_event(
     }
 
 
-def level_events(level: int | None, at: datetime) -> list[dict[str, Any]]:
-    """LEVEL_UP when XP just gained reached a new level (SPEC §8.2), else nothing."""
-    if level is None:
-        return []
-    return [game_event(GameEventType.LEVEL_UP, round_id=None, data={"level": level}, at=at)]
+def progression_events(progression: Progression, at: datetime) -> list[dict[str, Any]]:
+    """What an action moved forward: MISSION_PROGRESS for each mission it advanced, then
+    MISSION_COMPLETED for each it completed (SPEC §8.3), and LEVEL_UP if its XP reached
+    a new level (§8.2)."""
+
+    def mission_event(event_type: GameEventType, advance: Advance) -> dict[str, Any]:
+        data = {
+            "missionId": str(advance.mission_id),
+            "progress": advance.progress,
+            "target": advance.target,
+        }
+        return game_event(event_type, round_id=None, data=data, at=at)
+
+    advanced = progression.missions
+    events = [mission_event(GameEventType.MISSION_PROGRESS, a) for a in advanced]
+    events += [mission_event(GameEventType.MISSION_COMPLETED, a) for a in advanced if a.completed]
+    if progression.level_reached is not None:
+        level = {"level": progression.level_reached}
+        events.append(game_event(GameEventType.LEVEL_UP, round_id=None, data=level, at=at))
+    return events
 
 
 def bet_events(
@@ -56,14 +73,14 @@ def bet_events(
     round_id: int,
     data: dict[str, Any],
     at: datetime,
-    level: int | None = None,
+    progression: Progression = NOTHING,
 ) -> list[dict[str, Any]]:
     """What a bet tells its player: the balance after each ledger row, the game event,
-    and LEVEL_UP if its XP reached a new level."""
+    and what the bet moved forward."""
     return [
         *balance_events(posted, at),
         game_event(event_type, round_id=round_id, data=data, at=at),
-        *level_events(level, at),
+        *progression_events(progression, at),
     ]
 
 

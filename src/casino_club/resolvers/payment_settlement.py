@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import LedgerReason, Movement
+from casino_club.domain.missions import PURCHASE_COUNTS, periods_at
 from casino_club.domain.payments import (
     FailureReason,
     Purchase,
@@ -27,14 +28,20 @@ from casino_club.domain.payments import (
     repayment,
     sign_receipt,
 )
+from casino_club.domain.progression import Progression
 from casino_club.domain.shop import RankThresholds, rank_for_spend
 from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
 from casino_club.persistence import gacha as gacha_store
-from casino_club.persistence import idempotency, packages, purchases, users, wallet
+from casino_club.persistence import idempotency, missions, packages, purchases, users, wallet
 from casino_club.persistence import promos as promo_store
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.resolvers.access import forget_sessions_after_commit
-from casino_club.resolvers.live import balance_events, game_event, publish_after_commit
+from casino_club.resolvers.live import (
+    balance_events,
+    game_event,
+    progression_events,
+    publish_after_commit,
+)
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
@@ -204,6 +211,8 @@ async def _deliver(
     if row.package_sku is not None:
         await packages.sell(session, row.package_sku)
         await _grant_items(session, row, now)
+    periods = periods_at(now, settings.zone)
+    advanced = await missions.advance(session, row.user_id, PURCHASE_COUNTS, periods, now)
     return row, [
         *balance_events(posted, now),
         game_event(
@@ -219,6 +228,7 @@ async def _deliver(
             },
             at=now,
         ),
+        *progression_events(Progression(missions=advanced), now),
     ]
 
 

@@ -1,26 +1,17 @@
 """Operators manage the shop (SPEC §7, §11): products, limited packages and promo codes
-are created and edited by one `save` each — enabling, disabling (a package's kill
-switch) and repricing included — validated by the domain's own rules, and every change
-is written to the audit log with its before and after, in the same transaction."""
+are created and edited by one `save` each (resolvers/saving.py) — enabling, disabling (a
+package's kill switch) and repricing included."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Awaitable, Callable, Collection
-from datetime import datetime
-from typing import Any, TypeVar
-
-import strawberry
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TypeVar
 
 from casino_club.context import Context, Viewer
 from casino_club.domain import promos, shop
-from casino_club.domain.accounts import FieldProblem
-from casino_club.domain.days import usable_instant
-from casino_club.persistence import audit, packages, products
 from casino_club.persistence import gacha as gacha_store
+from casino_club.persistence import packages, products
 from casino_club.persistence import promos as promo_store
+from casino_club.resolvers.saving import audit_change, given, merge, retrying_a_race
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.shop_admin import (
     AdminLimitedPackage,
@@ -42,83 +33,21 @@ T = TypeVar("T")
 MAX_APPLIES_TO = 100
 
 
-def _given(data: object) -> dict[str, Any]:
-    """The input's fields the operator sent, leaving out the ones not sent."""
-    values = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}  # type: ignore[arg-type]
-    return {name: value for name, value in values.items() if value is not strawberry.UNSET}
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-def _merge(
-    make: Callable[..., T], before: T | None, values: dict[str, Any], nullable: Collection[str]
-) -> T | ValidationFailed:
-    """`before` with the sent values over it, built (and so checked) by the domain type."""
-    problems = [
-        FieldProblem(_camel(name), "REQUIRED", "must not be null")
-        for name, value in values.items()
-        if value is None and name not in nullable
-    ]
-    problems += [
-        FieldProblem(_camel(name), "NAIVE_DATETIME", "must carry a UTC offset")
-        for name, value in values.items()
-        if isinstance(value, datetime) and value.tzinfo is None
-    ]
-    problems += [
-        FieldProblem(_camel(name), "INSTANT_OUT_OF_RANGE", "must be between 1970 and 9000")
-        for name, value in values.items()
-        if isinstance(value, datetime) and value.tzinfo is not None and not usable_instant(value)
-    ]
-    merged: dict[str, Any] = dict.fromkeys(nullable) if before is None else _fields_of(before)
-    merged.update(values)
-    required = [
-        f.name
-        for f in dataclasses.fields(make)  # type: ignore[arg-type]
-        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-    ]
-    problems += [
-        FieldProblem(_camel(name), "REQUIRED", "needed to create it")
-        for name in required
-        if name not in merged
-    ]
-    if problems:
-        return ValidationFailed.of(problems)
-    try:
-        return make(**merged)
-    except ValueError as exc:
-        return ValidationFailed.single("input", "INVALID", str(exc))
-
-
-def _fields_of(value: object) -> dict[str, Any]:
-    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}  # type: ignore[arg-type]
-
-
-def _plain(value: object | None) -> dict[str, Any] | None:
-    """A domain value as the audit log keeps it."""
-    if value is None:
-        return None
-    plain = dataclasses.asdict(value)  # type: ignore[call-overload]
-    return {k: sorted(v) if isinstance(v, frozenset) else v for k, v in plain.items()}
-
-
 async def _save_product_once(
     context: Context, viewer: Viewer, data: SaveProductInput
 ) -> SaveProductResult:
     services = context.services
-    values = _given(data)
+    values = given(data)
     async with services.unit_of_work() as uow:
         session = uow.session
         if await packages.get(session, data.sku) is not None:
             return _sku_taken()
         before = await products.get_any(session, data.sku)
-        product = _merge(shop.Product, before, values, nullable={"discount_ends_at"})
+        product = merge(shop.Product, before, values, nullable={"discount_ends_at"})
         if isinstance(product, ValidationFailed):
             return product
         await products.save(session, product, new=before is None)
-        await _audit(
+        await audit_change(
             services, uow.session, viewer, "PRODUCT", f"product:{product.sku}", before, product
         )
         await uow.commit()
@@ -129,7 +58,7 @@ async def _save_limited_package_once(
     context: Context, viewer: Viewer, data: SaveLimitedPackageInput
 ) -> SaveLimitedPackageResult:
     services = context.services
-    values = _given(data)
+    values = given(data)
     if values.get("items") is not None:
         values["items"] = tuple((item.item_id, item.quantity) for item in values["items"])
     async with services.unit_of_work() as uow:
@@ -138,7 +67,7 @@ async def _save_limited_package_once(
             return _sku_taken()
         stocked = await packages.get(session, data.sku)
         before = None if stocked is None else stocked.package
-        package = _merge(shop.LimitedPackage, before, values, nullable=())
+        package = merge(shop.LimitedPackage, before, values, nullable=())
         if isinstance(package, ValidationFailed):
             return package
         unknown = {item for item, _ in package.items} - await gacha_store.known_items(
@@ -154,7 +83,7 @@ async def _save_limited_package_once(
             return ValidationFailed.single(
                 "totalStock", "STOCK_BELOW_SOLD", "below the units already sold or held"
             )
-        await _audit(
+        await audit_change(
             services, session, viewer, "LIMITED_PACKAGE", f"package:{package.sku}", before, package
         )
         saved = await packages.counted(session, package.sku)
@@ -170,7 +99,7 @@ async def _save_promo_code_once(
     context: Context, viewer: Viewer, data: SavePromoCodeInput
 ) -> SavePromoCodeResult:
     services = context.services
-    values = _given(data)
+    values = given(data)
     code = promos.normalize(data.code)
     if not 1 <= len(code) <= promos.MAX_CODE_LENGTH or not code.isascii() or not code.isprintable():
         return ValidationFailed.single("code", "INVALID_CODE", "1-64 printable ASCII characters")
@@ -185,14 +114,16 @@ async def _save_promo_code_once(
     async with services.unit_of_work() as uow:
         session = uow.session
         before = await promo_store.get(session, code)
-        promo = _merge(promos.PromoCode, before, values, nullable={"currency", "max_uses"})
+        promo = merge(promos.PromoCode, before, values, nullable={"currency", "max_uses"})
         if isinstance(promo, ValidationFailed):
             return promo
         if before is None:
             await promo_store.add(session, promo)
         elif not await promo_store.replace_code(session, promo):
             return ValidationFailed.single("maxUses", "BELOW_USES", "below the uses already taken")
-        await _audit(services, session, viewer, "PROMO_CODE", f"promo:{promo.code}", before, promo)
+        await audit_change(
+            services, session, viewer, "PROMO_CODE", f"promo:{promo.code}", before, promo
+        )
         uses = await promo_store.uses_of(session, promo.code)
         await uow.commit()
     return PromoCodeSaved(promo_code=AdminPromoCode.of(promo, uses), created=before is None)
@@ -201,54 +132,24 @@ async def _save_promo_code_once(
 async def save_product(
     context: Context, viewer: Viewer, data: SaveProductInput
 ) -> SaveProductResult:
-    return await _retrying_a_race(lambda: _save_product_once(context, viewer, data))
+    return await retrying_a_race(lambda: _save_product_once(context, viewer, data))
 
 
 async def save_limited_package(
     context: Context, viewer: Viewer, data: SaveLimitedPackageInput
 ) -> SaveLimitedPackageResult:
-    return await _retrying_a_race(lambda: _save_limited_package_once(context, viewer, data))
+    return await retrying_a_race(lambda: _save_limited_package_once(context, viewer, data))
 
 
 async def save_promo_code(
     context: Context, viewer: Viewer, data: SavePromoCodeInput
 ) -> SavePromoCodeResult:
-    return await _retrying_a_race(lambda: _save_promo_code_once(context, viewer, data))
-
-
-async def _retrying_a_race(save: Callable[[], Awaitable[T]]) -> T:
-    """A create races another save of the same key: the loser's insert meets the
-    winner's row (the unique key), its transaction rolls back, and it runs again as
-    the edit it now is."""
-    try:
-        return await save()
-    except IntegrityError:
-        return await save()
+    return await retrying_a_race(lambda: _save_promo_code_once(context, viewer, data))
 
 
 def _sku_taken() -> ValidationFailed:
     return ValidationFailed.single(
         "sku", "SKU_TAKEN", "a product and a limited package cannot share a sku"
-    )
-
-
-async def _audit(
-    services: Services,
-    session: AsyncSession,
-    viewer: Viewer,
-    thing: str,
-    target: str,
-    before: object | None,
-    after: object,
-) -> None:
-    await audit.record(
-        session,
-        actor_id=viewer.id,
-        action=f"{thing}_{'CREATE' if before is None else 'UPDATE'}",
-        target=target,
-        before=_plain(before),
-        after=_plain(after),
-        now=services.clock.now(),
     )
 
 

@@ -19,6 +19,8 @@ from casino_club.resolvers import gold_admin as gold_admin_cases
 from casino_club.resolvers import invites as invite_cases
 from casino_club.resolvers import limited_packages as package_cases
 from casino_club.resolvers import limits as limit_cases
+from casino_club.resolvers import mission_admin as mission_admin_cases
+from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import refunds as refund_cases
 from casino_club.resolvers import rps as rps_cases
@@ -71,6 +73,14 @@ from casino_club.schema.limits import (
     SetLimitsResult,
     StartCoolOffInput,
     StartCoolOffResult,
+)
+from casino_club.schema.missions import (
+    ClaimMissionRewardInput,
+    ClaimMissionRewardResult,
+    DeleteMissionInput,
+    DeleteMissionResult,
+    SaveMissionInput,
+    SaveMissionResult,
 )
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
 from casino_club.schema.purchases import (
@@ -134,6 +144,15 @@ class Mutation:
     )
     async def claim_daily_reward(self, info: Info[Context, Any]) -> ClaimDailyRewardResult:
         return await checkin_cases.claim_daily_reward(info.context, await require_viewer(info))
+
+    @strawberry.mutation(
+        description="Claim a completed mission's reward: once per period (SPEC §8.3).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def claim_mission_reward(
+        self, info: Info[Context, Any], input: ClaimMissionRewardInput
+    ) -> ClaimMissionRewardResult:
+        return await mission_cases.claim_reward(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Spin the slots: stake debited and win credited in one transaction.",
@@ -324,6 +343,26 @@ class Mutation:
         self, info: Info[Context, Any], input: SetUserBannedInput
     ) -> AdminUserResult:
         return await admin_cases.set_user_banned(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Create or edit a mission; `active: false` takes it off players' lists "
+        "and stops its counting. Audited.",
+        permission_classes=[IsAdmin],
+    )
+    async def save_mission(
+        self, info: Info[Context, Any], input: SaveMissionInput
+    ) -> SaveMissionResult:
+        return await mission_admin_cases.save(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Delete a mission with every player's progress on it (rewards already "
+        "paid stay in the ledger). Audited.",
+        permission_classes=[IsAdmin],
+    )
+    async def delete_mission(
+        self, info: Info[Context, Any], input: DeleteMissionInput
+    ) -> DeleteMissionResult:
+        return await mission_admin_cases.delete(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Create or edit a product (price, discount, rank, switch). Audited.",

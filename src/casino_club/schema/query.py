@@ -21,6 +21,8 @@ from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
 from casino_club.resolvers import limited_packages as package_cases
+from casino_club.resolvers import mission_admin as mission_admin_cases
+from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import shop as shop_cases
@@ -41,6 +43,7 @@ from casino_club.schema.economy import EconomyReport
 from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.gacha import GachaConfig
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
+from casino_club.schema.missions import Mission, PlayerMission
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import (
     IsAdmin,
@@ -173,6 +176,20 @@ class Query:
         nonce: int,
     ) -> VerifiedRound:
         return fairness_cases.verify(info.context, Game(game), server_seed, client_seed, nonce)
+
+    @strawberry.field(
+        description="The caller's active missions with their progress this period.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def missions(self, info: Info[Context, Any]) -> list[PlayerMission]:
+        viewer = await require_viewer(info)
+        return await mission_cases.of_player(info.context.services, viewer.id)
+
+    @strawberry.field(
+        description="Every mission, active or not, as stored.", permission_classes=[IsAdmin]
+    )
+    async def admin_missions(self, info: Info[Context, Any]) -> list[Mission]:
+        return await mission_admin_cases.every(info.context.services)
 
     @strawberry.field(
         description="Every product, on sale or not, as stored.", permission_classes=[IsAdmin]

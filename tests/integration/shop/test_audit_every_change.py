@@ -20,6 +20,7 @@ from casino_club.persistence.models import AuditLog
 from tests.integration.shop.support import buy, services_of
 from tests.integration.shop.test_shop_admin import package_input, product_input, promo_input
 from tests.integration.test_admin_access import FIELDS
+from tests.integration.test_mission_admin import mission_input
 from tests.support import Api
 
 Change = Callable[[Api, str, dict[str, Any]], Awaitable[None]]
@@ -43,6 +44,7 @@ def user_of(player: dict[str, Any]) -> str:
 
 def changes(clock: FrozenClock, invite: str) -> dict[str, Change]:
     key = uuid.uuid4().hex
+    mission = f"audited-{key[:8]}"
     return {
         "createInviteCode": call("createInviteCode", lambda p: {"code": invite}),
         "disableInviteCode": call("disableInviteCode", lambda p: {"code": invite}),
@@ -56,6 +58,8 @@ def changes(clock: FrozenClock, invite: str) -> dict[str, Change]:
         "saveProduct": call("saveProduct", lambda p: product_input()),
         "saveLimitedPackage": call("saveLimitedPackage", lambda p: package_input(clock)),
         "savePromoCode": call("savePromoCode", lambda p: promo_input(clock)),
+        "saveMission": call("saveMission", lambda p: mission_input(mission)),
+        "deleteMission": call("deleteMission", lambda p: {"key": mission}),
         "adjustGold": call(
             "adjustGold",
             lambda p: {

@@ -1,0 +1,99 @@
+"""Operators manage missions (SPEC §8.3, §11): save creates or edits one by its key
+(resolvers/saving.py), delete removes it with every player's progress on it. Audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casino_club.context import Context, Viewer
+from casino_club.domain.hundredths import parse_hundredths
+from casino_club.domain.missions import Mission as MissionValue
+from casino_club.persistence import audit, missions
+from casino_club.resolvers.saving import audit_change, given, merge, plain, retrying_a_race
+from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.missions import (
+    DeleteMissionInput,
+    DeleteMissionResult,
+    Mission,
+    MissionDeleted,
+    MissionNotFound,
+    MissionSaved,
+    SaveMissionInput,
+    SaveMissionResult,
+)
+from casino_club.services import Services
+
+
+def _values(data: SaveMissionInput) -> dict[str, Any] | ValidationFailed:
+    """The fields sent, as the domain holds them (a multiplier in hundredths)."""
+    values = given(data)
+    multiplier = values.get("min_multiplier")
+    if multiplier is not None:
+        hundredths = parse_hundredths(repr(multiplier))
+        if hundredths is None:
+            return ValidationFailed.single(
+                "minMultiplier", "INVALID_MULTIPLIER", "a multiplier with at most two decimals"
+            )
+        values["min_multiplier"] = hundredths
+    return values
+
+
+async def _save_once(context: Context, viewer: Viewer, data: SaveMissionInput) -> SaveMissionResult:
+    services = context.services
+    values = _values(data)
+    if isinstance(values, ValidationFailed):
+        return values
+    now = services.clock.now()
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        before = await missions.by_key(session, data.key)
+        mission = merge(
+            MissionValue,
+            None if before is None else before.mission,
+            values,
+            nullable={"min_multiplier", "min_level"},
+        )
+        if isinstance(mission, ValidationFailed):
+            return mission
+        saved = await missions.save(session, mission, now, new=before is None)
+        await audit_change(
+            services,
+            session,
+            viewer,
+            "MISSION",
+            f"mission:{mission.key}",
+            None if before is None else before.mission,
+            mission,
+        )
+        await uow.commit()
+    return MissionSaved(mission=Mission.of(saved), created=before is None)
+
+
+async def save(context: Context, viewer: Viewer, data: SaveMissionInput) -> SaveMissionResult:
+    return await retrying_a_race(lambda: _save_once(context, viewer, data))
+
+
+async def delete(context: Context, viewer: Viewer, data: DeleteMissionInput) -> DeleteMissionResult:
+    services = context.services
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        before = await missions.by_key(session, data.key)
+        if before is None:
+            return MissionNotFound.new()
+        await missions.delete_with_progress(session, before.id)
+        await audit.record(
+            session,
+            actor_id=viewer.id,
+            action="MISSION_DELETE",
+            target=f"mission:{before.mission.key}",
+            before=plain(before.mission),
+            after=None,
+            now=services.clock.now(),
+        )
+        await uow.commit()
+    return MissionDeleted(key=before.mission.key)
+
+
+async def every(services: Services) -> list[Mission]:
+    async with services.sessionmaker() as session:
+        return [Mission.of(stored) for stored in await missions.every(session)]

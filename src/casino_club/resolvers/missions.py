@@ -1,0 +1,123 @@
+"""A player's missions (SPEC §8.3): the list with progress, and claiming a reward.
+
+Progress itself is written by the actions that count (persistence/missions.advance, in
+their own transactions); here it is only read, and a claim is recorded on the period's
+progress row, so it pays once per period.
+"""
+
+from __future__ import annotations
+
+from casino_club.context import Context, Viewer
+from casino_club.domain.accounts import level_for_xp, level_reached
+from casino_club.domain.ledger import LedgerReason, Movement
+from casino_club.domain.missions import Periods, first_kept, periods_at
+from casino_club.domain.progression import Progression
+from casino_club.persistence import missions, player_stats, users, wallet
+from casino_club.persistence.missions import PlayerMission as Row
+from casino_club.resolvers.live import balance_events, progression_events, publish_after_commit
+from casino_club.schema.checkin import AlreadyClaimed
+from casino_club.schema.ids import parse_id
+from casino_club.schema.missions import (
+    ClaimMissionRewardInput,
+    ClaimMissionRewardResult,
+    Mission,
+    MissionNotComplete,
+    MissionNotFound,
+    MissionRewardClaimed,
+    PlayerMission,
+)
+from casino_club.schema.scalars import Gold
+from casino_club.services import Services
+
+
+async def of_player(services: Services, user_id: int) -> list[PlayerMission]:
+    zone = services.settings.zone
+    periods = periods_at(services.clock.now(), zone)
+    async with services.sessionmaker() as session:
+        rows = await missions.of_player(session, user_id, periods)
+        level = level_for_xp(await player_stats.xp_of(session, user_id))
+    return [_shown(row, periods, services, level) for row in rows]
+
+
+def _shown(row: Row, periods: Periods, services: Services, level: int) -> PlayerMission:
+    mission = row.stored.mission
+    progress, target = (
+        (0, mission.target)
+        if row.progress is None
+        else (
+            row.progress.progress,
+            row.progress.target,
+        )
+    )
+    return PlayerMission(
+        mission=Mission.of(row.stored),
+        progress=Gold(progress),
+        target=Gold(target),
+        completed=progress >= target,
+        claimed=row.progress is not None and row.progress.claimed_at is not None,
+        locked=mission.min_level is not None and level < mission.min_level,
+        resets_at=periods.ends_at(mission.period, services.settings.zone),
+    )
+
+
+async def claim_reward(
+    context: Context, viewer: Viewer, data: ClaimMissionRewardInput
+) -> ClaimMissionRewardResult:
+    """Claims of one player queue on their user row (as check-ins and purchases do), then
+    take the wallet and last the progress row: the order every action that counts takes
+    them in, so none of them can deadlock against a claim."""
+    services = context.services
+    mission_id = parse_id(data.mission_id)
+    if mission_id is None:
+        return MissionNotFound.new()
+    now = services.clock.now()
+    zone = services.settings.zone
+    periods = periods_at(now, zone)
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        await users.lock(session, viewer.id)
+        stored = await missions.active(session, mission_id)
+        if stored is None:
+            return MissionNotFound.new()
+        mission = stored.mission
+        period = periods.of(mission.period)
+        row = await missions.progress_of(session, viewer.id, mission_id, period)
+        if row is None or row.progress < row.target:
+            return MissionNotComplete.new(
+                row.progress if row else 0, row.target if row else mission.target
+            )
+        if row.claimed_at is not None:
+            return AlreadyClaimed.new(periods.ends_at(mission.period, zone))
+        posted = []
+        if mission.reward_gold:
+            reward = Movement(
+                mission.reward_gold, LedgerReason.MISSION_REWARD, f"mission:{mission_id}:{period}"
+            )
+            posted = await wallet.move_gold(session, user_id=viewer.id, movements=[reward], now=now)
+        claimed = await missions.mark_claimed(session, viewer.id, mission_id, period, now)
+        assert claimed, "the user row lock keeps the row as read"
+        await users.add_xp(session, viewer.id, mission.reward_xp)
+        xp = await player_stats.xp_of(session, viewer.id)
+        balance = (
+            posted[-1].balance_after if posted else await wallet.balance_of(session, viewer.id)
+        )
+        progression = Progression(level_reached(xp - mission.reward_xp, xp))
+        events = [*balance_events(posted, now), *progression_events(progression, now)]
+        publish_after_commit(services, uow, viewer.id, events)
+        await uow.commit()
+    return MissionRewardClaimed(
+        mission=Mission.of(stored),
+        gold=Gold(mission.reward_gold),
+        xp=mission.reward_xp,
+        balance=Gold(balance),
+        level=level_for_xp(xp),
+    )
+
+
+async def purge_old_progress(services: Services) -> int:
+    """Housekeeping: the progress of daily and weekly periods long over."""
+    today = periods_at(services.clock.now(), services.settings.zone).day
+    async with services.unit_of_work() as uow:
+        purged = await missions.purge_before(uow.session, first_kept(today))
+        await uow.commit()
+    return purged
