@@ -15,15 +15,19 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from casino_club.domain import slots
 from casino_club.domain.fairness import FairnessInput, take
 from casino_club.domain.ledger import LedgerReason
+from casino_club.domain.missions import periods_at
 from casino_club.persistence.bets import Outcome, Wager
 from casino_club.persistence.postgres_bets import SETTLE, locked_round, settle_args
 from casino_club.persistence.round_cache import RoundCache
+
+UTC_ZONE = ZoneInfo("UTC")
 
 STAKE = 10
 CANONICAL_PLAYERS = 1000
@@ -69,6 +73,7 @@ async def our_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
             rounds.remember(user_id, await locked_round(conn, user_id))
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
+                now = datetime.now(UTC)
                 wager = Wager(
                     user_id,
                     "SLOTS",
@@ -76,7 +81,8 @@ async def our_floor(dsn: str, user_ids: list[int], seconds: float) -> Run:
                     LedgerReason.SLOT_BET,
                     LedgerReason.SLOT_WIN,
                     None,
-                    datetime.now(UTC),
+                    now,
+                    periods_at(now, UTC_ZONE),
                 )
                 fair_round = rounds.get(user_id)
                 assert fair_round is not None
