@@ -66,6 +66,9 @@ TEST_DEFAULTS: dict[str, Any] = {
     # The economy rollup has its own test, which runs it; in every other app (and the
     # session-long e2e servers) it would only compete for SQLite's write lock.
     "economy_rollup_interval_seconds": 86_400,
+    # Likewise the leaderboards' check (its test runs it): test apps start with an empty
+    # Redis prefix and would rebuild every board from the shared database.
+    "leaderboard_check_interval_seconds": 86_400,
 }
 
 

@@ -10,12 +10,13 @@ import socket
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import event
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
@@ -210,6 +211,23 @@ async def missions_in_play(app: Starlette, *defined: Mission) -> AsyncIterator[d
             for mission_id in ids.values():
                 await missions.delete_with_progress(uow.session, mission_id)
             await uow.commit()
+
+
+@contextlib.contextmanager
+def counting(services: Services) -> Iterator[list[str]]:
+    """The SQL statements the app sends meanwhile (SQLite's BEGINs left out)."""
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.startswith("BEGIN"):  # SQLite's transactions, not queries
+            statements.append(statement)
+
+    engine = services.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
 
 
 async def books_balance(app: Starlette) -> None:

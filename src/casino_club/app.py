@@ -35,6 +35,7 @@ from casino_club.observability import configure_logging, new_request_id, request
 from casino_club.persistence.database import ping
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import economy, payment_settlement, payment_webhooks, reconciliation
+from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.schema.request_checks import document_problem, json_problem
 from casino_club.schema.root import build_schema
@@ -325,6 +326,9 @@ def background_jobs(services: Services) -> list[Job]:
     async def purge_old_mission_progress() -> int:
         return await mission_cases.purge_old_progress(services)
 
+    async def check_the_leaderboards() -> int:
+        return await leaderboard_cases.rebuild_if_missing(services)
+
     return [
         Job(
             "settled ended crash rounds",
@@ -340,6 +344,11 @@ def background_jobs(services: Services) -> list[Job]:
             "wallets found not matching their ledger",
             services.settings.reconcile_interval_seconds,
             check_the_books,
+        ),
+        Job(
+            "leaderboards written from SQL (Redis had none)",
+            services.settings.leaderboard_check_interval_seconds,
+            check_the_leaderboards,
         ),
         Job(
             "mission progress of periods long over deleted",

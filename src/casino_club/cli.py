@@ -1,5 +1,5 @@
-"""`casino-club serve | migrate | seed | reconcile | export-schema | verify-fairness |
-create-admin | promote`."""
+"""`casino-club serve | migrate | seed | reconcile | rebuild-leaderboards | export-schema |
+verify-fairness | create-admin | promote`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, see
 from casino_club.domain.games import Game
 from casino_club.observability import configure_logging
 from casino_club.persistence import migrations
-from casino_club.resolvers import reconciliation
+from casino_club.resolvers import leaderboards, reconciliation
 from casino_club.services import Services, gacha_rules, slot_paytable
 
 app = typer.Typer(help="Casino-Club F2P GraphQL server.", no_args_is_help=True)
@@ -107,6 +107,14 @@ def reconcile() -> None:
     typer.echo(f"{len(found)} wallet(s) do not match their ledger" if found else "books balance")
     if found:
         raise typer.Exit(1)
+
+
+@app.command("rebuild-leaderboards")
+def rebuild_leaderboards() -> None:
+    """Write the current leaderboards from SQL into Redis (production mode): after Redis
+    lost them, or to repair plays whose feed failed. Plays fed meanwhile may be missed."""
+    written = _with_services(leaderboards.rebuild)
+    typer.echo(f"{written} boards written" if written else "embedded mode: boards are SQL")
 
 
 @app.command("export-schema")

@@ -162,6 +162,9 @@ class Settings(BaseSettings):
     # How often each instance adds new ledger rows to the economy's daily totals; the
     # report lags by one to two intervals (persistence/economy.py says why).
     economy_rollup_interval_seconds: float = Field(default=300, gt=0)
+    # How often each instance checks that Redis still holds the leaderboards (production
+    # mode), and writes them from SQL if not (a Redis that restarted empty).
+    leaderboard_check_interval_seconds: float = Field(default=60, gt=0)
 
     max_request_bytes: int = 64 * 1024
     graphql_introspection: bool = True

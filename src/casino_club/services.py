@@ -31,8 +31,10 @@ from casino_club.persistence import idempotency
 from casino_club.persistence.bets import BetStore, SessionBetStore
 from casino_club.persistence.database import create_engine, create_sessionmaker
 from casino_club.persistence.hot_state import HotState, InProcessHotState, RedisHotState
+from casino_club.persistence.leaderboards import Leaderboards, SqlLeaderboards
 from casino_club.persistence.postgres_bets import PostgresBetStore
 from casino_club.persistence.redis_client import RedisTimeouts
+from casino_club.persistence.redis_leaderboards import RedisLeaderboards
 from casino_club.persistence.session_cache import CHANNEL as SESSIONS_CHANNEL
 from casino_club.persistence.session_cache import SessionCache
 from casino_club.persistence.unit_of_work import UnitOfWork
@@ -214,6 +216,15 @@ class Services:
                 finally:
                     self._hearing_forgets.clear()
                     self.sessions.clear()
+
+    @cached_property
+    def leaderboards(self) -> Leaderboards:
+        """Redis sorted sets in production mode (Redis configured), SQL in embedded mode."""
+        if self.redis is not None:
+            return RedisLeaderboards(
+                self.redis, self.settings.redis_prefix, self.sessionmaker, self.settings.zone
+            )
+        return SqlLeaderboards(self.sessionmaker, self.settings.zone)
 
     @cached_property
     def bets(self) -> BetStore:

@@ -73,11 +73,10 @@ async def record(session: AsyncSession, played: Played) -> Recorded:
         multiplier=played.multiplier,
     )
     gained = await player_stats.count(session, played.user_id, played.game, played.totals)
-    level = None
-    if gained:
-        xp = await player_stats.xp_of(session, played.user_id)
-        level = level_reached(xp - gained, xp)
-    return Recorded(round_id, Progression(level, advanced))
+    if not gained:
+        return Recorded(round_id, Progression(missions=advanced))
+    xp = await player_stats.xp_of(session, played.user_id)
+    return Recorded(round_id, Progression(level_reached(xp - gained, xp), advanced, xp))
 
 
 async def _history_row(session: AsyncSession, played: Played) -> int:

@@ -8,16 +8,15 @@ on — streaks, daily counts — lives in the rows the bet locks.)
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import RedisError
 
-from casino_club.persistence.redis_batch import CommandBatcher
+from casino_club.persistence.redis_batch import CommandBatcher, Script
 
 
 class HotStateUnavailable(Exception):
@@ -26,7 +25,7 @@ class HotStateUnavailable(Exception):
 
 # Sliding-window log: drop hits older than the window, refuse if full (returning the ms
 # until the oldest hit leaves), otherwise record this hit.
-_RATE_LIMIT_SCRIPT = """
+_RATE_LIMIT = Script("""
 local key = KEYS[1]
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
@@ -39,14 +38,14 @@ end
 redis.call('ZADD', key, now, ARGV[4])
 redis.call('PEXPIRE', key, window)
 return -1
-"""
+""")
 
 
 # The purchase fraud guard (SPEC §7.6), one atomic step: refuse while blocked (returning
 # the block's end); otherwise record the attempt and its token (a digest) in the window,
 # and if either count has reached its limit, block from now on. The block's end is kept
 # as the app clock's time, so it follows the same clock as everything else.
-_PURCHASE_GUARD_SCRIPT = """
+_PURCHASE_GUARD = Script("""
 local attempts, tokens, block = KEYS[1], KEYS[2], KEYS[3]
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
@@ -65,7 +64,7 @@ if redis.call('ZCARD', attempts) >= tonumber(ARGV[3])
   redis.call('SET', block, string.format('%d', now + tonumber(ARGV[5])), 'PX', ARGV[5])
 end
 return -1
-"""
+""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,13 +126,11 @@ class RedisHotState:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self._commands = CommandBatcher(redis)
         self._prefix = prefix
-        self._rate_limit_sha = _sha(_RATE_LIMIT_SCRIPT)
-        self._purchase_guard_sha = _sha(_PURCHASE_GUARD_SCRIPT)
 
     async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
         member = f"{now_ms}:{secrets.token_hex(4)}"
-        arguments = (1, self._prefix + key, now_ms, window_ms, limit, member)
-        wait = await self._script(_RATE_LIMIT_SCRIPT, self._rate_limit_sha, arguments)
+        arguments = (now_ms, window_ms, limit, member)
+        wait = await self._script(_RATE_LIMIT, [self._prefix + key], arguments)
         return None if wait < 0 else max(wait, 1)
 
     async def purchase_attempt(
@@ -141,11 +138,8 @@ class RedisHotState:
     ) -> int | None:
         # One hash tag per player: a cluster keeps the script's three keys together.
         base = f"{self._prefix}fraud:{{{user_id}}}:"
+        keys = [base + "attempts", base + "tokens", base + "block"]
         arguments = (
-            3,
-            base + "attempts",
-            base + "tokens",
-            base + "block",
             now_ms,
             guard.window_ms,
             guard.max_attempts,
@@ -154,20 +148,13 @@ class RedisHotState:
             token_digest,
             f"{now_ms}:{secrets.token_hex(4)}",
         )
-        until = await self._script(_PURCHASE_GUARD_SCRIPT, self._purchase_guard_sha, arguments)
+        until = await self._script(_PURCHASE_GUARD, keys, arguments)
         return None if until < 0 else until
 
-    async def _script(self, script: str, sha: str, arguments: tuple[str | int, ...]) -> int:
+    async def _script(
+        self, script: Script, keys: list[str], arguments: tuple[str | int, ...]
+    ) -> int:
         try:
-            try:
-                reply = await self._commands.execute("EVALSHA", sha, *arguments)
-            except NoScriptError:  # a restarted Redis has forgotten it: EVAL loads it again
-                reply = await self._commands.execute("EVAL", script, *arguments)
-            return int(reply)
+            return int(await script.run(self._commands, keys, arguments))
         except (RedisError, OSError) as exc:
             raise HotStateUnavailable from exc
-
-
-def _sha(script: str) -> str:
-    # Redis names a script by its SHA-1; nothing here relies on SHA-1 being secure.
-    return hashlib.sha1(script.encode(), usedforsecurity=False).hexdigest()

@@ -260,7 +260,7 @@ async def _settle(
         return ShortOfGold(required, int(balance or 0))
     balance = int(row["balance"])
     posted = posted_rows(movements(wager, fair_round, outcome.payout), balance)
-    level = None
+    level = xp = None
     if row["xp_elsewhere"] is not None:  # the stake earned XP
         staked = int(row["staked_after"])
         xp = int(row["xp_elsewhere"]) + play_xp(staked)
@@ -274,7 +274,7 @@ async def _settle(
             strict=True,
         )
     )
-    progression = Progression(level, advanced)
+    progression = Progression(level, advanced, xp)
     return Written(int(row["round_id"]), balance, posted, fair_round, outcome, progression)
 
 

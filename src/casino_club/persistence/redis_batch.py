@@ -11,9 +11,12 @@ two. A failed connection fails every command of its batch with the same exceptio
 from __future__ import annotations
 
 import asyncio
+import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
 from redis.typing import EncodableT
 
 Pending = list[tuple[tuple[EncodableT, ...], asyncio.Future[Any]]]
@@ -63,3 +66,22 @@ class CommandBatcher:
                 reply.set_exception(value)
             else:
                 reply.set_result(value)
+
+
+class Script:
+    """A Lua script run by its SHA-1 (EVALSHA), sent in full (EVAL) only when Redis has
+    forgotten it (a restart): the source crosses the network once per Redis, not per
+    call."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        # Redis names a script by its SHA-1; nothing here relies on SHA-1 being secure.
+        self.sha = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()
+
+    async def run(
+        self, commands: CommandBatcher, keys: Sequence[str], arguments: Sequence[EncodableT]
+    ) -> Any:
+        try:
+            return await commands.execute("EVALSHA", self.sha, len(keys), *keys, *arguments)
+        except NoScriptError:
+            return await commands.execute("EVAL", self.source, len(keys), *keys, *arguments)

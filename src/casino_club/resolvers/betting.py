@@ -43,6 +43,7 @@ from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.unit_of_work import AfterCommit, UnitOfWork
 from casino_club.persistence.wallet import ShortOfGold
+from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.guards import key_request, rate_limited, run_idempotent, stored_answer
 from casino_club.resolvers.live import bet_events, publish, publish_after_commit
 from casino_club.schema.errors import ValidationFailed
@@ -218,10 +219,9 @@ async def place_instant(
 
     async def write(key: KeyRequest | None) -> R | InsufficientFunds | LossLimitReached:
         now = services.clock.now()
+        wager = kind.wager(bettor, stake, key, now)
         written = await services.bets.place(
-            kind.wager(bettor, stake, key, now),
-            game.outcome,
-            lambda done: game.answer(done).to_payload(),
+            wager, game.outcome, lambda done: game.answer(done).to_payload()
         )
         if isinstance(written, ShortOfGold):
             return InsufficientFunds.new(written.required, written.balance)
@@ -238,6 +238,8 @@ async def place_instant(
             progression=written.progression,
         )
         await publish(services, viewer.id, events)
+        play = (kind.game, stake, outcome.payout, wager.periods)
+        await leaderboard_feed.feed(services, viewer.id, play=play, xp=written.progression.xp)
         return game.answer(written)
 
     return await _run_checked(context, viewer, request, write)
@@ -303,6 +305,12 @@ async def place_staged(
                 progression=progression,
             )
             publish_after_commit(services, uow, viewer.id, events)
+            finished = None
+            if decided.open_round is None:
+                finished = (kind.game, decided.cost, decided.payout, wager.periods)
+            uow.after_commit(
+                lambda: leaderboard_feed.feed(services, viewer.id, play=finished, xp=progression.xp)
+            )
             await uow.commit()
         return answer
 

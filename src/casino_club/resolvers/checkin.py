@@ -14,6 +14,7 @@ from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import CHECKIN_COUNTS, periods_at
 from casino_club.domain.progression import Progression
 from casino_club.persistence import checkins, gacha, missions, player_stats, users, wallet
+from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.live import (
     balance_events,
     game_event,
@@ -71,13 +72,14 @@ async def claim_daily_reward(context: Context, viewer: Viewer) -> ClaimDailyRewa
         await users.add_xp(session, viewer.id, claim.xp)
         xp = await player_stats.xp_of(session, viewer.id)
         data = {"day": today.isoformat(), "streak": claim.streak, "gold": claim.gold}
-        progression = Progression(level_reached(xp - claim.xp, xp), advanced)
+        progression = Progression(level_reached(xp - claim.xp, xp), advanced, xp)
         events = [
             *balance_events(posted, now),
             game_event(GameEventType.DAILY_CHECKIN, round_id=None, data=data, at=now),
             *progression_events(progression, now),
         ]
         publish_after_commit(services, uow, viewer.id, events)
+        uow.after_commit(lambda: leaderboard_feed.feed(services, viewer.id, xp=xp))
         await uow.commit()
     return DailyRewardClaimed(
         day=today,

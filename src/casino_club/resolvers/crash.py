@@ -40,7 +40,7 @@ from casino_club.persistence.fairness import proof_of
 from casino_club.persistence.game_rounds import Played
 from casino_club.persistence.models import CrashRound as CrashRoundRow
 from casino_club.persistence.unit_of_work import InTransaction
-from casino_club.resolvers import betting
+from casino_club.resolvers import betting, leaderboard_feed
 from casino_club.resolvers.betting import Decision, OpenBet, Placed
 from casino_club.resolvers.guards import rate_limited
 from casino_club.resolvers.live import bet_events, publish
@@ -303,10 +303,12 @@ async def _settle(
     )
     final = _final_event(row)
     user_id, round_id = row.user_id, row.id
+    finished = (Game.CRASH, row.stake, payout, played.periods)
 
     async def after_commit() -> None:
         await publish(services, user_id, user_events)
         await services.events.publish(crash_channel(round_id), final)
+        await leaderboard_feed.feed(services, user_id, play=finished, xp=recorded.progression.xp)
 
     tx.after_commit(after_commit)
 

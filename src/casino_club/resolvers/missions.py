@@ -14,6 +14,7 @@ from casino_club.domain.missions import Periods, first_kept, periods_at
 from casino_club.domain.progression import Progression
 from casino_club.persistence import missions, player_stats, users, wallet
 from casino_club.persistence.missions import PlayerMission as Row
+from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.live import balance_events, progression_events, publish_after_commit
 from casino_club.schema.checkin import AlreadyClaimed
 from casino_club.schema.ids import parse_id
@@ -101,9 +102,10 @@ async def claim_reward(
         balance = (
             posted[-1].balance_after if posted else await wallet.balance_of(session, viewer.id)
         )
-        progression = Progression(level_reached(xp - mission.reward_xp, xp))
+        progression = Progression(level_reached(xp - mission.reward_xp, xp), xp=xp)
         events = [*balance_events(posted, now), *progression_events(progression, now)]
         publish_after_commit(services, uow, viewer.id, events)
+        uow.after_commit(lambda: leaderboard_feed.feed(services, viewer.id, xp=xp))
         await uow.commit()
     return MissionRewardClaimed(
         mission=Mission.of(stored),

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.domain.games import Game
+from casino_club.domain.leaderboards import Period
 from casino_club.persistence import invite_codes
 from casino_club.persistence.user_listing import UserOrder
 from casino_club.resolvers import admin as admin_cases
@@ -20,6 +21,7 @@ from casino_club.resolvers import economy as economy_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
+from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import limited_packages as package_cases
 from casino_club.resolvers import mission_admin as mission_admin_cases
 from casino_club.resolvers import missions as mission_cases
@@ -43,6 +45,11 @@ from casino_club.schema.economy import EconomyReport
 from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.gacha import GachaConfig
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
+from casino_club.schema.leaderboards import (
+    Leaderboard,
+    LeaderboardMetricEnum,
+    LeaderboardPeriodEnum,
+)
 from casino_club.schema.missions import Mission, PlayerMission
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import (
@@ -94,6 +101,20 @@ class Query:
     )
     async def gacha_config(self, info: Info[Context, Any]) -> GachaConfig:
         return await gacha_cases.config(info.context.services)
+
+    @strawberry.field(
+        description="The top players of a board (no login needed). LEVEL takes no game "
+        "and period ALL; `first` is 1-100."
+    )
+    async def leaderboard(
+        self,
+        info: Info[Context, Any],
+        metric: LeaderboardMetricEnum,  # type: ignore[valid-type]
+        period: LeaderboardPeriodEnum = Period.ALL,  # type: ignore[valid-type]
+        game: GameEnum | None = None,  # type: ignore[valid-type]
+        first: int = 10,
+    ) -> Leaderboard:
+        return await leaderboard_cases.leaderboard(info.context, metric, period, game, first)
 
     @strawberry.field(
         description="Products on sale, in the shop's order, priced now (no login needed)."

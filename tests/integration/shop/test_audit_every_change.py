@@ -17,10 +17,10 @@ from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
 from casino_club.persistence.models import AuditLog
+from tests.integration.progression.test_mission_admin import mission_input
 from tests.integration.shop.support import buy, services_of
 from tests.integration.shop.test_shop_admin import package_input, product_input, promo_input
 from tests.integration.test_admin_access import FIELDS
-from tests.integration.test_mission_admin import mission_input
 from tests.support import Api
 
 Change = Callable[[Api, str, dict[str, Any]], Awaitable[None]]

@@ -7,23 +7,24 @@ moment on; reading history and stats costs a fixed number of SQL statements.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-import pytest
-from sqlalchemy import event
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
-from casino_club.config import Settings
 from casino_club.domain import crash
 from casino_club.domain.ledger import PLAY_REASONS
 from casino_club.services import Services
-from tests.conftest import Backend
 from tests.integration.crash.test_rounds import at_round_time, cash_out, open_round
-from tests.support import LEDGER, Api, ahead_of_the_wall_clock, books_balance, grant_gold, spin
+from tests.support import (
+    LEDGER,
+    Api,
+    books_balance,
+    counting,
+    grant_gold,
+    spin,
+)
 
 STATS = """{ me { xp level stats {
   total { game plays wins losses staked paid net biggestWin bestMultiplier }
@@ -38,17 +39,6 @@ PLAYS = [
     "gachaPull(input: {count: ONE, payWith: GOLD}) { __typename }",
     "wheelSpin(input: {}) { __typename }",
 ]
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    # Crash rounds here are settled by this test alone (see tests/support.py).
-    return ahead_of_the_wall_clock()
-
-
-@pytest.fixture
-def settings(backend: Backend) -> Settings:
-    return backend.settings(game_rate_limit_per_second=100_000, crash_sweep_interval_seconds=60)
 
 
 async def history_of(api: Api, token: str, **where: Any) -> list[dict[str, Any]]:
@@ -153,22 +143,6 @@ async def test_history_since_a_moment(api: Api, clock: FrozenClock) -> None:
     for bad in ("2026-11-23T10:00:00", "0001-01-01T00:00:00+00:00"):
         body = await api.execute(HISTORY, {"since": bad}, token=token)
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
-
-
-@contextmanager
-def counting(services: Services) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.startswith("BEGIN"):  # SQLite's transactions, not queries
-            statements.append(statement)
-
-    engine = services.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
 
 
 async def test_history_and_stats_cost_a_fixed_number_of_statements(

@@ -9,12 +9,10 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
-from casino_club.config import Settings
 from casino_club.domain import crash
 from casino_club.domain.ledger import PLAY_REASONS
 from casino_club.domain.missions import Mission, MissionEvent, MissionPeriod
@@ -29,7 +27,6 @@ from tests.integration.shop.support import buy
 from tests.support import (
     LEDGER,
     Api,
-    ahead_of_the_wall_clock,
     books_balance,
     grant_gold,
     missions_in_play,
@@ -51,17 +48,6 @@ FAR = 10**9  # a target no test reaches: the mission only counts
 
 def daily(key: str, event: MissionEvent, target: int = FAR, **more: Any) -> Mission:
     return Mission(key, key, MissionPeriod.DAILY, event, target, 100, 10, **more)
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    # Crash rounds here are settled by this test alone (see tests/support.py).
-    return ahead_of_the_wall_clock()
-
-
-@pytest.fixture
-def settings(backend: Backend) -> Settings:
-    return backend.settings(game_rate_limit_per_second=100_000, crash_sweep_interval_seconds=60)
 
 
 async def progress_of(api: Api, token: str, ids: dict[str, int]) -> dict[str, dict[str, Any]]:

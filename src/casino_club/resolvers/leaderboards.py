@@ -1,0 +1,62 @@
+"""Leaderboards (SPEC §9.3): reading a board, and writing Redis's boards from SQL.
+Plays reach the boards through resolvers/leaderboard_feed.py."""
+
+from __future__ import annotations
+
+from redis.exceptions import RedisError
+
+from casino_club.context import Context
+from casino_club.domain.games import Game
+from casino_club.domain.leaderboards import Board, Metric, Period
+from casino_club.domain.missions import periods_at
+from casino_club.persistence.redis_leaderboards import RedisLeaderboards
+from casino_club.schema.leaderboards import Leaderboard, LeaderboardEntry
+from casino_club.schema.pagination import check_first
+from casino_club.schema.permissions import BadUserInput, ServiceUnavailable
+from casino_club.schema.scalars import Gold
+from casino_club.schema.users import PublicUser
+from casino_club.services import Services
+
+
+async def leaderboard(
+    context: Context, metric: Metric, period: Period, game: Game | None, first: int
+) -> Leaderboard:
+    services = context.services
+    board = Board(metric, game, period)
+    problem = board.problem()
+    if problem is not None:
+        raise BadUserInput(problem)
+    check_first(first)
+    periods = periods_at(services.clock.now(), services.settings.zone)
+    try:
+        ranked = await services.leaderboards.top(board, periods, first)
+    except (RedisError, OSError) as exc:
+        raise ServiceUnavailable from exc
+    users = await context.loaders.users.load_many([entry.user_id for entry in ranked])
+    shown = [(entry, user) for entry, user in zip(ranked, users, strict=True) if user is not None]
+    return Leaderboard(
+        metric=metric,
+        game=game,
+        period=period,
+        entries=[
+            LeaderboardEntry(rank=rank, user=PublicUser.of(user), value=Gold(entry.score))
+            for rank, (entry, user) in enumerate(shown, 1)
+        ],
+    )
+
+
+async def rebuild_if_missing(services: Services) -> int:
+    """Production mode: write the boards from SQL if Redis does not hold them (first
+    start, or a Redis that restarted empty); how many boards were written."""
+    boards = services.leaderboards
+    if not isinstance(boards, RedisLeaderboards) or await boards.built():
+        return 0
+    return await rebuild(services)
+
+
+async def rebuild(services: Services) -> int:
+    """Write every current board from SQL into Redis (production mode); how many."""
+    boards = services.leaderboards
+    if not isinstance(boards, RedisLeaderboards):
+        return 0  # embedded mode reads SQL itself
+    return await boards.rebuild(periods_at(services.clock.now(), services.settings.zone))

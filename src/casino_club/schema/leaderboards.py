@@ -1,0 +1,37 @@
+"""Leaderboard types (SPEC §9.3)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from casino_club.domain.leaderboards import Metric, Period
+from casino_club.schema.fairness import GameEnum
+from casino_club.schema.scalars import Gold
+from casino_club.schema.users import PublicUser
+
+LeaderboardMetricEnum = strawberry.enum(
+    Metric,
+    name="LeaderboardMetric",
+    description="NET_WIN: payouts minus stakes; BIGGEST_WIN: the largest payout of one "
+    "play; LEVEL: experience (one board: every game, all time).",
+)
+LeaderboardPeriodEnum = strawberry.enum(
+    Period,
+    name="LeaderboardPeriod",
+    description="The current game day, the current game week (from Monday), or all time.",
+)
+
+
+@strawberry.type(description="One player's place on a board.")
+class LeaderboardEntry:
+    rank: int = strawberry.field(description="1 is the top; equal scores: newer player first.")
+    user: PublicUser
+    value: Gold = strawberry.field(description="Gold for NET_WIN and BIGGEST_WIN, XP for LEVEL.")
+
+
+@strawberry.type(description="The top players of one board.")
+class Leaderboard:
+    metric: LeaderboardMetricEnum  # type: ignore[valid-type]
+    game: GameEnum | None = strawberry.field(description="null: every game.")  # type: ignore[valid-type]
+    period: LeaderboardPeriodEnum  # type: ignore[valid-type]
+    entries: list[LeaderboardEntry]
