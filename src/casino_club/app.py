@@ -349,6 +349,7 @@ def background_jobs(services: Services) -> list[Job]:
             "leaderboards written from SQL (Redis had none)",
             services.settings.leaderboard_check_interval_seconds,
             check_the_leaderboards,
+            at_start=False,  # a starting instance serves first; an interval later is soon
         ),
         Job(
             "mission progress of periods long over deleted",

@@ -114,7 +114,12 @@ def rebuild_leaderboards() -> None:
     """Write the current leaderboards from SQL into Redis (production mode): after Redis
     lost them, or to repair plays whose feed failed. Plays fed meanwhile may be missed."""
     written = _with_services(leaderboards.rebuild)
-    typer.echo(f"{written} boards written" if written else "embedded mode: boards are SQL")
+    typer.echo(
+        f"{written} boards written"
+        if written
+        else "nothing written: embedded mode "
+        "(the boards are SQL), or another process is writing them"
+    )
 
 
 @app.command("export-schema")

@@ -4,6 +4,7 @@ and what a mission definition may be."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -138,27 +139,29 @@ SPIN = Mission("spin", "Spin", MissionPeriod.DAILY, E.SLOT_SPIN, 3, 100, 10)
 
 
 @pytest.mark.parametrize(
-    "changes",
+    ("changes", "complaint"),
     [
-        {"key": ""},
-        {"key": "Upper"},
-        {"key": "has space"},
-        {"key": "x" * 65},
-        {"title": ""},
-        {"title": "t" * 121},
-        {"description": "d" * 501},
-        {"target": 0},
-        {"target": 10**12 + 1},
-        {"reward_gold": -1},
-        {"reward_xp": -1},
-        {"min_level": 0},
-        {"min_multiplier": 200},  # only for cash-outs
-        {"event": E.CRASH_CASHOUT, "min_multiplier": 100},  # 1.00× pays nothing extra
-        {"event": E.CRASH_CASHOUT, "min_multiplier": 100_000_001},
+        ({"key": ""}, "a key is"),
+        ({"key": "Upper"}, "a key is"),
+        ({"key": "has space"}, "a key is"),
+        ({"key": "x" * 65}, "a key is"),
+        ({"title": ""}, "a title is"),
+        ({"title": "t" * 121}, "a title is"),
+        ({"description": "d" * 501}, "a description is"),
+        ({"target": 0}, "a target is"),
+        ({"target": 10**12 + 1}, "a target is"),
+        ({"reward_gold": -1}, "reward gold is"),
+        ({"reward_xp": -1}, "reward XP is"),
+        ({"min_level": 0}, "a minimum level is"),
+        ({"min_multiplier": 200}, "a minimum multiplier is"),  # only for cash-outs
+        ({"event": E.CRASH_CASHOUT, "min_multiplier": 100}, "a minimum multiplier is"),
+        ({"event": E.CRASH_CASHOUT, "min_multiplier": 100_000_001}, "a minimum multiplier is"),
     ],
 )
-def test_a_mission_definition_outside_the_rules_is_refused(changes: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match=r"key|title|description|target|reward|level|multiplier"):
+def test_a_mission_definition_outside_the_rules_is_refused(
+    changes: dict[str, Any], complaint: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(complaint)):
         dataclasses.replace(SPIN, **changes)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from casino_club.domain.days import midnight
 from casino_club.domain.games import Game
-from casino_club.domain.leaderboards import Board, Metric, Period
+from casino_club.domain.leaderboards import LEVEL_BOARD, Board, Metric, Period
 from casino_club.domain.missions import Periods
 from casino_club.persistence.models import GameRound, PlayerStats, User, table
 from casino_club.persistence.player_stats import TOTAL_XP
@@ -35,7 +35,9 @@ class Leaderboards(Protocol):
     """Where boards are read from and fed: Redis in production mode, SQL in embedded
     mode (whose boards are the history itself, so feeding them is nothing)."""
 
-    async def top(self, board: Board, periods: Periods, limit: int) -> list[Ranked]: ...
+    async def top(self, board: Board, periods: Periods, limit: int) -> list[Ranked]:
+        """The board's first `limit` players in rank order."""
+        ...
 
     async def add_play(
         self, user_id: int, game: Game, stake: int, payout: int, periods: Periods
@@ -49,7 +51,7 @@ class SqlLeaderboards:
         self._sessionmaker = sessionmaker
         self._zone = zone
 
-    async def top(self, board: Board, periods: Periods, limit: int | None) -> list[Ranked]:
+    async def top(self, board: Board, periods: Periods, limit: int) -> list[Ranked]:
         async with self._sessionmaker() as session:
             return await ranked(session, board, periods, self._zone, limit)
 
@@ -110,4 +112,4 @@ def every_board() -> Sequence[Board]:
         for metric in (Metric.NET_WIN, Metric.BIGGEST_WIN)
         for game in scopes
         for period in Period
-    ] + [Board(Metric.LEVEL, None, Period.ALL)]
+    ] + [LEVEL_BOARD]

@@ -116,7 +116,7 @@ WITH seed AS (
         JOIN unnest($22::text[], $23::bigint[]) AS c(event, amount) ON m.event = c.event
     WHERE m.active AND m.min_multiplier IS NULL
         AND (m.min_level IS NULL OR m.min_level <= (SELECT u.xp + COALESCE(
-                (SELECT sum(p.staked / {per_xp}) FROM player_stats p
+                (SELECT sum(p.staked / {per_xp})::bigint FROM player_stats p
                 WHERE p.user_id = $1::bigint), 0)
             FROM users u WHERE u.id = $1::bigint) / {per_level} + 1)
     ON CONFLICT (user_id, mission_id, period) DO UPDATE SET

@@ -8,8 +8,10 @@ period and expire some days after it.
 
 SQL holds the truth: a play committed while Redis was unreachable, or by a process that
 died before feeding it, is missing here until `rebuild` writes the current boards from
-SQL — run by `casino-club rebuild-leaderboards`, and by every instance when it finds the
-boards missing (a Redis that restarted empty).
+SQL — run by `casino-club rebuild-leaderboards`, and by an instance that finds the
+boards missing (a Redis that restarted empty). Feeds are not idempotent, so exactness
+needs them to reach Redis once: an outbox drained in history-id order would give that
+(issue 13 builds one for events). Keys are not hash-tagged: one Redis, not a Cluster.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from casino_club.persistence.redis_batch import CommandBatcher, Script
 
 LIFETIME_SECONDS = {Period.DAY: 3 * 24 * 3600, Period.WEEK: 15 * 24 * 3600}
 BUILT = "built"  # set once the boards were written from SQL
+REBUILDING = "rebuilding"  # held by the one process writing them
+REBUILD_LOCK_MS = 120_000
 REBUILD_CHUNK = 10_000  # members per ZADD
 
 # KEYS: the six NET_WIN boards, then the six BIGGEST_WIN ones (boards_of_play's order:
@@ -93,8 +97,21 @@ class RedisLeaderboards:
 
     async def rebuild(self, periods: Periods) -> int:
         """Write every current board from SQL, each replaced at once (RENAME); how many
-        boards there were. A play fed while its board is being read from SQL can be
-        lost from it: this is recovery, not routine."""
+        boards were written (0: another process is rebuilding them). Not exact under
+        load: a play whose feed lands between its board's read from SQL and the RENAME
+        is lost from it, and one committed before the read but fed after the RENAME is
+        counted twice — this is recovery, not routine."""
+        lock = self._prefix + REBUILDING
+        if not await self._commands.execute("SET", lock, "1", "NX", "PX", REBUILD_LOCK_MS):
+            return 0
+        try:
+            await self._write_from_sql(periods)
+        finally:
+            await self._commands.execute("DEL", lock)
+        await self._commands.execute("SET", self._prefix + BUILT, "1")
+        return len(every_board())
+
+    async def _write_from_sql(self, periods: Periods) -> None:
         for board in every_board():
             async with self._sessionmaker() as session:
                 entries = await ranked(session, board, periods, self._zone, None)
@@ -112,5 +129,3 @@ class RedisLeaderboards:
                 else:
                     pipe.delete(key)
                 await pipe.execute()
-        await self._commands.execute("SET", self._prefix + BUILT, "1")
-        return len(every_board())

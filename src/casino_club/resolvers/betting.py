@@ -45,6 +45,7 @@ from casino_club.persistence.unit_of_work import AfterCommit, UnitOfWork
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.guards import key_request, rate_limited, run_idempotent, stored_answer
+from casino_club.resolvers.leaderboard_feed import FinishedPlay
 from casino_club.resolvers.live import bet_events, publish, publish_after_commit
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import (
@@ -238,7 +239,7 @@ async def place_instant(
             progression=written.progression,
         )
         await publish(services, viewer.id, events)
-        play = (kind.game, stake, outcome.payout, wager.periods)
+        play = FinishedPlay(kind.game, stake, outcome.payout, wager.periods)
         await leaderboard_feed.feed(services, viewer.id, play=play, xp=written.progression.xp)
         return game.answer(written)
 
@@ -307,7 +308,7 @@ async def place_staged(
             publish_after_commit(services, uow, viewer.id, events)
             finished = None
             if decided.open_round is None:
-                finished = (kind.game, decided.cost, decided.payout, wager.periods)
+                finished = FinishedPlay(kind.game, decided.cost, decided.payout, wager.periods)
             uow.after_commit(
                 lambda: leaderboard_feed.feed(services, viewer.id, play=finished, xp=progression.xp)
             )

@@ -43,6 +43,7 @@ from casino_club.persistence.unit_of_work import InTransaction
 from casino_club.resolvers import betting, leaderboard_feed
 from casino_club.resolvers.betting import Decision, OpenBet, Placed
 from casino_club.resolvers.guards import rate_limited
+from casino_club.resolvers.leaderboard_feed import FinishedPlay
 from casino_club.resolvers.live import bet_events, publish
 from casino_club.schema.crash import (
     ActiveRoundExists,
@@ -303,7 +304,7 @@ async def _settle(
     )
     final = _final_event(row)
     user_id, round_id = row.user_id, row.id
-    finished = (Game.CRASH, row.stake, payout, played.periods)
+    finished = FinishedPlay(Game.CRASH, row.stake, payout, played.periods)
 
     async def after_commit() -> None:
         await publish(services, user_id, user_events)

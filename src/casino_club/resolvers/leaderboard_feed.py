@@ -5,6 +5,7 @@ there it costs nothing."""
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 from redis.exceptions import RedisError
 
@@ -15,20 +16,22 @@ from casino_club.services import Services
 log = logging.getLogger(__name__)
 
 
+class FinishedPlay(NamedTuple):
+    game: Game
+    stake: int
+    payout: int
+    periods: Periods  # those of the moment it was recorded
+
+
 async def feed(
-    services: Services,
-    user_id: int,
-    *,
-    play: tuple[Game, int, int, Periods] | None = None,
-    xp: int | None = None,
+    services: Services, user_id: int, *, play: FinishedPlay | None = None, xp: int | None = None
 ) -> None:
-    """After a commit: a finished play (game, stake, payout, its periods) and the
-    player's experience, if it changed. A failure is logged, never raised: the play
-    stands, and the boards are rebuilt from SQL when found missing."""
+    """After a commit: a finished play, and the player's experience if it changed. A
+    failure is logged, never raised: the play stands, and SQL still holds it (see
+    persistence/redis_leaderboards.py for how boards are rebuilt)."""
     try:
         if play is not None:
-            game, stake, payout, periods = play
-            await services.leaderboards.add_play(user_id, game, stake, payout, periods)
+            await services.leaderboards.add_play(user_id, *play)
         if xp is not None:
             await services.leaderboards.set_xp(user_id, xp)
     except (RedisError, OSError):

@@ -17,6 +17,7 @@ from casino_club.persistence.missions import PlayerMission as Row
 from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.live import balance_events, progression_events, publish_after_commit
 from casino_club.schema.checkin import AlreadyClaimed
+from casino_club.schema.games import PlayerExcluded
 from casino_club.schema.ids import parse_id
 from casino_club.schema.missions import (
     ClaimMissionRewardInput,
@@ -72,6 +73,9 @@ async def claim_reward(
     if mission_id is None:
         return MissionNotFound.new()
     now = services.clock.now()
+    until = viewer.user.excluded_at(now)
+    if until is not None:  # as with the daily reward: nothing to come back for on a break
+        return PlayerExcluded.new(until)
     zone = services.settings.zone
     periods = periods_at(now, zone)
     async with services.unit_of_work() as uow:
@@ -95,8 +99,11 @@ async def claim_reward(
                 mission.reward_gold, LedgerReason.MISSION_REWARD, f"mission:{mission_id}:{period}"
             )
             posted = await wallet.move_gold(session, user_id=viewer.id, movements=[reward], now=now)
-        claimed = await missions.mark_claimed(session, viewer.id, mission_id, period, now)
-        assert claimed, "the user row lock keeps the row as read"
+        if not await missions.mark_claimed(session, viewer.id, mission_id, period, now):
+            # An operator deleted the mission meanwhile: leaving uncommitted rolls the
+            # payment back. (Recording the claim first would take the progress row
+            # before the wallet: the reverse of a bet's order.)
+            return MissionNotFound.new()
         await users.add_xp(session, viewer.id, mission.reward_xp)
         xp = await player_stats.xp_of(session, viewer.id)
         balance = (

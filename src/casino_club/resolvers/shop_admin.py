@@ -4,8 +4,6 @@ package's kill switch) and repricing included."""
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from casino_club.context import Context, Viewer
 from casino_club.domain import promos, shop
 from casino_club.persistence import gacha as gacha_store
@@ -29,7 +27,6 @@ from casino_club.schema.shop_admin import (
 )
 from casino_club.services import Services
 
-T = TypeVar("T")
 MAX_APPLIES_TO = 100
 
 

@@ -12,6 +12,7 @@ from casino_club.domain.hundredths import display
 from casino_club.persistence.missions import Stored
 from casino_club.schema.checkin import AlreadyClaimed
 from casino_club.schema.errors import UserError, ValidationFailed
+from casino_club.schema.games import PlayerExcluded
 from casino_club.schema.scalars import Gold
 
 MissionPeriodEnum = strawberry.enum(
@@ -113,7 +114,7 @@ class MissionNotComplete(UserError):
 
 
 ClaimMissionRewardResult = Annotated[
-    MissionRewardClaimed | MissionNotComplete | AlreadyClaimed | MissionNotFound,
+    MissionRewardClaimed | MissionNotComplete | AlreadyClaimed | MissionNotFound | PlayerExcluded,
     strawberry.union("ClaimMissionRewardResult"),
 ]
 

@@ -40,7 +40,8 @@ CLAIM = """mutation C($input: ClaimMissionRewardInput!) { claimMissionReward(inp
   ... on MissionRewardClaimed { gold xp balance level mission { id } }
   ... on MissionNotComplete { code progress target }
   ... on AlreadyClaimed { code availableAt }
-  ... on MissionNotFound { code } } }"""
+  ... on MissionNotFound { code }
+  ... on PlayerExcluded { code until } } }"""
 CHECK_IN = "mutation { claimDailyReward { __typename } }"
 ME = "{ me { gold xp level } }"
 FAR = 10**9  # a target no test reaches: the mission only counts
@@ -228,21 +229,44 @@ async def test_a_claim_pays_gold_and_xp_and_its_errors_change_nothing(
     await books_balance(app)
 
 
-async def test_a_deactivated_or_deleted_mission_neither_counts_nor_pays(
+async def test_a_deactivated_mission_neither_counts_nor_pays_until_reactivated(
     api: Api, app: Starlette
 ) -> None:
     services: Services = app.state.services
     signed = await api.new_player()
     token = signed["accessToken"]
-    async with missions_in_play(app, daily("off", MissionEvent.SLOT_SPIN, 1)) as ids:
-        assert (await spin(api, token, 10))["__typename"] == "SlotSpinSuccess"
+
+    async def switch(mission_id: int, active: bool) -> None:
         async with services.unit_of_work() as uow:
-            row = await uow.session.get(MissionRow, ids["off"])
+            row = await uow.session.get(MissionRow, mission_id)
             assert row is not None
-            row.active = False
+            row.active = active
             await uow.commit()
-        assert "off" not in await progress_of(api, token, ids)
-        assert (await claim(api, token, ids["off"]))["code"] == "MISSION_NOT_FOUND"
+
+    async with missions_in_play(app, daily("off", MissionEvent.SLOT_SPIN, 3)) as ids:
+        assert (await spin(api, token, 10))["__typename"] == "SlotSpinSuccess"
+        await switch(ids["off"], False)
+        hidden = await progress_of(api, token, ids)
+        refused = await claim(api, token, ids["off"])
+        assert (await spin(api, token, 10))["__typename"] == "SlotSpinSuccess"
+        await switch(ids["off"], True)
+        back = (await progress_of(api, token, ids))["off"]
+    assert hidden == {} and refused["code"] == "MISSION_NOT_FOUND"
+    assert back["progress"] == 1  # the spin while it was off counted nothing
+
+
+async def test_a_player_on_a_break_claims_nothing(api: Api, app: Starlette) -> None:
+    token = (await api.new_player())["accessToken"]
+    async with missions_in_play(app, daily("done", MissionEvent.SLOT_SPIN, 1)) as ids:
+        assert (await spin(api, token, 10))["__typename"] == "SlotSpinSuccess"
+        start = "mutation { startCoolOff(input: {kind: COOL_OFF_24_HOURS}) { __typename } }"
+        await api.data(start, token=token)
+        before = (await api.data(ME, token=token))["me"]
+        refused = await claim(api, token, ids["done"])
+        after = (await api.data(ME, token=token))["me"]
+        shown = (await progress_of(api, token, ids))["done"]
+    assert refused["__typename"] == "PlayerExcluded"
+    assert after == before and (shown["completed"], shown["claimed"]) == (True, False)
 
 
 async def test_a_mission_above_the_players_level_is_locked_and_counts_nothing(
