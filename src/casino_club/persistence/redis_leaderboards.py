@@ -16,6 +16,7 @@ needs them to reach Redis once: an outbox drained in history-id order would give
 
 from __future__ import annotations
 
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
@@ -47,6 +48,14 @@ for i = 1, 12 do
 end
 return 1
 """)
+
+
+@lru_cache(maxsize=64)
+def _play_keys(prefix: str, game: Game, periods: Periods) -> tuple[str, ...]:
+    """The twelve boards a play of `game` counts on (the script's KEYS), named once per
+    game and day rather than on every play."""
+    boards = (*boards_of_play(Metric.NET_WIN, game), *boards_of_play(Metric.BIGGEST_WIN, game))
+    return tuple(prefix + board.key(periods) for board in boards)
 
 
 def member(user_id: int) -> str:
@@ -81,8 +90,7 @@ class RedisLeaderboards:
     async def add_play(
         self, user_id: int, game: Game, stake: int, payout: int, periods: Periods
     ) -> None:
-        boards = (*boards_of_play(Metric.NET_WIN, game), *boards_of_play(Metric.BIGGEST_WIN, game))
-        keys = [self._key(board, periods) for board in boards]
+        keys = _play_keys(self._prefix, game, periods)
         lifetimes = (LIFETIME_SECONDS[Period.DAY], LIFETIME_SECONDS[Period.WEEK])
         await _ADD_PLAY.run(
             self._commands, keys, (member(user_id), payout - stake, payout, *lifetimes)
