@@ -64,7 +64,9 @@ def upgrade() -> None:
             name=op.f("fk_mission_progress_user_id_users"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("user_id", "mission_id", "period", name=op.f("pk_mission_progress")),
+        sa.PrimaryKeyConstraint(
+            "user_id", "mission_id", "period", name=op.f("pk_mission_progress")
+        ),
     )
     op.create_index("ix_mission_progress_period", "mission_progress", ["period"], unique=False)
 

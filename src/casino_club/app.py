@@ -355,6 +355,7 @@ def background_jobs(services: Services) -> list[Job]:
             "mission progress of periods long over deleted",
             services.settings.housekeeping_interval_seconds,
             purge_old_mission_progress,
+            at_start=False,  # nothing urgent: a starting instance serves first
         ),
         Job(
             "ledger rows added to the economy's daily totals",
