@@ -1,13 +1,17 @@
-"""Live events over `broadcaster`: `memory://` in embedded mode, Redis pub/sub in production.
+"""Live events: `memory://` in embedded mode, Redis pub/sub in production.
 
-Why not broadcaster's own Redis backend: with redis-py ≥ 8 it delivers nothing, and after
-a Redis disconnect its listener dies silently (SPEC §15). `RedisPubSubBackend` below is
-built on `redis.asyncio` pub/sub, reconnects with back-off and resubscribes, so
-subscriptions resume when Redis returns. Messages are always JSON strings, so both
-backends deliver the same thing.
+Delivery in this process is ours (`Fanout`), not broadcaster's `Broadcast`, whose
+`subscribe` records a channel's subscribers after an `await`: two first subscribers of a
+channel that arrive together overwrite each other and one hears nothing. Here the
+backend's SUBSCRIBE/UNSUBSCRIBE run one at a time under a lock, each channel is
+subscribed upstream once while anyone here listens and unsubscribed when the last one
+leaves, and messages go straight into each subscriber's bounded `EventStream`. The
+backends keep broadcaster's interface (`BroadcastBackend`): its `MemoryBackend`, and
+`RedisPubSubBackend` (redis_pubsub.py) on one eagerly connected pub/sub connection.
 
-Each subscription reads through a bounded queue: a client too slow to keep up is cut off
-with `SubscriptionOverflow` instead of growing server memory without limit.
+A subscriber too slow to keep up — more than QUEUE_SIZE events behind, or none taken for
+STALL_SECONDS while some wait — is ended with `SubscriptionOverflow` rather than grow
+server memory without limit; it should resubscribe.
 """
 
 from __future__ import annotations
@@ -15,144 +19,73 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections import deque
 from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
-from broadcaster import Broadcast, Event
 from broadcaster._backends.base import BroadcastBackend
-from redis.asyncio import Redis
-from redis.asyncio.client import PubSub
-from redis.exceptions import RedisError
+from broadcaster._backends.memory import MemoryBackend
 
-from casino_club.persistence.redis_batch import CommandBatcher
 from casino_club.persistence.redis_client import RedisTimeouts
+from casino_club.redis_pubsub import RedisPubSubBackend
 
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 64
-RECONNECT_MAX_SECONDS = 5.0
+STALL_SECONDS = 10.0
 
 
 class SubscriptionOverflow(Exception):
-    """The subscriber fell more than QUEUE_SIZE events behind."""
-
-
-class RedisPubSubBackend(BroadcastBackend):
-    def __init__(self, url: str, timeouts: RedisTimeouts) -> None:
-        self._url = url
-        self._timeouts = timeouts
-        self._channels: set[str] = set()
-        self._has_channels = asyncio.Event()
-        self._redis: Redis | None = None
-        self._commands: CommandBatcher | None = None
-        self._pubsub: PubSub | None = None
-        self.connected = False
-        # Counts (re)connections: a message published while down is lost, and whoever
-        # relies on every message (the session cache) must know there was a gap.
-        self.generation = 0
-
-    async def connect(self) -> None:
-        self._redis = self._timeouts.client(self._url)
-        self._commands = CommandBatcher(self._redis)
-        self._pubsub = self._redis.pubsub()
-        self.connected = True
-        self.generation += 1
-
-    async def disconnect(self) -> None:
-        if self._pubsub is not None:
-            with contextlib.suppress(RedisError, OSError):
-                await self._pubsub.aclose()  # type: ignore[no-untyped-call]
-        if self._redis is not None:
-            await self._redis.aclose()
-
-    async def subscribe(self, channel: str) -> None:
-        self._channels.add(channel)
-        try:
-            await self._live_pubsub().subscribe(channel)
-        except (RedisError, OSError):
-            # The listener reconnects and subscribes to every wanted channel.
-            self.connected = False
-        # Only now: reading before the first SUBSCRIBE has a connection raises.
-        self._has_channels.set()
-
-    async def unsubscribe(self, channel: str) -> None:
-        self._channels.discard(channel)
-        with contextlib.suppress(RedisError, OSError):
-            await self._live_pubsub().unsubscribe(channel)
-
-    async def publish(self, channel: str, message: Any) -> None:
-        """Published with whatever else this process publishes in the same loop turn."""
-        assert self._commands is not None, "connect() first"
-        await self._commands.execute("PUBLISH", channel, message)
-
-    async def next_published(self) -> Event:
-        delay = 0.1
-        while True:
-            await self._has_channels.wait()
-            try:
-                if not self.connected:
-                    await self._reconnect()
-                message = await self._live_pubsub().get_message(
-                    ignore_subscribe_messages=True, timeout=1.0
-                )
-            except (RedisError, OSError) as exc:
-                if self.connected:
-                    log.warning("redis pub/sub lost: %s", type(exc).__name__)
-                self.connected = False
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, RECONNECT_MAX_SECONDS)
-                continue
-            delay = 0.1
-            if message is not None and message.get("type") == "message":
-                channel, data = message["channel"], message["data"]
-                return Event(
-                    channel=channel.decode() if isinstance(channel, bytes) else str(channel),
-                    message=data.decode() if isinstance(data, bytes) else str(data),
-                )
-
-    def _live_pubsub(self) -> PubSub:
-        assert self._pubsub is not None, "connect() first"
-        return self._pubsub
-
-    async def _reconnect(self) -> None:
-        assert self._redis is not None
-        if self._pubsub is not None:
-            with contextlib.suppress(RedisError, OSError):
-                await self._pubsub.aclose()  # type: ignore[no-untyped-call]
-        self._pubsub = self._redis.pubsub()
-        if self._channels:
-            await self._pubsub.subscribe(*self._channels)
-        self.connected = True
-        self.generation += 1
-        log.info("redis pub/sub resubscribed to %d channels", len(self._channels))
+    """The subscriber fell too far behind (QUEUE_SIZE events, or STALL_SECONDS)."""
 
 
 class EventStream:
-    """What one subscription reads: decoded events, in order, from a bounded queue."""
+    """What one subscription reads: decoded events, in order, boundedly."""
 
-    def __init__(self) -> None:
-        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=QUEUE_SIZE)
-        self._overflowed = False
+    def __init__(self, limit: int = QUEUE_SIZE, stall_seconds: float = STALL_SECONDS) -> None:
+        self._limit = limit
+        self._stall_seconds = stall_seconds
+        self._pending: deque[tuple[float, dict[str, Any]]] = deque()
+        self._ready = asyncio.Event()
+        self._last_taken = time.monotonic()
+        self._ended = False
 
     def offer(self, event: dict[str, Any]) -> bool:
-        try:
-            self._queue.put_nowait(event)
-        except asyncio.QueueFull:
-            self._overflowed = True
+        """Queue an event; False once the reader has fallen too far behind (it then reads
+        what is queued, and SubscriptionOverflow after it)."""
+        if self._ended:
             return False
+        now = time.monotonic()
+        waiting = bool(self._pending) and (
+            now - max(self._pending[0][0], self._last_taken) > self._stall_seconds
+        )
+        if waiting or len(self._pending) >= self._limit:
+            self._ended = True
+            self._ready.set()
+            return False
+        self._pending.append((now, event))
+        self._ready.set()
         return True
+
+    async def _take(self) -> dict[str, Any]:
+        while not self._pending:
+            if self._ended:
+                raise SubscriptionOverflow
+            self._ready.clear()
+            await self._ready.wait()
+        self._last_taken = time.monotonic()
+        return self._pending.popleft()[1]
 
     async def next(self, within: float) -> dict[str, Any] | None:
         """The next event, or None if none arrives within `within` seconds.
 
         For readers that also keep time (crash ticks): unlike cancelling the iterator,
-        a timeout here leaves the stream usable.
+        a timeout here leaves the stream usable (nothing is taken until it is returned).
         """
-        if self._overflowed and self._queue.empty():
-            raise SubscriptionOverflow
         try:
-            return await asyncio.wait_for(self._queue.get(), max(within, 0.0))
+            return await asyncio.wait_for(self._take(), max(within, 0.0))
         except TimeoutError:
             return None
 
@@ -161,28 +94,101 @@ class EventStream:
 
     async def _events(self) -> AsyncIterator[dict[str, Any]]:
         while True:
-            if self._overflowed and self._queue.empty():
-                raise SubscriptionOverflow
-            yield await self._queue.get()
+            yield await self._take()
+
+
+class Fanout:
+    """This process's subscribers per channel, over one backend subscription each."""
+
+    def __init__(self, backend: BroadcastBackend) -> None:
+        self._backend = backend
+        self._streams: dict[str, set[EventStream]] = {}
+        self._upstream: set[str] = set()  # channels the backend is subscribed to
+        self._changing = asyncio.Lock()
+        self._listener: asyncio.Task[None] | None = None
+        self._leaving: set[asyncio.Task[None]] = set()
+
+    async def connect(self) -> None:
+        await self._backend.connect()
+        self._listener = asyncio.create_task(self._listen())
+
+    async def disconnect(self) -> None:
+        for task in [self._listener, *self._leaving]:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await self._backend.disconnect()
+
+    async def publish(self, channel: str, message: str) -> None:
+        await self._backend.publish(channel, message)
+
+    async def _listen(self) -> None:
+        while True:
+            published = await self._backend.next_published()
+            streams = self._streams.get(published.channel)
+            if not streams:
+                continue
+            events = orjson.loads(published.message)
+            for stream in list(streams):
+                for event in events:
+                    if not stream.offer(event):
+                        break
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[EventStream]:
+        stream = EventStream()
+        async with self._changing:
+            if channel not in self._upstream:
+                await self._backend.subscribe(channel)
+                self._upstream.add(channel)
+            self._streams.setdefault(channel, set()).add(stream)
+        try:
+            yield stream
+        finally:
+            # No await here: a cancelled subscriber still leaves at once. The upstream
+            # UNSUBSCRIBE follows in order with every other change (`_leave`).
+            streams = self._streams.get(channel, set())
+            streams.discard(stream)
+            if not streams:
+                self._streams.pop(channel, None)
+                task = asyncio.create_task(self._leave(channel))
+                self._leaving.add(task)
+                task.add_done_callback(self._leaving.discard)
+
+    async def _leave(self, channel: str) -> None:
+        async with self._changing:
+            if channel in self._upstream and channel not in self._streams:
+                self._upstream.discard(channel)
+                await self._backend.unsubscribe(channel)
+
+    def upstream(self) -> frozenset[str]:
+        """The channels subscribed upstream now."""
+        return frozenset(self._upstream)
+
+    async def settled(self) -> None:
+        """Once the UNSUBSCRIBEs of subscribers that have left are done."""
+        while self._leaving:
+            await asyncio.gather(*self._leaving, return_exceptions=True)
 
 
 class EventBus:
     def __init__(
         self, url: str, channel_prefix: str = "", timeouts: RedisTimeouts | None = None
     ) -> None:
-        self._backend: BroadcastBackend | None = (
+        self._backend: BroadcastBackend = (
             RedisPubSubBackend(url, timeouts or RedisTimeouts())
             if url.startswith(("redis://", "rediss://"))
-            else None
+            else MemoryBackend(url)
         )
-        self._broadcast = Broadcast(backend=self._backend) if self._backend else Broadcast(url)
+        self._fanout = Fanout(self._backend)
         self._prefix = channel_prefix
 
     async def connect(self) -> None:
-        await self._broadcast.connect()
+        await self._fanout.connect()
 
     async def disconnect(self) -> None:
-        await self._broadcast.disconnect()
+        await self._fanout.disconnect()
 
     @property
     def healthy(self) -> bool:
@@ -199,28 +205,21 @@ class EventBus:
 
     async def publish(self, channel: str, *events: dict[str, Any]) -> None:
         """Send events as one message: one round trip, and they arrive together, in order."""
-        await self._broadcast.publish(self._prefix + channel, orjson.dumps(events).decode())
+        await self._fanout.publish(self._prefix + channel, orjson.dumps(events).decode())
 
     @contextlib.asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[EventStream]:
-        stream = EventStream()
-        async with self._broadcast.subscribe(self._prefix + channel) as subscriber:
+        async with self._fanout.subscribe(self._prefix + channel) as stream:
+            yield stream
 
-            async def pump() -> None:
-                async for message in subscriber:  # type: ignore[union-attr]
-                    if message is None:
-                        return
-                    for event in orjson.loads(message.message):
-                        if not stream.offer(event):
-                            return
+    async def settled(self) -> None:
+        """Once every subscriber that left is unsubscribed upstream."""
+        await self._fanout.settled()
 
-            task = asyncio.create_task(pump())
-            try:
-                yield stream
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+    def subscribed_upstream(self) -> frozenset[str]:
+        """Channels (without the prefix) this process is subscribed to upstream."""
+        cut = len(self._prefix)
+        return frozenset(channel[cut:] for channel in self._fanout.upstream())
 
 
 def user_channel(user_id: int) -> str:

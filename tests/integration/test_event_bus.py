@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
+import uuid
 from typing import Any
 
 import pytest
 import redis
+import redis.asyncio as aioredis
 
-from casino_club.events import QUEUE_SIZE, EventBus, SubscriptionOverflow
-from tests.conftest import start_redis
+from casino_club.events import QUEUE_SIZE, EventBus, EventStream, SubscriptionOverflow
+from tests.conftest import TEST_REDIS_URL, start_redis
 
 TIMEOUT = 15
 
@@ -90,3 +93,81 @@ async def test_subscribers_only_see_their_channel() -> None:
             assert await next_event(theirs) == {"for": 2}
     finally:
         await bus.disconnect()
+
+
+BUSES = ["memory://", TEST_REDIS_URL]
+
+
+@pytest.mark.parametrize("url", BUSES)
+async def test_subscribers_arriving_together_on_a_fresh_bus_all_hear_once(url: str) -> None:
+    """300 subscriptions opened in the same instant on a just-connected bus — two per
+    channel, so both first subscribers of a channel race — each hear exactly what is
+    published to their channel, once (the races of SPEC §15: redis-py's lazy PubSub
+    connection, broadcaster's subscriber set written after an await). Upstream, each
+    channel is subscribed once, on one connection, and none is left once they leave."""
+    prefix = f"burst:{uuid.uuid4().hex[:8]}:"
+    bus = EventBus(url, prefix)
+    await bus.connect()
+    channels = [f"user:{n}" for n in range(150)]
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            streams = await asyncio.gather(
+                *(stack.enter_async_context(bus.subscribe(c)) for c in channels for _ in (1, 2))
+            )
+            assert bus.subscribed_upstream() == set(channels)
+            if url.startswith("redis"):
+                counts = await numsub(url, [prefix + c for c in channels])
+                assert set(counts) == {1}  # one connection per channel, not one per racer
+            for n, channel in enumerate(channels):
+                await bus.publish(channel, {"n": n})
+            heard = await asyncio.gather(*(all_within(stream, 0.5) for stream in streams))
+            assert heard == [[{"n": n}] for n in range(150) for _ in (1, 2)]
+        await bus.settled()
+        assert bus.subscribed_upstream() == set()
+        if url.startswith("redis"):
+            assert set(await numsub(url, [prefix + c for c in channels])) == {0}
+    finally:
+        await bus.disconnect()
+
+
+async def numsub(url: str, channels: list[str]) -> list[int]:
+    client = aioredis.Redis.from_url(url)
+    try:
+        reply = await client.pubsub_numsub(*channels)
+        return [int(count) for _, count in reply]
+    finally:
+        await client.aclose()
+
+
+async def all_within(stream: EventStream, seconds: float) -> list[dict[str, Any]]:
+    """Every event the stream delivers until it is quiet for `seconds`."""
+    heard = []
+    while (event := await stream.next(within=seconds)) is not None:
+        heard.append(event)
+    return heard
+
+
+async def test_a_stalled_subscriber_is_ended_even_before_its_queue_fills() -> None:
+    """Taking nothing for `stall_seconds` while events wait ends the stream, as a full
+    queue does: the reader gets what was queued, then SubscriptionOverflow."""
+    stream = EventStream(limit=QUEUE_SIZE, stall_seconds=0.05)
+    assert stream.offer({"n": 1})
+    await asyncio.sleep(0.1)
+    assert not stream.offer({"n": 2})
+    assert await stream.next(within=0.1) == {"n": 1}
+    with pytest.raises(SubscriptionOverflow):
+        await stream.next(within=0.1)
+
+
+async def test_a_reader_that_keeps_up_is_never_stalled() -> None:
+    """The stall clock runs from the later of the oldest event's arrival and the last
+    take: an idle reader whose events arrive after a long quiet is not behind."""
+    stream = EventStream(limit=QUEUE_SIZE, stall_seconds=0.05)
+    assert stream.offer({"n": 1})
+    assert await stream.next(within=0.1) == {"n": 1}
+    await asyncio.sleep(0.1)  # quiet, with nothing waiting
+    assert stream.offer({"n": 2}) and stream.offer({"n": 3})
+    assert [await stream.next(within=0.1), await stream.next(within=0.1)] == [
+        {"n": 2},
+        {"n": 3},
+    ]

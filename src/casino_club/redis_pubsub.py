@@ -1,0 +1,137 @@
+"""Redis pub/sub as a broadcaster backend (production mode's live events).
+
+Why not broadcaster's own Redis backend: with redis-py ≥ 8 it delivers nothing, and after
+a Redis disconnect its listener dies silently (SPEC §15). This one is built on
+`redis.asyncio` pub/sub over one connection per process, connected eagerly, its
+commands one at a time; it reconnects with back-off and resubscribes, so subscriptions
+resume when Redis returns. Messages are JSON strings, as in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from broadcaster import Event
+from broadcaster._backends.base import BroadcastBackend
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+from redis.exceptions import RedisError
+
+from casino_club.persistence.redis_batch import CommandBatcher
+from casino_club.persistence.redis_client import RedisTimeouts
+
+log = logging.getLogger(__name__)
+
+RECONNECT_MAX_SECONDS = 5.0
+
+
+class RedisPubSubBackend(BroadcastBackend):
+    def __init__(self, url: str, timeouts: RedisTimeouts) -> None:
+        self._url = url
+        self._timeouts = timeouts
+        # SUBSCRIBE, UNSUBSCRIBE and a reconnection's resubscribe go one at a time: the
+        # connection is one, and redis-py's PubSub is not safe for concurrent commands.
+        self._changing = asyncio.Lock()
+        self._channels: set[str] = set()
+        self._has_channels = asyncio.Event()
+        self._redis: Redis | None = None
+        self._commands: CommandBatcher | None = None
+        self._pubsub: PubSub | None = None
+        self.connected = False
+        # Counts (re)connections: a message published while down is lost, and whoever
+        # relies on every message (the session cache) must know there was a gap.
+        self.generation = 0
+
+    async def connect(self) -> None:
+        """Connect the pub/sub connection now, not at the first SUBSCRIBE: redis-py
+        connects lazily, and first SUBSCRIBEs that arrive together each open a connection
+        of their own (only the last is read; the others stay subscribed for ever). If
+        Redis is down, the listener connects once it is back."""
+        self._redis = self._timeouts.client(self._url)
+        self._commands = CommandBatcher(self._redis)
+        self._pubsub = self._redis.pubsub()
+        try:
+            await self._pubsub.connect()  # type: ignore[no-untyped-call]
+        except (RedisError, OSError) as exc:
+            log.warning("redis pub/sub unreachable at start: %s", type(exc).__name__)
+            self.connected = False
+            return
+        self.connected = True
+        self.generation += 1
+
+    async def disconnect(self) -> None:
+        if self._pubsub is not None:
+            with contextlib.suppress(RedisError, OSError):
+                await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+        if self._redis is not None:
+            await self._redis.aclose()
+
+    async def subscribe(self, channel: str) -> None:
+        async with self._changing:
+            self._channels.add(channel)
+            if self.connected:
+                try:
+                    await self._live_pubsub().subscribe(channel)
+                except (RedisError, OSError):
+                    # The listener reconnects and subscribes to every wanted channel.
+                    self.connected = False
+        # Only now: reading before the first SUBSCRIBE has a connection raises.
+        self._has_channels.set()
+
+    async def unsubscribe(self, channel: str) -> None:
+        async with self._changing:
+            self._channels.discard(channel)
+            if self.connected:
+                with contextlib.suppress(RedisError, OSError):
+                    await self._live_pubsub().unsubscribe(channel)
+
+    async def publish(self, channel: str, message: Any) -> None:
+        """Published with whatever else this process publishes in the same loop turn."""
+        assert self._commands is not None, "connect() first"
+        await self._commands.execute("PUBLISH", channel, message)
+
+    async def next_published(self) -> Event:
+        delay = 0.1
+        while True:
+            await self._has_channels.wait()
+            try:
+                if not self.connected:
+                    await self._reconnect()
+                message = await self._live_pubsub().get_message(
+                    ignore_subscribe_messages=True, timeout=1.0
+                )
+            except (RedisError, OSError) as exc:
+                if self.connected:
+                    log.warning("redis pub/sub lost: %s", type(exc).__name__)
+                self.connected = False
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RECONNECT_MAX_SECONDS)
+                continue
+            delay = 0.1
+            if message is not None and message.get("type") == "message":
+                channel, data = message["channel"], message["data"]
+                return Event(
+                    channel=channel.decode() if isinstance(channel, bytes) else str(channel),
+                    message=data.decode() if isinstance(data, bytes) else str(data),
+                )
+
+    def _live_pubsub(self) -> PubSub:
+        assert self._pubsub is not None, "connect() first"
+        return self._pubsub
+
+    async def _reconnect(self) -> None:
+        assert self._redis is not None
+        async with self._changing:
+            if self._pubsub is not None:
+                with contextlib.suppress(RedisError, OSError):
+                    await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+            self._pubsub = self._redis.pubsub()
+            await self._pubsub.connect()  # type: ignore[no-untyped-call]
+            if self._channels:
+                await self._pubsub.subscribe(*self._channels)
+            self.connected = True
+            self.generation += 1
+        log.info("redis pub/sub resubscribed to %d channels", len(self._channels))
