@@ -64,8 +64,12 @@ def start_server(backend: Backend, log_dir: Path, **settings: str) -> Iterator[R
             process.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The server with default settings, shared by the e2e tests of one backend."""
+    """The server with default settings, shared by the e2e tests of one backend, and
+    stopped when they end: it shares the test database, and its jobs (a crash sweep
+    every second) would otherwise run against it through every later test — on SQLite,
+    a second process taking the write lock (suspected in two "database is locked"
+    teardowns in CI)."""
     with start_server(backend, tmp_path_factory.mktemp("server")) as running:
         yield running.url
