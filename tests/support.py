@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from starlette.applications import Starlette
 from casino_club.clock import FrozenClock
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import Mission
+from casino_club.events import user_channel
 from casino_club.persistence import missions, wallet
 from casino_club.services import Services
 
@@ -191,6 +192,23 @@ async def grant_gold(app: Starlette, user_id: str, amount: int) -> None:
         await uow.commit()
 
 
+async def events_during(
+    app: Starlette, user_id: int, action: Callable[[], Awaitable[object]], until: str
+) -> list[dict[str, Any]]:
+    """What the player's channel carries from before `action` until a game event of type
+    `until` (within 5 s); events of an earlier action may still arrive first."""
+    services: Services = app.state.services
+    received: list[dict[str, Any]] = []
+    async with services.events.subscribe(user_channel(user_id)) as stream:
+        await action()
+        async with asyncio.timeout(5):
+            async for event in stream:
+                received.append(event)
+                if event.get("type") == until:
+                    return received
+    raise AssertionError(f"the stream ended before {until}")
+
+
 @contextlib.asynccontextmanager
 async def missions_in_play(app: Starlette, *defined: Mission) -> AsyncIterator[dict[str, int]]:
     """The missions stored for the test's duration (their keys made unique in the shared
@@ -214,12 +232,14 @@ async def missions_in_play(app: Starlette, *defined: Mission) -> AsyncIterator[d
 
 
 @contextlib.contextmanager
-def counting(services: Services) -> Iterator[list[str]]:
-    """The SQL statements the app sends meanwhile (SQLite's BEGINs left out)."""
+def counting(services: Services, containing: str = "") -> Iterator[list[str]]:
+    """The SQL statements the app sends meanwhile (SQLite's BEGINs left out), or only
+    those containing `containing`."""
     statements: list[str] = []
 
     def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.startswith("BEGIN"):  # SQLite's transactions, not queries
+        # BEGIN: SQLite's transactions, not queries.
+        if not statement.startswith("BEGIN") and containing in statement:
             statements.append(statement)
 
     engine = services.engine.sync_engine

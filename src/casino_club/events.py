@@ -124,12 +124,19 @@ class Fanout:
         await self._backend.publish(channel, message)
 
     async def _listen(self) -> None:
+        """The one reader of the backend: it must outlive any one bad message, or every
+        subscription of this process would go quiet."""
         while True:
             published = await self._backend.next_published()
             streams = self._streams.get(published.channel)
             if not streams:
                 continue
-            events = orjson.loads(published.message)
+            try:
+                events = orjson.loads(published.message)
+                assert isinstance(events, list)
+            except (orjson.JSONDecodeError, AssertionError):
+                log.error("dropped a malformed message on %s", published.channel)
+                continue
             for stream in list(streams):
                 for event in events:
                     if not stream.offer(event):

@@ -303,9 +303,10 @@ async def test_tokens_with_absurd_times_are_authentication_failures(
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-# The inputs operators and players gained with limits, check-ins, stats and the admin
-# console, each given a NUL, a lone surrogate, a 5,000-digit number, an absurd date: a 400
-# before execution or a typed error, never INTERNAL_SERVER_ERROR, and nothing written.
+# The inputs operators and players gained with limits, check-ins, stats, the admin
+# console, missions and leaderboards, each given a NUL, a lone surrogate, a 5,000-digit
+# number, an absurd date: a 400 before execution or a typed error, never
+# INTERNAL_SERVER_ERROR, and nothing written.
 NASTY_VARIABLES = {  # as the JSON text of the variable
     "NUL": json.dumps("a\x00b"),
     "lone surrogate": json.dumps("a\ud800b"),
@@ -338,6 +339,28 @@ NEW_INPUTS = {
     ),
     "setLimits.dailyLossGold": (
         "mutation M($v: Int) { setLimits(input: {dailyLossGold: $v}) { __typename } }",
+        False,
+    ),
+    # Missions and leaderboards (a save without its other fields creates nothing).
+    "saveMission.key": (
+        "mutation M($v: String!) { saveMission(input: {key: $v}) { __typename } }",
+        True,
+    ),
+    "saveMission.minMultiplier": (
+        'mutation M($v: Float) { saveMission(input: {key: "nasty", minMultiplier: $v}) {'
+        " __typename } }",
+        True,
+    ),
+    "deleteMission.key": (
+        "mutation M($v: String!) { deleteMission(input: {key: $v}) { __typename } }",
+        True,
+    ),
+    "claimMissionReward.missionId": (
+        "mutation M($v: ID!) { claimMissionReward(input: {missionId: $v}) { __typename } }",
+        False,
+    ),
+    "leaderboard.first": (
+        "query Q($v: Int!) { leaderboard(metric: NET_WIN, first: $v) { metric } }",
         False,
     ),
 }

@@ -5,41 +5,25 @@ still end it on every instance."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
+import contextlib
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
-from casino_club.services import Services
 from tests.conftest import api_for, running_app
-from tests.support import ME, Api, free_port
+from tests.support import ME, Api, counting, free_port
 
 LOGOUT = "mutation { logout(input: {}) { __typename } }"
 BAN = """mutation B($id: ID!) { setUserBanned(input: {userId: $id, banned: true}) {
   __typename } }"""
 
 
-@contextmanager
-def session_checks(app: Starlette) -> Iterator[list[str]]:
+def session_checks(app: Starlette) -> contextlib.AbstractContextManager[list[str]]:
     """Every statement the app sends that reads `auth_sessions`."""
-    services: Services = app.state.services
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if "auth_sessions" in statement:
-            seen.append(statement)
-
-    engine = services.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    return counting(app.state.services, containing="auth_sessions")
 
 
 def unauthenticated(body: dict[str, Any]) -> bool:

@@ -22,10 +22,13 @@ from casino_club.domain.missions import (
     PURCHASE_COUNTS,
     STARTER_MISSIONS,
     Advance,
+    ClaimRefusal,
     Mission,
     MissionEvent,
     MissionPeriod,
     Periods,
+    claim_refusal,
+    locked,
     open_round_counts,
     periods_at,
     play_counts,
@@ -173,3 +176,14 @@ def test_the_starter_missions_are_valid_distinct_and_at_least_six() -> None:
 
 def test_an_advance_is_complete_at_its_target() -> None:
     assert not Advance(1, 2, 3).completed and Advance(1, 3, 3).completed
+
+
+def test_a_claim_needs_the_target_and_no_earlier_claim_this_period() -> None:
+    assert claim_refusal(2, 3, claimed=False) is ClaimRefusal.NOT_COMPLETE
+    assert claim_refusal(3, 3, claimed=True) is ClaimRefusal.ALREADY_CLAIMED
+    assert claim_refusal(3, 3, claimed=False) is None
+
+
+def test_a_mission_above_the_players_level_is_locked() -> None:
+    gated = dataclasses.replace(SPIN, min_level=5)
+    assert locked(gated, 4) and not locked(gated, 5) and not locked(SPIN, 1)

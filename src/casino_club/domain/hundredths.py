@@ -20,6 +20,12 @@ def parse_hundredths(text: str) -> int | None:
     return int(hundredths)
 
 
+def float_hundredths(value: float) -> int | None:
+    """A number a client sent as a JSON float: 2.5 → 250, by its shortest decimal form
+    (repr), never by binary arithmetic; None with more than two decimals."""
+    return parse_hundredths(repr(value))
+
+
 def display(hundredths: int) -> float:
     """For display: the nearest double to hundredths / 100 (1.23 prints as 1.23)."""
     return hundredths / 100

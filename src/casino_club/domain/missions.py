@@ -184,6 +184,28 @@ def first_kept(today: date) -> date:
     return today - KEPT
 
 
+def locked(mission: Mission, level: int) -> bool:
+    """Below its minimum level a mission shows locked and counts nothing."""
+    return mission.min_level is not None and level < mission.min_level
+
+
+class ClaimRefusal(StrEnum):
+    NOT_COMPLETE = "NOT_COMPLETE"
+    ALREADY_CLAIMED = "ALREADY_CLAIMED"
+
+
+def reached(progress: int, target: int) -> bool:
+    return progress >= target
+
+
+def claim_refusal(progress: int, target: int, claimed: bool) -> ClaimRefusal | None:
+    """Why this period's reward cannot be claimed, if it cannot: once per period, and
+    only at the target."""
+    if not reached(progress, target):
+        return ClaimRefusal.NOT_COMPLETE
+    return ClaimRefusal.ALREADY_CLAIMED if claimed else None
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Advance:
     """A mission's progress after an action added to it. Progress stops at the target,
@@ -196,7 +218,7 @@ class Advance:
 
     @property
     def completed(self) -> bool:
-        return self.progress >= self.target
+        return reached(self.progress, self.target)
 
 
 def _daily(key: str, title: str, event: MissionEvent, target: int, gold: int, xp: int) -> Mission:

@@ -45,6 +45,14 @@ class Leaderboards(Protocol):
 
     async def set_xp(self, user_id: int, xp: int) -> None: ...
 
+    async def built(self) -> bool:
+        """Whether the boards exist where they are read."""
+        ...
+
+    async def rebuild(self, periods: Periods) -> int:
+        """Write the current boards from SQL; how many were written."""
+        ...
+
 
 class SqlLeaderboards:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], zone: ZoneInfo) -> None:
@@ -62,6 +70,12 @@ class SqlLeaderboards:
 
     async def set_xp(self, user_id: int, xp: int) -> None:
         """Nothing to do: experience is read where it is kept."""
+
+    async def built(self) -> bool:
+        return True  # SQL is the board
+
+    async def rebuild(self, periods: Periods) -> int:
+        return 0  # nothing to write: SQL is the board
 
 
 async def ranked(

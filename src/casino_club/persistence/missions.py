@@ -144,6 +144,9 @@ def _advance_statement(insert: Callable[..., Any]) -> Executable:
     return statement
 
 
+# How players see their missions: today's first, then the week's, then the one-offs.
+PERIOD_ORDER = {p.value: n for n, p in enumerate(MissionPeriod)}
+
 ADVANCE = {
     "postgresql": _advance_statement(postgresql.insert),
     "sqlite": _advance_statement(sqlite.insert),
@@ -204,7 +207,7 @@ async def of_player(session: AsyncSession, user_id: int, periods: Periods) -> li
         select(Mission, MissionProgress)
         .outerjoin(MissionProgress, joined)
         .where(Mission.active.is_(True))
-        .order_by(Mission.period, Mission.id),
+        .order_by(case(PERIOD_ORDER, value=Mission.period), Mission.id),
         _period_values(periods),
     )
     return [PlayerMission(_stored(mission), progress) for mission, progress in rows]

@@ -29,7 +29,7 @@ from casino_club.domain import crash
 from casino_club.domain.crash import Ending, Plan, RoundStatus
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
-from casino_club.domain.hundredths import display, parse_hundredths
+from casino_club.domain.hundredths import display, float_hundredths
 from casino_club.domain.ledger import Movement, round_reference
 from casino_club.domain.missions import periods_at
 from casino_club.events import crash_channel
@@ -147,7 +147,7 @@ async def bet(context: Context, viewer: Viewer, data: CrashBetInput) -> CrashBet
     stake = int(data.stake)
     auto: int | None = None
     if data.auto_cashout is not None:
-        auto = parse_hundredths(repr(data.auto_cashout))
+        auto = float_hundredths(data.auto_cashout)
         if auto is None or not crash.MIN_AUTO_CASHOUT <= auto <= crash.MAX_AUTO_CASHOUT:
             return ValidationFailed.single(
                 "autoCashout",

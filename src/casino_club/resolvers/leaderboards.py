@@ -9,7 +9,6 @@ from casino_club.context import Context
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Board, Metric, Period
 from casino_club.domain.missions import periods_at
-from casino_club.persistence.redis_leaderboards import RedisLeaderboards
 from casino_club.schema.leaderboards import Leaderboard, LeaderboardEntry
 from casino_club.schema.pagination import check_first
 from casino_club.schema.permissions import BadUserInput, ServiceUnavailable
@@ -46,17 +45,14 @@ async def leaderboard(
 
 
 async def rebuild_if_missing(services: Services) -> int:
-    """Production mode: write the boards from SQL if Redis does not hold them (first
-    start, or a Redis that restarted empty); how many boards were written."""
-    boards = services.leaderboards
-    if not isinstance(boards, RedisLeaderboards) or await boards.built():
+    """Write the boards from SQL if they are missing where they are read (production:
+    a first start, or a Redis that restarted empty); how many boards were written."""
+    if await services.leaderboards.built():
         return 0
     return await rebuild(services)
 
 
 async def rebuild(services: Services) -> int:
-    """Write every current board from SQL into Redis (production mode); how many."""
-    boards = services.leaderboards
-    if not isinstance(boards, RedisLeaderboards):
-        return 0  # embedded mode reads SQL itself
-    return await boards.rebuild(periods_at(services.clock.now(), services.settings.zone))
+    """Write every current board from SQL (production mode; embedded mode reads SQL)."""
+    periods = periods_at(services.clock.now(), services.settings.zone)
+    return await services.leaderboards.rebuild(periods)

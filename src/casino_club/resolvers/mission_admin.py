@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from casino_club.context import Context, Viewer
-from casino_club.domain.hundredths import parse_hundredths
+from casino_club.domain.hundredths import float_hundredths
 from casino_club.domain.missions import Mission as MissionValue
 from casino_club.persistence import audit, missions
 from casino_club.resolvers.saving import audit_change, given, merge, plain, retrying_a_race
@@ -29,7 +29,7 @@ def _values(data: SaveMissionInput) -> dict[str, Any] | ValidationFailed:
     values = given(data)
     multiplier = values.get("min_multiplier")
     if multiplier is not None:
-        hundredths = parse_hundredths(repr(multiplier))
+        hundredths = float_hundredths(multiplier)
         if hundredths is None:
             return ValidationFailed.single(
                 "minMultiplier", "INVALID_MULTIPLIER", "a multiplier with at most two decimals"

@@ -10,7 +10,15 @@ from __future__ import annotations
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import level_for_xp, level_reached
 from casino_club.domain.ledger import LedgerReason, Movement
-from casino_club.domain.missions import Periods, first_kept, periods_at
+from casino_club.domain.missions import (
+    ClaimRefusal,
+    Periods,
+    claim_refusal,
+    first_kept,
+    locked,
+    periods_at,
+    reached,
+)
 from casino_club.domain.progression import Progression
 from casino_club.persistence import missions, player_stats, users, wallet
 from casino_club.persistence.missions import PlayerMission as Row
@@ -43,21 +51,15 @@ async def of_player(services: Services, user_id: int) -> list[PlayerMission]:
 
 def _shown(row: Row, periods: Periods, services: Services, level: int) -> PlayerMission:
     mission = row.stored.mission
-    progress, target = (
-        (0, mission.target)
-        if row.progress is None
-        else (
-            row.progress.progress,
-            row.progress.target,
-        )
-    )
+    stored = row.progress
+    progress, target = (0, mission.target) if stored is None else (stored.progress, stored.target)
     return PlayerMission(
         mission=Mission.of(row.stored),
         progress=Gold(progress),
         target=Gold(target),
-        completed=progress >= target,
-        claimed=row.progress is not None and row.progress.claimed_at is not None,
-        locked=mission.min_level is not None and level < mission.min_level,
+        completed=reached(progress, target),
+        claimed=stored is not None and stored.claimed_at is not None,
+        locked=locked(mission, level),
         resets_at=periods.ends_at(mission.period, services.settings.zone),
     )
 
@@ -87,11 +89,11 @@ async def claim_reward(
         mission = stored.mission
         period = periods.of(mission.period)
         row = await missions.progress_of(session, viewer.id, mission_id, period)
-        if row is None or row.progress < row.target:
-            return MissionNotComplete.new(
-                row.progress if row else 0, row.target if row else mission.target
-            )
-        if row.claimed_at is not None:
+        progress, target = (0, mission.target) if row is None else (row.progress, row.target)
+        refusal = claim_refusal(progress, target, row is not None and row.claimed_at is not None)
+        if refusal is ClaimRefusal.NOT_COMPLETE:
+            return MissionNotComplete.new(progress, target)
+        if refusal is ClaimRefusal.ALREADY_CLAIMED:
             return AlreadyClaimed.new(periods.ends_at(mission.period, zone))
         posted = []
         if mission.reward_gold:

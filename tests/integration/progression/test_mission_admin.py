@@ -4,13 +4,14 @@ already under way; deleteMission removes a mission and the progress on it."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
-from casino_club.persistence.models import MissionProgress
+from casino_club.persistence.models import AuditLog, MissionProgress
 from casino_club.services import Services
 from tests.support import Api, spin
 
@@ -148,3 +149,24 @@ async def test_an_edit_leaves_the_goal_of_the_period_under_way(
             select(func.count()).where(MissionProgress.mission_id == int(mission_id))
         )
     assert left == 0
+
+
+async def test_twenty_simultaneous_creates_of_one_key_make_it_once(
+    api: Api, app: Starlette, admin_token: str
+) -> None:
+    """The losers of the insert race become edits (resolvers/saving.retrying_a_race):
+    one mission, one creation, every answer a save."""
+    key = unique_key()
+    answers = await asyncio.gather(*(save(api, admin_token, mission_input(key)) for _ in range(20)))
+    try:
+        assert sorted(a["created"] for a in answers) == [False] * 19 + [True]
+        assert len(await stored(api, admin_token, key)) == 1
+        async with app.state.services.sessionmaker() as session:
+            actions = list(
+                await session.scalars(
+                    select(AuditLog.action).where(AuditLog.target == f"mission:{key}")
+                )
+            )
+        assert sorted(actions) == ["MISSION_CREATE"] + ["MISSION_UPDATE"] * 19
+    finally:
+        await delete(api, admin_token, key)

@@ -6,7 +6,6 @@ moment on; reading history and stats costs a fixed number of SQL statements.
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from datetime import timedelta
 from typing import Any
@@ -16,7 +15,6 @@ from starlette.applications import Starlette
 from casino_club.clock import FrozenClock
 from casino_club.domain import crash
 from casino_club.domain.ledger import PLAY_REASONS
-from casino_club.events import user_channel
 from casino_club.services import Services
 from tests.integration.crash.test_rounds import at_round_time, cash_out, open_round
 from tests.support import (
@@ -24,6 +22,7 @@ from tests.support import (
     Api,
     books_balance,
     counting,
+    events_during,
     grant_gold,
     spin,
 )
@@ -182,19 +181,17 @@ async def test_a_stake_that_reaches_a_level_publishes_level_up(api: Api, app: St
     """500 XP is level 2, and 1 XP is earned per 100 gold staked: a 50,000-gold spin
     reaches it, and the player hears LEVEL_UP after the spin's balance and game events
     (on every instant game's path: PostgreSQL's one statement, or the session's)."""
-    services: Services = app.state.services
     signed = await api.new_player()
     token, user_id = signed["accessToken"], int(signed["user"]["id"])
     await grant_gold(app, signed["user"]["id"], 60_000)
     small = await spin(api, token, 100)  # 1 XP: no level
-    received: list[dict[str, Any]] = []
-    async with services.events.subscribe(user_channel(user_id)) as stream:
-        assert (await spin(api, token, 49_900))["__typename"] == "SlotSpinSuccess"
-        async with asyncio.timeout(5):
-            async for event in stream:
-                received.append(event)
-                if event.get("type") == "LEVEL_UP":
-                    break
+    big: dict[str, Any] = {}
+
+    async def the_big_spin() -> None:
+        big.update(await spin(api, token, 49_900))
+
+    received = await events_during(app, user_id, the_big_spin, "LEVEL_UP")
+    assert big["__typename"] == "SlotSpinSuccess"
     me = (await api.data("{ me { xp level } }", token=token))["me"]
     assert small["__typename"] == "SlotSpinSuccess" and me == {"xp": 500, "level": 2}
     kinds = [event.get("type", event["kind"]) for event in received]
