@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: install run test lint typecheck schema check bench clean
+.PHONY: install run test lint typecheck schema check bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ typecheck: install
 # Needs PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; defaults: the local ones).
 bench: install
 	$(BIN)/python -m bench.bet_path
+
+# The suite fuzzes the running server briefly (fixed seed, 60 examples per backend); this
+# runs it for longer. FUZZ_SEED=<n> for another sequence. Needs PostgreSQL and Redis.
+FUZZ_EXAMPLES ?= 3000
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/e2e/test_fuzz_server.py
 
 schema: install
 	$(BIN)/casino-club export-schema --output schema.graphql

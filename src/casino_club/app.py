@@ -331,6 +331,11 @@ def background_jobs(services: Services) -> list[Job]:
 
     return [
         Job(
+            "events published that Redis had refused",
+            services.settings.event_relay_interval_seconds,
+            services.outbox.relay,
+        ),
+        Job(
             "settled ended crash rounds",
             services.settings.crash_sweep_interval_seconds,
             sweep_crash_rounds,

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     # too tight (a spin refused as SERVICE_UNAVAILABLE with Redis healthy).
     redis_socket_timeout_seconds: float = Field(default=2.0, gt=0)
     broadcast_url: str = "memory://"
+    # What a subscriber that comes back with `since` can be given (SPEC §10): each
+    # channel's events of the last window, at most this many (the Redis stream's length).
+    event_replay_seconds: float = Field(default=300.0, gt=0, le=3600)
+    event_replay_max_events: int = Field(default=2000, ge=100, le=100_000)
+    # How often the relay looks for committed events whose publishing failed.
+    event_relay_interval_seconds: float = Field(default=1.0, gt=0, le=60)
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     webhook_secret: SecretStr = SecretStr(DEV_WEBHOOK_SECRET)

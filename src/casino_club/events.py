@@ -1,5 +1,9 @@
 """Live events: `memory://` in embedded mode, Redis pub/sub in production.
 
+Publishing goes through the journal (event_journal.py), which gives each event its id
+and keeps it for replays; subscribing returns an `EventStream` (event_stream.py) that
+replays from `since`, then delivers live, each event once.
+
 Delivery in this process is ours (`Fanout`), not broadcaster's `Broadcast`, whose
 `subscribe` records a channel's subscribers after an `await`: two first subscribers of a
 channel that arrive together overwrite each other and one hears nothing. Here the
@@ -7,11 +11,9 @@ backend's SUBSCRIBE/UNSUBSCRIBE run one at a time under a lock, each channel is
 subscribed upstream once while anyone here listens and unsubscribed when the last one
 leaves, and messages go straight into each subscriber's bounded `EventStream`. The
 backends keep broadcaster's interface (`BroadcastBackend`): its `MemoryBackend`, and
-`RedisPubSubBackend` (redis_pubsub.py) on one eagerly connected pub/sub connection.
-
-A subscriber too slow to keep up — more than QUEUE_SIZE events behind, or none taken for
-STALL_SECONDS while some wait — is ended with `SubscriptionOverflow` rather than grow
-server memory without limit; it should resubscribe.
+`RedisPubSubBackend` (redis_pubsub.py) on one eagerly connected pub/sub connection,
+which also tells when it came back after a loss (`RESUMED`): every stream then reads
+what it missed from the journal.
 """
 
 from __future__ import annotations
@@ -19,82 +21,41 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from collections import deque
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from broadcaster._backends.base import BroadcastBackend
 from broadcaster._backends.memory import MemoryBackend
 
+from casino_club.event_journal import (
+    EventId,
+    Journal,
+    RingJournal,
+    StreamJournal,
+    event_id_text,
+)
+from casino_club.event_stream import PAGE_SIZE, RESUMED, EventStream
 from casino_club.persistence.redis_client import RedisTimeouts
-from casino_club.redis_pubsub import RedisPubSubBackend
+from casino_club.redis_pubsub import RESUMED_CHANNEL, RedisPubSubBackend
 
 log = logging.getLogger(__name__)
 
-QUEUE_SIZE = 64
-STALL_SECONDS = 10.0
+# An id this far (ms) past the server's clock was never given out.
+FUTURE_SLACK_MS = 1000
 
 
-class SubscriptionOverflow(Exception):
-    """The subscriber fell too far behind (QUEUE_SIZE events, or STALL_SECONDS)."""
+class UnknownEventId(ValueError):
+    """`since` names an event later than any published: not an id this server gave."""
 
 
-class EventStream:
-    """What one subscription reads: decoded events, in order, boundedly."""
+@dataclass(frozen=True)
+class Replay:
+    """How much of each channel is kept for subscribers who come back (SPEC §10)."""
 
-    def __init__(self, limit: int = QUEUE_SIZE, stall_seconds: float = STALL_SECONDS) -> None:
-        self._limit = limit
-        self._stall_seconds = stall_seconds
-        self._pending: deque[tuple[float, dict[str, Any]]] = deque()
-        self._ready = asyncio.Event()
-        self._last_taken = time.monotonic()
-        self._ended = False
-
-    def offer(self, event: dict[str, Any]) -> bool:
-        """Queue an event; False once the reader has fallen too far behind (it then reads
-        what is queued, and SubscriptionOverflow after it)."""
-        if self._ended:
-            return False
-        now = time.monotonic()
-        waiting = bool(self._pending) and (
-            now - max(self._pending[0][0], self._last_taken) > self._stall_seconds
-        )
-        if waiting or len(self._pending) >= self._limit:
-            self._ended = True
-            self._ready.set()
-            return False
-        self._pending.append((now, event))
-        self._ready.set()
-        return True
-
-    async def _take(self) -> dict[str, Any]:
-        while not self._pending:
-            if self._ended:
-                raise SubscriptionOverflow
-            self._ready.clear()
-            await self._ready.wait()
-        self._last_taken = time.monotonic()
-        return self._pending.popleft()[1]
-
-    async def next(self, within: float) -> dict[str, Any] | None:
-        """The next event, or None if none arrives within `within` seconds.
-
-        For readers that also keep time (crash ticks): unlike cancelling the iterator,
-        a timeout here leaves the stream usable (nothing is taken until it is returned).
-        """
-        try:
-            return await asyncio.wait_for(self._take(), max(within, 0.0))
-        except TimeoutError:
-            return None
-
-    def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
-        return self._events()
-
-    async def _events(self) -> AsyncIterator[dict[str, Any]]:
-        while True:
-            yield await self._take()
+    window_seconds: float = 300.0
+    max_events: int = 2000
 
 
 class Fanout:
@@ -120,14 +81,16 @@ class Fanout:
                     await task
         await self._backend.disconnect()
 
-    async def publish(self, channel: str, message: str) -> None:
-        await self._backend.publish(channel, message)
-
     async def _listen(self) -> None:
         """The one reader of the backend: it must outlive any one bad message, or every
         subscription of this process would go quiet."""
         while True:
             published = await self._backend.next_published()
+            if published.channel == RESUMED_CHANNEL:
+                for everyone in list(self._streams.values()):
+                    for stream in list(everyone):
+                        stream.offer(RESUMED)
+                continue
             streams = self._streams.get(published.channel)
             if not streams:
                 continue
@@ -181,13 +144,26 @@ class Fanout:
 
 class EventBus:
     def __init__(
-        self, url: str, channel_prefix: str = "", timeouts: RedisTimeouts | None = None
+        self,
+        url: str,
+        channel_prefix: str = "",
+        timeouts: RedisTimeouts | None = None,
+        replay: Replay | None = None,
     ) -> None:
-        self._backend: BroadcastBackend = (
-            RedisPubSubBackend(url, timeouts or RedisTimeouts())
-            if url.startswith(("redis://", "rediss://"))
-            else MemoryBackend(url)
-        )
+        replay = replay or Replay()
+        self._journal: Journal
+        if url.startswith(("redis://", "rediss://")):
+            redis_backend = RedisPubSubBackend(url, timeouts or RedisTimeouts())
+            self._journal = StreamJournal(
+                redis_backend.commands, channel_prefix, replay.max_events, replay.window_seconds
+            )
+            self._backend: BroadcastBackend = redis_backend
+        else:
+            memory_backend = MemoryBackend(url)
+            self._journal = RingJournal(
+                memory_backend, channel_prefix, replay.max_events, replay.window_seconds
+            )
+            self._backend = memory_backend
         self._fanout = Fanout(self._backend)
         self._prefix = channel_prefix
 
@@ -211,12 +187,36 @@ class EventBus:
         return backend.generation if backend.connected else None
 
     async def publish(self, channel: str, *events: dict[str, Any]) -> None:
-        """Send events as one message: one round trip, and they arrive together, in order."""
-        await self._fanout.publish(self._prefix + channel, orjson.dumps(events).decode())
+        """Send events as one message: one round trip, and they arrive together, in order,
+        each with its id."""
+        await self._journal.publish([(channel, events)])
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[EventStream]:
+    async def subscribe(
+        self, channel: str, since: EventId | None = None
+    ) -> AsyncIterator[EventStream]:
+        """The channel's events: those after `since` still kept (the window), then live.
+
+        Subscribed before the journal is read, so nothing published in between is
+        missed (what both give is delivered once). Raises UnknownEventId for a `since`
+        this server never gave out.
+        """
         async with self._fanout.subscribe(self._prefix + channel) as stream:
+
+            async def read_after(after: EventId) -> list[dict[str, Any]]:
+                return (await self._journal.read(channel, after, PAGE_SIZE)).events
+
+            try:
+                page = await self._journal.read(channel, since, PAGE_SIZE)
+            except Exception:
+                # Redis away: live delivery resumes with it, and the stream then reads
+                # from `since`; with no `since` there is nothing to read back to.
+                log.warning("reading the event journal failed", exc_info=True)
+                stream.begin(read_after, since)
+            else:
+                if since is not None and since[0] > page.now_ms + FUTURE_SLACK_MS:
+                    raise UnknownEventId(event_id_text(since))
+                stream.begin(read_after, since or page.last, page.events)
             yield stream
 
     async def settled(self) -> None:

@@ -26,19 +26,21 @@ from casino_club.persistence.redis_client import RedisTimeouts
 log = logging.getLogger(__name__)
 
 RECONNECT_MAX_SECONDS = 5.0
+# `next_published` returns an event on this (no real) channel when it has resubscribed
+# after a loss: whatever was published meanwhile never reached this connection.
+RESUMED_CHANNEL = ""
 
 
 class RedisPubSubBackend(BroadcastBackend):
     def __init__(self, url: str, timeouts: RedisTimeouts) -> None:
-        self._url = url
-        self._timeouts = timeouts
         # SUBSCRIBE, UNSUBSCRIBE and a reconnection's resubscribe go one at a time: the
         # connection is one, and redis-py's PubSub is not safe for concurrent commands.
         self._changing = asyncio.Lock()
         self._channels: set[str] = set()
         self._has_channels = asyncio.Event()
-        self._redis: Redis | None = None
-        self._commands: CommandBatcher | None = None
+        self._redis: Redis = timeouts.client(url)
+        # Publishing (the journal's script) shares the client, not the pub/sub connection.
+        self.commands = CommandBatcher(self._redis)
         self._pubsub: PubSub | None = None
         self.connected = False
         # Counts (re)connections: a message published while down is lost, and whoever
@@ -50,8 +52,6 @@ class RedisPubSubBackend(BroadcastBackend):
         connects lazily, and first SUBSCRIBEs that arrive together each open a connection
         of their own (only the last is read; the others stay subscribed for ever). If
         Redis is down, the listener connects once it is back."""
-        self._redis = self._timeouts.client(self._url)
-        self._commands = CommandBatcher(self._redis)
         self._pubsub = self._redis.pubsub()
         try:
             await self._pubsub.connect()  # type: ignore[no-untyped-call]
@@ -66,8 +66,7 @@ class RedisPubSubBackend(BroadcastBackend):
         if self._pubsub is not None:
             with contextlib.suppress(RedisError, OSError):
                 await self._pubsub.aclose()  # type: ignore[no-untyped-call]
-        if self._redis is not None:
-            await self._redis.aclose()
+        await self._redis.aclose()
 
     async def subscribe(self, channel: str) -> None:
         async with self._changing:
@@ -90,8 +89,7 @@ class RedisPubSubBackend(BroadcastBackend):
 
     async def publish(self, channel: str, message: Any) -> None:
         """Published with whatever else this process publishes in the same loop turn."""
-        assert self._commands is not None, "connect() first"
-        await self._commands.execute("PUBLISH", channel, message)
+        await self.commands.execute("PUBLISH", channel, message)
 
     async def next_published(self) -> Event:
         delay = 0.1
@@ -100,6 +98,7 @@ class RedisPubSubBackend(BroadcastBackend):
             try:
                 if not self.connected:
                     await self._reconnect()
+                    return Event(channel=RESUMED_CHANNEL, message="")
                 message = await self._live_pubsub().get_message(
                     ignore_subscribe_messages=True, timeout=1.0
                 )
@@ -123,7 +122,6 @@ class RedisPubSubBackend(BroadcastBackend):
         return self._pubsub
 
     async def _reconnect(self) -> None:
-        assert self._redis is not None
         async with self._changing:
             if self._pubsub is not None:
                 with contextlib.suppress(RedisError, OSError):

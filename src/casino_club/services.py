@@ -22,7 +22,9 @@ from casino_club.config import Settings
 from casino_club.domain.accounts import Rank
 from casino_club.domain.gacha import DEFAULT_RULES, GachaRules, Rarity
 from casino_club.domain.slots import DEFAULT_PAYTABLE, Paytable, SlotsOdds, Symbol, odds
-from casino_club.events import EventBus, SubscriptionOverflow
+from casino_club.event_outbox import EventOutbox
+from casino_club.event_stream import SubscriptionOverflow
+from casino_club.events import EventBus, Replay
 from casino_club.observability import Metrics
 from casino_club.payments.client import Payments
 from casino_club.payments.gateway import PaymentGateway
@@ -143,11 +145,20 @@ class Services:
             tokens=AccessTokens(settings),
             redis=redis,
             hot_state=hot_state,
-            events=EventBus(settings.broadcast_url, channel_prefix, timeouts),
+            events=EventBus(
+                settings.broadcast_url,
+                channel_prefix,
+                timeouts,
+                Replay(settings.event_replay_seconds, settings.event_replay_max_events),
+            ),
             payments=payment_gateway(settings),
             slot_paytable=slot_paytable(settings),
             gacha=gacha_rules(settings),
         )
+
+    @cached_property
+    def outbox(self) -> EventOutbox:
+        return EventOutbox(self.events, self.sessionmaker, self.clock)
 
     @cached_property
     def slot_odds(self) -> SlotsOdds:

@@ -12,17 +12,24 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
-from casino_club.events import QUEUE_SIZE, EventBus, EventStream, SubscriptionOverflow
+from casino_club.event_journal import parse_event_id
+from casino_club.event_stream import QUEUE_SIZE, EventStream, SubscriptionOverflow
+from casino_club.events import EventBus
 from tests.conftest import TEST_REDIS_URL, start_redis
 
 TIMEOUT = 15
 
 
+def content(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as published: without the id the journal gave it (which must be one)."""
+    assert parse_event_id(event["id"]) is not None, event
+    return {k: v for k, v in event.items() if k != "id"}
+
+
 async def next_event(stream: Any) -> dict[str, Any]:
     async with asyncio.timeout(TIMEOUT):
         async for event in stream:
-            result: dict[str, Any] = event
-            return result
+            return content(event)
     raise AssertionError("stream ended")
 
 
@@ -73,7 +80,7 @@ async def test_a_slow_subscriber_is_cut_off_not_buffered_forever() -> None:
             async def drain() -> None:
                 async with asyncio.timeout(TIMEOUT):
                     async for event in stream:
-                        delivered.append(event["n"])
+                        delivered.append(content(event)["n"])
 
             with pytest.raises(SubscriptionOverflow):
                 await drain()
@@ -143,7 +150,7 @@ async def all_within(stream: EventStream, seconds: float) -> list[dict[str, Any]
     """Every event the stream delivers until it is quiet for `seconds`."""
     heard = []
     while (event := await stream.next(within=seconds)) is not None:
-        heard.append(event)
+        heard.append(content(event) if "id" in event else event)
     return heard
 
 

@@ -664,3 +664,15 @@ class MissionProgress(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class UndeliveredEvents(Base):
+    """Events whose transaction committed but whose publishing failed (Redis away),
+    waiting for the relay (event_outbox.py) to publish them in id order."""
+
+    __tablename__ = "undelivered_events"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(200))
+    events: Mapped[str] = mapped_column(Text)  # a JSON list, as published
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -14,8 +13,6 @@ from casino_club.domain.progression import NOTHING, Progression
 from casino_club.events import user_channel
 from casino_club.persistence.unit_of_work import InTransaction
 from casino_club.services import Services
-
-log = logging.getLogger(__name__)
 
 
 def balance_events(posted: Sequence[Posted], at: datetime) -> list[dict[str, Any]]:
@@ -85,12 +82,9 @@ def bet_events(
 
 
 async def publish(services: Services, user_id: int, events: Sequence[dict[str, Any]]) -> None:
-    """Send a player's events, after the commit that caused them: a failure is logged,
-    never raised, since the transaction stands and its answer must reach the player."""
-    try:
-        await services.events.publish(user_channel(user_id), *events)
-    except Exception:
-        log.exception("publishing %d events failed", len(events))
+    """Send a player's events, after the commit that caused them; if Redis will not take
+    them now, the outbox keeps them for later (never raises)."""
+    await services.outbox.publish(user_channel(user_id), events)
 
 
 def publish_after_commit(

@@ -16,8 +16,15 @@ from casino_club.schema.wallet import LedgerReasonEnum
 GameEventTypeEnum = strawberry.enum(GameEventType, name="GameEventType")
 
 
+EVENT_ID = (
+    "This event's id, increasing along the subscription's channel: resubscribe with "
+    "`since` set to the last one seen to be given what was missed."
+)
+
+
 @strawberry.type(description="The caller's balance moved.")
 class BalanceChange:
+    id: strawberry.ID = strawberry.field(description=EVENT_ID)
     gold: Gold
     delta: Gold
     reason: LedgerReasonEnum  # type: ignore[valid-type]
@@ -26,6 +33,7 @@ class BalanceChange:
     @classmethod
     def of(cls, event: dict[str, Any]) -> BalanceChange:
         return cls(
+            id=strawberry.ID(event["id"]),
             gold=Gold(event["gold"]),
             delta=Gold(event["delta"]),
             reason=LedgerReason(event["reason"]),
@@ -35,6 +43,7 @@ class BalanceChange:
 
 @strawberry.type(description="Something happened in one of the caller's games.")
 class GameEvent:
+    id: strawberry.ID = strawberry.field(description=EVENT_ID)
     type: GameEventTypeEnum  # type: ignore[valid-type]
     round_id: strawberry.ID | None
     at: datetime
@@ -44,6 +53,7 @@ class GameEvent:
     def of(cls, event: dict[str, Any]) -> GameEvent:
         round_id = event.get("roundId")
         return cls(
+            id=strawberry.ID(event["id"]),
             type=GameEventType(event["type"]),
             round_id=strawberry.ID(str(round_id)) if round_id is not None else None,
             at=datetime.fromisoformat(event["at"]),

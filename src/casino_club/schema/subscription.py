@@ -6,14 +6,16 @@ import asyncio
 import time
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
 from casino_club.context import Context
-from casino_club.events import SubscriptionOverflow, user_channel
+from casino_club.event_journal import EventId, parse_event_id
+from casino_club.event_stream import SubscriptionOverflow
+from casino_club.events import UnknownEventId, user_channel
 from casino_club.resolvers import crash as crash_cases
 from casino_club.schema.crash import CrashTick, TickKind
 from casino_club.schema.live import BalanceChange, GameEvent
@@ -27,15 +29,33 @@ class Heartbeat:
     nickname: str
 
 
-OVERFLOW_MESSAGE = "Too many undelivered events; resubscribe"
+OVERFLOW_MESSAGE = "Too many undelivered events; resubscribe with since: the last event id seen"
 
 
-async def _own_events(info: Info[Context, Any], kind: str) -> AsyncGenerator[dict[str, Any], None]:
+SINCE = (
+    "The id of the last event seen: what followed it in the last 5 minutes comes first, "
+    "then live events, none twice."
+)
+
+
+def _since(since: strawberry.ID | None) -> EventId | None:
+    if since is None:
+        return None
+    parsed = parse_event_id(since)
+    if parsed is None:
+        raise BadUserInput("since must be the id of an event this subscription gave")
+    return parsed
+
+
+async def _own_events(
+    info: Info[Context, Any], kind: str, since: strawberry.ID | None
+) -> AsyncGenerator[dict[str, Any], None]:
     """The caller's events of one kind, in order; re-checks the session before each one."""
+    after = _since(since)
     viewer = await require_viewer(info)
     services = info.context.services
     try:
-        async with services.events.subscribe(user_channel(viewer.id)) as stream:
+        async with services.events.subscribe(user_channel(viewer.id), after) as stream:
             async for event in stream:
                 if event.get("kind") != kind:
                     continue
@@ -44,6 +64,8 @@ async def _own_events(info: Info[Context, Any], kind: str) -> AsyncGenerator[dic
                 yield event
     except SubscriptionOverflow:
         raise GraphQLError(OVERFLOW_MESSAGE, extensions={"code": "SUBSCRIPTION_OVERFLOW"}) from None
+    except UnknownEventId:
+        raise BadUserInput("since must be the id of an event this subscription gave") from None
 
 
 @strawberry.type
@@ -53,17 +75,23 @@ class Subscription:
         permission_classes=[IsAuthenticated],
     )
     async def balance_changed(
-        self, info: Info[Context, Any]
+        self,
+        info: Info[Context, Any],
+        since: Annotated[strawberry.ID | None, strawberry.argument(description=SINCE)] = None,
     ) -> AsyncGenerator[BalanceChange, None]:
-        async for event in _own_events(info, "balance"):
+        async for event in _own_events(info, "balance", since):
             yield BalanceChange.of(event)
 
     @strawberry.subscription(
         description="Results of the caller's games, in order.",
         permission_classes=[IsAuthenticated],
     )
-    async def game_events(self, info: Info[Context, Any]) -> AsyncGenerator[GameEvent, None]:
-        async for event in _own_events(info, "game"):
+    async def game_events(
+        self,
+        info: Info[Context, Any],
+        since: Annotated[strawberry.ID | None, strawberry.argument(description=SINCE)] = None,
+    ) -> AsyncGenerator[GameEvent, None]:
+        async for event in _own_events(info, "game", since):
             yield GameEvent.of(event)
 
     @strawberry.subscription(

@@ -1,0 +1,211 @@
+"""Each channel's recent events, kept so that a subscriber who comes back can be given
+what it missed (SPEC §10: `since`, the last 5 minutes).
+
+Every event gets an id as it is published, `<milliseconds>-<sequence>` (Redis Streams'
+form), increasing along each channel. In production mode a Redis stream per channel
+keeps them (XADD with a bounded length; the key expires once its channel has been quiet
+for the window), and one Lua script appends and PUBLISHes, so the id a live subscriber
+hears is the id a replay finds. In embedded mode a bounded ring per channel in this
+process keeps them, and the memory backend delivers.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import OrderedDict, deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import orjson
+from broadcaster._backends.memory import MemoryBackend
+
+from casino_club.persistence.redis_batch import CommandBatcher, Script
+
+EventId = tuple[int, int]
+NO_EVENT: EventId = (0, 0)
+
+# Digits enough for any millisecond clock and Redis's sequences, and few enough that
+# nothing downstream (Lua's numbers, XRANGE) sees an out-of-range id.
+_ID = re.compile(r"(\d{1,15})-(\d{1,18})")
+
+Batch = tuple[str, Sequence[dict[str, Any]]]
+
+
+def parse_event_id(text: str) -> EventId | None:
+    """The id a subscriber sends back as `since`; None if it cannot be one of ours."""
+    matched = _ID.fullmatch(text)
+    return None if matched is None else (int(matched[1]), int(matched[2]))
+
+
+def event_id_text(event_id: EventId) -> str:
+    return f"{event_id[0]}-{event_id[1]}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a read found: the server's clock (ms), the channel's newest id then, and the
+    events after the id asked for (oldest first, each with its "id")."""
+
+    now_ms: int
+    last: EventId
+    events: list[dict[str, Any]]
+
+
+class Journal(Protocol):
+    """Channels are named without the bus's prefix; the journal adds it."""
+
+    async def publish(self, batches: Sequence[Batch]) -> None:
+        """Keep each channel's events, give each its id, and deliver them live."""
+        ...
+
+    async def read(self, channel: str, since: EventId | None, count: int) -> Page:
+        """At most `count` events of the channel after `since` (none if None) and within
+        the window."""
+        ...
+
+
+def _stamped(event_id: str, event: dict[str, Any]) -> dict[str, Any]:
+    return {"id": event_id, **event}
+
+
+# KEYS: a stream per channel. ARGV: max length, quiet lifetime (ms), then per stream its
+# pub/sub channel, how many events, and the events (JSON objects). Each event's id goes
+# into the object live subscribers receive.
+_PUBLISH = Script("""
+local at = 3
+for k = 1, #KEYS do
+    local channel, n = ARGV[at], tonumber(ARGV[at + 1])
+    at = at + 2
+    local parts = {}
+    for i = 1, n do
+        local event = ARGV[at]
+        at = at + 1
+        local id = redis.call('XADD', KEYS[k], 'MAXLEN', '~', ARGV[1], '*', 'e', event)
+        if event == '{}' then
+            parts[i] = '{"id":"' .. id .. '"}'
+        else
+            parts[i] = '{"id":"' .. id .. '",' .. string.sub(event, 2)
+        end
+    end
+    redis.call('PEXPIRE', KEYS[k], ARGV[2])
+    redis.call('PUBLISH', channel, '[' .. table.concat(parts, ',') .. ']')
+end
+return 1
+""")
+
+# KEYS[1]: the stream. ARGV: since ('' for none), count, window (ms). Replies the
+# server's clock, the stream's newest id, and the entries after `since` — from the
+# window's start if `since` is older.
+_READ = Script("""
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local last = '0-0'
+if #newest > 0 then last = newest[1][1] end
+if ARGV[1] == '' then return {now, last, {}} end
+local floor = now - tonumber(ARGV[3])
+local start = '(' .. ARGV[1]
+if tonumber(string.match(ARGV[1], '^(%d+)-')) < floor then
+    start = string.format('%d', floor) .. '-0'
+end
+return {now, last, redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', ARGV[2])}
+""")
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+class StreamJournal:
+    """Production mode: a Redis stream per channel, written by the publishing script."""
+
+    def __init__(
+        self, commands: CommandBatcher, prefix: str, max_events: int, window_seconds: float
+    ) -> None:
+        self._commands = commands
+        self._prefix = prefix
+        self._max_events = max_events
+        self._window_ms = int(window_seconds * 1000)
+
+    def _key(self, channel: str) -> str:
+        return f"{self._prefix}events:{channel}"
+
+    async def publish(self, batches: Sequence[Batch]) -> None:
+        keys: list[str] = []
+        arguments: list[str | int] = [self._max_events, self._window_ms]
+        for channel, events in batches:
+            keys.append(self._key(channel))
+            published = [orjson.dumps(e).decode() for e in events]
+            arguments += [self._prefix + channel, len(events), *published]
+        await _PUBLISH.run(self._commands, keys, arguments)
+
+    async def read(self, channel: str, since: EventId | None, count: int) -> Page:
+        since_text = "" if since is None else event_id_text(since)
+        now, last, entries = await _READ.run(
+            self._commands, [self._key(channel)], [since_text, count, self._window_ms]
+        )
+        events = []
+        for raw_id, fields in entries:
+            stored = dict(zip(fields[::2], fields[1::2], strict=True))
+            events.append(_stamped(_text(raw_id), orjson.loads(stored[b"e"])))
+        last_id = parse_event_id(_text(last))
+        assert last_id is not None, "Redis names stream entries <ms>-<seq>"
+        return Page(int(now), last_id, events)
+
+
+class RingJournal:
+    """Embedded mode: a bounded ring per channel in this process; a channel quiet for the
+    window is forgotten, as its Redis stream would expire."""
+
+    def __init__(
+        self, backend: MemoryBackend, prefix: str, max_events: int, window_seconds: float
+    ) -> None:
+        self._backend = backend
+        self._prefix = prefix
+        self._max_events = max_events
+        self._window_ms = int(window_seconds * 1000)
+        self._rings: OrderedDict[str, deque[tuple[EventId, dict[str, Any]]]] = OrderedDict()
+        self._last: EventId = NO_EVENT
+
+    def _next_id(self) -> EventId:
+        """Redis's rule: the clock's millisecond, or the last id's plus one in sequence
+        when the clock has not moved on (or went back)."""
+        now = int(time.time() * 1000)
+        ms, seq = self._last
+        self._last = (now, 0) if now > ms else (ms, seq + 1)
+        return self._last
+
+    def _forget_quiet(self, now_ms: int) -> None:
+        while self._rings:
+            channel, ring = next(iter(self._rings.items()))
+            if ring and ring[-1][0][0] >= now_ms - self._window_ms:
+                return
+            del self._rings[channel]
+
+    async def publish(self, batches: Sequence[Batch]) -> None:
+        for channel, events in batches:
+            ring = self._rings.pop(channel, None) or deque(maxlen=self._max_events)
+            self._rings[channel] = ring  # the most recently used channel goes last
+            stamped = []
+            for event in events:
+                event_id = self._next_id()
+                ring.append((event_id, event))
+                stamped.append(_stamped(event_id_text(event_id), event))
+            self._forget_quiet(self._last[0])
+            await self._backend.publish(self._prefix + channel, orjson.dumps(stamped).decode())
+
+    async def read(self, channel: str, since: EventId | None, count: int) -> Page:
+        now = int(time.time() * 1000)
+        ring = self._rings.get(channel, ())
+        last = ring[-1][0] if ring else NO_EVENT
+        if since is None:
+            return Page(now, last, [])
+        floor = (now - self._window_ms, 0)
+        events = [
+            _stamped(event_id_text(event_id), event)
+            for event_id, event in ring
+            if event_id > since and event_id >= floor
+        ][:count]
+        return Page(now, last, events)

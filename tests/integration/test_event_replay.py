@@ -1,0 +1,191 @@
+"""Event ids and replay (SPEC §10): every event has an id increasing along its channel;
+a subscriber that comes back with `since` gets what it missed within the window, then
+live events, with no gap and no duplicate. On the embedded ring and on Redis Streams."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from casino_club.event_journal import EventId, parse_event_id
+from casino_club.event_stream import PAGE_SIZE, EventStream
+from casino_club.events import EventBus, Replay, UnknownEventId
+from tests.conftest import TEST_REDIS_URL, start_redis
+from tests.integration.test_event_bus import TIMEOUT, all_within
+
+BUSES = ["memory://", TEST_REDIS_URL]
+
+
+@pytest.fixture(params=BUSES, ids=["ring", "redis-stream"])
+async def bus(request: pytest.FixtureRequest) -> AsyncIterator[EventBus]:
+    bus = EventBus(request.param, f"replay:{uuid.uuid4().hex[:8]}:")
+    await bus.connect()
+    try:
+        yield bus
+    finally:
+        await bus.disconnect()
+
+
+def id_of(event: dict[str, Any]) -> EventId:
+    parsed = parse_event_id(event["id"])
+    assert parsed is not None, event
+    return parsed
+
+
+async def taken(stream: EventStream, count: int) -> list[dict[str, Any]]:
+    async with asyncio.timeout(TIMEOUT):
+        return [await anext(aiter(stream)) for _ in range(count)]
+
+
+async def published(bus: EventBus, channel: str, numbers: range) -> list[dict[str, Any]]:
+    """Publish {"n": …} one event per message; what a live subscriber heard of them."""
+    heard = []
+    async with bus.subscribe(channel) as stream:
+        for n in numbers:
+            await bus.publish(channel, {"n": n})
+            heard += await taken(stream, 1)
+    return heard
+
+
+async def test_ids_increase_along_a_channel(bus: EventBus) -> None:
+    heard = await published(bus, "user:1", range(20))
+    assert [e["n"] for e in heard] == list(range(20))
+    ids = [id_of(e) for e in heard]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+async def test_since_replays_what_followed_then_goes_live(bus: EventBus) -> None:
+    heard = await published(bus, "user:1", range(10))
+    async with bus.subscribe("user:1", since=id_of(heard[3])) as stream:
+        await bus.publish("user:1", {"n": 10})
+        again = await taken(stream, 7)
+        assert [e["n"] for e in again] == list(range(4, 11))
+        assert again[:6] == heard[4:]  # the same ids as heard live
+        assert await all_within(stream, 0.3) == []  # nothing twice
+
+
+async def test_since_the_newest_event_gives_only_live_ones(bus: EventBus) -> None:
+    heard = await published(bus, "user:1", range(3))
+    async with bus.subscribe("user:1", since=id_of(heard[-1])) as stream:
+        assert await all_within(stream, 0.2) == []
+        await bus.publish("user:1", {"n": 3})
+        assert [e["n"] for e in await taken(stream, 1)] == [3]
+
+
+async def test_a_replay_longer_than_a_page_comes_whole_and_in_order(bus: EventBus) -> None:
+    """The journal is read a page at a time (so a replay holds at most a page in memory);
+    the pages join with no gap and no overlap, and live events follow."""
+    count = 2 * PAGE_SIZE + 9
+    heard = await published(bus, "user:1", range(count))
+    async with bus.subscribe("user:1", since=id_of(heard[0])) as stream:
+        await bus.publish("user:1", {"n": count})
+        again = await taken(stream, count)
+        assert [e["n"] for e in again] == list(range(1, count + 1))
+
+
+async def test_replay_while_events_keep_coming_has_no_gap_and_no_duplicate(
+    bus: EventBus,
+) -> None:
+    """Events are published all the while a subscriber comes back: whatever the journal
+    and live delivery both carry is delivered once, and nothing falls between them."""
+    heard = await published(bus, "user:1", range(5))
+    last = 200
+
+    async def keep_publishing() -> None:
+        for n in range(5, last):
+            await bus.publish("user:1", {"n": n})
+            await asyncio.sleep(0.001)
+
+    publisher = asyncio.create_task(keep_publishing())
+    await asyncio.sleep(0.03)  # some published before the subscriber is back
+    async with bus.subscribe("user:1", since=id_of(heard[1])) as stream:
+        again = await taken(stream, last - 2)
+        await publisher
+        assert [e["n"] for e in again] == list(range(2, last))
+        assert await all_within(stream, 0.2) == []
+
+
+async def test_only_the_window_is_replayed() -> None:
+    """An event older than the window is not given back, however old `since` is."""
+    bus = EventBus("memory://", replay=Replay(window_seconds=0.2))
+    await bus.connect()
+    try:
+        heard = await published(bus, "user:1", range(2))
+        await asyncio.sleep(0.3)
+        await bus.publish("user:1", {"n": 2})
+        async with bus.subscribe("user:1", since=id_of(heard[0])) as stream:
+            assert [e["n"] for e in await all_within(stream, 0.2)] == [2]
+    finally:
+        await bus.disconnect()
+
+
+@pytest.mark.parametrize("url", BUSES, ids=["ring", "redis-stream"])
+async def test_the_journal_keeps_a_bounded_number_per_channel(url: str) -> None:
+    """A channel keeps its newest `max_events` (Redis trims approximately, whole nodes
+    of 100 entries: up to 100 more): a replay from an event trimmed away gives the newest
+    ones kept, contiguous up to the last."""
+    bus = EventBus(url, f"bound:{uuid.uuid4().hex[:8]}:", replay=Replay(max_events=100))
+    await bus.connect()
+    try:
+        heard = await published(bus, "user:1", range(300))
+        async with bus.subscribe("user:1", since=id_of(heard[0])) as stream:
+            kept = [e["n"] for e in await all_within(stream, 0.3)]
+        assert 100 <= len(kept) <= 200
+        assert kept == list(range(300 - len(kept), 300))
+    finally:
+        await bus.disconnect()
+
+
+async def test_a_since_never_given_out_is_refused(bus: EventBus) -> None:
+    with pytest.raises(UnknownEventId):
+        async with bus.subscribe("user:1", since=(99_999_999_999_999, 0)):
+            pass
+
+
+async def test_channels_replay_only_their_own_events(bus: EventBus) -> None:
+    mine = await published(bus, "user:1", range(3))
+    await published(bus, "user:2", range(100, 103))
+    async with bus.subscribe("user:1", since=id_of(mine[0])) as stream:
+        assert [e["n"] for e in await all_within(stream, 0.2)] == [1, 2]
+
+
+async def test_events_published_while_pubsub_was_away_are_caught_up(
+    private_redis: tuple[int, list[subprocess.Popen[bytes]]],
+) -> None:
+    """Redis restarts: a subscriber's pub/sub connection takes a while to come back, and
+    what was published meanwhile reached the stream but not the subscriber. When it is
+    back, the subscription reads the stream from the last event it delivered: nothing is
+    missed, nothing comes twice."""
+    port, processes = private_redis
+    url = f"redis://127.0.0.1:{port}/0"
+    listening, publishing = EventBus(url, "resume:"), EventBus(url, "resume:")
+    await listening.connect()
+    try:
+        async with listening.subscribe("user:1") as stream:
+            await publishing.connect()
+            await publishing.publish("user:1", {"n": 0})
+            assert [e["n"] for e in await taken(stream, 1)] == [0]
+            processes[0].kill()
+            processes[0].wait()
+            await publishing.disconnect()
+            # The listener retries after 0.1, 0.2, 0.4, 0.8 s, then 1.6 s: back 2 s after
+            # the loss, Redis has it waiting about a second more.
+            await asyncio.sleep(2)
+            processes.append(start_redis(port))
+            publishing = EventBus(url, "resume:")
+            await publishing.connect()
+            for n in range(1, 6):  # at once: the listener is still backing off
+                await publishing.publish("user:1", {"n": n})
+            again = await taken(stream, 5)
+            assert [e["n"] for e in again] == [1, 2, 3, 4, 5]
+            await publishing.publish("user:1", {"n": 6})
+            assert [e["n"] for e in await taken(stream, 1)] == [6]
+            assert await all_within(stream, 0.3) == []
+    finally:
+        await listening.disconnect()
+        await publishing.disconnect()
