@@ -65,6 +65,10 @@ class Journal(Protocol):
         the window."""
         ...
 
+    async def latest(self, channel: str, count: int) -> list[dict[str, Any]]:
+        """The channel's newest `count` events kept, oldest first."""
+        ...
+
 
 def _stamped(event_id: str, event: dict[str, Any]) -> dict[str, Any]:
     return {"id": event_id, **event}
@@ -114,8 +118,19 @@ return {now, last, redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', ARGV[2])}
 """)
 
 
+# Through a script for its raw reply (redis-py reshapes a plain XREVRANGE's).
+_LATEST = Script("return redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', ARGV[1])")
+
+
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _entry(entry: list[Any]) -> dict[str, Any]:
+    """A stream entry as delivered: its event, with its id."""
+    raw_id, fields = entry
+    stored = dict(zip(fields[::2], fields[1::2], strict=True))
+    return _stamped(_text(raw_id), orjson.loads(stored[b"e"]))
 
 
 class StreamJournal:
@@ -146,13 +161,13 @@ class StreamJournal:
         now, last, entries = await _READ.run(
             self._commands, [self._key(channel)], [since_text, count, self._window_ms]
         )
-        events = []
-        for raw_id, fields in entries:
-            stored = dict(zip(fields[::2], fields[1::2], strict=True))
-            events.append(_stamped(_text(raw_id), orjson.loads(stored[b"e"])))
         last_id = parse_event_id(_text(last))
         assert last_id is not None, "Redis names stream entries <ms>-<seq>"
-        return Page(int(now), last_id, events)
+        return Page(int(now), last_id, [_entry(entry) for entry in entries])
+
+    async def latest(self, channel: str, count: int) -> list[dict[str, Any]]:
+        entries = await _LATEST.run(self._commands, [self._key(channel)], [count])
+        return [_entry(entry) for entry in reversed(entries)]
 
 
 class RingJournal:
@@ -209,3 +224,7 @@ class RingJournal:
             if event_id > since and event_id >= floor
         ][:count]
         return Page(now, last, events)
+
+    async def latest(self, channel: str, count: int) -> list[dict[str, Any]]:
+        ring = list(self._rings.get(channel, ()))[-count:]
+        return [_stamped(event_id_text(event_id), event) for event_id, event in ring]

@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from casino_club.clock import Clock
+from casino_club.event_journal import Batch
 from casino_club.events import EventBus
 from casino_club.persistence import undelivered_events
 
@@ -39,24 +39,24 @@ class EventOutbox:
         # step: no event may be kept after the relay found its channel empty.
         self._holding = asyncio.Lock()
 
-    async def publish(self, channel: str, events: Sequence[dict[str, Any]]) -> None:
-        """Publish committed events; never raises (the transaction stands, and its answer
-        must reach the player)."""
-        if channel not in self._held:
+    async def publish(self, batches: Sequence[Batch]) -> None:
+        """Publish committed events, each channel's in order; never raises (the
+        transaction stands, and its answer must reach the player)."""
+        batches = [(channel, events) for channel, events in batches if events]
+        if not any(channel in self._held for channel, _ in batches):
             try:
-                await self._bus.publish(channel, *events)
+                await self._bus.publish_all(batches)
                 return
             except Exception as error:
                 log.warning("publishing failed, events kept for the relay: %r", error)
         async with self._holding:
-            self._held.add(channel)
+            self._held.update(channel for channel, _ in batches)
             try:
                 async with self._sessionmaker.begin() as session:
-                    await undelivered_events.keep(session, channel, events, self._clock.now())
+                    for channel, events in batches:
+                        await undelivered_events.keep(session, channel, events, self._clock.now())
             except Exception:
-                log.exception(
-                    "%d events lost: neither Redis nor the database took them", len(events)
-                )
+                log.exception("events lost: neither Redis nor the database took them")
 
     async def relay(self) -> int:
         """Publish waiting events, oldest first; how many rows went out."""

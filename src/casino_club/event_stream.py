@@ -143,3 +143,20 @@ class EventStream:
     async def _events(self) -> AsyncIterator[dict[str, Any]]:
         while True:
             yield await self._take()
+
+
+async def merged(*streams: EventStream) -> AsyncIterator[dict[str, Any]]:
+    """Several streams' events as they come (each stream's in its order); ends, with its
+    error, when one of them does."""
+    readers = [aiter(stream) for stream in streams]
+    waiting = {asyncio.ensure_future(anext(reader)): reader for reader in readers}
+    try:
+        while True:
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            for task in sorted(done, key=lambda t: readers.index(waiting[t])):
+                reader = waiting.pop(task)
+                yield task.result()
+                waiting[asyncio.ensure_future(anext(reader))] = reader
+    finally:
+        for task in waiting:
+            task.cancel()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,8 @@ from broadcaster._backends.base import BroadcastBackend
 from broadcaster._backends.memory import MemoryBackend
 
 from casino_club.event_journal import (
+    NO_EVENT,
+    Batch,
     EventId,
     Journal,
     RingJournal,
@@ -191,33 +193,49 @@ class EventBus:
         each with its id."""
         await self._journal.publish([(channel, events)])
 
+    async def publish_all(self, batches: Sequence[Batch]) -> None:
+        """Several channels' events in one round trip (each channel's as one message)."""
+        await self._journal.publish(batches)
+
     @contextlib.asynccontextmanager
     async def subscribe(
-        self, channel: str, since: EventId | None = None
+        self, channel: str, since: EventId | None = None, snapshot: int = 0
     ) -> AsyncIterator[EventStream]:
-        """The channel's events: those after `since` still kept (the window), then live.
+        """The channel's events: those after `since` still kept (the window) — or without
+        `since`, the newest `snapshot` kept — then live.
 
         Subscribed before the journal is read, so nothing published in between is
         missed (what both give is delivered once). Raises UnknownEventId for a `since`
         this server never gave out.
         """
         async with self._fanout.subscribe(self._prefix + channel) as stream:
-
-            async def read_after(after: EventId) -> list[dict[str, Any]]:
-                return (await self._journal.read(channel, after, PAGE_SIZE)).events
-
-            try:
-                page = await self._journal.read(channel, since, PAGE_SIZE)
-            except Exception:
-                # Redis away: live delivery resumes with it, and the stream then reads
-                # from `since`; with no `since` there is nothing to read back to.
-                log.warning("reading the event journal failed", exc_info=True)
-                stream.begin(read_after, since)
-            else:
-                if since is not None and since[0] > page.now_ms + FUTURE_SLACK_MS:
-                    raise UnknownEventId(event_id_text(since))
-                stream.begin(read_after, since or page.last, page.events)
+            await self._begin(stream, channel, since, snapshot)
             yield stream
+
+    async def _begin(
+        self, stream: EventStream, channel: str, since: EventId | None, snapshot: int
+    ) -> None:
+        """Tell a new stream where its subscriber stands and what the journal has for it."""
+
+        async def read_after(after: EventId) -> list[dict[str, Any]]:
+            return (await self._journal.read(channel, after, PAGE_SIZE)).events
+
+        try:
+            wanted = since is None and snapshot > 0
+            newest = await self._journal.latest(channel, snapshot) if wanted else []
+            page = await self._journal.read(channel, since, PAGE_SIZE)
+        except Exception:
+            # Redis away: live delivery resumes with it, and the stream then reads from
+            # `since`; with no `since` there is nothing to read back to.
+            log.warning("reading the event journal failed", exc_info=True)
+            stream.begin(read_after, since)
+            return
+        if since is not None and since[0] > page.now_ms + FUTURE_SLACK_MS:
+            raise UnknownEventId(event_id_text(since))
+        if newest:  # the subscriber has seen nothing before the snapshot
+            stream.begin(read_after, NO_EVENT, newest)
+        else:
+            stream.begin(read_after, since or page.last, page.events)
 
     async def settled(self) -> None:
         """Once every subscriber that left is unsubscribed upstream."""
@@ -231,6 +249,12 @@ class EventBus:
 
 def user_channel(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+# Every game event of every player, for operators (monitorEvents).
+MONITOR_CHANNEL = "monitor"
+# Notifications for every player.
+BROADCAST_CHANNEL = "broadcast"
 
 
 def crash_channel(round_id: int) -> str:

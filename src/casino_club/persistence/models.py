@@ -676,3 +676,35 @@ class UndeliveredEvents(Base):
     channel: Mapped[str] = mapped_column(String(200))
     events: Mapped[str] = mapped_column(Text)  # a JSON list, as published
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Notification(Base):
+    """A message from operators (SPEC §10): to one player, or to every player (no
+    `user_id`; each sees those sent from their sign-up on)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        # A player's own, newest first; broadcasts are the rows whose user_id is null.
+        Index("ix_notifications_user_id_id", "user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(String(2000))
+    sent_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NotificationRead(Base):
+    """That a player has read a notification (one row per player for a broadcast)."""
+
+    __tablename__ = "notification_reads"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    notification_id: Mapped[int] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE"), primary_key=True
+    )
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -308,7 +308,7 @@ async def _settle(
 
     async def after_commit() -> None:
         await publish(services, user_id, user_events)
-        await services.outbox.publish(crash_channel(round_id), [final])
+        await services.outbox.publish([(crash_channel(round_id), [final])])
         await leaderboard_feed.feed(services, user_id, play=finished, xp=recorded.progression.xp)
 
     tx.after_commit(after_commit)

@@ -10,7 +10,7 @@ from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import Posted
 from casino_club.domain.missions import Advance
 from casino_club.domain.progression import NOTHING, Progression
-from casino_club.events import user_channel
+from casino_club.events import MONITOR_CHANNEL, user_channel
 from casino_club.persistence.unit_of_work import InTransaction
 from casino_club.services import Services
 
@@ -82,9 +82,11 @@ def bet_events(
 
 
 async def publish(services: Services, user_id: int, events: Sequence[dict[str, Any]]) -> None:
-    """Send a player's events, after the commit that caused them; if Redis will not take
-    them now, the outbox keeps them for later (never raises)."""
-    await services.outbox.publish(user_channel(user_id), events)
+    """Send a player's events, after the commit that caused them, and their game events
+    to the operators' monitor too; if Redis will not take them now, the outbox keeps them
+    for later (never raises)."""
+    monitored = [{**e, "userId": user_id} for e in events if e["kind"] == "game"]
+    await services.outbox.publish([(user_channel(user_id), events), (MONITOR_CHANNEL, monitored)])
 
 
 def publish_after_commit(

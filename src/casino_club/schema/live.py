@@ -59,3 +59,25 @@ class GameEvent:
             at=datetime.fromisoformat(event["at"]),
             data=event["data"],
         )
+
+
+@strawberry.type(description="A game event of some player, as operators monitor them.")
+class MonitorEvent:
+    id: strawberry.ID = strawberry.field(description=EVENT_ID)
+    user_id: strawberry.ID
+    type: GameEventTypeEnum  # type: ignore[valid-type]
+    round_id: strawberry.ID | None
+    at: datetime
+    data: JSON
+
+    @classmethod
+    def of(cls, event: dict[str, Any]) -> MonitorEvent:
+        game = GameEvent.of(event)
+        return cls(
+            id=game.id,
+            user_id=strawberry.ID(str(event["userId"])),
+            type=game.type,
+            round_id=game.round_id,
+            at=game.at,
+            data=game.data,
+        )

@@ -21,6 +21,7 @@ from casino_club.resolvers import limited_packages as package_cases
 from casino_club.resolvers import limits as limit_cases
 from casino_club.resolvers import mission_admin as mission_admin_cases
 from casino_club.resolvers import missions as mission_cases
+from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import refunds as refund_cases
 from casino_club.resolvers import rps as rps_cases
@@ -81,6 +82,12 @@ from casino_club.schema.missions import (
     DeleteMissionResult,
     SaveMissionInput,
     SaveMissionResult,
+)
+from casino_club.schema.notifications import (
+    MarkNotificationsReadInput,
+    MarkNotificationsReadResult,
+    SendNotificationInput,
+    SendNotificationResult,
 )
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
 from casino_club.schema.purchases import (
@@ -153,6 +160,15 @@ class Mutation:
         self, info: Info[Context, Any], input: ClaimMissionRewardInput
     ) -> ClaimMissionRewardResult:
         return await mission_cases.claim_reward(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Mark the caller's notifications read: some by id, or all.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def mark_notifications_read(
+        self, info: Info[Context, Any], input: MarkNotificationsReadInput
+    ) -> MarkNotificationsReadResult:
+        return await notification_cases.mark_read(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Spin the slots: stake debited and win credited in one transaction.",
@@ -363,6 +379,16 @@ class Mutation:
         self, info: Info[Context, Any], input: DeleteMissionInput
     ) -> DeleteMissionResult:
         return await mission_admin_cases.delete(info.context, await require_viewer(info), input)
+
+    @strawberry.mutation(
+        description="Send a notification to one player, or without userId to every player; "
+        "it is delivered live and kept in their list. Audited.",
+        permission_classes=[IsAdmin],
+    )
+    async def send_notification(
+        self, info: Info[Context, Any], input: SendNotificationInput
+    ) -> SendNotificationResult:
+        return await notification_cases.send(info.context, await require_viewer(info), input)
 
     @strawberry.mutation(
         description="Create or edit a product (price, discount, rank, switch). Audited.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -13,13 +13,23 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain.accounts import Role
 from casino_club.event_journal import EventId, parse_event_id
 from casino_club.event_stream import SubscriptionOverflow
-from casino_club.events import UnknownEventId, user_channel
+from casino_club.events import MONITOR_CHANNEL, UnknownEventId, user_channel
 from casino_club.resolvers import crash as crash_cases
+from casino_club.resolvers import notifications as notification_cases
 from casino_club.schema.crash import CrashTick, TickKind
-from casino_club.schema.live import BalanceChange, GameEvent
-from casino_club.schema.permissions import BadUserInput, IsAuthenticated, require_viewer
+from casino_club.schema.ids import parse_id
+from casino_club.schema.live import BalanceChange, GameEvent, MonitorEvent
+from casino_club.schema.notifications import Notification
+from casino_club.schema.permissions import (
+    BadUserInput,
+    Forbidden,
+    IsAdmin,
+    IsAuthenticated,
+    require_viewer,
+)
 
 
 @strawberry.type(description="Proof of a live, authenticated subscription.")
@@ -38,34 +48,67 @@ SINCE = (
 )
 
 
+SINCE_REFUSED = "since must be the id of an event this subscription gave"
+# What an operator's monitor shows first (SPEC §10).
+MONITOR_SNAPSHOT = 200
+
+
 def _since(since: strawberry.ID | None) -> EventId | None:
     if since is None:
         return None
     parsed = parse_event_id(since)
     if parsed is None:
-        raise BadUserInput("since must be the id of an event this subscription gave")
+        raise BadUserInput(SINCE_REFUSED)
     return parsed
+
+
+async def _checked(
+    info: Info[Context, Any], events: AsyncIterator[dict[str, Any]], *, admin: bool = False
+) -> AsyncGenerator[dict[str, Any], None]:
+    """Events, each after re-checking the session (and the role): a subscription ends
+    when its session does. A stream that fell behind, or a `since` never given out, ends
+    it with an error the client can act on."""
+    try:
+        async for event in events:
+            info.context.reset_viewer()
+            viewer = await require_viewer(info)
+            if admin and viewer.role is not Role.ADMIN:
+                raise Forbidden(IsAdmin.message)
+            yield event
+    except SubscriptionOverflow:
+        raise GraphQLError(OVERFLOW_MESSAGE, extensions={"code": "SUBSCRIPTION_OVERFLOW"}) from None
+    except UnknownEventId:
+        raise BadUserInput(SINCE_REFUSED) from None
+
+
+async def _events(
+    info: Info[Context, Any],
+    channel: str,
+    since: EventId | None,
+    *,
+    snapshot: int = 0,
+    admin: bool = False,
+) -> AsyncGenerator[dict[str, Any], None]:
+    """A channel's events, in order, checked."""
+
+    async def subscribed() -> AsyncIterator[dict[str, Any]]:
+        async with info.context.services.events.subscribe(channel, since, snapshot) as stream:
+            async for event in stream:
+                yield event
+
+    async for event in _checked(info, subscribed(), admin=admin):
+        yield event
 
 
 async def _own_events(
     info: Info[Context, Any], kind: str, since: strawberry.ID | None
 ) -> AsyncGenerator[dict[str, Any], None]:
-    """The caller's events of one kind, in order; re-checks the session before each one."""
+    """The caller's events of one kind."""
     after = _since(since)
     viewer = await require_viewer(info)
-    services = info.context.services
-    try:
-        async with services.events.subscribe(user_channel(viewer.id), after) as stream:
-            async for event in stream:
-                if event.get("kind") != kind:
-                    continue
-                info.context.reset_viewer()
-                await require_viewer(info)
-                yield event
-    except SubscriptionOverflow:
-        raise GraphQLError(OVERFLOW_MESSAGE, extensions={"code": "SUBSCRIPTION_OVERFLOW"}) from None
-    except UnknownEventId:
-        raise BadUserInput("since must be the id of an event this subscription gave") from None
+    async for event in _events(info, user_channel(viewer.id), after):
+        if event.get("kind") == kind:
+            yield event
 
 
 @strawberry.type
@@ -93,6 +136,51 @@ class Subscription:
     ) -> AsyncGenerator[GameEvent, None]:
         async for event in _own_events(info, "game", since):
             yield GameEvent.of(event)
+
+    @strawberry.subscription(
+        description=(
+            "Messages from the operators to the caller and to everyone, as they are sent."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def notifications(
+        self,
+        info: Info[Context, Any],
+        since: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The id of the last notification seen: those sent after it "
+                "come first (however long ago), then live ones, none twice."
+            ),
+        ] = None,
+    ) -> AsyncGenerator[Notification, None]:
+        after = None
+        if since is not None:
+            after = parse_id(since)
+            if after is None:
+                raise BadUserInput("since must be the id of a notification")
+        viewer = await require_viewer(info)
+        following = notification_cases.follow(info.context.services, viewer.id, after)
+        async for event in _checked(info, following):
+            yield Notification.of_event(event)
+
+    @strawberry.subscription(
+        description=(
+            "Every game event of every player, for operators: the newest 200 kept first "
+            "(or, with since, what followed it), then live."
+        ),
+        permission_classes=[IsAdmin],
+    )
+    async def monitor_events(
+        self,
+        info: Info[Context, Any],
+        since: Annotated[strawberry.ID | None, strawberry.argument(description=SINCE)] = None,
+    ) -> AsyncGenerator[MonitorEvent, None]:
+        after = _since(since)
+        async for event in _events(
+            info, MONITOR_CHANNEL, after, snapshot=MONITOR_SNAPSHOT, admin=True
+        ):
+            yield MonitorEvent.of(event)
 
     @strawberry.subscription(
         description=(

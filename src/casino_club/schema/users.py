@@ -25,6 +25,7 @@ from casino_club.persistence.users import Account
 from casino_club.resolvers import checkin as checkin_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import limits as limit_cases
+from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import stats as stats_cases
 from casino_club.schema.checkin import Attendance
@@ -34,6 +35,7 @@ from casino_club.schema.fairness import Fairness, GameEnum
 from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound
 from casino_club.schema.limits import PlayerLimits
+from casino_club.schema.notifications import Notification
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.permissions import IsOwnerOrAdmin, check_since
 from casino_club.schema.purchases import Purchase
@@ -185,6 +187,25 @@ class Profile:
             ),
             key=lambda row: row[0].id,
         )
+
+    @strawberry.field(
+        description="Messages from the operators, newest first (SPEC §10).",
+        permission_classes=PRIVATE,
+    )
+    async def notifications(
+        self,
+        info: Info[Context, Any],
+        first: int = 20,
+        after: str | None = None,
+        unread_only: bool = False,
+    ) -> Connection[Notification]:
+        return await notification_cases.page(
+            info.context.services, self.user_id, first, after, unread_only
+        )
+
+    @strawberry.field(permission_classes=PRIVATE)
+    async def unread_notifications(self, info: Info[Context, Any]) -> int:
+        return await notification_cases.unread_count(info.context.services, self.user_id)
 
     @strawberry.field(description="Every gold movement, newest first.", permission_classes=PRIVATE)
     async def ledger(

@@ -77,6 +77,10 @@ def changes(clock: FrozenClock, invite: str) -> dict[str, Change]:
                 "idempotencyKey": key,
             },
         ),
+        "sendNotification": call(
+            "sendNotification",
+            lambda p: {"userId": user_of(p), "title": "Hello", "body": "Audited"},
+        ),
         "refundPurchase": call(
             "refundPurchase",
             lambda p: {"transactionId": p["purchase"], "reason": "chargeback"},

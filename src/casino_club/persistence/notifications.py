@@ -1,0 +1,122 @@
+"""Operators' notifications and who has read them (SPEC §10).
+
+A player sees their own notifications and the broadcasts sent from their sign-up on;
+"read" is a row per player and notification, written once (a broadcast's reads are as
+many rows as players who read it, never a write to every player when it is sent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ColumnElement, and_, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casino_club.persistence.column_types import UTCDateTime
+from casino_club.persistence.database import insert_for
+from casino_club.persistence.models import Notification, NotificationRead, User
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A notification as one player sees it."""
+
+    notification: Notification
+    read_at: datetime | None
+
+
+def _visible_to(user_id: int) -> ColumnElement[bool]:
+    joined = select(User.created_at).where(User.id == user_id).scalar_subquery()
+    return or_(
+        Notification.user_id == user_id,
+        and_(Notification.user_id.is_(None), Notification.created_at >= joined),
+    )
+
+
+async def send(
+    session: AsyncSession,
+    *,
+    user_id: int | None,
+    title: str,
+    body: str,
+    sent_by: int,
+    now: datetime,
+) -> Notification:
+    row = Notification(user_id=user_id, title=title, body=body, sent_by=sent_by, created_at=now)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def page(
+    session: AsyncSession, user_id: int, *, before_id: int | None, limit: int, unread_only: bool
+) -> list[Seen]:
+    """The player's notifications, newest first, from below `before_id`."""
+    query = (
+        select(Notification, NotificationRead.read_at)
+        .outerjoin(
+            NotificationRead,
+            and_(
+                NotificationRead.notification_id == Notification.id,
+                NotificationRead.user_id == user_id,
+            ),
+        )
+        .where(_visible_to(user_id))
+        .order_by(Notification.id.desc())
+        .limit(limit)
+    )
+    if before_id is not None:
+        query = query.where(Notification.id < before_id)
+    if unread_only:
+        query = query.where(NotificationRead.read_at.is_(None))
+    return [Seen(row, read_at) for row, read_at in (await session.execute(query)).all()]
+
+
+async def after(session: AsyncSession, user_id: int, after_id: int, limit: int) -> list[Seen]:
+    """The player's notifications after `after_id`, oldest first (a resubscription's)."""
+    query = (
+        select(Notification)
+        .where(_visible_to(user_id), Notification.id > after_id)
+        .order_by(Notification.id)
+        .limit(limit)
+    )
+    return [Seen(row, None) for row in await session.scalars(query)]
+
+
+async def unread_count(session: AsyncSession, user_id: int) -> int:
+    read = select(NotificationRead.notification_id).where(NotificationRead.user_id == user_id)
+    query = (
+        select(func.count())
+        .select_from(Notification)
+        .where(_visible_to(user_id), Notification.id.not_in(read))
+    )
+    return int(await session.scalar(query) or 0)
+
+
+async def visible_ids(session: AsyncSession, user_id: int, ids: Sequence[int]) -> set[int]:
+    query = select(Notification.id).where(_visible_to(user_id), Notification.id.in_(ids))
+    return set(await session.scalars(query))
+
+
+async def mark_read(
+    session: AsyncSession, user_id: int, ids: Sequence[int] | None, now: datetime
+) -> int:
+    """Mark these (or, with None, all the player's) as read; how many were unread."""
+    chosen = select(Notification.id).where(_visible_to(user_id))
+    if ids is not None:
+        chosen = chosen.where(Notification.id.in_(ids))
+    before = await unread_count(session, user_id)
+    statement = (
+        insert_for(session, NotificationRead)
+        .from_select(
+            ["user_id", "notification_id", "read_at"],
+            chosen.with_only_columns(
+                literal(user_id, BigInteger()), Notification.id, literal(now, UTCDateTime())
+            ),
+        )
+        .on_conflict_do_nothing()
+    )
+    await session.execute(statement)
+    return before - await unread_count(session, user_id)

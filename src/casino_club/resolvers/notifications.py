@@ -1,0 +1,171 @@
+"""Notifications (SPEC §10): a player's list and read marks, operators' sending (audited),
+and the live stream of them.
+
+Personal notifications travel on the player's channel, broadcasts on `broadcast`. Their
+ids are the rows' own, so a player who comes back with `since` is given what followed
+from the database, which keeps them all, not only the last 5 minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from casino_club.context import Context, Viewer
+from casino_club.domain import notifications as rules
+from casino_club.event_stream import merged
+from casino_club.events import BROADCAST_CHANNEL, user_channel
+from casino_club.persistence import audit, notifications, users
+from casino_club.persistence.models import Notification as NotificationRow
+from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.ids import parse_id
+from casino_club.schema.notifications import (
+    MarkNotificationsReadInput,
+    MarkNotificationsReadResult,
+    Notification,
+    NotificationNotFound,
+    NotificationSent,
+    NotificationsMarked,
+    SendNotificationInput,
+    SendNotificationResult,
+)
+from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
+from casino_club.services import Services
+
+MAX_IDS = 100
+# What a resubscription is given from the database at most, oldest first.
+REPLAY_LIMIT = 100
+
+
+async def page(
+    services: Services, user_id: int, first: int, after: str | None, unread_only: bool
+) -> Connection[Notification]:
+    limit = check_first(first)
+    async with services.sessionmaker() as session:
+        rows = await notifications.page(
+            session,
+            user_id,
+            before_id=decode_cursor(after),
+            limit=limit + 1,
+            unread_only=unread_only,
+        )
+    return keyset_connection(
+        rows, limit, after, Notification.of, key=lambda seen: seen.notification.id
+    )
+
+
+async def unread_count(services: Services, user_id: int) -> int:
+    async with services.sessionmaker() as session:
+        return await notifications.unread_count(session, user_id)
+
+
+def _chosen(data: MarkNotificationsReadInput) -> list[int] | ValidationFailed | None:
+    """The ids to mark (None: all), or why the input cannot say which."""
+    if data.all == (data.ids is not None):
+        return ValidationFailed.single("ids", "ONE_OF", "either ids or all: true")
+    if data.ids is None:
+        return None
+    if not 1 <= len(data.ids) <= MAX_IDS:
+        return ValidationFailed.single("ids", "INVALID_LENGTH", f"1 to {MAX_IDS} ids")
+    return [parse_id(raw) or 0 for raw in data.ids]
+
+
+async def mark_read(
+    context: Context, viewer: Viewer, data: MarkNotificationsReadInput
+) -> MarkNotificationsReadResult:
+    chosen = _chosen(data)
+    if isinstance(chosen, ValidationFailed):
+        return chosen
+    services = context.services
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        if chosen is not None and not set(chosen) <= await notifications.visible_ids(
+            session, viewer.id, chosen
+        ):
+            return NotificationNotFound.new()
+        marked = await notifications.mark_read(session, viewer.id, chosen, services.clock.now())
+        unread = await notifications.unread_count(session, viewer.id)
+        await uow.commit()
+    return NotificationsMarked(marked=marked, unread_count=unread)
+
+
+def _event(row: NotificationRow) -> dict[str, Any]:
+    return {
+        "kind": "notification",
+        "notificationId": row.id,
+        "title": row.title,
+        "body": row.body,
+        "broadcast": row.user_id is None,
+        "at": row.created_at.isoformat(),
+    }
+
+
+async def send(
+    context: Context, viewer: Viewer, data: SendNotificationInput
+) -> SendNotificationResult:
+    message = rules.message(data.title, data.body)
+    if not isinstance(message, rules.Message):
+        return ValidationFailed.of(message)
+    user_id = None
+    if data.user_id is not None:
+        user_id = parse_id(data.user_id)
+        if user_id is None:
+            return UserNotFound.new()
+    services = context.services
+    now = services.clock.now()
+    async with services.unit_of_work() as uow:
+        session = uow.session
+        if user_id is not None and await users.by_id(session, user_id) is None:
+            return UserNotFound.new()
+        row = await notifications.send(
+            session,
+            user_id=user_id,
+            title=message.title,
+            body=message.body,
+            sent_by=viewer.id,
+            now=now,
+        )
+        await audit.record(
+            session,
+            actor_id=viewer.id,
+            action="NOTIFICATION_SEND",
+            target=BROADCAST_CHANNEL if user_id is None else f"user:{user_id}",
+            before=None,
+            after={"id": row.id, "title": row.title, "body": row.body},
+            now=now,
+        )
+        channel = BROADCAST_CHANNEL if user_id is None else user_channel(user_id)
+        event = _event(row)
+
+        async def publish() -> None:
+            await services.outbox.publish([(channel, [event])])
+
+        uow.after_commit(publish)
+        await uow.commit()
+    return NotificationSent(notification=Notification.of(notifications.Seen(row, None)))
+
+
+async def follow(
+    services: Services, user_id: int, since: int | None
+) -> AsyncIterator[dict[str, Any]]:
+    """The player's notifications as they are sent: after `since` (from the database)
+    first, then live, none twice."""
+    async with (
+        services.events.subscribe(user_channel(user_id)) as own,
+        services.events.subscribe(BROADCAST_CHANNEL) as everyone,
+    ):
+        delivered: set[int] = set()
+        if since is not None:
+            async with services.sessionmaker() as session:
+                missed = await notifications.after(session, user_id, since, REPLAY_LIMIT)
+            for seen in missed:
+                delivered.add(seen.notification.id)
+                yield _event(seen.notification)
+        async for event in merged(own, everyone):
+            if event.get("kind") != "notification":
+                continue
+            notification_id = int(event["notificationId"])
+            if notification_id in delivered or (since is not None and notification_id <= since):
+                continue
+            delivered.add(notification_id)
+            yield event
