@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("id", ID, autoincrement=True, nullable=False),
         sa.Column("channel", sa.String(length=200), nullable=False),
         sa.Column("events", sa.Text(), nullable=False),
+        sa.Column("batch_key", sa.String(length=32), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_undelivered_events")),
     )

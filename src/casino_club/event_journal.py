@@ -28,7 +28,7 @@ NO_EVENT: EventId = (0, 0)
 
 # Digits enough for any millisecond clock and Redis's sequences, and few enough that
 # nothing downstream (Lua's numbers, XRANGE) sees an out-of-range id.
-_ID = re.compile(r"(\d{1,15})-(\d{1,18})")
+_ID = re.compile(r"([0-9]{1,15})-([0-9]{1,18})")
 
 Batch = tuple[str, Sequence[dict[str, Any]]]
 
@@ -56,8 +56,11 @@ class Page:
 class Journal(Protocol):
     """Channels are named without the bus's prefix; the journal adds it."""
 
-    async def publish(self, batches: Sequence[Batch]) -> None:
-        """Keep each channel's events, give each its id, and deliver them live."""
+    async def publish(
+        self, batches: Sequence[Batch], key: str | None = None, retry: bool = False
+    ) -> None:
+        """Keep each channel's events, give each its id, and deliver them live. A retry
+        of a keyed publish skips each channel that has its part already."""
         ...
 
     async def read(self, channel: str, since: EventId | None, count: int) -> Page:
@@ -74,27 +77,45 @@ def _stamped(event_id: str, event: dict[str, Any]) -> dict[str, Any]:
     return {"id": event_id, **event}
 
 
-# KEYS: a stream per channel. ARGV: max length, quiet lifetime (ms), then per stream its
-# pub/sub channel, how many events, and the events (JSON objects). Each event's id goes
-# into the object live subscribers receive.
+# KEYS: a stream per channel. ARGV: max length, quiet lifetime (ms), the publish's key
+# ('' for none), whether this is a retry, then per stream its pub/sub channel, how many
+# events, and the events (JSON objects). Each event's id goes into the object live
+# subscribers receive. The key is kept with the first event of each channel's part; a
+# retry skips a channel whose newest entries hold it already (the first try landed).
 _PUBLISH = Script("""
-local at = 3
+local key, retry = ARGV[3], ARGV[4] == '1'
+local at = 5
 for k = 1, #KEYS do
     local channel, n = ARGV[at], tonumber(ARGV[at + 1])
-    at = at + 2
+    local first = at + 2
+    at = first + n
+    if retry then
+        for _, entry in ipairs(redis.call('XREVRANGE', KEYS[k], '+', '-', 'COUNT', ARGV[1])) do
+            local fields = entry[2]
+            for f = 1, #fields, 2 do
+                if fields[f] == 'k' and fields[f + 1] == key then n = 0 end
+            end
+        end
+    end
     local parts = {}
     for i = 1, n do
-        local event = ARGV[at]
-        at = at + 1
-        local id = redis.call('XADD', KEYS[k], 'MAXLEN', '~', ARGV[1], '*', 'e', event)
+        local event = ARGV[first + i - 1]
+        local id
+        if i == 1 and key ~= '' then
+            id = redis.call('XADD', KEYS[k], 'MAXLEN', '~', ARGV[1], '*', 'e', event, 'k', key)
+        else
+            id = redis.call('XADD', KEYS[k], 'MAXLEN', '~', ARGV[1], '*', 'e', event)
+        end
         if event == '{}' then
             parts[i] = '{"id":"' .. id .. '"}'
         else
             parts[i] = '{"id":"' .. id .. '",' .. string.sub(event, 2)
         end
     end
-    redis.call('PEXPIRE', KEYS[k], ARGV[2])
-    redis.call('PUBLISH', channel, '[' .. table.concat(parts, ',') .. ']')
+    if n > 0 then
+        redis.call('PEXPIRE', KEYS[k], ARGV[2])
+        redis.call('PUBLISH', channel, '[' .. table.concat(parts, ',') .. ']')
+    end
 end
 return 1
 """)
@@ -147,9 +168,16 @@ class StreamJournal:
     def _key(self, channel: str) -> str:
         return f"{self._prefix}events:{channel}"
 
-    async def publish(self, batches: Sequence[Batch]) -> None:
+    async def publish(
+        self, batches: Sequence[Batch], key: str | None = None, retry: bool = False
+    ) -> None:
         keys: list[str] = []
-        arguments: list[str | int] = [self._max_events, self._window_ms]
+        arguments: list[str | int] = [
+            self._max_events,
+            self._window_ms,
+            key or "",
+            int(retry),
+        ]
         for channel, events in batches:
             keys.append(self._key(channel))
             published = [orjson.dumps(e).decode() for e in events]
@@ -199,7 +227,10 @@ class RingJournal:
                 return
             del self._rings[channel]
 
-    async def publish(self, batches: Sequence[Batch]) -> None:
+    async def publish(
+        self, batches: Sequence[Batch], key: str | None = None, retry: bool = False
+    ) -> None:
+        """In process a publish cannot half-succeed: a key has nothing to guard."""
         for channel, events in batches:
             ring = self._rings.pop(channel, None) or deque(maxlen=self._max_events)
             self._rings[channel] = ring  # the most recently used channel goes last

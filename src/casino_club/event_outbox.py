@@ -2,17 +2,31 @@
 
 A transaction's events are published once it commits. If publishing fails (Redis away,
 or too slow), the events are written to the database (`undelivered_events`) and the
-relay job publishes them, oldest first, once Redis takes them again; until then, this
-process's later events on the same channel queue behind them there, so a channel's
-events still go out in the order they were caused. A process killed between a commit and
-its publish loses that publish; a subscriber's `since` cannot recover it either.
+relay job publishes them, oldest first, once Redis takes them again. Meanwhile a
+channel with events waiting is "held": later events on it are kept behind them rather
+than overtake them. This process knows at once which channels it holds; those another
+instance holds it learns at each relay pass (every EVENT_RELAY_INTERVAL_SECONDS), so for
+that long after an outage an event published here may overtake one kept there.
+
+Within this process a channel's publishes go one at a time (the first channel of each
+publish: the player's, or the broadcast), so a publish that fails after a later one
+started cannot be overtaken by it. Every publish carries a key, kept in the stream with
+its events, and the relay's publish skips a channel whose stream holds it: a publish
+whose reply timed out after Redis had done it, or a relayed row published again after
+its deletion failed, is not delivered twice (while the stream still holds it).
+
+A process killed between a commit and its publish loses that publish; a subscriber's
+`since` cannot recover it either.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Sequence
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -34,45 +48,61 @@ class EventOutbox:
         self._bus = bus
         self._sessionmaker = sessionmaker
         self._clock = clock
-        self._held: set[str] = set()  # channels with events of this process waiting
-        # Keeping events, and letting a channel go back to publishing directly, are one
-        # step: no event may be kept after the relay found its channel empty.
+        self._held: set[str] = set()  # channels with events waiting in the database
+        # Keeping events and the relay's release of a channel are one step: no event is
+        # kept after the relay found its channel empty and let it go.
         self._holding = asyncio.Lock()
+        self._turns: dict[str, asyncio.Lock] = {}
+        self._waiting_turns: Counter[str] = Counter()
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, channel: str) -> AsyncIterator[None]:
+        """This channel's publishes, one at a time, in the order they asked."""
+        turn = self._turns.setdefault(channel, asyncio.Lock())
+        self._waiting_turns[channel] += 1
+        try:
+            async with turn:
+                yield
+        finally:
+            self._waiting_turns[channel] -= 1
+            if not self._waiting_turns[channel]:
+                del self._waiting_turns[channel], self._turns[channel]
 
     async def publish(self, batches: Sequence[Batch]) -> None:
         """Publish committed events, each channel's in order; never raises (the
         transaction stands, and its answer must reach the player)."""
         batches = [(channel, events) for channel, events in batches if events]
-        if not any(channel in self._held for channel, _ in batches):
-            try:
-                await self._bus.publish_all(batches)
-                return
-            except Exception as error:
-                log.warning("publishing failed, events kept for the relay: %r", error)
-        async with self._holding:
-            self._held.update(channel for channel, _ in batches)
-            try:
-                async with self._sessionmaker.begin() as session:
-                    for channel, events in batches:
-                        await undelivered_events.keep(session, channel, events, self._clock.now())
-            except Exception:
-                log.exception("events lost: neither Redis nor the database took them")
+        if not batches:
+            return
+        key = uuid.uuid4().hex
+        async with self._turn(batches[0][0]):
+            if not any(channel in self._held for channel, _ in batches):
+                try:
+                    await self._bus.publish_all(batches, key)
+                    return
+                except Exception as error:
+                    log.warning("publishing failed, events kept for the relay: %r", error)
+            async with self._holding:
+                self._held.update(channel for channel, _ in batches)
+                try:
+                    async with self._sessionmaker.begin() as session:
+                        now = self._clock.now()
+                        for channel, events in batches:
+                            await undelivered_events.keep(session, channel, events, key, now)
+                except Exception:
+                    log.exception("events lost: neither Redis nor the database took them")
 
     async def relay(self) -> int:
-        """Publish waiting events, oldest first; how many rows went out."""
+        """Publish waiting events, oldest first; how many rows went out. Then hold
+        exactly the channels that still have some waiting (this instance's or others')."""
         relayed = 0
         while True:
-            async with self._sessionmaker() as session:
-                if not await undelivered_events.any_waiting(session):
-                    break
             done, complete = await self._relay_batch()
             relayed += done
-            if not complete:
-                return relayed
-        if self._held:
-            async with self._holding, self._sessionmaker() as session:
-                if not await undelivered_events.any_waiting(session, sorted(self._held)):
-                    self._held.clear()
+            if not complete or done < RELAY_BATCH:
+                break
+        async with self._holding, self._sessionmaker() as session:
+            self._held = await undelivered_events.channels_waiting(session)
         return relayed
 
     async def _relay_batch(self) -> tuple[int, bool]:
@@ -84,7 +114,9 @@ class EventOutbox:
             rows = await undelivered_events.oldest(session, RELAY_BATCH)
             for row in rows:
                 try:
-                    await self._bus.publish(row.channel, *orjson.loads(row.events))
+                    await self._bus.publish_all(
+                        [(row.channel, orjson.loads(row.events))], row.batch_key, retry=True
+                    )
                 except Exception as error:
                     log.warning("relaying events failed, retried later: %r", error)
                     return published, False  # what went out is deleted on commit

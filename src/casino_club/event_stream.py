@@ -17,7 +17,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from casino_club.event_journal import EventId, parse_event_id
@@ -31,11 +31,16 @@ PAGE_SIZE = 64
 # Put in every stream when the pub/sub connection is back: read the journal from here.
 RESUMED: dict[str, Any] = {"kind": "resumed"}
 
-Reader = Callable[[EventId], Awaitable[list[dict[str, Any]]]]
+Reader = Callable[[EventId], Coroutine[Any, Any, list[dict[str, Any]]]]
 
 
 class SubscriptionOverflow(Exception):
     """The subscriber fell too far behind (QUEUE_SIZE events, or STALL_SECONDS)."""
+
+
+class ReplayUnavailable(SubscriptionOverflow):
+    """Events the subscriber missed could not be read from the journal (Redis away): rather
+    than go on with a gap, the stream ends, and the subscriber resubscribes with `since`."""
 
 
 class EventStream:
@@ -50,16 +55,19 @@ class EventStream:
         self._reader: Reader | None = None
         self._last: EventId | None = None  # None: where it stands is unknown
         self._behind = False  # the journal may hold events not yet delivered
+        # A journal read under way: it outlives a reader's timeout (`next(within)`), so
+        # a slow read is finished by the next call instead of started again.
+        self._reading: asyncio.Task[list[dict[str, Any]]] | None = None
 
     def begin(
         self,
-        reader: Reader | None,
+        reader: Reader,
         position: EventId | None,
         first_page: list[dict[str, Any]] | None = None,
     ) -> None:
         """Where the subscriber stands (the id it saw last, or the channel's newest when
-        it subscribed), what the journal gave after it (None: not read yet, read it
-        first), and how to read on."""
+        it subscribed; None if unknown), what the journal gave after it (None: not read
+        yet, read it first), and how to read on."""
         self._reader = reader
         self._last = position
         if first_page is None:
@@ -86,15 +94,27 @@ class EventStream:
         return True
 
     async def _catch_up(self) -> None:
-        """The next page from the journal. If it cannot be read (Redis away), live
-        delivery goes on, and the resumption that follows Redis's return reads again."""
-        assert self._reader is not None and self._last is not None
+        """The next page from the journal after the last event delivered."""
+        if self._reader is None or self._last is None:
+            raise ReplayUnavailable  # it cannot know what it missed
+        if self._reading is None:
+            self._reading = asyncio.create_task(self._reader(self._last))
+            # Its failure is raised to the reader; if the subscription has ended by then,
+            # nobody is left to hear it.
+            self._reading.add_done_callback(lambda task: task.cancelled() or task.exception())
         try:
-            page = await self._reader(self._last)
-        except Exception:
-            log.warning("reading missed events failed", exc_info=True)
-            self._behind = False
-            return
+            page = await asyncio.shield(self._reading)
+        except asyncio.CancelledError:
+            # The reader gave up waiting: the read (or its result) waits for the next
+            # call, unless the read itself was cancelled (then the next call reads again).
+            if self._reading.cancelled():
+                self._reading = None
+            raise
+        except Exception as error:
+            self._reading = None
+            log.warning("reading missed events failed: %r", error)
+            raise ReplayUnavailable from error
+        self._reading = None
         self._replay.extend(page)
         self._behind = len(page) >= PAGE_SIZE
 
@@ -113,7 +133,7 @@ class EventStream:
             event = self._pending.popleft()[1]
             if event is not RESUMED:
                 return event
-            self._behind = self._reader is not None and self._last is not None
+            self._behind = True
 
     async def _take(self) -> dict[str, Any]:
         while True:

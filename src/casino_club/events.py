@@ -38,7 +38,7 @@ from casino_club.event_journal import (
     StreamJournal,
     event_id_text,
 )
-from casino_club.event_stream import PAGE_SIZE, RESUMED, EventStream
+from casino_club.event_stream import PAGE_SIZE, RESUMED, EventStream, ReplayUnavailable
 from casino_club.persistence.redis_client import RedisTimeouts
 from casino_club.redis_pubsub import RESUMED_CHANNEL, RedisPubSubBackend
 
@@ -193,9 +193,12 @@ class EventBus:
         each with its id."""
         await self._journal.publish([(channel, events)])
 
-    async def publish_all(self, batches: Sequence[Batch]) -> None:
-        """Several channels' events in one round trip (each channel's as one message)."""
-        await self._journal.publish(batches)
+    async def publish_all(
+        self, batches: Sequence[Batch], key: str | None = None, retry: bool = False
+    ) -> None:
+        """Several channels' events in one round trip (each channel's as one message).
+        A retry of a keyed publish skips each channel that has its part already."""
+        await self._journal.publish(batches, key, retry)
 
     @contextlib.asynccontextmanager
     async def subscribe(
@@ -224,11 +227,14 @@ class EventBus:
             wanted = since is None and snapshot > 0
             newest = await self._journal.latest(channel, snapshot) if wanted else []
             page = await self._journal.read(channel, since, PAGE_SIZE)
-        except Exception:
-            # Redis away: live delivery resumes with it, and the stream then reads from
-            # `since`; with no `since` there is nothing to read back to.
-            log.warning("reading the event journal failed", exc_info=True)
-            stream.begin(read_after, since)
+        except Exception as error:
+            # Redis away. Asked for what it missed, the subscriber must come back later;
+            # otherwise it hears live events once Redis is back, from where it stands
+            # then (not known now: a resumption it cannot catch up from ends the stream).
+            log.warning("reading the event journal failed: %r", error)
+            if since is not None:
+                raise ReplayUnavailable from error
+            stream.begin(read_after, None, [])
             return
         if since is not None and since[0] > page.now_ms + FUTURE_SLACK_MS:
             raise UnknownEventId(event_id_text(since))

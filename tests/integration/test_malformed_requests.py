@@ -363,6 +363,25 @@ NEW_INPUTS = {
         "query Q($v: Int!) { leaderboard(metric: NET_WIN, first: $v) { metric } }",
         False,
     ),
+    # Notifications (to no one: user 0 does not exist, so nothing is ever sent).
+    "sendNotification.title": (
+        'mutation M($v: String!) { sendNotification(input: {userId: "0", title: $v, body: "b"})'
+        " { __typename } }",
+        True,
+    ),
+    "sendNotification.userId": (
+        'mutation M($v: ID) { sendNotification(input: {userId: $v, title: "t", body: "b"})'
+        " { __typename } }",
+        True,
+    ),
+    "markNotificationsRead.ids": (
+        "mutation M($v: ID!) { markNotificationsRead(input: {ids: [$v]}) { __typename } }",
+        False,
+    ),
+    "notifications.first": (
+        "query Q($v: Int!) { me { notifications(first: $v) { edges { cursor } } } }",
+        False,
+    ),
 }
 
 

@@ -169,7 +169,7 @@ async def test_bad_input_is_a_typed_error_and_changes_nothing(api: Api, admin_to
         answer = await send(api, admin_token, userId=missing, title="t", body="b")
         assert answer == {"__typename": "UserNotFound", "code": "USER_NOT_FOUND"}
 
-    refused_marks = [
+    refused_marks: list[tuple[dict[str, Any], str]] = [
         ({"ids": [mine, theirs]}, "NotificationNotFound"),
         ({"ids": ["nope"]}, "NotificationNotFound"),
         ({"ids": [mine], "all": True}, "ValidationFailed"),
@@ -178,8 +178,8 @@ async def test_bad_input_is_a_typed_error_and_changes_nothing(api: Api, admin_to
         ({"ids": [mine] * 101}, "ValidationFailed"),
     ]
     for values, typename in refused_marks:
-        answer = (await api.data(MARK, {"input": values}, token=token))["markNotificationsRead"]
-        assert answer["__typename"] == typename, (values, answer)
+        marked = (await api.data(MARK, {"input": values}, token=token))["markNotificationsRead"]
+        assert marked["__typename"] == typename, (values, marked)
     assert await listed(api, token) == before  # nothing sent, nothing marked
 
     as_player = await api.execute(SEND, {"input": {"title": "t", "body": "b"}}, token=token)

@@ -675,6 +675,8 @@ class UndeliveredEvents(Base):
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
     channel: Mapped[str] = mapped_column(String(200))
     events: Mapped[str] = mapped_column(Text)  # a JSON list, as published
+    # The publish's key: Redis takes each channel's part of it once (event_outbox.py).
+    batch_key: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

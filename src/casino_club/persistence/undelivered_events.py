@@ -18,21 +18,24 @@ RELAY_LOCK = 0x0CC0_E7E1
 
 
 async def keep(
-    session: AsyncSession, channel: str, events: Sequence[dict[str, Any]], now: datetime
+    session: AsyncSession,
+    channel: str,
+    events: Sequence[dict[str, Any]],
+    batch_key: str,
+    now: datetime,
 ) -> None:
     session.add(
         UndeliveredEvents(
-            channel=channel, events=orjson.dumps(list(events)).decode(), created_at=now
+            channel=channel,
+            events=orjson.dumps(list(events)).decode(),
+            batch_key=batch_key,
+            created_at=now,
         )
     )
 
 
-async def any_waiting(session: AsyncSession, channels: Sequence[str] | None = None) -> bool:
-    """Whether events wait (on these channels, if given)."""
-    query = select(UndeliveredEvents.id).limit(1)
-    if channels is not None:
-        query = query.where(UndeliveredEvents.channel.in_(channels))
-    return await session.scalar(query) is not None
+async def channels_waiting(session: AsyncSession) -> set[str]:
+    return set(await session.scalars(select(UndeliveredEvents.channel).distinct()))
 
 
 async def take_the_relay(session: AsyncSession) -> bool:

@@ -15,7 +15,7 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.domain.accounts import Role
 from casino_club.event_journal import EventId, parse_event_id
-from casino_club.event_stream import SubscriptionOverflow
+from casino_club.event_stream import ReplayUnavailable, SubscriptionOverflow
 from casino_club.events import MONITOR_CHANNEL, UnknownEventId, user_channel
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import notifications as notification_cases
@@ -28,6 +28,7 @@ from casino_club.schema.permissions import (
     Forbidden,
     IsAdmin,
     IsAuthenticated,
+    ServiceUnavailable,
     require_viewer,
 )
 
@@ -48,6 +49,7 @@ SINCE = (
 )
 
 
+REPLAY_UNAVAILABLE = "Missed events cannot be read now; resubscribe with since shortly"
 SINCE_REFUSED = "since must be the id of an event this subscription gave"
 # What an operator's monitor shows first (SPEC §10).
 MONITOR_SNAPSHOT = 200
@@ -75,6 +77,8 @@ async def _checked(
             if admin and viewer.role is not Role.ADMIN:
                 raise Forbidden(IsAdmin.message)
             yield event
+    except ReplayUnavailable:
+        raise ServiceUnavailable(REPLAY_UNAVAILABLE) from None
     except SubscriptionOverflow:
         raise GraphQLError(OVERFLOW_MESSAGE, extensions={"code": "SUBSCRIPTION_OVERFLOW"}) from None
     except UnknownEventId:
