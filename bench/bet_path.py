@@ -43,6 +43,7 @@ from tests.e2e.conftest import start_server
 
 from bench.floors import STAKE, Run, canonical_floor, our_floor
 from bench.profile import profile
+from bench.subscriptions import Delivery, delivery_latency
 from bench.wrk import Measured, run_crash_wrk, run_wrk
 from casino_club.bootstrap import seed
 from casino_club.domain.ledger import LedgerReason, Movement
@@ -57,6 +58,12 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 PLAYERS = int(os.environ.get("BENCH_PLAYERS", "64"))
 RESULTS = Path(__file__).with_name("RESULTS.md")
+# Live delivery: subscribers (over two instances) of players of their own, spinning at a
+# fixed rate.
+LIVE_SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "1000"))
+LIVE_PLAYERS = 50
+LIVE_SPINS = 600
+LIVE_RATE = 40.0
 
 SIGNUP = (
     "mutation S($input: SignupInput!) { signup(input: $input) { "
@@ -267,7 +274,11 @@ def machine() -> str:
 
 
 def write_results(
-    runs: list[HttpRun], canonicals: list[Run], ours: list[Run], profiled: list[str]
+    runs: list[HttpRun],
+    canonicals: list[Run],
+    ours: list[Run],
+    profiled: list[str],
+    live: Delivery,
 ) -> str:
     """The table; each floor runs twice, between the HTTP runs, and the ratios use the
     mean of its runs (this machine's speed drifts by tens of percent within minutes)."""
@@ -308,6 +319,15 @@ def write_results(
         "PG statements per request need pg_stat_statements in `shared_preload_libraries`;",
         "without it the column says n/a and transactions are counted instead.",
         "",
+        "## Live delivery (SPEC §14)",
+        "",
+        f"{live.subscribers:,} `balanceChanged` subscribers over {live.instances} app "
+        f"instances (PostgreSQL + Redis), {live.spins} spins at {LIVE_RATE:g}/s alternating "
+        "instances: from the event's `at` (the bet's clock reading, just before its commit) "
+        f"to receipt, **p50 {live.p50_ms:.1f} ms, p99 {live.p99_ms:.1f} ms**; "
+        f"{live.delivered:,} deliveries of {live.expected:,} expected (each event to each "
+        "of its player's subscribers, once).",
+        "",
         "## Profile",
         "",
         *profiled,
@@ -335,16 +355,15 @@ async def main() -> None:
         await seed(services)
         await services.close()
         log_dir = Path(tempfile.mkdtemp(prefix="casino-bench-"))
-        with start_server(
-            backend,
-            log_dir,
-            GAME_RATE_LIMIT_PER_SECOND="1000000000",
-            GACHA_DAILY_LIMITS='{"STANDARD": 1000000000}',
-            LOG_LEVEL="WARNING",
-            GC_FREEZE_AT_STARTUP="true",  # production's default; the tests' is off
-            DATABASE_POOL_SIZE="30",
-            DATABASE_MAX_OVERFLOW="10",
-        ) as running:
+        server_settings = {
+            "GAME_RATE_LIMIT_PER_SECOND": "1000000000",
+            "GACHA_DAILY_LIMITS": '{"STANDARD": 1000000000}',
+            "LOG_LEVEL": "WARNING",
+            "GC_FREEZE_AT_STARTUP": "true",  # production's default; the tests' is off
+            "DATABASE_POOL_SIZE": "30",
+            "DATABASE_MAX_OVERFLOW": "10",
+        }
+        with start_server(backend, log_dir, **server_settings) as running:
             url, pid = running.url, running.process.pid
             players = await signup_players(url, PLAYERS)
             await top_up(backend, [user_id for _, user_id in players], 1_000_000_000)
@@ -420,12 +439,22 @@ async def main() -> None:
             profiled = await asyncio.to_thread(
                 profile, pid, SECONDS, wrk(SPIN, "SlotSpinSuccess", 32)
             )
+            with start_server(backend, log_dir, **server_settings) as second:
+                listeners = [token for token, _ in await signup_players(url, LIVE_PLAYERS)]
+                live = await delivery_latency(
+                    [url, second.url],
+                    listeners,
+                    subscribers=LIVE_SUBSCRIBERS,
+                    spins=LIVE_SPINS,
+                    rate=LIVE_RATE,
+                )
         print(
             write_results(
                 [spin32, spin8, fixed, dice, gacha, crash, *reads],
                 [canonical, canonical_again],
                 [ours, ours_again],
                 profiled,
+                live,
             )
         )
     finally:

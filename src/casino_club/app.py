@@ -41,6 +41,7 @@ from casino_club.schema.request_checks import document_problem, json_problem
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
 from casino_club.services import Job, Services
+from casino_club.ws_handlers import LegacyWSHandler, TransportWSHandler
 
 log = logging.getLogger("casino_club.app")
 
@@ -145,6 +146,9 @@ class CasinoGraphQL(GraphQL[Context, None]):
     Strawberry assumes a well-formed request: a body of `null`, a number or a string,
     invalid UTF-8, a 5,000-digit integer or 30,000 nested `[` each escape it as a 500.
     """
+
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
 
     def __init__(self, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -25,6 +25,7 @@ PROFILE = """
   attendance(year: 2026, month: 11) { days { day streak } }
   stats { total { plays staked } games { game plays } gachaByRarity { rarity count } }
   purchases(first: 5) { edges { node { id status } } }
+  notifications(first: 5) { edges { node { id title } } } unreadNotifications
   limits { dailyPurchaseCents { amount } monthlyPurchaseCents { amount }
     dailyLossGold { amount } excludedUntil }
 """
