@@ -78,41 +78,39 @@ def _stamped(event_id: str, event: dict[str, Any]) -> dict[str, Any]:
 
 
 # KEYS: a stream per channel. ARGV: max length, quiet lifetime (ms), the publish's key
-# ('' for none), whether this is a retry, then per stream its pub/sub channel, how many
-# events, and the events (JSON objects). Each event's id goes into the object live
-# subscribers receive. The key is kept with the first event of each channel's part; a
-# retry skips a channel whose newest entries hold it already (the first try landed).
+# ('' for none), whether this is a retry, then per stream its pub/sub channel and its
+# events (JSON objects, one per line: one argument, however many events). Each event's
+# id goes into the object live subscribers receive. The key is kept with the first event
+# of each channel's part; a retry skips a channel whose newest entries hold it already
+# (the first try landed).
 _PUBLISH = Script("""
 local key, retry = ARGV[3], ARGV[4] == '1'
-local at = 5
 for k = 1, #KEYS do
-    local channel, n = ARGV[at], tonumber(ARGV[at + 1])
-    local first = at + 2
-    at = first + n
+    local channel, lines = ARGV[3 + 2 * k], ARGV[4 + 2 * k]
+    local skip = false
     if retry then
         for _, entry in ipairs(redis.call('XREVRANGE', KEYS[k], '+', '-', 'COUNT', ARGV[1])) do
             local fields = entry[2]
             for f = 1, #fields, 2 do
-                if fields[f] == 'k' and fields[f + 1] == key then n = 0 end
+                if fields[f] == 'k' and fields[f + 1] == key then skip = true end
             end
         end
     end
-    local parts = {}
-    for i = 1, n do
-        local event = ARGV[first + i - 1]
-        local id
-        if i == 1 and key ~= '' then
-            id = redis.call('XADD', KEYS[k], 'MAXLEN', '~', ARGV[1], '*', 'e', event, 'k', key)
-        else
-            id = redis.call('XADD', KEYS[k], 'MAXLEN', '~', ARGV[1], '*', 'e', event)
+    if not skip then
+        local parts = {}
+        for event in string.gmatch(lines, '[^\\n]+') do
+            local id
+            if #parts == 0 and key ~= '' then
+                id = redis.call('XADD', KEYS[k], 'MAXLEN', '~', ARGV[1], '*', 'e', event, 'k', key)
+            else
+                id = redis.call('XADD', KEYS[k], 'MAXLEN', '~', ARGV[1], '*', 'e', event)
+            end
+            if event == '{}' then
+                parts[#parts + 1] = '{"id":"' .. id .. '"}'
+            else
+                parts[#parts + 1] = '{"id":"' .. id .. '",' .. string.sub(event, 2)
+            end
         end
-        if event == '{}' then
-            parts[i] = '{"id":"' .. id .. '"}'
-        else
-            parts[i] = '{"id":"' .. id .. '",' .. string.sub(event, 2)
-        end
-    end
-    if n > 0 then
         redis.call('PEXPIRE', KEYS[k], ARGV[2])
         redis.call('PUBLISH', channel, '[' .. table.concat(parts, ',') .. ']')
     end
@@ -172,7 +170,7 @@ class StreamJournal:
         self, batches: Sequence[Batch], key: str | None = None, retry: bool = False
     ) -> None:
         keys: list[str] = []
-        arguments: list[str | int] = [
+        arguments: list[str | int | bytes] = [
             self._max_events,
             self._window_ms,
             key or "",
@@ -180,8 +178,9 @@ class StreamJournal:
         ]
         for channel, events in batches:
             keys.append(self._key(channel))
-            published = [orjson.dumps(e).decode() for e in events]
-            arguments += [self._prefix + channel, len(events), *published]
+            # orjson writes no raw newline: a line is an event.
+            lines = b"\n".join(orjson.dumps(e) for e in events)
+            arguments += [self._prefix + channel, lines]
         await _PUBLISH.run(self._commands, keys, arguments)
 
     async def read(self, channel: str, since: EventId | None, count: int) -> Page:

@@ -22,11 +22,10 @@ A process killed between a commit and its publish loses that publish; a subscrib
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -55,42 +54,41 @@ class EventOutbox:
         self._turns: dict[str, asyncio.Lock] = {}
         self._waiting_turns: Counter[str] = Counter()
 
-    @contextlib.asynccontextmanager
-    async def _turn(self, channel: str) -> AsyncIterator[None]:
-        """This channel's publishes, one at a time, in the order they asked."""
-        turn = self._turns.setdefault(channel, asyncio.Lock())
-        self._waiting_turns[channel] += 1
-        try:
-            async with turn:
-                yield
-        finally:
-            self._waiting_turns[channel] -= 1
-            if not self._waiting_turns[channel]:
-                del self._waiting_turns[channel], self._turns[channel]
-
     async def publish(self, batches: Sequence[Batch]) -> None:
         """Publish committed events, each channel's in order; never raises (the
-        transaction stands, and its answer must reach the player)."""
+        transaction stands, and its answer must reach the player). The first channel's
+        publishes go one at a time, in the order they asked."""
         batches = [(channel, events) for channel, events in batches if events]
         if not batches:
             return
+        ordered = batches[0][0]
+        turn = self._turns.setdefault(ordered, asyncio.Lock())
+        self._waiting_turns[ordered] += 1
+        try:
+            async with turn:
+                await self._publish_in_turn(batches)
+        finally:
+            self._waiting_turns[ordered] -= 1
+            if not self._waiting_turns[ordered]:
+                del self._waiting_turns[ordered], self._turns[ordered]
+
+    async def _publish_in_turn(self, batches: Sequence[Batch]) -> None:
         key = uuid.uuid4().hex
-        async with self._turn(batches[0][0]):
-            if not any(channel in self._held for channel, _ in batches):
-                try:
-                    await self._bus.publish_all(batches, key)
-                    return
-                except Exception as error:
-                    log.warning("publishing failed, events kept for the relay: %r", error)
-            async with self._holding:
-                self._held.update(channel for channel, _ in batches)
-                try:
-                    async with self._sessionmaker.begin() as session:
-                        now = self._clock.now()
-                        for channel, events in batches:
-                            await undelivered_events.keep(session, channel, events, key, now)
-                except Exception:
-                    log.exception("events lost: neither Redis nor the database took them")
+        if not any(channel in self._held for channel, _ in batches):
+            try:
+                await self._bus.publish_all(batches, key)
+                return
+            except Exception as error:
+                log.warning("publishing failed, events kept for the relay: %r", error)
+        async with self._holding:
+            self._held.update(channel for channel, _ in batches)
+            try:
+                async with self._sessionmaker.begin() as session:
+                    now = self._clock.now()
+                    for channel, events in batches:
+                        await undelivered_events.keep(session, channel, events, key, now)
+            except Exception:
+                log.exception("events lost: neither Redis nor the database took them")
 
     async def relay(self) -> int:
         """Publish waiting events, oldest first; how many rows went out. Then hold
