@@ -8,7 +8,11 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+from starlette.applications import Starlette
+
 from casino_club.clock import FrozenClock
+from casino_club.resolvers import notifications as notification_cases
+from casino_club.resolvers.notifications import REPLAY_PAGE
 from tests.support import Api, error_codes
 
 SEND = """mutation S($input: SendNotificationInput!) { sendNotification(input: $input) {
@@ -122,12 +126,16 @@ async def test_twenty_concurrent_mark_all_leave_everything_read_once(
     user = await player_id(api, token)
     for k in range(5):
         await send(api, admin_token, userId=user, title=f"c{k}", body="b")
+    unread = (await listed(api, token))["unreadNotifications"]  # broadcasts too
+    assert unread >= 5
     answers = await asyncio.gather(
         *(api.data(MARK, {"input": {"all": True}}, token=token) for _ in range(20))
     )
     results = [a["markNotificationsRead"] for a in answers]
     assert {r["__typename"] for r in results} == {"NotificationsMarked"}
     assert (await listed(api, token))["unreadNotifications"] == 0
+    # Each notification was marked by exactly one of them.
+    assert sum(r["marked"] for r in results) == unread
 
 
 async def test_pages_follow_the_cursor_newest_first(api: Api, admin_token: str) -> None:
@@ -186,3 +194,23 @@ async def test_bad_input_is_a_typed_error_and_changes_nothing(api: Api, admin_to
     assert error_codes(as_player) == ["FORBIDDEN"]
     first_zero = await api.execute(LIST, {"first": 0}, token=token)
     assert error_codes(first_zero) == ["BAD_USER_INPUT"]
+
+
+async def test_a_resubscription_is_given_every_notification_it_missed(
+    api: Api, app: Starlette, admin_token: str
+) -> None:
+    """More than a page (100) missed: all of them, in order, then live ones."""
+    token = (await api.new_player())["accessToken"]
+    user = await player_id(api, token)
+    first = (await send(api, admin_token, userId=user, title="seen", body="b"))["notification"]
+    for k in range(REPLAY_PAGE + 5):
+        await send(api, admin_token, userId=user, title=f"missed {k}", body="b")
+    services = app.state.services
+    titles_heard = []
+    following = notification_cases.follow(services, int(user), int(first["id"]))
+    async with asyncio.timeout(15):
+        async for event in following:
+            titles_heard.append(event["title"])
+            if len(titles_heard) == REPLAY_PAGE + 5:
+                break
+    assert titles_heard == [f"missed {k}" for k in range(REPLAY_PAGE + 5)]

@@ -103,11 +103,11 @@ async def visible_ids(session: AsyncSession, user_id: int, ids: Sequence[int]) -
 async def mark_read(
     session: AsyncSession, user_id: int, ids: Sequence[int] | None, now: datetime
 ) -> int:
-    """Mark these (or, with None, all the player's) as read; how many were unread."""
+    """Mark these (or, with None, all the player's) as read; how many this call marked
+    (one statement: two at once never both count the same notification)."""
     chosen = select(Notification.id).where(_visible_to(user_id))
     if ids is not None:
         chosen = chosen.where(Notification.id.in_(ids))
-    before = await unread_count(session, user_id)
     statement = (
         insert_for(session, NotificationRead)
         .from_select(
@@ -118,5 +118,5 @@ async def mark_read(
         )
         .on_conflict_do_nothing()
     )
-    await session.execute(statement)
-    return before - await unread_count(session, user_id)
+    result = await session.execute(statement)
+    return int(result.rowcount)  # type: ignore[attr-defined]

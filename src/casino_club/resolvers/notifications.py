@@ -33,8 +33,8 @@ from casino_club.schema.pagination import Connection, check_first, decode_cursor
 from casino_club.services import Services
 
 MAX_IDS = 100
-# What a resubscription is given from the database at most, oldest first.
-REPLAY_LIMIT = 100
+# A resubscription reads what it missed from the database this many at a time.
+REPLAY_PAGE = 100
 
 
 async def page(
@@ -155,12 +155,14 @@ async def follow(
         services.events.subscribe(BROADCAST_CHANNEL) as everyone,
     ):
         delivered: set[int] = set()
-        if since is not None:
+        position = since
+        while position is not None:  # every one missed, a page at a time
             async with services.sessionmaker() as session:
-                missed = await notifications.after(session, user_id, since, REPLAY_LIMIT)
+                missed = await notifications.after(session, user_id, position, REPLAY_PAGE)
             for seen in missed:
                 delivered.add(seen.notification.id)
                 yield _event(seen.notification)
+            position = missed[-1].notification.id if len(missed) == REPLAY_PAGE else None
         async for event in merged(own, everyone):
             if event.get("kind") != "notification":
                 continue
