@@ -38,6 +38,9 @@ class RedisPubSubBackend(BroadcastBackend):
         self._changing = asyncio.Lock()
         self._channels: set[str] = set()
         self._has_channels = asyncio.Event()
+        # SUBSCRIBEs sent and not yet confirmed, by channel (see `subscribe`).
+        self._confirming: dict[str, asyncio.Event] = {}
+        self._confirm_seconds = timeouts.socket_seconds
         self._redis: Redis = timeouts.client(url)
         # Publishing (the journal's script) shares the client, not the pub/sub connection.
         self.commands = CommandBatcher(self._redis)
@@ -69,16 +72,32 @@ class RedisPubSubBackend(BroadcastBackend):
         await self._redis.aclose()
 
     async def subscribe(self, channel: str) -> None:
+        """Returns once Redis has confirmed the subscription (the listener reads the
+        confirmation), so whatever is published after it is heard: a subscriber that
+        then reads the journal misses nothing in between. Unconfirmed within the socket
+        timeout (Redis away), it returns anyway; the listener subscribes on reconnecting."""
+        confirmed: asyncio.Event | None = None
         async with self._changing:
             self._channels.add(channel)
             if self.connected:
+                confirmed = self._confirming.setdefault(channel, asyncio.Event())
                 try:
                     await self._live_pubsub().subscribe(channel)
                 except (RedisError, OSError):
                     # The listener reconnects and subscribes to every wanted channel.
                     self.connected = False
+                    confirmed = None
         # Only now: reading before the first SUBSCRIBE has a connection raises.
         self._has_channels.set()
+        if confirmed is None:
+            return
+        try:
+            await asyncio.wait_for(confirmed.wait(), self._confirm_seconds)
+        except TimeoutError:
+            log.warning("redis did not confirm a subscription in time")
+        finally:
+            if self._confirming.get(channel) is confirmed:
+                del self._confirming[channel]
 
     async def unsubscribe(self, channel: str) -> None:
         async with self._changing:
@@ -99,9 +118,7 @@ class RedisPubSubBackend(BroadcastBackend):
                 if not self.connected:
                     await self._reconnect()
                     return Event(channel=RESUMED_CHANNEL, message="")
-                message = await self._live_pubsub().get_message(
-                    ignore_subscribe_messages=True, timeout=1.0
-                )
+                message = await self._live_pubsub().get_message(timeout=1.0)
             except (RedisError, OSError) as exc:
                 if self.connected:
                     log.warning("redis pub/sub lost: %s", type(exc).__name__)
@@ -110,12 +127,12 @@ class RedisPubSubBackend(BroadcastBackend):
                 delay = min(delay * 2, RECONNECT_MAX_SECONDS)
                 continue
             delay = 0.1
-            if message is not None and message.get("type") == "message":
-                channel, data = message["channel"], message["data"]
-                return Event(
-                    channel=channel.decode() if isinstance(channel, bytes) else str(channel),
-                    message=data.decode() if isinstance(data, bytes) else str(data),
-                )
+            if message is not None and message.get("type") == "subscribe":
+                confirmed = self._confirming.get(_text(message["channel"]))
+                if confirmed is not None:
+                    confirmed.set()
+            elif message is not None and message.get("type") == "message":
+                return Event(channel=_text(message["channel"]), message=_text(message["data"]))
 
     def _live_pubsub(self) -> PubSub:
         assert self._pubsub is not None, "connect() first"
@@ -133,3 +150,7 @@ class RedisPubSubBackend(BroadcastBackend):
             self.connected = True
             self.generation += 1
         log.info("redis pub/sub resubscribed to %d channels", len(self._channels))
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

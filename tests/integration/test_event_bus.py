@@ -178,3 +178,18 @@ async def test_a_reader_that_keeps_up_is_never_stalled() -> None:
         {"n": 2},
         {"n": 3},
     ]
+
+
+async def test_a_subscription_is_in_place_in_redis_when_subscribe_returns() -> None:
+    """The subscriber reads the journal right after subscribing: Redis must already
+    count the subscription then (the SUBSCRIBE confirmed), or an event published in
+    between would be neither heard nor read."""
+    prefix = f"confirm:{uuid.uuid4().hex[:8]}:"
+    bus = EventBus(TEST_REDIS_URL, prefix)
+    await bus.connect()
+    try:
+        for n in range(50):
+            async with bus.subscribe(f"user:{n}"):
+                assert await numsub(TEST_REDIS_URL, [f"{prefix}user:{n}"]) == [1]
+    finally:
+        await bus.disconnect()
