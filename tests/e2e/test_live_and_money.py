@@ -6,17 +6,18 @@ import asyncio
 import contextlib
 import json
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from gql import Client, gql
+from gql import Client, GraphQLRequest, gql
 from gql.transport.websockets import WebsocketsTransport
 
 from tests.conftest import Backend
 from tests.e2e.conftest import start_server
+from tests.e2e.listeners import Listener
+from tests.e2e.listeners import listening as listening_to
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
 from tests.support import SPIN
 
@@ -54,44 +55,9 @@ async def whole_ledger(client: httpx.AsyncClient, token: str) -> tuple[int, list
         after = me["ledger"]["pageInfo"]["endCursor"]
 
 
-class BalanceListener:
-    """Every `balanceChanged` event one player's subscription receives, in order."""
-
-    def __init__(self, ws: Any) -> None:
-        self.received: list[dict[str, Any]] = []
-        self._arrived = asyncio.Event()
-        self._task = asyncio.create_task(self._listen(ws))
-
-    async def _listen(self, ws: Any) -> None:
-        async for result in ws.subscribe(BALANCE):
-            self.received.append(result["balanceChanged"])
-            self._arrived.set()
-
-    async def until_gold(self, gold: int) -> None:
-        """Wait (bounded) until the last event received shows `gold`."""
-        async with asyncio.timeout(TIMEOUT):
-            while not self.received or self.received[-1]["gold"] != gold:
-                self._arrived.clear()
-                await self._arrived.wait()
-
-    def stop(self) -> None:
-        self._task.cancel()
-
-
-@contextlib.asynccontextmanager
-async def listening(base_url: str, token: str) -> AsyncIterator[BalanceListener]:
+def listening(base_url: str, token: str) -> contextlib.AbstractAsyncContextManager[Listener]:
     """A WebSocket subscribed to `balanceChanged` as `token`'s player."""
-    transport = WebsocketsTransport(
-        url=ws_url(base_url),
-        init_payload={"authorization": f"Bearer {token}"},
-        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
-    )
-    async with Client(transport=transport) as ws:
-        listener = BalanceListener(ws)
-        try:
-            yield listener
-        finally:
-            listener.stop()
+    return listening_to(base_url, token, GraphQLRequest(BALANCE), "balanceChanged")
 
 
 async def test_balance_changed_delivers_exactly_the_callers_spins(server: str) -> None:

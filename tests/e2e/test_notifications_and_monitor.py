@@ -5,8 +5,6 @@ newest events and goes on live; players cannot watch it."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -16,6 +14,7 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
 from tests.conftest import ADMIN_PASSWORD, Backend
+from tests.e2e.listeners import having, listening
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
 from tests.e2e.test_live_and_money import post
 from tests.support import SPIN
@@ -30,55 +29,6 @@ SEND = """mutation S($input: SendNotificationInput!) { sendNotification(input: $
   __typename ... on NotificationSent { notification { id } } } }"""
 LOGIN = """mutation L($input: LoginInput!) { login(input: $input) {
   __typename ... on AuthPayload { accessToken } } }"""
-
-
-class Listener:
-    """A subscription's results, read as they come."""
-
-    def __init__(self, ws: Client, request: GraphQLRequest, field: str) -> None:
-        self.items: list[dict[str, Any]] = []
-        self._arrived = asyncio.Event()
-        self._task = asyncio.create_task(self._read(ws, request, field))
-
-    async def _read(self, ws: Client, request: GraphQLRequest, field: str) -> None:
-        async for result in ws.subscribe(request):  # type: ignore[attr-defined]
-            self.items.append(result[field])
-            self._arrived.set()
-
-    async def until(self, found: Any, within: float = TIMEOUT) -> bool:
-        """Whether an item satisfying `found` arrives within `within` seconds."""
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(within):
-                while not any(found(item) for item in self.items):
-                    self._arrived.clear()
-                    arrived = asyncio.ensure_future(self._arrived.wait())
-                    await asyncio.wait([self._task, arrived], return_when=asyncio.FIRST_COMPLETED)
-                    arrived.cancel()
-                    if self._task.done():
-                        self._task.result()  # the subscription's error, if it ended with one
-                        return any(found(item) for item in self.items)
-                return True
-        return False
-
-    def stop(self) -> None:
-        self._task.cancel()
-
-
-@contextlib.asynccontextmanager
-async def listening(
-    base_url: str, token: str, request: GraphQLRequest, field: str
-) -> AsyncIterator[Listener]:
-    transport = WebsocketsTransport(
-        url=ws_url(base_url),
-        init_payload={"authorization": f"Bearer {token}"},
-        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
-    )
-    async with Client(transport=transport) as ws:
-        listener = Listener(ws, request, field)
-        try:
-            yield listener
-        finally:
-            listener.stop()
 
 
 async def admin_token(http: httpx.AsyncClient, backend: Backend) -> str:
@@ -104,7 +54,7 @@ async def test_notifications_reach_the_right_players_and_come_back_with_since(
             return notification_id
 
         def titled(title: str) -> Any:
-            return lambda item: item["title"] == title
+            return having(lambda item: item["title"] == title)
 
         fresh = GraphQLRequest(NOTIFICATIONS, variable_values={"since": None})
         async with (
@@ -123,9 +73,9 @@ async def test_notifications_reach_the_right_players_and_come_back_with_since(
             assert await heard_by_alice.until(titled("to alice 2"))
             assert await heard_by_bob.until(titled("to everyone 1"))
             await asyncio.sleep(0.2)
-        assert [i["title"] for i in heard_by_alice.items[-2:]] == ["to everyone 1", "to alice 2"]
-        assert "to alice 2" not in [i["title"] for i in heard_by_bob.items]
-        assert not any(i["title"].startswith("ping alice") for i in heard_by_bob.items)
+        assert [i["title"] for i in heard_by_alice.received[-2:]] == ["to everyone 1", "to alice 2"]
+        assert "to alice 2" not in [i["title"] for i in heard_by_bob.received]
+        assert not any(i["title"].startswith("ping alice") for i in heard_by_bob.received)
 
         # Away, then back with the last id seen.
         await send("to alice 3", alice)
@@ -137,9 +87,9 @@ async def test_notifications_reach_the_right_players_and_come_back_with_since(
             live = await send("to alice 6", alice)
             assert await back.until(titled("to alice 6"))
             await asyncio.sleep(0.2)
-        assert [i["title"] for i in back.items] == ["to alice 3", "to everyone 4", "to alice 6"]
-        assert back.items[-1]["id"] == live
-        ids = [int(i["id"]) for i in back.items]
+        assert [i["title"] for i in back.received] == ["to alice 3", "to everyone 4", "to alice 6"]
+        assert back.received[-1]["id"] == live
+        ids = [int(i["id"]) for i in back.received]
         assert ids == sorted(ids) and ids[0] > int(last_seen)
 
 
@@ -156,17 +106,17 @@ async def test_the_monitor_shows_the_newest_events_then_live_and_only_to_operato
         ]
 
         def spin_of(round_id: str) -> Any:
-            return lambda item: item["type"] == "SLOT_SPIN" and item["roundId"] == round_id
+            return having(lambda item: item["type"] == "SLOT_SPIN" and item["roundId"] == round_id)
 
         async with listening(server, admin, GraphQLRequest(MONITOR), "monitorEvents") as monitor:
             assert await monitor.until(spin_of(earlier[-1]))
-            snapshot = list(monitor.items)
+            snapshot = list(monitor.received)
             later = (await post(http, SPIN, token, {"input": {"stake": 10}}))["slotSpin"]["roundId"]
             assert await monitor.until(spin_of(later))
         assert len(snapshot) <= 200
-        mine = [i for i in monitor.items if i["userId"] == player["user"]["id"]]
+        mine = [i for i in monitor.received if i["userId"] == player["user"]["id"]]
         assert [i["roundId"] for i in mine if i["type"] == "SLOT_SPIN"] == [*earlier, later]
-        ids = [tuple(int(p) for p in i["id"].split("-")) for i in monitor.items]
+        ids = [tuple(int(p) for p in i["id"].split("-")) for i in monitor.received]
         assert ids == sorted(ids) and len(set(ids)) == len(ids)
 
     transport = WebsocketsTransport(

@@ -5,7 +5,6 @@ given exactly what it missed, then live events (SPEC §10). On the embedded defa
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 import httpx
@@ -14,6 +13,7 @@ from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
+from tests.e2e.listeners import listening, showing
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
 from tests.e2e.test_live_and_money import post, whole_ledger
 from tests.support import SPIN
@@ -26,6 +26,10 @@ BALANCE_SINCE = gql(
 GAME_SINCE = gql("subscription G($since: ID) { gameEvents(since: $since) { id type } }")
 
 
+def since(event_id: str | None) -> GraphQLRequest:
+    return GraphQLRequest(BALANCE_SINCE, variable_values={"since": event_id})
+
+
 def client_for(base_url: str, token: str) -> Client:
     transport = WebsocketsTransport(
         url=ws_url(base_url),
@@ -33,35 +37,6 @@ def client_for(base_url: str, token: str) -> Client:
         subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
     )
     return Client(transport=transport)
-
-
-class Heard:
-    """A subscription's balance events, read as they come."""
-
-    def __init__(self, ws: Any, since: str | None) -> None:
-        self.events: list[dict[str, Any]] = []
-        self._arrived = asyncio.Event()
-        self._task = asyncio.create_task(self._read(ws, since))
-
-    async def _read(self, ws: Any, since: str | None) -> None:
-        async for result in ws.subscribe(
-            GraphQLRequest(BALANCE_SINCE, variable_values={"since": since})
-        ):
-            self.events.append(result["balanceChanged"])
-            self._arrived.set()
-
-    async def until_gold(self, gold: int, within: float = TIMEOUT) -> bool:
-        """Whether an event showing `gold` came last within `within` seconds."""
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(within):
-                while not self.events or self.events[-1]["gold"] != gold:
-                    self._arrived.clear()
-                    await self._arrived.wait()
-                return True
-        return False
-
-    def stop(self) -> None:
-        self._task.cancel()
 
 
 async def test_resubscribing_with_since_gives_what_was_missed_then_live(server: str) -> None:
@@ -75,27 +50,23 @@ async def test_resubscribing_with_since_gives_what_was_missed_then_live(server: 
             return balance
 
         # Listening: spins until the subscription is live, then two more, all heard.
-        async with client_for(server, token) as ws:
-            first = Heard(ws, None)
-            while not await first.until_gold(await spin(), within=0.5):
+        async with listening(server, token, since(None), "balanceChanged") as first:
+            while not await first.until(showing(await spin()), within=0.5):
                 pass
             for _ in range(2):
                 gold = await spin()
-            assert await first.until_gold(gold)
-            first.stop()
-        heard = first.events
+            await first.until_gold(gold)
+        heard = first.received
         # Away: three spins nobody hears.
         for _ in range(3):
             gold = await spin()
         # Back, from the first event heard: the rest of what was heard, what was missed,
         # then a live spin.
-        async with client_for(server, token) as ws:
-            again = Heard(ws, heard[0]["id"])
-            assert await again.until_gold(gold)
-            assert await again.until_gold(await spin())
+        async with listening(server, token, since(heard[0]["id"]), "balanceChanged") as again:
+            await again.until_gold(gold)
+            await again.until_gold(await spin())
             await asyncio.sleep(0.2)  # anything more would arrive now, and fail below
-            again.stop()
-        replayed = again.events
+        replayed = again.received
         _, ledger = await whole_ledger(http, token)
 
     assert replayed[: len(heard) - 1] == heard[1:]  # the same events, the same ids
