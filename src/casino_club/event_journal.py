@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import orjson
 from broadcaster._backends.memory import MemoryBackend
 
-from casino_club.persistence.redis_batch import CommandBatcher, Script
+from casino_club.persistence.redis_batch import CommandBatcher, Script, text
 
 EventId = tuple[int, int]
 NO_EVENT: EventId = (0, 0)
@@ -141,15 +141,11 @@ return {now, last, redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', ARGV[2])}
 _LATEST = Script("return redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', ARGV[1])")
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 def _entry(entry: list[Any]) -> dict[str, Any]:
     """A stream entry as delivered: its event, with its id."""
     raw_id, fields = entry
     stored = dict(zip(fields[::2], fields[1::2], strict=True))
-    return _stamped(_text(raw_id), orjson.loads(stored[b"e"]))
+    return _stamped(text(raw_id), orjson.loads(stored[b"e"]))
 
 
 class StreamJournal:
@@ -188,7 +184,7 @@ class StreamJournal:
         now, last, entries = await _READ.run(
             self._commands, [self._key(channel)], [since_text, count, self._window_ms]
         )
-        last_id = parse_event_id(_text(last))
+        last_id = parse_event_id(text(last))
         assert last_id is not None, "Redis names stream entries <ms>-<seq>"
         return Page(int(now), last_id, [_entry(entry) for entry in entries])
 

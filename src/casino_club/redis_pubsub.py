@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
-from casino_club.persistence.redis_batch import CommandBatcher
+from casino_club.persistence.redis_batch import CommandBatcher, text
 from casino_club.persistence.redis_client import RedisTimeouts
 
 log = logging.getLogger(__name__)
@@ -128,11 +128,11 @@ class RedisPubSubBackend(BroadcastBackend):
                 continue
             delay = 0.1
             if message is not None and message.get("type") == "subscribe":
-                confirmed = self._confirming.get(_text(message["channel"]))
+                confirmed = self._confirming.get(text(message["channel"]))
                 if confirmed is not None:
                     confirmed.set()
             elif message is not None and message.get("type") == "message":
-                return Event(channel=_text(message["channel"]), message=_text(message["data"]))
+                return Event(channel=text(message["channel"]), message=text(message["data"]))
 
     def _live_pubsub(self) -> PubSub:
         assert self._pubsub is not None, "connect() first"
@@ -150,7 +150,3 @@ class RedisPubSubBackend(BroadcastBackend):
             self.connected = True
             self.generation += 1
         log.info("redis pub/sub resubscribed to %d channels", len(self._channels))
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

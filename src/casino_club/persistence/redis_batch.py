@@ -85,3 +85,8 @@ class Script:
             return await commands.execute("EVALSHA", self.sha, len(keys), *keys, *arguments)
         except NoScriptError:
             return await commands.execute("EVAL", self.source, len(keys), *keys, *arguments)
+
+
+def text(value: bytes | str) -> str:
+    """A reply's string: redis-py hands back bytes unless the client decodes."""
+    return value.decode() if isinstance(value, bytes) else value
