@@ -13,7 +13,7 @@ import typer
 import uvicorn
 
 from casino_club.bootstrap import create_account, promote_account, seed
-from casino_club.config import get_settings
+from casino_club.config import ConfigurationError, get_settings
 from casino_club.domain import crash, verification, wheel
 from casino_club.domain.accounts import Role, SignupRequest, validate_signup
 from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash
@@ -23,7 +23,23 @@ from casino_club.persistence import migrations
 from casino_club.resolvers import leaderboards, reconciliation
 from casino_club.services import Services, gacha_rules, slot_paytable
 
-app = typer.Typer(help="Casino-Club F2P GraphQL server.", no_args_is_help=True)
+# No locals in tracebacks: a frame's locals may hold a secret or a password.
+app = typer.Typer(
+    help="Casino-Club F2P GraphQL server.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+@app.callback()
+def check_settings() -> None:
+    """Every command starts by reading the settings: refused ones stop it with their reasons."""
+    try:
+        get_settings()
+    except ConfigurationError as exc:
+        typer.echo(f"configuration refused: {exc}", err=True)
+        raise typer.Exit(2) from None
+
 
 T = TypeVar("T")
 

@@ -13,16 +13,54 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from zxcvbn import zxcvbn
 
 from casino_club.domain.shop import Currency
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-do-not-use-in-production"  # noqa: S105
 DEV_WEBHOOK_SECRET = "dev-only-webhook-secret-do-not-use-in-production"  # noqa: S105
 DEV_RECEIPT_SECRET = "dev-only-receipt-secret-do-not-use-in-production"  # noqa: S105
-# Passwords that a production deployment must never keep for its first admin.
-WELL_KNOWN_ADMIN_PASSWORDS = frozenset({"admin", "password", "changeme", "change-me", "5858"})
+DEVELOPMENT_SECRETS = frozenset({DEV_JWT_SECRET, DEV_WEBHOOK_SECRET, DEV_RECEIPT_SECRET})
+MIN_SECRET_BYTES = 32
+# zxcvbn's score (0-4): 3 is "safely unguessable" (about 10^10 guesses); below it a
+# dictionary, keyboard-pattern or repetition attack finds the value.
+MIN_GUESSABILITY_SCORE = 3
+# zxcvbn refuses longer inputs; a secret's first 72 characters being unguessable is enough.
+GUESSABILITY_MAX_LENGTH = 72
+
+
+def guessable(value: str) -> bool:
+    """zxcvbn's estimate, the well-kept dictionary-and-pattern model password meters use."""
+    score: int = zxcvbn(value[:GUESSABILITY_MAX_LENGTH])["score"]
+    return score < MIN_GUESSABILITY_SCORE
+
+
+def secret_problems(secrets: dict[str, str], admin_password: str | None) -> list[str]:
+    """Why production must not start with these secrets (SPEC §13), by setting name.
+
+    A secret shorter than 32 bytes, one a dictionary or a repetition finds (`"x" * 32`),
+    one published in this repository, or two secrets equal to each other (a leak of one
+    would then forge the others: webhooks, receipts and tokens alike); and a first
+    admin's password a dictionary would guess (`admin123`).
+    """
+    problems = []
+    for name, secret in secrets.items():
+        if secret in DEVELOPMENT_SECRETS:
+            problems.append(f"{name} is a development secret, published in this repository")
+        elif len(secret.encode()) < MIN_SECRET_BYTES:
+            problems.append(f"{name} must be at least {MIN_SECRET_BYTES} bytes")
+        elif guessable(secret):
+            problems.append(f"{name} is guessable: use a random value (openssl rand -hex 32)")
+    names = list(secrets)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            if secrets[first] == secrets[second]:
+                problems.append(f"{first} and {second} must differ")
+    if admin_password is not None and guessable(admin_password):
+        problems.append("ADMIN_PASSWORD is one a dictionary would guess")
+    return problems
 
 
 class Settings(BaseSettings):
@@ -215,23 +253,17 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _production_refuses_development_secrets(self) -> Settings:
+    def _production_refuses_weak_secrets(self) -> Settings:
         if self.app_env != "production":
             return self
-        problems = []
-        for name, value, dev in (
-            ("JWT_SECRET", self.jwt_secret, DEV_JWT_SECRET),
-            ("WEBHOOK_SECRET", self.webhook_secret, DEV_WEBHOOK_SECRET),
-            ("RECEIPT_SECRET", self.receipt_secret, DEV_RECEIPT_SECRET),
-        ):
-            secret = value.get_secret_value()
-            if secret == dev or len(secret) < 32:
-                problems.append(f"{name} must be set to a secret of at least 32 characters")
-        if (
-            self.admin_password is not None
-            and self.admin_password.get_secret_value().lower() in WELL_KNOWN_ADMIN_PASSWORDS
-        ):
-            problems.append("ADMIN_PASSWORD is a well-known default")
+        problems = secret_problems(
+            {
+                "JWT_SECRET": self.jwt_secret.get_secret_value(),
+                "WEBHOOK_SECRET": self.webhook_secret.get_secret_value(),
+                "RECEIPT_SECRET": self.receipt_secret.get_secret_value(),
+            },
+            None if self.admin_password is None else self.admin_password.get_secret_value(),
+        )
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
@@ -246,6 +278,18 @@ class Settings(BaseSettings):
         return self.uses_redis and self.broadcast_url.startswith(("redis://", "rediss://"))
 
 
+class ConfigurationError(Exception):
+    """The environment's settings are refused; the message names them, never their values."""
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The process's settings. pydantic's own error would quote the input (secrets too)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(part) for part in error['loc']) or 'settings'}: {error['msg']}"
+            for error in exc.errors(include_input=False, include_url=False)
+        ]
+        raise ConfigurationError("; ".join(problems)) from None
