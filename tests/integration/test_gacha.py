@@ -28,7 +28,7 @@ PULL = """mutation P($input: GachaPullInput!) { gachaPull(input: $input) {
   __typename
   ... on GachaPullSuccess { roundId paidGold refundedGold pityCounter dailyRemaining balance
     replayed items { item { id rarity } animation pity downgraded duplicate } fairness { nonce } }
-  ... on DailyLimitReached { limit used resetsAt }
+  ... on DailyLimitReached { pullsPerDay used resetsAt }
   ... on InsufficientFunds { required balance }
   ... on UserError { code } } }"""
 STATUS = """{ me { gold gacha { pityCounter pullsToday countsByRarity { rarity count } }
@@ -100,7 +100,7 @@ async def test_daily_limit_counts_actions_and_resets_at_the_day_boundary(
     before = (await api.data(STATUS, token=token))["me"]
     refused = await pull(api, token, count="TEN")
     assert refused["__typename"] == "DailyLimitReached"
-    assert (refused["limit"], refused["used"]) == (3, 3)
+    assert (refused["pullsPerDay"], refused["used"]) == (3, 3)
     resets = datetime.fromisoformat(refused["resetsAt"])
     assert resets > clock.now()
     assert (resets.hour, resets.minute, resets.second) == (0, 0, 0)

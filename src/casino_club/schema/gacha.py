@@ -126,7 +126,8 @@ class GachaPullSuccess:
 
 @strawberry.type(description="No pull actions left today; resets at the game-day boundary.")
 class DailyLimitReached(UserError):
-    limit: int
+    # Not `limit`: LossLimitReached, in the same union, has a `limit` in gold.
+    pulls_per_day: int
     used: int
     resets_at: datetime
 
@@ -135,7 +136,7 @@ class DailyLimitReached(UserError):
         return cls(
             code="DAILY_LIMIT_REACHED",
             message=f"Daily limit of {limit} pulls reached",
-            limit=limit,
+            pulls_per_day=limit,
             used=used,
             resets_at=resets_at,
         )

@@ -170,14 +170,16 @@ class RankRequired(UserError):
 
 @strawberry.type(description="The promo code does not apply to this purchase.")
 class PromoInvalid(UserError):
-    reason: PromoProblemEnum  # type: ignore[valid-type]
+    # Not `reason`: PaymentDeclined, in the same unions, has a `reason` of another type,
+    # and NotAvailable a `problem`: a client selecting them together would be refused.
+    promo_problem: PromoProblemEnum  # type: ignore[valid-type]
 
     @classmethod
-    def new(cls, reason: PromoProblem) -> PromoInvalid:
+    def new(cls, problem: PromoProblem) -> PromoInvalid:
         return cls(
             code="PROMO_INVALID",
-            message=f"The promo code does not apply ({reason.value})",
-            reason=reason,
+            message=f"The promo code does not apply ({problem.value})",
+            promo_problem=problem,
         )
 
 

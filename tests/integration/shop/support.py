@@ -22,7 +22,7 @@ mutation Buy($input: BuyProductInput!) {
     ... on PurchasePending { transactionId purchase { id status } }
     ... on PaymentDeclined { reason transactionId }
     ... on RankRequired { required }
-    ... on PromoInvalid { promoProblem: reason }
+    ... on PromoInvalid { promoProblem }
     ... on PurchaseBlocked { until retryAfterSeconds }
     ... on ValidationFailed { fields { field code } }
     ... on UserError { code message }

@@ -159,12 +159,12 @@ async def test_a_code_applies_to_a_limited_package(
     }
     mutation = """mutation B($input: BuyLimitedPackageInput!) { buyLimitedPackage(input: $input) {
       __typename ... on PurchasePending { purchase { amountCents promoCode } }
-      ... on PromoInvalid { reason } } }"""
+      ... on PromoInvalid { promoProblem } } }"""
     pending = (await api.data(mutation, variables, token=token))["buyLimitedPackage"]
     assert pending["purchase"] == {"amountCents": 799, "promoCode": code}  # 999 − 200
     variables["input"]["idempotencyKey"] = "other"
     refused = (await api.data(mutation, variables, token=other))["buyLimitedPackage"]
-    assert refused == {"__typename": "PromoInvalid", "reason": "EXHAUSTED"}
+    assert refused == {"__typename": "PromoInvalid", "promoProblem": "EXHAUSTED"}
     clock.advance(timedelta(seconds=121))
     await sweep_stale(services_of(app))  # expired: its unit and use given back
     assert await uses_of(app, code) == 0
