@@ -39,6 +39,8 @@ class FailureReason(StrEnum):
     GATEWAY_ERROR = "GATEWAY_ERROR"  # the gateway reported the payment failed later
     STALE_AUTO_VOID = "STALE_AUTO_VOID"  # pending too long: voided by the sweeper
     RESERVATION_EXPIRED = "RESERVATION_EXPIRED"  # a package's unit held past its time
+    # Captured by the provider after the purchase had left PENDING: refunded at once.
+    LATE_CAPTURE_REFUNDED = "LATE_CAPTURE_REFUNDED"
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,6 +106,28 @@ async def note_payment(
     return _optional((await session.scalars(statement)).one_or_none())
 
 
+async def record_late_capture(
+    session: AsyncSession, purchase_id: int, payment_id: str
+) -> PurchaseValue | None:
+    """A purchase that had left PENDING unpaid was captured late and refunded: say so on
+    it (SPEC §7.7), with the payment if it had none; the row if this call recorded it."""
+    statement = (
+        update(Purchase)
+        .where(
+            Purchase.id == purchase_id,
+            Purchase.status.in_([PurchaseStatus.FAILED.value, PurchaseStatus.VOIDED.value]),
+            Purchase.failure_reason.is_distinct_from(FailureReason.LATE_CAPTURE_REFUNDED.value),
+        )
+        .values(
+            failure_reason=FailureReason.LATE_CAPTURE_REFUNDED.value,
+            gateway_payment_id=func.coalesce(Purchase.gateway_payment_id, payment_id),
+        )
+        .returning(Purchase)
+        .execution_options(populate_existing=True)
+    )
+    return _optional((await session.scalars(statement)).one_or_none())
+
+
 async def sign(session: AsyncSession, purchase_id: int, signature: str) -> None:
     await session.execute(
         update(Purchase).where(Purchase.id == purchase_id).values(receipt_signature=signature)

@@ -8,9 +8,16 @@ causes, makes each event count at most once. The body the provider signs:
     {"id": "evt_…", "type": "payment.succeeded" | "payment.failed",
      "data": {"reference": "purchase:<id>", "paymentId": "…"}}
 
-Answers: 400 for anything not signed by the provider (or not the shape above), 200 for
-everything it signed — processed, already processed, or about nothing we know — so the
-provider stops redelivering it.
+A signature proves who sent an event, not that what it says is so (SPEC §7.7): before a
+`payment.succeeded` grants anything the provider is asked itself — `status(paymentId)`,
+or by our reference when the event names no payment — and the payment must be captured,
+be this purchase's, and carry its amount and currency. A `payment.failed` naming a
+payment must name this purchase's. Anything else changes nothing (logged).
+
+Answers: 400 for anything not signed by the provider (or not the shape above), 503 when
+the provider cannot be asked now (it redelivers later), 200 for everything else it
+signed — processed, already processed, or about nothing we know — so the provider stops
+redelivering it.
 """
 
 from __future__ import annotations
@@ -24,9 +31,22 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypeIs
 
-from casino_club.domain.payments import FailureReason, PurchaseStatus, WebhookCheck, check_webhook
+from casino_club.domain.payments import (
+    FailureReason,
+    Purchase,
+    PurchaseStatus,
+    WebhookCheck,
+    check_webhook,
+)
+from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
 from casino_club.persistence import purchases
-from casino_club.resolvers.payment_settlement import Verdict, purchase_id_of, settle
+from casino_club.resolvers.payment_settlement import (
+    Verdict,
+    give_back,
+    purchase_id_of,
+    reference,
+    settle,
+)
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
@@ -37,6 +57,8 @@ VERDICTS = {
     "payment.succeeded": Verdict(PurchaseStatus.SUCCEEDED),
     "payment.failed": Verdict(PurchaseStatus.FAILED, FailureReason.GATEWAY_ERROR),
 }
+
+LEFT_UNPAID = (PurchaseStatus.FAILED, PurchaseStatus.VOIDED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +103,65 @@ async def receive(services: Services, body: bytes, signature: str | None) -> Web
         fresh = await purchases.first_delivery(session, event.event_id, event.event_type, now)
         return fresh
 
-    if verdict is None or event.purchase_id is None:
+    async def ignore() -> WebhookAnswer:
         async with services.unit_of_work() as uow:
             await first_delivery(uow.session)
             await uow.commit()
         return WebhookAnswer(200, {"status": "ignored" if fresh else "duplicate"})
-    verdict = Verdict(verdict.status, verdict.reason, event.payment_id)
+
+    if verdict is None or event.purchase_id is None:
+        return await ignore()
+    async with services.sessionmaker() as session:
+        row = await purchases.get(session, event.purchase_id)
+    if row is None:
+        return await ignore()
+    try:
+        payment = await _confirmed(services, event, row)
+    except GatewayTimeout:
+        log.warning("payment webhook %s: the provider did not answer", event.event_id)
+        return WebhookAnswer(503, {"error": "payment provider unavailable"})
+    if payment is None:
+        log.warning(
+            "payment webhook %s (%s) about purchase %d not confirmed by the provider",
+            event.event_id,
+            event.event_type,
+            row.id,
+        )
+        return await ignore()
+    if verdict.status == PurchaseStatus.SUCCEEDED and row.status in LEFT_UNPAID:
+        # Captured after the purchase had left PENDING: given back, then acknowledged.
+        if not await give_back(services, row, payment):
+            return WebhookAnswer(503, {"error": "late payment not given back yet"})
+        return await ignore()
+    verdict = Verdict(verdict.status, verdict.reason, payment.payment_id)
     settled = await settle(services, event.purchase_id, verdict, first=first_delivery)
     if settled is None:
         return WebhookAnswer(200, {"status": "ignored" if fresh else "duplicate"})
     return WebhookAnswer(200, {"status": "processed", "purchaseStatus": settled.status})
+
+
+async def _confirmed(services: Services, event: _Event, row: Purchase) -> Payment | None:
+    """The provider's own record of the payment the event is about, if it bears the
+    event out; None if it does not (GatewayTimeout if the provider does not answer)."""
+    ours = reference(row.id)
+    if event.event_type != "payment.succeeded":
+        if event.payment_id is None:
+            return Payment(None, PaymentState.FAILED)
+        named = await services.payments.status(event.payment_id)
+        return named if named.reference == ours else None
+    if event.payment_id is None:
+        payment = await services.payments.find(ours)
+    else:
+        payment = await services.payments.status(event.payment_id)
+    if (
+        payment is None
+        or payment.state != PaymentState.CAPTURED
+        or payment.reference != ours
+        or payment.amount_cents != row.amount_cents
+        or payment.currency != row.currency.value
+    ):
+        return None
+    return payment
 
 
 def _parse(body: bytes) -> _Event | None:

@@ -1,0 +1,272 @@
+"""A misbehaving payment provider (SPEC §7.7), played by the real sandbox gateway told to
+hold authorizations back, go silent about one purchase or capture late: our record
+decides and the provider confirms; a timeout is "unknown"; money that arrives after a
+purchase gave up goes back, recorded and counted. After each test: captured at the
+provider ⇔ granted or refunded (conftest)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from starlette.applications import Starlette
+
+from casino_club.clock import FrozenClock
+from casino_club.config import Settings
+from casino_club.payments.gateway import PaymentState
+from casino_club.persistence.models import AuditLog
+from casino_club.resolvers.payment_settlement import sweep_stale
+from tests.conftest import Backend, api_for, running_app
+from tests.integration.shop.support import (
+    buy,
+    gold_of,
+    provider_agrees,
+    purchases_of,
+    sandbox_of,
+    services_of,
+)
+from tests.integration.shop.test_payment_webhooks import deliver, event, now_of
+from tests.integration.shop.test_refunds import refund
+from tests.support import Api, books_balance
+
+START_GOLD = 1_000
+
+
+class Patient:
+    """An app whose client waits long for the provider: a held authorization is still
+    in flight while the test acts."""
+
+    def __init__(self, app: Starlette, api: Api, settings: Settings) -> None:
+        self.app, self.api, self.settings = app, api, settings
+
+
+@pytest.fixture
+async def patient(backend: Backend, clock: FrozenClock) -> AsyncIterator[Patient]:
+    settings = backend.settings(payment_timeout_seconds=60)
+    async with running_app(settings, clock) as app, api_for(app) as api:
+        yield Patient(app, api, settings)
+        await books_balance(app)
+        await provider_agrees(app)
+
+
+async def player(api: Api) -> str:
+    token: str = (await api.new_player())["accessToken"]
+    return token
+
+
+def ref(purchase_id: str | int) -> str:
+    return f"purchase:{purchase_id}"
+
+
+def provider_state(app: Starlette, purchase_id: str | int) -> PaymentState | None:
+    payment = sandbox_of(app).payment_for(ref(purchase_id))
+    return None if payment is None else payment.state
+
+
+async def held_purchase(p: Patient, token: str) -> tuple[asyncio.Task[dict[str, Any]], str]:
+    """A tok_ok purchase whose authorization the provider holds: the request, and the
+    purchase id."""
+    pause = sandbox_of(p.app).pause_authorizations()
+    task = asyncio.create_task(buy(p.api, token))
+    await asyncio.wait_for(pause.entered.wait(), 10)
+    return task, pause.references[0].removeprefix("purchase:")
+
+
+def release_all(p: Patient) -> None:
+    pause = sandbox_of(p.app)._pause
+    assert pause is not None
+    pause.release()
+
+
+async def late_audits(app: Starlette, purchase_id: str | int) -> int:
+    async with services_of(app).sessionmaker() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(AuditLog)
+            .where(
+                AuditLog.action == "PAYMENT_LATE_CAPTURE_REFUNDED",
+                AuditLog.target == ref(purchase_id),
+            )
+        )
+    return int(count or 0)
+
+
+async def metric(api: Api, outcome: str) -> float:
+    text = (await api.client.get("/metrics")).text
+    line = f'payments_late_total{{outcome="{outcome}"}} '
+    found = [float(row.removeprefix(line)) for row in text.splitlines() if row.startswith(line)]
+    return found[0] if found else 0.0
+
+
+# -- 9: captured after voided ----------------------------------------------------------
+
+
+async def test_a_purchase_that_expires_while_authorize_is_in_flight_is_never_captured(
+    patient: Patient, clock: FrozenClock
+) -> None:
+    token = await player(patient.api)
+    task, purchase_id = await held_purchase(patient, token)
+    clock.advance(timedelta(minutes=6))
+    await sweep_stale(services_of(patient.app))  # asks by reference: nothing made yet
+    [record] = await purchases_of(patient.api, token)
+    assert (record["status"], record["failureReason"]) == ("VOIDED", "STALE_AUTO_VOID")
+    release_all(patient)
+    result = await asyncio.wait_for(task, 10)
+    assert (result["__typename"], result["reason"]) == ("PaymentDeclined", "STALE_AUTO_VOID")
+    assert provider_state(patient.app, purchase_id) == PaymentState.VOIDED  # not CAPTURED
+    assert await gold_of(patient.api, token) == START_GOLD
+
+
+async def test_a_failure_webhook_during_authorize_leaves_nothing_captured(
+    patient: Patient, clock: FrozenClock
+) -> None:
+    token = await player(patient.api)
+    task, purchase_id = await held_purchase(patient, token)
+    answer = await deliver(
+        patient.api, event(purchase_id, "payment.failed"), patient.settings, now_of(clock)
+    )
+    assert answer.json() == {"status": "processed", "purchaseStatus": "FAILED"}
+    release_all(patient)
+    result = await asyncio.wait_for(task, 10)
+    assert (result["__typename"], result["reason"]) == ("PaymentDeclined", "GATEWAY_ERROR")
+    assert provider_state(patient.app, purchase_id) == PaymentState.VOIDED
+    assert await gold_of(patient.api, token) == START_GOLD
+
+
+# -- 10 and 12: a signed success is confirmed with the provider --------------------------
+
+
+async def test_a_success_naming_a_payment_never_issued_grants_nothing(
+    patient: Patient, clock: FrozenClock
+) -> None:
+    token = await player(patient.api)
+    task, purchase_id = await held_purchase(patient, token)
+    for body in (event(purchase_id, paymentId="pay_sandbox_forged"), event(purchase_id)):
+        answer = await deliver(patient.api, body, patient.settings, now_of(clock))
+        assert (answer.status_code, answer.json()) == (200, {"status": "ignored"})
+    assert await gold_of(patient.api, token) == START_GOLD
+    [record] = await purchases_of(patient.api, token)
+    assert record["status"] == "PENDING"
+    release_all(patient)
+    result = await asyncio.wait_for(task, 10)
+    assert result["__typename"] == "PurchaseSucceeded", result
+    assert await gold_of(patient.api, token) == START_GOLD + 5_000
+
+
+async def test_a_success_for_a_payment_still_pending_at_the_provider_grants_nothing(
+    api: Api, app: Starlette, settings: Settings, clock: FrozenClock
+) -> None:
+    token = await player(api)
+    pending = await buy(api, token, card="tok_pending", key="p")
+    purchase_id = pending["transactionId"]
+    payment = sandbox_of(app).payment_for(ref(purchase_id))
+    assert payment is not None
+    body = event(purchase_id, paymentId=payment.payment_id)
+    answer = await deliver(api, body, settings, now_of(clock))
+    assert (answer.status_code, answer.json()) == (200, {"status": "ignored"})
+    assert await gold_of(api, token) == START_GOLD
+
+
+async def test_a_confirmed_success_without_a_payment_id_grants_and_stays_refundable(
+    api: Api, app: Starlette, settings: Settings, clock: FrozenClock, admin_token: str
+) -> None:
+    token = await player(api)
+    purchase_id = (await buy(api, token, card="tok_pending", key="p"))["transactionId"]
+    sandbox_of(app).capture_late(ref(purchase_id))  # 3-D Secure passed at the provider
+    answer = await deliver(api, event(purchase_id), settings, now_of(clock))
+    assert answer.json() == {"status": "processed", "purchaseStatus": "SUCCEEDED"}
+    assert await gold_of(api, token) == START_GOLD + 5_000
+    refunded = await refund(api, admin_token, purchase_id)
+    assert refunded["__typename"] == "PurchaseRefunded", refunded
+    assert provider_state(app, purchase_id) == PaymentState.REFUNDED
+    assert await gold_of(api, token) == START_GOLD
+
+
+async def test_a_success_naming_another_purchases_payment_is_acknowledged_unchanged(
+    patient: Patient, clock: FrozenClock
+) -> None:
+    other = await player(patient.api)
+    paid = await buy(patient.api, other)
+    their_payment = sandbox_of(patient.app).payment_for(ref(paid["receipt"]["transactionId"]))
+    assert their_payment is not None
+    token = await player(patient.api)
+    task, purchase_id = await held_purchase(patient, token)  # no payment id yet
+    body = event(purchase_id, paymentId=their_payment.payment_id)
+    answer = await deliver(patient.api, body, patient.settings, now_of(clock))
+    assert (answer.status_code, answer.json()) == (200, {"status": "ignored"})
+    assert await gold_of(patient.api, token) == START_GOLD
+    release_all(patient)
+    assert (await asyncio.wait_for(task, 10))["__typename"] == "PurchaseSucceeded"
+    assert await gold_of(patient.api, token) == START_GOLD + 5_000
+
+
+# -- 11: a timeout is unknown; late money goes back ------------------------------------
+
+
+async def test_an_unanswered_authorize_stays_pending_and_the_sweeper_asks_by_reference(
+    api: Api, app: Starlette, clock: FrozenClock
+) -> None:
+    token = await player(api)
+    sandbox = sandbox_of(app)
+    pause = sandbox.pause_authorizations()  # every try of authorize times out
+    task = asyncio.create_task(buy(api, token))
+    await asyncio.wait_for(pause.entered.wait(), 10)
+    reference = pause.references[0]
+    sandbox.unreachable(reference)  # and asking by reference gets no answer either
+    result = await asyncio.wait_for(task, 30)
+    assert result["__typename"] == "PurchasePending", result
+    # The authorization went through at the provider after all; the sweeper finds it.
+    sandbox.reachable(reference)
+    pause.release()
+    sandbox.capture_late(reference)
+    clock.advance(timedelta(minutes=6))
+    await sweep_stale(services_of(app))
+    [record] = await purchases_of(api, token)
+    assert record["status"] == "SUCCEEDED"
+    assert await gold_of(api, token) == START_GOLD + 5_000
+
+
+async def test_a_capture_after_the_sweeper_voided_is_refunded_and_recorded(
+    api: Api, app: Starlette, settings: Settings, clock: FrozenClock
+) -> None:
+    token = await player(api)
+    purchase_id = (await buy(api, token, card="tok_pending", key="p"))["transactionId"]
+    clock.advance(timedelta(minutes=6))
+    await sweep_stale(services_of(app))
+    payment_id = sandbox_of(app).capture_late(ref(purchase_id))  # captured all the same
+    body = event(purchase_id, paymentId=payment_id)
+    answer = await deliver(api, body, settings, now_of(clock))
+    assert (answer.status_code, answer.json()) == (200, {"status": "ignored"})
+    assert provider_state(app, purchase_id) == PaymentState.REFUNDED
+    [record] = await purchases_of(api, token)
+    assert (record["status"], record["failureReason"]) == ("VOIDED", "LATE_CAPTURE_REFUNDED")
+    assert await late_audits(app, purchase_id) == 1
+    assert await metric(api, "refunded") == 1.0
+    assert await gold_of(api, token) == START_GOLD
+
+
+async def test_a_late_capture_after_an_authorize_timeout_is_refunded_once_under_twenty_deliveries(
+    api: Api, app: Starlette, settings: Settings, clock: FrozenClock
+) -> None:
+    token = await player(api)
+    failed = await buy(api, token, card="tok_timeout")  # the provider says it made none
+    assert (failed["__typename"], failed["reason"]) == ("PaymentDeclined", "GATEWAY_TIMEOUT")
+    purchase_id = failed["transactionId"]
+    payment_id = sandbox_of(app).capture_late(ref(purchase_id))  # it did, after all
+    answers = await asyncio.gather(
+        *(
+            deliver(api, event(purchase_id, paymentId=payment_id), settings, now_of(clock))
+            for _ in range(20)
+        )
+    )
+    assert {(a.status_code, a.json()["status"]) for a in answers} == {(200, "ignored")}
+    assert provider_state(app, purchase_id) == PaymentState.REFUNDED
+    [record] = await purchases_of(api, token)
+    assert (record["status"], record["failureReason"]) == ("FAILED", "LATE_CAPTURE_REFUNDED")
+    assert await late_audits(app, purchase_id) == 1
+    assert await metric(api, "refunded") == 1.0
+    assert await gold_of(api, token) == START_GOLD
