@@ -27,6 +27,7 @@ class PurchaseStatus(StrEnum):
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
     VOIDED = "VOIDED"
+    REFUND_PENDING = "REFUND_PENDING"  # granted; its refund is under way (two-phase)
     REFUNDED = "REFUNDED"
 
 
@@ -71,6 +72,7 @@ class Purchase:
     settled_at: datetime | None
     refunded_at: datetime | None = None
     refund_reason: str | None = None
+    refund_actor_id: int | None = None  # who asked for the refund (None: the provider)
 
     def receipt(self) -> Receipt | None:
         """The receipt its signature covers, once it succeeded."""

@@ -24,6 +24,7 @@ class PaymentState(StrEnum):
     FAILED = "FAILED"  # a capture or a pending payment failed: nothing taken
     VOIDED = "VOIDED"  # the hold was released
     REFUNDED = "REFUNDED"
+    DISPUTED = "DISPUTED"  # the buyer's bank took the captured money back (a chargeback)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,10 @@ The controls (for tests in the same process; SPEC §7.7's faults):
 - `capture_late(reference)`: the provider captures the reference's payment on its own,
   whatever we asked (an answer we gave up on went through after all);
 - `unreachable(reference)`: no call about that reference is answered (until
-  `reachable(reference)`).
+  `reachable(reference)`); `lose_answers(reference)`: refunds about it are made, but
+  their answers never arrive (a timeout, or our process dying, after the provider acted);
+- `refund_at_provider(reference)`, `dispute(reference)`: the money goes back without
+  us asking (a refund from the provider's dashboard; a chargeback).
 
 State is in process: one sandbox per app instance (polls must reach the instance that
 authorized; fine for development and tests, which is all a sandbox is for).
@@ -94,6 +97,7 @@ class SandboxGateway:
         self._refunds: dict[str, str] = {}  # refund reference → payment
         self._pause: Pause | None = None
         self._unreachable: set[str] = set()
+        self._answers_lost: set[str] = set()
 
     # -- the gateway ------------------------------------------------------------------
 
@@ -143,12 +147,15 @@ class SandboxGateway:
     async def refund(self, payment_id: str, amount_cents: int, *, reference: str) -> Payment:
         held = self._payments.get(payment_id)
         await self._reach(None if held is None else held.reference)
-        if self._refunds.get(reference) == payment_id:  # the same refund, asked again
-            return self._answer(payment_id)
-        if held is None or held.state != PaymentState.CAPTURED or amount_cents > held.amount_cents:
-            return Payment(payment_id, PaymentState.FAILED, "not_refundable")
-        held.state = PaymentState.REFUNDED
-        self._refunds[reference] = payment_id
+        if self._refunds.get(reference) != payment_id:  # not the same refund asked again
+            if held is None or held.state != PaymentState.CAPTURED:
+                return Payment(payment_id, PaymentState.FAILED, "not_refundable")
+            if amount_cents > held.amount_cents:
+                return Payment(payment_id, PaymentState.FAILED, "not_refundable")
+            held.state = PaymentState.REFUNDED
+            self._refunds[reference] = payment_id
+        if held is not None and held.reference in self._answers_lost:
+            await asyncio.sleep(HANG_SECONDS)
         return self._answer(payment_id)
 
     async def status(self, payment_id: str) -> Payment:
@@ -189,6 +196,19 @@ class SandboxGateway:
     def reachable(self, reference: str) -> None:
         """Calls about this reference are answered again."""
         self._unreachable.discard(reference)
+        self._answers_lost.discard(reference)
+
+    def lose_answers(self, reference: str) -> None:
+        """From now on refunds about this reference are made, but never answered."""
+        self._answers_lost.add(reference)
+
+    def refund_at_provider(self, reference: str) -> str:
+        """The provider refunds the reference's captured payment on its own; its id."""
+        return self._set(reference, PaymentState.REFUNDED)
+
+    def dispute(self, reference: str) -> str:
+        """The buyer's bank takes the reference's captured payment back; its id."""
+        return self._set(reference, PaymentState.DISPUTED)
 
     def payment_for(self, reference: str) -> Payment | None:
         """Where the reference's payment stands, without touching it (tests' audit)."""
@@ -200,6 +220,12 @@ class SandboxGateway:
         return list(self._asked)
 
     # -- inside -----------------------------------------------------------------------
+
+    def _set(self, reference: str, state: PaymentState) -> str:
+        payment_id = self._by_reference[reference]
+        assert self._payments[payment_id].state == PaymentState.CAPTURED
+        self._payments[payment_id].state = state
+        return payment_id
 
     def _create(self, reference: str, state: PaymentState, asked: _Asked | None = None) -> str:
         asked = asked or self._asked[reference]

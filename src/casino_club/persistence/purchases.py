@@ -159,6 +159,7 @@ def _value(row: Purchase) -> PurchaseValue:
         settled_at=row.settled_at,
         refunded_at=row.refunded_at,
         refund_reason=row.refund_reason,
+        refund_actor_id=row.refund_actor_id,
     )
 
 
@@ -215,18 +216,96 @@ async def first_delivery(
     return (await session.scalar(statement)) is not None
 
 
-async def mark_refunded(
-    session: AsyncSession, purchase_id: int, reason: str, now: datetime
+async def begin_refund(
+    session: AsyncSession,
+    purchase_id: int,
+    *,
+    reason: str,
+    actor_id: int | None,
+    retry_at: datetime,
 ) -> PurchaseValue | None:
-    """SUCCEEDED → REFUNDED, once: the row if this call made it, else None."""
+    """SUCCEEDED → REFUND_PENDING, once, before the provider is asked (SPEC §7.7): should
+    the process die before the refund is recorded, the refund job finishes it (from
+    `retry_at`). The row if this call made it, else None."""
     statement = (
         update(Purchase)
         .where(Purchase.id == purchase_id, Purchase.status == PurchaseStatus.SUCCEEDED.value)
-        .values(status=PurchaseStatus.REFUNDED.value, refunded_at=now, refund_reason=reason)
+        .values(
+            status=PurchaseStatus.REFUND_PENDING.value,
+            refund_reason=reason,
+            refund_actor_id=actor_id,
+            next_check_at=retry_at,
+        )
         .returning(Purchase)
         .execution_options(populate_existing=True)
     )
     return _optional((await session.scalars(statement)).one_or_none())
+
+
+async def abandon_refund(session: AsyncSession, purchase_id: int) -> None:
+    """REFUND_PENDING → SUCCEEDED: the provider refused the refund, the money stays paid."""
+    await session.execute(
+        update(Purchase)
+        .where(Purchase.id == purchase_id, Purchase.status == PurchaseStatus.REFUND_PENDING.value)
+        .values(
+            status=PurchaseStatus.SUCCEEDED.value,
+            refund_reason=None,
+            refund_actor_id=None,
+            next_check_at=None,
+        )
+    )
+
+
+async def checks_of(session: AsyncSession, purchase_id: int) -> int:
+    """How many of the purchase's checks (sweeps, refund tries) went unanswered."""
+    return int(await session.scalar(select(Purchase.checks).where(Purchase.id == purchase_id)) or 0)
+
+
+async def retry_refund_at(session: AsyncSession, purchase_id: int, when: datetime) -> None:
+    await session.execute(
+        update(Purchase)
+        .where(Purchase.id == purchase_id, Purchase.status == PurchaseStatus.REFUND_PENDING.value)
+        .values(next_check_at=when, checks=Purchase.checks + 1)
+    )
+
+
+async def mark_refunded(
+    session: AsyncSession, purchase_id: int, reason: str | None, now: datetime
+) -> PurchaseValue | None:
+    """SUCCEEDED or REFUND_PENDING → REFUNDED, once (the money is back with the buyer);
+    `reason` replaces the one the refund began with. The row if this call made it."""
+    statement = (
+        update(Purchase)
+        .where(
+            Purchase.id == purchase_id,
+            Purchase.status.in_(
+                [PurchaseStatus.SUCCEEDED.value, PurchaseStatus.REFUND_PENDING.value]
+            ),
+        )
+        .values(
+            status=PurchaseStatus.REFUNDED.value,
+            refunded_at=now,
+            refund_reason=func.coalesce(reason, Purchase.refund_reason),
+            next_check_at=None,
+        )
+        .returning(Purchase)
+        .execution_options(populate_existing=True)
+    )
+    return _optional((await session.scalars(statement)).one_or_none())
+
+
+async def refunds_due(session: AsyncSession, now: datetime, limit: int) -> list[int]:
+    """Purchases whose refund began but was not recorded, due for another try."""
+    rows = await session.scalars(
+        select(Purchase.id)
+        .where(
+            Purchase.status == PurchaseStatus.REFUND_PENDING.value,
+            or_(Purchase.next_check_at.is_(None), Purchase.next_check_at <= now),
+        )
+        .order_by(Purchase.next_check_at)
+        .limit(limit)
+    )
+    return [int(i) for i in rows]
 
 
 async def spent_since(session: AsyncSession, user_id: int, since: datetime) -> int:

@@ -290,7 +290,11 @@ def answer(row: PurchaseRow, *, replayed: bool) -> Settled:
     """What the buyer is told about a purchase, as it stands."""
     if row.status == PurchaseStatus.PENDING:
         return PurchasePending(transaction_id=strawberry.ID(str(row.id)), purchase=Purchase.of(row))
-    if row.status in (PurchaseStatus.SUCCEEDED, PurchaseStatus.REFUNDED):
+    if row.status in (
+        PurchaseStatus.SUCCEEDED,
+        PurchaseStatus.REFUND_PENDING,
+        PurchaseStatus.REFUNDED,
+    ):
         receipt = Receipt.of(row)
         assert receipt is not None, "a paid purchase has its receipt"
         return PurchaseSucceeded(purchase=Purchase.of(row), receipt=receipt, replayed=replayed)

@@ -5,14 +5,18 @@ its timestamp, within the tolerance, bounds how long a captured request can be r
 within that window the event id, recorded in the same transaction as the settlement it
 causes, makes each event count at most once. The body the provider signs:
 
-    {"id": "evt_…", "type": "payment.succeeded" | "payment.failed",
+    {"id": "evt_…",
+     "type": "payment.succeeded" | "payment.failed" | "payment.refunded" | "dispute.created",
      "data": {"reference": "purchase:<id>", "paymentId": "…"}}
 
 A signature proves who sent an event, not that what it says is so (SPEC §7.7): before a
 `payment.succeeded` grants anything the provider is asked itself — `status(paymentId)`,
 or by our reference when the event names no payment — and the payment must be captured,
 be this purchase's, and carry its amount and currency. A `payment.failed` naming a
-payment must name this purchase's. Anything else changes nothing (logged).
+payment must name this purchase's. `payment.refunded` and `dispute.created` (a
+chargeback) take the grant back like an operator's refund (refunds.take_back: debt if
+spent, audited) once the provider says the money is back — once per purchase, in the
+transaction that records the event. Anything else changes nothing (logged).
 
 Answers: 400 for anything not signed by the provider (or not the shape above), 503 when
 the provider cannot be asked now (it redelivers later), 200 for everything else it
@@ -47,6 +51,7 @@ from casino_club.resolvers.payment_settlement import (
     reference,
     settle,
 )
+from casino_club.resolvers.refunds import take_back
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
@@ -59,6 +64,12 @@ VERDICTS = {
 }
 
 LEFT_UNPAID = (PurchaseStatus.FAILED, PurchaseStatus.VOIDED)
+# Events that take a grant back (SPEC §7.7): the provider state confirming each, and the
+# refund reason recorded.
+TAKEN_BACK = {
+    "payment.refunded": (PaymentState.REFUNDED, "refunded by the payment provider"),
+    "dispute.created": (PaymentState.DISPUTED, "chargeback (dispute opened)"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +120,8 @@ async def receive(services: Services, body: bytes, signature: str | None) -> Web
             await uow.commit()
         return WebhookAnswer(200, {"status": "ignored" if fresh else "duplicate"})
 
-    if verdict is None or event.purchase_id is None:
+    taken_back = TAKEN_BACK.get(event.event_type)
+    if (verdict is None and taken_back is None) or event.purchase_id is None:
         return await ignore()
     async with services.sessionmaker() as session:
         row = await purchases.get(session, event.purchase_id)
@@ -128,6 +140,16 @@ async def receive(services: Services, body: bytes, signature: str | None) -> Web
             row.id,
         )
         return await ignore()
+    if taken_back is not None:
+        async with services.unit_of_work() as uow:
+            if not await first_delivery(uow.session):
+                return WebhookAnswer(200, {"status": "duplicate"})
+            taken = await take_back(services, uow, row.id, reason=taken_back[1])
+            await uow.commit()
+        if taken is None:  # never granted, or refunded already: nothing to take twice
+            return WebhookAnswer(200, {"status": "ignored"})
+        return WebhookAnswer(200, {"status": "processed", "purchaseStatus": taken.row.status})
+    assert verdict is not None
     if verdict.status == PurchaseStatus.SUCCEEDED and row.status in LEFT_UNPAID:
         # Captured after the purchase had left PENDING: given back, then acknowledged.
         if not await give_back(services, row, payment):
@@ -144,6 +166,15 @@ async def _confirmed(services: Services, event: _Event, row: Purchase) -> Paymen
     """The provider's own record of the payment the event is about, if it bears the
     event out; None if it does not (GatewayTimeout if the provider does not answer)."""
     ours = reference(row.id)
+    taken_back = TAKEN_BACK.get(event.event_type)
+    if taken_back is not None:  # the money must be back with the buyer already
+        if event.payment_id is None:
+            found = await services.payments.find(ours)
+        else:
+            found = await services.payments.status(event.payment_id)
+        if found is None or found.reference != ours or found.state != taken_back[0]:
+            return None
+        return found
     if event.event_type != "payment.succeeded":
         if event.payment_id is None:
             return Payment(None, PaymentState.FAILED)

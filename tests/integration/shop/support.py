@@ -84,16 +84,22 @@ def sandbox_of(app: Starlette) -> SandboxGateway:
 
 # Where a purchase may stand given where its payment stands at the provider.
 AGREEING = {
-    PaymentState.CAPTURED: {PurchaseStatus.SUCCEEDED, PurchaseStatus.PENDING},
-    PaymentState.REFUNDED: {PurchaseStatus.REFUNDED},
+    PaymentState.CAPTURED: {
+        PurchaseStatus.SUCCEEDED,
+        PurchaseStatus.PENDING,  # until it settles
+        PurchaseStatus.REFUND_PENDING,  # until the provider returns it
+    },
+    # REFUND_PENDING: until the refund is recorded (the refund job finishes it).
+    PaymentState.REFUNDED: {PurchaseStatus.REFUNDED, PurchaseStatus.REFUND_PENDING},
+    PaymentState.DISPUTED: {PurchaseStatus.REFUNDED},
 }
-HOLDS_MONEY = {PaymentState.CAPTURED, PaymentState.REFUNDED}
+HOLDS_MONEY = set(AGREEING)
 
 
 async def provider_agrees(app: Starlette) -> None:
     """For every purchase this app's provider was asked to pay: captured at the provider
-    ⇔ granted (SUCCEEDED; PENDING until it settles), refunded at the provider ⇔ refunded
-    (REFUNDED, or a late capture given back: LATE_CAPTURE_REFUNDED)."""
+    ⇔ granted (SUCCEEDED; PENDING until it settles), refunded or charged back at the
+    provider ⇔ refunded (REFUNDED, or a late capture given back: LATE_CAPTURE_REFUNDED)."""
     sandbox = sandbox_of(app)
     ids = {purchase_id_of(ref): ref for ref in sandbox.references()}
     async with services_of(app).sessionmaker() as session:
@@ -107,4 +113,5 @@ async def provider_agrees(app: Starlette) -> None:
             late = row.failure_reason == FailureReason.LATE_CAPTURE_REFUNDED.value
             assert status in AGREEING[state] or (state == PaymentState.REFUNDED and late), where
         else:
-            assert status not in (PurchaseStatus.SUCCEEDED, PurchaseStatus.REFUNDED), where
+            granted = (PurchaseStatus.SUCCEEDED, PurchaseStatus.REFUND_PENDING)
+            assert status not in (*granted, PurchaseStatus.REFUNDED), where
