@@ -111,3 +111,31 @@ async def test_the_providers_refund_or_chargeback_takes_the_grant_back_once(
     assert record["status"] == "REFUNDED"
     assert await refund_actors(app, purchase_id) == [None]  # the provider's, audited
     assert await audit_rows(app, purchase_id) == 1
+
+
+VERIFY = """query V($input: VerifyReceiptInput!) { verifyReceipt(input: $input) {
+  valid authentic status receipt { code status } } }"""
+
+
+async def test_a_refunded_purchases_receipt_says_refunded_and_is_no_longer_valid(
+    api: Api, admin_token: str
+) -> None:
+    token, _ = await player(api)
+    bought = await buy(api, token, sku="value")
+    good = {"code": bought["receipt"]["code"], "signature": bought["receipt"]["signature"]}
+    before = (await api.data(VERIFY, {"input": good}, token=token))["verifyReceipt"]
+    assert before == {
+        "valid": True,
+        "authentic": True,
+        "status": "SUCCEEDED",
+        "receipt": {"code": good["code"], "status": "SUCCEEDED"},
+    }
+    refunded = await refund(api, admin_token, bought["receipt"]["transactionId"])
+    assert refunded["__typename"] == "PurchaseRefunded"
+    after = (await api.data(VERIFY, {"input": good}, token=token))["verifyReceipt"]
+    assert after == {
+        "valid": False,
+        "authentic": True,
+        "status": "REFUNDED",
+        "receipt": {"code": good["code"], "status": "REFUNDED"},
+    }
