@@ -65,12 +65,19 @@ class ProductOffer:
 
     async def price(
         self, session: AsyncSession, viewer: Viewer, now: datetime
-    ) -> Quote | ProductNotFound | RankRequired:
+    ) -> Quote | ProductNotFound | RankRequired | ValidationFailed:
         product = await products.on_sale(session, self.sku)
         if product is None:
             return ProductNotFound.new(self.sku)
         if not shop.may_buy(viewer.rank, product):
             return RankRequired.new(product.min_rank)
+        if not shop.total_fits(shop.price_at(product, now), self.quantity):
+            problem = FieldProblem(
+                "quantity",
+                "AMOUNT_TOO_LARGE",
+                f"the total is at most {shop.MAX_AMOUNT_CENTS} cents",
+            )
+            return ValidationFailed.of([problem])  # refused before anything is charged
         return shop.quote(product, self.quantity, now)
 
     async def hold(self, session: AsyncSession, viewer: Viewer, now: datetime) -> None:
