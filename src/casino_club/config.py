@@ -146,6 +146,7 @@ class Settings(BaseSettings):
     purchase_check_backoff_seconds: float = Field(default=30.0, gt=0)
     purchase_check_backoff_max_seconds: float = Field(default=3600.0, gt=0)
     purchase_sweep_concurrency: int = Field(default=10, ge=1, le=100)
+    purchase_sweep_batch: int = Field(default=100, ge=1, le=10_000)  # due purchases a sweep takes
     # A refund begun (REFUND_PENDING) but not recorded — the provider did not answer, or
     # the process died — is asked again by the refund job after this long (doubled per
     # unanswered try, up to the sweeper's maximum), every interval.

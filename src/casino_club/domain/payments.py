@@ -211,3 +211,15 @@ def claw_back(granted: int, balance: int) -> Clawback:
 def repayment(debt: int, available: int) -> int:
     """How much of a debt the available gold repays now: all of it if it can."""
     return min(max(debt, 0), max(available, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class BackOff:
+    """How long to wait before asking the provider again about something it did not
+    answer about `checks` times: doubling from `base`, never past `ceiling`."""
+
+    base: timedelta
+    ceiling: timedelta
+
+    def after(self, checks: int) -> timedelta:
+        return min(self.base * (1 << min(max(checks, 0), 32)), self.ceiling)

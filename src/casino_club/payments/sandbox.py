@@ -98,6 +98,7 @@ class SandboxGateway:
         self._pause: Pause | None = None
         self._unreachable: set[str] = set()
         self._answers_lost: set[str] = set()
+        self._asked_about: dict[str, int] = {}
 
     # -- the gateway ------------------------------------------------------------------
 
@@ -215,6 +216,10 @@ class SandboxGateway:
         known = self._by_reference.get(reference)
         return None if known is None else self._answer(known)
 
+    def calls_about(self, reference: str) -> int:
+        """How many calls about the reference reached the provider (answered or not)."""
+        return self._asked_about.get(reference, 0)
+
     def references(self) -> list[str]:
         """Every reference an authorization was asked for."""
         return list(self._asked)
@@ -238,7 +243,10 @@ class SandboxGateway:
         return payment_id
 
     async def _reach(self, reference: str | None) -> None:
-        if reference is not None and reference in self._unreachable:
+        if reference is None:
+            return
+        self._asked_about[reference] = self._asked_about.get(reference, 0) + 1
+        if reference in self._unreachable:
             await asyncio.sleep(HANG_SECONDS)
 
     def _answer(self, payment_id: str) -> Payment:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.payments import FailureReason, PurchaseStatus
+from casino_club.domain.payments import BackOff, FailureReason, PurchaseStatus
 from casino_club.domain.payments import Purchase as PurchaseValue
 from casino_club.domain.shop import Currency, Quote
 from casino_club.persistence.database import insert_for
@@ -173,10 +173,17 @@ async def by_receipt_code(session: AsyncSession, code: str) -> PurchaseValue | N
 
 
 async def stale(
-    session: AsyncSession, *, products_before: datetime, packages_before: datetime, limit: int
+    session: AsyncSession,
+    *,
+    products_before: datetime,
+    packages_before: datetime,
+    now: datetime,
+    limit: int,
 ) -> list[tuple[int, str | None, bool]]:
     """(id, payment id, holds a package unit) of purchases still PENDING that were opened
-    before their kind's limit, oldest first."""
+    before their kind's limit and are due for a check (SPEC §7.7): never checked first,
+    then by the time their back-off ends, oldest first — so a purchase the provider does
+    not answer about waits its turn instead of holding its place at the front."""
     rows = await session.execute(
         select(Purchase.id, Purchase.gateway_payment_id, Purchase.package_sku.is_not(None))
         .where(
@@ -185,11 +192,25 @@ async def stale(
                 and_(Purchase.package_sku.is_(None), Purchase.created_at < products_before),
                 and_(Purchase.package_sku.is_not(None), Purchase.created_at < packages_before),
             ),
+            or_(Purchase.next_check_at.is_(None), Purchase.next_check_at <= now),
         )
-        .order_by(Purchase.created_at)
+        .order_by(Purchase.next_check_at.is_not(None), Purchase.next_check_at, Purchase.created_at)
         .limit(limit)
     )
     return [(int(i), p, bool(held)) for i, p, held in rows.all()]
+
+
+async def check_later(
+    session: AsyncSession, purchase_id: int, backoff: BackOff, now: datetime
+) -> None:
+    """The provider did not answer about a PENDING purchase: its next check waits, the
+    longer the more checks went unanswered."""
+    checks = await checks_of(session, purchase_id)
+    await session.execute(
+        update(Purchase)
+        .where(Purchase.id == purchase_id, Purchase.status == PurchaseStatus.PENDING.value)
+        .values(next_check_at=now + backoff.after(checks), checks=Purchase.checks + 1)
+    )
 
 
 async def page(

@@ -9,6 +9,7 @@ purchase settled and answer from it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -22,6 +23,7 @@ from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import PURCHASE_COUNTS, periods_at
 from casino_club.domain.payments import (
+    BackOff,
     FailureReason,
     Purchase,
     PurchaseStatus,
@@ -46,7 +48,6 @@ from casino_club.services import Services
 
 log = logging.getLogger(__name__)
 
-SWEEP_BATCH = 100
 RECEIPT_CODE_BYTES = 12
 
 
@@ -329,24 +330,41 @@ async def _grant_items(session: AsyncSession, row: Purchase, now: datetime) -> N
 async def sweep_stale(services: Services) -> int:
     """Settle purchases PENDING longer than the limit (SPEC §7.6): paid after all (the
     provider says captured) → granted; otherwise voided as STALE_AUTO_VOID. Also
-    finishes purchases whose server died mid-charge. Safe on every instance at once."""
+    finishes purchases whose server died mid-charge. Safe on every instance at once.
+
+    Fair (SPEC §7.7): a pass takes the purchases due for a check and checks up to
+    PURCHASE_SWEEP_CONCURRENCY of them at once; one the provider does not answer about
+    is checked again only after its back-off, so it never holds up the others."""
     settings = services.settings
     now = services.clock.now()
     async with services.sessionmaker() as session:
-        stale = await purchases.stale(
+        due = await purchases.stale(
             session,
             products_before=now - timedelta(seconds=settings.purchase_stale_seconds),
             packages_before=now - timedelta(seconds=settings.package_reservation_seconds),
-            limit=SWEEP_BATCH,
+            now=now,
+            limit=settings.purchase_sweep_batch,
         )
-    settled = 0
-    for purchase_id, payment_id, holds_unit in stale:
+    backoff = BackOff(
+        timedelta(seconds=settings.purchase_check_backoff_seconds),
+        timedelta(seconds=settings.purchase_check_backoff_max_seconds),
+    )
+    slots = asyncio.Semaphore(settings.purchase_sweep_concurrency)
+
+    async def check(purchase_id: int, payment_id: str | None, holds_unit: bool) -> bool:
         reason = FailureReason.RESERVATION_EXPIRED if holds_unit else FailureReason.STALE_AUTO_VOID
-        verdict = await _stale_verdict(services, purchase_id, payment_id, reason)
-        if verdict is not None:
+        async with slots:
+            verdict = await _stale_verdict(services, purchase_id, payment_id, reason)
+            if verdict is None:
+                async with services.unit_of_work() as uow:
+                    await purchases.check_later(uow.session, purchase_id, backoff, now)
+                    await uow.commit()
+                return False
             await settle(services, purchase_id, verdict)
-            settled += 1
-    return settled
+            return True
+
+    settled = await asyncio.gather(*(check(*each) for each in due))
+    return sum(settled)
 
 
 async def _stale_verdict(

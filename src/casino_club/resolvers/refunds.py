@@ -22,7 +22,13 @@ from datetime import timedelta
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.ledger import LedgerReason, Movement
-from casino_club.domain.payments import Clawback, PurchaseStatus, claw_back, repayment
+from casino_club.domain.payments import (
+    BackOff,
+    Clawback,
+    PurchaseStatus,
+    claw_back,
+    repayment,
+)
 from casino_club.domain.payments import Purchase as PurchaseRow
 from casino_club.payments.gateway import GatewayTimeout, PaymentState
 from casino_club.persistence import audit, idempotency, purchases, users, wallet
@@ -150,14 +156,14 @@ async def _ask_provider(services: Services, row: PurchaseRow) -> str | None:
 
 async def _retry_later(services: Services, row: PurchaseRow) -> None:
     settings = services.settings
-    async with services.sessionmaker() as session:
-        checks = await purchases.checks_of(session, row.id)
-    wait = min(
-        settings.refund_retry_seconds * 2**checks, settings.purchase_check_backoff_max_seconds
+    backoff = BackOff(
+        timedelta(seconds=settings.refund_retry_seconds),
+        timedelta(seconds=settings.purchase_check_backoff_max_seconds),
     )
     async with services.unit_of_work() as uow:
+        checks = await purchases.checks_of(uow.session, row.id)
         await purchases.retry_refund_at(
-            uow.session, row.id, services.clock.now() + timedelta(seconds=wait)
+            uow.session, row.id, services.clock.now() + backoff.after(checks)
         )
         await uow.commit()
 

@@ -270,3 +270,60 @@ async def test_a_late_capture_after_an_authorize_timeout_is_refunded_once_under_
     assert await late_audits(app, purchase_id) == 1
     assert await metric(api, "refunded") == 1.0
     assert await gold_of(api, token) == START_GOLD
+
+
+# -- 15: a fair sweeper -----------------------------------------------------------------
+
+
+@pytest.fixture
+async def small_sweeps(backend: Backend, clock: FrozenClock) -> AsyncIterator[Patient]:
+    """An app whose sweeper takes two purchases a pass (the default is 100)."""
+    settings = backend.settings(purchase_sweep_batch=2)
+    async with running_app(settings, clock) as app, api_for(app) as api:
+        yield Patient(app, api, settings)
+        await books_balance(app)
+        await provider_agrees(app)
+
+
+async def test_purchases_the_provider_does_not_answer_about_never_hold_up_newer_ones(
+    small_sweeps: Patient, clock: FrozenClock
+) -> None:
+    app, api = small_sweeps.app, small_sweeps.api
+    sandbox = sandbox_of(app)
+    token = await player(api)
+    silent = [(await buy(api, token, card="tok_pending"))["transactionId"] for _ in range(2)]
+    for purchase_id in silent:
+        sandbox.unreachable(ref(purchase_id))
+    clock.advance(timedelta(seconds=10))
+    newer = (await buy(api, token, card="tok_pending"))["transactionId"]
+    clock.advance(timedelta(minutes=6))
+    services = services_of(app)
+    # (The database is shared by a run's tests: other tests' stale purchases, older than
+    # these, may come first; each pass settles or defers what it takes.)
+    for _ in range(PASSES):
+        await sweep_stale(services)
+        if (await statuses_of(api, token))[newer] != "PENDING":
+            break
+    statuses = await statuses_of(api, token)
+    assert statuses[newer] == "VOIDED"  # reached, past the two the provider is silent on
+    assert [statuses[s] for s in silent] == ["PENDING", "PENDING"]
+    # Until their back-off ends, further passes do not ask about them again.
+    asked = [sandbox.calls_about(ref(s)) for s in silent]
+    for _ in range(3):
+        await sweep_stale(services)
+    assert [sandbox.calls_about(ref(s)) for s in silent] == asked
+    # Once their back-off is over, and the provider answers again, they are settled.
+    for purchase_id in silent:
+        sandbox.reachable(ref(purchase_id))
+    clock.advance(timedelta(seconds=services.settings.purchase_check_backoff_seconds))
+    for _ in range(PASSES):
+        await sweep_stale(services)
+    statuses = await statuses_of(api, token)
+    assert [statuses[s] for s in silent] == ["VOIDED", "VOIDED"]
+
+
+PASSES = 10
+
+
+async def statuses_of(api: Api, token: str) -> dict[str, str]:
+    return {p["id"]: p["status"] for p in await purchases_of(api, token)}
