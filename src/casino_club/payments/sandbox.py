@@ -85,6 +85,11 @@ class Pause:
     def release(self) -> None:
         self._open.set()
 
+    async def hold(self, reference: str) -> None:
+        self.references.append(reference)
+        self.entered.set()
+        await self._open.wait()
+
 
 class SandboxGateway:
     name = "sandbox"
@@ -109,10 +114,7 @@ class SandboxGateway:
         calls = self._authorize_calls[reference] = self._authorize_calls.get(reference, 0) + 1
         self._asked.setdefault(reference, _Asked(card, amount_cents, currency))
         if self._pause is not None:
-            pause = self._pause
-            pause.references.append(reference)
-            pause.entered.set()
-            await pause._open.wait()
+            await self._pause.hold(reference)
         await self._reach(reference)
         if card == Card.TIMEOUT or (card == Card.TIMEOUT_ONCE and calls == 1):
             await asyncio.sleep(HANG_SECONDS)

@@ -294,7 +294,7 @@ async def mark_refunded(
     session: AsyncSession, purchase_id: int, reason: str | None, now: datetime
 ) -> PurchaseValue | None:
     """SUCCEEDED or REFUND_PENDING → REFUNDED, once (the money is back with the buyer);
-    `reason` replaces the one the refund began with. The row if this call made it."""
+    `reason` is kept only if the refund began without one. The row if this call made it."""
     statement = (
         update(Purchase)
         .where(
@@ -306,7 +306,7 @@ async def mark_refunded(
         .values(
             status=PurchaseStatus.REFUNDED.value,
             refunded_at=now,
-            refund_reason=func.coalesce(reason, Purchase.refund_reason),
+            refund_reason=func.coalesce(Purchase.refund_reason, reason),
             next_check_at=None,
         )
         .returning(Purchase)

@@ -49,6 +49,8 @@ from casino_club.services import Services
 log = logging.getLogger(__name__)
 
 RECEIPT_CODE_BYTES = 12
+# Where a purchase that took no money ends: a payment completing for it later goes back.
+LEFT_UNPAID = (PurchaseStatus.FAILED, PurchaseStatus.VOIDED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +257,7 @@ def _paid_too_late(current: Purchase, verdict: Verdict) -> bool:
     return (
         verdict.status == PurchaseStatus.SUCCEEDED
         and verdict.payment_id is not None
-        and current.status in (PurchaseStatus.FAILED, PurchaseStatus.VOIDED)
+        and current.status in LEFT_UNPAID
     )
 
 

@@ -45,6 +45,7 @@ from casino_club.domain.payments import (
 from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
 from casino_club.persistence import purchases
 from casino_club.resolvers.payment_settlement import (
+    LEFT_UNPAID,
     Verdict,
     give_back,
     purchase_id_of,
@@ -63,7 +64,6 @@ VERDICTS = {
     "payment.failed": Verdict(PurchaseStatus.FAILED, FailureReason.GATEWAY_ERROR),
 }
 
-LEFT_UNPAID = (PurchaseStatus.FAILED, PurchaseStatus.VOIDED)
 # Events that take a grant back (SPEC §7.7): the provider state confirming each, and the
 # refund reason recorded.
 TAKEN_BACK = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from starlette.applications import Starlette
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
 from casino_club.payments.gateway import PaymentState
+from casino_club.payments.sandbox import Pause
 from casino_club.persistence.models import AuditLog
 from casino_club.resolvers.payment_settlement import sweep_stale
 from tests.conftest import Backend, api_for, running_app
@@ -36,19 +38,20 @@ from tests.support import Api, books_balance
 START_GOLD = 1_000
 
 
-class Patient:
-    """An app whose client waits long for the provider: a held authorization is still
-    in flight while the test acts."""
+class OwnApp:
+    """A test's own app, configured for it."""
 
     def __init__(self, app: Starlette, api: Api, settings: Settings) -> None:
         self.app, self.api, self.settings = app, api, settings
 
 
 @pytest.fixture
-async def patient(backend: Backend, clock: FrozenClock) -> AsyncIterator[Patient]:
+async def patient(backend: Backend, clock: FrozenClock) -> AsyncIterator[OwnApp]:
+    """An app whose client waits long for the provider: a held authorization is still
+    in flight while the test acts."""
     settings = backend.settings(payment_timeout_seconds=60)
     async with running_app(settings, clock) as app, api_for(app) as api:
-        yield Patient(app, api, settings)
+        yield OwnApp(app, api, settings)
         await books_balance(app)
         await provider_agrees(app)
 
@@ -67,19 +70,25 @@ def provider_state(app: Starlette, purchase_id: str | int) -> PaymentState | Non
     return None if payment is None else payment.state
 
 
-async def held_purchase(p: Patient, token: str) -> tuple[asyncio.Task[dict[str, Any]], str]:
-    """A tok_ok purchase whose authorization the provider holds: the request, and the
-    purchase id."""
+@dataclass
+class Held:
+    """A tok_ok purchase whose authorization the provider holds back."""
+
+    request: asyncio.Task[dict[str, Any]]
+    purchase_id: str
+    pause: Pause
+
+    async def released(self) -> dict[str, Any]:
+        """The buyer's answer once the provider answers."""
+        self.pause.release()
+        return await asyncio.wait_for(self.request, 10)
+
+
+async def held_purchase(p: OwnApp, token: str) -> Held:
     pause = sandbox_of(p.app).pause_authorizations()
     task = asyncio.create_task(buy(p.api, token))
     await asyncio.wait_for(pause.entered.wait(), 10)
-    return task, pause.references[0].removeprefix("purchase:")
-
-
-def release_all(p: Patient) -> None:
-    pause = sandbox_of(p.app)._pause
-    assert pause is not None
-    pause.release()
+    return Held(task, pause.references[0].removeprefix("purchase:"), pause)
 
 
 async def late_audits(app: Starlette, purchase_id: str | int) -> int:
@@ -106,32 +115,32 @@ async def metric(api: Api, outcome: str) -> float:
 
 
 async def test_a_purchase_that_expires_while_authorize_is_in_flight_is_never_captured(
-    patient: Patient, clock: FrozenClock
+    patient: OwnApp, clock: FrozenClock
 ) -> None:
     token = await player(patient.api)
-    task, purchase_id = await held_purchase(patient, token)
+    held = await held_purchase(patient, token)
+    purchase_id = held.purchase_id
     clock.advance(timedelta(minutes=6))
     await sweep_stale(services_of(patient.app))  # asks by reference: nothing made yet
     [record] = await purchases_of(patient.api, token)
     assert (record["status"], record["failureReason"]) == ("VOIDED", "STALE_AUTO_VOID")
-    release_all(patient)
-    result = await asyncio.wait_for(task, 10)
+    result = await held.released()
     assert (result["__typename"], result["reason"]) == ("PaymentDeclined", "STALE_AUTO_VOID")
     assert provider_state(patient.app, purchase_id) == PaymentState.VOIDED  # not CAPTURED
     assert await gold_of(patient.api, token) == START_GOLD
 
 
 async def test_a_failure_webhook_during_authorize_leaves_nothing_captured(
-    patient: Patient, clock: FrozenClock
+    patient: OwnApp, clock: FrozenClock
 ) -> None:
     token = await player(patient.api)
-    task, purchase_id = await held_purchase(patient, token)
+    held = await held_purchase(patient, token)
+    purchase_id = held.purchase_id
     answer = await deliver(
         patient.api, event(purchase_id, "payment.failed"), patient.settings, now_of(clock)
     )
     assert answer.json() == {"status": "processed", "purchaseStatus": "FAILED"}
-    release_all(patient)
-    result = await asyncio.wait_for(task, 10)
+    result = await held.released()
     assert (result["__typename"], result["reason"]) == ("PaymentDeclined", "GATEWAY_ERROR")
     assert provider_state(patient.app, purchase_id) == PaymentState.VOIDED
     assert await gold_of(patient.api, token) == START_GOLD
@@ -141,18 +150,18 @@ async def test_a_failure_webhook_during_authorize_leaves_nothing_captured(
 
 
 async def test_a_success_naming_a_payment_never_issued_grants_nothing(
-    patient: Patient, clock: FrozenClock
+    patient: OwnApp, clock: FrozenClock
 ) -> None:
     token = await player(patient.api)
-    task, purchase_id = await held_purchase(patient, token)
+    held = await held_purchase(patient, token)
+    purchase_id = held.purchase_id
     for body in (event(purchase_id, paymentId="pay_sandbox_forged"), event(purchase_id)):
         answer = await deliver(patient.api, body, patient.settings, now_of(clock))
         assert (answer.status_code, answer.json()) == (200, {"status": "ignored"})
     assert await gold_of(patient.api, token) == START_GOLD
     [record] = await purchases_of(patient.api, token)
     assert record["status"] == "PENDING"
-    release_all(patient)
-    result = await asyncio.wait_for(task, 10)
+    result = await held.released()
     assert result["__typename"] == "PurchaseSucceeded", result
     assert await gold_of(patient.api, token) == START_GOLD + 5_000
 
@@ -187,21 +196,38 @@ async def test_a_confirmed_success_without_a_payment_id_grants_and_stays_refunda
 
 
 async def test_a_success_naming_another_purchases_payment_is_acknowledged_unchanged(
-    patient: Patient, clock: FrozenClock
+    patient: OwnApp, clock: FrozenClock
 ) -> None:
     other = await player(patient.api)
     paid = await buy(patient.api, other)
     their_payment = sandbox_of(patient.app).payment_for(ref(paid["receipt"]["transactionId"]))
     assert their_payment is not None
     token = await player(patient.api)
-    task, purchase_id = await held_purchase(patient, token)  # no payment id yet
+    held = await held_purchase(patient, token)
+    purchase_id = held.purchase_id  # no payment id yet
     body = event(purchase_id, paymentId=their_payment.payment_id)
     answer = await deliver(patient.api, body, patient.settings, now_of(clock))
     assert (answer.status_code, answer.json()) == (200, {"status": "ignored"})
     assert await gold_of(patient.api, token) == START_GOLD
-    release_all(patient)
-    assert (await asyncio.wait_for(task, 10))["__typename"] == "PurchaseSucceeded"
+    assert (await held.released())["__typename"] == "PurchaseSucceeded"
     assert await gold_of(patient.api, token) == START_GOLD + 5_000
+
+
+async def test_confirmed_webhooks_and_sweeps_racing_grant_exactly_once(
+    api: Api, app: Starlette, settings: Settings, clock: FrozenClock
+) -> None:
+    token = await player(api)
+    purchase_id = (await buy(api, token, card="tok_pending", key="p"))["transactionId"]
+    sandbox_of(app).capture_late(ref(purchase_id))
+    clock.advance(timedelta(minutes=6))  # stale too: the sweeper races the webhooks
+    services = services_of(app)
+    deliveries = [deliver(api, event(purchase_id), settings, now_of(clock)) for _ in range(10)]
+    sweeps = [sweep_stale(services) for _ in range(10)]
+    answers, _ = await asyncio.gather(asyncio.gather(*deliveries), asyncio.gather(*sweeps))
+    assert {a.status_code for a in answers} == {200}
+    [record] = await purchases_of(api, token)
+    assert record["status"] == "SUCCEEDED"
+    assert await gold_of(api, token) == START_GOLD + 5_000
 
 
 # -- 11: a timeout is unknown; late money goes back ------------------------------------
@@ -276,17 +302,17 @@ async def test_a_late_capture_after_an_authorize_timeout_is_refunded_once_under_
 
 
 @pytest.fixture
-async def small_sweeps(backend: Backend, clock: FrozenClock) -> AsyncIterator[Patient]:
+async def small_sweeps(backend: Backend, clock: FrozenClock) -> AsyncIterator[OwnApp]:
     """An app whose sweeper takes two purchases a pass (the default is 100)."""
     settings = backend.settings(purchase_sweep_batch=2)
     async with running_app(settings, clock) as app, api_for(app) as api:
-        yield Patient(app, api, settings)
+        yield OwnApp(app, api, settings)
         await books_balance(app)
         await provider_agrees(app)
 
 
 async def test_purchases_the_provider_does_not_answer_about_never_hold_up_newer_ones(
-    small_sweeps: Patient, clock: FrozenClock
+    small_sweeps: OwnApp, clock: FrozenClock
 ) -> None:
     app, api = small_sweeps.app, small_sweeps.api
     sandbox = sandbox_of(app)
