@@ -12,11 +12,12 @@ causes, makes each event count at most once. The body the provider signs:
 A signature proves who sent an event, not that what it says is so (SPEC §7.7): before a
 `payment.succeeded` grants anything the provider is asked itself — `status(paymentId)`,
 or by our reference when the event names no payment — and the payment must be captured,
-be this purchase's, and carry its amount and currency. A `payment.failed` naming a
-payment must name this purchase's. `payment.refunded` and `dispute.created` (a
-chargeback) take the grant back like an operator's refund (refunds.take_back: debt if
-spent, audited) once the provider says the money is back — once per purchase, in the
-transaction that records the event. Anything else changes nothing (logged).
+be this purchase's, and carry its amount and currency. A `payment.failed` must be about
+this purchase's payment, and one the provider has not taken money for.
+`payment.refunded` and `dispute.created` (a chargeback) take the grant back like an
+operator's refund (refunds.take_back: debt if spent, audited) once the provider says
+the money is back — once per purchase, in the transaction that records the event.
+Anything else changes nothing (logged).
 
 Answers: 400 for anything not signed by the provider (or not the shape above), 503 when
 the provider cannot be asked now (it redelivers later), 200 for everything else it
@@ -64,6 +65,9 @@ VERDICTS = {
     "payment.failed": Verdict(PurchaseStatus.FAILED, FailureReason.GATEWAY_ERROR),
 }
 
+# A payment in these states has taken the buyer's money: a `payment.failed` about it is
+# contradicted by the provider's own record.
+HOLDS_MONEY = (PaymentState.CAPTURED, PaymentState.REFUNDED, PaymentState.DISPUTED)
 # Events that take a grant back (SPEC §7.7): the provider state confirming each, and the
 # refund reason recorded.
 TAKEN_BACK = {
@@ -175,15 +179,16 @@ async def _confirmed(services: Services, event: _Event, row: Purchase) -> Paymen
         if found is None or found.reference != ours or found.state != taken_back[0]:
             return None
         return found
-    if event.event_type != "payment.succeeded":
-        if event.payment_id is None:
-            return Payment(None, PaymentState.FAILED)
-        named = await services.payments.status(event.payment_id)
-        return named if named.reference == ours else None
     if event.payment_id is None:
         payment = await services.payments.find(ours)
     else:
         payment = await services.payments.status(event.payment_id)
+    if event.event_type != "payment.succeeded":  # failed: unless the provider says paid
+        if payment is None:
+            return Payment(None, PaymentState.FAILED)  # it made no payment for us
+        if payment.reference != ours or payment.state in HOLDS_MONEY:
+            return None
+        return payment
     if (
         payment is None
         or payment.state != PaymentState.CAPTURED

@@ -353,3 +353,17 @@ PASSES = 10
 
 async def statuses_of(api: Api, token: str) -> dict[str, str]:
     return {p["id"]: p["status"] for p in await purchases_of(api, token)}
+
+
+async def test_a_failure_the_provider_contradicts_changes_nothing(
+    api: Api, app: Starlette, settings: Settings, clock: FrozenClock
+) -> None:
+    token = await player(api)
+    purchase_id = (await buy(api, token, card="tok_pending", key="p"))["transactionId"]
+    sandbox_of(app).capture_late(ref(purchase_id))  # paid at the provider
+    answer = await deliver(api, event(purchase_id, "payment.failed"), settings, now_of(clock))
+    assert (answer.status_code, answer.json()) == (200, {"status": "ignored"})
+    [record] = await purchases_of(api, token)
+    assert record["status"] == "PENDING"  # not FAILED with the money taken
+    settled = await buy(api, token, card="tok_pending", key="p")
+    assert settled["__typename"] == "PurchaseSucceeded", settled
