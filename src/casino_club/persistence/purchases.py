@@ -336,7 +336,13 @@ async def spent_since(session: AsyncSession, user_id: int, since: datetime) -> i
         select(func.coalesce(func.sum(Purchase.spend_usd_cents), 0)).where(
             Purchase.user_id == user_id,
             Purchase.created_at >= since,
-            Purchase.status.in_([PurchaseStatus.PENDING.value, PurchaseStatus.SUCCEEDED.value]),
+            Purchase.status.in_(
+                [
+                    PurchaseStatus.PENDING.value,
+                    PurchaseStatus.SUCCEEDED.value,
+                    PurchaseStatus.REFUND_PENDING.value,  # paid until the refund is done
+                ]
+            ),
         )
     )
     return int(total or 0)
