@@ -280,8 +280,10 @@ async def _poll(services: Services, row: PurchaseRow) -> PurchaseRow:
             verdict = await advance(services, payment)
     except GatewayTimeout:
         return row
-    if verdict.status == PurchaseStatus.PENDING:
-        return row
+    if verdict.status == PurchaseStatus.PENDING:  # undecided, or settled meanwhile
+        async with services.sessionmaker() as session:
+            current = await purchases.get(session, row.id)
+        return row if current is None else current
     settled = await settle(services, row.id, verdict)
     return row if settled is None else settled
 
