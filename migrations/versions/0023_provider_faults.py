@@ -29,9 +29,7 @@ def upgrade() -> None:
         batch_op.create_check_constraint(batch_op.f("ck_purchases_status_known"), AFTER)
         batch_op.add_column(sa.Column("refund_actor_id", ID, nullable=True))
         batch_op.add_column(sa.Column("next_check_at", UTCDateTime(), nullable=True))
-        batch_op.add_column(
-            sa.Column("checks", sa.Integer(), server_default="0", nullable=False)
-        )
+        batch_op.add_column(sa.Column("checks", sa.Integer(), server_default="0", nullable=False))
         batch_op.create_index(
             "ix_purchases_status_next_check_at", ["status", "next_check_at"], unique=False
         )
