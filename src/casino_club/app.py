@@ -37,6 +37,7 @@ from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import economy, payment_settlement, payment_webhooks, reconciliation
 from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import missions as mission_cases
+from casino_club.resolvers import refunds as refund_cases
 from casino_club.schema.request_checks import document_problem, json_problem
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
@@ -321,6 +322,9 @@ def background_jobs(services: Services) -> list[Job]:
     async def sweep_stale_purchases() -> int:
         return await payment_settlement.sweep_stale(services)
 
+    async def finish_refunds() -> int:
+        return await refund_cases.finish_pending(services)
+
     async def check_the_books() -> int:
         return len(await reconciliation.reconcile(services))
 
@@ -348,6 +352,11 @@ def background_jobs(services: Services) -> list[Job]:
             "settled stale pending purchases",
             services.settings.purchase_sweep_interval_seconds,
             sweep_stale_purchases,
+        ),
+        Job(
+            "refunds finished that a crash or a silent provider interrupted",
+            services.settings.refund_job_interval_seconds,
+            finish_refunds,
         ),
         Job(
             "wallets found not matching their ledger",

@@ -178,6 +178,18 @@ class Settings(BaseSettings):
     # (RESERVATION_EXPIRED) by the same sweeper.
     package_reservation_seconds: int = Field(default=120, gt=0)
     purchase_sweep_interval_seconds: float = Field(default=30.0, gt=0)
+    # The sweeper's look at one stale purchase the provider did not answer about waits
+    # this long, doubled per unanswered look up to the maximum; a sweep looks at up to
+    # this many purchases at once, so one silent purchase holds up none of the others.
+    purchase_check_backoff_seconds: float = Field(default=30.0, gt=0)
+    purchase_check_backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    purchase_sweep_concurrency: int = Field(default=10, ge=1, le=100)
+    purchase_sweep_batch: int = Field(default=100, ge=1, le=10_000)  # due purchases a sweep takes
+    # A refund begun (REFUND_PENDING) but not recorded — the provider did not answer, or
+    # the process died — is asked again by the refund job after this long (doubled per
+    # unanswered try, up to the sweeper's maximum), every interval.
+    refund_retry_seconds: float = Field(default=60.0, gt=0)
+    refund_job_interval_seconds: float = Field(default=30.0, gt=0)
     # Lifetime spend (USD cents) that upgrades a player's rank (SPEC §5.2), and what a
     # minor unit of each shop currency counts as in USD cents for it (update as rates move).
     rank_premium_spend_cents: int = Field(default=5_000, ge=0)

@@ -116,6 +116,13 @@ class Metrics:
             registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
+        self.late_payments = Counter(
+            "payments_late",
+            "Authorizations or captures that completed after their purchase had left "
+            "PENDING, given back at once (SPEC 7.7)",
+            ["outcome"],
+            registry=self.registry,
+        )
         self._known: set[str] = set()
         self._max_operations = max_operations
 

@@ -43,6 +43,11 @@ async def test_a_signed_webhook_settles_a_pending_purchase_once(
         base = (await post(http, "{ me { gold } }", token))["me"]["gold"]
         pending = (await post(http, BUY, token, buy))["buyProduct"]
         assert pending["__typename"] == "PurchasePending", pending
+        # The webhook grants only once the provider confirms the capture (SPEC §7.7): the
+        # sandbox settles tok_pending on its second status check — this retry's is the
+        # first, the webhook's confirmation the second.
+        polled = (await post(http, BUY, token, buy))["buyProduct"]
+        assert polled["__typename"] == "PurchasePending", polled
         body = orjson.dumps(
             {
                 "id": f"evt_{uuid.uuid4().hex}",
@@ -72,3 +77,27 @@ async def test_a_signed_webhook_settles_a_pending_purchase_once(
     assert me["gold"] == base + 5_000
     grants = [e for e in listener.received if e["reason"] == "PURCHASE"]
     assert [(e["delta"], e["gold"]) for e in grants] == [(5_000, base + 5_000)]
+
+
+async def test_a_signed_success_the_provider_does_not_bear_out_grants_nothing(
+    server: str, backend: Backend
+) -> None:
+    """SPEC §7.7: a payment id the provider never issued is acknowledged (200) as
+    ignored, and changes nothing."""
+    secret = backend.settings().webhook_secret.get_secret_value().encode()
+    token = (await signup_player(server))["accessToken"]
+    buy = {"input": {"sku": "starter", "paymentToken": "tok_pending", "idempotencyKey": "f"}}
+    async with httpx.AsyncClient(base_url=server, timeout=TIMEOUT) as http:
+        base = (await post(http, "{ me { gold } }", token))["me"]["gold"]
+        pending = (await post(http, BUY, token, buy))["buyProduct"]
+        assert pending["__typename"] == "PurchasePending", pending
+        reference = f"purchase:{pending['transactionId']}"
+        data = {"reference": reference, "paymentId": "pay_sandbox_forged"}
+        body = orjson.dumps(
+            {"id": f"evt_{uuid.uuid4().hex}", "type": "payment.succeeded", "data": data}
+        )
+        headers = {"Payment-Signature": signature_header(secret, int(time.time()), body)}
+        answer = await http.post("/webhooks/payments", content=body, headers=headers)
+        assert (answer.status_code, answer.json()) == (200, {"status": "ignored"})
+        me = (await post(http, "{ me { gold } }", token))["me"]
+    assert me["gold"] == base

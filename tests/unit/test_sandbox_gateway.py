@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 from typing import cast
 
 import pytest
 
-from casino_club.domain.payments import FailureReason, PurchaseStatus
+from casino_club.domain.payments import BackOff, FailureReason, PurchaseStatus
 from casino_club.payments.client import Payments
 from casino_club.payments.gateway import GatewayTimeout, PaymentState
 from casino_club.payments.sandbox import SandboxGateway
@@ -132,3 +134,102 @@ async def test_voiding_a_captured_payment_is_not_a_release() -> None:
     assert held.payment_id
     await payments.capture(held.payment_id)
     assert await release(services, held.payment_id) is False
+
+
+async def test_a_payment_is_found_by_our_reference_with_what_it_is_for() -> None:
+    payments = client()
+    assert await payments.find("purchase:1") is None  # nothing made for it
+    await authorize(payments, "tok_ok")
+    found = await payments.find("purchase:1")
+    assert found is not None and found.state == PaymentState.AUTHORIZED
+    assert (found.reference, found.amount_cents, found.currency) == ("purchase:1", 499, "USD")
+
+
+async def test_a_paused_authorization_answers_once_released() -> None:
+    sandbox = SandboxGateway()
+    payments = Payments(sandbox, timeout_seconds=5, tries=1, backoff_seconds=0)
+    pause = sandbox.pause_authorizations()
+    task = asyncio.create_task(authorize(payments, "tok_ok"))
+    await asyncio.wait_for(pause.entered.wait(), 5)
+    assert pause.references == ["purchase:1"] and not task.done()
+    assert await payments.find("purchase:1") is None  # still in flight: nothing made yet
+    pause.release()
+    assert await task == PaymentState.AUTHORIZED
+
+
+async def test_a_late_capture_completes_an_authorization_whose_answer_was_lost() -> None:
+    sandbox = SandboxGateway()
+    payments = Payments(sandbox, timeout_seconds=0.05, tries=1, backoff_seconds=0)
+    with pytest.raises(GatewayTimeout):
+        await authorize(payments, "tok_timeout")
+    payment_id = sandbox.capture_late("purchase:1")
+    captured = await payments.status(payment_id)
+    assert (captured.state, captured.amount_cents) == (PaymentState.CAPTURED, 499)
+    # A voided hold captured late all the same (the provider's word is final).
+    await authorize(payments, "tok_ok", "purchase:2")
+    found = await payments.find("purchase:2")
+    assert found is not None and found.payment_id is not None
+    await payments.void(found.payment_id)
+    sandbox.capture_late("purchase:2")
+    assert (await payments.status(found.payment_id)).state == PaymentState.CAPTURED
+
+
+async def test_an_unreachable_reference_times_out_until_reachable_again() -> None:
+    sandbox = SandboxGateway()
+    payments = Payments(sandbox, timeout_seconds=0.05, tries=2, backoff_seconds=0.001)
+    await authorize(payments, "tok_ok")
+    sandbox.unreachable("purchase:1")
+    with pytest.raises(GatewayTimeout):
+        await payments.find("purchase:1")
+    before = sandbox.calls_about("purchase:1")
+    with pytest.raises(GatewayTimeout):
+        await payments.find("purchase:1")
+    assert sandbox.calls_about("purchase:1") == before + 2  # both tries reached it
+    sandbox.reachable("purchase:1")
+    assert await payments.find("purchase:1") is not None
+
+
+async def test_a_refund_whose_answer_is_lost_is_made_all_the_same() -> None:
+    sandbox = SandboxGateway()
+    payments = Payments(sandbox, timeout_seconds=0.05, tries=2, backoff_seconds=0.001)
+    await authorize(payments, "tok_ok")
+    found = await payments.find("purchase:1")
+    assert found is not None and found.payment_id is not None
+    await payments.capture(found.payment_id)
+    sandbox.lose_answers("purchase:1")
+    with pytest.raises(GatewayTimeout):
+        await payments.refund(found.payment_id, 499, reference="refund:1")
+    assert (await payments.status(found.payment_id)).state == PaymentState.REFUNDED
+    sandbox.reachable("purchase:1")
+    again = await payments.refund(found.payment_id, 499, reference="refund:1")
+    assert again.state == PaymentState.REFUNDED  # the same refund, answered at last
+
+
+async def test_the_provider_refunds_or_is_charged_back_on_its_own() -> None:
+    sandbox = SandboxGateway()
+    for ref, act, state in (
+        ("purchase:1", sandbox.refund_at_provider, PaymentState.REFUNDED),
+        ("purchase:2", sandbox.dispute, PaymentState.DISPUTED),
+    ):
+        held = await sandbox.authorize(
+            token="tok_ok", amount_cents=1, currency="USD", reference=ref
+        )
+        assert held.payment_id is not None
+        await sandbox.capture(held.payment_id)
+        assert (await sandbox.status(act(ref))).state == state
+
+
+def test_back_off_doubles_up_to_its_ceiling() -> None:
+    backoff = BackOff(timedelta(seconds=30), timedelta(hours=1))
+    assert [backoff.after(n).total_seconds() for n in range(9)] == [
+        30,
+        60,
+        120,
+        240,
+        480,
+        960,
+        1920,
+        3600,
+        3600,
+    ]
+    assert backoff.after(10**9) == timedelta(hours=1)  # no overflow, however many checks

@@ -27,6 +27,7 @@ class PurchaseStatus(StrEnum):
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
     VOIDED = "VOIDED"
+    REFUND_PENDING = "REFUND_PENDING"  # granted; its refund is under way (two-phase)
     REFUNDED = "REFUNDED"
 
 
@@ -39,6 +40,8 @@ class FailureReason(StrEnum):
     GATEWAY_ERROR = "GATEWAY_ERROR"  # the gateway reported the payment failed later
     STALE_AUTO_VOID = "STALE_AUTO_VOID"  # pending too long: voided by the sweeper
     RESERVATION_EXPIRED = "RESERVATION_EXPIRED"  # a package's unit held past its time
+    # Captured by the provider after the purchase had left PENDING: refunded at once.
+    LATE_CAPTURE_REFUNDED = "LATE_CAPTURE_REFUNDED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,7 @@ class Purchase:
     settled_at: datetime | None
     refunded_at: datetime | None = None
     refund_reason: str | None = None
+    refund_actor_id: int | None = None  # who asked for the refund (None: the provider)
 
     def receipt(self) -> Receipt | None:
         """The receipt its signature covers, once it succeeded."""
@@ -207,3 +211,15 @@ def claw_back(granted: int, balance: int) -> Clawback:
 def repayment(debt: int, available: int) -> int:
     """How much of a debt the available gold repays now: all of it if it can."""
     return min(max(debt, 0), max(available, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class BackOff:
+    """How long to wait before asking the provider again about something it did not
+    answer about `checks` times: doubling from `base`, never past `ceiling`."""
+
+    base: timedelta
+    ceiling: timedelta
+
+    def after(self, checks: int) -> timedelta:
+        return min(self.base * (1 << min(max(checks, 0), 32)), self.ceiling)

@@ -21,6 +21,9 @@ MAX_GOLD = 10**12  # per unit: far past any real pack, far below a BIGINT when m
 MAX_ITEMS = 20
 MAX_ITEM_QUANTITY = 1_000
 MAX_DESCRIPTION = 500
+# Money is cents in a GraphQL Int (32-bit signed, SPEC §12): every price and every
+# purchase's total is bounded by it, so no amount we charge is one we cannot show.
+MAX_AMOUNT_CENTS = 2**31 - 1
 # Skus are plain tokens: they name products in URLs, logs and signed receipts.
 SKU_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -33,8 +36,8 @@ def _check_listing(sku: str, name: str, description: str, price_cents: int) -> N
         raise ValueError(
             f"{sku}: a name is 1-{MAX_NAME} characters, a description at most {MAX_DESCRIPTION}"
         )
-    if price_cents <= 0:
-        raise ValueError(f"{sku}: a price is positive")
+    if not 0 < price_cents <= MAX_AMOUNT_CENTS:
+        raise ValueError(f"{sku}: a price is 1-{MAX_AMOUNT_CENTS} cents")
 
 
 class Currency(StrEnum):
@@ -257,11 +260,18 @@ class Quote:
     bonus_gold: int  # the part of `gold` that is bonus
 
 
+def total_fits(unit_price_cents: int, quantity: int) -> bool:
+    """Whether `quantity` units at this price make a total an `Int` carries."""
+    return unit_price_cents * quantity <= MAX_AMOUNT_CENTS
+
+
 def quote(product: Product, quantity: int, now: datetime) -> Quote:
     """The price at `now` times the quantity; the gold and bonus times the quantity."""
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ValueError(f"quantity must be 1-{MAX_QUANTITY}")
     unit = price_at(product, now)
+    if not total_fits(unit, quantity):
+        raise ValueError(f"a total is at most {MAX_AMOUNT_CENTS} cents")
     return Quote(
         sku=product.sku,
         quantity=quantity,

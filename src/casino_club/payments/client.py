@@ -12,10 +12,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentGateway
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +56,10 @@ class Payments:
     async def status(self, payment_id: str) -> Payment:
         return await self._call("status", lambda: self.gateway.status(payment_id))
 
-    async def _call(self, what: str, call: Callable[[], Awaitable[Payment]]) -> Payment:
+    async def find(self, reference: str) -> Payment | None:
+        return await self._call("find", lambda: self.gateway.find(reference))
+
+    async def _call(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
         """The call's answer; GatewayTimeout once every try timed out."""
         delay = self.backoff_seconds
         for attempt in range(1, self.tries + 1):

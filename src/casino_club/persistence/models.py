@@ -405,12 +405,13 @@ class Purchase(Base):
     __tablename__ = "purchases"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('PENDING', 'SUCCEEDED', 'FAILED', 'VOIDED', 'REFUNDED')",
+            "status IN ('PENDING', 'SUCCEEDED', 'FAILED', 'VOIDED', 'REFUND_PENDING', 'REFUNDED')",
             name="status_known",
         ),
         CheckConstraint("quantity > 0 AND amount_cents > 0 AND gold >= 0", name="amounts_valid"),
         Index("ix_purchases_user_id_id", "user_id", "id"),
         Index("ix_purchases_status_created_at", "status", "created_at"),
+        Index("ix_purchases_status_next_check_at", "status", "next_check_at"),
         UniqueConstraint("gateway", "gateway_payment_id", name="uq_purchases_gateway_payment"),
     )
 
@@ -445,6 +446,13 @@ class Purchase(Base):
     promo_code: Mapped[str | None] = mapped_column(
         ForeignKey("promo_codes.code", ondelete="RESTRICT")
     )
+    # Who asked for the refund (None: the provider, by a webhook), kept while it is
+    # REFUND_PENDING so the job that finishes it audits it as theirs.
+    refund_actor_id: Mapped[int | None] = mapped_column(BigIntId)
+    # The sweeper's next look at a PENDING purchase, and how many looks went unanswered
+    # (the back-off grows with them); NULL: due once it is stale.
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LimitedPackage(Base):

@@ -22,6 +22,7 @@ from casino_club.persistence.models import Purchase
 HELD = [
     PurchaseStatus.PENDING.value,
     PurchaseStatus.SUCCEEDED.value,
+    PurchaseStatus.REFUND_PENDING.value,
     PurchaseStatus.REFUNDED.value,
 ]
 

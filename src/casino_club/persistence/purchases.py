@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.payments import FailureReason, PurchaseStatus
+from casino_club.domain.payments import BackOff, FailureReason, PurchaseStatus
 from casino_club.domain.payments import Purchase as PurchaseValue
 from casino_club.domain.shop import Currency, Quote
 from casino_club.persistence.database import insert_for
@@ -106,6 +106,28 @@ async def note_payment(
     return _optional((await session.scalars(statement)).one_or_none())
 
 
+async def record_late_capture(
+    session: AsyncSession, purchase_id: int, payment_id: str
+) -> PurchaseValue | None:
+    """A purchase that had left PENDING unpaid was captured late and refunded: say so on
+    it (SPEC §7.7), with the payment if it had none; the row if this call recorded it."""
+    statement = (
+        update(Purchase)
+        .where(
+            Purchase.id == purchase_id,
+            Purchase.status.in_([PurchaseStatus.FAILED.value, PurchaseStatus.VOIDED.value]),
+            Purchase.failure_reason.is_distinct_from(FailureReason.LATE_CAPTURE_REFUNDED.value),
+        )
+        .values(
+            failure_reason=FailureReason.LATE_CAPTURE_REFUNDED.value,
+            gateway_payment_id=func.coalesce(Purchase.gateway_payment_id, payment_id),
+        )
+        .returning(Purchase)
+        .execution_options(populate_existing=True)
+    )
+    return _optional((await session.scalars(statement)).one_or_none())
+
+
 async def sign(session: AsyncSession, purchase_id: int, signature: str) -> None:
     await session.execute(
         update(Purchase).where(Purchase.id == purchase_id).values(receipt_signature=signature)
@@ -137,6 +159,7 @@ def _value(row: Purchase) -> PurchaseValue:
         settled_at=row.settled_at,
         refunded_at=row.refunded_at,
         refund_reason=row.refund_reason,
+        refund_actor_id=row.refund_actor_id,
     )
 
 
@@ -150,10 +173,17 @@ async def by_receipt_code(session: AsyncSession, code: str) -> PurchaseValue | N
 
 
 async def stale(
-    session: AsyncSession, *, products_before: datetime, packages_before: datetime, limit: int
+    session: AsyncSession,
+    *,
+    products_before: datetime,
+    packages_before: datetime,
+    now: datetime,
+    limit: int,
 ) -> list[tuple[int, str | None, bool]]:
     """(id, payment id, holds a package unit) of purchases still PENDING that were opened
-    before their kind's limit, oldest first."""
+    before their kind's limit and are due for a check (SPEC §7.7): never checked first,
+    then by the time their back-off ends, oldest first — so a purchase the provider does
+    not answer about waits its turn instead of holding its place at the front."""
     rows = await session.execute(
         select(Purchase.id, Purchase.gateway_payment_id, Purchase.package_sku.is_not(None))
         .where(
@@ -162,11 +192,25 @@ async def stale(
                 and_(Purchase.package_sku.is_(None), Purchase.created_at < products_before),
                 and_(Purchase.package_sku.is_not(None), Purchase.created_at < packages_before),
             ),
+            or_(Purchase.next_check_at.is_(None), Purchase.next_check_at <= now),
         )
-        .order_by(Purchase.created_at)
+        .order_by(Purchase.next_check_at.is_not(None), Purchase.next_check_at, Purchase.created_at)
         .limit(limit)
     )
     return [(int(i), p, bool(held)) for i, p, held in rows.all()]
+
+
+async def check_later(
+    session: AsyncSession, purchase_id: int, backoff: BackOff, now: datetime
+) -> None:
+    """The provider did not answer about a PENDING purchase: its next check waits, the
+    longer the more checks went unanswered."""
+    checks = await checks_of(session, purchase_id)
+    await session.execute(
+        update(Purchase)
+        .where(Purchase.id == purchase_id, Purchase.status == PurchaseStatus.PENDING.value)
+        .values(next_check_at=now + backoff.after(checks), checks=Purchase.checks + 1)
+    )
 
 
 async def page(
@@ -193,18 +237,96 @@ async def first_delivery(
     return (await session.scalar(statement)) is not None
 
 
-async def mark_refunded(
-    session: AsyncSession, purchase_id: int, reason: str, now: datetime
+async def begin_refund(
+    session: AsyncSession,
+    purchase_id: int,
+    *,
+    reason: str,
+    actor_id: int | None,
+    retry_at: datetime,
 ) -> PurchaseValue | None:
-    """SUCCEEDED → REFUNDED, once: the row if this call made it, else None."""
+    """SUCCEEDED → REFUND_PENDING, once, before the provider is asked (SPEC §7.7): should
+    the process die before the refund is recorded, the refund job finishes it (from
+    `retry_at`). The row if this call made it, else None."""
     statement = (
         update(Purchase)
         .where(Purchase.id == purchase_id, Purchase.status == PurchaseStatus.SUCCEEDED.value)
-        .values(status=PurchaseStatus.REFUNDED.value, refunded_at=now, refund_reason=reason)
+        .values(
+            status=PurchaseStatus.REFUND_PENDING.value,
+            refund_reason=reason,
+            refund_actor_id=actor_id,
+            next_check_at=retry_at,
+        )
         .returning(Purchase)
         .execution_options(populate_existing=True)
     )
     return _optional((await session.scalars(statement)).one_or_none())
+
+
+async def abandon_refund(session: AsyncSession, purchase_id: int) -> None:
+    """REFUND_PENDING → SUCCEEDED: the provider refused the refund, the money stays paid."""
+    await session.execute(
+        update(Purchase)
+        .where(Purchase.id == purchase_id, Purchase.status == PurchaseStatus.REFUND_PENDING.value)
+        .values(
+            status=PurchaseStatus.SUCCEEDED.value,
+            refund_reason=None,
+            refund_actor_id=None,
+            next_check_at=None,
+        )
+    )
+
+
+async def checks_of(session: AsyncSession, purchase_id: int) -> int:
+    """How many of the purchase's checks (sweeps, refund tries) went unanswered."""
+    return int(await session.scalar(select(Purchase.checks).where(Purchase.id == purchase_id)) or 0)
+
+
+async def retry_refund_at(session: AsyncSession, purchase_id: int, when: datetime) -> None:
+    await session.execute(
+        update(Purchase)
+        .where(Purchase.id == purchase_id, Purchase.status == PurchaseStatus.REFUND_PENDING.value)
+        .values(next_check_at=when, checks=Purchase.checks + 1)
+    )
+
+
+async def mark_refunded(
+    session: AsyncSession, purchase_id: int, reason: str | None, now: datetime
+) -> PurchaseValue | None:
+    """SUCCEEDED or REFUND_PENDING → REFUNDED, once (the money is back with the buyer);
+    `reason` is kept only if the refund began without one. The row if this call made it."""
+    statement = (
+        update(Purchase)
+        .where(
+            Purchase.id == purchase_id,
+            Purchase.status.in_(
+                [PurchaseStatus.SUCCEEDED.value, PurchaseStatus.REFUND_PENDING.value]
+            ),
+        )
+        .values(
+            status=PurchaseStatus.REFUNDED.value,
+            refunded_at=now,
+            refund_reason=func.coalesce(Purchase.refund_reason, reason),
+            next_check_at=None,
+        )
+        .returning(Purchase)
+        .execution_options(populate_existing=True)
+    )
+    return _optional((await session.scalars(statement)).one_or_none())
+
+
+async def refunds_due(session: AsyncSession, now: datetime, limit: int) -> list[int]:
+    """Purchases whose refund began but was not recorded, due for another try."""
+    rows = await session.scalars(
+        select(Purchase.id)
+        .where(
+            Purchase.status == PurchaseStatus.REFUND_PENDING.value,
+            or_(Purchase.next_check_at.is_(None), Purchase.next_check_at <= now),
+        )
+        .order_by(Purchase.next_check_at)
+        .limit(limit)
+    )
+    return [int(i) for i in rows]
 
 
 async def spent_since(session: AsyncSession, user_id: int, since: datetime) -> int:
@@ -214,7 +336,13 @@ async def spent_since(session: AsyncSession, user_id: int, since: datetime) -> i
         select(func.coalesce(func.sum(Purchase.spend_usd_cents), 0)).where(
             Purchase.user_id == user_id,
             Purchase.created_at >= since,
-            Purchase.status.in_([PurchaseStatus.PENDING.value, PurchaseStatus.SUCCEEDED.value]),
+            Purchase.status.in_(
+                [
+                    PurchaseStatus.PENDING.value,
+                    PurchaseStatus.SUCCEEDED.value,
+                    PurchaseStatus.REFUND_PENDING.value,  # paid until the refund is done
+                ]
+            ),
         )
     )
     return int(total or 0)

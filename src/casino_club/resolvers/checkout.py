@@ -31,7 +31,7 @@ from casino_club.domain.accounts import FieldProblem
 from casino_club.domain.payments import FailureReason, PurchaseStatus
 from casino_club.domain.payments import Purchase as PurchaseRow
 from casino_club.domain.shop import PromoProblem, Quote, usd_cents
-from casino_club.payments.gateway import GatewayTimeout
+from casino_club.payments.gateway import GatewayTimeout, Payment
 from casino_club.persistence import idempotency, purchases, users
 from casino_club.persistence import promos as promo_store
 from casino_club.persistence.database import read_connection
@@ -40,6 +40,7 @@ from casino_club.resolvers.guards import key_request
 from casino_club.resolvers.payment_settlement import (
     Verdict,
     advance,
+    give_back,
     note_payment,
     reference,
     settle,
@@ -154,21 +155,40 @@ async def checkout(
     opened = await _open(services, viewer, order, offer)
     if not isinstance(opened, PurchaseRow):
         return opened
+    verdict = await _pay(services, opened, order.payment_token)
+    settled = await settle(services, opened.id, verdict)
+    assert settled is not None, "no precondition was given"
+    return answer(settled, replayed=False)
+
+
+async def _pay(services: Services, opened: PurchaseRow, token: str) -> Verdict:
+    """Step 2. A timeout is "unknown", never "failed" (SPEC §7.7): the provider is asked
+    by our reference, and if it does not answer that either the purchase stays PENDING
+    (a retry, the webhook or the sweeper resolves it). A payment that completes after
+    the purchase left PENDING (it expired, a webhook failed it) is given back at once."""
     try:
-        payment = await services.payments.authorize(
-            token=order.payment_token,
+        payment: Payment | None = await services.payments.authorize(
+            token=token,
             amount_cents=opened.amount_cents,
             currency=opened.currency,
             reference=reference(opened.id),
         )
     except GatewayTimeout:
-        verdict = Verdict(PurchaseStatus.FAILED, FailureReason.GATEWAY_TIMEOUT)
-    else:
-        await note_payment(services, opened.id, payment.payment_id)
-        verdict = await advance(services, payment)
-    settled = await settle(services, opened.id, verdict)
-    assert settled is not None, "no precondition was given"
-    return answer(settled, replayed=False)
+        try:
+            payment = await services.payments.find(reference(opened.id))
+        except GatewayTimeout:
+            return Verdict(PurchaseStatus.PENDING)
+    if payment is None:  # the provider says it made none: nothing is held
+        return Verdict(PurchaseStatus.FAILED, FailureReason.GATEWAY_TIMEOUT)
+    return await _proceed(services, opened, payment)
+
+
+async def _proceed(services: Services, row: PurchaseRow, payment: Payment) -> Verdict:
+    """Capture the purchase's payment — only while the purchase is still PENDING."""
+    if not await note_payment(services, row.id, payment.payment_id):
+        await give_back(services, row, payment)
+        return Verdict(PurchaseStatus.PENDING)  # settled already: answered from its record
+    return await advance(services, payment)
 
 
 async def _open(
@@ -249,15 +269,21 @@ async def _answer_for_key(
 
 async def _poll(services: Services, row: PurchaseRow) -> PurchaseRow:
     """Ask the provider about a pending purchase and settle it if it has decided."""
-    if row.gateway_payment_id is None:
-        return row
     try:
-        payment = await services.payments.status(row.gateway_payment_id)
+        if row.gateway_payment_id is None:  # its authorize's answer never reached us
+            found = await services.payments.find(reference(row.id))
+            if found is None:
+                return row  # nothing made yet: the sweeper ends it if nothing ever is
+            verdict = await _proceed(services, row, found)
+        else:
+            payment = await services.payments.status(row.gateway_payment_id)
+            verdict = await advance(services, payment)
     except GatewayTimeout:
         return row
-    verdict = await advance(services, payment)
-    if verdict.status == PurchaseStatus.PENDING:
-        return row
+    if verdict.status == PurchaseStatus.PENDING:  # undecided, or settled meanwhile
+        async with services.sessionmaker() as session:
+            current = await purchases.get(session, row.id)
+        return row if current is None else current
     settled = await settle(services, row.id, verdict)
     return row if settled is None else settled
 
@@ -266,7 +292,11 @@ def answer(row: PurchaseRow, *, replayed: bool) -> Settled:
     """What the buyer is told about a purchase, as it stands."""
     if row.status == PurchaseStatus.PENDING:
         return PurchasePending(transaction_id=strawberry.ID(str(row.id)), purchase=Purchase.of(row))
-    if row.status in (PurchaseStatus.SUCCEEDED, PurchaseStatus.REFUNDED):
+    if row.status in (
+        PurchaseStatus.SUCCEEDED,
+        PurchaseStatus.REFUND_PENDING,
+        PurchaseStatus.REFUNDED,
+    ):
         receipt = Receipt.of(row)
         assert receipt is not None, "a paid purchase has its receipt"
         return PurchaseSucceeded(purchase=Purchase.of(row), receipt=receipt, replayed=replayed)

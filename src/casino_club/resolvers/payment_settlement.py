@@ -9,6 +9,7 @@ purchase settled and answer from it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -22,6 +23,7 @@ from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import PURCHASE_COUNTS, periods_at
 from casino_club.domain.payments import (
+    BackOff,
     FailureReason,
     Purchase,
     PurchaseStatus,
@@ -31,8 +33,8 @@ from casino_club.domain.payments import (
 from casino_club.domain.progression import Progression
 from casino_club.domain.shop import RankThresholds, rank_for_spend
 from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
+from casino_club.persistence import audit, idempotency, missions, packages, purchases, users, wallet
 from casino_club.persistence import gacha as gacha_store
-from casino_club.persistence import idempotency, missions, packages, purchases, users, wallet
 from casino_club.persistence import promos as promo_store
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.resolvers.access import forget_sessions_after_commit
@@ -46,8 +48,9 @@ from casino_club.services import Services
 
 log = logging.getLogger(__name__)
 
-SWEEP_BATCH = 100
 RECEIPT_CODE_BYTES = 12
+# Where a purchase that took no money ends: a payment completing for it later goes back.
+LEFT_UNPAID = (PurchaseStatus.FAILED, PurchaseStatus.VOIDED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,15 +119,83 @@ async def release(services: Services, payment_id: str) -> bool:
     )
 
 
-async def note_payment(services: Services, purchase_id: int, payment_id: str | None) -> None:
+async def note_payment(services: Services, purchase_id: int, payment_id: str | None) -> bool:
     """Remember the provider's payment as soon as it exists, in its own commit: should
     this process die before the purchase settles, the sweeper asks the provider about
-    it rather than voiding a purchase it knows nothing of."""
+    it rather than voiding a purchase it knows nothing of. False when the purchase has
+    left PENDING meanwhile (expired, voided, failed by a webhook): the payment must then
+    be given back (`give_back`), never captured."""
     if payment_id is None:
-        return
+        return True
     async with services.unit_of_work() as uow:
-        await purchases.note_payment(uow.session, purchase_id, payment_id)
+        row = await purchases.note_payment(uow.session, purchase_id, payment_id)
         await uow.commit()
+    return row is not None
+
+
+async def give_back(services: Services, row: Purchase, payment: Payment) -> bool:
+    """A payment that completed after its purchase left PENDING unpaid (SPEC §7.7): a
+    hold is voided, a capture refunded, at once — counted in /metrics, and a refund
+    recorded on the purchase (LATE_CAPTURE_REFUNDED) and in the audit log. False when
+    the provider could not be made to give it back now (logged; asked again by whoever
+    hears of the payment next: the provider's redelivered webhook)."""
+    payment_id = payment.payment_id
+    if payment_id is None:
+        return True
+    state: PaymentState | None = payment.state
+    if state in (PaymentState.AUTHORIZED, PaymentState.PENDING):
+        if await release(services, payment_id):
+            services.metrics.late_payments.labels("voided").inc()
+            log.warning("late authorization %s of purchase %d voided", payment_id, row.id)
+            return True
+        try:  # captured meanwhile, or no answer
+            state = (await services.payments.status(payment_id)).state
+        except GatewayTimeout:
+            state = None
+    if state == PaymentState.CAPTURED:
+        try:
+            refunded = await services.payments.refund(
+                payment_id, row.amount_cents, reference=f"late:{reference(row.id)}"
+            )
+        except GatewayTimeout:
+            refunded = None
+        if refunded is not None and refunded.state == PaymentState.REFUNDED:
+            await _record_late_capture(services, row, payment_id)
+            return True
+    elif state is not None:
+        return True  # nothing is held or taken
+    services.metrics.late_payments.labels("unresolved").inc()
+    log.error("late payment %s of purchase %d could not be given back yet", payment_id, row.id)
+    return False
+
+
+async def _record_late_capture(services: Services, row: Purchase, payment_id: str) -> None:
+    now = services.clock.now()
+    async with services.unit_of_work() as uow:
+        recorded = await purchases.record_late_capture(uow.session, row.id, payment_id)
+        if recorded is not None:
+            await audit.record(
+                uow.session,
+                actor_id=None,
+                action="PAYMENT_LATE_CAPTURE_REFUNDED",
+                target=reference(row.id),
+                before={"status": row.status.value, "failureReason": _reason(row)},
+                after={
+                    "status": recorded.status.value,
+                    "failureReason": _reason(recorded),
+                    "paymentId": payment_id,
+                    "refundedCents": row.amount_cents,
+                },
+                now=now,
+            )
+        await uow.commit()
+    if recorded is not None:
+        services.metrics.late_payments.labels("refunded").inc()
+        log.warning("late capture %s of purchase %d refunded", payment_id, row.id)
+
+
+def _reason(row: Purchase) -> str | None:
+    return None if row.failure_reason is None else row.failure_reason.value
 
 
 async def settle(
@@ -160,6 +231,11 @@ async def settle(
         if row is None:  # settled already, by whoever came first
             current = await purchases.get(session, purchase_id)
             await uow.commit()  # keeps `first`'s record, if any
+            if current is not None and _paid_too_late(current, verdict):
+                assert verdict.payment_id is not None
+                captured = Payment(verdict.payment_id, PaymentState.CAPTURED)
+                await give_back(services, current, captured)
+                current = await _reread(services, purchase_id)
             return current
         if row.status == PurchaseStatus.SUCCEEDED:
             row, events = await _deliver(services, uow, row, now)
@@ -174,6 +250,20 @@ async def settle(
         )
         await uow.commit()
         return row
+
+
+def _paid_too_late(current: Purchase, verdict: Verdict) -> bool:
+    """Whether a capture this verdict reports came after the purchase left PENDING unpaid."""
+    return (
+        verdict.status == PurchaseStatus.SUCCEEDED
+        and verdict.payment_id is not None
+        and current.status in LEFT_UNPAID
+    )
+
+
+async def _reread(services: Services, purchase_id: int) -> Purchase | None:
+    async with services.sessionmaker() as session:
+        return await purchases.get(session, purchase_id)
 
 
 async def _deliver(
@@ -242,38 +332,58 @@ async def _grant_items(session: AsyncSession, row: Purchase, now: datetime) -> N
 async def sweep_stale(services: Services) -> int:
     """Settle purchases PENDING longer than the limit (SPEC §7.6): paid after all (the
     provider says captured) → granted; otherwise voided as STALE_AUTO_VOID. Also
-    finishes purchases whose server died mid-charge. Safe on every instance at once."""
+    finishes purchases whose server died mid-charge. Safe on every instance at once.
+
+    Fair (SPEC §7.7): a pass takes the purchases due for a check and checks up to
+    PURCHASE_SWEEP_CONCURRENCY of them at once; one the provider does not answer about
+    is checked again only after its back-off, so it never holds up the others."""
     settings = services.settings
     now = services.clock.now()
     async with services.sessionmaker() as session:
-        stale = await purchases.stale(
+        due = await purchases.stale(
             session,
             products_before=now - timedelta(seconds=settings.purchase_stale_seconds),
             packages_before=now - timedelta(seconds=settings.package_reservation_seconds),
-            limit=SWEEP_BATCH,
+            now=now,
+            limit=settings.purchase_sweep_batch,
         )
-    settled = 0
-    for purchase_id, payment_id, holds_unit in stale:
+    backoff = BackOff(
+        timedelta(seconds=settings.purchase_check_backoff_seconds),
+        timedelta(seconds=settings.purchase_check_backoff_max_seconds),
+    )
+    slots = asyncio.Semaphore(settings.purchase_sweep_concurrency)
+
+    async def check(purchase_id: int, payment_id: str | None, holds_unit: bool) -> bool:
         reason = FailureReason.RESERVATION_EXPIRED if holds_unit else FailureReason.STALE_AUTO_VOID
-        verdict = await _stale_verdict(services, payment_id, reason)
-        if verdict is not None:
+        async with slots:
+            verdict = await _stale_verdict(services, purchase_id, payment_id, reason)
+            if verdict is None:
+                async with services.unit_of_work() as uow:
+                    await purchases.check_later(uow.session, purchase_id, backoff, now)
+                    await uow.commit()
+                return False
             await settle(services, purchase_id, verdict)
-            settled += 1
-    return settled
+            return True
+
+    settled = await asyncio.gather(*(check(*each) for each in due))
+    return sum(settled)
 
 
 async def _stale_verdict(
-    services: Services, payment_id: str | None, reason: FailureReason
+    services: Services, purchase_id: int, payment_id: str | None, reason: FailureReason
 ) -> Verdict | None:
     """None: the provider did not answer; ask again at the next sweep rather than void
     a payment that may have been captured."""
-    voided = Verdict(PurchaseStatus.VOIDED, reason, payment_id)
-    if payment_id is None:  # the provider never created one
-        return voided
     try:
+        if payment_id is None:  # the answer may have been lost: ask by our reference
+            found = await services.payments.find(reference(purchase_id))
+            if found is None or found.payment_id is None:  # the provider made none
+                return Verdict(PurchaseStatus.VOIDED, reason)
+            payment_id = found.payment_id
         payment = await services.payments.status(payment_id)
     except GatewayTimeout:
         return None
+    voided = Verdict(PurchaseStatus.VOIDED, reason, payment_id)
     if payment.state == PaymentState.CAPTURED:
         return Verdict(PurchaseStatus.SUCCEEDED, payment_id=payment_id)
     if not await release(services, payment_id):

@@ -5,12 +5,24 @@ its timestamp, within the tolerance, bounds how long a captured request can be r
 within that window the event id, recorded in the same transaction as the settlement it
 causes, makes each event count at most once. The body the provider signs:
 
-    {"id": "evt_…", "type": "payment.succeeded" | "payment.failed",
+    {"id": "evt_…",
+     "type": "payment.succeeded" | "payment.failed" | "payment.refunded" | "dispute.created",
      "data": {"reference": "purchase:<id>", "paymentId": "…"}}
 
-Answers: 400 for anything not signed by the provider (or not the shape above), 200 for
-everything it signed — processed, already processed, or about nothing we know — so the
-provider stops redelivering it.
+A signature proves who sent an event, not that what it says is so (SPEC §7.7): before a
+`payment.succeeded` grants anything the provider is asked itself — `status(paymentId)`,
+or by our reference when the event names no payment — and the payment must be captured,
+be this purchase's, and carry its amount and currency. A `payment.failed` must be about
+this purchase's payment, and one the provider has not taken money for.
+`payment.refunded` and `dispute.created` (a chargeback) take the grant back like an
+operator's refund (refunds.take_back: debt if spent, audited) once the provider says
+the money is back — once per purchase, in the transaction that records the event.
+Anything else changes nothing (logged).
+
+Answers: 400 for anything not signed by the provider (or not the shape above), 503 when
+the provider cannot be asked now (it redelivers later), 200 for everything else it
+signed — processed, already processed, or about nothing we know — so the provider stops
+redelivering it.
 """
 
 from __future__ import annotations
@@ -24,9 +36,24 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypeIs
 
-from casino_club.domain.payments import FailureReason, PurchaseStatus, WebhookCheck, check_webhook
+from casino_club.domain.payments import (
+    FailureReason,
+    Purchase,
+    PurchaseStatus,
+    WebhookCheck,
+    check_webhook,
+)
+from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
 from casino_club.persistence import purchases
-from casino_club.resolvers.payment_settlement import Verdict, purchase_id_of, settle
+from casino_club.resolvers.payment_settlement import (
+    LEFT_UNPAID,
+    Verdict,
+    give_back,
+    purchase_id_of,
+    reference,
+    settle,
+)
+from casino_club.resolvers.refunds import take_back
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
@@ -36,6 +63,16 @@ MAX_FIELD = 128
 VERDICTS = {
     "payment.succeeded": Verdict(PurchaseStatus.SUCCEEDED),
     "payment.failed": Verdict(PurchaseStatus.FAILED, FailureReason.GATEWAY_ERROR),
+}
+
+# A payment in these states has taken the buyer's money: a `payment.failed` about it is
+# contradicted by the provider's own record.
+HOLDS_MONEY = (PaymentState.CAPTURED, PaymentState.REFUNDED, PaymentState.DISPUTED)
+# Events that take a grant back (SPEC §7.7): the provider state confirming each, and the
+# refund reason recorded.
+TAKEN_BACK = {
+    "payment.refunded": (PaymentState.REFUNDED, "refunded by the payment provider"),
+    "dispute.created": (PaymentState.DISPUTED, "chargeback (dispute opened)"),
 }
 
 
@@ -81,16 +118,86 @@ async def receive(services: Services, body: bytes, signature: str | None) -> Web
         fresh = await purchases.first_delivery(session, event.event_id, event.event_type, now)
         return fresh
 
-    if verdict is None or event.purchase_id is None:
+    async def ignore() -> WebhookAnswer:
         async with services.unit_of_work() as uow:
             await first_delivery(uow.session)
             await uow.commit()
         return WebhookAnswer(200, {"status": "ignored" if fresh else "duplicate"})
-    verdict = Verdict(verdict.status, verdict.reason, event.payment_id)
+
+    taken_back = TAKEN_BACK.get(event.event_type)
+    if (verdict is None and taken_back is None) or event.purchase_id is None:
+        return await ignore()
+    async with services.sessionmaker() as session:
+        row = await purchases.get(session, event.purchase_id)
+    if row is None:
+        return await ignore()
+    try:
+        payment = await _confirmed(services, event, row)
+    except GatewayTimeout:
+        log.warning("payment webhook %s: the provider did not answer", event.event_id)
+        return WebhookAnswer(503, {"error": "payment provider unavailable"})
+    if payment is None:
+        log.warning(
+            "payment webhook %s (%s) about purchase %d not confirmed by the provider",
+            event.event_id,
+            event.event_type,
+            row.id,
+        )
+        return await ignore()
+    if taken_back is not None:
+        async with services.unit_of_work() as uow:
+            if not await first_delivery(uow.session):
+                return WebhookAnswer(200, {"status": "duplicate"})
+            taken = await take_back(services, uow, row.id, reason=taken_back[1])
+            await uow.commit()
+        if taken is None:  # never granted, or refunded already: nothing to take twice
+            return WebhookAnswer(200, {"status": "ignored"})
+        return WebhookAnswer(200, {"status": "processed", "purchaseStatus": taken.row.status})
+    assert verdict is not None
+    if verdict.status == PurchaseStatus.SUCCEEDED and row.status in LEFT_UNPAID:
+        # Captured after the purchase had left PENDING: given back, then acknowledged.
+        if not await give_back(services, row, payment):
+            return WebhookAnswer(503, {"error": "late payment not given back yet"})
+        return await ignore()
+    verdict = Verdict(verdict.status, verdict.reason, payment.payment_id)
     settled = await settle(services, event.purchase_id, verdict, first=first_delivery)
     if settled is None:
         return WebhookAnswer(200, {"status": "ignored" if fresh else "duplicate"})
     return WebhookAnswer(200, {"status": "processed", "purchaseStatus": settled.status})
+
+
+async def _confirmed(services: Services, event: _Event, row: Purchase) -> Payment | None:
+    """The provider's own record of the payment the event is about, if it bears the
+    event out; None if it does not (GatewayTimeout if the provider does not answer)."""
+    ours = reference(row.id)
+    taken_back = TAKEN_BACK.get(event.event_type)
+    if taken_back is not None:  # the money must be back with the buyer already
+        if event.payment_id is None:
+            found = await services.payments.find(ours)
+        else:
+            found = await services.payments.status(event.payment_id)
+        if found is None or found.reference != ours or found.state != taken_back[0]:
+            return None
+        return found
+    if event.payment_id is None:
+        payment = await services.payments.find(ours)
+    else:
+        payment = await services.payments.status(event.payment_id)
+    if event.event_type != "payment.succeeded":  # failed: unless the provider says paid
+        if payment is None:
+            return Payment(None, PaymentState.FAILED)  # it made no payment for us
+        if payment.reference != ours or payment.state in HOLDS_MONEY:
+            return None
+        return payment
+    if (
+        payment is None
+        or payment.state != PaymentState.CAPTURED
+        or payment.reference != ours
+        or payment.amount_cents != row.amount_cents
+        or payment.currency != row.currency.value
+    ):
+        return None
+    return payment
 
 
 def _parse(body: bytes) -> _Event | None:

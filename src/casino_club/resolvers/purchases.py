@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casino_club.context import Context, Viewer
 from casino_club.domain import shop
 from casino_club.domain.accounts import FieldProblem
-from casino_club.domain.payments import receipt_signed
+from casino_club.domain.payments import PurchaseStatus, receipt_signed
 from casino_club.domain.shop import Quote
 from casino_club.persistence import products, purchases
 from casino_club.resolvers.checkout import checkout, order_of
@@ -65,12 +65,19 @@ class ProductOffer:
 
     async def price(
         self, session: AsyncSession, viewer: Viewer, now: datetime
-    ) -> Quote | ProductNotFound | RankRequired:
+    ) -> Quote | ProductNotFound | RankRequired | ValidationFailed:
         product = await products.on_sale(session, self.sku)
         if product is None:
             return ProductNotFound.new(self.sku)
         if not shop.may_buy(viewer.rank, product):
             return RankRequired.new(product.min_rank)
+        if not shop.total_fits(shop.price_at(product, now), self.quantity):
+            problem = FieldProblem(
+                "quantity",
+                "AMOUNT_TOO_LARGE",
+                f"the total is at most {shop.MAX_AMOUNT_CENTS} cents",
+            )
+            return ValidationFailed.of([problem])  # refused before anything is charged
         return shop.quote(product, self.quantity, now)
 
     async def hold(self, session: AsyncSession, viewer: Viewer, now: datetime) -> None:
@@ -78,8 +85,10 @@ class ProductOffer:
 
 
 async def verify_receipt(services: Services, data: VerifyReceiptInput) -> ReceiptVerification:
-    """Whether the code and signature are a receipt this server issued (constant-time)."""
-    invalid = ReceiptVerification(valid=False, receipt=None)
+    """Whether the code and signature are a receipt this server issued (constant-time),
+    and whether its purchase still stands: a refunded purchase's receipt is authentic
+    but no longer valid (SPEC §7.7)."""
+    invalid = ReceiptVerification(valid=False, authentic=False, status=None, receipt=None)
     if len(data.code) > MAX_RECEIPT_FIELD or len(data.signature) > MAX_RECEIPT_FIELD:
         return invalid
     async with services.sessionmaker() as session:
@@ -88,7 +97,12 @@ async def verify_receipt(services: Services, data: VerifyReceiptInput) -> Receip
     secret = services.settings.receipt_secret.get_secret_value().encode()
     if row is None or receipt is None or not receipt_signed(secret, receipt, data.signature):
         return invalid
-    return ReceiptVerification(valid=True, receipt=Receipt.of(row))
+    return ReceiptVerification(
+        valid=row.status == PurchaseStatus.SUCCEEDED,
+        authentic=True,
+        status=row.status,
+        receipt=Receipt.of(row),
+    )
 
 
 async def purchase_page(

@@ -58,6 +58,11 @@ class Receipt:
     currency: CurrencyEnum  # type: ignore[valid-type]
     gold: Gold = strawberry.field(description="Everything granted, bonus included.")
     issued_at: datetime
+    status: PurchaseStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where the purchase stands now: SUCCEEDED, or REFUND_PENDING / "
+        "REFUNDED once its money is (being) returned — the receipt then proves a payment "
+        "that no longer stands."
+    )
 
     @classmethod
     def of(cls, row: PurchaseRow) -> Receipt | None:
@@ -74,6 +79,7 @@ class Receipt:
             currency=receipt.currency,
             gold=Gold(receipt.gold),
             issued_at=receipt.issued_at,
+            status=row.status,
         )
 
 
@@ -241,10 +247,20 @@ BuyProductResult = Annotated[
 ]
 
 
-@strawberry.type(description="Whether a receipt is one this server signed.")
+@strawberry.type(
+    description="Whether a receipt is one this server signed, for a purchase that still stands."
+)
 class ReceiptVerification:
-    valid: bool
-    receipt: Receipt | None = strawberry.field(description="The receipt, when valid.")
+    valid: bool = strawberry.field(
+        description="Signed by this server and its purchase not refunded (nor being refunded)."
+    )
+    authentic: bool = strawberry.field(
+        description="Signed by this server, whatever became of the purchase since."
+    )
+    status: PurchaseStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The purchase's status now, when authentic (REFUNDED: refunded)."
+    )
+    receipt: Receipt | None = strawberry.field(description="The receipt, when authentic.")
 
 
 @strawberry.input

@@ -5,8 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy import select
 from starlette.applications import Starlette
 
+from casino_club.domain.payments import FailureReason, PurchaseStatus
+from casino_club.payments.gateway import PaymentState
+from casino_club.payments.sandbox import SandboxGateway
+from casino_club.persistence.models import Purchase
+from casino_club.resolvers.payment_settlement import purchase_id_of
 from casino_club.services import Services
 from tests.support import Api
 
@@ -68,3 +74,44 @@ async def gold_of(api: Api, token: str) -> int:
 def services_of(app: Starlette) -> Services:
     services: Services = app.state.services
     return services
+
+
+def sandbox_of(app: Starlette) -> SandboxGateway:
+    gateway = services_of(app).payments.gateway
+    assert isinstance(gateway, SandboxGateway)
+    return gateway
+
+
+# Where a purchase may stand given where its payment stands at the provider.
+AGREEING = {
+    PaymentState.CAPTURED: {
+        PurchaseStatus.SUCCEEDED,
+        PurchaseStatus.PENDING,  # until it settles
+        PurchaseStatus.REFUND_PENDING,  # until the provider returns it
+    },
+    # REFUND_PENDING: until the refund is recorded (the refund job finishes it).
+    PaymentState.REFUNDED: {PurchaseStatus.REFUNDED, PurchaseStatus.REFUND_PENDING},
+    PaymentState.DISPUTED: {PurchaseStatus.REFUNDED},
+}
+HOLDS_MONEY = set(AGREEING)
+
+
+async def provider_agrees(app: Starlette) -> None:
+    """For every purchase this app's provider was asked to pay: captured at the provider
+    ⇔ granted (SUCCEEDED; PENDING until it settles), refunded or charged back at the
+    provider ⇔ refunded (REFUNDED, or a late capture given back: LATE_CAPTURE_REFUNDED)."""
+    sandbox = sandbox_of(app)
+    ids = {purchase_id_of(ref): ref for ref in sandbox.references()}
+    async with services_of(app).sessionmaker() as session:
+        rows = (await session.scalars(select(Purchase).where(Purchase.id.in_(ids)))).all()
+    for row in rows:
+        payment = sandbox.payment_for(ids[row.id])
+        state = None if payment is None else payment.state
+        status = PurchaseStatus(row.status)
+        where = (row.id, status, row.failure_reason, state)
+        if state in HOLDS_MONEY:
+            late = row.failure_reason == FailureReason.LATE_CAPTURE_REFUNDED.value
+            assert status in AGREEING[state] or (state == PaymentState.REFUNDED and late), where
+        else:
+            granted = (PurchaseStatus.SUCCEEDED, PurchaseStatus.REFUND_PENDING)
+            assert status not in (*granted, PurchaseStatus.REFUNDED), where

@@ -15,11 +15,21 @@ from sqlalchemy import select, update
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
+from casino_club.domain.accounts import Rank
+from casino_club.domain.shop import Currency
+from casino_club.domain.shop import Product as Product_
 from casino_club.events import user_channel
+from casino_club.persistence import products
 from casino_club.persistence.models import LedgerEntry, Product
 from casino_club.persistence.models import Purchase as PurchaseRow
 from casino_club.resolvers.payment_settlement import sweep_stale
-from tests.integration.shop.support import buy, gold_of, purchases_of, services_of
+from tests.integration.shop.support import (
+    buy,
+    gold_of,
+    purchases_of,
+    sandbox_of,
+    services_of,
+)
 from tests.support import LEDGER, Api, error_codes
 
 START_GOLD = 1_000  # the sign-up bonus
@@ -350,7 +360,7 @@ async def test_a_receipt_verifies_and_a_forged_one_does_not(api: Api, app: Starl
         {"code": receipt["code"], "signature": "é" * 5_000},
     ):
         answer = (await api.data(VERIFY, {"input": forged}, token=token))["verifyReceipt"]
-        assert answer == {"valid": False, "receipt": None}
+        assert (answer["valid"], answer["receipt"]) == (False, None)
     # A purchase edited behind the signature's back no longer verifies.
     async with services_of(app).unit_of_work() as uow:
         await uow.session.execute(
@@ -360,7 +370,7 @@ async def test_a_receipt_verifies_and_a_forged_one_does_not(api: Api, app: Starl
         )
         await uow.commit()
     tampered = (await api.data(VERIFY, {"input": good}, token=token))["verifyReceipt"]
-    assert tampered == {"valid": False, "receipt": None}
+    assert (tampered["valid"], tampered["receipt"]) == (False, None)
     async with services_of(app).unit_of_work() as uow:  # put it back: the books must balance
         await uow.session.execute(
             update(PurchaseRow)
@@ -416,3 +426,29 @@ async def test_no_ledger_row_without_its_purchase(api: Api, app: Starlette) -> N
     assert sorted((u, g, f"purchase:{i}") for u, g, i in paid) == sorted(
         (u, a, r) for u, a, r in rows
     )
+
+
+async def test_a_total_an_int_cannot_carry_is_refused_before_anything_is_charged(
+    api: Api, app: Starlette
+) -> None:
+    """300,000,000 won ×10 is 3,000,000,000: past GraphQL's Int, so refused typed; ×7
+    fits, and its replay and the purchase list still answer."""
+    big = Product_(
+        "krw_max", "Whale pack", "", 300_000_000, Currency.KRW, 1_000, 0, min_rank=Rank.STANDARD
+    )
+    async with services_of(app).unit_of_work() as uow:
+        await products.add_missing(uow.session, [big])
+        await uow.commit()
+    token = await player(api)
+    refused = await buy(api, token, sku="krw_max", quantity=10)
+    assert refused["__typename"] == "ValidationFailed", refused
+    assert refused["fields"] == [{"field": "quantity", "code": "AMOUNT_TOO_LARGE"}]
+    assert await purchase_rows(api, token) == 0
+    assert sandbox_of(app).references() == []  # nothing was asked of the provider
+    bought = await buy(api, token, sku="krw_max", quantity=7, key="k")
+    assert bought["__typename"] == "PurchaseSucceeded", bought
+    assert bought["receipt"]["amountCents"] == 2_100_000_000
+    replay = await buy(api, token, sku="krw_max", quantity=7, key="k")
+    assert replay["receipt"] == bought["receipt"]
+    [record] = await purchases_of(api, token)
+    assert record["amountCents"] == 2_100_000_000

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
 from casino_club.domain.payments import signature_header
-from tests.integration.shop.support import buy, gold_of, purchases_of
+from tests.integration.shop.support import buy, gold_of, purchases_of, sandbox_of
 from tests.support import Api, books_balance
 
 START_GOLD = 1_000
@@ -56,6 +56,12 @@ async def pending_purchase(api: Api) -> tuple[str, str]:
     return token, result["transactionId"]
 
 
+def captured(app: Starlette, purchase_id: str) -> str:
+    """The provider captures the pending payment (3-D Secure passed): what its
+    `payment.succeeded` then reports. The payment's id."""
+    return sandbox_of(app).capture_late(f"purchase:{purchase_id}")
+
+
 def now_of(clock: FrozenClock) -> int:
     return int(clock.now().timestamp())
 
@@ -64,6 +70,7 @@ async def test_a_signed_success_grants_once_and_its_replay_changes_nothing(
     api: Api, app: Starlette, settings: Settings, clock: FrozenClock
 ) -> None:
     token, purchase_id = await pending_purchase(api)
+    captured(app, purchase_id)
     body = event(purchase_id)
     first = await deliver(api, body, settings, now_of(clock))
     assert first.status_code == 200, first.text
@@ -103,9 +110,10 @@ def tamper(body: bytes) -> bytes:
     ["stale", "future", "bad signature", "altered body", "no header", "other secret", "garbage"],
 )
 async def test_an_untrustworthy_delivery_is_refused_and_changes_nothing(
-    api: Api, settings: Settings, clock: FrozenClock, attack: str
+    api: Api, app: Starlette, settings: Settings, clock: FrozenClock, attack: str
 ) -> None:
     token, purchase_id = await pending_purchase(api)
+    captured(app, purchase_id)
     body = event(purchase_id)
     now = now_of(clock)
     secret = settings.webhook_secret.get_secret_value().encode()
@@ -186,12 +194,13 @@ async def test_signed_events_about_nothing_we_know_are_acknowledged_and_ignored(
 
 
 async def test_news_of_another_payment_does_not_settle_this_purchase(
-    api: Api, settings: Settings, clock: FrozenClock
+    api: Api, app: Starlette, settings: Settings, clock: FrozenClock
 ) -> None:
     token, purchase_id = await pending_purchase(api)
+    captured(app, purchase_id)
     body = event(purchase_id, paymentId="pay_someone_else")
     response = await deliver(api, body, settings, now_of(clock))
-    assert response.json() == {"status": "processed", "purchaseStatus": "PENDING"}
+    assert (response.status_code, response.json()) == (200, {"status": "ignored"})
     assert await gold_of(api, token) == START_GOLD
 
 
@@ -199,6 +208,7 @@ async def test_webhook_and_polls_at_once_grant_exactly_once(
     api: Api, app: Starlette, settings: Settings, clock: FrozenClock
 ) -> None:
     token, purchase_id = await pending_purchase(api)
+    captured(app, purchase_id)
     body = event(purchase_id)
     deliveries = [deliver(api, body, settings, now_of(clock)) for _ in range(5)]
     polls = [buy(api, token, card="tok_pending", key="p") for _ in range(10)]
