@@ -19,6 +19,7 @@ from casino_club.schema.executor import ReleasingExecutor
 from casino_club.schema.extensions import MaskUnexpectedErrors, OperationMetrics, is_unexpected
 from casino_club.schema.mutation import Mutation
 from casino_club.schema.query import Query
+from casino_club.schema.query_budget import QueryBudget
 from casino_club.schema.scalars import GOLD_SCALAR, Gold
 from casino_club.schema.subscription import Subscription
 
@@ -32,6 +33,7 @@ def schema_extensions(metrics: Metrics, documents: DocumentCache) -> list[Extens
     return [
         lambda: OperationMetrics(metrics, documents),
         lambda: CheckedDocuments(documents),
+        QueryBudget,
         MaskUnexpectedErrors,
     ]
 
