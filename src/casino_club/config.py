@@ -178,6 +178,9 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = 15
     graphql_max_tokens: int = 2000
     graphql_cache_size: int = 512
+    # Introspection answers kept (schema/introspection.py): each is the schema's
+    # description, hundreds of kilobytes for the standard query, so only a few.
+    graphql_introspection_cache_size: int = Field(default=16, ge=1)
     # The most an operation may cost (schema/query_cost.py: every field of the answer
     # counted as often as it can appear; a field taking `first` multiplies its selection
     # by it, other lists by 20). The costliest query of the tests (an economy report)

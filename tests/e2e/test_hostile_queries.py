@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import get_introspection_query
 
 from tests.conftest import Backend
 from tests.costly_queries import HISTORY_PAGE, OWN_HISTORY, PUBLIC_PAGES
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.e2e
 
 HANG_GUARD_SECONDS = 120
 LOOPS = 5
+ROUNDS = 20
 HONEST_CHECKS = 5
 GOLD = "{ me { gold } }"
 
@@ -45,6 +47,40 @@ async def honest_player(
         answer = await client.post("/graphql", json={"query": query}, headers=auth)
         outcomes.append(answer.status_code == 200 and "errors" not in answer.json())
     return outcomes
+
+
+async def test_introspection_loops_leave_players_and_health_answering(
+    backend: Backend, tmp_path: Path
+) -> None:
+    introspection = get_introspection_query(descriptions=True)
+
+    async def loop(client: httpx.AsyncClient) -> list[bool]:
+        answers = []
+        for _ in range(ROUNDS):
+            response = await client.post("/graphql", json={"query": introspection})
+            body = response.json()
+            answers.append(response.status_code == 200 and "Query" in str(body["data"]))
+        return answers
+
+    with start_server(backend, tmp_path) as running:
+        token = (await signup_player(running.url))["accessToken"]
+        async with (
+            httpx.AsyncClient(base_url=running.url, timeout=HANG_GUARD_SECONDS) as client,
+            asyncio.timeout(HANG_GUARD_SECONDS),
+        ):
+            flood = [asyncio.create_task(loop(client)) for _ in range(LOOPS)]
+            await asyncio.sleep(0.2)  # the loops are running
+            honest = await honest_player(client, token, backend)
+            answered = await asyncio.gather(*flood)
+            gold = (
+                await client.post(
+                    "/graphql", json={"query": GOLD}, headers={"Authorization": f"Bearer {token}"}
+                )
+            ).json()
+
+    assert honest == [True] * (2 * HONEST_CHECKS)
+    assert answered == [[True] * ROUNDS] * LOOPS
+    assert gold == {"data": {"me": {"gold": 1000}}}
 
 
 async def test_costly_queries_are_refused_and_a_flood_meets_its_budget(
