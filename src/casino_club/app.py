@@ -35,6 +35,7 @@ from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import economy, payment_settlement, payment_webhooks, reconciliation
 from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import missions as mission_cases
+from casino_club.resolvers.guards import address_bucket
 from casino_club.schema.request_checks import document_problem, json_problem
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
@@ -263,9 +264,17 @@ class CasinoGraphQL(GraphQL[Context, None]):
                 raise ConnectionRejectionError({"message": str(exc)}) from None
         context.reset_viewer()
         try:
-            await context.viewer()
+            viewer = await context.viewer()
         except AuthenticationFailed as exc:
             raise ConnectionRejectionError({"message": f"Authentication failed: {exc}"}) from None
+        # A connection counts under its player and address (LimitReached: ws_handlers
+        # closes it with the reason); a second graphql-ws init gives the first lease back.
+        if context.connection_lease is not None:
+            context.connection_lease.release()
+            context.connection_lease = None
+        context.connection_lease = self.services.live.connection(
+            viewer.id if viewer is not None else None, address_bucket(context.ip)
+        )
         return None
 
 

@@ -3,7 +3,7 @@
 A player is counted by the account their token names, an anonymous caller (or one whose
 token does not verify) by their address — an IPv4 address or an IPv6 /64, as the auth
 throttle counts. Queries and mutations over HTTP or a WebSocket count; a subscription is
-bounded by the subscription and connection limits instead. Over budget, the
+bounded by the subscription and connection limits instead (live_limits.py). Over budget, the
 operation is not executed: its answer is one error, RATE_LIMITED with `retryAfterMs`.
 
 The count is the shared sliding window of the hot state (Redis in production, so every
@@ -28,20 +28,32 @@ from casino_club.security import InvalidToken
 log = logging.getLogger(__name__)
 
 
+def verified_player(context: Context) -> int | None:
+    """The player the request's token names, if its signature and expiry check out.
+
+    No database: a logged-out session still counts as its player, which is all a count
+    needs; the fields themselves check the session.
+    """
+    services = context.services
+    token = context.token
+    if token is None or context.token_error is not None:
+        return None
+    now = services.clock.now()
+    checked = services.sessions.get(token, now)
+    if checked is not None:
+        return checked.claims.user_id
+    try:
+        return services.tokens.decode(token, now).user_id
+    except InvalidToken:
+        return None  # answered UNAUTHENTICATED by the fields that need a player
+
+
 def caller_key(context: Context) -> tuple[str, int]:
     """The budget's key and its size per second; a size of 0 is no budget."""
-    services = context.services
-    settings = services.settings
-    token = context.token
-    if token is not None and context.token_error is None:
-        now = services.clock.now()
-        checked = services.sessions.get(token, now)
-        try:
-            claims = checked.claims if checked is not None else services.tokens.decode(token, now)
-        except InvalidToken:
-            pass  # answered UNAUTHENTICATED by the fields that need a player
-        else:
-            return f"rate:query:u:{claims.user_id}", settings.query_budget_per_second_per_player
+    settings = context.services.settings
+    player = verified_player(context)
+    if player is not None:
+        return f"rate:query:u:{player}", settings.query_budget_per_second_per_player
     return (
         f"rate:query:a:{address_bucket(context.ip)}",
         settings.query_budget_per_second_per_address,

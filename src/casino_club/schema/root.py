@@ -23,6 +23,7 @@ from casino_club.schema.query import Query
 from casino_club.schema.query_budget import QueryBudget
 from casino_club.schema.scalars import GOLD_SCALAR, Gold
 from casino_club.schema.subscription import Subscription
+from casino_club.schema.subscription_limits import SubscriptionLimits
 
 log = logging.getLogger("casino_club.graphql")
 
@@ -44,6 +45,7 @@ def schema_extensions(
         lambda: OperationMetrics(metrics, documents),
         lambda: CheckedDocuments(documents),
         QueryBudget,
+        SubscriptionLimits,
         lambda: CachedIntrospection(answers),
         MaskUnexpectedErrors,
     ]
