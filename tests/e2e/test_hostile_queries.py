@@ -24,7 +24,7 @@ from tests.support import SPIN, error_codes
 pytestmark = pytest.mark.e2e
 
 HANG_GUARD_SECONDS = 120
-LOOPS = 5
+LOOPS = 10
 ROUNDS = 20
 HONEST_CHECKS = 5
 GOLD = "{ me { gold } }"
