@@ -55,6 +55,14 @@ TEST_DEFAULTS: dict[str, Any] = {
     "database_max_overflow": 4,
     # Tests sign up hundreds of players from one address; the throttle has its own tests.
     "auth_attempts_per_minute_per_address": 0,
+    # Likewise the query budgets (their own tests set them).
+    "query_budget_per_second_per_player": 0,
+    "query_budget_per_second_per_address": 0,
+    # And the live limits: tests and benchmarks hold many connections from one address.
+    "graphql_max_subscriptions_per_player": 0,
+    "graphql_max_subscriptions_per_address": 0,
+    "ws_max_connections_per_player": 0,
+    "ws_max_connections_per_address": 0,
     # Frozen objects are never collected: each test's app would stay in memory.
     "gc_freeze_at_startup": False,
     # The collector's thresholds are the process's: a test app must not change them for

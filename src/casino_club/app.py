@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import gc
@@ -15,7 +14,6 @@ from typing import Any
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -31,13 +29,14 @@ from casino_club.clock import Clock
 from casino_club.config import Settings, get_settings
 from casino_club.context import AuthenticationFailed, Context
 from casino_club.dataloaders import Loaders
+from casino_club.health import HealthProbe
 from casino_club.observability import configure_logging, new_request_id, request_id_var
-from casino_club.persistence.database import ping
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import economy, payment_settlement, payment_webhooks, reconciliation
 from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import refunds as refund_cases
+from casino_club.resolvers.guards import address_bucket
 from casino_club.schema.request_checks import document_problem, json_problem
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
@@ -46,7 +45,6 @@ from casino_club.ws_handlers import LegacyWSHandler, TransportWSHandler
 
 log = logging.getLogger("casino_club.app")
 
-HEALTH_TIMEOUT_SECONDS = 2.0
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
@@ -267,34 +265,24 @@ class CasinoGraphQL(GraphQL[Context, None]):
                 raise ConnectionRejectionError({"message": str(exc)}) from None
         context.reset_viewer()
         try:
-            await context.viewer()
+            viewer = await context.viewer()
         except AuthenticationFailed as exc:
             raise ConnectionRejectionError({"message": f"Authentication failed: {exc}"}) from None
+        # A connection counts under its player and address (LimitReached: ws_handlers
+        # closes it with the reason); a second graphql-ws init gives the first lease back.
+        if context.connection_lease is not None:
+            context.connection_lease.release()
+            context.connection_lease = None
+        context.connection_lease = self.services.live.connection(
+            viewer.id if viewer is not None else None, address_bucket(context.ip)
+        )
         return None
 
 
-async def _redis_ping(redis: Redis) -> None:
-    await redis.ping()  # type: ignore[misc]
-
-
 async def health(request: Request) -> JSONResponse:
-    services: Services = request.app.state.services
-    checks: dict[str, str] = {}
-    try:
-        await asyncio.wait_for(ping(services.engine), HEALTH_TIMEOUT_SECONDS)
-        checks["database"] = "ok"
-    except Exception as exc:
-        log.warning("health: database down: %s", type(exc).__name__)
-        checks["database"] = "down"
-    if services.redis is None:
-        checks["redis"] = "in-process"
-    else:
-        try:
-            await asyncio.wait_for(_redis_ping(services.redis), HEALTH_TIMEOUT_SECONDS)
-            checks["redis"] = "ok"
-        except Exception as exc:
-            log.warning("health: redis down: %s", type(exc).__name__)
-            checks["redis"] = "down"
+    """Each dependency's state, checked off the serving loop (casino_club.health)."""
+    probe: HealthProbe = request.app.state.health
+    checks = await probe.check()
     healthy = "down" not in checks.values()
     return JSONResponse(
         {"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503
@@ -401,6 +389,7 @@ def create_app(
     if configure_logs:
         configure_logging(settings.log_level)
     services = Services.create(settings, clock)
+    probe = HealthProbe(settings)
     graphql = CasinoGraphQL(
         services,
         schema=build_schema(settings, services.metrics),
@@ -417,10 +406,12 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[Mapping[str, Any]]:
         log.info("starting", extra={"env": settings.app_env, "redis": settings.uses_redis})
         await services.start(jobs=background_jobs(services))
+        probe.start()
         tune_collector(settings)
         try:
             yield {}
         finally:
+            await probe.close()
             await services.close()
 
     app = Starlette(
@@ -434,6 +425,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.health = probe
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
     if settings.trusted_proxies:
         # The client address (per-address limits, login records) comes from

@@ -228,7 +228,27 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = 15
     graphql_max_tokens: int = 2000
     graphql_cache_size: int = 512
+    # Introspection answers kept (schema/introspection.py): each is the schema's
+    # description, hundreds of kilobytes for the standard query, so only a few.
+    graphql_introspection_cache_size: int = Field(default=16, ge=1)
+    # The most an operation may cost (schema/query_cost.py: every field of the answer
+    # counted as often as it can appear; a field taking `first` multiplies its selection
+    # by it, other lists by 20). The costliest query of the tests (an economy report)
+    # costs 1,829, a page of 100 rounds through every field 1,802; a player's history,
+    # ledger and logins at 100 each through every field cost 4,504.
+    query_max_cost: int = Field(default=2_500, ge=1)
     graphql_max_subscriptions_per_connection: int = 20
+    # Live subscriptions and WebSocket connections one player, and one address (IPv4, or
+    # IPv6 /64), may hold at once in one instance (live_limits.py); 0 = no limit.
+    graphql_max_subscriptions_per_player: int = Field(default=50, ge=0)
+    graphql_max_subscriptions_per_address: int = Field(default=1000, ge=0)
+    ws_max_connections_per_player: int = Field(default=10, ge=0)
+    ws_max_connections_per_address: int = Field(default=200, ge=0)
+    # Queries and mutations each caller may run per second (schema/query_budget.py): a
+    # player by account, an anonymous caller by address (IPv4, or IPv6 /64); beyond it
+    # they answer RATE_LIMITED. 0 = no budget (load tests).
+    query_budget_per_second_per_player: int = Field(default=30, ge=0)
+    query_budget_per_second_per_address: int = Field(default=30, ge=0)
     allowed_origins: list[str] = Field(default_factory=list)
     ws_ping_interval_seconds: float = 15.0
 

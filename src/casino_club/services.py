@@ -25,6 +25,7 @@ from casino_club.domain.slots import DEFAULT_PAYTABLE, Paytable, SlotsOdds, Symb
 from casino_club.event_outbox import EventOutbox
 from casino_club.event_stream import SubscriptionOverflow
 from casino_club.events import EventBus, Replay
+from casino_club.live_limits import LiveLimits
 from casino_club.observability import Metrics
 from casino_club.payments.client import Payments
 from casino_club.payments.gateway import PaymentGateway
@@ -155,6 +156,11 @@ class Services:
             slot_paytable=slot_paytable(settings),
             gacha=gacha_rules(settings),
         )
+
+    @cached_property
+    def live(self) -> LiveLimits:
+        """Connections and subscriptions held, by player and address (this process's)."""
+        return LiveLimits(self.settings)
 
     @cached_property
     def outbox(self) -> EventOutbox:

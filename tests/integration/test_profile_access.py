@@ -39,7 +39,8 @@ ME = f"{{ me {{ {PROFILE} }} }}"
 SET_RANK = f"""mutation A($input: SetUserRankInput!) {{ setUserRank(input: $input) {{
   __typename ... on UserUpdated {{ user {{ {PROFILE} }} }} }} }}"""
 ADMIN_USER = f"""query D($id: ID!) {{ adminUser(id: $id) {{ profile {{ {PROFILE} }} }} }}"""
-ADMIN_USERS = f"""query U($search: String!) {{ adminUsers(filter: {{search: $search}}) {{
+# One user (the search names one): 20 full profiles would exceed QUERY_MAX_COST.
+ADMIN_USERS = f"""query U($search: String!) {{ adminUsers(filter: {{search: $search}}, first: 1) {{
   edges {{ node {{ profile {{ {PROFILE} }} }} }} }} }}"""
 PULL = """mutation { gachaPull(input: {count: ONE, payWith: GOLD}) { __typename } }"""
 PROFILE_TYPE = '{ __type(name: "Profile") { fields { name } } }'

@@ -9,7 +9,7 @@ CPU in one measurement).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache, partial
 
 from graphql import (
@@ -24,6 +24,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from casino_club.config import Settings
+from casino_club.schema.query_cost import cost_error, operation_cost
 from casino_club.schema.query_limits import alias_limit_rule, depth_limit_rule
 from casino_club.schema.request_checks import StorableLiteralsRule
 
@@ -61,6 +62,8 @@ class DocumentCache:
             partial(parse, max_tokens=max_tokens)
         )
         self.errors = lru_cache(maxsize=size)(self._errors)
+        self.max_cost = settings.query_max_cost
+        self._cost_error = lru_cache(maxsize=size)(self._too_costly)
 
     def _errors(
         self, schema: GraphQLSchema, query: str, rules: tuple[type[ASTValidationRule], ...]
@@ -68,6 +71,36 @@ class DocumentCache:
         """The document's validation errors under Strawberry's rules and ours."""
         rules = rules + self.rules
         return validate_document(schema, self.parse(query), rules)
+
+    def cost_errors(
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, object] | None,
+    ) -> list[GraphQLError]:
+        """QUERY_TOO_COMPLEX if the operation to run costs more than QUERY_MAX_COST.
+
+        Cached by text, operation and the integer variables (only an `Int` can be a
+        `first`), so a screen's repeated queries are measured once.
+        """
+        integers = tuple(
+            sorted((name, value) for name, value in (variables or {}).items() if type(value) is int)
+        )
+        error = self._cost_error(schema, query, operation_name, integers)
+        return [] if error is None else [error]
+
+    def _too_costly(
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        operation_name: str | None,
+        integers: tuple[tuple[str, int], ...],
+    ) -> GraphQLError | None:
+        cost = operation_cost(schema, self.parse(query), operation_name, dict(integers))
+        if cost is None or cost <= self.max_cost:
+            return None
+        return cost_error(cost, self.max_cost)
 
 
 class CheckedDocuments(SchemaExtension):
@@ -85,7 +118,10 @@ class CheckedDocuments(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         assert context.query is not None, "validation follows a successful parse"
-        context.pre_execution_errors = self._documents.errors(
-            context.schema._schema, context.query, context.validation_rules
+        schema = context.schema._schema
+        errors = self._documents.errors(schema, context.query, context.validation_rules)
+        # Measured only when valid: the cost walk relies on the fields existing.
+        context.pre_execution_errors = errors or self._documents.cost_errors(
+            schema, context.query, context.operation_name, context.variables
         )
         yield

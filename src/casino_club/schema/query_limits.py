@@ -53,7 +53,7 @@ class Measure:
     spreads: tuple[tuple[str, int], ...]
 
 
-Measurer = Callable[[SelectionSetNode], Measure]
+Measurer = Callable[[FragmentDefinitionNode], Measure]
 Combiner = Callable[[Measure, Mapping[str, int]], int]
 
 
@@ -66,7 +66,7 @@ def fragment_values(
     at once. A fragment still on the walk's path when it is spread again closes a
     cycle: it has no value yet, and `combine` counts a missing value as nothing.
     """
-    measures = {name: measure(fragment.selection_set) for name, fragment in fragments.items()}
+    measures = {name: measure(fragment) for name, fragment in fragments.items()}
     values: dict[str, int] = {}
     for root in measures:
         if root in values:
@@ -168,7 +168,9 @@ def depth_limit_rule(max_depth: int) -> type[ValidationRule]:
     class QueryDepthRule(ValidationRule):
         def enter_document(self, node: DocumentNode, *_args: object) -> VisitorAction:
             """Measure the whole document at once; no later node needs a visit."""
-            depths = fragment_values(fragments_of(node), nesting, depth)
+            depths = fragment_values(
+                fragments_of(node), lambda fragment: nesting(fragment.selection_set), depth
+            )
             for operation in operations_of(node):
                 if depth(nesting(operation.selection_set), depths) > max_depth:
                     name = operation.name.value if operation.name else "anonymous"
@@ -192,7 +194,9 @@ def alias_limit_rule(max_aliases: int) -> type[ValidationRule]:
     class MaxAliasesRule(ValidationRule):
         def enter_document(self, node: DocumentNode, *_args: object) -> VisitorAction:
             """Count the whole document at once; no later node needs a visit."""
-            counts = fragment_values(fragments_of(node), aliases, alias_total)
+            counts = fragment_values(
+                fragments_of(node), lambda fragment: aliases(fragment.selection_set), alias_total
+            )
             total = sum(
                 alias_total(aliases(operation.selection_set), counts)
                 for operation in operations_of(node)

@@ -17,21 +17,36 @@ from casino_club.observability import Metrics
 from casino_club.schema.documents import CheckedDocuments, DocumentCache
 from casino_club.schema.executor import ReleasingExecutor
 from casino_club.schema.extensions import MaskUnexpectedErrors, OperationMetrics, is_unexpected
+from casino_club.schema.introspection import CachedIntrospection, IntrospectionAnswers
 from casino_club.schema.mutation import Mutation
 from casino_club.schema.query import Query
+from casino_club.schema.query_budget import QueryBudget
 from casino_club.schema.scalars import GOLD_SCALAR, Gold
 from casino_club.schema.subscription import Subscription
+from casino_club.schema.subscription_limits import SubscriptionLimits
 
 log = logging.getLogger("casino_club.graphql")
 
 ExtensionFactory = Callable[[], SchemaExtension]
 
 
-def schema_extensions(metrics: Metrics, documents: DocumentCache) -> list[ExtensionFactory]:
-    """Factories, never instances: an instance would be shared by concurrent requests."""
+def schema_extensions(
+    metrics: Metrics, documents: DocumentCache, introspection: IntrospectionAnswers | None = None
+) -> list[ExtensionFactory]:
+    """Factories, never instances: an instance would be shared by concurrent requests.
+
+    The budget comes before the introspection answers: a caller over budget is refused
+    even what is cached.
+    """
+    answers = introspection or IntrospectionAnswers(
+        Settings.model_fields["graphql_introspection_cache_size"].default
+    )
     return [
         lambda: OperationMetrics(metrics, documents),
         lambda: CheckedDocuments(documents),
+        QueryBudget,
+        SubscriptionLimits,
+        lambda: CachedIntrospection(answers),
         MaskUnexpectedErrors,
     ]
 
@@ -57,13 +72,15 @@ class CasinoSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings | None = None, metrics: Metrics | None = None) -> CasinoSchema:
-    documents = DocumentCache(settings or Settings())
+    settings = settings or Settings()
+    documents = DocumentCache(settings)
+    answers = IntrospectionAnswers(settings.graphql_introspection_cache_size)
     return CasinoSchema(
         documents=documents,
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=schema_extensions(metrics or Metrics(), documents),
+        extensions=schema_extensions(metrics or Metrics(), documents, answers),
         config=StrawberryConfig(scalar_map={Gold: GOLD_SCALAR}),
         execution_context_class=ReleasingExecutor,
     )

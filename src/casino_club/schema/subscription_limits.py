@@ -1,0 +1,47 @@
+"""Subscriptions held at once, per player and per address (SPEC §13; live_limits.py).
+
+A subscription takes its lease when it starts and gives it back when its operation ends
+— completed by the client, ended by an error, or cut by a closed connection: the lease
+lives in the operation's hook, which encloses the whole stream. A refused subscription
+answers one error, TOO_MANY_SUBSCRIPTIONS, naming the limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from casino_club.context import Context
+from casino_club.live_limits import Lease, LimitReached
+from casino_club.resolvers.guards import address_bucket
+from casino_club.schema.query_budget import verified_player
+
+TOO_MANY = "TOO_MANY_SUBSCRIPTIONS"
+
+
+class SubscriptionLimits(SchemaExtension):
+    def __init__(self) -> None:
+        self._lease: Lease | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            if self._lease is not None:
+                self._lease.release()
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        if isinstance(context, Context) and execution.operation_type is OperationType.SUBSCRIPTION:
+            live = context.services.live
+            try:
+                self._lease = live.subscription(
+                    verified_player(context), address_bucket(context.ip)
+                )
+            except LimitReached as refused:
+                raise GraphQLError(str(refused), extensions={"code": TOO_MANY}) from None
+        yield
