@@ -89,22 +89,49 @@ class HotState(Protocol):
         the block ends. The attempt that reaches a limit is allowed; later ones are not."""
 
 
+# Every this many hits, the in-process state forgets the keys whose window has passed.
+PURGE_EVERY_HITS = 1024
+
+
 class InProcessHotState:
     """Embedded mode: one process, so plain dictionaries are the shared state."""
 
     def __init__(self) -> None:
-        self._hits: dict[str, deque[int]] = {}
+        # Each key's window and its hits in it.
+        self._hits: dict[str, tuple[int, deque[int]]] = {}
+        self._hits_since_purge = 0
         self._attempts: dict[int, deque[tuple[int, str]]] = {}
         self._blocked_until: dict[int, int] = {}
 
     async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
-        hits = self._hits.setdefault(key, deque())
+        self._purge(now_ms)
+        _, hits = self._hits.setdefault(key, (window_ms, deque()))
         while hits and hits[0] <= now_ms - window_ms:
             hits.popleft()
         if len(hits) >= limit:
             return hits[0] + window_ms - now_ms
         hits.append(now_ms)
         return None
+
+    def keys(self) -> int:
+        """How many rate-limit keys are held (each caller seen within its window)."""
+        return len(self._hits)
+
+    def _purge(self, now_ms: int) -> None:
+        """Forget keys with no hit left in their window, as Redis expires them: a budget
+        per address would otherwise keep every address ever seen (amortised: a pass
+        every PURGE_EVERY_HITS hits)."""
+        self._hits_since_purge += 1
+        if self._hits_since_purge < PURGE_EVERY_HITS:
+            return
+        self._hits_since_purge = 0
+        stale = [
+            key
+            for key, (window_ms, hits) in self._hits.items()
+            if not hits or hits[-1] <= now_ms - window_ms
+        ]
+        for key in stale:
+            del self._hits[key]
 
     async def purchase_attempt(
         self, user_id: int, token_digest: str, guard: PurchaseGuard, now_ms: int
