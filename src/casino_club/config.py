@@ -181,6 +181,9 @@ class Settings(BaseSettings):
     graphql_max_subscriptions_per_connection: int = 20
     allowed_origins: list[str] = Field(default_factory=list)
     ws_ping_interval_seconds: float = 15.0
+    # A WebSocket that has not sent connection_init by then is closed (4408), on both
+    # protocols: an idle socket holds a connection slot and memory for nothing.
+    ws_connection_init_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("trusted_proxies")
     @classmethod

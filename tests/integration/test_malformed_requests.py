@@ -16,10 +16,13 @@ from typing import Any
 import httpx
 import pytest
 
-from casino_club.app import MALFORMED_JSON
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
-from casino_club.schema.request_checks import NUMBER_OUT_OF_RANGE, UNSTORABLE_TEXT
+from casino_club.schema.request_checks import (
+    MALFORMED_JSON,
+    NUMBER_OUT_OF_RANGE,
+    UNSTORABLE_TEXT,
+)
 from tests.raw_tokens import signed_with_times
 from tests.support import PASSWORD, SIGNUP, SPIN, Api, unique_site_id
 
