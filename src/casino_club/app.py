@@ -32,6 +32,7 @@ from casino_club.clock import Clock
 from casino_club.config import Settings, get_settings
 from casino_club.context import AuthenticationFailed, Context
 from casino_club.dataloaders import Loaders
+from casino_club.http_requests import StrictRequestAdapter
 from casino_club.observability import configure_logging, new_request_id, request_id_var
 from casino_club.persistence.database import ping
 from casino_club.resolvers import crash as crash_cases
@@ -141,13 +142,14 @@ class CasinoGraphQL(GraphQL[Context, None]):
 
     Strawberry assumes a well-formed request: a body of `null`, a number or a string,
     invalid UTF-8, a 5,000-digit integer or 30,000 nested `[` each escape it as a 500.
-    WebSocket frames are read by `CheckedWebSocketAdapter` and our protocol handlers
-    (ws_handlers).
+    Headers and query strings are read by `StrictRequestAdapter` (http_requests),
+    WebSocket frames by `CheckedWebSocketAdapter` and our protocol handlers (ws_handlers).
     """
 
     graphql_transport_ws_handler_class = TransportWSHandler
     graphql_ws_handler_class = LegacyWSHandler
     websocket_adapter_class = CheckedWebSocketAdapter
+    request_adapter_class = StrictRequestAdapter
 
     def __init__(self, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
