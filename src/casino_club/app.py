@@ -48,6 +48,7 @@ from casino_club.schema.request_checks import (
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
 from casino_club.services import Job, Services
+from casino_club.slow_clients import BodyDeadlineMiddleware
 from casino_club.ws_handlers import CheckedWebSocketAdapter, LegacyWSHandler, TransportWSHandler
 
 log = logging.getLogger("casino_club.app")
@@ -434,6 +435,7 @@ def create_app(
     )
     app.state.services = services
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BodyDeadlineMiddleware, seconds=settings.http_body_timeout_seconds)
     if settings.trusted_proxies:
         # The client address (per-address limits, login records) comes from
         # X-Forwarded-For only when the peer is one of these proxies.

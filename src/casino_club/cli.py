@@ -22,6 +22,7 @@ from casino_club.observability import configure_logging
 from casino_club.persistence import migrations
 from casino_club.resolvers import leaderboards, reconciliation
 from casino_club.services import Services, gacha_rules, slot_paytable
+from casino_club.slow_clients import HeaderDeadlineProtocol
 
 app = typer.Typer(help="Casino-Club F2P GraphQL server.", no_args_is_help=True)
 
@@ -84,7 +85,8 @@ def serve(
         host=bind_host,
         port=bind_port,
         loop="uvloop",
-        http="httptools",
+        # httptools, with a deadline for each request's headers (slow clients, SPEC §13).
+        http=HeaderDeadlineProtocol,
         ws_ping_interval=settings.ws_ping_interval_seconds,
         ws_ping_timeout=settings.ws_ping_interval_seconds,
         log_config=None,

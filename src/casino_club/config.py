@@ -173,6 +173,11 @@ class Settings(BaseSettings):
     leaderboard_check_interval_seconds: float = Field(default=60, gt=0)
 
     max_request_bytes: int = 64 * 1024
+    # A request's headers must be complete this long after its connection opens (or its
+    # first byte, on a kept-alive connection), its body this long after its headers;
+    # else 408 and the connection is closed (slow_clients.py: trickling clients).
+    http_header_timeout_seconds: float = Field(default=10.0, gt=0)
+    http_body_timeout_seconds: float = Field(default=10.0, gt=0)
     graphql_introspection: bool = True
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 15
