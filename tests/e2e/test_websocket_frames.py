@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import websockets
 from websockets.asyncio.connection import Connection
@@ -218,6 +219,15 @@ async def test_a_connection_that_never_initialises_is_closed(
             await asyncio.wait_for(socket.recv(), INIT_TIMEOUT_SECONDS + TIMEOUT)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4408
+    assert_quiet(logged)
+
+
+async def test_a_get_request_s_document_is_not_logged(logged: LoggedServer) -> None:
+    """Over HTTP too: uvicorn's access line quoted GET's query string, document and all."""
+    async with httpx.AsyncClient(base_url=logged.url, timeout=TIMEOUT) as client:
+        refused = await client.get("/graphql", params={"query": BROKEN_LOGIN + "}"})
+    assert refused.status_code == 400  # mutations are not run over GET
+    assert "GET /graphql?[withheld]" in logged.log()
     assert_quiet(logged)
 
 

@@ -443,3 +443,14 @@ async def test_new_inputs_refuse_nasty_values_with_typed_errors(
             body
         )
     assert await api.data(limits, token=token) == before
+
+
+@pytest.mark.parametrize(
+    "query", ["{ me { gold }", "{ " + "__typename " * 2100 + "}"], ids=["syntax", "too long"]
+)
+async def test_a_document_that_does_not_parse_is_coded_graphql_parse_failed(
+    api: Api, query: str
+) -> None:
+    """SPEC §12.1: protocol errors carry codes (WebSocket: tests/e2e/test_websocket_frames)."""
+    errors = assert_typed_errors(await post(api, {"query": query}))
+    assert [error["extensions"]["code"] for error in errors] == ["GRAPHQL_PARSE_FAILED"]
