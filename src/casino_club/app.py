@@ -8,6 +8,7 @@ import gc
 import logging
 import re
 from collections.abc import AsyncIterator, Mapping
+from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 
@@ -30,6 +31,7 @@ from casino_club.config import Settings, get_settings
 from casino_club.context import AuthenticationFailed, Context
 from casino_club.dataloaders import Loaders
 from casino_club.health import HealthProbe
+from casino_club.http_requests import StrictRequestAdapter
 from casino_club.observability import configure_logging, new_request_id, request_id_var
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import economy, payment_settlement, payment_webhooks, reconciliation
@@ -37,11 +39,17 @@ from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import refunds as refund_cases
 from casino_club.resolvers.guards import address_bucket
-from casino_club.schema.request_checks import document_problem, json_problem
+from casino_club.schema.request_checks import (
+    MALFORMED_JSON,
+    UnstorableJson,
+    document_problem,
+    json_problem,
+)
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
 from casino_club.services import Job, Services
-from casino_club.ws_handlers import LegacyWSHandler, TransportWSHandler
+from casino_club.slow_clients import BodyDeadlineMiddleware
+from casino_club.ws_handlers import CheckedWebSocketAdapter, LegacyWSHandler, TransportWSHandler
 
 log = logging.getLogger("casino_club.app")
 
@@ -129,25 +137,19 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
-MALFORMED_JSON = (
-    "Malformed JSON: it must be valid UTF-8 without unpaired surrogates, nest at most "
-    "1,024 levels deep and hold no number beyond ±1.8e308"
-)
-
-
-class UnstorableJson(orjson.JSONDecodeError):
-    """Well-formed JSON holding a string no column can store (request_checks)."""
-
-
 class CasinoGraphQL(GraphQL[Context, None]):
     """Strawberry's view, refusing malformed requests with a JSON 400 (SPEC §13).
 
     Strawberry assumes a well-formed request: a body of `null`, a number or a string,
     invalid UTF-8, a 5,000-digit integer or 30,000 nested `[` each escape it as a 500.
+    Headers and query strings are read by `StrictRequestAdapter` (http_requests),
+    WebSocket frames by `CheckedWebSocketAdapter` and our protocol handlers (ws_handlers).
     """
 
     graphql_transport_ws_handler_class = TransportWSHandler
     graphql_ws_handler_class = LegacyWSHandler
+    websocket_adapter_class = CheckedWebSocketAdapter
+    request_adapter_class = StrictRequestAdapter
 
     def __init__(self, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -231,9 +233,14 @@ class CasinoGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "operationName must be a string or null")
         problem = json_problem([data.operation_name, data.variables, data.extensions])
         if problem is None and data.query is not None:
-            problem = self._document_problem(data.query, self._max_tokens)
+            problem = self.document_problem(data.query)
         if problem is not None:
             raise HTTPException(400, problem)
+
+    def document_problem(self, query: str) -> str | None:
+        """Why the document is refused before parsing (request_checks), over HTTP and
+        WebSocket alike; cached per document."""
+        return self._document_problem(query, self._max_tokens)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -400,6 +407,8 @@ def create_app(
         # WebSocket pings uvicorn sends (`serve` sets --ws-ping-interval).
         keep_alive=True,
         keep_alive_interval=settings.ws_ping_interval_seconds,
+        # Both protocols close a connection that sends no connection_init by then.
+        connection_init_wait_timeout=timedelta(seconds=settings.ws_connection_init_timeout_seconds),
     )
 
     @contextlib.asynccontextmanager
@@ -427,6 +436,7 @@ def create_app(
     app.state.services = services
     app.state.health = probe
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BodyDeadlineMiddleware, seconds=settings.http_body_timeout_seconds)
     if settings.trusted_proxies:
         # The client address (per-address limits, login records) comes from
         # X-Forwarded-For only when the peer is one of these proxies.

@@ -22,6 +22,7 @@ from casino_club.observability import configure_logging
 from casino_club.persistence import migrations
 from casino_club.resolvers import leaderboards, reconciliation
 from casino_club.services import Services, gacha_rules, slot_paytable
+from casino_club.slow_clients import HeaderDeadlineProtocol
 
 # No locals in tracebacks: a frame's locals may hold a secret or a password.
 app = typer.Typer(
@@ -100,7 +101,8 @@ def serve(
         host=bind_host,
         port=bind_port,
         loop="uvloop",
-        http="httptools",
+        # httptools, with a deadline for each request's headers (slow clients, SPEC §13).
+        http=HeaderDeadlineProtocol,
         ws_ping_interval=settings.ws_ping_interval_seconds,
         ws_ping_timeout=settings.ws_ping_interval_seconds,
         log_config=None,

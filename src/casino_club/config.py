@@ -223,6 +223,11 @@ class Settings(BaseSettings):
     leaderboard_check_interval_seconds: float = Field(default=60, gt=0)
 
     max_request_bytes: int = 64 * 1024
+    # A request's headers must be complete this long after its connection opens (or its
+    # first byte, on a kept-alive connection), its body this long after its headers;
+    # else 408 and the connection is closed (slow_clients.py: trickling clients).
+    http_header_timeout_seconds: float = Field(default=10.0, gt=0)
+    http_body_timeout_seconds: float = Field(default=10.0, gt=0)
     graphql_introspection: bool = True
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 15
@@ -251,6 +256,9 @@ class Settings(BaseSettings):
     query_budget_per_second_per_address: int = Field(default=30, ge=0)
     allowed_origins: list[str] = Field(default_factory=list)
     ws_ping_interval_seconds: float = 15.0
+    # A WebSocket that has not sent connection_init by then is closed (4408), on both
+    # protocols: an idle socket holds a connection slot and memory for nothing.
+    ws_connection_init_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -80,6 +80,17 @@ def format_exception_safely(exc: BaseException) -> str:
     return "".join(parts).rstrip("\n")
 
 
+def withhold_query_string(record: logging.LogRecord) -> bool:
+    """uvicorn's access line without the query string: a GET /graphql carries its whole
+    document there, a `login`'s inline password included (SPEC §13)."""
+    args = record.args
+    if isinstance(args, tuple) and len(args) > 2 and isinstance(args[2], str):
+        path, query, _ = args[2].partition("?")
+        if query:
+            record.args = (*args[:2], f"{path}?[withheld]", *args[3:])
+    return True
+
+
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
@@ -90,6 +101,7 @@ def configure_logging(level: str) -> None:
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
+    logging.getLogger("uvicorn.access").addFilter(withhold_query_string)
 
 
 class Metrics:

@@ -1,39 +1,192 @@
-"""Strawberry's WebSocket protocol handlers, for whom a client that left mid-send has
-simply left.
+"""Strawberry's WebSocket protocol handlers, holding WebSocket messages to the rules of
+HTTP bodies (SPEC §13), and for whom a client that left mid-send has simply left.
 
-uvicorn reports a send to a socket the client has closed as `ClientDisconnected` (an
-OSError), which strawberry's ASGI adapter does not translate into its own
-`WebSocketDisconnected`: the operation's task then failed with an ERROR and a traceback
-in the log ("Exception in worker task") for what is an everyday departure. Here a send
-that finds the client gone raises `WebSocketDisconnected`, and the operation ends
-quietly (logged at INFO); any other failure is still an error.
+Malformed frames. Strawberry assumes well-formed messages: a JSON array or a `subscribe`
+whose payload is null raised a TypeError that dropped the socket with no close code,
+and the legacy graphql-ws handler silently skipped invalid JSON (and, since the view's
+`decode_json` refuses them, NUL characters). Here every frame is decoded as an HTTP
+body is, and checked for the shape its protocol gives it before strawberry reads it; a
+frame that fails either closes the connection with 4400 and the reason, on both
+protocols.
 
-Both also enforce the per-player and per-address connection limits (live_limits): a
+Documents. An operation's document is checked as over HTTP (`CasinoGraphQL.
+document_problem`: a 5,000-digit or NUL literal is answered with the HTTP 400's message,
+code BAD_REQUEST), and one that does not parse is answered with its syntax error (code
+GRAPHQL_PARSE_FAILED): `CheckedDocuments.on_parse` raises it, strawberry's streaming path
+does not catch it, and the operation task used to log it at ERROR with a traceback whose
+text quoted the document — a `login`'s inline password included.
+
+Departures. uvicorn reports a send to a socket the client has closed as
+`ClientDisconnected` (an OSError), and a send or close after uvicorn itself closed the
+socket (a keep-alive ping unanswered, an oversized frame) as a RuntimeError ("Unexpected
+ASGI message 'websocket.send'"); strawberry translates neither into its own
+`WebSocketDisconnected`, so the operation's task failed with an ERROR and a traceback
+for an everyday departure. Here both end the operation quietly (logged at INFO); any
+other failure is still an error.
+
+Idle connections. graphql-transport-ws closes a connection that sends no
+`connection_init` within the view's `connection_init_wait_timeout` (4408); the legacy
+handler had no such bound, and now closes the same way.
+
+Limits. Both enforce the per-player and per-address connection limits (live_limits): a
 connection over one is closed with 4429 and the limit as its reason (graphql-ws is told
 in a `connection_error` first), and every connection gives its lease back on leaving.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from typing import Any
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
-from strawberry.http.exceptions import WebSocketDisconnected
+import orjson
+from graphql import GraphQLError
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.http.exceptions import NonTextMessageReceived, WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage
 
 from casino_club.context import Context
 from casino_club.live_limits import LimitReached
+from casino_club.schema.request_checks import UnstorableJson
+
+if TYPE_CHECKING:
+    from strawberry.schema.schema import StreamResult
+
+    from casino_club.app import CasinoGraphQL
 
 log = logging.getLogger(__name__)
 
-# What a send raises when the client is gone: uvicorn's ClientDisconnected is an OSError.
-GONE = (OSError, WebSocketDisconnected)
+# What a send or close raises when the socket is gone: uvicorn's ClientDisconnected is
+# an OSError; a send after uvicorn (or starlette) closed the socket is a RuntimeError.
+GONE = (OSError, RuntimeError, WebSocketDisconnected)
+
+MALFORMED = 4400
 # The close code of a connection refused by a limit (graphql-transport-ws uses 4429 for
 # "too many" too).
 TOO_MANY_CONNECTIONS = 4429
+NOT_AN_OBJECT = "WebSocket message must be a JSON object"
+UNKNOWN_TYPE = "Unknown message type"
+BAD_ID = "The message's id must be a string"
+BAD_PAYLOAD = "The operation's payload must be an object"
+BAD_QUERY = "The operation's query must be a string"
+BAD_VARIABLES = "The operation's variables must be an object or null"
+BAD_OPERATION_NAME = "The operation's operationName must be a string or null"
+BAD_EXTENSIONS = "The operation's extensions must be an object or null"
+INIT_TIMEOUT = "Connection initialisation timeout"
+# MALFORMED_JSON's content, within a close reason's room.
+MALFORMED_FRAME = (
+    "Malformed JSON: invalid UTF-8 or surrogates, over 1,024 levels deep, or a number "
+    "beyond ±1.8e308"
+)
+# A close frame's reason holds at most 123 bytes (RFC 6455 §5.5); a longer one fails the
+# close itself (websockets raises "control frame too long"), and strawberry quotes the
+# client's text in some ("Subscriber for <id> already exists").
+MAX_REASON_BYTES = 123
+
+
+def fitting(reason: str) -> str:
+    """The reason, cut to a close frame's room on a character boundary."""
+    return reason.encode()[:MAX_REASON_BYTES].decode(errors="ignore")
+
+
+@dataclass(frozen=True, slots=True)
+class MalformedFrame:
+    """A text frame that is not acceptable JSON, and why (the HTTP 400's message)."""
+
+    reason: str
+
+
+class CheckedWebSocketAdapter(ASGIWebSocketAdapter):
+    """Frames decoded by the view's `decode_json`, as HTTP bodies are; one it refuses is
+    handed on as a `MalformedFrame` for the protocol handler to close on, rather than
+    raised (graphql-transport-ws: a reason that hid the problem) or skipped (graphql-ws).
+    Closing a socket that is already gone is not an error; a reason too long for a close
+    frame is cut to fit."""
+
+    async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object]:
+        try:
+            while self.ws.application_state != WebSocketState.DISCONNECTED:
+                text = await self.ws.receive_text()
+                frame: object
+                try:
+                    frame = self.view.decode_json(text)
+                except UnstorableJson as exc:
+                    frame = MalformedFrame(exc.msg)
+                except orjson.JSONDecodeError:
+                    frame = MalformedFrame(MALFORMED_FRAME)
+                yield frame
+        except KeyError as exc:  # starlette: a frame without text
+            raise NonTextMessageReceived from exc
+        except WebSocketDisconnect:
+            pass
+
+    async def close(self, code: int, reason: str) -> None:
+        with contextlib.suppress(*GONE):
+            await super().close(code, fitting(reason))
+
+
+def payload_problem(payload: object) -> str | None:
+    """Why an operation's payload is not what an HTTP body would have to be, if it is not."""
+    if not isinstance(payload, dict):
+        return BAD_PAYLOAD
+    if not isinstance(payload.get("query"), str):
+        return BAD_QUERY
+    if not isinstance(payload.get("variables"), dict | None):
+        return BAD_VARIABLES
+    if not isinstance(payload.get("operationName"), str | None):
+        return BAD_OPERATION_NAME
+    if not isinstance(payload.get("extensions"), dict | None):
+        return BAD_EXTENSIONS
+    return None
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """A protocol's client messages: their types, which carry an id, which starts one."""
+
+    types: frozenset[str]
+    with_id: frozenset[str]
+    start: str
+
+    def problem(self, message: object) -> str | None:
+        if isinstance(message, MalformedFrame):
+            return message.reason
+        if not isinstance(message, dict):
+            return NOT_AN_OBJECT
+        kind = message.get("type")
+        if not isinstance(kind, str) or kind not in self.types:
+            return UNKNOWN_TYPE
+        if kind in self.with_id and not isinstance(message.get("id"), str):
+            return BAD_ID
+        if kind == self.start:
+            return payload_problem(message.get("payload"))
+        return None
+
+
+TRANSPORT_GRAMMAR = Grammar(
+    types=frozenset({"connection_init", "ping", "pong", "subscribe", "complete"}),
+    with_id=frozenset({"subscribe", "complete"}),
+    start="subscribe",
+)
+LEGACY_GRAMMAR = Grammar(
+    types=frozenset({"connection_init", "connection_terminate", "start", "stop"}),
+    with_id=frozenset({"start", "stop"}),
+    start="start",
+)
+
+
+def refusal(message: str) -> GraphQLError:
+    """An operation refused as its HTTP request would be with a 400."""
+    return GraphQLError(message, extensions={"code": "BAD_REQUEST"})
 
 
 def release_connection(context: Context) -> None:
@@ -57,6 +210,33 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         except LimitReached as refused:
             await self.websocket.close(code=TOO_MANY_CONNECTIONS, reason=str(refused))
 
+    async def handle_message(self, message: Any) -> None:
+        problem = TRANSPORT_GRAMMAR.problem(message)
+        if problem is not None:
+            await self.handle_invalid_message(problem)
+            return
+        await super().handle_message(message)
+
+    async def handle_subscribe(self, message: Any) -> None:
+        operation_id: str = message["id"]
+        if self.connection_acknowledged and operation_id not in self.operations:
+            problem = cast("CasinoGraphQL", self.view).document_problem(message["payload"]["query"])
+            if problem is not None:
+                error = refusal(problem)
+                await self.send_message(
+                    {"id": operation_id, "type": "error", "payload": [error.formatted]}
+                )
+                return
+        await super().handle_subscribe(message)
+
+    async def _send_result_stream(
+        self, operation: Operation[Context, None], result_source: StreamResult
+    ) -> None:
+        try:
+            await super()._send_result_stream(operation, result_source)
+        except GraphQLError as error:  # raised, not returned: a syntax error (module doc)
+            await operation.send_initial_errors([error])
+
     async def send_message(self, message: Any) -> None:
         try:
             await super().send_message(message)
@@ -75,9 +255,13 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
     their own, so a departure is caught where the operation runs."""
 
     async def handle(self) -> None:
+        deadline = asyncio.create_task(self._close_unless_initialised())
         try:
             await super().handle()
         finally:
+            deadline.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await deadline
             release_connection(self.context)
 
     async def handle_connection_init(self, message: Any) -> None:
@@ -87,6 +271,31 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
             payload = {"message": str(refused), "code": "TOO_MANY_CONNECTIONS"}
             await self.send_message({"type": "connection_error", "payload": payload})
             await self.websocket.close(code=TOO_MANY_CONNECTIONS, reason=str(refused))
+
+    async def _close_unless_initialised(self) -> None:
+        await asyncio.sleep(self.view.connection_init_wait_timeout.total_seconds())
+        if not self.connection_acknowledged:
+            await self.websocket.close(code=4408, reason=INIT_TIMEOUT)
+
+    async def handle_message(self, message: Any) -> None:
+        problem = LEGACY_GRAMMAR.problem(message)
+        if problem is not None:
+            await self.websocket.close(code=MALFORMED, reason=problem)
+            return
+        await super().handle_message(message)
+
+    async def handle_start(self, message: Any) -> None:
+        if self.connection_acknowledged:
+            problem = cast("CasinoGraphQL", self.view).document_problem(message["payload"]["query"])
+            if problem is not None:
+                await self.send_error(message["id"], refusal(problem))
+                return
+        await super().handle_start(message)
+
+    async def send_error(self, operation_id: str, error: GraphQLError) -> None:
+        await self.send_message(
+            ErrorMessage(type="error", id=operation_id, payload=error.formatted)
+        )
 
     async def send_message(self, message: Any) -> None:
         try:
@@ -103,5 +312,10 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
     ) -> None:
         try:
             await super().handle_async_results(operation_id, query, operation_name, variables)
+        except GraphQLError as error:  # raised, not returned: a syntax error (module doc)
+            try:
+                await self.send_error(operation_id, error)
+            except WebSocketDisconnected:
+                log.info("a subscriber left before its error was sent")
         except WebSocketDisconnected:
             log.info("a subscriber left while an event was being sent")

@@ -16,10 +16,13 @@ from typing import Any
 import httpx
 import pytest
 
-from casino_club.app import MALFORMED_JSON
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
-from casino_club.schema.request_checks import NUMBER_OUT_OF_RANGE, UNSTORABLE_TEXT
+from casino_club.schema.request_checks import (
+    MALFORMED_JSON,
+    NUMBER_OUT_OF_RANGE,
+    UNSTORABLE_TEXT,
+)
 from tests.raw_tokens import signed_with_times
 from tests.support import PASSWORD, SIGNUP, SPIN, Api, unique_site_id
 
@@ -158,11 +161,45 @@ async def test_malformed_get_requests_are_400s(
     assert_refused(response, message)
 
 
-async def test_invalid_percent_encoding_in_get_is_a_400(api: Api) -> None:
+@pytest.mark.parametrize(
+    ("query_string", "message"),
+    [
+        ("query=%7B__typename%7D&variables=%FF%FE", MALFORMED_JSON),
+        # Inside a JSON string, where U+FFFD made it valid JSON: answered 200 before.
+        ("query=%7B__typename%7D&variables=%7B%22a%22%3A%22%FF%22%7D", MALFORMED_JSON),
+        ("query=%7B__typename%7D&extensions=%7B%22a%22%3A%22%C3%22%7D", MALFORMED_JSON),
+        ("query=%7B__typename%7D%FF", UNSTORABLE_TEXT),
+        ("query=%7B__typename%7D&operationName=%FF", UNSTORABLE_TEXT),
+    ],
+)
+async def test_invalid_percent_encoding_in_get_is_a_400(
+    api: Api, query_string: str, message: str
+) -> None:
+    """Invalid UTF-8 in a GET is refused as it is in a POST body, not read as U+FFFD."""
     response = await api.client.get(
-        "/graphql?query=%7B__typename%7D&variables=%FF%FE", headers={"X-Request-ID": REQUEST_ID}
+        f"/graphql?{query_string}", headers={"X-Request-ID": REQUEST_ID}
     )
-    assert_refused(response, MALFORMED_JSON)
+    assert_refused(response, message)
+
+
+async def test_a_replacement_character_sent_as_utf_8_in_get_is_kept(api: Api) -> None:
+    """U+FFFD itself, validly encoded, is text like any other."""
+    response = await api.client.get(
+        "/graphql?query=%7B__typename%7D&variables=%7B%22a%22%3A%22%EF%BF%BD%22%7D",
+        headers={"X-Request-ID": REQUEST_ID},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["APPLICATION/JSON", "Application/Json; charset=UTF-8", "application/JSON;charset=utf-8"],
+)
+async def test_media_types_are_case_insensitive(api: Api, content_type: str) -> None:
+    response = await post(api, {"query": "{ __typename }"}, content_type=content_type)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"data": {"__typename": "Query"}}
 
 
 async def gold_of(api: Api, token: str) -> int:
@@ -406,3 +443,14 @@ async def test_new_inputs_refuse_nasty_values_with_typed_errors(
             body
         )
     assert await api.data(limits, token=token) == before
+
+
+@pytest.mark.parametrize(
+    "query", ["{ me { gold }", "{ " + "__typename " * 2100 + "}"], ids=["syntax", "too long"]
+)
+async def test_a_document_that_does_not_parse_is_coded_graphql_parse_failed(
+    api: Api, query: str
+) -> None:
+    """SPEC §12.1: protocol errors carry codes (WebSocket: tests/e2e/test_websocket_frames)."""
+    errors = assert_typed_errors(await post(api, {"query": query}))
+    assert [error["extensions"]["code"] for error in errors] == ["GRAPHQL_PARSE_FAILED"]

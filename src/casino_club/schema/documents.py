@@ -17,6 +17,7 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
+    GraphQLSyntaxError,
     NoSchemaIntrospectionCustomRule,
     parse,
 )
@@ -27,6 +28,8 @@ from casino_club.config import Settings
 from casino_club.schema.query_cost import cost_error, operation_cost
 from casino_club.schema.query_limits import alias_limit_rule, depth_limit_rule
 from casino_club.schema.request_checks import StorableLiteralsRule
+
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 
 
 def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
@@ -109,10 +112,15 @@ class CheckedDocuments(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         # Strawberry parses only when no extension did; a syntax error raised here is
-        # answered as a GraphQL error, as Strawberry's own parse's would be.
+        # answered as a GraphQL error, as Strawberry's own parse's would be (over
+        # WebSocket, by our protocol handlers: ws_handlers), coded for clients (§12.1).
         context = self.execution_context
         assert context.query is not None, "Strawberry refuses a request without a query"
-        context.graphql_document = self._documents.parse(context.query)
+        try:
+            context.graphql_document = self._documents.parse(context.query)
+        except GraphQLSyntaxError as error:
+            error.extensions = {"code": PARSE_FAILED}
+            raise
         yield
 
     def on_validate(self) -> Iterator[None]:

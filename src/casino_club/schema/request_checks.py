@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 
+import orjson
 from graphql import (
     GraphQLError,
     GraphQLSyntaxError,
@@ -25,12 +26,20 @@ from graphql import (
 
 UNSTORABLE_TEXT = "Strings must be valid Unicode text without NUL characters"
 NUMBER_OUT_OF_RANGE = "Number literals must be within ±1.8e308"
+MALFORMED_JSON = (
+    "Malformed JSON: it must be valid UTF-8 without unpaired surrogates, nest at most "
+    "1,024 levels deep and hold no number beyond ±1.8e308"
+)
 
 # A surrogate code point in a Python str is always unpaired: a valid pair decodes to one
 # code point above U+FFFF.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _STRING_TOKENS = (TokenKind.STRING, TokenKind.BLOCK_STRING)
 _NUMBER_TOKENS = (TokenKind.INT, TokenKind.FLOAT)
+
+
+class UnstorableJson(orjson.JSONDecodeError):
+    """Well-formed JSON holding a string no column can store (`json_problem`)."""
 
 
 def is_storable(text: str) -> bool:
