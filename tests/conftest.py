@@ -58,6 +58,7 @@ TEST_DEFAULTS: dict[str, Any] = {
     # Likewise the query budgets (their own tests set them).
     "query_budget_per_second_per_player": 0,
     "query_budget_per_second_per_address": 0,
+    "graphql_introspection_misses_per_minute": 0,
     # And the live limits: tests and benchmarks hold many connections from one address.
     "graphql_max_subscriptions_per_player": 0,
     "graphql_max_subscriptions_per_address": 0,

@@ -236,6 +236,10 @@ class Settings(BaseSettings):
     # Introspection answers kept (schema/introspection.py): each is the schema's
     # description, hundreds of kilobytes for the standard query, so only a few.
     graphql_introspection_cache_size: int = Field(default=16, ge=1)
+    # Introspection documents not yet answered that one caller may have executed per
+    # minute (schema/introspection.py): each costs ~100 ms of CPU, and a caller varying
+    # the text (a space, an alias) would miss the cache every time. 0 = no bound.
+    graphql_introspection_misses_per_minute: int = Field(default=10, ge=0)
     # The most an operation may cost (schema/query_cost.py: every field of the answer
     # counted as often as it can appear; a field taking `first` multiplies its selection
     # by it, other lists by 20). The costliest query of the tests (an economy report)

@@ -6,6 +6,8 @@ from graphql import get_introspection_query
 
 from casino_club.config import Settings
 from casino_club.schema.root import build_schema
+from tests.conftest import Backend, api_for, running_app
+from tests.support import error_codes
 
 TYPE_NAME = "query T($name: String!) { __type(name: $name) { name kind } }"
 
@@ -28,3 +30,21 @@ async def test_answers_are_kept_per_variables(
     profile = await schema.execute(TYPE_NAME, {"name": "Profile"})
     assert query_type.data == {"__type": {"name": "Query", "kind": "OBJECT"}}
     assert profile.data == {"__type": {"name": "Profile", "kind": "OBJECT"}}
+
+
+async def test_a_caller_missing_the_cache_on_purpose_is_refused(backend: Backend) -> None:
+    """The same query with one space more misses the cache and costs ~100 ms of CPU: a
+    caller doing that on purpose gets a few misses a minute, then RATE_LIMITED; what is
+    cached still answers, and other callers keep their own allowance."""
+    query = get_introspection_query(descriptions=True)
+    settings = backend.settings(graphql_introspection_misses_per_minute=3)
+    async with running_app(settings) as application, api_for(application) as api:
+        answers = [await api.execute(query + " " * spaces) for spaces in range(4)]
+        assert [error_codes(body) for body in answers] == [[], [], [], ["RATE_LIMITED"]]
+        assert answers[3]["data"] is None
+        assert answers[0]["data"]["__schema"]["queryType"]["name"] == "Query"
+        cached = await api.execute(query + " ")
+        assert error_codes(cached) == []
+        player = (await api.new_player())["accessToken"]
+        own = await api.execute(query + " " * 5, token=player)
+        assert error_codes(own) == []

@@ -6,20 +6,35 @@ kept the event loop busy enough to slow every player to seconds. An operation th
 selects nothing but introspection fields (`__schema`, `__type`, `__typename`) is answered
 from a bounded cache keyed by its text, operation name and variables; only the first
 request of each pays for the execution.
+
+A caller could still miss the cache on purpose — the same query with a space more, or an
+alias — and make every request pay ~100 ms. So a miss is charged to the caller (a
+player by account, anyone else by address: query_budget.caller): at most
+`GRAPHQL_INTROSPECTION_MISSES_PER_MINUTE`, beyond which the operation answers
+RATE_LIMITED. GraphiQL, codegen and Apollo send the same text again and again, and
+find it answered.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import orjson
 from graphql import ExecutionResult, get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.utils import is_introspection_key
 
+from casino_club.context import Context
+from casino_club.persistence.hot_state import HotStateUnavailable
 from casino_club.schema.extensions import root_fields
+from casino_club.schema.query_budget import caller, over_budget
 from casino_club.schema.query_limits import fragments_of
+
+log = logging.getLogger(__name__)
+
+MISS_WINDOW_MS = 60_000
 
 Key = tuple[str, str | None, bytes]
 
@@ -48,7 +63,7 @@ class CachedIntrospection(SchemaExtension):
     def __init__(self, answers: IntrospectionAnswers) -> None:
         self._answers = answers
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
         key = self._key()
         if key is None or execution.result is not None:
@@ -59,10 +74,35 @@ class CachedIntrospection(SchemaExtension):
             execution.result = cached
             yield
             return
+        wait = await self._charge_miss()
+        if wait is not None:
+            execution.result = ExecutionResult(data=None, errors=[over_budget(wait)])
+            yield
+            return
         yield
         result = execution.result
         if isinstance(result, ExecutionResult) and not result.errors:
             self._answers.put(key, result)
+
+    async def _charge_miss(self) -> int | None:
+        """None if the caller may have this miss executed, else the ms until they may."""
+        context = self.execution_context.context
+        if not isinstance(context, Context):
+            return None
+        services = context.services
+        per_minute = services.settings.graphql_introspection_misses_per_minute
+        if per_minute == 0:
+            return None
+        try:
+            return await services.hot_state.hit(
+                f"rate:introspection:{caller(context)}",
+                limit=per_minute,
+                window_ms=MISS_WINDOW_MS,
+                now_ms=int(services.clock.now().timestamp() * 1000),
+            )
+        except HotStateUnavailable:
+            log.warning("introspection budget skipped: hot state unavailable")
+            return None
 
     def _key(self) -> Key | None:
         """The request's key if its operation selects only introspection fields."""

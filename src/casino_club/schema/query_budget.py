@@ -48,16 +48,22 @@ def verified_player(context: Context) -> int | None:
         return None  # answered UNAUTHENTICATED by the fields that need a player
 
 
+def caller(context: Context) -> str:
+    """Who a budget counts: `u:<id>` for a player, `a:<address>` for anyone else."""
+    player = verified_player(context)
+    return f"u:{player}" if player is not None else f"a:{address_bucket(context.ip)}"
+
+
 def caller_key(context: Context) -> tuple[str, int]:
     """The budget's key and its size per second; a size of 0 is no budget."""
     settings = context.services.settings
-    player = verified_player(context)
-    if player is not None:
-        return f"rate:query:u:{player}", settings.query_budget_per_second_per_player
-    return (
-        f"rate:query:a:{address_bucket(context.ip)}",
-        settings.query_budget_per_second_per_address,
+    who = caller(context)
+    per_second = (
+        settings.query_budget_per_second_per_player
+        if who.startswith("u:")
+        else settings.query_budget_per_second_per_address
     )
+    return f"rate:query:{who}", per_second
 
 
 def over_budget(retry_after_ms: int) -> GraphQLError:
