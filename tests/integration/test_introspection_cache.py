@@ -48,3 +48,5 @@ async def test_a_caller_missing_the_cache_on_purpose_is_refused(backend: Backend
         player = (await api.new_player())["accessToken"]
         own = await api.execute(query + " " * 5, token=player)
         assert error_codes(own) == []
+        pings = [await api.execute("{ __typename }" + " " * spaces) for spaces in range(4)]
+        assert [body["data"] for body in pings] == [{"__typename": "Query"}] * 4

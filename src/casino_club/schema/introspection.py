@@ -35,6 +35,7 @@ from casino_club.schema.query_limits import fragments_of
 log = logging.getLogger(__name__)
 
 MISS_WINDOW_MS = 60_000
+DESCRIBING_SCHEMA = frozenset({"__schema", "__type"})
 
 Key = tuple[str, str | None, bytes]
 
@@ -74,7 +75,7 @@ class CachedIntrospection(SchemaExtension):
             execution.result = cached
             yield
             return
-        wait = await self._charge_miss()
+        wait = await self._charge_miss() if self._describes_schema() else None
         if wait is not None:
             execution.result = ExecutionResult(data=None, errors=[over_budget(wait)])
             yield
@@ -103,6 +104,18 @@ class CachedIntrospection(SchemaExtension):
         except HotStateUnavailable:
             log.warning("introspection budget skipped: hot state unavailable")
             return None
+
+    def _describes_schema(self) -> bool:
+        """`__schema` or `__type`: the costly ones (`{ __typename }` is a ping)."""
+        document = self.execution_context.graphql_document
+        operation = (
+            None
+            if document is None
+            else get_operation_ast(document, self.execution_context.operation_name)
+        )
+        if document is None or operation is None:
+            return False
+        return bool(root_fields(operation, fragments_of(document)) & DESCRIBING_SCHEMA)
 
     def _key(self) -> Key | None:
         """The request's key if its operation selects only introspection fields."""
