@@ -367,3 +367,34 @@ async def test_a_failure_the_provider_contradicts_changes_nothing(
     assert record["status"] == "PENDING"  # not FAILED with the money taken
     settled = await buy(api, token, card="tok_pending", key="p")
     assert settled["__typename"] == "PurchaseSucceeded", settled
+
+
+# -- 17: a refund the provider reports while our grant is still on its way ---------------
+
+
+async def test_a_refund_reported_before_the_grant_lands_is_not_lost(
+    patient: OwnApp, clock: FrozenClock
+) -> None:
+    """The capture went through but its answer is still on its way when the provider
+    refunds it (its dashboard) and reports so: the purchase is still PENDING, so the
+    event cannot take a grant back yet. It must not be consumed as "ignored" — the
+    buyer's request then grants, and the money would be back with the buyer and the
+    gold kept. 503 until the grant has landed; the redelivery takes it back."""
+    token = await player(patient.api)
+    sandbox = sandbox_of(patient.app)
+    pause = sandbox.pause_capture_answers()
+    request = asyncio.create_task(buy(patient.api, token))
+    await asyncio.wait_for(pause.entered.wait(), 10)
+    purchase_id = pause.references[0].removeprefix("purchase:")
+    sandbox.refund_at_provider(ref(purchase_id))
+    body = event(purchase_id, "payment.refunded")
+    early = await deliver(patient.api, body, patient.settings, now_of(clock))
+    assert early.status_code == 503, early.text
+    pause.release()
+    bought = await asyncio.wait_for(request, 10)
+    assert bought["__typename"] == "PurchaseSucceeded", bought  # the answer it got
+    again = await deliver(patient.api, body, patient.settings, now_of(clock))
+    assert again.json() == {"status": "processed", "purchaseStatus": "REFUNDED"}
+    assert await gold_of(patient.api, token) == START_GOLD
+    [record] = await purchases_of(patient.api, token)
+    assert record["status"] == "REFUNDED"
