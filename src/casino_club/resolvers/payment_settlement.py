@@ -142,6 +142,13 @@ async def give_back(services: Services, row: Purchase, payment: Payment) -> bool
     payment_id = payment.payment_id
     if payment_id is None:
         return True
+    # Where it stands now, not as the caller last saw it: once out of PENDING a purchase
+    # is unpaid for good or granted for good, and a granted one's payment is its own
+    # (its authorize's answer arriving after a webhook granted it): never refunded here.
+    current = await _reread(services, row.id)
+    if current is None or current.status not in LEFT_UNPAID:
+        return True
+    row = current
     state: PaymentState | None = payment.state
     if state in (PaymentState.AUTHORIZED, PaymentState.PENDING):
         if await release(services, payment_id):

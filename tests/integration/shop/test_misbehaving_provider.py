@@ -398,3 +398,23 @@ async def test_a_refund_reported_before_the_grant_lands_is_not_lost(
     assert await gold_of(patient.api, token) == START_GOLD
     [record] = await purchases_of(patient.api, token)
     assert record["status"] == "REFUNDED"
+
+
+async def test_an_answer_arriving_after_the_webhook_granted_does_not_refund_the_grant(
+    patient: OwnApp, clock: FrozenClock
+) -> None:
+    """The provider captured while our authorize's answer was still on its way, and its
+    webhook granted the purchase: the answer arriving then is about the purchase's own,
+    granted payment — not a late one to give back (the buyer would keep the gold and get
+    the money back)."""
+    token = await player(patient.api)
+    held = await held_purchase(patient, token)
+    purchase_id = held.purchase_id
+    sandbox_of(patient.app).capture_late(ref(purchase_id))
+    answer = await deliver(patient.api, event(purchase_id), patient.settings, now_of(clock))
+    assert answer.json() == {"status": "processed", "purchaseStatus": "SUCCEEDED"}
+    result = await held.released()
+    assert result["__typename"] == "PurchaseSucceeded", result
+    assert provider_state(patient.app, purchase_id) == PaymentState.CAPTURED  # not refunded
+    assert await gold_of(patient.api, token) == START_GOLD + 5_000
+    assert await metric(patient.api, "refunded") == 0.0
