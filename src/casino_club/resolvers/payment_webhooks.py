@@ -169,6 +169,14 @@ async def receive(services: Services, body: bytes, signature: str | None) -> Web
         return await ignore()
     verdict = Verdict(verdict.status, verdict.reason, payment.payment_id)
     settled = await settle(services, event.purchase_id, verdict, first=first_delivery)
+    if (
+        verdict.status == PurchaseStatus.SUCCEEDED
+        and settled is not None
+        and settled.status in LEFT_UNPAID
+    ):  # it left PENDING unpaid meanwhile: given back first, then the event recorded
+        if not await give_back(services, settled, payment):
+            return WebhookAnswer(503, {"error": "late payment not given back yet"})
+        return await ignore()
     if settled is None:
         return WebhookAnswer(200, {"status": "ignored" if fresh else "duplicate"})
     return WebhookAnswer(200, {"status": "processed", "purchaseStatus": settled.status})

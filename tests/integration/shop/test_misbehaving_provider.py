@@ -418,3 +418,51 @@ async def test_an_answer_arriving_after_the_webhook_granted_does_not_refund_the_
     assert provider_state(patient.app, purchase_id) == PaymentState.CAPTURED  # not refunded
     assert await gold_of(patient.api, token) == START_GOLD + 5_000
     assert await metric(patient.api, "refunded") == 0.0
+
+
+@pytest.fixture
+async def one_try(backend: Backend, clock: FrozenClock) -> AsyncIterator[OwnApp]:
+    """An app whose client asks the provider once, waiting up to two seconds: a held
+    answer is still in flight while the test acts, a silent provider fails fast."""
+    settings = backend.settings(payment_timeout_seconds=2, payment_tries=1)
+    async with running_app(settings, clock) as app, api_for(app) as api:
+        yield OwnApp(app, api, settings)
+        await books_balance(app)
+        await provider_agrees(app)
+
+
+async def test_a_late_capture_a_webhook_could_not_give_back_is_redelivered(
+    one_try: OwnApp, clock: FrozenClock
+) -> None:
+    """A `payment.failed` (confirmed while the payment was still pending) and a
+    `payment.succeeded` (confirmed once it was captured) cross: the success finds the
+    purchase FAILED and must give the capture back — and while the provider does not
+    answer that refund, the event is not acknowledged, so it comes again."""
+    api, settings = one_try.api, one_try.settings
+    sandbox = sandbox_of(one_try.app)
+    token = await player(api)
+    purchase_id = (await buy(api, token, card="tok_pending", key="p"))["transactionId"]
+    held_failure = sandbox.pause_next_status_answer()
+    failure = asyncio.create_task(
+        deliver(api, event(purchase_id, "payment.failed"), settings, now_of(clock))
+    )
+    await asyncio.wait_for(held_failure.entered.wait(), 5)  # confirmed: still pending
+    sandbox.capture_late(ref(purchase_id))
+    held_success = sandbox.pause_next_status_answer()
+    success_body = event(purchase_id)
+    success = asyncio.create_task(deliver(api, success_body, settings, now_of(clock)))
+    await asyncio.wait_for(held_success.entered.wait(), 5)  # confirmed: captured
+    held_failure.release()
+    failed = await asyncio.wait_for(failure, 5)
+    assert failed.json() == {"status": "processed", "purchaseStatus": "FAILED"}
+    sandbox.unreachable(ref(purchase_id))  # the refund of the late capture goes unanswered
+    held_success.release()
+    unresolved = await asyncio.wait_for(success, 10)
+    assert unresolved.status_code == 503, unresolved.text  # not acknowledged: redelivered
+    sandbox.reachable(ref(purchase_id))
+    again = await deliver(api, success_body, settings, now_of(clock))
+    assert (again.status_code, again.json()) == (200, {"status": "ignored"})
+    assert provider_state(one_try.app, purchase_id) == PaymentState.REFUNDED
+    [record] = await purchases_of(api, token)
+    assert (record["status"], record["failureReason"]) == ("FAILED", "LATE_CAPTURE_REFUNDED")
+    assert await gold_of(api, token) == START_GOLD
