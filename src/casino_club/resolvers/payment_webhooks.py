@@ -20,8 +20,9 @@ the money is back — once per purchase, in the transaction that records the eve
 Anything else changes nothing (logged).
 
 Answers: 400 for anything not signed by the provider (or not the shape above), 503 when
-the provider cannot be asked now, or a refund or chargeback is about a purchase not
-settled yet (its grant may still land; it redelivers later), 200 for everything else it
+the provider cannot be asked now, a late capture could not be given back yet, or a
+refund or chargeback is about a purchase not settled yet (its grant may still land; it
+redelivers later), 200 for everything else it
 signed — processed, already processed, or about nothing we know — so the provider stops
 redelivering it.
 """
