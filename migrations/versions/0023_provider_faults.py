@@ -37,6 +37,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("UPDATE purchases SET status = 'SUCCEEDED' WHERE status = 'REFUND_PENDING'")
+    # The older code knows no such reason (reading one fails): the nearest it knows; the
+    # audit log keeps PAYMENT_LATE_CAPTURE_REFUNDED with the reason it replaced.
+    op.execute(
+        "UPDATE purchases SET failure_reason = 'GATEWAY_ERROR'"
+        " WHERE failure_reason = 'LATE_CAPTURE_REFUNDED'"
+    )
     with op.batch_alter_table("purchases", schema=None) as batch_op:
         batch_op.drop_index("ix_purchases_status_next_check_at")
         batch_op.drop_column("checks")

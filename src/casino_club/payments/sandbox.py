@@ -14,7 +14,10 @@ provider's test cards, and a few test-only controls make it misbehave like a rea
 
 The controls (for tests in the same process; SPEC §7.7's faults):
 - `pause_authorizations()`: authorizations wait until the test lets them go (a slow
-  provider: the test acts meanwhile, deterministically);
+  provider: the test acts meanwhile, deterministically); `pause_capture_answers()`:
+  captures are made, but their answers wait likewise (the provider acted, we do not
+  know yet); `pause_next_status_answer()`: the next status check's answer, as it stood
+  when asked, waits likewise (a confirmation still on its way when things change);
 - `capture_late(reference)`: the provider captures the reference's payment on its own,
   whatever we asked (an answer we gave up on went through after all);
 - `unreachable(reference)`: no call about that reference is answered (until
@@ -101,6 +104,8 @@ class SandboxGateway:
         self._authorize_calls: dict[str, int] = {}
         self._refunds: dict[str, str] = {}  # refund reference → payment
         self._pause: Pause | None = None
+        self._capture_pause: Pause | None = None
+        self._status_pause: Pause | None = None
         self._unreachable: set[str] = set()
         self._answers_lost: set[str] = set()
         self._asked_about: dict[str, int] = {}
@@ -138,7 +143,10 @@ class SandboxGateway:
         if held.card == Card.CAPTURE_FAIL:
             return Payment(payment_id, PaymentState.FAILED, "capture_failed")
         held.state = PaymentState.CAPTURED
-        return self._answer(payment_id)
+        answer = self._answer(payment_id)  # as it stood when captured, however late it arrives
+        if self._capture_pause is not None:
+            await self._capture_pause.hold(held.reference)
+        return answer
 
     async def void(self, payment_id: str) -> Payment:
         held = self._payments.get(payment_id)
@@ -168,7 +176,11 @@ class SandboxGateway:
             held.polls += 1
             if held.polls >= POLLS_UNTIL_SETTLED:
                 held.state = PaymentState.CAPTURED
-        return self._answer(payment_id)
+        answer = self._answer(payment_id)
+        pause, self._status_pause = self._status_pause, None
+        if pause is not None and held is not None:
+            await pause.hold(held.reference)
+        return answer
 
     async def find(self, reference: str) -> Payment | None:
         await self._reach(reference)
@@ -182,6 +194,11 @@ class SandboxGateway:
         self._pause = Pause()
         return self._pause
 
+    def pause_capture_answers(self) -> Pause:
+        """Make every capture from now on, but hold its answer until the pause is released."""
+        self._capture_pause = Pause()
+        return self._capture_pause
+
     def capture_late(self, reference: str) -> str:
         """The provider captures the reference's payment on its own — made now from the
         authorization it received if that answer never reached us. Its payment id."""
@@ -191,6 +208,11 @@ class SandboxGateway:
             payment_id = self._create(reference, PaymentState.CAPTURED, asked)
         self._payments[payment_id].state = PaymentState.CAPTURED
         return payment_id
+
+    def pause_next_status_answer(self) -> Pause:
+        """Hold the next status check's answer (as it stood when asked) until released."""
+        self._status_pause = Pause()
+        return self._status_pause
 
     def unreachable(self, reference: str) -> None:
         """From now on nothing about this reference is answered."""

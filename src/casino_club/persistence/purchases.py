@@ -256,6 +256,7 @@ async def begin_refund(
             refund_reason=reason,
             refund_actor_id=actor_id,
             next_check_at=retry_at,
+            checks=0,  # the refund's own back-off, not what the sweeper's checks reached
         )
         .returning(Purchase)
         .execution_options(populate_existing=True)

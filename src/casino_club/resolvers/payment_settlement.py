@@ -142,6 +142,13 @@ async def give_back(services: Services, row: Purchase, payment: Payment) -> bool
     payment_id = payment.payment_id
     if payment_id is None:
         return True
+    # Where it stands now, not as the caller last saw it: once out of PENDING a purchase
+    # is unpaid for good or granted for good, and a granted one's payment is its own
+    # (its authorize's answer arriving after a webhook granted it): never refunded here.
+    current = await _reread(services, row.id)
+    if current is None or current.status not in LEFT_UNPAID:
+        return True
+    row = current
     state: PaymentState | None = payment.state
     if state in (PaymentState.AUTHORIZED, PaymentState.PENDING):
         if await release(services, payment_id):
@@ -208,7 +215,9 @@ async def settle(
     """Apply the verdict if the purchase is still PENDING; the purchase as it now stands.
 
     `first` runs first in the same transaction (a webhook records its event id there);
-    if it answers False nothing is done and None is returned.
+    if it answers False nothing is done and None is returned. With `first`, a capture
+    that came after the purchase left PENDING unpaid is left to the caller to give back
+    (the purchase is returned as it stands, `first`'s record rolled back).
     """
     async with services.unit_of_work() as uow:
         session = uow.session
@@ -230,6 +239,10 @@ async def settle(
             )
         if row is None:  # settled already, by whoever came first
             current = await purchases.get(session, purchase_id)
+            if first is not None and current is not None and _paid_too_late(current, verdict):
+                # Paid after it gave up: the caller (a webhook) gives the payment back
+                # before its event is recorded (rolled back here), or it is redelivered.
+                return current
             await uow.commit()  # keeps `first`'s record, if any
             if current is not None and _paid_too_late(current, verdict):
                 assert verdict.payment_id is not None

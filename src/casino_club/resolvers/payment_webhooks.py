@@ -20,7 +20,9 @@ the money is back — once per purchase, in the transaction that records the eve
 Anything else changes nothing (logged).
 
 Answers: 400 for anything not signed by the provider (or not the shape above), 503 when
-the provider cannot be asked now (it redelivers later), 200 for everything else it
+the provider cannot be asked now, a late capture could not be given back yet, or a
+refund or chargeback is about a purchase not settled yet (its grant may still land; it
+redelivers later), 200 for everything else it
 signed — processed, already processed, or about nothing we know — so the provider stops
 redelivering it.
 """
@@ -149,6 +151,13 @@ async def receive(services: Services, body: bytes, signature: str | None) -> Web
             if not await first_delivery(uow.session):
                 return WebhookAnswer(200, {"status": "duplicate"})
             taken = await take_back(services, uow, row.id, reason=taken_back[1])
+            if taken is None and await _grant_may_land(uow.session, row.id):
+                # Not settled yet (its capture's answer may still be on its way) or
+                # granted just now: kept unrecorded, the redelivery takes the grant back.
+                log.warning(
+                    "payment webhook %s: purchase %d not settled yet", event.event_id, row.id
+                )
+                return WebhookAnswer(503, {"error": "purchase not settled yet"})
             await uow.commit()
         if taken is None:  # never granted, or refunded already: nothing to take twice
             return WebhookAnswer(200, {"status": "ignored"})
@@ -161,9 +170,28 @@ async def receive(services: Services, body: bytes, signature: str | None) -> Web
         return await ignore()
     verdict = Verdict(verdict.status, verdict.reason, payment.payment_id)
     settled = await settle(services, event.purchase_id, verdict, first=first_delivery)
+    if (
+        verdict.status == PurchaseStatus.SUCCEEDED
+        and settled is not None
+        and settled.status in LEFT_UNPAID
+    ):  # it left PENDING unpaid meanwhile: given back first, then the event recorded
+        if not await give_back(services, settled, payment):
+            return WebhookAnswer(503, {"error": "late payment not given back yet"})
+        return await ignore()
     if settled is None:
         return WebhookAnswer(200, {"status": "ignored" if fresh else "duplicate"})
     return WebhookAnswer(200, {"status": "processed", "purchaseStatus": settled.status})
+
+
+async def _grant_may_land(session: AsyncSession, purchase_id: int) -> bool:
+    """Whether the purchase may still hold (or come to hold) a grant to take back:
+    PENDING, or granted after `take_back` looked."""
+    current = await purchases.get(session, purchase_id)
+    return current is not None and current.status in (
+        PurchaseStatus.PENDING,
+        PurchaseStatus.SUCCEEDED,
+        PurchaseStatus.REFUND_PENDING,
+    )
 
 
 async def _confirmed(services: Services, event: _Event, row: Purchase) -> Payment | None:

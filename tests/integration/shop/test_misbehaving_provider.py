@@ -367,3 +367,102 @@ async def test_a_failure_the_provider_contradicts_changes_nothing(
     assert record["status"] == "PENDING"  # not FAILED with the money taken
     settled = await buy(api, token, card="tok_pending", key="p")
     assert settled["__typename"] == "PurchaseSucceeded", settled
+
+
+# -- 17: a refund the provider reports while our grant is still on its way ---------------
+
+
+async def test_a_refund_reported_before_the_grant_lands_is_not_lost(
+    patient: OwnApp, clock: FrozenClock
+) -> None:
+    """The capture went through but its answer is still on its way when the provider
+    refunds it (its dashboard) and reports so: the purchase is still PENDING, so the
+    event cannot take a grant back yet. It must not be consumed as "ignored" — the
+    buyer's request then grants, and the money would be back with the buyer and the
+    gold kept. 503 until the grant has landed; the redelivery takes it back."""
+    token = await player(patient.api)
+    sandbox = sandbox_of(patient.app)
+    pause = sandbox.pause_capture_answers()
+    request = asyncio.create_task(buy(patient.api, token))
+    await asyncio.wait_for(pause.entered.wait(), 10)
+    purchase_id = pause.references[0].removeprefix("purchase:")
+    sandbox.refund_at_provider(ref(purchase_id))
+    body = event(purchase_id, "payment.refunded")
+    early = await deliver(patient.api, body, patient.settings, now_of(clock))
+    assert early.status_code == 503, early.text
+    pause.release()
+    bought = await asyncio.wait_for(request, 10)
+    assert bought["__typename"] == "PurchaseSucceeded", bought  # the answer it got
+    again = await deliver(patient.api, body, patient.settings, now_of(clock))
+    assert again.json() == {"status": "processed", "purchaseStatus": "REFUNDED"}
+    assert await gold_of(patient.api, token) == START_GOLD
+    [record] = await purchases_of(patient.api, token)
+    assert record["status"] == "REFUNDED"
+
+
+async def test_an_answer_arriving_after_the_webhook_granted_does_not_refund_the_grant(
+    patient: OwnApp, clock: FrozenClock
+) -> None:
+    """The provider captured while our authorize's answer was still on its way, and its
+    webhook granted the purchase: the answer arriving then is about the purchase's own,
+    granted payment — not a late one to give back (the buyer would keep the gold and get
+    the money back)."""
+    token = await player(patient.api)
+    held = await held_purchase(patient, token)
+    purchase_id = held.purchase_id
+    sandbox_of(patient.app).capture_late(ref(purchase_id))
+    answer = await deliver(patient.api, event(purchase_id), patient.settings, now_of(clock))
+    assert answer.json() == {"status": "processed", "purchaseStatus": "SUCCEEDED"}
+    result = await held.released()
+    assert result["__typename"] == "PurchaseSucceeded", result
+    assert provider_state(patient.app, purchase_id) == PaymentState.CAPTURED  # not refunded
+    assert await gold_of(patient.api, token) == START_GOLD + 5_000
+    assert await metric(patient.api, "refunded") == 0.0
+
+
+@pytest.fixture
+async def one_try(backend: Backend, clock: FrozenClock) -> AsyncIterator[OwnApp]:
+    """An app whose client asks the provider once, waiting up to two seconds: a held
+    answer is still in flight while the test acts, a silent provider fails fast."""
+    settings = backend.settings(payment_timeout_seconds=2, payment_tries=1)
+    async with running_app(settings, clock) as app, api_for(app) as api:
+        yield OwnApp(app, api, settings)
+        await books_balance(app)
+        await provider_agrees(app)
+
+
+async def test_a_late_capture_a_webhook_could_not_give_back_is_redelivered(
+    one_try: OwnApp, clock: FrozenClock
+) -> None:
+    """A `payment.failed` (confirmed while the payment was still pending) and a
+    `payment.succeeded` (confirmed once it was captured) cross: the success finds the
+    purchase FAILED and must give the capture back — and while the provider does not
+    answer that refund, the event is not acknowledged, so it comes again."""
+    api, settings = one_try.api, one_try.settings
+    sandbox = sandbox_of(one_try.app)
+    token = await player(api)
+    purchase_id = (await buy(api, token, card="tok_pending", key="p"))["transactionId"]
+    held_failure = sandbox.pause_next_status_answer()
+    failure = asyncio.create_task(
+        deliver(api, event(purchase_id, "payment.failed"), settings, now_of(clock))
+    )
+    await asyncio.wait_for(held_failure.entered.wait(), 5)  # confirmed: still pending
+    sandbox.capture_late(ref(purchase_id))
+    held_success = sandbox.pause_next_status_answer()
+    success_body = event(purchase_id)
+    success = asyncio.create_task(deliver(api, success_body, settings, now_of(clock)))
+    await asyncio.wait_for(held_success.entered.wait(), 5)  # confirmed: captured
+    held_failure.release()
+    failed = await asyncio.wait_for(failure, 5)
+    assert failed.json() == {"status": "processed", "purchaseStatus": "FAILED"}
+    sandbox.unreachable(ref(purchase_id))  # the refund of the late capture goes unanswered
+    held_success.release()
+    unresolved = await asyncio.wait_for(success, 10)
+    assert unresolved.status_code == 503, unresolved.text  # not acknowledged: redelivered
+    sandbox.reachable(ref(purchase_id))
+    again = await deliver(api, success_body, settings, now_of(clock))
+    assert (again.status_code, again.json()) == (200, {"status": "ignored"})
+    assert provider_state(one_try.app, purchase_id) == PaymentState.REFUNDED
+    [record] = await purchases_of(api, token)
+    assert (record["status"], record["failureReason"]) == ("FAILED", "LATE_CAPTURE_REFUNDED")
+    assert await gold_of(api, token) == START_GOLD

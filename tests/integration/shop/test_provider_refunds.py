@@ -16,6 +16,7 @@ from casino_club.clock import FrozenClock
 from casino_club.config import Settings
 from casino_club.payments.gateway import PaymentState
 from casino_club.persistence.models import AuditLog
+from casino_club.resolvers.payment_settlement import sweep_stale
 from casino_club.resolvers.refunds import finish_pending
 from tests.integration.shop.support import buy, purchases_of, sandbox_of, services_of
 from tests.integration.shop.test_payment_webhooks import deliver, event, now_of
@@ -64,6 +65,39 @@ async def test_a_refund_whose_answer_never_came_is_pending_and_the_job_finishes_
     assert [r for r, _ in await ledger_of(api, token)].count("PURCHASE_REFUND") == 1
     admin_id = int((await api.data("{ me { id } }", token=admin_token))["me"]["id"])
     assert await refund_actors(app, purchase_id) == [admin_id]
+
+
+async def test_a_refunds_retries_do_not_inherit_the_sweepers_back_off(
+    api: Api, app: Starlette, admin_token: str, clock: FrozenClock
+) -> None:
+    """A purchase the sweeper asked about unanswered many times, then paid: its refund's
+    retry waits the refund's own back-off, not the hour the sweeper's count had reached
+    (the buyer would hold the money and the gold meanwhile)."""
+    token, _ = await player(api)
+    purchase_id = (await buy(api, token, card="tok_pending"))["transactionId"]
+    sandbox, services = sandbox_of(app), services_of(app)
+    settings = services.settings
+    sandbox.unreachable(ref(purchase_id))
+    clock.advance(timedelta(seconds=settings.purchase_stale_seconds))
+    for checks in range(4):  # unanswered sweeps: the purchase's back-off grows (4 min)
+        clock.advance(timedelta(seconds=settings.purchase_check_backoff_seconds * 2**checks))
+        await sweep_stale(services)
+    sandbox.reachable(ref(purchase_id))
+    sandbox.capture_late(ref(purchase_id))
+    await sweep_stale(services)  # not due yet: its next check is 4 minutes away
+    clock.advance(timedelta(seconds=settings.purchase_check_backoff_seconds * 2**4))
+    await sweep_stale(services)
+    [record] = await purchases_of(api, token)
+    assert record["status"] == "SUCCEEDED"
+    sandbox.lose_answers(ref(purchase_id))
+    answer = await refund(api, admin_token, purchase_id, "customer asked")
+    assert (answer["__typename"], answer["providerReason"]) == ("RefundFailed", "gateway_timeout")
+    clock.advance(timedelta(seconds=settings.refund_retry_seconds + 1))
+    assert await finish_pending(services) == 0  # unanswered again: retried later
+    sandbox.reachable(ref(purchase_id))
+    clock.advance(timedelta(seconds=2 * settings.refund_retry_seconds + 1))
+    assert await finish_pending(services) == 1
+    assert await api.data(DEBT, token=token) == {"me": {"gold": START_GOLD, "goldDebt": 0}}
 
 
 async def test_a_refund_the_provider_refuses_leaves_the_purchase_paid(
