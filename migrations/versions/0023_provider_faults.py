@@ -1,5 +1,5 @@
-"""provider faults (SPEC §7.7): two-phase refunds (REFUND_PENDING, who asked) and the
-sweeper's per-purchase next check with back-off
+"""provider faults (SPEC §7.7): two-phase refunds (REFUND_PENDING, who asked), the
+sweeper's per-purchase next check with back-off, and late payments still to give back
 
 Revision ID: 0023
 Revises: 0022
@@ -30,6 +30,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("refund_actor_id", ID, nullable=True))
         batch_op.add_column(sa.Column("next_check_at", UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column("checks", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("late_payment_id", sa.String(length=128), nullable=True))
         batch_op.create_index(
             "ix_purchases_status_next_check_at", ["status", "next_check_at"], unique=False
         )
@@ -45,6 +46,7 @@ def downgrade() -> None:
     )
     with op.batch_alter_table("purchases", schema=None) as batch_op:
         batch_op.drop_index("ix_purchases_status_next_check_at")
+        batch_op.drop_column("late_payment_id")
         batch_op.drop_column("checks")
         batch_op.drop_column("next_check_at")
         batch_op.drop_column("refund_actor_id")

@@ -73,6 +73,7 @@ class Purchase:
     refunded_at: datetime | None = None
     refund_reason: str | None = None
     refund_actor_id: int | None = None  # who asked for the refund (None: the provider)
+    late_payment_id: str | None = None  # paid too late, not given back yet (SPEC §7.7)
 
     def receipt(self) -> Receipt | None:
         """The receipt its signature covers, once it succeeded."""

@@ -23,6 +23,8 @@ The controls (for tests in the same process; SPEC §7.7's faults):
 - `unreachable(reference)`: no call about that reference is answered (until
   `reachable(reference)`); `lose_answers(reference)`: refunds about it are made, but
   their answers never arrive (a timeout, or our process dying, after the provider acted);
+- `refuse_refunds(reference)`: refunds of its payment are declined (`processing_error`,
+  as a provider short of balance declines them) until `allow_refunds(reference)`;
 - `refund_at_provider(reference)`, `dispute(reference)`: the money goes back without
   us asking (a refund from the provider's dashboard; a chargeback).
 
@@ -108,6 +110,7 @@ class SandboxGateway:
         self._status_pause: Pause | None = None
         self._unreachable: set[str] = set()
         self._answers_lost: set[str] = set()
+        self._refunds_refused: set[str] = set()
         self._asked_about: dict[str, int] = {}
 
     # -- the gateway ------------------------------------------------------------------
@@ -163,6 +166,8 @@ class SandboxGateway:
                 return Payment(payment_id, PaymentState.FAILED, "not_refundable")
             if amount_cents > held.amount_cents:
                 return Payment(payment_id, PaymentState.FAILED, "not_refundable")
+            if held.reference in self._refunds_refused:
+                return Payment(payment_id, PaymentState.FAILED, "processing_error")
             held.state = PaymentState.REFUNDED
             self._refunds[reference] = payment_id
         if held is not None and held.reference in self._answers_lost:
@@ -226,6 +231,14 @@ class SandboxGateway:
     def lose_answers(self, reference: str) -> None:
         """From now on refunds about this reference are made, but never answered."""
         self._answers_lost.add(reference)
+
+    def refuse_refunds(self, reference: str) -> None:
+        """From now on refunds of this reference's payment are declined."""
+        self._refunds_refused.add(reference)
+
+    def allow_refunds(self, reference: str) -> None:
+        """Refunds of this reference's payment are made again."""
+        self._refunds_refused.discard(reference)
 
     def refund_at_provider(self, reference: str) -> str:
         """The provider refunds the reference's captured payment on its own; its id."""

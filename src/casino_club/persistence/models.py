@@ -453,6 +453,10 @@ class Purchase(Base):
     # (the back-off grows with them); NULL: due once it is stale.
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A payment that completed after the purchase left PENDING unpaid and that the
+    # provider did not give back when asked: the sweeper asks again (at next_check_at)
+    # until it has, so no money stays with us unrecorded (SPEC §7.7).
+    late_payment_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class LimitedPackage(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.payments import BackOff, FailureReason, PurchaseStatus
@@ -121,11 +121,63 @@ async def record_late_capture(
         .values(
             failure_reason=FailureReason.LATE_CAPTURE_REFUNDED.value,
             gateway_payment_id=func.coalesce(Purchase.gateway_payment_id, payment_id),
+            late_payment_id=None,
+            next_check_at=None,
         )
         .returning(Purchase)
         .execution_options(populate_existing=True)
     )
     return _optional((await session.scalars(statement)).one_or_none())
+
+
+UNPAID = (PurchaseStatus.FAILED.value, PurchaseStatus.VOIDED.value)
+
+
+async def owe_give_back(
+    session: AsyncSession, purchase_id: int, payment_id: str, next_check_at: datetime
+) -> None:
+    """A late payment the provider did not give back when asked: kept on the unpaid
+    purchase for the sweeper to ask again (`owed_give_backs`), with a back-off."""
+    await session.execute(
+        update(Purchase)
+        .where(
+            Purchase.id == purchase_id,
+            Purchase.status.in_(UNPAID),
+            or_(Purchase.late_payment_id.is_(None), Purchase.late_payment_id == payment_id),
+        )
+        .values(
+            late_payment_id=payment_id,
+            next_check_at=next_check_at,
+            checks=case((Purchase.late_payment_id.is_(None), 0), else_=Purchase.checks + 1),
+        )
+    )
+
+
+async def given_back(session: AsyncSession, purchase_id: int, payment_id: str) -> None:
+    """The late payment holds nothing any more (voided, failed, refunded)."""
+    await session.execute(
+        update(Purchase)
+        .where(Purchase.id == purchase_id, Purchase.late_payment_id == payment_id)
+        .values(late_payment_id=None, next_check_at=None)
+    )
+
+
+async def owed_give_backs(
+    session: AsyncSession, now: datetime, limit: int
+) -> list[tuple[int, str]]:
+    """(id, payment id) of unpaid purchases whose late payment is still to give back and
+    due for another try, longest waiting first."""
+    rows = await session.execute(
+        select(Purchase.id, Purchase.late_payment_id)
+        .where(
+            Purchase.status.in_(UNPAID),
+            Purchase.late_payment_id.is_not(None),
+            or_(Purchase.next_check_at.is_(None), Purchase.next_check_at <= now),
+        )
+        .order_by(Purchase.next_check_at)
+        .limit(limit)
+    )
+    return [(int(i), str(p)) for i, p in rows.all()]
 
 
 async def sign(session: AsyncSession, purchase_id: int, signature: str) -> None:
@@ -160,6 +212,7 @@ def _value(row: Purchase) -> PurchaseValue:
         refunded_at=row.refunded_at,
         refund_reason=row.refund_reason,
         refund_actor_id=row.refund_actor_id,
+        late_payment_id=row.late_payment_id,
     )
 
 

@@ -137,8 +137,8 @@ async def give_back(services: Services, row: Purchase, payment: Payment) -> bool
     """A payment that completed after its purchase left PENDING unpaid (SPEC §7.7): a
     hold is voided, a capture refunded, at once — counted in /metrics, and a refund
     recorded on the purchase (LATE_CAPTURE_REFUNDED) and in the audit log. False when
-    the provider could not be made to give it back now (logged; asked again by whoever
-    hears of the payment next: the provider's redelivered webhook)."""
+    the provider could not be made to give it back now: logged, and kept on the purchase
+    (`late_payment_id`) for the sweeper to ask again with a back-off until it has."""
     payment_id = payment.payment_id
     if payment_id is None:
         return True
@@ -154,6 +154,7 @@ async def give_back(services: Services, row: Purchase, payment: Payment) -> bool
         if await release(services, payment_id):
             services.metrics.late_payments.labels("voided").inc()
             log.warning("late authorization %s of purchase %d voided", payment_id, row.id)
+            await _nothing_owed(services, row, payment_id)
             return True
         try:  # captured meanwhile, or no answer
             state = (await services.payments.status(payment_id)).state
@@ -169,11 +170,60 @@ async def give_back(services: Services, row: Purchase, payment: Payment) -> bool
         if refunded is not None and refunded.state == PaymentState.REFUNDED:
             await _record_late_capture(services, row, payment_id)
             return True
+    elif state == PaymentState.REFUNDED:  # our refund went through; its answer did not
+        await _record_late_capture(services, row, payment_id)
+        return True
     elif state is not None:
+        await _nothing_owed(services, row, payment_id)
         return True  # nothing is held or taken
     services.metrics.late_payments.labels("unresolved").inc()
     log.error("late payment %s of purchase %d could not be given back yet", payment_id, row.id)
+    await _owe(services, row, payment_id)
     return False
+
+
+async def _owe(services: Services, row: Purchase, payment_id: str) -> None:
+    settings = services.settings
+    backoff = BackOff(
+        timedelta(seconds=settings.purchase_check_backoff_seconds),
+        timedelta(seconds=settings.purchase_check_backoff_max_seconds),
+    )
+    async with services.unit_of_work() as uow:
+        tries = (
+            await purchases.checks_of(uow.session, row.id)
+            if row.late_payment_id == payment_id
+            else 0
+        )
+        when = services.clock.now() + backoff.after(tries)
+        await purchases.owe_give_back(uow.session, row.id, payment_id, when)
+        await uow.commit()
+
+
+async def _nothing_owed(services: Services, row: Purchase, payment_id: str) -> None:
+    if row.late_payment_id == payment_id:
+        async with services.unit_of_work() as uow:
+            await purchases.given_back(uow.session, row.id, payment_id)
+            await uow.commit()
+
+
+async def give_back_owed(services: Services, limit: int) -> int:
+    """Ask again about late payments not given back yet (`give_back` kept them): how
+    many are given back now."""
+    async with services.sessionmaker() as session:
+        owed = await purchases.owed_give_backs(session, services.clock.now(), limit)
+    returned = 0
+    for purchase_id, payment_id in owed:
+        row = await _reread(services, purchase_id)
+        if row is None:
+            continue
+        try:
+            payment = await services.payments.status(payment_id)
+        except GatewayTimeout:
+            await _owe(services, row, payment_id)
+            continue
+        if await give_back(services, row, payment):
+            returned += 1
+    return returned
 
 
 async def _record_late_capture(services: Services, row: Purchase, payment_id: str) -> None:
@@ -349,7 +399,8 @@ async def sweep_stale(services: Services) -> int:
 
     Fair (SPEC §7.7): a pass takes the purchases due for a check and checks up to
     PURCHASE_SWEEP_CONCURRENCY of them at once; one the provider does not answer about
-    is checked again only after its back-off, so it never holds up the others."""
+    is checked again only after its back-off, so it never holds up the others. A pass
+    also asks again about late payments the provider did not give back when asked."""
     settings = services.settings
     now = services.clock.now()
     async with services.sessionmaker() as session:
@@ -379,7 +430,7 @@ async def sweep_stale(services: Services) -> int:
             return True
 
     settled = await asyncio.gather(*(check(*each) for each in due))
-    return sum(settled)
+    return sum(settled) + await give_back_owed(services, settings.purchase_sweep_batch)
 
 
 async def _stale_verdict(

@@ -298,6 +298,62 @@ async def test_a_late_capture_after_an_authorize_timeout_is_refunded_once_under_
     assert await gold_of(api, token) == START_GOLD
 
 
+async def test_a_late_capture_the_provider_would_not_refund_is_asked_again_until_it_does(
+    api: Api, app: Starlette, settings: Settings, clock: FrozenClock
+) -> None:
+    """Money must not stay with us because one refund went unanswered: the late payment
+    is kept on the purchase and each sweep asks again (with its back-off) until the
+    provider has given it back."""
+    services = services_of(app)
+    token = await player(api)
+    purchase_id = (await buy(api, token, card="tok_pending", key="p"))["transactionId"]
+    clock.advance(timedelta(minutes=6))
+    await sweep_stale(services)  # voided, STALE_AUTO_VOID
+    sandbox = sandbox_of(app)
+    payment_id = sandbox.capture_late(ref(purchase_id))
+    sandbox.refuse_refunds(ref(purchase_id))  # the refund of the late capture is declined
+    answer = await deliver(api, event(purchase_id, paymentId=payment_id), settings, now_of(clock))
+    assert answer.status_code == 503
+    assert provider_state(app, purchase_id) == PaymentState.CAPTURED
+    assert await metric(api, "unresolved") == 1.0
+    sandbox.allow_refunds(ref(purchase_id))
+    await sweep_stale(services)  # not due yet: its back-off has not passed
+    assert provider_state(app, purchase_id) == PaymentState.CAPTURED
+    clock.advance(timedelta(seconds=settings.purchase_check_backoff_seconds))
+    await sweep_stale(services)
+    assert provider_state(app, purchase_id) == PaymentState.REFUNDED
+    [record] = await purchases_of(api, token)
+    assert (record["status"], record["failureReason"]) == ("VOIDED", "LATE_CAPTURE_REFUNDED")
+    assert await late_audits(app, purchase_id) == 1
+    assert await gold_of(api, token) == START_GOLD
+    asked = sandbox.calls_about(ref(purchase_id))  # nothing is owed: asked about no more
+    clock.advance(timedelta(hours=1))
+    await sweep_stale(services)
+    assert sandbox.calls_about(ref(purchase_id)) == asked
+
+
+async def test_a_late_refund_whose_answer_was_lost_is_recorded_at_the_next_sweep(
+    api: Api, app: Starlette, settings: Settings, clock: FrozenClock
+) -> None:
+    services = services_of(app)
+    token = await player(api)
+    purchase_id = (await buy(api, token, card="tok_pending", key="p"))["transactionId"]
+    clock.advance(timedelta(minutes=6))
+    await sweep_stale(services)
+    sandbox = sandbox_of(app)
+    payment_id = sandbox.capture_late(ref(purchase_id))
+    sandbox.lose_answers(ref(purchase_id))  # the refund is made; its answer never comes
+    answer = await deliver(api, event(purchase_id, paymentId=payment_id), settings, now_of(clock))
+    assert answer.status_code == 503
+    assert provider_state(app, purchase_id) == PaymentState.REFUNDED
+    sandbox.reachable(ref(purchase_id))
+    clock.advance(timedelta(seconds=settings.purchase_check_backoff_seconds))
+    await sweep_stale(services)
+    [record] = await purchases_of(api, token)
+    assert (record["status"], record["failureReason"]) == ("VOIDED", "LATE_CAPTURE_REFUNDED")
+    assert await late_audits(app, purchase_id) == 1
+
+
 # -- 15: a fair sweeper -----------------------------------------------------------------
 
 
