@@ -49,6 +49,17 @@ async def test_the_cost_uses_the_variables_sent(api: Api) -> None:
     refused_as_too_complex(await api.execute(HISTORY_PAGE, {"first": 1000}, token=token))
 
 
+async def test_a_page_size_sent_as_a_whole_float_is_counted(api: Api, app: Any) -> None:
+    """graphql-core coerces 100.0 to the Int 100, so the pages run at 100 each: the cost
+    counts them so too, not at the default of 20 (which would let them through)."""
+    token = (await api.new_player())["accessToken"]
+    pages = "query Pages($n: Int!) " + OWN_HISTORY.replace("first: 100", "first: $n")
+    with counting(app.state.services) as statements:
+        body = await api.execute(pages, {"n": 100.0}, token=token)
+    refused_as_too_complex(body)
+    assert statements == []
+
+
 async def test_everyday_queries_pass(api: Api) -> None:
     player = await api.new_player()
     token = player["accessToken"]
