@@ -7,8 +7,9 @@ selects nothing but introspection fields (`__schema`, `__type`, `__typename`) is
 from a bounded cache keyed by its text, operation name and variables; only the first
 request of each pays for the execution.
 
-A caller could still miss the cache on purpose — the same query with a space more, or an
-alias — and make every request pay ~100 ms. So a miss is charged to the caller (a
+A caller could still miss the cache on purpose — the same query with a space more, an
+alias, or an ordinary field beside `__schema` (never cached) — and make every request pay
+~100 ms. So a miss is charged to the caller (a
 player by account, anyone else by address: query_budget.caller): at most
 `GRAPHQL_INTROSPECTION_MISSES_PER_MINUTE`, beyond which the operation answers
 RATE_LIMITED. GraphiQL, codegen and Apollo send the same text again and again, and
@@ -66,15 +67,17 @@ class CachedIntrospection(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
-        key = self._key()
-        if key is None or execution.result is not None:
+        if execution.result is not None:
             yield
             return
-        cached = self._answers.get(key)
+        key = self._key()
+        cached = None if key is None else self._answers.get(key)
         if cached is not None:
             execution.result = cached
             yield
             return
+        # Not answered from the cache: `__schema` beside an ordinary field is never
+        # cached (its answer is not static), and is charged as a miss all the same.
         wait = await self._charge_miss() if self._describes_schema() else None
         if wait is not None:
             execution.result = ExecutionResult(data=None, errors=[over_budget(wait)])
@@ -82,7 +85,7 @@ class CachedIntrospection(SchemaExtension):
             return
         yield
         result = execution.result
-        if isinstance(result, ExecutionResult) and not result.errors:
+        if key is not None and isinstance(result, ExecutionResult) and not result.errors:
             self._answers.put(key, result)
 
     async def _charge_miss(self) -> int | None:
