@@ -8,8 +8,11 @@ budget of operations per second is answered RATE_LIMITED, while another caller i
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
@@ -117,3 +120,20 @@ async def test_each_caller_has_a_budget_of_operations_per_second(
         assert [error_codes(body) for body in anonymous] == [[], [], [], ["RATE_LIMITED"]]
         clock.advance(timedelta(seconds=1))
         assert (await api.data(ME, token=flooder))["me"]["gold"] is not None
+
+
+async def test_a_subscription_over_plain_http_is_refused_unexecuted(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No HTTP streaming transport is offered: a subscription sent as a POST used to run
+    its resolver as a query, uncharged by the budget (it skips subscriptions) and not
+    held by the subscription limits (its lease ended with the request), and answered an
+    internal error with an ERROR traceback each time. Now it is refused before running."""
+    token = (await api.new_player())["accessToken"]
+    beat = "subscription { heartbeat(intervalSeconds: 60) { userId } }"
+    with caplog.at_level(logging.ERROR):
+        body = await api.execute(beat, token=token)
+    assert body["data"] is None
+    assert error_codes(body) == ["BAD_REQUEST"]
+    assert "WebSocket" in body["errors"][0]["message"]
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
