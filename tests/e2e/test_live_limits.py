@@ -184,3 +184,33 @@ async def test_subscriptions_are_bounded_per_player_across_connections(
             assert refused_subscription(await subscribe(second, "8", protocol)) == (
                 "TOO_MANY_SUBSCRIPTIONS"
             )
+
+
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+async def test_subscription_starts_draw_on_the_query_budget(
+    backend: Backend, tmp_path: Path, protocol: str
+) -> None:
+    """Subscribing and stopping in a loop holds one subscription at a time, so the live
+    limits never bite, yet every start subscribes to the pub/sub and may replay from the
+    store: starts are operations of the caller's budget like queries."""
+    budget = {
+        "QUERY_BUDGET_PER_SECOND_PER_PLAYER": "2",
+        "QUERY_BUDGET_PER_SECOND_PER_ADDRESS": "1000",
+    }
+    stop = "complete" if protocol == TRANSPORT_WS else "stop"
+    with start_server(backend, tmp_path, **budget) as running:
+        token = (await signup_player(running.url))["accessToken"]
+        async with connected(running.url, token, protocol) as (socket, _):
+            outcomes = []
+            for n in range(20):
+                answer = await subscribe(socket, str(n), protocol)
+                if beat(answer):
+                    outcomes.append("beat")
+                    await socket.send(json.dumps({"id": str(n), "type": stop}))
+                else:
+                    payload = answer["payload"]
+                    errors = payload if isinstance(payload, list) else payload["errors"]
+                    outcomes.append(errors[0]["extensions"]["code"])
+    assert outcomes[0] == "beat"
+    assert "RATE_LIMITED" in outcomes
+    assert set(outcomes) == {"beat", "RATE_LIMITED"}
