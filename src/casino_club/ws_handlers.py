@@ -26,7 +26,8 @@ other failure is still an error.
 
 Idle connections. graphql-transport-ws closes a connection that sends no
 `connection_init` within the view's `connection_init_wait_timeout` (4408); the legacy
-handler had no such bound, and now closes the same way.
+handler had no such bound, and now closes the same way. A repeated graphql-ws
+`connection_init` (the protocol allows one) keeps one keep-alive task, not one per init.
 
 Limits. Both enforce the per-player and per-address connection limits (live_limits): a
 connection over one is closed with 4429 and the limit as its reason (graphql-ws is told
@@ -265,6 +266,14 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
             release_connection(self.context)
 
     async def handle_connection_init(self, message: Any) -> None:
+        # graphql-ws lets a client initialise again, and strawberry starts a keep-alive
+        # task on every acknowledgement without stopping the last: forty inits made forty
+        # `ka` streams, each failing unretrieved once the client left. One at a time.
+        if self.keep_alive_task is not None:
+            self.keep_alive_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.keep_alive_task
+            self.keep_alive_task = None
         try:
             await super().handle_connection_init(message)
         except LimitReached as refused:

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.e2e
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
 BEAT = "subscription { heartbeat(intervalSeconds: 60) { userId } }"
+BEAT_EVERY_SECOND = "subscription { heartbeat(intervalSeconds: 1) { userId } }"
 # How long a closed connection may take to be counted out (the server must notice).
 RELEASE_WITHIN_SECONDS = 5
 
@@ -184,3 +185,58 @@ async def test_subscriptions_are_bounded_per_player_across_connections(
             assert refused_subscription(await subscribe(second, "8", protocol)) == (
                 "TOO_MANY_SUBSCRIPTIONS"
             )
+
+
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+async def test_subscription_starts_draw_on_the_query_budget(
+    backend: Backend, tmp_path: Path, protocol: str
+) -> None:
+    """Subscribing and stopping in a loop holds one subscription at a time, so the live
+    limits never bite, yet every start subscribes to the pub/sub and may replay from the
+    store: starts are operations of the caller's budget like queries."""
+    budget = {
+        "QUERY_BUDGET_PER_SECOND_PER_PLAYER": "2",
+        "QUERY_BUDGET_PER_SECOND_PER_ADDRESS": "1000",
+    }
+    stop = "complete" if protocol == TRANSPORT_WS else "stop"
+    with start_server(backend, tmp_path, **budget) as running:
+        token = (await signup_player(running.url))["accessToken"]
+        async with connected(running.url, token, protocol) as (socket, _):
+            outcomes = []
+            for n in range(20):
+                answer = await subscribe(socket, str(n), protocol)
+                if beat(answer):
+                    outcomes.append("beat")
+                    await socket.send(json.dumps({"id": str(n), "type": stop}))
+                else:
+                    payload = answer["payload"]
+                    errors = payload if isinstance(payload, list) else payload["errors"]
+                    outcomes.append(errors[0]["extensions"]["code"])
+    assert outcomes[0] == "beat"
+    assert "RATE_LIMITED" in outcomes
+    assert set(outcomes) == {"beat", "RATE_LIMITED"}
+
+
+async def test_a_repeated_graphql_ws_init_keeps_one_keep_alive(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """graphql-ws lets a client initialise again, and each `connection_init` started a
+    keep-alive task beside the last, never stopped: forty inits made forty `ka` streams
+    (and forty tasks failing once the client left). Between two heartbeats a second
+    apart, a keep-alive every quarter second sends a handful of `ka`, not a hundred."""
+    with start_server(backend, tmp_path, WS_PING_INTERVAL_SECONDS="0.25") as running:
+        token = (await signup_player(running.url))["accessToken"]
+        async with websockets.connect(ws_url(running.url), subprotocols=[LEGACY_WS]) as socket:  # type: ignore[list-item]
+            init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+            for _ in range(40):
+                await socket.send(json.dumps(init))
+            start = {"id": "1", "type": "start", "payload": {"query": BEAT_EVERY_SECOND}}
+            await socket.send(json.dumps(start))
+            kinds: list[str] = []
+            while kinds.count("data") < 2:
+                message = json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT))
+                if kinds or message["type"] == "data":  # counted from the first beat
+                    kinds.append(message["type"])
+    between = kinds[1:-1]
+    assert set(between) <= {"ka"}, kinds
+    assert len(between) < 20, len(between)

@@ -50,3 +50,43 @@ async def test_a_caller_missing_the_cache_on_purpose_is_refused(backend: Backend
         assert error_codes(own) == []
         pings = [await api.execute("{ __typename }" + " " * spaces) for spaces in range(4)]
         assert [body["data"] for body in pings] == [{"__typename": "Query"}] * 4
+
+
+async def test_introspection_beside_other_fields_is_charged_too(backend: Backend) -> None:
+    """An operation selecting `__schema` beside an ordinary field is not cached (its
+    answer is not static): each such request executes the introspection anew, so each is
+    charged as a miss, or one field more would undo the bound."""
+    query = get_introspection_query(descriptions=True).replace(
+        "__schema {", "slotsConfig { minStake } __schema {", 1
+    )
+    settings = backend.settings(graphql_introspection_misses_per_minute=3)
+    async with running_app(settings) as application, api_for(application) as api:
+        # A player of their own: the session's Redis keeps other tests' counts by address.
+        player = (await api.new_player())["accessToken"]
+        answers = [await api.execute(query, token=player) for _ in range(4)]
+        assert [error_codes(body) for body in answers] == [[], [], [], ["RATE_LIMITED"]]
+        assert answers[0]["data"]["slotsConfig"]["minStake"] is not None
+        assert answers[3]["data"] is None
+        ordinary = await api.execute("{ slotsConfig { minStake } }", token=player)
+        assert error_codes(ordinary) == []
+
+
+def described(times: int) -> str:
+    """An operation describing the schema `times` over, each under an alias of its own."""
+    return (
+        "{ " + " ".join(f"s{n}: __schema {{ queryType {{ name }} }}" for n in range(times)) + " }"
+    )
+
+
+async def test_each_description_of_the_schema_is_charged(backend: Backend) -> None:
+    """One request with `__schema` under fifteen aliases executes the introspection
+    fifteen times: charged as one miss, it multiplied the bound by the alias limit."""
+    settings = backend.settings(graphql_introspection_misses_per_minute=3)
+    async with running_app(settings) as application, api_for(application) as api:
+        over, within = [(await api.new_player())["accessToken"] for _ in range(2)]
+        refused = await api.execute(described(4), token=over)
+        assert error_codes(refused) == ["RATE_LIMITED"]
+        assert refused["data"] is None
+        answered = await api.execute(described(3), token=within)
+        assert error_codes(answered) == []
+        assert answered["data"]["s2"] == {"queryType": {"name": "Query"}}

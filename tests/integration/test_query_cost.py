@@ -8,8 +8,11 @@ budget of operations per second is answered RATE_LIMITED, while another caller i
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
@@ -47,6 +50,17 @@ async def test_the_cost_uses_the_variables_sent(api: Api) -> None:
     assert page["me"]["history"]["edges"] == []
     # The same document, asking for ten times as many rounds.
     refused_as_too_complex(await api.execute(HISTORY_PAGE, {"first": 1000}, token=token))
+
+
+async def test_a_page_size_sent_as_a_whole_float_is_counted(api: Api, app: Any) -> None:
+    """graphql-core coerces 100.0 to the Int 100, so the pages run at 100 each: the cost
+    counts them so too, not at the default of 20 (which would let them through)."""
+    token = (await api.new_player())["accessToken"]
+    pages = "query Pages($n: Int!) " + OWN_HISTORY.replace("first: 100", "first: $n")
+    with counting(app.state.services) as statements:
+        body = await api.execute(pages, {"n": 100.0}, token=token)
+    refused_as_too_complex(body)
+    assert statements == []
 
 
 async def test_everyday_queries_pass(api: Api) -> None:
@@ -106,3 +120,20 @@ async def test_each_caller_has_a_budget_of_operations_per_second(
         assert [error_codes(body) for body in anonymous] == [[], [], [], ["RATE_LIMITED"]]
         clock.advance(timedelta(seconds=1))
         assert (await api.data(ME, token=flooder))["me"]["gold"] is not None
+
+
+async def test_a_subscription_over_plain_http_is_refused_unexecuted(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No HTTP streaming transport is offered: a subscription sent as a POST used to run
+    its resolver as a query, uncharged by the budget (it skips subscriptions) and not
+    held by the subscription limits (its lease ended with the request), and answered an
+    internal error with an ERROR traceback each time. Now it is refused before running."""
+    token = (await api.new_player())["accessToken"]
+    beat = "subscription { heartbeat(intervalSeconds: 60) { userId } }"
+    with caplog.at_level(logging.ERROR):
+        body = await api.execute(beat, token=token)
+    assert body["data"] is None
+    assert error_codes(body) == ["BAD_REQUEST"]
+    assert "WebSocket" in body["errors"][0]["message"]
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []

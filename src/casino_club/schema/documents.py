@@ -25,7 +25,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from casino_club.config import Settings
-from casino_club.schema.query_cost import cost_error, operation_cost
+from casino_club.schema.query_cost import as_int, cost_error, operation_cost
 from casino_club.schema.query_limits import alias_limit_rule, depth_limit_rule
 from casino_club.schema.request_checks import StorableLiteralsRule
 
@@ -85,10 +85,15 @@ class DocumentCache:
         """QUERY_TOO_COMPLEX if the operation to run costs more than QUERY_MAX_COST.
 
         Cached by text, operation and the integer variables (only an `Int` can be a
-        `first`), so a screen's repeated queries are measured once.
+        `first`; a whole float such as `100.0` is one), so a screen's repeated queries
+        are measured once.
         """
         integers = tuple(
-            sorted((name, value) for name, value in (variables or {}).items() if type(value) is int)
+            sorted(
+                (name, number)
+                for name, value in (variables or {}).items()
+                if (number := as_int(value)) is not None
+            )
         )
         error = self._cost_error(schema, query, operation_name, integers)
         return [] if error is None else [error]

@@ -119,6 +119,31 @@ def root_fields(
     return names
 
 
+def root_keys(
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    names: frozenset[str],
+) -> set[str]:
+    """The response keys (aliases, else names) of the operation's root fields named in
+    `names`: the executor runs each key once. Fragments are followed once each."""
+    keys: set[str] = set()
+    followed: set[str] = set()
+    stack = [operation.selection_set]
+    while stack:
+        for selection in stack.pop().selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value in names:
+                    keys.add((selection.alias or selection.name).value)
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in fragments and name not in followed:
+                    followed.add(name)
+                    stack.append(fragments[name].selection_set)
+    return keys
+
+
 def operation_label(document: DocumentNode, operation_name: str | None) -> str:
     """`query:me,wallet`: the operation type and its sorted root fields.
 

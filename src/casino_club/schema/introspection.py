@@ -7,9 +7,11 @@ selects nothing but introspection fields (`__schema`, `__type`, `__typename`) is
 from a bounded cache keyed by its text, operation name and variables; only the first
 request of each pays for the execution.
 
-A caller could still miss the cache on purpose — the same query with a space more, or an
-alias — and make every request pay ~100 ms. So a miss is charged to the caller (a
-player by account, anyone else by address: query_budget.caller): at most
+A caller could still miss the cache on purpose — the same query with a space more, an
+alias, or an ordinary field beside `__schema` (never cached) — and make every request pay
+~100 ms. So a miss is charged to the caller (a player by account, anyone else by
+address: query_budget.caller), once per `__schema` or `__type` it executes (fifteen
+aliases execute fifteen): at most
 `GRAPHQL_INTROSPECTION_MISSES_PER_MINUTE`, beyond which the operation answers
 RATE_LIMITED. GraphiQL, codegen and Apollo send the same text again and again, and
 find it answered.
@@ -28,7 +30,7 @@ from strawberry.extensions.utils import is_introspection_key
 
 from casino_club.context import Context
 from casino_club.persistence.hot_state import HotStateUnavailable
-from casino_club.schema.extensions import root_fields
+from casino_club.schema.extensions import root_fields, root_keys
 from casino_club.schema.query_budget import caller, over_budget
 from casino_club.schema.query_limits import fragments_of
 
@@ -66,47 +68,56 @@ class CachedIntrospection(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
-        key = self._key()
-        if key is None or execution.result is not None:
+        if execution.result is not None:
             yield
             return
-        cached = self._answers.get(key)
+        key = self._key()
+        cached = None if key is None else self._answers.get(key)
         if cached is not None:
             execution.result = cached
             yield
             return
-        wait = await self._charge_miss() if self._describes_schema() else None
+        # Not answered from the cache: `__schema` beside an ordinary field is never
+        # cached (its answer is not static), and is charged as a miss all the same.
+        wait = await self._charge_misses(self._descriptions())
         if wait is not None:
             execution.result = ExecutionResult(data=None, errors=[over_budget(wait)])
             yield
             return
         yield
         result = execution.result
-        if isinstance(result, ExecutionResult) and not result.errors:
+        if key is not None and isinstance(result, ExecutionResult) and not result.errors:
             self._answers.put(key, result)
 
-    async def _charge_miss(self) -> int | None:
-        """None if the caller may have this miss executed, else the ms until they may."""
+    async def _charge_misses(self, descriptions: int) -> int | None:
+        """None if the caller may have these misses executed, else the ms until they may
+        (one miss per description; the first refused ends the charge)."""
         context = self.execution_context.context
-        if not isinstance(context, Context):
+        if descriptions == 0 or not isinstance(context, Context):
             return None
         services = context.services
         per_minute = services.settings.graphql_introspection_misses_per_minute
         if per_minute == 0:
             return None
+        key = f"rate:introspection:{caller(context)}"
         try:
-            return await services.hot_state.hit(
-                f"rate:introspection:{caller(context)}",
-                limit=per_minute,
-                window_ms=MISS_WINDOW_MS,
-                now_ms=int(services.clock.now().timestamp() * 1000),
-            )
+            for _ in range(descriptions):
+                wait = await services.hot_state.hit(
+                    key,
+                    limit=per_minute,
+                    window_ms=MISS_WINDOW_MS,
+                    now_ms=int(services.clock.now().timestamp() * 1000),
+                )
+                if wait is not None:
+                    return wait
         except HotStateUnavailable:
             log.warning("introspection budget skipped: hot state unavailable")
-            return None
+        return None
 
-    def _describes_schema(self) -> bool:
-        """`__schema` or `__type`: the costly ones (`{ __typename }` is a ping)."""
+    def _descriptions(self) -> int:
+        """How many times the operation describes the schema: each `__schema` or `__type`
+        at its root under a response key (alias) of its own, as the executor runs them
+        (`{ __typename }` is a ping, not counted)."""
         document = self.execution_context.graphql_document
         operation = (
             None
@@ -114,8 +125,8 @@ class CachedIntrospection(SchemaExtension):
             else get_operation_ast(document, self.execution_context.operation_name)
         )
         if document is None or operation is None:
-            return False
-        return bool(root_fields(operation, fragments_of(document)) & DESCRIBING_SCHEMA)
+            return 0
+        return len(root_keys(operation, fragments_of(document), DESCRIBING_SCHEMA))
 
     def _key(self) -> Key | None:
         """The request's key if its operation selects only introspection fields."""

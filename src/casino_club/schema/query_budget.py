@@ -2,9 +2,11 @@
 
 A player is counted by the account their token names, an anonymous caller (or one whose
 token does not verify) by their address — an IPv4 address or an IPv6 /64, as the auth
-throttle counts. Queries and mutations over HTTP or a WebSocket count; a subscription is
-bounded by the subscription and connection limits instead (live_limits.py). Over budget, the
-operation is not executed: its answer is one error, RATE_LIMITED with `retryAfterMs`.
+throttle counts. Queries and mutations over HTTP or a WebSocket count, and so does each
+subscription's start: the subscription and connection limits (live_limits.py) bound what is
+held at once, not a loop of subscribing and stopping, each start of which subscribes to the
+pub/sub and may replay from the store. Over budget, the operation is not executed: its
+answer is one error, RATE_LIMITED with `retryAfterMs`.
 
 The count is the shared sliding window of the hot state (Redis in production, so every
 instance draws on one budget). Without Redis the budget is skipped, as the auth throttle
@@ -76,14 +78,15 @@ def over_budget(retry_after_ms: int) -> GraphQLError:
 class QueryBudget(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         """Count the operation before it runs; over budget, its result is the refusal
-        (Strawberry executes only when no extension has set one)."""
+        (Strawberry executes only when no extension has set one). A subscription's start
+        reads no result set here: the refusal is raised, which strawberry answers."""
         execution = self.execution_context
         context = execution.context
-        if isinstance(context, Context) and execution.operation_type is not (
-            OperationType.SUBSCRIPTION
-        ):
+        if isinstance(context, Context):
             wait = await self._charge(context)
             if wait is not None:
+                if execution.operation_type is OperationType.SUBSCRIPTION:
+                    raise over_budget(wait)
                 execution.result = ExecutionResult(data=None, errors=[over_budget(wait)])
         yield
 

@@ -56,6 +56,16 @@ PAGE_ARGUMENT = "first"
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
 
+def as_int(value: object) -> int | None:
+    """A variable's value as graphql-core coerces it to an `Int`: an int, or a float with
+    no fraction (`100.0` runs as 100); None for anything else (a bool is not an Int)."""
+    if type(value) is int:
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def _is_list(type_: GraphQLType) -> bool:
     if isinstance(type_, GraphQLNonNull):
         type_ = type_.of_type
@@ -150,9 +160,10 @@ class CostMeasurer:
                 value = self._variables.get(argument.value.name.value, default)
             else:
                 value = value_from_ast_untyped(argument.value)
-        if type(value) is not int:
+        count = as_int(value)
+        if count is None:
             return DEFAULT_LIST_LENGTH
-        return max(value, 0)
+        return max(count, 0)
 
 
 def combined(measure: Measure, fragment_costs: Mapping[str, int]) -> int:

@@ -1,5 +1,10 @@
 """Subscriptions held at once, per player and per address (SPEC §13; live_limits.py).
 
+Subscriptions are served over WebSocket only (no HTTP streaming transport is offered):
+sent as a plain POST, one would run its resolver as a query — outside the query budget,
+which leaves subscriptions to these limits, and outside these limits too, its lease
+ending with the request — and fail as an internal error. It is refused, BAD_REQUEST.
+
 A subscription takes its lease when it starts and gives it back when its operation ends
 — completed by the client, ended by an error, or cut by a closed connection: the lease
 lives in the operation's hook, which encloses the whole stream. A refused subscription
@@ -11,6 +16,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError
+from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -20,6 +26,9 @@ from casino_club.resolvers.guards import address_bucket
 from casino_club.schema.query_budget import verified_player
 
 TOO_MANY = "TOO_MANY_SUBSCRIPTIONS"
+WEBSOCKET_ONLY = (
+    "Subscriptions are served over WebSocket (graphql-transport-ws or graphql-ws), not plain HTTP"
+)
 
 
 class SubscriptionLimits(SchemaExtension):
@@ -37,6 +46,8 @@ class SubscriptionLimits(SchemaExtension):
         execution = self.execution_context
         context = execution.context
         if isinstance(context, Context) and execution.operation_type is OperationType.SUBSCRIPTION:
+            if not isinstance(context.request, WebSocket):
+                raise GraphQLError(WEBSOCKET_ONLY, extensions={"code": "BAD_REQUEST"})
             live = context.services.live
             try:
                 self._lease = live.subscription(
