@@ -420,8 +420,10 @@ def create_app(
         try:
             yield {}
         finally:
-            await probe.close()
-            await services.close()
+            try:
+                await probe.close()
+            finally:  # a probe that will not close must not keep the services open
+                await services.close()
 
     app = Starlette(
         routes=[
