@@ -39,6 +39,8 @@ from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import refunds as refund_cases
 from casino_club.resolvers.guards import address_bucket
+from casino_club.schema import query_budget
+from casino_club.schema.extensions import UNAVAILABLE_MESSAGE, is_unavailable
 from casino_club.schema.request_checks import (
     MALFORMED_JSON,
     UnstorableJson,
@@ -53,6 +55,7 @@ from casino_club.ws_handlers import CheckedWebSocketAdapter, LegacyWSHandler, Tr
 
 log = logging.getLogger("casino_club.app")
 
+WEBHOOK_UNAVAILABLE = "service unavailable; retry shortly"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
@@ -270,6 +273,14 @@ class CasinoGraphQL(GraphQL[Context, None]):
                 context.token_error = None
             except InvalidToken as exc:
                 raise ConnectionRejectionError({"message": str(exc)}) from None
+        # Each initialisation loads the viewer: it is an operation of the caller's budget
+        # (a loop of connect-and-init would otherwise cost a query each, unbounded).
+        wait = await query_budget.charge(context)
+        if wait is not None:
+            refused = query_budget.over_budget(wait)
+            raise ConnectionRejectionError(
+                {"message": refused.message, **(refused.extensions or {})}
+            )
         context.reset_viewer()
         try:
             viewer = await context.viewer()
@@ -304,9 +315,19 @@ async def metrics(request: Request) -> Response:
 async def payment_webhook(request: Request) -> JSONResponse:
     """The provider's callbacks: the raw body, since the signature covers its exact bytes."""
     services: Services = request.app.state.services
-    answer = await payment_webhooks.receive(
-        services, await request.body(), request.headers.get("payment-signature")
-    )
+    try:
+        answer = await payment_webhooks.receive(
+            services, await request.body(), request.headers.get("payment-signature")
+        )
+    except Exception as exc:
+        # Nothing was recorded (each step is its own transaction, rolled back): the
+        # provider redelivers on a 503, as it would on a 500 — but a 500 is a bug's code.
+        # The body is not logged: it is the provider's, and names payments.
+        if is_unavailable(exc):
+            log.warning("payment webhook not processed: %s", UNAVAILABLE_MESSAGE)
+        else:
+            log.error("payment webhook not processed: %s", type(exc).__name__, exc_info=exc)
+        return JSONResponse({"error": WEBHOOK_UNAVAILABLE}, status_code=503)
     return JSONResponse(answer.body, status_code=answer.status_code)
 
 

@@ -240,3 +240,34 @@ async def test_a_repeated_graphql_ws_init_keeps_one_keep_alive(
     between = kinds[1:-1]
     assert set(between) <= {"ka"}, kinds
     assert len(between) < 20, len(between)
+
+
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+async def test_connection_inits_draw_on_the_query_budget(
+    backend: Backend, tmp_path: Path, protocol: str
+) -> None:
+    """Connecting and initialising in a loop holds one connection at a time, so the
+    connection limits never bite, yet each `connection_init` loads the player: it is an
+    operation of the caller's budget; over it the connection is refused (graphql-ws is
+    told RATE_LIMITED), and another player still connects."""
+    budget = {
+        "QUERY_BUDGET_PER_SECOND_PER_PLAYER": "3",
+        "QUERY_BUDGET_PER_SECOND_PER_ADDRESS": "1000",
+    }
+    with start_server(backend, tmp_path, **budget) as running:
+        token = (await signup_player(running.url))["accessToken"]
+        other = (await signup_player(running.url))["accessToken"]
+        answers = []
+        for _ in range(8):
+            async with connected(running.url, token, protocol) as (_, answer):
+                answers.append(answer)
+        async with connected(running.url, other, protocol) as (_, honest):
+            assert honest["type"] == "connection_ack"
+    kinds = [answer["type"] for answer in answers]
+    assert kinds[0] == "connection_ack"
+    refused = [answer for answer in answers if answer["type"] != "connection_ack"]
+    assert refused, kinds
+    if protocol == LEGACY_WS:
+        assert {answer["payload"]["code"] for answer in refused} == {"RATE_LIMITED"}
+    else:
+        assert {answer["code"] for answer in refused} == {4403}

@@ -83,26 +83,27 @@ class QueryBudget(SchemaExtension):
         execution = self.execution_context
         context = execution.context
         if isinstance(context, Context):
-            wait = await self._charge(context)
+            wait = await charge(context)
             if wait is not None:
                 if execution.operation_type is OperationType.SUBSCRIPTION:
                     raise over_budget(wait)
                 execution.result = ExecutionResult(data=None, errors=[over_budget(wait)])
         yield
 
-    @staticmethod
-    async def _charge(context: Context) -> int | None:
-        key, per_second = caller_key(context)
-        if per_second == 0:
-            return None
-        services = context.services
-        try:
-            return await services.hot_state.hit(
-                key,
-                limit=per_second,
-                window_ms=RATE_WINDOW_MS,
-                now_ms=int(services.clock.now().timestamp() * 1000),
-            )
-        except HotStateUnavailable:
-            log.warning("query budget skipped: hot state unavailable")
-            return None
+
+async def charge(context: Context) -> int | None:
+    """Count one operation of the caller; None if within budget, else the ms to wait."""
+    key, per_second = caller_key(context)
+    if per_second == 0:
+        return None
+    services = context.services
+    try:
+        return await services.hot_state.hit(
+            key,
+            limit=per_second,
+            window_ms=RATE_WINDOW_MS,
+            now_ms=int(services.clock.now().timestamp() * 1000),
+        )
+    except HotStateUnavailable:
+        log.warning("query budget skipped: hot state unavailable")
+        return None

@@ -9,15 +9,18 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import orjson
 import pytest
+from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
 from casino_club.domain.payments import signature_header
-from tests.integration.shop.support import buy, gold_of, purchases_of, sandbox_of
+from tests.conftest import Backend, api_for, running_app
+from tests.integration.shop.support import buy, gold_of, provider_agrees, purchases_of, sandbox_of
 from tests.support import Api, books_balance
 
 START_GOLD = 1_000
@@ -219,3 +222,38 @@ async def test_webhook_and_polls_at_once_grant_exactly_once(
     [record] = await purchases_of(api, token)
     assert record["status"] == "SUCCEEDED"
     await books_balance(app)
+
+
+# PostgreSQL only: the statement timeout is PostgreSQL's.
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_database_that_does_not_answer_is_a_503_the_provider_retries(
+    backend: Backend, clock: FrozenClock
+) -> None:
+    """Never a 500 (a provider redelivers those too, but they are our bugs' code): a
+    stalled database answers 503, nothing is recorded, and the redelivery grants."""
+    settings = backend.settings(database_timeout_seconds=0.5)
+    async with running_app(settings, clock) as app, api_for(app) as api:
+        token, purchase_id = await pending_purchase(api)
+        captured(app, purchase_id)
+        body = event(purchase_id)
+        dsn = make_url(backend.database_url).set(drivername="postgresql")
+        holder = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+        try:
+            lock = holder.transaction()
+            await lock.start()  # another transaction holds the purchase's row
+            await holder.execute(
+                "SELECT id FROM purchases WHERE id = $1 FOR UPDATE", int(purchase_id)
+            )
+            async with asyncio.timeout(20):
+                stalled = await deliver(api, body, settings, now_of(clock))
+            await lock.rollback()
+        finally:
+            await holder.close()
+        assert stalled.status_code == 503, stalled.text
+        assert stalled.json()["error"] == "service unavailable; retry shortly"
+        assert await gold_of(api, token) == START_GOLD
+        again = await deliver(api, body, settings, now_of(clock))
+        assert again.json() == {"status": "processed", "purchaseStatus": "SUCCEEDED"}
+        assert await gold_of(api, token) == START_GOLD + 5_000
+        await books_balance(app)
+        await provider_agrees(app)
