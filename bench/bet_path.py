@@ -362,6 +362,14 @@ async def main() -> None:
             "GC_FREEZE_AT_STARTUP": "true",  # production's default; the tests' is off
             "DATABASE_POOL_SIZE": "30",
             "DATABASE_MAX_OVERFLOW": "10",
+            # The per-caller budgets and live limits on, as in production, so their cost
+            # is measured; set past what one address's load generator reaches.
+            "QUERY_BUDGET_PER_SECOND_PER_PLAYER": "1000000000",
+            "QUERY_BUDGET_PER_SECOND_PER_ADDRESS": "1000000000",
+            "WS_MAX_CONNECTIONS_PER_PLAYER": "1000000000",
+            "WS_MAX_CONNECTIONS_PER_ADDRESS": "1000000000",
+            "GRAPHQL_MAX_SUBSCRIPTIONS_PER_PLAYER": "1000000000",
+            "GRAPHQL_MAX_SUBSCRIPTIONS_PER_ADDRESS": "1000000000",
         }
         with start_server(backend, log_dir, **server_settings) as running:
             url, pid = running.url, running.process.pid

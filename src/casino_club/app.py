@@ -291,7 +291,7 @@ class CasinoGraphQL(GraphQL[Context, None]):
         if context.connection_lease is not None:
             context.connection_lease.release()
             context.connection_lease = None
-        context.connection_lease = self.services.live.connection(
+        context.connection_lease = await self.services.live.connection(
             viewer.id if viewer is not None else None, address_bucket(context.ip)
         )
         return None
@@ -353,7 +353,16 @@ def background_jobs(services: Services) -> list[Job]:
     async def check_the_leaderboards() -> int:
         return await leaderboard_cases.rebuild_if_missing(services)
 
+    async def renew_live_leases() -> int:
+        return await services.live.counts.renew()
+
     return [
+        Job(
+            "live connections' and subscriptions' leases renewed",
+            services.settings.live_lease_seconds / 3,
+            renew_live_leases,
+            at_start=False,  # nothing is held yet
+        ),
         Job(
             "events published that Redis had refused",
             services.settings.event_relay_interval_seconds,

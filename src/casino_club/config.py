@@ -248,11 +248,14 @@ class Settings(BaseSettings):
     query_max_cost: int = Field(default=2_500, ge=1)
     graphql_max_subscriptions_per_connection: int = 20
     # Live subscriptions and WebSocket connections one player, and one address (IPv4, or
-    # IPv6 /64), may hold at once in one instance (live_limits.py); 0 = no limit.
+    # IPv6 /64), may hold at once across all instances (live_limits.py); 0 = no limit.
     graphql_max_subscriptions_per_player: int = Field(default=50, ge=0)
     graphql_max_subscriptions_per_address: int = Field(default=1000, ge=0)
     ws_max_connections_per_player: int = Field(default=10, ge=0)
     ws_max_connections_per_address: int = Field(default=200, ge=0)
+    # A held connection's or subscription's count in Redis lasts this long unless its
+    # instance renews it (every third of it): a crashed instance's are free again after.
+    live_lease_seconds: float = Field(default=60.0, ge=1)
     # Queries and mutations each caller may run per second (schema/query_budget.py): a
     # player by account, an anonymous caller by address (IPv4, or IPv6 /64); beyond it
     # they answer RATE_LIMITED. 0 = no budget (load tests).

@@ -7,17 +7,17 @@ subscription takes a lease under both the player's count (once known) and the ad
 the lease is given back when the connection closes or the subscription ends, however it
 ends. A refusal names the limit met.
 
-The counts are this process's: an instance (a uvicorn worker) holds its own. With N
-instances behind a balancer a player may hold up to N times each limit — still bounded,
-and without a shared count that a crashed instance would leave taken.
+The counts are shared by every instance in production (persistence/live_leases.py:
+Redis leases that expire if their instance dies), and the process's own in embedded
+mode.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from casino_club.config import Settings
+from casino_club.persistence.live_leases import LeaseCounts
 
 
 class LimitReached(Exception):
@@ -28,33 +28,28 @@ class LimitReached(Exception):
 class Lease:
     """What a connection or subscription holds; `release` is idempotent."""
 
-    _counts: Counter[str]
-    _keys: tuple[str, ...]
+    _counts: LeaseCounts
+    _taken: tuple[tuple[str, str], ...]
     _released: bool = field(default=False, init=False)
 
     def release(self) -> None:
         if self._released:
             return
         self._released = True
-        for key in self._keys:
-            self._counts[key] -= 1
-            if self._counts[key] <= 0:
-                del self._counts[key]
+        for key, token in self._taken:
+            self._counts.give_back(key, token)
 
 
 class LiveLimits:
     """Connections and subscriptions held, by player and by address (0: no limit)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, counts: LeaseCounts) -> None:
         self._settings = settings
-        self._counts: Counter[str] = Counter()
+        self.counts = counts
 
-    def held(self, key: str) -> int:
-        return self._counts[key]
-
-    def connection(self, player_id: int | None, address: str) -> Lease:
+    async def connection(self, player_id: int | None, address: str) -> Lease:
         settings = self._settings
-        return self._take(
+        return await self._take(
             "connections",
             player_id,
             address,
@@ -62,9 +57,9 @@ class LiveLimits:
             per_address=settings.ws_max_connections_per_address,
         )
 
-    def subscription(self, player_id: int | None, address: str) -> Lease:
+    async def subscription(self, player_id: int | None, address: str) -> Lease:
         settings = self._settings
-        return self._take(
+        return await self._take(
             "subscriptions",
             player_id,
             address,
@@ -72,17 +67,20 @@ class LiveLimits:
             per_address=settings.graphql_max_subscriptions_per_address,
         )
 
-    def _take(
+    async def _take(
         self, what: str, player_id: int | None, address: str, *, per_player: int, per_address: int
     ) -> Lease:
         """Both counts, or neither: raises LimitReached naming the one that is full."""
         limits = [(f"{what}:a:{address}", per_address, "address")]
         if player_id is not None:
             limits.append((f"{what}:u:{player_id}", per_player, "player"))
+        taken: list[tuple[str, str]] = []
         for key, limit, whose in limits:
-            if limit and self._counts[key] >= limit:
+            if not limit:
+                continue
+            token = await self.counts.take(key, limit)
+            if token is None:
+                Lease(self.counts, tuple(taken)).release()
                 raise LimitReached(f"Too many open {what} for this {whose} (at most {limit})")
-        keys = tuple(key for key, _, _ in limits)
-        for key in keys:
-            self._counts[key] += 1
-        return Lease(self._counts, keys)
+            taken.append((key, token))
+        return Lease(self.counts, tuple(taken))

@@ -35,6 +35,7 @@ from casino_club.persistence.bets import BetStore, SessionBetStore
 from casino_club.persistence.database import create_engine, create_sessionmaker
 from casino_club.persistence.hot_state import HotState, InProcessHotState, RedisHotState
 from casino_club.persistence.leaderboards import Leaderboards, SqlLeaderboards
+from casino_club.persistence.live_leases import InProcessLeases, LeaseCounts, RedisLeases
 from casino_club.persistence.postgres_bets import PostgresBetStore
 from casino_club.persistence.redis_client import RedisTimeouts
 from casino_club.persistence.redis_leaderboards import RedisLeaderboards
@@ -159,8 +160,14 @@ class Services:
 
     @cached_property
     def live(self) -> LiveLimits:
-        """Connections and subscriptions held, by player and address (this process's)."""
-        return LiveLimits(self.settings)
+        """Connections and subscriptions held, by player and address (every instance's,
+        in Redis when there is one)."""
+        counts: LeaseCounts = (
+            RedisLeases(self.redis, self.settings.redis_prefix, self.settings.live_lease_seconds)
+            if self.redis is not None
+            else InProcessLeases()
+        )
+        return LiveLimits(self.settings, counts)
 
     @cached_property
     def outbox(self) -> EventOutbox:

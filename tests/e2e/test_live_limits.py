@@ -271,3 +271,26 @@ async def test_connection_inits_draw_on_the_query_budget(
         assert {answer["payload"]["code"] for answer in refused} == {"RATE_LIMITED"}
     else:
         assert {answer["code"] for answer in refused} == {4403}
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_players_connections_are_counted_across_instances(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """Behind a balancer a player's connections land on several instances: the limit is
+    one count in Redis, not one per instance."""
+    limits = {"WS_MAX_CONNECTIONS_PER_PLAYER": "2"}
+    with (
+        start_server(backend, tmp_path, **limits) as first,
+        start_server(backend, tmp_path, **limits) as second,
+    ):
+        token = (await signup_player(first.url))["accessToken"]
+        async with (
+            connected(first.url, token) as (_, one),
+            connected(second.url, token, LEGACY_WS) as (_, two),
+        ):
+            assert one["type"] == two["type"] == "connection_ack"
+            for url in (first.url, second.url):
+                async with connected(url, token) as (_, refused):
+                    assert (refused["type"], refused["code"]) == ("closed", 4429)
+        assert await eventually_accepted(second.url, token)

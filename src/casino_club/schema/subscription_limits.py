@@ -50,7 +50,7 @@ class SubscriptionLimits(SchemaExtension):
                 raise GraphQLError(WEBSOCKET_ONLY, extensions={"code": "BAD_REQUEST"})
             live = context.services.live
             try:
-                self._lease = live.subscription(
+                self._lease = await live.subscription(
                     verified_player(context), address_bucket(context.ip)
                 )
             except LimitReached as refused:
