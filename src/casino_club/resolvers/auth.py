@@ -106,8 +106,6 @@ async def signup(context: Context, data: SignupInput) -> SignupResult:
         taken = await _identity_refusal(session, data.site_id, nickname)
         if taken is not None:
             return taken
-        if not await invite_codes.consume(session, data.invite_code, now):
-            return await _invite_refusal(session, data.invite_code, now)
         try:
             user, gold = await accounts.open_account(
                 session,
@@ -122,6 +120,12 @@ async def signup(context: Context, data: SignupInput) -> SignupResult:
             )
         except IdentityTaken as taken_race:
             return SiteIdTaken.new() if taken_race.field == "siteId" else NicknameTaken.new()
+        # The code's use last: its row is every sign-up's, and its lock is held from
+        # here to the commit (a burst of sign-ups queued on it, each holding it through
+        # the account's inserts, waited past the statement timeout). A refusal here
+        # rolls the account back with it.
+        if not await invite_codes.consume(session, data.invite_code, now):
+            return await _invite_refusal(session, data.invite_code, now)
         payload = await _start_session(context, session, user, gold, now)
         await uow.commit()
     return payload
