@@ -94,21 +94,20 @@ MAX_LABEL_FIELDS = 3
 INVALID_LABEL = "invalid"
 
 
-def root_fields(
+def root_field_nodes(
     operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
-) -> set[str]:
-    """The names (not aliases) of the fields the operation selects at its root.
+) -> Iterator[FieldNode]:
+    """The fields the operation selects at its root, through its fragments.
 
     Fragments are followed once each, as the executor does: a fragment spread many
     times costs one walk.
     """
-    names: set[str] = set()
     followed: set[str] = set()
     stack = [operation.selection_set]
     while stack:
         for selection in stack.pop().selections:
             if isinstance(selection, FieldNode):
-                names.add(selection.name.value)
+                yield selection
             elif isinstance(selection, InlineFragmentNode):
                 stack.append(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
@@ -116,7 +115,13 @@ def root_fields(
                 if name in fragments and name not in followed:
                     followed.add(name)
                     stack.append(fragments[name].selection_set)
-    return names
+
+
+def root_fields(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> set[str]:
+    """The names (not aliases) of the fields the operation selects at its root."""
+    return {field.name.value for field in root_field_nodes(operation, fragments)}
 
 
 def root_keys(
@@ -125,23 +130,12 @@ def root_keys(
     names: frozenset[str],
 ) -> set[str]:
     """The response keys (aliases, else names) of the operation's root fields named in
-    `names`: the executor runs each key once. Fragments are followed once each."""
-    keys: set[str] = set()
-    followed: set[str] = set()
-    stack = [operation.selection_set]
-    while stack:
-        for selection in stack.pop().selections:
-            if isinstance(selection, FieldNode):
-                if selection.name.value in names:
-                    keys.add((selection.alias or selection.name).value)
-            elif isinstance(selection, InlineFragmentNode):
-                stack.append(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name in fragments and name not in followed:
-                    followed.add(name)
-                    stack.append(fragments[name].selection_set)
-    return keys
+    `names`: the executor runs each key once."""
+    return {
+        (field.alias or field.name).value
+        for field in root_field_nodes(operation, fragments)
+        if field.name.value in names
+    }
 
 
 def operation_label(document: DocumentNode, operation_name: str | None) -> str:
