@@ -9,8 +9,8 @@ body is, and checked for the shape its protocol gives it before strawberry reads
 frame that fails either closes the connection with 4400 and the reason, on both
 protocols.
 
-Documents. An operation's document is checked as over HTTP (`CasinoGraphQL.
-document_problem`: a 5,000-digit or NUL literal is answered with the HTTP 400's message,
+Documents. An operation's document is checked as over HTTP (the view's
+`document_problem`: a 5,000-digit or NUL literal is answered with the HTTP 400's message,
 code BAD_REQUEST), and one that does not parse is answered with its syntax error (code
 GRAPHQL_PARSE_FAILED): `CheckedDocuments.on_parse` raises it, strawberry's streaming path
 does not catch it, and the operation task used to log it at ERROR with a traceback whose
@@ -41,7 +41,7 @@ import contextlib
 import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import orjson
 from graphql import GraphQLError
@@ -62,9 +62,15 @@ from casino_club.schema.request_checks import UnstorableJson
 if TYPE_CHECKING:
     from strawberry.schema.schema import StreamResult
 
-    from casino_club.app import CasinoGraphQL
-
 log = logging.getLogger(__name__)
+
+
+class CheckingView(Protocol):
+    """What the handlers need of the view (app.CasinoGraphQL): its check of a document,
+    the HTTP body's; named here so this module does not import the app back."""
+
+    def document_problem(self, query: str) -> str | None: ...
+
 
 # What a send or close raises when the socket is gone: uvicorn's ClientDisconnected is
 # an OSError; a send after uvicorn (or starlette) closed the socket is a RuntimeError.
@@ -221,7 +227,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def handle_subscribe(self, message: Any) -> None:
         operation_id: str = message["id"]
         if self.connection_acknowledged and operation_id not in self.operations:
-            problem = cast("CasinoGraphQL", self.view).document_problem(message["payload"]["query"])
+            problem = cast("CheckingView", self.view).document_problem(message["payload"]["query"])
             if problem is not None:
                 error = refusal(problem)
                 await self.send_message(
@@ -295,7 +301,7 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
 
     async def handle_start(self, message: Any) -> None:
         if self.connection_acknowledged:
-            problem = cast("CasinoGraphQL", self.view).document_problem(message["payload"]["query"])
+            problem = cast("CheckingView", self.view).document_problem(message["payload"]["query"])
             if problem is not None:
                 await self.send_error(message["id"], refusal(problem))
                 return
