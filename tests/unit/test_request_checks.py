@@ -7,9 +7,9 @@ import base64
 import pytest
 from graphql import parse, validate
 
+from casino_club.domain.errors import BadUserInput
 from casino_club.schema.ids import MAX_BIGINT, parse_id
 from casino_club.schema.pagination import decode_cursor, decode_keyset, encode_cursor
-from casino_club.schema.permissions import BadUserInput
 from casino_club.schema.request_checks import (
     NUMBER_OUT_OF_RANGE,
     UNSTORABLE_TEXT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import Rank
 from casino_club.persistence import audit, auth_sessions, users, wallet
@@ -14,7 +15,7 @@ from casino_club.schema.admin import (
     SetUserRankInput,
     UserUpdated,
 )
-from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.errors import UserNotFound
 from casino_club.schema.ids import parse_id
 from casino_club.schema.pagination import Connection, decode_cursor, keyset_connection
 from casino_club.schema.permissions import check_since

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import (
     Rank,
@@ -47,17 +48,7 @@ from casino_club.schema.auth import (
     SignupInput,
     SignupResult,
 )
-from casino_club.schema.errors import (
-    AccountBanned,
-    InvalidCredentials,
-    InvalidRefreshToken,
-    InviteCodeInvalid,
-    LoginLocked,
-    NicknameTaken,
-    RefreshTokenProblem,
-    SiteIdTaken,
-    ValidationFailed,
-)
+from casino_club.schema.errors import AccountBanned, InvalidCredentials, InvalidRefreshToken, InviteCodeInvalid, LoginLocked, NicknameTaken, RefreshTokenProblem, SiteIdTaken
 from casino_club.schema.users import Profile
 from casino_club.security import hash_refresh_token, new_refresh_token
 

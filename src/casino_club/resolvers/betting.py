@@ -30,6 +30,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casino_club.domain.errors import ServiceUnavailable
+from casino_club.domain.refusals import IdempotencyKeyInUse, IdempotencyKeyReused, InDebt, InsufficientFunds, InvalidStake, LossLimitReached, PlayerExcluded, RateLimited, ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.days import day_start, next_day_start
 from casino_club.domain.games import Game, GameEventType
@@ -47,18 +49,6 @@ from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.guards import key_request, rate_limited, run_idempotent, stored_answer
 from casino_club.resolvers.leaderboard_feed import FinishedPlay
 from casino_club.resolvers.live import bet_events, publish, publish_after_commit
-from casino_club.schema.errors import ValidationFailed
-from casino_club.schema.games import (
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
-    InDebt,
-    InsufficientFunds,
-    InvalidStake,
-    LossLimitReached,
-    PlayerExcluded,
-    RateLimited,
-)
-from casino_club.schema.permissions import ServiceUnavailable
 
 
 class Replayable(Protocol):
@@ -225,9 +215,11 @@ async def place_instant(
             wager, game.outcome, lambda done: game.answer(done).to_payload()
         )
         if isinstance(written, ShortOfGold):
-            return InsufficientFunds.new(written.required, written.balance)
+            return InsufficientFunds(written.required, written.balance)
         if isinstance(written, LossLimitHit):
-            return LossLimitReached.new(written, next_day_start(now, bettor.zone))
+            return LossLimitReached(
+                written.limit, written.remaining, next_day_start(now, bettor.zone)
+            )
         outcome = written.outcome
         data = {**outcome.details, "stake": stake, "payout": outcome.payout}
         events = bet_events(
@@ -269,14 +261,16 @@ async def place_staged(
                     session, viewer.id, wager.stake, wager.loss_day_start, bet.now
                 )
                 if over is not None:
-                    return LossLimitReached.new(over, next_day_start(bet.now, bettor.zone))
+                    return LossLimitReached(
+                        over.limit, over.remaining, next_day_start(bet.now, bettor.zone)
+                    )
             moved = movements(wager, fair_round, decided.payout)
             if moved:
                 posted = await wallet.move_gold_if_covered(
                     session, user_id=viewer.id, movements=moved, now=bet.now
                 )
                 if isinstance(posted, ShortOfGold):
-                    return InsufficientFunds.new(posted.required, posted.balance)
+                    return InsufficientFunds(posted.required, posted.balance)
                 balance = posted[-1].balance_after
             else:
                 posted, balance = [], await wallet.balance_of(session, viewer.id)
@@ -330,7 +324,7 @@ async def _run_checked(
     if request.stake is not None and request.stake_limits is not None:
         low, high = request.stake_limits
         if not low <= request.stake <= high:
-            return InvalidStake.new(low, high)
+            return InvalidStake(low, high)
         parameters = {"stake": request.stake, **parameters}
     key = key_request(
         context, viewer, key=request.key, operation=kind.operation, parameters=parameters
@@ -347,8 +341,8 @@ async def _run_checked(
         if key is not None and (answer := await stored_answer(context, key, replay)):
             return answer  # a retry of what happened before
         if until is not None:
-            return PlayerExcluded.new(until)
-        return InDebt.new(viewer.user.gold_debt)
+            return PlayerExcluded(until)
+        return InDebt(viewer.user.gold_debt)
 
     try:
         limited = await rate_limited(context, viewer)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from casino_club.domain.errors import BadUserInput
+from casino_club.domain.refusals import PlayerExcluded
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import level_for_xp, level_reached
 from casino_club.domain.checkin import check_in
@@ -28,8 +30,6 @@ from casino_club.schema.checkin import (
     ClaimDailyRewardResult,
     DailyRewardClaimed,
 )
-from casino_club.schema.games import PlayerExcluded
-from casino_club.schema.permissions import BadUserInput
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
@@ -43,7 +43,7 @@ async def claim_daily_reward(context: Context, viewer: Viewer) -> ClaimDailyRewa
     now = services.clock.now()
     until = viewer.user.excluded_at(now)
     if until is not None:  # a reward to come back for is an offer: none during a break
-        return PlayerExcluded.new(until)
+        return PlayerExcluded(until)
     zone = services.settings.zone
     today = game_day(now, zone)
     async with services.unit_of_work() as uow:

@@ -25,6 +25,7 @@ from typing import Protocol, TypeVar
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casino_club.domain.refusals import IdempotencyKeyInUse, IdempotencyKeyReused, PlayerExcluded, ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import promos
 from casino_club.domain.accounts import FieldProblem
@@ -46,8 +47,6 @@ from casino_club.resolvers.payment_settlement import (
     settle,
 )
 from casino_club.resolvers.purchase_checks import fraud_guard, over_limit, promo_for, spend_rates
-from casino_club.schema.errors import ValidationFailed
-from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, PlayerExcluded
 from casino_club.schema.purchases import (
     PaymentDeclined,
     PromoInvalid,
@@ -151,7 +150,7 @@ async def checkout(
         return earlier  # polling a purchase made before a break still works
     until = viewer.user.excluded_at(services.clock.now())
     if until is not None:
-        return PlayerExcluded.new(until)
+        return PlayerExcluded(until)
     opened = await _open(services, viewer, order, offer)
     if not isinstance(opened, PurchaseRow):
         return opened
@@ -204,7 +203,7 @@ async def _open(
             # Another request with this key committed meanwhile: answer as its retry.
             await uow.rollback()
             earlier = await _answer_for_key(services, order.key)
-            return IdempotencyKeyInUse.new() if earlier is None else earlier
+            return IdempotencyKeyInUse() if earlier is None else earlier
         # The buyer's purchases open one at a time from here: the checks of their
         # allowances (a package's, a code's) and the act they guard are one step.
         await users.lock(session, viewer.id)
@@ -254,9 +253,9 @@ async def _answer_for_key(
     if found is None:
         return None
     if isinstance(found, Reused):
-        return IdempotencyKeyReused.new()
+        return IdempotencyKeyReused()
     if isinstance(found, InUse):
-        return IdempotencyKeyInUse.new()
+        return IdempotencyKeyInUse()
     assert isinstance(found, Replay)
     purchase_id = int(found.response["purchaseId"])
     async with services.sessionmaker() as session:

@@ -24,6 +24,8 @@ from typing import Any
 
 import strawberry
 
+from casino_club.domain.errors import BadUserInput
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import crash
 from casino_club.domain.crash import Ending, Plan, RoundStatus
@@ -62,11 +64,9 @@ from casino_club.schema.crash import (
     RoundNotFound,
     TickKind,
 )
-from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import FairnessProof
 from casino_club.schema.ids import parse_id
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
-from casino_club.schema.permissions import BadUserInput
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import strawberry
 
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import dice
 from casino_club.domain.fairness import take
@@ -14,7 +15,6 @@ from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
 from casino_club.schema.dice import DiceConfig, DiceRollInput, DiceRollResult, DiceRollSuccess
-from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import FairnessProof
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services

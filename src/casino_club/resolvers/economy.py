@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from casino_club.domain.errors import BadUserInput
 from casino_club.domain.economy import (
     Flow,
     days_between,
@@ -17,7 +18,6 @@ from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import economy
 from casino_club.resolvers import crash, dice, rps, slots
 from casino_club.schema.economy import EconomyDay, EconomyReport, GameReturn, ReasonFlow
-from casino_club.schema.permissions import BadUserInput
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from casino_club.domain.errors import BadUserInput
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import hundredths, verification
 from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash
 from casino_club.domain.games import Game
 from casino_club.persistence import fairness, unsettled_rounds
-from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.fairness import (
     Fairness,
     FairnessUpdated,
@@ -20,7 +21,6 @@ from casino_club.schema.fairness import (
     SetClientSeedResult,
     VerifiedRound,
 )
-from casino_club.schema.permissions import BadUserInput
 
 MAX_CLIENT_SEED = 64
 MAX_VERIFY_NONCE = 2**53

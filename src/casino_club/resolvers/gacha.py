@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 
+from casino_club.domain.refusals import InvalidStake, ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import gacha
 from casino_club.domain.days import game_day, next_day_start
@@ -17,7 +18,6 @@ from casino_club.domain.games import Game, GameEventType
 from casino_club.persistence import gacha as store
 from casino_club.resolvers import betting
 from casino_club.resolvers.betting import Decision, OpenBet, Placed
-from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.gacha import (
     DailyLimitReached,
     DailyPullLimit,
@@ -34,7 +34,7 @@ from casino_club.schema.gacha import (
     RarityCount,
     RarityOdds,
 )
-from casino_club.schema.games import FairnessProof, InvalidStake
+from casino_club.schema.games import FairnessProof
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
+from casino_club.domain.refusals import InsufficientFunds, ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.shop import MAX_GOLD
@@ -14,8 +15,7 @@ from casino_club.persistence.idempotency import KeyRequest, KeyTaken
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.resolvers.guards import key_request, reason_problem, run_idempotent
 from casino_club.resolvers.live import balance_events, publish_after_commit
-from casino_club.schema.errors import UserNotFound, ValidationFailed
-from casino_club.schema.games import InsufficientFunds
+from casino_club.schema.errors import UserNotFound
 from casino_club.schema.gold_admin import (
     AdjustGoldInput,
     AdjustGoldResult,
@@ -56,7 +56,7 @@ async def _move(
             now=now,
         )
         if isinstance(moved, ShortOfGold):
-            return InsufficientFunds.new(moved.required, moved.balance)
+            return InsufficientFunds(moved.required, moved.balance)
         await audit.record(
             session,
             actor_id=viewer.id,

@@ -9,14 +9,13 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from casino_club.domain.errors import ServiceUnavailable
+from casino_club.domain.refusals import IdempotencyKeyInUse, IdempotencyKeyReused, RateLimited, ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.persistence import idempotency
 from casino_club.persistence.database import read_connection
 from casino_club.persistence.hot_state import HotStateUnavailable
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
-from casino_club.schema.errors import ValidationFailed
-from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, RateLimited
-from casino_club.schema.permissions import ServiceUnavailable
 
 MAX_KEY_LENGTH = 255
 MAX_REASON_LENGTH = 500
@@ -56,7 +55,7 @@ async def rate_limited(
         if fail_open:
             return None
         raise hot_state_down() from None
-    return None if wait is None else RateLimited.new(wait)
+    return None if wait is None else RateLimited(wait)
 
 
 def address_bucket(address: str | None) -> str:
@@ -95,14 +94,14 @@ async def throttle_address(context: Context) -> RateLimited | None:
     except HotStateUnavailable:
         log.warning("auth throttle skipped: hot state unavailable")
         return None
-    return None if wait is None else RateLimited.new(wait)
+    return None if wait is None else RateLimited(wait)
 
 
 def hashing_saturated(context: Context) -> RateLimited | None:
     """Refuse a request that would hash a password while hashes are queued to the limit,
     rather than let it (and every later one) wait without end."""
     if context.services.passwords.saturated:
-        return RateLimited.new(HASH_QUEUE_RETRY_MS)
+        return RateLimited(HASH_QUEUE_RETRY_MS)
     return None
 
 
@@ -145,9 +144,9 @@ async def stored_answer(
     if isinstance(found, Replay):
         return replay(found.response)
     if isinstance(found, Reused):
-        return IdempotencyKeyReused.new()
+        return IdempotencyKeyReused()
     if isinstance(found, InUse):
-        return IdempotencyKeyInUse.new()
+        return IdempotencyKeyInUse()
     return None
 
 
@@ -171,7 +170,7 @@ async def run_idempotent(
     except KeyTaken:
         answer = await stored_answer(context, request, replay)
         # Nothing live stored: the key expired and was purged meanwhile; a retry runs.
-        return IdempotencyKeyInUse.new() if answer is None else answer
+        return IdempotencyKeyInUse() if answer is None else answer
 
 
 def reason_problem(reason: str) -> ValidationFailed | None:

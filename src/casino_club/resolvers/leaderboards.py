@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from redis.exceptions import RedisError
 
+from casino_club.domain.errors import BadUserInput, ServiceUnavailable
 from casino_club.context import Context
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Board, Metric, Period
 from casino_club.domain.missions import periods_at
 from casino_club.schema.leaderboards import Leaderboard, LeaderboardEntry
 from casino_club.schema.pagination import check_first
-from casino_club.schema.permissions import BadUserInput, ServiceUnavailable
 from casino_club.schema.scalars import Gold
 from casino_club.schema.users import PublicUser
 from casino_club.services import Services

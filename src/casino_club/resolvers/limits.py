@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import strawberry
 
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import FieldProblem
 from casino_club.domain.limits import (
@@ -23,7 +24,7 @@ from casino_club.persistence import audit, users
 from casino_club.persistence import limits as store
 from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.guards import reason_problem
-from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.errors import UserNotFound
 from casino_club.schema.ids import parse_id
 from casino_club.schema.limits import (
     CoolOffStarted,

@@ -7,6 +7,7 @@ progress row, so it pays once per period.
 
 from __future__ import annotations
 
+from casino_club.domain.refusals import PlayerExcluded
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import level_for_xp, level_reached
 from casino_club.domain.ledger import LedgerReason, Movement
@@ -25,7 +26,6 @@ from casino_club.persistence.missions import PlayerMission as Row
 from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.live import balance_events, progression_events, publish_after_commit
 from casino_club.schema.checkin import AlreadyClaimed
-from casino_club.schema.games import PlayerExcluded
 from casino_club.schema.ids import parse_id
 from casino_club.schema.missions import (
     ClaimMissionRewardInput,
@@ -77,7 +77,7 @@ async def claim_reward(
     now = services.clock.now()
     until = viewer.user.excluded_at(now)
     if until is not None:  # as with the daily reward: nothing to come back for on a break
-        return PlayerExcluded.new(until)
+        return PlayerExcluded(until)
     zone = services.settings.zone
     periods = periods_at(now, zone)
     async with services.unit_of_work() as uow:

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import notifications as rules
 from casino_club.event_stream import merged
 from casino_club.events import BROADCAST_CHANNEL, user_channel
 from casino_club.persistence import audit, notifications, users
 from casino_club.persistence.models import Notification as NotificationRow
-from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.errors import UserNotFound
 from casino_club.schema.ids import parse_id
 from casino_club.schema.notifications import (
     MarkNotificationsReadInput,

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import shop
 from casino_club.domain.accounts import FieldProblem
@@ -14,7 +15,6 @@ from casino_club.domain.payments import PurchaseStatus, receipt_signed
 from casino_club.domain.shop import Quote
 from casino_club.persistence import products, purchases
 from casino_club.resolvers.checkout import checkout, order_of
-from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.pagination import Connection, keyset_connection
 from casino_club.schema.purchases import (
     BuyProductInput,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 from sqlalchemy.exc import IntegrityError
 
+from casino_club.domain.refusals import InvalidStake
 from casino_club.context import Context, Viewer
 from casino_club.domain import wheel
 from casino_club.domain.days import game_day
@@ -18,7 +19,7 @@ from casino_club.persistence import gacha as store
 from casino_club.persistence.models import WheelFreeSpin
 from casino_club.resolvers import betting
 from casino_club.resolvers.betting import Decision, OpenBet, Placed
-from casino_club.schema.games import FairnessProof, InvalidStake
+from casino_club.schema.games import FairnessProof
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wheel import (
     ExpectedItem,

@@ -11,16 +11,27 @@ from enum import Enum
 
 import strawberry
 
+from casino_club.domain import refusals
 from casino_club.domain.accounts import FieldProblem
+from casino_club.domain.errors import ErrorCode as ErrorCodeValue
 from casino_club.domain.invites import InviteProblem
+from casino_club.schema.outcomes import presents
+
+ErrorCode = strawberry.enum(
+    ErrorCodeValue,
+    name="ErrorCode",
+    description="Every code the API answers with: a `UserError`'s `code`, or a GraphQL "
+    "error's `extensions.code`.",
+)
 
 
 @strawberry.interface(description="An expected problem the client should show or handle.")
 class UserError:
-    code: str
+    code: ErrorCode  # type: ignore[valid-type]
     message: str
 
 
+@presents(FieldProblem)
 @strawberry.type(description="One invalid input field.")
 class FieldError:
     field: str
@@ -28,21 +39,10 @@ class FieldError:
     message: str
 
 
+@presents(refusals.ValidationFailed)
 @strawberry.type(description="The input broke one or more rules; nothing was changed.")
 class ValidationFailed(UserError):
     fields: list[FieldError]
-
-    @classmethod
-    def of(cls, problems: list[FieldProblem]) -> ValidationFailed:
-        return cls(
-            code="VALIDATION_FAILED",
-            message="; ".join(p.message for p in problems),
-            fields=[FieldError(field=p.field, code=p.code, message=p.message) for p in problems],
-        )
-
-    @classmethod
-    def single(cls, field: str, code: str, message: str) -> ValidationFailed:
-        return cls.of([FieldProblem(field, code, message)])
 
 
 @strawberry.type

@@ -22,6 +22,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from strawberry.extensions import MaskErrors, SchemaExtension
 
 from casino_club.observability import Metrics, request_id_var
+from casino_club.domain.errors import RequestRefused
 from casino_club.schema.documents import DocumentCache
 from casino_club.schema.query_limits import fragments_of
 
@@ -31,12 +32,15 @@ log = logging.getLogger("casino_club.graphql")
 def is_unexpected(error: GraphQLError) -> bool:
     """An exception escaped a resolver: its text is ours, not the client's, so mask it.
 
-    Parse, validation and variable-coercion errors (no path) and deliberate GraphQL
-    errors (UNAUTHENTICATED, FORBIDDEN, …) are the client's to read.
+    Parse, validation and variable-coercion errors (no path), deliberate GraphQL errors
+    and refused requests (UNAUTHENTICATED, FORBIDDEN, …: `RequestRefused`, whose code
+    graphql-core copies into `extensions`) are the client's to read.
     """
     original = error.original_error
     return (
-        error.path is not None and original is not None and not isinstance(original, GraphQLError)
+        error.path is not None
+        and original is not None
+        and not isinstance(original, GraphQLError | RequestRefused)
     )
 
 

@@ -17,8 +17,8 @@ from typing import Generic, TypeVar
 import strawberry
 from strawberry.relay import PageInfo
 
+from casino_club.domain.errors import BadUserInput
 from casino_club.schema.ids import MAX_BIGINT, parse_id
-from casino_club.schema.permissions import BadUserInput
 
 MAX_PAGE = 100
 CURSOR_PREFIX = "cursor:"

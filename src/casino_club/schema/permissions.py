@@ -5,39 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from graphql import GraphQLError
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from casino_club.context import AuthenticationFailed, Context, Viewer
 from casino_club.domain.accounts import Role
 from casino_club.domain.days import usable_instant
-
-
-class Unauthenticated(GraphQLError):
-    def __init__(self, message: str = "Authentication required") -> None:
-        super().__init__(message, extensions={"code": "UNAUTHENTICATED"})
-
-
-class Forbidden(GraphQLError):
-    def __init__(self, message: str = "Not allowed") -> None:
-        super().__init__(message, extensions={"code": "FORBIDDEN"})
-
-
-class BadUserInput(GraphQLError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, extensions={"code": "BAD_USER_INPUT"})
+from casino_club.domain.errors import BadUserInput, Unauthenticated
 
 
 def check_since(since: datetime | None) -> None:
     """A `since` argument an instant can be compared with (domain/days.usable_instant)."""
     if since is not None and not usable_instant(since):
         raise BadUserInput("since must carry a UTC offset and lie between 1970 and 9000")
-
-
-class ServiceUnavailable(GraphQLError):
-    def __init__(self, message: str = "A backing service is unavailable; retry shortly") -> None:
-        super().__init__(message, extensions={"code": "SERVICE_UNAVAILABLE"})
 
 
 async def optional_viewer(info: Info[Context, Any]) -> Viewer | None:

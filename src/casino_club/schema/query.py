@@ -52,12 +52,7 @@ from casino_club.schema.leaderboards import (
 )
 from casino_club.schema.missions import Mission, PlayerMission
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
-from casino_club.schema.permissions import (
-    IsAdmin,
-    IsAuthenticated,
-    optional_viewer,
-    require_viewer,
-)
+from casino_club.schema.permissions import IsAdmin, IsAuthenticated, optional_viewer, require_viewer
 from casino_club.schema.purchases import (
     LimitedPackage,
     ReceiptVerification,

@@ -12,6 +12,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from casino_club.domain.errors import BadUserInput, Forbidden, ServiceUnavailable
 from casino_club.context import Context
 from casino_club.domain.accounts import Role
 from casino_club.event_journal import EventId, parse_event_id
@@ -23,14 +24,7 @@ from casino_club.schema.crash import CrashTick, TickKind
 from casino_club.schema.ids import parse_id
 from casino_club.schema.live import BalanceChange, GameEvent, MonitorEvent
 from casino_club.schema.notifications import Notification
-from casino_club.schema.permissions import (
-    BadUserInput,
-    Forbidden,
-    IsAdmin,
-    IsAuthenticated,
-    ServiceUnavailable,
-    require_viewer,
-)
+from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
 
 
 @strawberry.type(description="Proof of a live, authenticated subscription.")
