@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 from casino_club.context import Context, Viewer
 from casino_club.persistence import idempotency
 from casino_club.persistence.database import read_connection
-from casino_club.persistence.hot_state import HotStateUnavailable
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
+from casino_club.persistence.rate_limits import HotStateUnavailable
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, RateLimited
 from casino_club.schema.permissions import ServiceUnavailable
