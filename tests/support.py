@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from casino_club.clock import FrozenClock
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import Mission
-from casino_club.events import user_channel
+from casino_club.live.events import user_channel
 from casino_club.persistence import missions, wallet
 from casino_club.services import Services
 

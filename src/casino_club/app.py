@@ -32,6 +32,11 @@ from casino_club.context import AuthenticationFailed, Context
 from casino_club.dataloaders import Loaders
 from casino_club.health import HealthProbe
 from casino_club.http_requests import StrictRequestAdapter
+from casino_club.live.ws_handlers import (
+    CheckedWebSocketAdapter,
+    LegacyWSHandler,
+    TransportWSHandler,
+)
 from casino_club.observability import configure_logging, new_request_id, request_id_var
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import economy, payment_settlement, payment_webhooks, reconciliation
@@ -51,7 +56,6 @@ from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
 from casino_club.services import Job, Services
 from casino_club.slow_clients import BodyDeadlineMiddleware
-from casino_club.ws_handlers import CheckedWebSocketAdapter, LegacyWSHandler, TransportWSHandler
 
 log = logging.getLogger("casino_club.app")
 
@@ -146,7 +150,7 @@ class CasinoGraphQL(GraphQL[Context, None]):
     Strawberry assumes a well-formed request: a body of `null`, a number or a string,
     invalid UTF-8, a 5,000-digit integer or 30,000 nested `[` each escape it as a 500.
     Headers and query strings are read by `StrictRequestAdapter` (http_requests),
-    WebSocket frames by `CheckedWebSocketAdapter` and our protocol handlers (ws_handlers).
+    WebSocket frames by `CheckedWebSocketAdapter` and our protocol handlers (live/ws_handlers.py).
     """
 
     graphql_transport_ws_handler_class = TransportWSHandler
@@ -286,7 +290,7 @@ class CasinoGraphQL(GraphQL[Context, None]):
             viewer = await context.viewer()
         except AuthenticationFailed as exc:
             raise ConnectionRejectionError({"message": f"Authentication failed: {exc}"}) from None
-        # A connection counts under its player and address (LimitReached: ws_handlers
+        # A connection counts under its player and address (LimitReached: live/ws_handlers
         # closes it with the reason); a second graphql-ws init gives the first lease back.
         if context.connection_lease is not None:
             context.connection_lease.release()

@@ -248,7 +248,7 @@ class Settings(BaseSettings):
     query_max_cost: int = Field(default=2_500, ge=1)
     graphql_max_subscriptions_per_connection: int = 20
     # Live subscriptions and WebSocket connections one player, and one address (IPv4, or
-    # IPv6 /64), may hold at once across all instances (live_limits.py); 0 = no limit.
+    # IPv6 /64), may hold at once across all instances (live/limits.py); 0 = no limit.
     graphql_max_subscriptions_per_player: int = Field(default=50, ge=0)
     graphql_max_subscriptions_per_address: int = Field(default=1000, ge=0)
     ws_max_connections_per_player: int = Field(default=10, ge=0)

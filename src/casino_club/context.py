@@ -16,7 +16,7 @@ from starlette.websockets import WebSocket
 
 from casino_club.dataloaders import Loaders
 from casino_club.domain.accounts import Rank, Role
-from casino_club.live_limits import Lease
+from casino_club.live.limits import Lease
 from casino_club.persistence import users
 from casino_club.persistence.database import read_connection
 from casino_club.persistence.session_cache import Checked
@@ -60,7 +60,7 @@ class Context:
     token_error: str | None = None
     connection_params: dict[str, Any] | None = None
     # A WebSocket connection's place under the per-player and per-address limits, given
-    # back when the connection closes (ws_handlers).
+    # back when the connection closes (live/ws_handlers.py).
     connection_lease: Lease | None = None
     _viewer: Viewer | None = field(default=None, repr=False)
     _viewer_loaded: bool = field(default=False, repr=False)

@@ -22,10 +22,10 @@ from casino_club.config import Settings
 from casino_club.domain.accounts import Rank
 from casino_club.domain.gacha import DEFAULT_RULES, GachaRules, Rarity
 from casino_club.domain.slots import DEFAULT_PAYTABLE, Paytable, SlotsOdds, Symbol, odds
-from casino_club.event_outbox import EventOutbox
-from casino_club.event_stream import SubscriptionOverflow
-from casino_club.events import EventBus, Replay
-from casino_club.live_limits import LiveLimits
+from casino_club.live.events import EventBus, Replay
+from casino_club.live.limits import LiveLimits
+from casino_club.live.outbox import EventOutbox
+from casino_club.live.stream import SubscriptionOverflow
 from casino_club.observability import Metrics
 from casino_club.payments.client import Payments
 from casino_club.payments.gateway import PaymentGateway
@@ -33,10 +33,10 @@ from casino_club.payments.sandbox import SandboxGateway
 from casino_club.persistence import idempotency
 from casino_club.persistence.bets import BetStore, SessionBetStore
 from casino_club.persistence.database import create_engine, create_sessionmaker
-from casino_club.persistence.hot_state import HotState, InProcessHotState, RedisHotState
 from casino_club.persistence.leaderboards import Leaderboards, SqlLeaderboards
 from casino_club.persistence.live_leases import InProcessLeases, LeaseCounts, RedisLeases
 from casino_club.persistence.postgres_bets import PostgresBetStore
+from casino_club.persistence.rate_limits import InProcessRateLimits, RateLimits, RedisRateLimits
 from casino_club.persistence.redis_client import RedisTimeouts
 from casino_club.persistence.redis_leaderboards import RedisLeaderboards
 from casino_club.persistence.session_cache import CHANNEL as SESSIONS_CHANNEL
@@ -112,7 +112,7 @@ class Services:
     passwords: Passwords
     tokens: AccessTokens
     redis: Redis | None
-    hot_state: HotState
+    hot_state: RateLimits
     events: EventBus
     payments: Payments
     slot_paytable: Paytable = DEFAULT_PAYTABLE
@@ -132,10 +132,10 @@ class Services:
             socket_seconds=settings.redis_socket_timeout_seconds,
         )
         redis = timeouts.client(settings.redis_url) if settings.uses_redis else None
-        hot_state: HotState = (
-            RedisHotState(redis, settings.redis_prefix)
+        hot_state: RateLimits = (
+            RedisRateLimits(redis, settings.redis_prefix)
             if redis is not None
-            else InProcessHotState()
+            else InProcessRateLimits()
         )
         channel_prefix = settings.redis_prefix if settings.broadcast_url.startswith("redis") else ""
         return cls(

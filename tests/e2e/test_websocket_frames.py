@@ -20,8 +20,8 @@ import pytest
 import websockets
 from websockets.asyncio.connection import Connection
 
+from casino_club.live.ws_handlers import MALFORMED_FRAME
 from casino_club.schema.request_checks import NUMBER_OUT_OF_RANGE, UNSTORABLE_TEXT
-from casino_club.ws_handlers import MALFORMED_FRAME
 from tests.conftest import Backend
 from tests.e2e.conftest import start_server
 from tests.e2e.test_http_and_websocket import TIMEOUT, ws_url

@@ -12,9 +12,9 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
-from casino_club.event_journal import parse_event_id
-from casino_club.event_stream import QUEUE_SIZE, EventStream, SubscriptionOverflow
-from casino_club.events import EventBus
+from casino_club.live.events import EventBus
+from casino_club.live.journal import parse_event_id
+from casino_club.live.stream import QUEUE_SIZE, EventStream, SubscriptionOverflow
 from tests.conftest import TEST_REDIS_URL, start_redis
 
 TIMEOUT = 15

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from casino_club.domain import crash
-from casino_club.events import user_channel
+from casino_club.live.events import user_channel
 from casino_club.persistence.models import UndeliveredEvents
 from casino_club.services import Services
 from tests.conftest import Backend, api_for, running_app, start_redis

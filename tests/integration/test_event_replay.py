@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from casino_club.event_journal import EventId, parse_event_id
-from casino_club.event_stream import PAGE_SIZE, EventStream, ReplayUnavailable
-from casino_club.events import EventBus, Replay, UnknownEventId
-from casino_club.redis_pubsub import RedisPubSubBackend
+from casino_club.live.events import EventBus, Replay, UnknownEventId
+from casino_club.live.journal import EventId, parse_event_id
+from casino_club.live.redis_pubsub import RedisPubSubBackend
+from casino_club.live.stream import PAGE_SIZE, EventStream, ReplayUnavailable
 from tests.conftest import TEST_REDIS_URL, start_redis
 from tests.integration.test_event_bus import TIMEOUT, all_within
 

@@ -12,7 +12,7 @@ import pytest
 from redis.asyncio import Redis
 
 from casino_club.config import Settings
-from casino_club.live_limits import LimitReached, LiveLimits
+from casino_club.live.limits import LimitReached, LiveLimits
 from casino_club.persistence.live_leases import RedisLeases
 from tests.conftest import Backend
 

@@ -1,5 +1,5 @@
 """Redis commands of one loop turn sent as one pipeline (persistence/redis_batch.py), and
-the rate limit built on it (persistence/hot_state.py), against the real Redis."""
+the rate limit built on it (persistence/rate_limits.py), against the real Redis."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from casino_club.persistence.hot_state import HotStateUnavailable, RedisHotState
+from casino_club.persistence.rate_limits import HotStateUnavailable, RedisRateLimits
 from casino_club.persistence.redis_batch import CommandBatcher
 from tests.conftest import Backend
 from tests.support import free_port
@@ -58,7 +58,7 @@ async def test_a_connection_that_fails_fails_every_command_of_the_batch() -> Non
         await nobody.aclose()
     assert all(isinstance(reply, RedisError | OSError) for reply in replies), replies
     with pytest.raises(HotStateUnavailable):
-        await RedisHotState(nobody, "x:").hit("k", limit=1, window_ms=1000, now_ms=0)
+        await RedisRateLimits(nobody, "x:").hit("k", limit=1, window_ms=1000, now_ms=0)
 
 
 @in_production_mode
@@ -66,7 +66,7 @@ async def test_the_rate_limit_survives_redis_forgetting_its_script(
     redis: Redis, backend: Backend
 ) -> None:
     """A restarted Redis has no scripts: EVALSHA answers NOSCRIPT and EVAL loads it."""
-    limits = RedisHotState(redis, backend.redis_prefix)
+    limits = RedisRateLimits(redis, backend.redis_prefix)
     await redis.script_flush()
     allowed = [await limits.hit("flushed", limit=3, window_ms=1000, now_ms=10) for _ in range(3)]
     assert allowed == [None, None, None]

@@ -1,11 +1,11 @@
-"""The live limits' counting (live_limits.py): both counts or neither, given back once."""
+"""The live limits' counting (live/limits.py): both counts or neither, given back once."""
 
 from __future__ import annotations
 
 import pytest
 
 from casino_club.config import Settings
-from casino_club.live_limits import LimitReached, LiveLimits
+from casino_club.live.limits import LimitReached, LiveLimits
 from casino_club.persistence.live_leases import InProcessLeases
 
 ADDRESS = "198.51.100.7"

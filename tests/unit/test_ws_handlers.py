@@ -11,7 +11,7 @@ import pytest
 from strawberry.http.exceptions import WebSocketDisconnected
 from uvicorn.protocols.utils import ClientDisconnected
 
-from casino_club.ws_handlers import LegacyWSHandler, TransportWSHandler
+from casino_club.live.ws_handlers import LegacyWSHandler, TransportWSHandler
 
 
 class GoneSocket:

@@ -680,14 +680,14 @@ class MissionProgress(Base):
 
 class UndeliveredEvents(Base):
     """Events whose transaction committed but whose publishing failed (Redis away),
-    waiting for the relay (event_outbox.py) to publish them in id order."""
+    waiting for the relay (live/outbox.py) to publish them in id order."""
 
     __tablename__ = "undelivered_events"
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
     channel: Mapped[str] = mapped_column(String(200))
     events: Mapped[str] = mapped_column(Text)  # a JSON list, as published
-    # The publish's key: Redis takes each channel's part of it once (event_outbox.py).
+    # The publish's key: Redis takes each channel's part of it once (live/outbox.py).
     batch_key: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -1,5 +1,5 @@
 """Committed events that could not be published, kept until the relay publishes them
-(event_outbox.py)."""
+(live/outbox.py)."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.hundredths import display, float_hundredths
 from casino_club.domain.ledger import Movement, round_reference
 from casino_club.domain.missions import periods_at
-from casino_club.events import crash_channel
+from casino_club.live.events import crash_channel
 from casino_club.persistence import crash as crash_rounds
 from casino_club.persistence import game_rounds, wallet
 from casino_club.persistence.crash import RoundFilter, elapsed_ms, plan_of

@@ -14,8 +14,8 @@ from casino_club.domain.refusals import IdempotencyKeyInUse, IdempotencyKeyReuse
 from casino_club.context import Context, Viewer
 from casino_club.persistence import idempotency
 from casino_club.persistence.database import read_connection
-from casino_club.persistence.hot_state import HotStateUnavailable
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
+from casino_club.persistence.rate_limits import HotStateUnavailable
 
 MAX_KEY_LENGTH = 255
 MAX_REASON_LENGTH = 500

@@ -10,7 +10,7 @@ from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import Posted
 from casino_club.domain.missions import Advance
 from casino_club.domain.progression import NOTHING, Progression
-from casino_club.events import MONITOR_CHANNEL, user_channel
+from casino_club.live.events import MONITOR_CHANNEL, user_channel
 from casino_club.persistence.unit_of_work import InTransaction
 from casino_club.services import Services
 

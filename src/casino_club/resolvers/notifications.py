@@ -14,8 +14,8 @@ from typing import Any
 from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import notifications as rules
-from casino_club.event_stream import merged
-from casino_club.events import BROADCAST_CHANNEL, user_channel
+from casino_club.live.events import BROADCAST_CHANNEL, user_channel
+from casino_club.live.stream import merged
 from casino_club.persistence import audit, notifications, users
 from casino_club.persistence.models import Notification as NotificationRow
 from casino_club.schema.errors import UserNotFound

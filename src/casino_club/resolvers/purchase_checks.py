@@ -19,7 +19,7 @@ from casino_club.domain.shop import Currency, PromoProblem, Quote
 from casino_club.persistence import limits as limit_store
 from casino_club.persistence import promos as promo_store
 from casino_club.persistence import purchases
-from casino_club.persistence.hot_state import HotStateUnavailable, PurchaseGuard
+from casino_club.persistence.rate_limits import HotStateUnavailable, PurchaseGuard
 from casino_club.resolvers.guards import hot_state_down
 from casino_club.schema.purchases import PromoInvalid, PurchaseBlocked, SpendingLimitReached
 from casino_club.services import Services

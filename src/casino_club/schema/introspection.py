@@ -29,7 +29,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.extensions.utils import is_introspection_key
 
 from casino_club.context import Context
-from casino_club.persistence.hot_state import HotStateUnavailable
+from casino_club.persistence.rate_limits import HotStateUnavailable
 from casino_club.schema.extensions import root_fields, root_keys
 from casino_club.schema.query_budget import caller, over_budget
 from casino_club.schema.query_limits import fragments_of

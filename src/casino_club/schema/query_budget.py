@@ -23,7 +23,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from casino_club.context import Context
-from casino_club.persistence.hot_state import HotStateUnavailable
+from casino_club.persistence.rate_limits import HotStateUnavailable
 from casino_club.resolvers.guards import RATE_WINDOW_MS, address_bucket
 from casino_club.security import InvalidToken
 

@@ -15,9 +15,9 @@ from strawberry.types import Info
 from casino_club.domain.errors import BadUserInput, Forbidden, ServiceUnavailable
 from casino_club.context import Context
 from casino_club.domain.accounts import Role
-from casino_club.event_journal import EventId, parse_event_id
-from casino_club.event_stream import ReplayUnavailable, SubscriptionOverflow
-from casino_club.events import MONITOR_CHANNEL, UnknownEventId, user_channel
+from casino_club.live.events import MONITOR_CHANNEL, UnknownEventId, user_channel
+from casino_club.live.journal import EventId, parse_event_id
+from casino_club.live.stream import ReplayUnavailable, SubscriptionOverflow
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import notifications as notification_cases
 from casino_club.schema.crash import CrashTick, TickKind

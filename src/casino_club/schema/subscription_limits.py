@@ -21,7 +21,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from casino_club.context import Context
-from casino_club.live_limits import Lease, LimitReached
+from casino_club.live.limits import Lease, LimitReached
 from casino_club.resolvers.guards import address_bucket
 from casino_club.schema.query_budget import verified_player
 

@@ -18,7 +18,7 @@ from casino_club.clock import FrozenClock
 from casino_club.domain.accounts import Rank
 from casino_club.domain.shop import Currency
 from casino_club.domain.shop import Product as Product_
-from casino_club.events import user_channel
+from casino_club.live.events import user_channel
 from casino_club.persistence import products
 from casino_club.persistence.models import LedgerEntry, Product
 from casino_club.persistence.models import Purchase as PurchaseRow

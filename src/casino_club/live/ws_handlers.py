@@ -29,7 +29,7 @@ Idle connections. graphql-transport-ws closes a connection that sends no
 handler had no such bound, and now closes the same way. A repeated graphql-ws
 `connection_init` (the protocol allows one) keeps one keep-alive task, not one per init.
 
-Limits. Both enforce the per-player and per-address connection limits (live_limits): a
+Limits. Both enforce the per-player and per-address connection limits (limits.py): a
 connection over one is closed with 4429 and the limit as its reason (graphql-ws is told
 in a `connection_error` first), and every connection gives its lease back on leaving.
 """
@@ -56,7 +56,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage
 
 from casino_club.context import Context
-from casino_club.live_limits import LimitReached
+from casino_club.live.limits import LimitReached
 from casino_club.schema.request_checks import UnstorableJson
 
 if TYPE_CHECKING:

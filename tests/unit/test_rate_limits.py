@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from casino_club.persistence.hot_state import PURGE_EVERY_HITS, InProcessHotState
+from casino_club.persistence.rate_limits import PURGE_EVERY_HITS, InProcessRateLimits
 
 WINDOW_MS = 1_000
 
 
 async def test_keys_whose_window_passed_are_forgotten() -> None:
     """A budget per address must not keep every address ever seen (memory per caller)."""
-    state = InProcessHotState()
+    state = InProcessRateLimits()
     for caller in range(PURGE_EVERY_HITS):
         assert await state.hit(f"a:{caller}", limit=1, window_ms=WINDOW_MS, now_ms=0) is None
     assert state.keys() == PURGE_EVERY_HITS
@@ -20,7 +20,7 @@ async def test_keys_whose_window_passed_are_forgotten() -> None:
 
 
 async def test_a_key_still_in_its_window_keeps_counting_through_a_purge() -> None:
-    state = InProcessHotState()
+    state = InProcessRateLimits()
     assert await state.hit("slow", limit=1, window_ms=10 * WINDOW_MS, now_ms=0) is None
     for step in range(PURGE_EVERY_HITS):
         await state.hit(f"other:{step}", limit=1, window_ms=WINDOW_MS, now_ms=2 * WINDOW_MS)

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
-from casino_club.event_journal import EventId, parse_event_id
+from casino_club.live.journal import EventId, parse_event_id
 
 log = logging.getLogger(__name__)
 

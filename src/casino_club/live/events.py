@@ -1,7 +1,7 @@
 """Live events: `memory://` in embedded mode, Redis pub/sub in production.
 
-Publishing goes through the journal (event_journal.py), which gives each event its id
-and keeps it for replays; subscribing returns an `EventStream` (event_stream.py) that
+Publishing goes through the journal (journal.py), which gives each event its id
+and keeps it for replays; subscribing returns an `EventStream` (stream.py) that
 replays from `since`, then delivers live, each event once.
 
 Delivery in this process is ours (`Fanout`), not broadcaster's `Broadcast`, whose
@@ -29,7 +29,7 @@ import orjson
 from broadcaster._backends.base import BroadcastBackend
 from broadcaster._backends.memory import MemoryBackend
 
-from casino_club.event_journal import (
+from casino_club.live.journal import (
     NO_EVENT,
     Batch,
     EventId,
@@ -38,9 +38,9 @@ from casino_club.event_journal import (
     StreamJournal,
     event_id_text,
 )
-from casino_club.event_stream import PAGE_SIZE, RESUMED, EventStream, ReplayUnavailable
+from casino_club.live.redis_pubsub import RESUMED_CHANNEL, RedisPubSubBackend
+from casino_club.live.stream import PAGE_SIZE, RESUMED, EventStream, ReplayUnavailable
 from casino_club.persistence.redis_client import RedisTimeouts
-from casino_club.redis_pubsub import RESUMED_CHANNEL, RedisPubSubBackend
 
 log = logging.getLogger(__name__)
 

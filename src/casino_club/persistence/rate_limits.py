@@ -78,7 +78,7 @@ class PurchaseGuard:
     block_ms: int
 
 
-class HotState(Protocol):
+class RateLimits(Protocol):
     async def hit(self, key: str, *, limit: int, window_ms: int, now_ms: int) -> int | None:
         """Count a hit; None if allowed, else the milliseconds until one would be."""
 
@@ -93,7 +93,7 @@ class HotState(Protocol):
 PURGE_EVERY_HITS = 1024
 
 
-class InProcessHotState:
+class InProcessRateLimits:
     """Embedded mode: one process, so plain dictionaries are the shared state."""
 
     def __init__(self) -> None:
@@ -149,7 +149,7 @@ class InProcessHotState:
         return None
 
 
-class RedisHotState:
+class RedisRateLimits:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self._commands = CommandBatcher(redis)
         self._prefix = prefix

@@ -31,8 +31,8 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from casino_club.clock import Clock
-from casino_club.event_journal import Batch
-from casino_club.events import EventBus
+from casino_club.live.events import EventBus
+from casino_club.live.journal import Batch
 from casino_club.persistence import undelivered_events
 
 log = logging.getLogger(__name__)
