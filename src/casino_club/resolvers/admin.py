@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import Rank
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence import audit, auth_sessions, users, wallet
 from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.schema.admin import (

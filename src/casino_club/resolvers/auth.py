@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import (
     Rank,
@@ -22,6 +21,7 @@ from casino_club.domain.login_lockout import (
     locked_until,
     retry_after_seconds,
 )
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence import (
     accounts,
     auth_sessions,
@@ -48,7 +48,16 @@ from casino_club.schema.auth import (
     SignupInput,
     SignupResult,
 )
-from casino_club.schema.errors import AccountBanned, InvalidCredentials, InvalidRefreshToken, InviteCodeInvalid, LoginLocked, NicknameTaken, RefreshTokenProblem, SiteIdTaken
+from casino_club.schema.errors import (
+    AccountBanned,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    InviteCodeInvalid,
+    LoginLocked,
+    NicknameTaken,
+    RefreshTokenProblem,
+    SiteIdTaken,
+)
 from casino_club.schema.users import Profile
 from casino_club.security import hash_refresh_token, new_refresh_token
 

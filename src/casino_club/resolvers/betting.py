@@ -30,15 +30,25 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.errors import ServiceUnavailable
-from casino_club.domain.refusals import IdempotencyKeyInUse, IdempotencyKeyReused, InDebt, InsufficientFunds, InvalidStake, LossLimitReached, PlayerExcluded, RateLimited, ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.days import day_start, next_day_start
+from casino_club.domain.errors import ServiceUnavailable
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import PLAY_REASONS, LedgerReason
 from casino_club.domain.limits import LossLimitHit
 from casino_club.domain.missions import open_round_counts, periods_at
 from casino_club.domain.progression import Progression
+from casino_club.domain.refusals import (
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    InDebt,
+    InsufficientFunds,
+    InvalidStake,
+    LossLimitReached,
+    PlayerExcluded,
+    RateLimited,
+    ValidationFailed,
+)
 from casino_club.persistence import fairness, game_rounds, idempotency, limits, missions, wallet
 from casino_club.persistence.bets import Outcome, Wager, Written, movements, played
 from casino_club.persistence.fairness import Round

@@ -5,16 +5,16 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from casino_club.domain.errors import BadUserInput
-from casino_club.domain.refusals import PlayerExcluded
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import level_for_xp, level_reached
 from casino_club.domain.checkin import check_in
 from casino_club.domain.days import game_day, next_day_start
+from casino_club.domain.errors import BadUserInput
 from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import CHECKIN_COUNTS, periods_at
 from casino_club.domain.progression import Progression
+from casino_club.domain.refusals import PlayerExcluded
 from casino_club.persistence import checkins, gacha, missions, player_stats, users, wallet
 from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.live import (

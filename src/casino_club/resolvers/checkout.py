@@ -25,12 +25,17 @@ from typing import Protocol, TypeVar
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.refusals import IdempotencyKeyInUse, IdempotencyKeyReused, PlayerExcluded, ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import promos
 from casino_club.domain.accounts import FieldProblem
 from casino_club.domain.payments import FailureReason, PurchaseStatus
 from casino_club.domain.payments import Purchase as PurchaseRow
+from casino_club.domain.refusals import (
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    PlayerExcluded,
+    ValidationFailed,
+)
 from casino_club.domain.shop import PromoProblem, Quote, usd_cents
 from casino_club.payments.gateway import GatewayTimeout, Payment
 from casino_club.persistence import idempotency, purchases, users

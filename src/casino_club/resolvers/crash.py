@@ -24,16 +24,16 @@ from typing import Any
 
 import strawberry
 
-from casino_club.domain.errors import BadUserInput
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import crash
 from casino_club.domain.crash import Ending, Plan, RoundStatus
+from casino_club.domain.errors import BadUserInput
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.hundredths import display, float_hundredths
 from casino_club.domain.ledger import Movement, round_reference
 from casino_club.domain.missions import periods_at
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.live.events import crash_channel
 from casino_club.persistence import crash as crash_rounds
 from casino_club.persistence import game_rounds, wallet

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import strawberry
 
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import dice
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting

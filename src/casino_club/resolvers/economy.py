@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from casino_club.domain.errors import BadUserInput
 from casino_club.domain.economy import (
     Flow,
     days_between,
     game_returns,
     report_range_problem,
 )
+from casino_club.domain.errors import BadUserInput
 from casino_club.domain.games import Game
 from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import economy

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from casino_club.domain.errors import BadUserInput
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import hundredths, verification
+from casino_club.domain.errors import BadUserInput
 from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash
 from casino_club.domain.games import Game
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence import fairness, unsettled_rounds
 from casino_club.schema.fairness import (
     Fairness,

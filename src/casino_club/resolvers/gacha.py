@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 
-from casino_club.domain.refusals import InvalidStake, ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import gacha
 from casino_club.domain.days import game_day, next_day_start
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.refusals import InvalidStake, ValidationFailed
 from casino_club.persistence import gacha as store
 from casino_club.resolvers import betting
 from casino_club.resolvers.betting import Decision, OpenBet, Placed

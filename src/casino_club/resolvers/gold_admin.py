@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import strawberry
 
-from casino_club.domain.refusals import InsufficientFunds, ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.ledger import LedgerReason, Movement
+from casino_club.domain.refusals import InsufficientFunds, ValidationFailed
 from casino_club.domain.shop import MAX_GOLD
 from casino_club.persistence import audit, idempotency, users, wallet
 from casino_club.persistence.idempotency import KeyRequest, KeyTaken

@@ -9,9 +9,14 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from casino_club.domain.errors import ServiceUnavailable
-from casino_club.domain.refusals import IdempotencyKeyInUse, IdempotencyKeyReused, RateLimited, ValidationFailed
 from casino_club.context import Context, Viewer
+from casino_club.domain.errors import ServiceUnavailable
+from casino_club.domain.refusals import (
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    RateLimited,
+    ValidationFailed,
+)
 from casino_club.persistence import idempotency
 from casino_club.persistence.database import read_connection
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused

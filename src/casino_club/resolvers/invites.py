@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.invites import invite_problem, remaining_uses
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence import audit, invite_codes
 from casino_club.schema.errors import InviteCodeNotFound, InviteCodeTaken
 from casino_club.schema.invites import (

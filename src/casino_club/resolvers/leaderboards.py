@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from redis.exceptions import RedisError
 
-from casino_club.domain.errors import BadUserInput, ServiceUnavailable
 from casino_club.context import Context
+from casino_club.domain.errors import BadUserInput, ServiceUnavailable
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Board, Metric, Period
 from casino_club.domain.missions import periods_at

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 import strawberry
 
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import FieldProblem
 from casino_club.domain.limits import (
@@ -20,6 +19,7 @@ from casino_club.domain.limits import (
     change,
     excluded_until,
 )
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence import audit, users
 from casino_club.persistence import limits as store
 from casino_club.resolvers.access import forget_sessions_after_commit

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.hundredths import float_hundredths
 from casino_club.domain.missions import Mission as MissionValue
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence import audit, missions
 from casino_club.resolvers.saving import audit_change, given, merge, plain, retrying_a_race
 from casino_club.schema.missions import (

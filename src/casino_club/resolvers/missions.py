@@ -7,7 +7,6 @@ progress row, so it pays once per period.
 
 from __future__ import annotations
 
-from casino_club.domain.refusals import PlayerExcluded
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import level_for_xp, level_reached
 from casino_club.domain.ledger import LedgerReason, Movement
@@ -21,6 +20,7 @@ from casino_club.domain.missions import (
     reached,
 )
 from casino_club.domain.progression import Progression
+from casino_club.domain.refusals import PlayerExcluded
 from casino_club.persistence import missions, player_stats, users, wallet
 from casino_club.persistence.missions import PlayerMission as Row
 from casino_club.resolvers import leaderboard_feed

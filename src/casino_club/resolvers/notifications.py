@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import notifications as rules
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.live.events import BROADCAST_CHANNEL, user_channel
 from casino_club.live.stream import merged
 from casino_club.persistence import audit, notifications, users

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import shop
 from casino_club.domain.accounts import FieldProblem
 from casino_club.domain.payments import PurchaseStatus, receipt_signed
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.domain.shop import Quote
 from casino_club.persistence import products, purchases
 from casino_club.resolvers.checkout import checkout, order_of

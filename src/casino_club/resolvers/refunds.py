@@ -20,7 +20,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.payments import (
@@ -31,6 +30,7 @@ from casino_club.domain.payments import (
     repayment,
 )
 from casino_club.domain.payments import Purchase as PurchaseRow
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.payments.gateway import GatewayTimeout, PaymentState
 from casino_club.persistence import audit, idempotency, purchases, users, wallet
 from casino_club.persistence.idempotency import KeyRequest

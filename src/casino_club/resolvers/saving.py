@@ -14,10 +14,10 @@ import strawberry
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Viewer
 from casino_club.domain.accounts import FieldProblem
 from casino_club.domain.days import usable_instant
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence import audit
 from casino_club.services import Services
 

@@ -4,9 +4,9 @@ package's kill switch) and repricing included."""
 
 from __future__ import annotations
 
-from casino_club.domain.refusals import ValidationFailed
 from casino_club.context import Context, Viewer
 from casino_club.domain import promos, shop
+from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence import gacha as gacha_store
 from casino_club.persistence import packages, products
 from casino_club.persistence import promos as promo_store

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import strawberry
 from sqlalchemy.exc import IntegrityError
 
-from casino_club.domain.refusals import InvalidStake
 from casino_club.context import Context, Viewer
 from casino_club.domain import wheel
 from casino_club.domain.days import game_day
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.refusals import InvalidStake
 from casino_club.persistence import gacha as store
 from casino_club.persistence.models import WheelFreeSpin
 from casino_club.resolvers import betting

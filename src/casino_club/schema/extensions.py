@@ -21,8 +21,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from strawberry.extensions import MaskErrors, SchemaExtension
 
-from casino_club.observability import Metrics, request_id_var
 from casino_club.domain.errors import RequestRefused
+from casino_club.observability import Metrics, request_id_var
 from casino_club.schema.documents import DocumentCache
 from casino_club.schema.query_limits import fragments_of
 

@@ -12,9 +12,9 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from casino_club.domain.errors import BadUserInput, Forbidden, ServiceUnavailable
 from casino_club.context import Context
 from casino_club.domain.accounts import Role
+from casino_club.domain.errors import BadUserInput, Forbidden, ServiceUnavailable
 from casino_club.live.events import MONITOR_CHANNEL, UnknownEventId, user_channel
 from casino_club.live.journal import EventId, parse_event_id
 from casino_club.live.stream import ReplayUnavailable, SubscriptionOverflow
