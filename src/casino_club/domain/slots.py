@@ -17,7 +17,7 @@ from enum import StrEnum
 from fractions import Fraction
 from itertools import product
 
-from casino_club.domain.fairness import weighted_index
+from casino_club.domain.fairness import FairnessProof, weighted_index
 
 REELS = 3
 
@@ -172,6 +172,23 @@ def settle(
         win_streak=streak,
         is_jackpot=outcome is SpinOutcome.WIN and reels[0] == paytable.jackpot,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SlotSpinSuccess:
+    """A settled spin as the player sees it, and as a retry with its key replays it."""
+
+    round_id: int
+    reels: tuple[Symbol, ...]
+    multiplier: int  # the paytable's multiple, before the streak bonus
+    bonus_percent: int
+    stake: int
+    payout: int
+    is_jackpot: bool
+    win_streak: int
+    balance: int
+    fairness: FairnessProof
+    replayed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,8 +77,8 @@ class Written:
 
 
 RuleOf = Callable[[Round], Outcome]
-# The answer stored under the bet's idempotency key, made from what was written.
-AnswerOf = Callable[[Written], dict[str, Any]]
+# The outcome stored under the bet's idempotency key, made from what was written.
+AnswerOf = Callable[[Written], object]
 
 
 # What a bet's store answers instead of writing it: short gold, or the loss limit.

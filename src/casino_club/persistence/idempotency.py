@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import Executable
 
+from casino_club.persistence import stored_outcomes
 from casino_club.persistence.models import IdempotencyKey, table
 
 IN_PROGRESS = "IN_PROGRESS"
@@ -129,8 +130,9 @@ def claim_values(request: KeyRequest, now: datetime) -> dict[str, Any]:
     }
 
 
-def complete_values(claimed: Claimed, response: dict[str, Any], now: datetime) -> dict[str, Any]:
-    return {"record": claimed.record_id, "answer": orjson.dumps(response).decode(), "at": now}
+def complete_values(claimed: Claimed, outcome: object, now: datetime) -> dict[str, Any]:
+    stored = orjson.dumps(stored_outcomes.dump(outcome)).decode()
+    return {"record": claimed.record_id, "answer": stored, "at": now}
 
 
 async def claim(session: AsyncSession, request: KeyRequest, now: datetime) -> Claimed:
@@ -156,22 +158,24 @@ def as_claim(request: KeyRequest, record_id: Any) -> Claimed:
     return Claimed(int(record_id))
 
 
-async def complete(
-    session: AsyncSession, claimed: Claimed, response: dict[str, Any], now: datetime
-) -> None:
-    """Store the result, in the same transaction as the work it describes."""
-    await session.execute(COMPLETE, complete_values(claimed, response, now))
+async def complete(session: AsyncSession, claimed: Claimed, outcome: object, now: datetime) -> None:
+    """Store the outcome, in the same transaction as the work it describes."""
+    await session.execute(COMPLETE, complete_values(claimed, outcome, now))
 
 
 async def complete_held(
-    session: AsyncSession, user_id: int, key: str, response: dict[str, Any], now: datetime
+    session: AsyncSession, user_id: int, key: str, outcome: object, now: datetime
 ) -> None:
     """Complete a key that was committed IN_PROGRESS (a purchase holds its key across
     the gateway call): whoever finishes the work stores the answer, once."""
     await session.execute(
         update(_keys)
         .where(_keys.c.user_id == user_id, _keys.c.key == key, _keys.c.state == IN_PROGRESS)
-        .values(state=COMPLETED, response=orjson.dumps(response).decode(), completed_at=now)
+        .values(
+            state=COMPLETED,
+            response=orjson.dumps(stored_outcomes.dump(outcome)).decode(),
+            completed_at=now,
+        )
     )
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, NamedTuple, Protocol, Self, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,14 +39,13 @@ from casino_club.domain.limits import LossLimitHit
 from casino_club.domain.missions import open_round_counts, periods_at
 from casino_club.domain.progression import Progression
 from casino_club.domain.refusals import (
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
+    BetRefusal,
     InDebt,
     InsufficientFunds,
     InvalidStake,
     LossLimitReached,
     PlayerExcluded,
-    RateLimited,
+    Precheck,
     ValidationFailed,
 )
 from casino_club.persistence import fairness, game_rounds, idempotency, limits, missions, wallet
@@ -60,37 +59,17 @@ from casino_club.resolvers.guards import key_request, rate_limited, run_idempote
 from casino_club.resolvers.leaderboard_feed import FinishedPlay
 from casino_club.resolvers.live import bet_events, publish, publish_after_commit
 
-
-class Replayable(Protocol):
-    """A success answer that can be stored with its idempotency key and replayed."""
-
-    def to_payload(self) -> dict[str, Any]: ...
-
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any], *, replayed: bool) -> Self: ...
-
-
-R = TypeVar("R", bound=Replayable)
-R_co = TypeVar("R_co", bound=Replayable, covariant=True)
+# A game's success outcome: a frozen dataclass, stored under the key as it is.
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 E = TypeVar("E")
 E_co = TypeVar("E_co", covariant=True)
-
-# What the checks before any write can answer instead of running the bet.
-Refused = (
-    InvalidStake
-    | PlayerExcluded
-    | InDebt
-    | RateLimited
-    | IdempotencyKeyReused
-    | IdempotencyKeyInUse
-    | ValidationFailed
-)
 
 
 @dataclass(frozen=True, slots=True)
 class BetKind(Generic[R]):
     """What a game's bets are called — in the ledger, in events, under idempotency keys —
-    and the answer a successful one gives."""
+    and the outcome a successful one answers."""
 
     game: Game
     operation: str  # the GraphQL mutation's name
@@ -210,7 +189,7 @@ class StagedGame(Protocol[R, E_co]):
 
 async def place_instant(
     context: Context, viewer: Viewer, request: BetRequest[R], game: InstantGame[R]
-) -> R | InsufficientFunds | LossLimitReached | Refused:
+) -> R | BetRefusal:
     """An instant game's bet: checked, written by the bet store, published."""
     services = context.services
     kind = request.kind
@@ -221,9 +200,7 @@ async def place_instant(
     async def write(key: KeyRequest | None) -> R | InsufficientFunds | LossLimitReached:
         now = services.clock.now()
         wager = kind.wager(bettor, stake, key, now)
-        written = await services.bets.place(
-            wager, game.outcome, lambda done: game.answer(done).to_payload()
-        )
+        written = await services.bets.place(wager, game.outcome, game.answer)
         if isinstance(written, ShortOfGold):
             return InsufficientFunds(written.required, written.balance)
         if isinstance(written, LossLimitHit):
@@ -250,7 +227,7 @@ async def place_instant(
 
 async def place_staged(
     context: Context, viewer: Viewer, request: BetRequest[R], game: StagedGame[R, E]
-) -> R | E | InsufficientFunds | LossLimitReached | Refused:
+) -> R | E | BetRefusal:
     """A staged game's bet: checked, decided and written in one transaction, published."""
     services = context.services
     kind = request.kind
@@ -297,7 +274,7 @@ async def place_staged(
                 progression = Progression(missions=advanced)
             answer = decided.answer(Placed(round_id, balance))
             if claim is not None:
-                await idempotency.complete(session, claim, answer.to_payload(), bet.now)
+                await idempotency.complete(session, claim, answer, bet.now)
             data = {**decided.details, "stake": decided.cost}
             if decided.open_round is None:  # an open round has paid nothing yet
                 data["payout"] = decided.payout
@@ -327,7 +304,7 @@ async def _run_checked(
     viewer: Viewer,
     request: BetRequest[R],
     write: Callable[[KeyRequest | None], Awaitable[R | E]],
-) -> R | E | Refused:
+) -> R | E | Precheck:
     """Run `write` (the bet's transaction) once the request passed every check before it."""
     kind = request.kind
     parameters = request.parameters
@@ -341,10 +318,7 @@ async def _run_checked(
     )
     if isinstance(key, ValidationFailed):
         return key
-
-    def replay(payload: dict[str, Any]) -> R:
-        return kind.success.from_payload(payload, replayed=True)
-
+    replay = kind.success
     # As of the session check: whatever starts a break or a debt forgets cached ones.
     until = viewer.user.excluded_at(context.services.clock.now())
     if until is not None or viewer.user.gold_debt:

@@ -64,7 +64,6 @@ from casino_club.schema.crash import (
     RoundNotFound,
     TickKind,
 )
-from casino_club.schema.games import FairnessProof
 from casino_club.schema.ids import parse_id
 from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.scalars import Gold
@@ -138,7 +137,7 @@ def view(row: CrashRoundRow, now: datetime) -> CrashRound:
         crash_point=display(row.crash_point) if ended else None,
         payout=None if row.payout is None else Gold(row.payout),
         settled_at=row.settled_at,
-        fairness=FairnessProof.of(proof_of(row)),
+        fairness=proof_of(row),
     )
 
 

@@ -15,7 +15,6 @@ from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
 from casino_club.schema.dice import DiceConfig, DiceRollInput, DiceRollResult, DiceRollSuccess
-from casino_club.schema.games import FairnessProof
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
@@ -87,6 +86,6 @@ class DiceRoll:
             stake=Gold(self.stake),
             payout=Gold(written.outcome.payout),
             balance=Gold(written.balance),
-            fairness=FairnessProof.of(written.fair_round.proof),
+            fairness=written.fair_round.proof,
             replayed=False,
         )

@@ -34,7 +34,6 @@ from casino_club.schema.gacha import (
     RarityCount,
     RarityOdds,
 )
-from casino_club.schema.games import FairnessProof
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
@@ -143,7 +142,7 @@ class GachaPull:
                 pity_counter=outcome.pity_after,
                 daily_remaining=self.daily_limit - used - 1,
                 balance=Gold(placed.balance),
-                fairness=FairnessProof.of(proof),
+                fairness=proof,
                 replayed=False,
             )
 

@@ -17,7 +17,7 @@ from casino_club.domain.refusals import (
     RateLimited,
     ValidationFailed,
 )
-from casino_club.persistence import idempotency
+from casino_club.persistence import idempotency, stored_outcomes
 from casino_club.persistence.database import read_connection
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
 from casino_club.persistence.rate_limits import HotStateUnavailable
@@ -32,6 +32,7 @@ IPV6 = 6
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
+E = TypeVar("E")
 
 
 def hot_state_down() -> ServiceUnavailable:
@@ -141,13 +142,14 @@ def key_request(
 
 
 async def stored_answer(
-    context: Context, request: KeyRequest, replay: Callable[[dict[str, Any]], R]
+    context: Context, request: KeyRequest, replay: type[R]
 ) -> R | IdempotencyKeyReused | IdempotencyKeyInUse | None:
-    """The answer already stored under the key, if any (a replay, or why not)."""
+    """The outcome already stored under the key, if any (a replay of `replay`'s type),
+    or why not."""
     async with read_connection(context.services.engine) as connection:
         found = await idempotency.stored(connection, request)
     if isinstance(found, Replay):
-        return replay(found.response)
+        return stored_outcomes.load(replay, found.response)
     if isinstance(found, Reused):
         return IdempotencyKeyReused()
     if isinstance(found, InUse):
@@ -159,14 +161,15 @@ async def run_idempotent(
     context: Context,
     request: KeyRequest | None,
     *,
-    work: Callable[[KeyRequest | None], Awaitable[R]],
-    replay: Callable[[dict[str, Any]], R],
-) -> R | IdempotencyKeyReused | IdempotencyKeyInUse:
+    work: Callable[[KeyRequest | None], Awaitable[R | E]],
+    replay: type[R],
+) -> R | E | IdempotencyKeyReused | IdempotencyKeyInUse:
     """Run `work` at most once per key.
 
     `work` claims the key with `idempotency.claim` as the first statement of its money
-    transaction and stores its result with `idempotency.complete` before committing; a
-    result that is not a success must roll back, and the key goes with it.
+    transaction and stores its outcome (a `replay`) with `idempotency.complete` before
+    committing; an outcome that is not a success (an `E`) must roll back, and the key
+    goes with it.
     """
     if request is None:
         return await work(None)

@@ -13,7 +13,6 @@ from casino_club.domain.games import Game, GameEventType
 from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
-from casino_club.schema.games import FairnessProof
 from casino_club.schema.rps import RpsConfig, RpsPlayInput, RpsPlayResult, RpsPlaySuccess
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
@@ -77,6 +76,6 @@ class RpsPlay:
             stake=Gold(self.stake),
             payout=Gold(written.outcome.payout),
             balance=Gold(written.balance),
-            fairness=FairnessProof.of(written.fair_round.proof),
+            fairness=written.fair_round.proof,
             replayed=False,
         )

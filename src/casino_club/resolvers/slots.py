@@ -5,25 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import strawberry
-
 from casino_club.context import Context, Viewer
 from casino_club.domain import slots
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.refusals import BetRefusal
 from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
-from casino_club.schema.games import FairnessProof
-from casino_club.schema.scalars import Gold
-from casino_club.schema.slots import SlotsConfig, SlotSpinInput, SlotSpinResult, SlotSpinSuccess
+from casino_club.schema.slots import SlotsConfig
 from casino_club.services import Services
 
 KIND = betting.BetKind(
     game=Game.SLOTS,
     operation="slotSpin",
     event=GameEventType.SLOT_SPIN,
-    success=SlotSpinSuccess,
+    success=slots.SlotSpinSuccess,
 )
 
 
@@ -39,13 +36,14 @@ def config(services: Services) -> SlotsConfig:
     )
 
 
-async def spin(context: Context, viewer: Viewer, data: SlotSpinInput) -> SlotSpinResult:
+async def spin(
+    context: Context, viewer: Viewer, stake: int, key: str | None
+) -> slots.SlotSpinSuccess | BetRefusal:
     services = context.services
     settings = services.settings
-    stake = int(data.stake)
     request = betting.BetRequest(
         KIND,
-        key=data.idempotency_key,
+        key=key,
         parameters={},
         stake=stake,
         stake_limits=(settings.slot_min_stake, settings.slot_max_stake),
@@ -77,18 +75,17 @@ class SlotSpin:
             slot_win_streak=spun.win_streak,
         )
 
-    def answer(self, written: Written) -> SlotSpinSuccess:
+    def answer(self, written: Written) -> slots.SlotSpinSuccess:
         details = written.outcome.details
-        return SlotSpinSuccess(
-            round_id=strawberry.ID(str(written.round_id)),
-            reels=[slots.Symbol(symbol) for symbol in details["reels"]],
+        return slots.SlotSpinSuccess(
+            round_id=written.round_id,
+            reels=tuple(slots.Symbol(symbol) for symbol in details["reels"]),
             multiplier=details["multiplier"],
             bonus_percent=details["bonusPercent"],
-            stake=Gold(self.stake),
-            payout=Gold(written.outcome.payout),
+            stake=self.stake,
+            payout=written.outcome.payout,
             is_jackpot=details["isJackpot"],
             win_streak=details["winStreak"],
-            balance=Gold(written.balance),
-            fairness=FairnessProof.of(written.fair_round.proof),
-            replayed=False,
+            balance=written.balance,
+            fairness=written.fair_round.proof,
         )

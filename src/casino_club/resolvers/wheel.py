@@ -19,7 +19,6 @@ from casino_club.persistence import gacha as store
 from casino_club.persistence.models import WheelFreeSpin
 from casino_club.resolvers import betting
 from casino_club.resolvers.betting import Decision, OpenBet, Placed
-from casino_club.schema.games import FairnessProof
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wheel import (
     ExpectedItem,
@@ -110,7 +109,7 @@ class WheelSpin:
                 free=free,
                 paid_gold=Gold(cost),
                 balance=Gold(placed.balance),
-                fairness=FairnessProof.of(proof),
+                fairness=proof,
                 replayed=False,
             )
 

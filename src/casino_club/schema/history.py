@@ -34,6 +34,6 @@ class GameRound:
             stake=Gold(row.stake),
             payout=Gold(row.payout),
             outcome=orjson.loads(row.outcome),
-            fairness=FairnessProof.of(proof_of(row)),
+            fairness=proof_of(row),
             at=row.created_at,
         )

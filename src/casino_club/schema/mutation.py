@@ -8,6 +8,8 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain.refusals import BetRefusal
+from casino_club.domain.slots import SlotSpinSuccess
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
 from casino_club.resolvers import checkin as checkin_cases
@@ -173,9 +175,13 @@ class Mutation:
     @strawberry.mutation(
         description="Spin the slots: stake debited and win credited in one transaction.",
         permission_classes=[IsAuthenticated],
+        graphql_type=SlotSpinResult,
     )
-    async def slot_spin(self, info: Info[Context, Any], input: SlotSpinInput) -> SlotSpinResult:
-        return await slot_cases.spin(info.context, await require_viewer(info), input)
+    async def slot_spin(
+        self, info: Info[Context, Any], input: SlotSpinInput
+    ) -> SlotSpinSuccess | BetRefusal:
+        viewer = await require_viewer(info)
+        return await slot_cases.spin(info.context, viewer, int(input.stake), input.idempotency_key)
 
     @strawberry.mutation(
         description="Pull 1 or 10 items (10 counts once against the daily limit).",

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 import strawberry
 
+from casino_club.domain import slots
 from casino_club.domain.slots import Paytable, SlotsOdds, Symbol
-from casino_club.schema.errors import ValidationFailed
-from casino_club.schema.games import (
-    FairnessProof,
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
-    InDebt,
-    InsufficientFunds,
-    InvalidStake,
-    LossLimitReached,
-    PlayerExcluded,
-    RateLimited,
-)
+from casino_club.schema.games import FairnessProof
+from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
 SlotSymbol = strawberry.enum(Symbol, name="SlotSymbol")
@@ -32,6 +21,7 @@ class SlotSpinInput:
     )
 
 
+@presents(slots.SlotSpinSuccess)
 @strawberry.type
 class SlotSpinSuccess:
     round_id: strawberry.ID
@@ -48,50 +38,8 @@ class SlotSpinSuccess:
         description="True when this is the stored result of an earlier request with the same key"
     )
 
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "roundId": str(self.round_id),
-            "reels": [Symbol(s).value for s in self.reels],
-            "multiplier": self.multiplier,
-            "bonusPercent": self.bonus_percent,
-            "stake": int(self.stake),
-            "payout": int(self.payout),
-            "isJackpot": self.is_jackpot,
-            "winStreak": self.win_streak,
-            "balance": int(self.balance),
-            "fairness": self.fairness.to_payload(),
-        }
 
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any], *, replayed: bool) -> SlotSpinSuccess:
-        return cls(
-            round_id=strawberry.ID(payload["roundId"]),
-            reels=[Symbol(s) for s in payload["reels"]],
-            multiplier=payload["multiplier"],
-            bonus_percent=payload["bonusPercent"],
-            stake=Gold(payload["stake"]),
-            payout=Gold(payload["payout"]),
-            is_jackpot=payload["isJackpot"],
-            win_streak=payload["winStreak"],
-            balance=Gold(payload["balance"]),
-            fairness=FairnessProof.from_payload(payload["fairness"]),
-            replayed=replayed,
-        )
-
-
-SlotSpinResult = Annotated[
-    SlotSpinSuccess
-    | InsufficientFunds
-    | LossLimitReached
-    | InvalidStake
-    | PlayerExcluded
-    | InDebt
-    | RateLimited
-    | IdempotencyKeyReused
-    | IdempotencyKeyInUse
-    | ValidationFailed,
-    strawberry.union("SlotSpinResult"),
-]
+SlotSpinResult = bet_result("SlotSpinResult", SlotSpinSuccess)
 
 
 @strawberry.type(description="One symbol of the reel strip (the same strip on every reel).")
