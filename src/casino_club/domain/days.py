@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from casino_club.domain.errors import BadUserInput
+
 
 def game_day(now: datetime, zone: ZoneInfo) -> date:
     return now.astimezone(zone).date()
@@ -49,3 +51,9 @@ def usable_instant(value: datetime) -> bool:
         return FIRST_INSTANT <= value <= LAST_INSTANT
     except OverflowError:  # comparing moves it to UTC: beyond year 1 or 9999
         return False
+
+
+def check_since(since: datetime | None) -> None:
+    """A `since` argument an instant can be compared with (`usable_instant`)."""
+    if since is not None and not usable_instant(since):
+        raise BadUserInput("since must carry a UTC offset and lie between 1970 and 9000")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import Rank
+from casino_club.domain.days import check_since
+from casino_club.domain.ids import parse_id
+from casino_club.domain.pagination import decode_cursor
 from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence import audit, auth_sessions, users, wallet
 from casino_club.resolvers.access import forget_sessions_after_commit
@@ -16,9 +19,7 @@ from casino_club.schema.admin import (
     UserUpdated,
 )
 from casino_club.schema.errors import UserNotFound
-from casino_club.schema.ids import parse_id
-from casino_club.schema.pagination import Connection, decode_cursor, keyset_connection
-from casino_club.schema.permissions import check_since
+from casino_club.schema.pagination import Connection, keyset_connection
 from casino_club.schema.users import Profile
 from casino_club.services import Services
 

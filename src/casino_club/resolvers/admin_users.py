@@ -5,12 +5,13 @@ to a player lives in admin.py, gold_admin.py or limits.py and is."""
 from __future__ import annotations
 
 from casino_club.domain.accounts import Rank, Role
+from casino_club.domain.ids import parse_id
+from casino_club.domain.pagination import decode_keyset
 from casino_club.persistence import user_listing, users
 from casino_club.persistence.user_listing import Listed, UserFilter, UserOrder
 from casino_club.persistence.wallet import balance_of
 from casino_club.schema.admin import AdminUser, AdminUserFilter
-from casino_club.schema.ids import parse_id
-from casino_club.schema.pagination import Connection, decode_keyset, keyset_connection
+from casino_club.schema.pagination import Connection, keyset_connection
 from casino_club.services import Services
 
 

@@ -10,6 +10,7 @@ import strawberry
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import FieldProblem
+from casino_club.domain.ids import parse_id
 from casino_club.domain.limits import (
     MAX_LIMIT,
     Exclusion,
@@ -25,7 +26,6 @@ from casino_club.persistence import limits as store
 from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.guards import reason_problem
 from casino_club.schema.errors import UserNotFound
-from casino_club.schema.ids import parse_id
 from casino_club.schema.limits import (
     CoolOffStarted,
     ExclusionLifted,

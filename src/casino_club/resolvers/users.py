@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.errors import Unauthenticated
+from casino_club.domain.ids import parse_id
 from casino_club.persistence import users
 from casino_club.persistence.database import read_connection
-from casino_club.schema.ids import parse_id
 from casino_club.schema.users import Profile, PublicUser
 
 

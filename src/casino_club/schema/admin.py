@@ -12,12 +12,12 @@ from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.domain.limits import break_in_force
+from casino_club.domain.pagination import check_first
 from casino_club.persistence import user_listing
 from casino_club.persistence.models import AuditLog, AuthSession
 from casino_club.persistence.user_listing import Listed, UserOrder
 from casino_club.schema.enums import RoleEnum
 from casino_club.schema.errors import UserNotFound, ValidationFailed
-from casino_club.schema.pagination import check_first
 from casino_club.schema.users import Profile, RankEnum
 
 

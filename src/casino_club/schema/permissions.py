@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from strawberry.permission import BasePermission
@@ -10,14 +9,7 @@ from strawberry.types import Info
 
 from casino_club.context import AuthenticationFailed, Context, Viewer
 from casino_club.domain.accounts import Role
-from casino_club.domain.days import usable_instant
-from casino_club.domain.errors import BadUserInput, Unauthenticated
-
-
-def check_since(since: datetime | None) -> None:
-    """A `since` argument an instant can be compared with (domain/days.usable_instant)."""
-    if since is not None and not usable_instant(since):
-        raise BadUserInput("since must carry a UTC offset and lie between 1970 and 9000")
+from casino_club.domain.errors import Unauthenticated
 
 
 async def optional_viewer(info: Info[Context, Any]) -> Viewer | None:

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Period
+from casino_club.domain.pagination import check_first, decode_cursor
 from casino_club.persistence import invite_codes
 from casino_club.persistence.user_listing import UserOrder
 from casino_club.resolvers import admin as admin_cases
@@ -51,7 +52,7 @@ from casino_club.schema.leaderboards import (
     LeaderboardPeriodEnum,
 )
 from casino_club.schema.missions import Mission, PlayerMission
-from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
+from casino_club.schema.pagination import Connection, keyset_connection
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, optional_viewer, require_viewer
 from casino_club.schema.purchases import (
     LimitedPackage,

@@ -12,10 +12,11 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_level
 from casino_club.domain.checkin import streak_alive
-from casino_club.domain.days import game_day
+from casino_club.domain.days import check_since, game_day
 from casino_club.domain.gacha import Rarity
 from casino_club.domain.games import Game
 from casino_club.domain.login_lockout import LoginOutcome
+from casino_club.domain.pagination import check_first, decode_cursor
 from casino_club.persistence import fairness as fairness_seeds
 from casino_club.persistence import gacha as gacha_store
 from casino_club.persistence import game_rounds, login_attempts, wallet
@@ -36,8 +37,8 @@ from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound
 from casino_club.schema.limits import PlayerLimits
 from casino_club.schema.notifications import Notification
-from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
-from casino_club.schema.permissions import IsOwnerOrAdmin, check_since
+from casino_club.schema.pagination import Connection, keyset_connection
+from casino_club.schema.permissions import IsOwnerOrAdmin
 from casino_club.schema.purchases import Purchase
 from casino_club.schema.scalars import Gold
 from casino_club.schema.stats import PlayerStatistics
