@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -106,3 +107,15 @@ def posted_rows(movements: Sequence[Movement], final: int) -> list[Posted]:
         Posted(m.amount, m.reason, final - later)
         for m, later in zip(movements, still_to_come(movements), strict=True)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One gold movement as a player sees it; the ledger is append-only."""
+
+    id: int
+    amount: int
+    balance_after: int
+    reason: LedgerReason
+    reference: str | None
+    at: datetime

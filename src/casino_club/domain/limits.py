@@ -102,3 +102,65 @@ def excluded_until(current: datetime | None, chosen: Exclusion, now: datetime) -
     force, never shorten it."""
     ends = now + chosen.length
     return ends if current is None or current < ends else current
+
+
+@dataclass(frozen=True, slots=True)
+class PendingLimit:
+    """A raise or removal of a limit, waiting until `applies_at`."""
+
+    amount: int | None  # None: the limit will be removed
+    applies_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LimitState:
+    """A limit as it stands (None: no limit), and the change waiting to apply."""
+
+    amount: int | None
+    pending: PendingLimit | None
+
+    @classmethod
+    def of(cls, limit: Limit) -> LimitState:
+        waiting = None
+        if limit.pending and limit.pending_from is not None:
+            waiting = PendingLimit(amount=limit.pending_amount, applies_at=limit.pending_from)
+        return cls(amount=limit.amount, pending=waiting)
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerLimits:
+    """Every limit a player set on themselves, and the break in force."""
+
+    daily_purchase_cents: LimitState
+    monthly_purchase_cents: LimitState
+    daily_loss_gold: LimitState
+    excluded_until: datetime | None
+
+    @classmethod
+    def at(
+        cls, limits: dict[LimitKind, Limit], excluded_until: datetime | None, now: datetime
+    ) -> PlayerLimits:
+        """The limits as they stand at `now` (a pending change whose time came applies)."""
+        return cls(
+            daily_purchase_cents=LimitState.of(limits[LimitKind.DAILY_PURCHASE].at(now)),
+            monthly_purchase_cents=LimitState.of(limits[LimitKind.MONTHLY_PURCHASE].at(now)),
+            daily_loss_gold=LimitState.of(limits[LimitKind.DAILY_LOSS].at(now)),
+            excluded_until=break_in_force(excluded_until, now),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LimitsSet:
+    limits: PlayerLimits
+
+
+@dataclass(frozen=True, slots=True)
+class CoolOffStarted:
+    """The break has started: no play or purchase until `until`."""
+
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExclusionLifted:
+    user_id: int

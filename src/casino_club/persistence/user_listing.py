@@ -9,23 +9,16 @@ per position, never as a duplicate row from an offset shifting under it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.accounts import identity_key
+from casino_club.domain.admin import UserOrder
 from casino_club.persistence.models import AuthSession, User, Wallet
 
 MAX_SEARCH = 64  # longer than any siteId or nickname key: it can match nothing
-
-
-class UserOrder(StrEnum):
-    NEWEST = "NEWEST"  # joined most recently first
-    OLDEST = "OLDEST"
-    RICHEST = "RICHEST"  # most gold first
-    TOP_SPENDERS = "TOP_SPENDERS"  # highest lifetime spend first
 
 
 # The sort value before the id (None: the id alone), and whether the order descends.

@@ -14,7 +14,22 @@ from casino_club.domain.accounts import (
     normalize_nickname,
     validate_signup,
 )
-from casino_club.domain.invites import InviteProblem, invite_problem
+from casino_club.domain.auth import (
+    MAX_CLIENT_MUTATION_ID,
+    AccountBanned,
+    AuthPayload,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    LoginLocked,
+    LoginRefusal,
+    LogoutSuccess,
+    NicknameTaken,
+    RefreshRefusal,
+    RefreshTokenProblem,
+    SignupRefusal,
+    SiteIdTaken,
+)
+from casino_club.domain.invites import InviteCodeInvalid, InviteProblem, invite_problem
 from casino_club.domain.login_lockout import (
     LockoutPolicy,
     LoginOutcome,
@@ -34,31 +49,7 @@ from casino_club.persistence.models import User
 from casino_club.persistence.users import IdentityTaken, NewUser
 from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.guards import hashing_saturated, throttle_address
-from casino_club.schema.auth import (
-    MAX_CLIENT_MUTATION_ID,
-    AuthPayload,
-    LoginInput,
-    LoginResult,
-    LogoutAllInput,
-    LogoutInput,
-    LogoutResult,
-    LogoutSuccess,
-    RefreshTokensInput,
-    RefreshTokensResult,
-    SignupInput,
-    SignupResult,
-)
-from casino_club.schema.errors import (
-    AccountBanned,
-    InvalidCredentials,
-    InvalidRefreshToken,
-    InviteCodeInvalid,
-    LoginLocked,
-    NicknameTaken,
-    RefreshTokenProblem,
-    SiteIdTaken,
-)
-from casino_club.schema.users import Profile
+from casino_club.resolvers.users import profile_of
 from casino_club.security import hash_refresh_token, new_refresh_token
 
 MAX_INVITE_CODE_LENGTH = 32
@@ -73,59 +64,64 @@ def lockout_policy(context: Context) -> LockoutPolicy:
     )
 
 
-async def signup(context: Context, data: SignupInput) -> SignupResult:
+async def signup(
+    context: Context,
+    site_id: str,
+    nickname: str,
+    password: str,
+    invite_code: str,
+    phone: str | None,
+) -> AuthPayload | SignupRefusal:
     services = context.services
-    request = SignupRequest(
-        site_id=data.site_id, nickname=data.nickname, password=data.password, phone=data.phone
-    )
+    request = SignupRequest(site_id=site_id, nickname=nickname, password=password, phone=phone)
     problems = validate_signup(request)
     if problems:
         return ValidationFailed.of(problems)
-    if len(data.invite_code) > MAX_INVITE_CODE_LENGTH:
+    if len(invite_code) > MAX_INVITE_CODE_LENGTH:
         return ValidationFailed.single(
             "inviteCode", "INVALID_INVITE_CODE", "invite code is too long"
         )
     limited = hashing_saturated(context) or await throttle_address(context)
     if limited is not None:
         return limited
-    nickname = normalize_nickname(data.nickname)
+    nickname = normalize_nickname(nickname)
     # Everything that can refuse the sign-up is checked before the ~160 ms hash, so a
     # refused request costs no hashing; the transaction checks again (races).
     async with services.sessionmaker() as session:
         refused = await _signup_refusal(
-            session, data.site_id, nickname, data.invite_code, services.clock.now()
+            session, site_id, nickname, invite_code, services.clock.now()
         )
     if refused is not None:
         return refused
     # Hash before the transaction opens: ~160 ms of CPU must not hold database locks.
-    password_hash = await services.passwords.hash(data.password)
+    password_hash = await services.passwords.hash(password)
     now = services.clock.now()
 
     async with services.unit_of_work() as uow:
         session = uow.session
-        taken = await _identity_refusal(session, data.site_id, nickname)
+        taken = await _identity_refusal(session, site_id, nickname)
         if taken is not None:
             return taken
         try:
             user, gold = await accounts.open_account(
                 session,
                 NewUser(
-                    site_id=data.site_id,
+                    site_id=site_id,
                     nickname=nickname,
                     password_hash=password_hash,
-                    phone=data.phone,
+                    phone=phone,
                 ),
                 bonus=services.settings.signup_bonus_gold,
                 now=now,
             )
         except IdentityTaken as taken_race:
-            return SiteIdTaken.new() if taken_race.field == "siteId" else NicknameTaken.new()
+            return SiteIdTaken() if taken_race.field == "siteId" else NicknameTaken()
         # The code's use last: its row is every sign-up's, and its lock is held from
         # here to the commit (a burst of sign-ups queued on it, each holding it through
         # the account's inserts, waited past the statement timeout). A refusal here
         # rolls the account back with it.
-        if not await invite_codes.consume(session, data.invite_code, now):
-            return await _invite_refusal(session, data.invite_code, now)
+        if not await invite_codes.consume(session, invite_code, now):
+            return await _invite_refusal(session, invite_code, now)
         payload = await _start_session(context, session, user, gold, now)
         await uow.commit()
     return payload
@@ -136,9 +132,9 @@ async def _identity_refusal(
 ) -> SiteIdTaken | NicknameTaken | None:
     taken = await users.taken_identities(session, site_id, nickname)
     if "siteId" in taken:
-        return SiteIdTaken.new()
+        return SiteIdTaken()
     if "nickname" in taken:
-        return NicknameTaken.new()
+        return NicknameTaken()
     return None
 
 
@@ -159,10 +155,10 @@ async def _invite_refusal(session: AsyncSession, code: str, now: datetime) -> In
     row = await invite_codes.by_code(session, code)
     problem = invite_problem(None if row is None else invite_codes.state_of(row), now)
     # consume() refused it, so it is not usable; a code used up meanwhile is EXHAUSTED.
-    return InviteCodeInvalid.new(problem or InviteProblem.EXHAUSTED)
+    return InviteCodeInvalid(problem or InviteProblem.EXHAUSTED)
 
 
-async def login(context: Context, data: LoginInput) -> LoginResult:
+async def login(context: Context, site_id: str, password: str) -> AuthPayload | LoginRefusal:
     """Log in; at most `max_failures` password checks per account per window.
 
     The check is reserved before the hash runs: under a lock on the account, the recent
@@ -173,7 +169,7 @@ async def login(context: Context, data: LoginInput) -> LoginResult:
     services = context.services
     policy = lockout_policy(context)
     now = services.clock.now()
-    site_id = data.site_id[:64]
+    site_id = site_id[:64]
     limited = hashing_saturated(context) or await throttle_address(context)
 
     async with services.unit_of_work() as uow:
@@ -213,25 +209,25 @@ async def login(context: Context, data: LoginInput) -> LoginResult:
     # Unknown users and locked accounts are checked against a dummy hash: the time is
     # the same, so it reveals neither, and no real password is tried during a lock.
     password_ok = await services.passwords.verify(
-        user.password_hash if user is not None and reserved is not None else None, data.password
+        user.password_hash if user is not None and reserved is not None else None, password
     )
     if user is None:
-        return InvalidCredentials.new()
+        return InvalidCredentials()
     if lock_end is not None:
-        return LoginLocked.new(retry_after_seconds(lock_end, now), lock_end)
+        return LoginLocked(retry_after_seconds(lock_end, now), lock_end)
     assert reserved is not None
     if not password_ok:
         new_lock = locked_until([*failures, now], now, policy)
         if new_lock is not None:
-            return LoginLocked.new(retry_after_seconds(new_lock, now), new_lock)
-        return InvalidCredentials.new()
+            return LoginLocked(retry_after_seconds(new_lock, now), new_lock)
+        return InvalidCredentials()
 
     async with services.unit_of_work() as uow:
         session = uow.session
         if user.banned_at is not None:
             await login_attempts.resolve(session, reserved, LoginOutcome.BANNED)
             await uow.commit()
-            return AccountBanned.new()
+            return AccountBanned()
         await login_attempts.resolve(session, reserved, LoginOutcome.SUCCESS)
         await users.set_last_login(session, user.id, now)
         user.last_login_at = now
@@ -241,18 +237,18 @@ async def login(context: Context, data: LoginInput) -> LoginResult:
     return result
 
 
-async def refresh_tokens(context: Context, data: RefreshTokensInput) -> RefreshTokensResult:
+async def refresh_tokens(context: Context, refresh_token: str) -> AuthPayload | RefreshRefusal:
     limited = await throttle_address(context)
     if limited is not None:
         return limited
     services = context.services
     now = services.clock.now()
-    token_hash = hash_refresh_token(data.refresh_token)
+    token_hash = hash_refresh_token(refresh_token)
     async with services.unit_of_work() as uow:
         session = uow.session
         found = await auth_sessions.refresh_token_with_session(session, token_hash)
         if found is None:
-            return InvalidRefreshToken.new(RefreshTokenProblem.UNKNOWN)
+            return InvalidRefreshToken(RefreshTokenProblem.UNKNOWN)
         token, auth = found
         if token.used_at is not None or not await auth_sessions.mark_refresh_token_used(
             session, token_hash, now
@@ -261,16 +257,16 @@ async def refresh_tokens(context: Context, data: RefreshTokensInput) -> RefreshT
             await auth_sessions.revoke_all_sessions(session, auth.user_id, "REFRESH_REUSE", now)
             forget_sessions_after_commit(services, uow, auth.user_id)
             await uow.commit()
-            return InvalidRefreshToken.new(RefreshTokenProblem.REUSED)
+            return InvalidRefreshToken(RefreshTokenProblem.REUSED)
         if auth.revoked_at is not None:
-            return InvalidRefreshToken.new(RefreshTokenProblem.REVOKED)
+            return InvalidRefreshToken(RefreshTokenProblem.REVOKED)
         if token.expires_at <= now or auth.expires_at <= now:
-            return InvalidRefreshToken.new(RefreshTokenProblem.EXPIRED)
+            return InvalidRefreshToken(RefreshTokenProblem.EXPIRED)
         user = await users.by_id(session, auth.user_id)
         if user is None:
-            return InvalidRefreshToken.new(RefreshTokenProblem.UNKNOWN)
+            return InvalidRefreshToken(RefreshTokenProblem.UNKNOWN)
         if user.banned_at is not None:
-            return AccountBanned.new()
+            return AccountBanned()
         refresh = new_refresh_token()
         ttl = timedelta(seconds=services.settings.refresh_token_ttl_seconds)
         auth.expires_at = now + ttl
@@ -293,9 +289,11 @@ def _client_mutation_id_problem(value: str | None) -> ValidationFailed | None:
     return None
 
 
-async def logout(context: Context, viewer: Viewer, data: LogoutInput) -> LogoutResult:
+async def logout(
+    context: Context, viewer: Viewer, client_mutation_id: str | None
+) -> LogoutSuccess | ValidationFailed:
     """End this session: its access token stops working on the next request."""
-    problem = _client_mutation_id_problem(data.client_mutation_id)
+    problem = _client_mutation_id_problem(client_mutation_id)
     if problem is not None:
         return problem
     async with context.services.unit_of_work() as uow:
@@ -304,11 +302,13 @@ async def logout(context: Context, viewer: Viewer, data: LogoutInput) -> LogoutR
         )
         forget_sessions_after_commit(context.services, uow, viewer.id)
         await uow.commit()
-    return LogoutSuccess(revoked_sessions=count, client_mutation_id=data.client_mutation_id)
+    return LogoutSuccess(revoked_sessions=count, client_mutation_id=client_mutation_id)
 
 
-async def logout_all(context: Context, viewer: Viewer, data: LogoutAllInput) -> LogoutResult:
-    problem = _client_mutation_id_problem(data.client_mutation_id)
+async def logout_all(
+    context: Context, viewer: Viewer, client_mutation_id: str | None
+) -> LogoutSuccess | ValidationFailed:
+    problem = _client_mutation_id_problem(client_mutation_id)
     if problem is not None:
         return problem
     async with context.services.unit_of_work() as uow:
@@ -317,7 +317,7 @@ async def logout_all(context: Context, viewer: Viewer, data: LogoutAllInput) -> 
         )
         forget_sessions_after_commit(context.services, uow, viewer.id)
         await uow.commit()
-    return LogoutSuccess(revoked_sessions=count, client_mutation_id=data.client_mutation_id)
+    return LogoutSuccess(revoked_sessions=count, client_mutation_id=client_mutation_id)
 
 
 async def _start_session(
@@ -355,5 +355,5 @@ def _payload(
         access_token_expires_at=claims.expires_at,
         refresh_token=refresh,
         refresh_token_expires_at=refresh_expires_at,
-        user=Profile.of(user, gold),
+        user=profile_of(user, gold),
     )

@@ -9,14 +9,13 @@ import strawberry
 from casino_club.context import Context, Viewer
 from casino_club.domain.ids import parse_id
 from casino_club.domain.ledger import LedgerReason, Movement
-from casino_club.domain.refusals import InsufficientFunds, ValidationFailed
+from casino_club.domain.refusals import InsufficientFunds, UserNotFound, ValidationFailed
 from casino_club.domain.shop import MAX_GOLD
 from casino_club.persistence import audit, idempotency, users, wallet
 from casino_club.persistence.idempotency import KeyRequest, KeyTaken
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.resolvers.guards import key_request, reason_problem, run_idempotent
 from casino_club.resolvers.live import balance_events, publish_after_commit
-from casino_club.schema.errors import UserNotFound
 from casino_club.schema.gold_admin import (
     AdjustGoldInput,
     AdjustGoldResult,
@@ -90,10 +89,10 @@ async def adjust_gold(context: Context, viewer: Viewer, data: AdjustGoldInput) -
         )
     user_id = parse_id(data.user_id)
     if user_id is None:
-        return UserNotFound.new()
+        return UserNotFound()
     async with services.sessionmaker() as session:
         if await users.by_id(session, user_id) is None:
-            return UserNotFound.new()
+            return UserNotFound()
     key = key_request(
         context,
         viewer,

@@ -1,26 +1,41 @@
-"""Invite codes: anyone may check one; operators create and disable them (SPEC §5.3)."""
+"""Invite codes: anyone may check one; operators create, list and disable them (SPEC §5.3)."""
 
 from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime
 
 from casino_club.context import Context, Viewer
-from casino_club.domain.invites import invite_problem, remaining_uses
+from casino_club.domain.invites import (
+    InviteCode,
+    InviteCodeNotFound,
+    InviteCodePayload,
+    InviteCodeTaken,
+    InviteCodeValidation,
+    invite_problem,
+    remaining_uses,
+)
 from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence import audit, invite_codes
-from casino_club.schema.errors import InviteCodeNotFound, InviteCodeTaken
-from casino_club.schema.invites import (
-    CreateInviteCodeInput,
-    CreateInviteCodeResult,
-    DisableInviteCodeInput,
-    DisableInviteCodeResult,
-    InviteCode,
-    InviteCodePayload,
-    InviteCodeValidation,
-)
+from casino_club.persistence.models import InviteCode as InviteCodeRow
+from casino_club.services import Services
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{4,32}")
+
+
+def _invite_code(row: InviteCodeRow) -> InviteCode:
+    state = invite_codes.state_of(row)
+    return InviteCode(
+        id=row.id,
+        code=row.code,
+        expires_at=row.expires_at,
+        max_uses=row.max_uses,
+        used_count=row.used_count,
+        remaining_uses=remaining_uses(state),
+        disabled=state.disabled,
+        created_at=row.created_at,
+    )
 
 
 async def validate_invite_code(context: Context, code: str) -> InviteCodeValidation:
@@ -37,29 +52,42 @@ async def validate_invite_code(context: Context, code: str) -> InviteCodeValidat
     )
 
 
+async def invite_code_page(
+    services: Services, *, after_id: int | None, first: int
+) -> list[InviteCode]:
+    """Every code, newest first: `first` and one more, which tells that a page follows."""
+    async with services.sessionmaker() as session:
+        rows = await invite_codes.page(session, after_id=after_id, limit=first + 1)
+    return [_invite_code(row) for row in rows]
+
+
 async def create_invite_code(
-    context: Context, viewer: Viewer, data: CreateInviteCodeInput
-) -> CreateInviteCodeResult:
+    context: Context,
+    viewer: Viewer,
+    code: str | None,
+    max_uses: int | None,
+    expires_at: datetime | None,
+) -> InviteCodePayload | InviteCodeTaken | ValidationFailed:
     now = context.services.clock.now()
-    code = data.code if data.code is not None else secrets.token_hex(4).upper()
+    code = code if code is not None else secrets.token_hex(4).upper()
     if not CODE_PATTERN.fullmatch(code):
         return ValidationFailed.single(
             "code", "INVALID_CODE", "code must be 4-32 characters of A-Z, a-z, 0-9, - and _"
         )
-    if data.max_uses is not None and data.max_uses < 1:
+    if max_uses is not None and max_uses < 1:
         return ValidationFailed.single("maxUses", "INVALID_MAX_USES", "maxUses must be at least 1")
-    if data.expires_at is not None and (data.expires_at.tzinfo is None or data.expires_at <= now):
+    if expires_at is not None and (expires_at.tzinfo is None or expires_at <= now):
         return ValidationFailed.single(
             "expiresAt", "INVALID_EXPIRES_AT", "expiresAt must be a future time with a time zone"
         )
     async with context.services.unit_of_work() as uow:
         if await invite_codes.by_code(uow.session, code) is not None:
-            return InviteCodeTaken.new()
+            return InviteCodeTaken()
         row = await invite_codes.create(
             uow.session,
             code=code,
-            max_uses=data.max_uses,
-            expires_at=data.expires_at,
+            max_uses=max_uses,
+            expires_at=expires_at,
             created_by=viewer.id,
             now=now,
         )
@@ -69,21 +97,21 @@ async def create_invite_code(
             action="INVITE_CODE_CREATE",
             target=f"invite:{code}",
             before=None,
-            after={"maxUses": data.max_uses, "expiresAt": data.expires_at},
+            after={"maxUses": max_uses, "expiresAt": expires_at},
             now=now,
         )
         await uow.commit()
-    return InviteCodePayload(invite_code=InviteCode.of(row))
+    return InviteCodePayload(invite_code=_invite_code(row))
 
 
 async def disable_invite_code(
-    context: Context, viewer: Viewer, data: DisableInviteCodeInput
-) -> DisableInviteCodeResult:
+    context: Context, viewer: Viewer, code: str
+) -> InviteCodePayload | InviteCodeNotFound:
     now = context.services.clock.now()
     async with context.services.unit_of_work() as uow:
-        row = await invite_codes.by_code(uow.session, data.code[:64])
+        row = await invite_codes.by_code(uow.session, code[:64])
         if row is None:
-            return InviteCodeNotFound.new()
+            return InviteCodeNotFound()
         if row.disabled_at is None:
             row.disabled_at = now
             await audit.record(
@@ -96,4 +124,4 @@ async def disable_invite_code(
                 now=now,
             )
         await uow.commit()
-    return InviteCodePayload(invite_code=InviteCode.of(row))
+    return InviteCodePayload(invite_code=_invite_code(row))

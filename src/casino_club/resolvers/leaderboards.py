@@ -11,9 +11,9 @@ from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Board, Metric, Period
 from casino_club.domain.missions import periods_at
 from casino_club.domain.pagination import check_first
+from casino_club.resolvers.users import public_view
 from casino_club.schema.leaderboards import Leaderboard, LeaderboardEntry
 from casino_club.schema.scalars import Gold
-from casino_club.schema.users import PublicUser
 from casino_club.services import Services
 
 
@@ -38,7 +38,7 @@ async def leaderboard(
         game=game,
         period=period,
         entries=[
-            LeaderboardEntry(rank=rank, user=PublicUser.of(user), value=Gold(entry.score))
+            LeaderboardEntry(rank=rank, user=public_view(user), value=Gold(entry.score))
             for rank, (entry, user) in enumerate(shown, 1)
         ],
     )

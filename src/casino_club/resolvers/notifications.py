@@ -15,12 +15,11 @@ from casino_club.context import Context, Viewer
 from casino_club.domain import notifications as rules
 from casino_club.domain.ids import parse_id
 from casino_club.domain.pagination import check_first, decode_cursor
-from casino_club.domain.refusals import ValidationFailed
+from casino_club.domain.refusals import UserNotFound, ValidationFailed
 from casino_club.live.events import BROADCAST_CHANNEL, user_channel
 from casino_club.live.stream import merged
 from casino_club.persistence import audit, notifications, users
 from casino_club.persistence.models import Notification as NotificationRow
-from casino_club.schema.errors import UserNotFound
 from casino_club.schema.notifications import (
     MarkNotificationsReadInput,
     MarkNotificationsReadResult,
@@ -112,13 +111,13 @@ async def send(
     if data.user_id is not None:
         user_id = parse_id(data.user_id)
         if user_id is None:
-            return UserNotFound.new()
+            return UserNotFound()
     services = context.services
     now = services.clock.now()
     async with services.unit_of_work() as uow:
         session = uow.session
         if user_id is not None and await users.by_id(session, user_id) is None:
-            return UserNotFound.new()
+            return UserNotFound()
         row = await notifications.send(
             session,
             user_id=user_id,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from casino_club.domain import auth
 from casino_club.schema.errors import (
     AccountBanned,
     InvalidCredentials,
@@ -18,6 +19,7 @@ from casino_club.schema.errors import (
     ValidationFailed,
 )
 from casino_club.schema.games import RateLimited
+from casino_club.schema.outcomes import presents
 from casino_club.schema.users import Profile
 
 
@@ -41,6 +43,7 @@ class RefreshTokensInput:
     refresh_token: str
 
 
+@presents(auth.AuthPayload)
 @strawberry.type(description="A fresh session: send accessToken as 'Authorization: Bearer …'.")
 class AuthPayload:
     access_token: str
@@ -48,9 +51,6 @@ class AuthPayload:
     refresh_token: str
     refresh_token_expires_at: datetime
     user: Profile
-
-
-MAX_CLIENT_MUTATION_ID = 64
 
 
 @strawberry.input(description="Ends the session of the token that sends it.")
@@ -67,6 +67,7 @@ class LogoutAllInput:
     )
 
 
+@presents(auth.LogoutSuccess)
 @strawberry.type
 class LogoutSuccess:
     revoked_sessions: int

@@ -7,17 +7,17 @@ from typing import Annotated
 
 import strawberry
 
-from casino_club.domain.invites import InviteState, remaining_uses
-from casino_club.persistence.invite_codes import state_of
-from casino_club.persistence.models import InviteCode as InviteCodeRow
+from casino_club.domain import invites
 from casino_club.schema.errors import (
     InviteCodeNotFound,
     InviteCodeProblem,
     InviteCodeTaken,
     ValidationFailed,
 )
+from casino_club.schema.outcomes import presents
 
 
+@presents(invites.InviteCodeValidation)
 @strawberry.type(description="Whether a code can be used to sign up now.")
 class InviteCodeValidation:
     valid: bool
@@ -26,6 +26,7 @@ class InviteCodeValidation:
     expires_at: datetime | None
 
 
+@presents(invites.InviteCode)
 @strawberry.type(description="An invite code as operators see it.")
 class InviteCode:
     id: strawberry.ID
@@ -36,20 +37,6 @@ class InviteCode:
     remaining_uses: int | None
     disabled: bool
     created_at: datetime
-
-    @classmethod
-    def of(cls, row: InviteCodeRow) -> InviteCode:
-        state: InviteState = state_of(row)
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            code=row.code,
-            expires_at=row.expires_at,
-            max_uses=row.max_uses,
-            used_count=row.used_count,
-            remaining_uses=remaining_uses(state),
-            disabled=state.disabled,
-            created_at=row.created_at,
-        )
 
 
 @strawberry.input
@@ -66,6 +53,7 @@ class DisableInviteCodeInput:
     code: str
 
 
+@presents(invites.InviteCodePayload)
 @strawberry.type
 class InviteCodePayload:
     invite_code: InviteCode

@@ -7,29 +7,27 @@ from typing import Annotated
 
 import strawberry
 
-from casino_club.domain.limits import Exclusion, Limit
+from casino_club.domain import limits
+from casino_club.domain.limits import Exclusion, LimitKind
 from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.outcomes import presents
 
 
+@presents(limits.PendingLimit)
 @strawberry.type(description="A raise or removal of a limit, waiting until it applies.")
 class PendingLimit:
     amount: int | None = strawberry.field(description="null: the limit will be removed.")
     applies_at: datetime
 
 
+@presents(limits.LimitState)
 @strawberry.type(description="A limit as it stands: null amount means no limit.")
 class LimitState:
     amount: int | None
     pending: PendingLimit | None
 
-    @classmethod
-    def of(cls, limit: Limit) -> LimitState:
-        waiting = None
-        if limit.pending and limit.pending_from is not None:
-            waiting = PendingLimit(amount=limit.pending_amount, applies_at=limit.pending_from)
-        return cls(amount=limit.amount, pending=waiting)
 
-
+@presents(limits.PlayerLimits)
 @strawberry.type(description="Limits the player set on themselves.")
 class PlayerLimits:
     daily_purchase_cents: LimitState = strawberry.field(
@@ -56,7 +54,17 @@ class SetLimitsInput:
     monthly_purchase_cents: int | None = strawberry.UNSET
     daily_loss_gold: int | None = strawberry.UNSET
 
+    def requested(self) -> dict[LimitKind, int | None]:
+        """The limits sent (None: remove it); those left out are kept."""
+        sent = {
+            LimitKind.DAILY_PURCHASE: self.daily_purchase_cents,
+            LimitKind.MONTHLY_PURCHASE: self.monthly_purchase_cents,
+            LimitKind.DAILY_LOSS: self.daily_loss_gold,
+        }
+        return {kind: value for kind, value in sent.items() if value is not strawberry.UNSET}
 
+
+@presents(limits.LimitsSet)
 @strawberry.type
 class LimitsSet:
     limits: PlayerLimits
@@ -73,6 +81,7 @@ class StartCoolOffInput:
     kind: ExclusionEnum  # type: ignore[valid-type]
 
 
+@presents(limits.CoolOffStarted)
 @strawberry.type(description="The break has started: no play or purchase until `until`.")
 class CoolOffStarted:
     until: datetime
@@ -89,6 +98,7 @@ class LiftExclusionInput:
     reason: str = strawberry.field(description="Why: kept in the audit log (1-500 characters).")
 
 
+@presents(limits.ExclusionLifted)
 @strawberry.type
 class ExclusionLifted:
     user_id: strawberry.ID

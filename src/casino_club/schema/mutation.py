@@ -8,7 +8,18 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
-from casino_club.domain.refusals import BetRefusal
+from casino_club.domain.accounts import Rank
+from casino_club.domain.admin import UserUpdated
+from casino_club.domain.auth import (
+    AuthPayload,
+    LoginRefusal,
+    LogoutSuccess,
+    RefreshRefusal,
+    SignupRefusal,
+)
+from casino_club.domain.invites import InviteCodeNotFound, InviteCodePayload, InviteCodeTaken
+from casino_club.domain.limits import CoolOffStarted, Exclusion, ExclusionLifted, LimitsSet
+from casino_club.domain.refusals import BetRefusal, UserNotFound, ValidationFailed
 from casino_club.domain.slots import SlotSpinSuccess
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
@@ -120,31 +131,59 @@ from casino_club.schema.wheel import WheelSpinInput, WheelSpinResult
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
-        description="Create an account with an invite code; grants the sign-up bonus."
+        description="Create an account with an invite code; grants the sign-up bonus.",
+        graphql_type=SignupResult,
     )
-    async def signup(self, info: Info[Context, Any], input: SignupInput) -> SignupResult:
-        return await auth_cases.signup(info.context, input)
+    async def signup(
+        self, info: Info[Context, Any], input: SignupInput
+    ) -> AuthPayload | SignupRefusal:
+        return await auth_cases.signup(
+            info.context,
+            input.site_id,
+            input.nickname,
+            input.password,
+            input.invite_code,
+            input.phone,
+        )
 
-    @strawberry.mutation(description="Log in; locked for a while after repeated failures.")
-    async def login(self, info: Info[Context, Any], input: LoginInput) -> LoginResult:
-        return await auth_cases.login(info.context, input)
+    @strawberry.mutation(
+        description="Log in; locked for a while after repeated failures.", graphql_type=LoginResult
+    )
+    async def login(
+        self, info: Info[Context, Any], input: LoginInput
+    ) -> AuthPayload | LoginRefusal:
+        return await auth_cases.login(info.context, input.site_id, input.password)
 
-    @strawberry.mutation(description="Trade a refresh token for new tokens; each works once.")
+    @strawberry.mutation(
+        description="Trade a refresh token for new tokens; each works once.",
+        graphql_type=RefreshTokensResult,
+    )
     async def refresh_tokens(
         self, info: Info[Context, Any], input: RefreshTokensInput
-    ) -> RefreshTokensResult:
-        return await auth_cases.refresh_tokens(info.context, input)
+    ) -> AuthPayload | RefreshRefusal:
+        return await auth_cases.refresh_tokens(info.context, input.refresh_token)
 
-    @strawberry.mutation(description="End this session.", permission_classes=[IsAuthenticated])
-    async def logout(self, info: Info[Context, Any], input: LogoutInput) -> LogoutResult:
-        return await auth_cases.logout(info.context, await require_viewer(info), input)
+    @strawberry.mutation(
+        description="End this session.",
+        permission_classes=[IsAuthenticated],
+        graphql_type=LogoutResult,
+    )
+    async def logout(
+        self, info: Info[Context, Any], input: LogoutInput
+    ) -> LogoutSuccess | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await auth_cases.logout(info.context, viewer, input.client_mutation_id)
 
     @strawberry.mutation(
         description="End every session of the caller, on every device.",
         permission_classes=[IsAuthenticated],
+        graphql_type=LogoutResult,
     )
-    async def logout_all(self, info: Info[Context, Any], input: LogoutAllInput) -> LogoutResult:
-        return await auth_cases.logout_all(info.context, await require_viewer(info), input)
+    async def logout_all(
+        self, info: Info[Context, Any], input: LogoutAllInput
+    ) -> LogoutSuccess | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await auth_cases.logout_all(info.context, viewer, input.client_mutation_id)
 
     @strawberry.mutation(
         description="Claim today's check-in reward (once per game day): gold and XP that grow "
@@ -265,9 +304,13 @@ class Mutation:
             "one (or none) after 24 hours."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=SetLimitsResult,
     )
-    async def set_limits(self, info: Info[Context, Any], input: SetLimitsInput) -> SetLimitsResult:
-        return await limit_cases.set_limits(info.context, await require_viewer(info), input)
+    async def set_limits(
+        self, info: Info[Context, Any], input: SetLimitsInput
+    ) -> LimitsSet | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await limit_cases.set_limits(info.context, viewer, input.requested())
 
     @strawberry.mutation(
         description=(
@@ -275,20 +318,24 @@ class Mutation:
             "No play or purchase until it ends; it cannot be ended early, only lengthened."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=StartCoolOffResult,
     )
     async def start_cool_off(
         self, info: Info[Context, Any], input: StartCoolOffInput
-    ) -> StartCoolOffResult:
-        return await limit_cases.start_cool_off(info.context, await require_viewer(info), input)
+    ) -> CoolOffStarted | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await limit_cases.start_cool_off(info.context, viewer, Exclusion(input.kind))
 
     @strawberry.mutation(
         description="End a player's cool-off or self-exclusion early. Audited.",
         permission_classes=[IsAdmin],
+        graphql_type=LiftExclusionResult,
     )
     async def lift_exclusion(
         self, info: Info[Context, Any], input: LiftExclusionInput
-    ) -> LiftExclusionResult:
-        return await limit_cases.lift_exclusion(info.context, await require_viewer(info), input)
+    ) -> ExclusionLifted | UserNotFound | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await limit_cases.lift_exclusion(info.context, viewer, input.user_id, input.reason)
 
     @strawberry.mutation(
         description=(
@@ -335,36 +382,43 @@ class Mutation:
             info.context, await require_viewer(info), input
         )
 
-    @strawberry.mutation(permission_classes=[IsAdmin])
+    @strawberry.mutation(permission_classes=[IsAdmin], graphql_type=CreateInviteCodeResult)
     async def create_invite_code(
         self, info: Info[Context, Any], input: CreateInviteCodeInput
-    ) -> CreateInviteCodeResult:
+    ) -> InviteCodePayload | InviteCodeTaken | ValidationFailed:
+        viewer = await require_viewer(info)
         return await invite_cases.create_invite_code(
-            info.context, await require_viewer(info), input
+            info.context, viewer, input.code, input.max_uses, input.expires_at
         )
 
-    @strawberry.mutation(permission_classes=[IsAdmin])
+    @strawberry.mutation(permission_classes=[IsAdmin], graphql_type=DisableInviteCodeResult)
     async def disable_invite_code(
         self, info: Info[Context, Any], input: DisableInviteCodeInput
-    ) -> DisableInviteCodeResult:
-        return await invite_cases.disable_invite_code(
-            info.context, await require_viewer(info), input
-        )
+    ) -> InviteCodePayload | InviteCodeNotFound:
+        viewer = await require_viewer(info)
+        return await invite_cases.disable_invite_code(info.context, viewer, input.code)
 
-    @strawberry.mutation(permission_classes=[IsAdmin])
+    @strawberry.mutation(permission_classes=[IsAdmin], graphql_type=AdminUserResult)
     async def set_user_rank(
         self, info: Info[Context, Any], input: SetUserRankInput
-    ) -> AdminUserResult:
-        return await admin_cases.set_user_rank(info.context, await require_viewer(info), input)
+    ) -> UserUpdated | UserNotFound | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await admin_cases.set_user_rank(
+            info.context, viewer, input.user_id, Rank(input.rank)
+        )
 
     @strawberry.mutation(
         description="Ban (ending every session at once) or unban a player.",
         permission_classes=[IsAdmin],
+        graphql_type=AdminUserResult,
     )
     async def set_user_banned(
         self, info: Info[Context, Any], input: SetUserBannedInput
-    ) -> AdminUserResult:
-        return await admin_cases.set_user_banned(info.context, await require_viewer(info), input)
+    ) -> UserUpdated | UserNotFound | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await admin_cases.set_user_banned(
+            info.context, viewer, input.user_id, input.banned, input.reason
+        )
 
     @strawberry.mutation(
         description="Create or edit a mission; `active: false` takes it off players' lists "

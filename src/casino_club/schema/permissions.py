@@ -51,15 +51,15 @@ class IsAdmin(BasePermission):
 
 
 class IsOwnerOrAdmin(BasePermission):
-    """For a field of a player's private data: its owner (by the source's `user_id`,
-    never by who is asking) or an operator may read it."""
+    """For a field of a player's private data: its owner (by the source's `id`, the
+    profile's, never by who is asking) or an operator may read it."""
 
     message = "Only the player or an operator may read this"
     error_extensions = {"code": "FORBIDDEN"}
 
     async def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
         try:
-            allowed = await info.context.may_read_private(source.user_id)
+            allowed = await info.context.may_read_private(source.id)
         except AuthenticationFailed as exc:
             raise Unauthenticated(f"Authentication failed: {exc}") from None
         if not allowed and await info.context.viewer() is None:

@@ -9,11 +9,12 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain import admin, invites, profiles
+from casino_club.domain.accounts import Rank, Role
+from casino_club.domain.admin import UserOrder
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Period
 from casino_club.domain.pagination import check_first, decode_cursor
-from casino_club.persistence import invite_codes
-from casino_club.persistence.user_listing import UserOrder
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import admin_users as admin_user_cases
 from casino_club.resolvers import crash as crash_cases
@@ -69,23 +70,29 @@ from casino_club.schema.wheel import WheelConfig
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The caller's own profile.", permission_classes=[IsAuthenticated])
-    async def me(self, info: Info[Context, Any]) -> Profile:
+    @strawberry.field(
+        description="The caller's own profile.",
+        permission_classes=[IsAuthenticated],
+        graphql_type=Profile,
+    )
+    async def me(self, info: Info[Context, Any]) -> profiles.Profile:
         return await user_cases.me(info.context, await require_viewer(info))
 
     @strawberry.field(
         description="Another player's public profile; null when there is no such player.",
         permission_classes=[IsAuthenticated],
+        graphql_type=PublicUser | None,
     )
-    async def user(self, info: Info[Context, Any], id: strawberry.ID) -> PublicUser | None:
+    async def user(self, info: Info[Context, Any], id: strawberry.ID) -> profiles.PublicUser | None:
         return await user_cases.public_user(info.context, id)
 
     @strawberry.field(
-        description="Whether an invite code can be used to sign up now (no login needed)."
+        description="Whether an invite code can be used to sign up now (no login needed).",
+        graphql_type=InviteCodeValidation,
     )
     async def validate_invite_code(
         self, info: Info[Context, Any], code: str
-    ) -> InviteCodeValidation:
+    ) -> invites.InviteCodeValidation:
         return await invite_cases.validate_invite_code(info.context, code)
 
     @strawberry.field(description="Slots odds, paytable and exact RTP (no login needed).")
@@ -230,6 +237,7 @@ class Query:
     @strawberry.field(
         description="Every operator change, newest first (rows are never edited or removed).",
         permission_classes=[IsAdmin],
+        graphql_type=Connection[AuditEntry],
     )
     async def audit_log(
         self,
@@ -237,14 +245,24 @@ class Query:
         filter: AuditLogFilter | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> Connection[AuditEntry]:
-        return await admin_cases.audit_log(
-            info.context.services, filter, first=check_first(first), after=after
+    ) -> Connection[admin.AuditEntry]:
+        where = filter or AuditLogFilter()
+        limit = check_first(first)
+        entries = await admin_cases.audit_log(
+            info.context.services,
+            actor_id=where.actor_id,
+            action=where.action,
+            target=where.target,
+            since=where.since,
+            first=limit,
+            after=after,
         )
+        return keyset_connection(entries, limit, after, lambda entry: entry, key=lambda e: e.id)
 
     @strawberry.field(
         description="Players, filtered and in the chosen order, a page at a time.",
         permission_classes=[IsAdmin],
+        graphql_type=Connection[AdminUser],
     )
     async def admin_users(
         self,
@@ -253,17 +271,32 @@ class Query:
         order: UserOrderEnum = UserOrder.NEWEST,  # type: ignore[valid-type]
         first: int = 20,
         after: str | None = None,
-    ) -> Connection[AdminUser]:
-        return await admin_user_cases.users_page(
-            info.context.services, filter, UserOrder(order), first=check_first(first), after=after
+    ) -> Connection[admin.AdminUser]:
+        where = filter or AdminUserFilter()
+        limit = check_first(first)
+        found = await admin_user_cases.users_page(
+            info.context.services,
+            search=where.search,
+            rank=None if where.rank is None else Rank(where.rank),
+            role=None if where.role is None else Role(where.role),
+            banned=where.banned,
+            order=UserOrder(order),
+            first=limit,
+            after=after,
+        )
+        return keyset_connection(
+            found, limit, after, lambda keyed: keyed[1], key=lambda keyed: keyed[0]
         )
 
     @strawberry.field(
         description="One player in full: profile, wallet, ledger, history, login attempts, "
         "limits, purchases, sessions.",
         permission_classes=[IsAdmin],
+        graphql_type=AdminUser | None,
     )
-    async def admin_user(self, info: Info[Context, Any], id: strawberry.ID) -> AdminUser | None:
+    async def admin_user(
+        self, info: Info[Context, Any], id: strawberry.ID
+    ) -> admin.AdminUser | None:
         return await admin_user_cases.user_detail(info.context.services, id)
 
     @strawberry.field(
@@ -276,11 +309,16 @@ class Query:
     ) -> EconomyReport:
         return await economy_cases.report(info.context.services, first_day, last_day)
 
-    @strawberry.field(description="All invite codes, newest first.", permission_classes=[IsAdmin])
+    @strawberry.field(
+        description="All invite codes, newest first.",
+        permission_classes=[IsAdmin],
+        graphql_type=Connection[InviteCode],
+    )
     async def invite_codes(
         self, info: Info[Context, Any], first: int = 20, after: str | None = None
-    ) -> Connection[InviteCode]:
+    ) -> Connection[invites.InviteCode]:
         limit = check_first(first)
-        async with info.context.services.sessionmaker() as session:
-            rows = await invite_codes.page(session, after_id=decode_cursor(after), limit=limit + 1)
-        return keyset_connection(rows, limit, after, InviteCode.of, key=lambda row: row.id)
+        codes = await invite_cases.invite_code_page(
+            info.context.services, after_id=decode_cursor(after), first=limit
+        )
+        return keyset_connection(codes, limit, after, lambda code: code, key=lambda code: code.id)

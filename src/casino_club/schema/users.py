@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -10,25 +10,23 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from casino_club.context import Context
-from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_level
+from casino_club.domain import history as domain_history
+from casino_club.domain import ledger as domain_ledger
+from casino_club.domain import limits as domain_limits
+from casino_club.domain import profiles
+from casino_club.domain.accounts import level_for_xp, xp_to_next_level
 from casino_club.domain.checkin import streak_alive
 from casino_club.domain.days import check_since, game_day
 from casino_club.domain.gacha import Rarity
 from casino_club.domain.games import Game
-from casino_club.domain.login_lockout import LoginOutcome
 from casino_club.domain.pagination import check_first, decode_cursor
-from casino_club.persistence import fairness as fairness_seeds
-from casino_club.persistence import gacha as gacha_store
-from casino_club.persistence import game_rounds, login_attempts, wallet
-from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
-from casino_club.persistence.models import User
-from casino_club.persistence.users import Account
 from casino_club.resolvers import checkin as checkin_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import limits as limit_cases
 from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import stats as stats_cases
+from casino_club.resolvers import users as user_cases
 from casino_club.schema.checkin import Attendance
 from casino_club.schema.enums import LoginOutcomeEnum, RoleEnum
 from casino_club.schema.enums import RankEnum as RankEnum  # re-exported for schema/admin.py
@@ -37,6 +35,7 @@ from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound
 from casino_club.schema.limits import PlayerLimits
 from casino_club.schema.notifications import Notification
+from casino_club.schema.outcomes import presents
 from casino_club.schema.pagination import Connection, keyset_connection
 from casino_club.schema.permissions import IsOwnerOrAdmin
 from casino_club.schema.purchases import Purchase
@@ -46,31 +45,27 @@ from casino_club.schema.wallet import LedgerEntry
 
 # Every field that loads a player's private data is guarded by its owner's id.
 PRIVATE: list[type[BasePermission]] = [IsOwnerOrAdmin]
+# What a Profile's fields resolve on: the value a use case answered, whose `id` is the
+# owner's; each private field loads through a use case from that id.
+ProfileValue = strawberry.Parent[profiles.Profile]
 
 
+@presents(profiles.PublicUser)
 @strawberry.type(description="What anyone may see of a player.")
 class PublicUser:
     id: strawberry.ID
     nickname: str
     rank: RankEnum  # type: ignore[valid-type]
     joined_at: datetime
-    user_id: strawberry.Private[int]
-
-    @classmethod
-    def of(cls, user: User) -> PublicUser:
-        return cls(
-            id=strawberry.ID(str(user.id)),
-            nickname=user.nickname,
-            rank=Rank(user.rank),
-            joined_at=user.created_at,
-            user_id=user.id,
-        )
 
     @strawberry.field(description="floor(xp / 500) + 1.")
-    async def level(self, info: Info[Context, Any]) -> int:
-        return level_for_xp(await info.context.loaders.experience.load(self.user_id))
+    async def level(
+        self, info: Info[Context, Any], root: strawberry.Parent[profiles.PublicUser]
+    ) -> int:
+        return level_for_xp(await info.context.loaders.experience.load(root.id))
 
 
+@presents(profiles.LoginAttempt)
 @strawberry.type(description="One recorded login attempt on the caller's account.")
 class LoginAttempt:
     at: datetime
@@ -79,17 +74,8 @@ class LoginAttempt:
     ip: str | None
     user_agent: str | None
 
-    @classmethod
-    def of(cls, row: LoginAttemptRow) -> LoginAttempt:
-        return cls(
-            at=row.created_at,
-            success=row.success,
-            outcome=LoginOutcome(row.outcome),
-            ip=row.ip,
-            user_agent=row.user_agent,
-        )
 
-
+@presents(profiles.Profile)
 @strawberry.type(description="The caller's own full profile.")
 class Profile:
     id: strawberry.ID
@@ -103,76 +89,58 @@ class Profile:
     )
     created_at: datetime
     last_login_at: datetime | None
-    user_id: strawberry.Private[int]
-    last_checkin_day: strawberry.Private[date | None]
-    streak_at_last_checkin: strawberry.Private[int]
-
-    @classmethod
-    def of(cls, user: User | Account, gold: int) -> Profile:
-        return cls(
-            id=strawberry.ID(str(user.id)),
-            site_id=user.site_id,
-            nickname=user.nickname,
-            rank=Rank(user.rank),
-            role=Role(user.role),
-            gold=Gold(gold),
-            gold_debt=Gold(user.gold_debt),
-            created_at=user.created_at,
-            last_login_at=user.last_login_at,
-            user_id=user.id,
-            last_checkin_day=user.last_checkin_day,
-            streak_at_last_checkin=user.daily_streak,
-        )
 
     @strawberry.field(
         description="Experience: from check-ins and rewards, and 1 per 100 gold staked in "
         "each game."
     )
-    async def xp(self, info: Info[Context, Any]) -> int:
-        return await info.context.loaders.experience.load(self.user_id)
+    async def xp(self, info: Info[Context, Any], root: ProfileValue) -> int:
+        return await info.context.loaders.experience.load(root.id)
 
     @strawberry.field(description="floor(xp / 500) + 1.")
-    async def level(self, info: Info[Context, Any]) -> int:
-        return level_for_xp(await info.context.loaders.experience.load(self.user_id))
+    async def level(self, info: Info[Context, Any], root: ProfileValue) -> int:
+        return level_for_xp(await info.context.loaders.experience.load(root.id))
 
     @strawberry.field(description="XP still needed for the next level.")
-    async def xp_to_next_level(self, info: Info[Context, Any]) -> int:
-        return xp_to_next_level(await info.context.loaders.experience.load(self.user_id))
+    async def xp_to_next_level(self, info: Info[Context, Any], root: ProfileValue) -> int:
+        return xp_to_next_level(await info.context.loaders.experience.load(root.id))
 
     @strawberry.field(
         description="Consecutive game days the daily reward was claimed, as of today: 0 once "
         "a day was missed (a claim may still revive it with streak protection)."
     )
-    def daily_streak(self, info: Info[Context, Any]) -> int:
+    def daily_streak(self, info: Info[Context, Any], root: ProfileValue) -> int:
         services = info.context.services
         today = game_day(services.clock.now(), services.settings.zone)
-        return streak_alive(self.last_checkin_day, self.streak_at_last_checkin, today)
+        return streak_alive(root.last_checkin_day, root.streak_at_last_checkin, today)
 
     @strawberry.field(
         description="The active seed pair and next nonce (SPEC §6.1).", permission_classes=PRIVATE
     )
-    async def fairness(self, info: Info[Context, Any]) -> Fairness:
-        async with info.context.services.sessionmaker() as session:
-            return Fairness.of(await fairness_seeds.active_seed(session, self.user_id))
+    async def fairness(self, info: Info[Context, Any], root: ProfileValue) -> Fairness:
+        return Fairness.of(await user_cases.active_seed(info.context.services, root.id))
 
     @strawberry.field(
         description="Pity counter, pulls today and counts by rarity.", permission_classes=PRIVATE
     )
-    async def gacha(self, info: Info[Context, Any]) -> GachaStatus:
-        return await gacha_cases.status(info.context.services, self.user_id)
+    async def gacha(self, info: Info[Context, Any], root: ProfileValue) -> GachaStatus:
+        return await gacha_cases.status(info.context.services, root.id)
 
     @strawberry.field(
         description="Collectibles and consumables held, most recent first.",
         permission_classes=PRIVATE,
     )
     async def inventory(
-        self, info: Info[Context, Any], first: int = 20, after: str | None = None
+        self,
+        info: Info[Context, Any],
+        root: ProfileValue,
+        first: int = 20,
+        after: str | None = None,
     ) -> Connection[InventoryItem]:
         limit = check_first(first)
-        async with info.context.services.sessionmaker() as session:
-            rows = await gacha_store.inventory_page(
-                session, self.user_id, after_id=decode_cursor(after), limit=limit + 1
-            )
+        rows = await user_cases.inventory(
+            info.context.services, root.id, after_id=decode_cursor(after), first=limit
+        )
         return keyset_connection(
             rows,
             limit,
@@ -196,78 +164,94 @@ class Profile:
     async def notifications(
         self,
         info: Info[Context, Any],
+        root: ProfileValue,
         first: int = 20,
         after: str | None = None,
         unread_only: bool = False,
     ) -> Connection[Notification]:
         return await notification_cases.page(
-            info.context.services, self.user_id, first, after, unread_only
+            info.context.services, root.id, first, after, unread_only
         )
 
     @strawberry.field(permission_classes=PRIVATE)
-    async def unread_notifications(self, info: Info[Context, Any]) -> int:
-        return await notification_cases.unread_count(info.context.services, self.user_id)
+    async def unread_notifications(self, info: Info[Context, Any], root: ProfileValue) -> int:
+        return await notification_cases.unread_count(info.context.services, root.id)
 
-    @strawberry.field(description="Every gold movement, newest first.", permission_classes=PRIVATE)
+    @strawberry.field(
+        description="Every gold movement, newest first.",
+        permission_classes=PRIVATE,
+        graphql_type=Connection[LedgerEntry],
+    )
     async def ledger(
-        self, info: Info[Context, Any], first: int = 20, after: str | None = None
-    ) -> Connection[LedgerEntry]:
+        self,
+        info: Info[Context, Any],
+        root: ProfileValue,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[domain_ledger.LedgerEntry]:
         limit = check_first(first)
-        async with info.context.services.sessionmaker() as session:
-            rows = await wallet.ledger_page(
-                session, self.user_id, after_id=decode_cursor(after), limit=limit + 1
-            )
-        return keyset_connection(rows, limit, after, LedgerEntry.of, key=lambda row: row.id)
+        entries = await user_cases.ledger(
+            info.context.services, root.id, after_id=decode_cursor(after), first=limit
+        )
+        return keyset_connection(entries, limit, after, lambda entry: entry, key=lambda e: e.id)
 
     @strawberry.field(
         description="Settled plays, newest first, optionally of one game and from a moment on.",
         permission_classes=PRIVATE,
+        graphql_type=Connection[GameRound],
     )
     async def history(
         self,
         info: Info[Context, Any],
+        root: ProfileValue,
         game: GameEnum | None = None,  # type: ignore[valid-type]
         since: datetime | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> Connection[GameRound]:
+    ) -> Connection[domain_history.GameRound]:
         limit = check_first(first)
         check_since(since)
-        async with info.context.services.sessionmaker() as session:
-            rows = await game_rounds.page(
-                session,
-                self.user_id,
-                game=None if game is None else Game(game).value,
-                since=since,
-                after_id=decode_cursor(after),
-                limit=limit + 1,
-            )
-        return keyset_connection(rows, limit, after, GameRound.of, key=lambda row: row.id)
+        rounds = await user_cases.history(
+            info.context.services,
+            root.id,
+            game=None if game is None else Game(game),
+            since=since,
+            after_id=decode_cursor(after),
+            first=limit,
+        )
+        return keyset_connection(rounds, limit, after, lambda played: played, key=lambda r: r.id)
 
     @strawberry.field(
         description="Totals per game and overall, and gacha pulls by rarity (SPEC §9.1).",
         permission_classes=PRIVATE,
     )
-    async def stats(self, info: Info[Context, Any]) -> PlayerStatistics:
-        return await stats_cases.statistics(info.context.services, self.user_id)
+    async def stats(self, info: Info[Context, Any], root: ProfileValue) -> PlayerStatistics:
+        return await stats_cases.statistics(info.context.services, root.id)
 
     @strawberry.field(
         description="Limits the player set on themselves, and changes waiting to apply.",
         permission_classes=PRIVATE,
+        graphql_type=PlayerLimits,
     )
-    async def limits(self, info: Info[Context, Any]) -> PlayerLimits:
-        return await limit_cases.limits_of(info.context.services, self.user_id)
+    async def limits(
+        self, info: Info[Context, Any], root: ProfileValue
+    ) -> domain_limits.PlayerLimits:
+        return await limit_cases.limits_of(info.context.services, root.id)
 
     @strawberry.field(
         description="Purchases and attempts to buy, newest first, whatever their status.",
         permission_classes=PRIVATE,
     )
     async def purchases(
-        self, info: Info[Context, Any], first: int = 20, after: str | None = None
+        self,
+        info: Info[Context, Any],
+        root: ProfileValue,
+        first: int = 20,
+        after: str | None = None,
     ) -> Connection[Purchase]:
         return await purchase_cases.purchase_page(
             info.context.services,
-            self.user_id,
+            root.id,
             first=check_first(first),
             after=after,
             after_id=decode_cursor(after),
@@ -277,18 +261,27 @@ class Profile:
         description="The days of a month (in GAME_TIMEZONE) the daily reward was claimed.",
         permission_classes=PRIVATE,
     )
-    async def attendance(self, info: Info[Context, Any], year: int, month: int) -> Attendance:
-        return await checkin_cases.attendance(info.context.services, self.user_id, year, month)
+    async def attendance(
+        self, info: Info[Context, Any], root: ProfileValue, year: int, month: int
+    ) -> Attendance:
+        return await checkin_cases.attendance(info.context.services, root.id, year, month)
 
     @strawberry.field(
-        description="Login attempts on this account, newest first.", permission_classes=PRIVATE
+        description="Login attempts on this account, newest first.",
+        permission_classes=PRIVATE,
+        graphql_type=Connection[LoginAttempt],
     )
     async def login_history(
-        self, info: Info[Context, Any], first: int = 20, after: str | None = None
-    ) -> Connection[LoginAttempt]:
+        self,
+        info: Info[Context, Any],
+        root: ProfileValue,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[profiles.LoginAttempt]:
         limit = check_first(first)
-        async with info.context.services.sessionmaker() as session:
-            rows = await login_attempts.page_for_user(
-                session, self.user_id, after_id=decode_cursor(after), limit=limit + 1
-            )
-        return keyset_connection(rows, limit, after, LoginAttempt.of, key=lambda row: row.id)
+        attempts = await user_cases.login_history(
+            info.context.services, root.id, after_id=decode_cursor(after), first=limit
+        )
+        return keyset_connection(
+            attempts, limit, after, lambda attempt: attempt, key=lambda attempt: attempt.id
+        )
