@@ -38,14 +38,8 @@ from casino_club.live.ws_handlers import (
     TransportWSHandler,
 )
 from casino_club.observability import configure_logging, new_request_id, request_id_var
-from casino_club.resolvers import (
-    budgets,
-    economy,
-    payment_settlement,
-    payment_webhooks,
-    reconciliation,
-)
 from casino_club.resolvers import crash as crash_cases
+from casino_club.resolvers import economy, payment_settlement, payment_webhooks, reconciliation
 from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import refunds as refund_cases
@@ -285,7 +279,7 @@ class CasinoGraphQL(GraphQL[Context, None]):
                 raise ConnectionRejectionError({"message": str(exc)}) from None
         # Each initialisation loads the viewer: it is an operation of the caller's budget
         # (a loop of connect-and-init would otherwise cost a query each, unbounded).
-        wait = await budgets.charge(context)
+        wait = await query_budget.charge(context)
         if wait is not None:
             refused = query_budget.over_budget(wait)
             raise ConnectionRejectionError(
