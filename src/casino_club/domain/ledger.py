@@ -71,6 +71,18 @@ class Posted:
     balance_after: int
 
 
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One gold movement as a player's ledger lists it; the ledger is append-only."""
+
+    id: int
+    amount: int
+    balance_after: int
+    reason: LedgerReason
+    reference: str | None
+    at: datetime
+
+
 def round_reference(game: str, seed_id: int, nonce: int) -> str:
     """What a play's ledger rows point at: the fair round that decided it."""
     return f"{game.lower()}:{seed_id}:{nonce}"
@@ -107,15 +119,3 @@ def posted_rows(movements: Sequence[Movement], final: int) -> list[Posted]:
         Posted(m.amount, m.reason, final - later)
         for m, later in zip(movements, still_to_come(movements), strict=True)
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerEntry:
-    """One gold movement as a player sees it; the ledger is append-only."""
-
-    id: int
-    amount: int
-    balance_after: int
-    reason: LedgerReason
-    reference: str | None
-    at: datetime

@@ -31,10 +31,8 @@ from casino_club.domain.errors import BadUserInput
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.hundredths import display, float_hundredths
-from casino_club.domain.ids import parse_id
 from casino_club.domain.ledger import Movement, round_reference
 from casino_club.domain.missions import periods_at
-from casino_club.domain.pagination import check_first, decode_cursor
 from casino_club.domain.refusals import ValidationFailed
 from casino_club.live.events import crash_channel
 from casino_club.persistence import crash as crash_rounds
@@ -66,7 +64,8 @@ from casino_club.schema.crash import (
     RoundNotFound,
     TickKind,
 )
-from casino_club.schema.pagination import Connection, keyset_connection
+from casino_club.schema.ids import parse_id
+from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 

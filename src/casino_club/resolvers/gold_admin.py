@@ -7,7 +7,6 @@ from __future__ import annotations
 import strawberry
 
 from casino_club.context import Context, Viewer
-from casino_club.domain.ids import parse_id
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.refusals import InsufficientFunds, UserNotFound, ValidationFailed
 from casino_club.domain.shop import MAX_GOLD
@@ -26,6 +25,7 @@ from casino_club.schema.gold_admin import (
     RewardsGranted,
     RewardStatus,
 )
+from casino_club.schema.ids import parse_id
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 

@@ -10,9 +10,9 @@ from casino_club.domain.errors import BadUserInput, ServiceUnavailable
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Board, Metric, Period
 from casino_club.domain.missions import periods_at
-from casino_club.domain.pagination import check_first
 from casino_club.resolvers.users import public_view
 from casino_club.schema.leaderboards import Leaderboard, LeaderboardEntry
+from casino_club.schema.pagination import check_first
 from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 

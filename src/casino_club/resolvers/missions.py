@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import level_for_xp, level_reached
-from casino_club.domain.ids import parse_id
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import (
     ClaimRefusal,
@@ -27,6 +26,7 @@ from casino_club.persistence.missions import PlayerMission as Row
 from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.live import balance_events, progression_events, publish_after_commit
 from casino_club.schema.checkin import AlreadyClaimed
+from casino_club.schema.ids import parse_id
 from casino_club.schema.missions import (
     ClaimMissionRewardInput,
     ClaimMissionRewardResult,

@@ -13,13 +13,12 @@ from typing import Any
 
 from casino_club.context import Context, Viewer
 from casino_club.domain import notifications as rules
-from casino_club.domain.ids import parse_id
-from casino_club.domain.pagination import check_first, decode_cursor
 from casino_club.domain.refusals import UserNotFound, ValidationFailed
 from casino_club.live.events import BROADCAST_CHANNEL, user_channel
 from casino_club.live.stream import merged
 from casino_club.persistence import audit, notifications, users
 from casino_club.persistence.models import Notification as NotificationRow
+from casino_club.schema.ids import parse_id
 from casino_club.schema.notifications import (
     MarkNotificationsReadInput,
     MarkNotificationsReadResult,
@@ -30,7 +29,7 @@ from casino_club.schema.notifications import (
     SendNotificationInput,
     SendNotificationResult,
 )
-from casino_club.schema.pagination import Connection, keyset_connection
+from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
 from casino_club.services import Services
 
 MAX_IDS = 100

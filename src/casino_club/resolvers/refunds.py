@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from casino_club.context import Context, Viewer
-from casino_club.domain.ids import parse_id
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.payments import (
     BackOff,
@@ -40,6 +39,7 @@ from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.guards import key_request, reason_problem, run_idempotent
 from casino_club.resolvers.live import balance_events, publish_after_commit
 from casino_club.resolvers.payment_settlement import reference
+from casino_club.schema.ids import parse_id
 from casino_club.schema.purchases import Purchase
 from casino_club.schema.refunds import (
     DebtRepaid,

@@ -18,7 +18,7 @@ from casino_club.domain.errors import Unauthenticated
 from casino_club.domain.games import Game
 from casino_club.domain.history import GameRound
 from casino_club.domain.ids import parse_id
-from casino_club.domain.ledger import LedgerEntry, LedgerReason
+from casino_club.domain.ledger import LedgerEntry
 from casino_club.domain.login_lockout import LoginOutcome
 from casino_club.domain.profiles import LoginAttempt, Profile, PublicUser
 from casino_club.persistence import fairness, gacha, game_rounds, login_attempts, users, wallet
@@ -89,18 +89,7 @@ async def ledger(
     services: Services, user_id: int, *, after_id: int | None, first: int
 ) -> list[LedgerEntry]:
     async with services.sessionmaker() as session:
-        rows = await wallet.ledger_page(session, user_id, after_id=after_id, limit=first + 1)
-    return [
-        LedgerEntry(
-            id=row.id,
-            amount=row.amount,
-            balance_after=row.balance_after,
-            reason=LedgerReason(row.reason),
-            reference=row.reference,
-            at=row.created_at,
-        )
-        for row in rows
-    ]
+        return await wallet.ledger_page(session, user_id, after_id=after_id, limit=first + 1)
 
 
 async def history(

@@ -1,6 +1,10 @@
-"""Relay cursor connections over keyset pages (domain/pagination.py): a use case reads
-one row more than the page holds, and the connection tells from it whether another
-page follows."""
+"""Relay cursor connections over keyset pagination.
+
+History-like lists grow without bound, so they page by key (`id < cursor`), not by
+offset: the cost of a page does not depend on how deep it is. The keys, their cursors
+and the page size are the domain's (domain/pagination.py), which use cases share; here
+a page of rows becomes a connection.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,12 @@ from typing import Generic, TypeVar
 import strawberry
 from strawberry.relay import PageInfo
 
-from casino_club.domain.pagination import Key, encode_cursor
+from casino_club.domain.pagination import MAX_PAGE as MAX_PAGE
+from casino_club.domain.pagination import Key
+from casino_club.domain.pagination import check_first as check_first
+from casino_club.domain.pagination import decode_cursor as decode_cursor
+from casino_club.domain.pagination import decode_keyset as decode_keyset
+from casino_club.domain.pagination import encode_cursor as encode_cursor
 
 Row = TypeVar("Row")
 Node = TypeVar("Node")

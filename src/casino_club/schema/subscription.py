@@ -15,13 +15,13 @@ from strawberry.types import Info
 from casino_club.context import Context
 from casino_club.domain.accounts import Role
 from casino_club.domain.errors import BadUserInput, Forbidden, ServiceUnavailable
-from casino_club.domain.ids import parse_id
 from casino_club.live.events import MONITOR_CHANNEL, UnknownEventId, user_channel
 from casino_club.live.journal import EventId, parse_event_id
 from casino_club.live.stream import ReplayUnavailable, SubscriptionOverflow
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import notifications as notification_cases
 from casino_club.schema.crash import CrashTick, TickKind
+from casino_club.schema.ids import parse_id
 from casino_club.schema.live import BalanceChange, GameEvent, MonitorEvent
 from casino_club.schema.notifications import Notification
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
