@@ -39,7 +39,13 @@ from casino_club.live.ws_handlers import (
 )
 from casino_club.observability import configure_logging, new_request_id, request_id_var
 from casino_club.resolvers import crash as crash_cases
-from casino_club.resolvers import economy, payment_settlement, payment_webhooks, reconciliation
+from casino_club.resolvers import (
+    economy,
+    payment_settlement,
+    payment_webhooks,
+    reconciliation,
+    request_budget,
+)
 from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import refunds as refund_cases
@@ -279,7 +285,7 @@ class CasinoGraphQL(GraphQL[Context, None]):
                 raise ConnectionRejectionError({"message": str(exc)}) from None
         # Each initialisation loads the viewer: it is an operation of the caller's budget
         # (a loop of connect-and-init would otherwise cost a query each, unbounded).
-        wait = await query_budget.charge(context)
+        wait = await request_budget.charge_operation(context)
         if wait is not None:
             refused = query_budget.over_budget(wait)
             raise ConnectionRejectionError(
