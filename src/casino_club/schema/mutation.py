@@ -8,8 +8,11 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain.dice import DiceRollSuccess, Direction
 from casino_club.domain.refusals import BetRefusal
+from casino_club.domain.rps import Move, RpsPlaySuccess
 from casino_club.domain.slots import SlotSpinSuccess
+from casino_club.domain.wheel import WheelSpinSuccess
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
 from casino_club.resolvers import checkin as checkin_cases
@@ -193,23 +196,44 @@ class Mutation:
     @strawberry.mutation(
         description="Spin the prize wheel: the first spin of each game day is free.",
         permission_classes=[IsAuthenticated],
+        graphql_type=WheelSpinResult,
     )
-    async def wheel_spin(self, info: Info[Context, Any], input: WheelSpinInput) -> WheelSpinResult:
-        return await wheel_cases.spin(info.context, await require_viewer(info), input)
+    async def wheel_spin(
+        self, info: Info[Context, Any], input: WheelSpinInput
+    ) -> WheelSpinSuccess | BetRefusal:
+        viewer = await require_viewer(info)
+        return await wheel_cases.spin(info.context, viewer, input.idempotency_key)
 
     @strawberry.mutation(
         description="Rock-paper-scissors against the fair RNG: a win pays 1.96×, a draw 1×.",
         permission_classes=[IsAuthenticated],
+        graphql_type=RpsPlayResult,
     )
-    async def rps_play(self, info: Info[Context, Any], input: RpsPlayInput) -> RpsPlayResult:
-        return await rps_cases.play(info.context, await require_viewer(info), input)
+    async def rps_play(
+        self, info: Info[Context, Any], input: RpsPlayInput
+    ) -> RpsPlaySuccess | BetRefusal:
+        viewer = await require_viewer(info)
+        return await rps_cases.play(
+            info.context, viewer, int(input.stake), Move(input.move), input.idempotency_key
+        )
 
     @strawberry.mutation(
         description="Roll the dice: win with the chosen chance, paid 99 / chance times the stake.",
         permission_classes=[IsAuthenticated],
+        graphql_type=DiceRollResult,
     )
-    async def dice_roll(self, info: Info[Context, Any], input: DiceRollInput) -> DiceRollResult:
-        return await dice_cases.roll(info.context, await require_viewer(info), input)
+    async def dice_roll(
+        self, info: Info[Context, Any], input: DiceRollInput
+    ) -> DiceRollSuccess | BetRefusal:
+        viewer = await require_viewer(info)
+        return await dice_cases.roll(
+            info.context,
+            viewer,
+            int(input.stake),
+            input.chance,
+            Direction(input.direction),
+            input.idempotency_key,
+        )
 
     @strawberry.mutation(
         description=(
