@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.domain.dice import DiceRollSuccess, Direction
+from casino_club.domain.gacha import DailyLimitReached, GachaPullSuccess, NoTicket, PullPayment
 from casino_club.domain.refusals import BetRefusal
 from casino_club.domain.rps import Move, RpsPlaySuccess
 from casino_club.domain.slots import SlotSpinSuccess
@@ -59,7 +60,7 @@ from casino_club.schema.fairness import (
     SetClientSeedInput,
     SetClientSeedResult,
 )
-from casino_club.schema.gacha import GachaPullInput, GachaPullResult
+from casino_club.schema.gacha import GachaPullInput, GachaPullResult, PullCount
 from casino_club.schema.gold_admin import (
     AdjustGoldInput,
     AdjustGoldResult,
@@ -189,9 +190,15 @@ class Mutation:
     @strawberry.mutation(
         description="Pull 1 or 10 items (10 counts once against the daily limit).",
         permission_classes=[IsAuthenticated],
+        graphql_type=GachaPullResult,
     )
-    async def gacha_pull(self, info: Info[Context, Any], input: GachaPullInput) -> GachaPullResult:
-        return await gacha_cases.pull(info.context, await require_viewer(info), input)
+    async def gacha_pull(
+        self, info: Info[Context, Any], input: GachaPullInput
+    ) -> GachaPullSuccess | NoTicket | DailyLimitReached | BetRefusal:
+        viewer = await require_viewer(info)
+        count = PullCount(input.count).value
+        pay_with = PullPayment(input.pay_with)
+        return await gacha_cases.pull(info.context, viewer, count, pay_with, input.idempotency_key)
 
     @strawberry.mutation(
         description="Spin the prize wheel: the first spin of each game day is free.",
