@@ -37,7 +37,7 @@ async def pull(
     request = betting.BetRequest(
         KIND, key=key, parameters={"count": count, "payWith": pay_with.value}
     )
-    game = GachaPull(
+    game: betting.StagedGame[GachaPullSuccess, NoTicket | DailyLimitReached] = GachaPull(
         count,
         pay_with,
         services.gacha,

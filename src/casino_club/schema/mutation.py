@@ -8,10 +8,18 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain.crash import (
+    ActiveRoundExists,
+    CrashBetPlaced,
+    CrashCashedOut,
+    CrashRoundLost,
+    RoundNotFound,
+)
 from casino_club.domain.dice import DiceRollSuccess, Direction
 from casino_club.domain.gacha import DailyLimitReached, GachaPullSuccess, NoTicket, PullPayment
-from casino_club.domain.refusals import BetRefusal
+from casino_club.domain.refusals import BetRefusal, RateLimited, ValidationFailed
 from casino_club.domain.rps import Move, RpsPlaySuccess
+from casino_club.domain.seeds import FairnessUpdated, SeedInUse, ServerSeedRotated
 from casino_club.domain.slots import SlotSpinSuccess
 from casino_club.domain.wheel import WheelSpinSuccess
 from casino_club.resolvers import admin as admin_cases
@@ -67,6 +75,7 @@ from casino_club.schema.gold_admin import (
     GrantRewardsInput,
     GrantRewardsResult,
 )
+from casino_club.schema.ids import parse_id
 from casino_club.schema.invites import (
     CreateInviteCodeInput,
     CreateInviteCodeResult,
@@ -248,9 +257,15 @@ class Mutation:
             "fair RNG, and the multiplier grows with server time until it crashes."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=CrashBetResult,
     )
-    async def crash_bet(self, info: Info[Context, Any], input: CrashBetInput) -> CrashBetResult:
-        return await crash_cases.bet(info.context, await require_viewer(info), input)
+    async def crash_bet(
+        self, info: Info[Context, Any], input: CrashBetInput
+    ) -> CrashBetPlaced | ActiveRoundExists | BetRefusal:
+        viewer = await require_viewer(info)
+        return await crash_cases.bet(
+            info.context, viewer, int(input.stake), input.auto_cashout, input.idempotency_key
+        )
 
     @strawberry.mutation(
         description=(
@@ -258,11 +273,13 @@ class Mutation:
             "handles it; a repeated cash-out returns the first result and pays nothing more."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=CrashCashoutResult,
     )
     async def crash_cashout(
         self, info: Info[Context, Any], input: CrashCashoutInput
-    ) -> CrashCashoutResult:
-        return await crash_cases.cash_out(info.context, await require_viewer(info), input)
+    ) -> CrashCashedOut | CrashRoundLost | RoundNotFound | RateLimited:
+        viewer = await require_viewer(info)
+        return await crash_cases.cash_out(info.context, viewer, parse_id(str(input.round_id)))
 
     @strawberry.mutation(
         description=(
@@ -346,11 +363,13 @@ class Mutation:
     @strawberry.mutation(
         description="Choose the client seed mixed into every following bet.",
         permission_classes=[IsAuthenticated],
+        graphql_type=SetClientSeedResult,
     )
     async def set_client_seed(
         self, info: Info[Context, Any], input: SetClientSeedInput
-    ) -> SetClientSeedResult:
-        return await fairness_cases.set_client_seed(info.context, await require_viewer(info), input)
+    ) -> FairnessUpdated | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await fairness_cases.set_client_seed(info.context, viewer, input.client_seed)
 
     @strawberry.mutation(
         description=(
@@ -358,13 +377,13 @@ class Mutation:
             "with SeedInUse while a round the seed decided is still running."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=RotateServerSeedResult,
     )
     async def rotate_server_seed(
         self, info: Info[Context, Any], input: RotateServerSeedInput
-    ) -> RotateServerSeedResult:
-        return await fairness_cases.rotate_server_seed(
-            info.context, await require_viewer(info), input
-        )
+    ) -> ServerSeedRotated | SeedInUse | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await fairness_cases.rotate_server_seed(info.context, viewer, input.client_seed)
 
     @strawberry.mutation(permission_classes=[IsAdmin])
     async def create_invite_code(
