@@ -8,8 +8,20 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
-from casino_club.domain.refusals import BetRefusal
+from casino_club.domain.crash import (
+    ActiveRoundExists,
+    CrashBetPlaced,
+    CrashCashedOut,
+    CrashRoundLost,
+    RoundNotFound,
+)
+from casino_club.domain.dice import DiceRollSuccess, Direction
+from casino_club.domain.gacha import DailyLimitReached, GachaPullSuccess, NoTicket, PullPayment
+from casino_club.domain.refusals import BetRefusal, RateLimited, ValidationFailed
+from casino_club.domain.rps import Move, RpsPlaySuccess
+from casino_club.domain.seeds import FairnessUpdated, SeedInUse, ServerSeedRotated
 from casino_club.domain.slots import SlotSpinSuccess
+from casino_club.domain.wheel import WheelSpinSuccess
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
 from casino_club.resolvers import checkin as checkin_cases
@@ -56,13 +68,14 @@ from casino_club.schema.fairness import (
     SetClientSeedInput,
     SetClientSeedResult,
 )
-from casino_club.schema.gacha import GachaPullInput, GachaPullResult
+from casino_club.schema.gacha import GachaPullInput, GachaPullResult, PullCount
 from casino_club.schema.gold_admin import (
     AdjustGoldInput,
     AdjustGoldResult,
     GrantRewardsInput,
     GrantRewardsResult,
 )
+from casino_club.schema.ids import parse_id
 from casino_club.schema.invites import (
     CreateInviteCodeInput,
     CreateInviteCodeResult,
@@ -186,30 +199,57 @@ class Mutation:
     @strawberry.mutation(
         description="Pull 1 or 10 items (10 counts once against the daily limit).",
         permission_classes=[IsAuthenticated],
+        graphql_type=GachaPullResult,
     )
-    async def gacha_pull(self, info: Info[Context, Any], input: GachaPullInput) -> GachaPullResult:
-        return await gacha_cases.pull(info.context, await require_viewer(info), input)
+    async def gacha_pull(
+        self, info: Info[Context, Any], input: GachaPullInput
+    ) -> GachaPullSuccess | NoTicket | DailyLimitReached | BetRefusal:
+        viewer = await require_viewer(info)
+        count = PullCount(input.count).value
+        pay_with = PullPayment(input.pay_with)
+        return await gacha_cases.pull(info.context, viewer, count, pay_with, input.idempotency_key)
 
     @strawberry.mutation(
         description="Spin the prize wheel: the first spin of each game day is free.",
         permission_classes=[IsAuthenticated],
+        graphql_type=WheelSpinResult,
     )
-    async def wheel_spin(self, info: Info[Context, Any], input: WheelSpinInput) -> WheelSpinResult:
-        return await wheel_cases.spin(info.context, await require_viewer(info), input)
+    async def wheel_spin(
+        self, info: Info[Context, Any], input: WheelSpinInput
+    ) -> WheelSpinSuccess | BetRefusal:
+        viewer = await require_viewer(info)
+        return await wheel_cases.spin(info.context, viewer, input.idempotency_key)
 
     @strawberry.mutation(
         description="Rock-paper-scissors against the fair RNG: a win pays 1.96×, a draw 1×.",
         permission_classes=[IsAuthenticated],
+        graphql_type=RpsPlayResult,
     )
-    async def rps_play(self, info: Info[Context, Any], input: RpsPlayInput) -> RpsPlayResult:
-        return await rps_cases.play(info.context, await require_viewer(info), input)
+    async def rps_play(
+        self, info: Info[Context, Any], input: RpsPlayInput
+    ) -> RpsPlaySuccess | BetRefusal:
+        viewer = await require_viewer(info)
+        return await rps_cases.play(
+            info.context, viewer, int(input.stake), Move(input.move), input.idempotency_key
+        )
 
     @strawberry.mutation(
         description="Roll the dice: win with the chosen chance, paid 99 / chance times the stake.",
         permission_classes=[IsAuthenticated],
+        graphql_type=DiceRollResult,
     )
-    async def dice_roll(self, info: Info[Context, Any], input: DiceRollInput) -> DiceRollResult:
-        return await dice_cases.roll(info.context, await require_viewer(info), input)
+    async def dice_roll(
+        self, info: Info[Context, Any], input: DiceRollInput
+    ) -> DiceRollSuccess | BetRefusal:
+        viewer = await require_viewer(info)
+        return await dice_cases.roll(
+            info.context,
+            viewer,
+            int(input.stake),
+            input.chance,
+            Direction(input.direction),
+            input.idempotency_key,
+        )
 
     @strawberry.mutation(
         description=(
@@ -217,9 +257,15 @@ class Mutation:
             "fair RNG, and the multiplier grows with server time until it crashes."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=CrashBetResult,
     )
-    async def crash_bet(self, info: Info[Context, Any], input: CrashBetInput) -> CrashBetResult:
-        return await crash_cases.bet(info.context, await require_viewer(info), input)
+    async def crash_bet(
+        self, info: Info[Context, Any], input: CrashBetInput
+    ) -> CrashBetPlaced | ActiveRoundExists | BetRefusal:
+        viewer = await require_viewer(info)
+        return await crash_cases.bet(
+            info.context, viewer, int(input.stake), input.auto_cashout, input.idempotency_key
+        )
 
     @strawberry.mutation(
         description=(
@@ -227,11 +273,13 @@ class Mutation:
             "handles it; a repeated cash-out returns the first result and pays nothing more."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=CrashCashoutResult,
     )
     async def crash_cashout(
         self, info: Info[Context, Any], input: CrashCashoutInput
-    ) -> CrashCashoutResult:
-        return await crash_cases.cash_out(info.context, await require_viewer(info), input)
+    ) -> CrashCashedOut | CrashRoundLost | RoundNotFound | RateLimited:
+        viewer = await require_viewer(info)
+        return await crash_cases.cash_out(info.context, viewer, parse_id(str(input.round_id)))
 
     @strawberry.mutation(
         description=(
@@ -315,11 +363,13 @@ class Mutation:
     @strawberry.mutation(
         description="Choose the client seed mixed into every following bet.",
         permission_classes=[IsAuthenticated],
+        graphql_type=SetClientSeedResult,
     )
     async def set_client_seed(
         self, info: Info[Context, Any], input: SetClientSeedInput
-    ) -> SetClientSeedResult:
-        return await fairness_cases.set_client_seed(info.context, await require_viewer(info), input)
+    ) -> FairnessUpdated | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await fairness_cases.set_client_seed(info.context, viewer, input.client_seed)
 
     @strawberry.mutation(
         description=(
@@ -327,13 +377,13 @@ class Mutation:
             "with SeedInUse while a round the seed decided is still running."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=RotateServerSeedResult,
     )
     async def rotate_server_seed(
         self, info: Info[Context, Any], input: RotateServerSeedInput
-    ) -> RotateServerSeedResult:
-        return await fairness_cases.rotate_server_seed(
-            info.context, await require_viewer(info), input
-        )
+    ) -> ServerSeedRotated | SeedInUse | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await fairness_cases.rotate_server_seed(info.context, viewer, input.client_seed)
 
     @strawberry.mutation(permission_classes=[IsAdmin])
     async def create_invite_code(

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain import crash, dice, gacha, rps, slots, verification, wheel
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Period
 from casino_club.persistence import invite_codes
@@ -44,6 +45,7 @@ from casino_club.schema.dice import DiceConfig
 from casino_club.schema.economy import EconomyReport
 from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.gacha import GachaConfig
+from casino_club.schema.ids import parse_id
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.leaderboards import (
     Leaderboard,
@@ -87,14 +89,18 @@ class Query:
     ) -> InviteCodeValidation:
         return await invite_cases.validate_invite_code(info.context, code)
 
-    @strawberry.field(description="Slots odds, paytable and exact RTP (no login needed).")
-    def slots_config(self, info: Info[Context, Any]) -> SlotsConfig:
+    @strawberry.field(
+        description="Slots odds, paytable and exact RTP (no login needed).",
+        graphql_type=SlotsConfig,
+    )
+    def slots_config(self, info: Info[Context, Any]) -> slots.SlotsConfig:
         return slot_cases.config(info.context.services)
 
     @strawberry.field(
-        description="Gacha odds, pity, effective rates, costs, limits and stock (no login needed)."
+        description="Gacha odds, pity, effective rates, costs, limits and stock (no login needed).",
+        graphql_type=GachaConfig,
     )
-    async def gacha_config(self, info: Info[Context, Any]) -> GachaConfig:
+    async def gacha_config(self, info: Info[Context, Any]) -> gacha.GachaConfig:
         return await gacha_cases.config(info.context.services)
 
     @strawberry.field(
@@ -135,38 +141,58 @@ class Query:
     ) -> ReceiptVerification:
         return await purchase_cases.verify_receipt(info.context.services, input)
 
-    @strawberry.field(description="Prize wheel segments and expected value (no login needed).")
-    def wheel_config(self) -> WheelConfig:
+    @strawberry.field(
+        description="Prize wheel segments and expected value (no login needed).",
+        graphql_type=WheelConfig,
+    )
+    def wheel_config(self) -> wheel.WheelConfig:
         return wheel_cases.config()
 
-    @strawberry.field(description="Rock-paper-scissors rules and exact RTP (no login needed).")
-    def rps_config(self, info: Info[Context, Any]) -> RpsConfig:
+    @strawberry.field(
+        description="Rock-paper-scissors rules and exact RTP (no login needed).",
+        graphql_type=RpsConfig,
+    )
+    def rps_config(self, info: Info[Context, Any]) -> rps.RpsConfig:
         return rps_cases.config(info.context.services)
 
-    @strawberry.field(description="Dice rules and return (no login needed).")
-    def dice_config(self, info: Info[Context, Any]) -> DiceConfig:
+    @strawberry.field(
+        description="Dice rules and return (no login needed).", graphql_type=DiceConfig
+    )
+    def dice_config(self, info: Info[Context, Any]) -> dice.DiceConfig:
         return dice_cases.config(info.context.services)
 
-    @strawberry.field(description="Crash rules, curve and odds (no login needed).")
-    def crash_config(self, info: Info[Context, Any]) -> CrashConfig:
+    @strawberry.field(
+        description="Crash rules, curve and odds (no login needed).", graphql_type=CrashConfig
+    )
+    def crash_config(self, info: Info[Context, Any]) -> crash.CrashConfig:
         return crash_cases.config(info.context.services)
 
     @strawberry.field(
         description="One of the caller's crash rounds; null when there is no such round.",
         permission_classes=[IsAuthenticated],
+        graphql_type=CrashRound | None,
     )
-    async def crash_round(self, info: Info[Context, Any], id: strawberry.ID) -> CrashRound | None:
-        return await crash_cases.find_round(info.context, await require_viewer(info), id)
+    async def crash_round(
+        self, info: Info[Context, Any], id: strawberry.ID
+    ) -> crash.CrashRound | None:
+        viewer = await require_viewer(info)
+        round_id = parse_id(id)
+        if round_id is None:
+            return None
+        return await crash_cases.find_round(info.context, viewer, round_id)
 
     @strawberry.field(
         description="The caller's running crash round, if any (to resume after a reload).",
         permission_classes=[IsAuthenticated],
+        graphql_type=CrashRound | None,
     )
-    async def active_crash_round(self, info: Info[Context, Any]) -> CrashRound | None:
+    async def active_crash_round(self, info: Info[Context, Any]) -> crash.CrashRound | None:
         return await crash_cases.active_round(info.context, await require_viewer(info))
 
     @strawberry.field(
-        description="Crash rounds of every player, newest first.", permission_classes=[IsAdmin]
+        description="Crash rounds of every player, newest first.",
+        permission_classes=[IsAdmin],
+        graphql_type=Connection[CrashRound],
     )
     async def crash_rounds(
         self,
@@ -174,14 +200,20 @@ class Query:
         filter: CrashRoundFilter | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> Connection[CrashRound]:
-        return await crash_cases.rounds(info.context, filter, first=first, after=after)
+    ) -> Connection[crash.CrashRound]:
+        limit = check_first(first)
+        where = (filter or CrashRoundFilter()).value()
+        rounds = await crash_cases.rounds(
+            info.context, where, after_id=decode_cursor(after), limit=limit + 1
+        )
+        return keyset_connection(rounds, limit, after, lambda node: node, key=lambda node: node.id)
 
     @strawberry.field(
         description=(
             "Recompute a round from its seeds (no login needed): once a server seed is "
             "revealed by rotateServerSeed, every round it served can be checked."
-        )
+        ),
+        graphql_type=VerifiedRound,
     )
     def verify_round(
         self,
@@ -190,7 +222,7 @@ class Query:
         server_seed: str,
         client_seed: str,
         nonce: int,
-    ) -> VerifiedRound:
+    ) -> verification.VerifiedRound:
         return fairness_cases.verify(info.context, Game(game), server_seed, client_seed, nonce)
 
     @strawberry.field(

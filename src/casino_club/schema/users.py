@@ -10,20 +10,24 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain import gacha as gacha_values
+from casino_club.domain import seeds
 from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_level
 from casino_club.domain.checkin import streak_alive
 from casino_club.domain.days import game_day
 from casino_club.domain.gacha import Rarity
 from casino_club.domain.games import Game
+from casino_club.domain.games import GameRound as PlayedRound
 from casino_club.domain.login_lockout import LoginOutcome
-from casino_club.persistence import fairness as fairness_seeds
 from casino_club.persistence import gacha as gacha_store
-from casino_club.persistence import game_rounds, login_attempts, wallet
+from casino_club.persistence import login_attempts, wallet
 from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
 from casino_club.persistence.models import User
 from casino_club.persistence.users import Account
 from casino_club.resolvers import checkin as checkin_cases
+from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
+from casino_club.resolvers import history as history_cases
 from casino_club.resolvers import limits as limit_cases
 from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers import purchases as purchase_cases
@@ -148,16 +152,19 @@ class Profile:
         return streak_alive(self.last_checkin_day, self.streak_at_last_checkin, today)
 
     @strawberry.field(
-        description="The active seed pair and next nonce (SPEC §6.1).", permission_classes=PRIVATE
+        description="The active seed pair and next nonce (SPEC §6.1).",
+        permission_classes=PRIVATE,
+        graphql_type=Fairness,
     )
-    async def fairness(self, info: Info[Context, Any]) -> Fairness:
-        async with info.context.services.sessionmaker() as session:
-            return Fairness.of(await fairness_seeds.active_seed(session, self.user_id))
+    async def fairness(self, info: Info[Context, Any]) -> seeds.Fairness:
+        return await fairness_cases.seed_pair(info.context.services, self.user_id)
 
     @strawberry.field(
-        description="Pity counter, pulls today and counts by rarity.", permission_classes=PRIVATE
+        description="Pity counter, pulls today and counts by rarity.",
+        permission_classes=PRIVATE,
+        graphql_type=GachaStatus,
     )
-    async def gacha(self, info: Info[Context, Any]) -> GachaStatus:
+    async def gacha(self, info: Info[Context, Any]) -> gacha_values.GachaStatus:
         return await gacha_cases.status(info.context.services, self.user_id)
 
     @strawberry.field(
@@ -221,6 +228,7 @@ class Profile:
     @strawberry.field(
         description="Settled plays, newest first, optionally of one game and from a moment on.",
         permission_classes=PRIVATE,
+        graphql_type=Connection[GameRound],
     )
     async def history(
         self,
@@ -229,19 +237,18 @@ class Profile:
         since: datetime | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> Connection[GameRound]:
+    ) -> Connection[PlayedRound]:
         limit = check_first(first)
         check_since(since)
-        async with info.context.services.sessionmaker() as session:
-            rows = await game_rounds.page(
-                session,
-                self.user_id,
-                game=None if game is None else Game(game).value,
-                since=since,
-                after_id=decode_cursor(after),
-                limit=limit + 1,
-            )
-        return keyset_connection(rows, limit, after, GameRound.of, key=lambda row: row.id)
+        rounds = await history_cases.page(
+            info.context.services,
+            self.user_id,
+            game=None if game is None else Game(game),
+            since=since,
+            after_id=decode_cursor(after),
+            limit=limit + 1,
+        )
+        return keyset_connection(rounds, limit, after, lambda node: node, key=lambda node: node.id)
 
     @strawberry.field(
         description="Totals per game and overall, and gacha pulls by rarity (SPEC §9.1).",
