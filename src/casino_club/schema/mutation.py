@@ -17,9 +17,16 @@ from casino_club.domain.crash import (
 )
 from casino_club.domain.dice import DiceRollSuccess, Direction
 from casino_club.domain.gacha import DailyLimitReached, GachaPullSuccess, NoTicket, PullPayment
+from casino_club.domain.purchases import BuyLimitedPackageOutcome, BuyProductOutcome
+from casino_club.domain.refunds import RefundPurchaseOutcome, RepayDebtOutcome
 from casino_club.domain.refusals import BetRefusal, RateLimited, ValidationFailed
 from casino_club.domain.rps import Move, RpsPlaySuccess
 from casino_club.domain.seeds import FairnessUpdated, SeedInUse, ServerSeedRotated
+from casino_club.domain.shop_admin import (
+    SaveLimitedPackageOutcome,
+    SaveProductOutcome,
+    SavePromoCodeOutcome,
+)
 from casino_club.domain.slots import SlotSpinSuccess
 from casino_club.domain.wheel import WheelSpinSuccess
 from casino_club.resolvers import admin as admin_cases
@@ -62,6 +69,7 @@ from casino_club.schema.crash import (
     CrashCashoutResult,
 )
 from casino_club.schema.dice import DiceRollInput, DiceRollResult
+from casino_club.schema.edits import sent
 from casino_club.schema.fairness import (
     RotateServerSeedInput,
     RotateServerSeedResult,
@@ -125,6 +133,7 @@ from casino_club.schema.shop_admin import (
     SaveProductResult,
     SavePromoCodeInput,
     SavePromoCodeResult,
+    package_changes,
 )
 from casino_club.schema.slots import SlotSpinInput, SlotSpinResult
 from casino_club.schema.wheel import WheelSpinInput, WheelSpinResult
@@ -288,11 +297,20 @@ class Mutation:
             "provider about a pending purchase."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=BuyProductResult,
     )
     async def buy_product(
         self, info: Info[Context, Any], input: BuyProductInput
-    ) -> BuyProductResult:
-        return await purchase_cases.buy_product(info.context, await require_viewer(info), input)
+    ) -> BuyProductOutcome:
+        return await purchase_cases.buy_product(
+            info.context,
+            await require_viewer(info),
+            sku=input.sku,
+            quantity=input.quantity,
+            payment_token=input.payment_token,
+            promo_code=input.promo_code,
+            key=input.idempotency_key,
+        )
 
     @strawberry.mutation(
         description=(
@@ -301,11 +319,19 @@ class Mutation:
             "still pending after PACKAGE_RESERVATION_SECONDS."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=BuyLimitedPackageResult,
     )
     async def buy_limited_package(
         self, info: Info[Context, Any], input: BuyLimitedPackageInput
-    ) -> BuyLimitedPackageResult:
-        return await package_cases.buy(info.context, await require_viewer(info), input)
+    ) -> BuyLimitedPackageOutcome:
+        return await package_cases.buy(
+            info.context,
+            await require_viewer(info),
+            sku=input.sku,
+            payment_token=input.payment_token,
+            promo_code=input.promo_code,
+            key=input.idempotency_key,
+        )
 
     @strawberry.mutation(
         description=(
@@ -344,9 +370,11 @@ class Mutation:
             "resumes when nothing is owed."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=RepayDebtResult,
     )
-    async def repay_debt(self, info: Info[Context, Any], input: RepayDebtInput) -> RepayDebtResult:
-        return await refund_cases.repay_debt(info.context, await require_viewer(info), input)
+    async def repay_debt(self, info: Info[Context, Any], input: RepayDebtInput) -> RepayDebtOutcome:
+        viewer = await require_viewer(info)
+        return await refund_cases.repay_debt(info.context, viewer, input.idempotency_key)
 
     @strawberry.mutation(
         description=(
@@ -354,11 +382,17 @@ class Mutation:
             "the balance cannot cover becomes the player's debt. Audited."
         ),
         permission_classes=[IsAdmin],
+        graphql_type=RefundPurchaseResult,
     )
     async def refund_purchase(
         self, info: Info[Context, Any], input: RefundPurchaseInput
-    ) -> RefundPurchaseResult:
-        return await refund_cases.refund_purchase(info.context, await require_viewer(info), input)
+    ) -> RefundPurchaseOutcome:
+        return await refund_cases.refund_purchase(
+            info.context,
+            await require_viewer(info),
+            parse_id(input.transaction_id),
+            input.reason,
+        )
 
     @strawberry.mutation(
         description="Choose the client seed mixed into every following bet.",
@@ -449,11 +483,14 @@ class Mutation:
     @strawberry.mutation(
         description="Create or edit a product (price, discount, rank, switch). Audited.",
         permission_classes=[IsAdmin],
+        graphql_type=SaveProductResult,
     )
     async def save_product(
         self, info: Info[Context, Any], input: SaveProductInput
-    ) -> SaveProductResult:
-        return await shop_admin_cases.save_product(info.context, await require_viewer(info), input)
+    ) -> SaveProductOutcome:
+        return await shop_admin_cases.save_product(
+            info.context, await require_viewer(info), input.sku, sent(input)
+        )
 
     @strawberry.mutation(
         description=(
@@ -461,22 +498,25 @@ class Mutation:
             "already paying still settle). Stock cannot go below what is sold or held. Audited."
         ),
         permission_classes=[IsAdmin],
+        graphql_type=SaveLimitedPackageResult,
     )
     async def save_limited_package(
         self, info: Info[Context, Any], input: SaveLimitedPackageInput
-    ) -> SaveLimitedPackageResult:
+    ) -> SaveLimitedPackageOutcome:
         return await shop_admin_cases.save_limited_package(
-            info.context, await require_viewer(info), input
+            info.context, await require_viewer(info), input.sku, package_changes(input)
         )
 
     @strawberry.mutation(
-        description="Create or edit a promo code. Audited.", permission_classes=[IsAdmin]
+        description="Create or edit a promo code. Audited.",
+        permission_classes=[IsAdmin],
+        graphql_type=SavePromoCodeResult,
     )
     async def save_promo_code(
         self, info: Info[Context, Any], input: SavePromoCodeInput
-    ) -> SavePromoCodeResult:
+    ) -> SavePromoCodeOutcome:
         return await shop_admin_cases.save_promo_code(
-            info.context, await require_viewer(info), input
+            info.context, await require_viewer(info), input.code, sent(input)
         )
 
     @strawberry.mutation(

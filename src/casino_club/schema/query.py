@@ -12,6 +12,11 @@ from casino_club.context import Context
 from casino_club.domain import crash, dice, gacha, rps, slots, verification, wheel
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Period
+from casino_club.domain.listings import PackageListing, ProductListing
+from casino_club.domain.purchases import ReceiptVerification as ReceiptVerificationValue
+from casino_club.domain.shop import Product as ProductValue
+from casino_club.domain.shop_admin import AdminLimitedPackage as AdminLimitedPackageValue
+from casino_club.domain.shop_admin import AdminPromoCode as AdminPromoCodeValue
 from casino_club.persistence import invite_codes
 from casino_club.persistence.user_listing import UserOrder
 from casino_club.resolvers import admin as admin_cases
@@ -118,28 +123,33 @@ class Query:
         return await leaderboard_cases.leaderboard(info.context, metric, period, game, first)
 
     @strawberry.field(
-        description="Products on sale, in the shop's order, priced now (no login needed)."
+        description="Products on sale, in the shop's order, priced now (no login needed).",
+        graphql_type=list[Product],
     )
-    async def catalog(self, info: Info[Context, Any]) -> list[Product]:
+    async def catalog(self, info: Info[Context, Any]) -> list[ProductListing]:
         return await shop_cases.catalog(info.context.services)
 
     @strawberry.field(
         description=(
             "Limited packages on sale or coming (enabled, window not ended), soonest ending "
             "first, with the stock left and, for a logged-in caller, their allowance."
-        )
+        ),
+        graphql_type=list[LimitedPackage],
     )
-    async def limited_packages(self, info: Info[Context, Any]) -> list[LimitedPackage]:
+    async def limited_packages(self, info: Info[Context, Any]) -> list[PackageListing]:
         return await package_cases.listed(info.context.services, await optional_viewer(info))
 
     @strawberry.field(
         description="Whether a receipt (code and signature) is one this server issued.",
         permission_classes=[IsAuthenticated],
+        graphql_type=ReceiptVerification,
     )
     async def verify_receipt(
         self, info: Info[Context, Any], input: VerifyReceiptInput
-    ) -> ReceiptVerification:
-        return await purchase_cases.verify_receipt(info.context.services, input)
+    ) -> ReceiptVerificationValue:
+        return await purchase_cases.verify_receipt(
+            info.context.services, input.code, input.signature
+        )
 
     @strawberry.field(
         description="Prize wheel segments and expected value (no login needed).",
@@ -240,22 +250,29 @@ class Query:
         return await mission_admin_cases.every(info.context.services)
 
     @strawberry.field(
-        description="Every product, on sale or not, as stored.", permission_classes=[IsAdmin]
+        description="Every product, on sale or not, as stored.",
+        permission_classes=[IsAdmin],
+        graphql_type=list[AdminProduct],
     )
-    async def admin_products(self, info: Info[Context, Any]) -> list[AdminProduct]:
+    async def admin_products(self, info: Info[Context, Any]) -> list[ProductValue]:
         return await shop_admin_cases.admin_products(info.context.services)
 
     @strawberry.field(
         description="Every limited package with its sold and held units.",
         permission_classes=[IsAdmin],
+        graphql_type=list[AdminLimitedPackage],
     )
-    async def admin_limited_packages(self, info: Info[Context, Any]) -> list[AdminLimitedPackage]:
+    async def admin_limited_packages(
+        self, info: Info[Context, Any]
+    ) -> list[AdminLimitedPackageValue]:
         return await shop_admin_cases.admin_packages(info.context.services)
 
     @strawberry.field(
-        description="Every promo code with the uses taken.", permission_classes=[IsAdmin]
+        description="Every promo code with the uses taken.",
+        permission_classes=[IsAdmin],
+        graphql_type=list[AdminPromoCode],
     )
-    async def admin_promo_codes(self, info: Info[Context, Any]) -> list[AdminPromoCode]:
+    async def admin_promo_codes(self, info: Info[Context, Any]) -> list[AdminPromoCodeValue]:
         return await shop_admin_cases.admin_promo_codes(info.context.services)
 
     @strawberry.field(

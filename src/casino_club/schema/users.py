@@ -19,6 +19,7 @@ from casino_club.domain.gacha import Rarity
 from casino_club.domain.games import Game
 from casino_club.domain.games import GameRound as PlayedRound
 from casino_club.domain.login_lockout import LoginOutcome
+from casino_club.domain.payments import Purchase as PurchaseRecord
 from casino_club.persistence import gacha as gacha_store
 from casino_club.persistence import login_attempts, wallet
 from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
@@ -267,17 +268,16 @@ class Profile:
     @strawberry.field(
         description="Purchases and attempts to buy, newest first, whatever their status.",
         permission_classes=PRIVATE,
+        graphql_type=Connection[Purchase],
     )
     async def purchases(
         self, info: Info[Context, Any], first: int = 20, after: str | None = None
-    ) -> Connection[Purchase]:
-        return await purchase_cases.purchase_page(
-            info.context.services,
-            self.user_id,
-            first=check_first(first),
-            after=after,
-            after_id=decode_cursor(after),
+    ) -> Connection[PurchaseRecord]:
+        limit = check_first(first)
+        rows = await purchase_cases.purchase_page(
+            info.context.services, self.user_id, after_id=decode_cursor(after), limit=limit + 1
         )
+        return keyset_connection(rows, limit, after, lambda row: row, key=lambda row: row.id)
 
     @strawberry.field(
         description="The days of a month (in GAME_TIMEZONE) the daily reward was claimed.",
