@@ -26,6 +26,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from casino_club import jobs
 from casino_club.clock import Clock
 from casino_club.config import Settings, get_settings
 from casino_club.context import AuthenticationFailed, Context
@@ -38,11 +39,7 @@ from casino_club.live.ws_handlers import (
     TransportWSHandler,
 )
 from casino_club.observability import configure_logging, new_request_id, request_id_var
-from casino_club.resolvers import crash as crash_cases
-from casino_club.resolvers import economy, payment_settlement, payment_webhooks, reconciliation
-from casino_club.resolvers import leaderboards as leaderboard_cases
-from casino_club.resolvers import missions as mission_cases
-from casino_club.resolvers import refunds as refund_cases
+from casino_club.resolvers import payment_webhooks, request_budget
 from casino_club.resolvers.guards import address_bucket
 from casino_club.schema import query_budget
 from casino_club.schema.extensions import UNAVAILABLE_MESSAGE, is_unavailable
@@ -54,7 +51,7 @@ from casino_club.schema.request_checks import (
 )
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
-from casino_club.services import Job, Services
+from casino_club.services import Services
 from casino_club.slow_clients import BodyDeadlineMiddleware
 
 log = logging.getLogger("casino_club.app")
@@ -279,7 +276,7 @@ class CasinoGraphQL(GraphQL[Context, None]):
                 raise ConnectionRejectionError({"message": str(exc)}) from None
         # Each initialisation loads the viewer: it is an operation of the caller's budget
         # (a loop of connect-and-init would otherwise cost a query each, unbounded).
-        wait = await query_budget.charge(context)
+        wait = await request_budget.charge_operation(context)
         if wait is not None:
             refused = query_budget.over_budget(wait)
             raise ConnectionRejectionError(
@@ -335,84 +332,6 @@ async def payment_webhook(request: Request) -> JSONResponse:
     return JSONResponse(answer.body, status_code=answer.status_code)
 
 
-def background_jobs(services: Services) -> list[Job]:
-    async def sweep_crash_rounds() -> int:
-        return await crash_cases.sweep(services)
-
-    async def sweep_stale_purchases() -> int:
-        return await payment_settlement.sweep_stale(services)
-
-    async def finish_refunds() -> int:
-        return await refund_cases.finish_pending(services)
-
-    async def check_the_books() -> int:
-        return len(await reconciliation.reconcile(services))
-
-    async def roll_up_the_economy() -> int:
-        return await economy.roll_up(services)
-
-    async def purge_old_mission_progress() -> int:
-        return await mission_cases.purge_old_progress(services)
-
-    async def check_the_leaderboards() -> int:
-        return await leaderboard_cases.rebuild_if_missing(services)
-
-    async def renew_live_leases() -> int:
-        return await services.live.counts.renew()
-
-    return [
-        Job(
-            "live connections' and subscriptions' leases renewed",
-            services.settings.live_lease_seconds / 3,
-            renew_live_leases,
-            at_start=False,  # nothing is held yet
-        ),
-        Job(
-            "events published that Redis had refused",
-            services.settings.event_relay_interval_seconds,
-            services.outbox.relay,
-        ),
-        Job(
-            "settled ended crash rounds",
-            services.settings.crash_sweep_interval_seconds,
-            sweep_crash_rounds,
-        ),
-        Job(
-            "settled stale pending purchases",
-            services.settings.purchase_sweep_interval_seconds,
-            sweep_stale_purchases,
-        ),
-        Job(
-            "refunds finished that a crash or a silent provider interrupted",
-            services.settings.refund_job_interval_seconds,
-            finish_refunds,
-        ),
-        Job(
-            "wallets found not matching their ledger",
-            services.settings.reconcile_interval_seconds,
-            check_the_books,
-        ),
-        Job(
-            "leaderboards written from SQL (Redis had none)",
-            services.settings.leaderboard_check_interval_seconds,
-            check_the_leaderboards,
-            at_start=False,  # a starting instance serves first; an interval later is soon
-        ),
-        Job(
-            "mission progress of periods long over deleted",
-            services.settings.housekeeping_interval_seconds,
-            purge_old_mission_progress,
-            at_start=False,  # nothing urgent: a starting instance serves first
-        ),
-        Job(
-            "ledger rows added to the economy's daily totals",
-            services.settings.economy_rollup_interval_seconds,
-            roll_up_the_economy,
-            at_start=False,  # totals a few minutes old are what the report promises
-        ),
-    ]
-
-
 def tune_collector(settings: Settings) -> None:
     """Once started: the startup heap frozen out of the collector's sight, and (for the
     requests' short-lived objects) fewer young-generation passes."""
@@ -448,16 +367,17 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[Mapping[str, Any]]:
         log.info("starting", extra={"env": settings.app_env, "redis": settings.uses_redis})
-        await services.start(jobs=background_jobs(services))
-        probe.start()
-        tune_collector(settings)
+        await services.start()
         try:
-            yield {}
-        finally:
-            try:
-                await probe.close()
-            finally:  # a probe that will not close must not keep the services open
-                await services.close()
+            async with jobs.running(services):
+                probe.start()
+                tune_collector(settings)
+                try:
+                    yield {}
+                finally:
+                    await probe.close()
+        finally:  # a probe that will not close must not keep the services open
+            await services.close()
 
     app = Starlette(
         routes=[

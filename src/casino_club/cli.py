@@ -1,5 +1,5 @@
-"""`casino-club serve | migrate | seed | reconcile | rebuild-leaderboards | export-schema |
-verify-fairness | create-admin | promote`."""
+"""`casino-club serve | migrate | seed | reconcile | rebuild-leaderboards | run-job |
+export-schema | verify-fairness | create-admin | promote`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 import typer
 import uvicorn
 
+from casino_club import jobs
 from casino_club.bootstrap import create_account, promote_account, seed
 from casino_club.config import ConfigurationError, get_settings
 from casino_club.domain import crash, verification, wheel
@@ -138,6 +139,23 @@ def rebuild_leaderboards() -> None:
         else "nothing written: embedded mode "
         "(the boards are SQL), or another process is writing them"
     )
+
+
+@app.command("run-job")
+def run_job(
+    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(jobs.BY_NAME)}")],
+) -> None:
+    """Run one background job once, as every server does on its interval (after an
+    outage, or from a scheduler); prints what it did."""
+    job = jobs.BY_NAME.get(name)
+    if job is None:
+        raise typer.BadParameter(f"one of: {', '.join(jobs.BY_NAME)}", param_hint="NAME")
+
+    async def run(services: Services) -> int:
+        await services.start()  # some jobs publish events
+        return await job.work(services)
+
+    typer.echo(f"{job.counts}: {_with_services(run)}")
 
 
 @app.command("export-schema")

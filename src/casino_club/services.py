@@ -9,10 +9,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import takewhile
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -30,7 +29,6 @@ from casino_club.observability import Metrics
 from casino_club.payments.client import Payments
 from casino_club.payments.gateway import PaymentGateway
 from casino_club.payments.sandbox import SandboxGateway
-from casino_club.persistence import idempotency
 from casino_club.persistence.bets import BetStore, SessionBetStore
 from casino_club.persistence.database import create_engine, create_sessionmaker
 from casino_club.persistence.leaderboards import Leaderboards, SqlLeaderboards
@@ -42,11 +40,16 @@ from casino_club.persistence.redis_leaderboards import RedisLeaderboards
 from casino_club.persistence.session_cache import CHANNEL as SESSIONS_CHANNEL
 from casino_club.persistence.session_cache import SessionCache
 from casino_club.persistence.unit_of_work import UnitOfWork
+from casino_club.retries import GaveUp, backoff, retry
 from casino_club.security import AccessTokens, Passwords
 
 log = logging.getLogger(__name__)
 
 FORGET_RETRY_MAX_SECONDS = 5.0
+
+
+def _forget_failed(_: int, error: Exception) -> None:
+    log.warning("publishing a session forget failed", exc_info=error)
 
 
 def slot_paytable(settings: Settings) -> Paytable:
@@ -91,18 +94,6 @@ def payment_gateway(settings: Settings) -> Payments:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
-    """Background work of every app instance: safe to run on several at once."""
-
-    name: str
-    interval_seconds: float
-    work: Callable[[], Awaitable[int]]
-    # Most jobs run at once on start (work left from before a restart); one with nothing
-    # urgent waits an interval, so a starting instance serves requests first.
-    at_start: bool = True
-
-
 @dataclass
 class Services:
     settings: Settings
@@ -119,7 +110,7 @@ class Services:
     gacha: GachaRules = DEFAULT_RULES
     metrics: Metrics = field(default_factory=Metrics)
     started: bool = False
-    _jobs: list[asyncio.Task[None]] = field(init=False, repr=False, default_factory=list)
+    _hearing: asyncio.Task[None] | None = field(init=False, repr=False, default=None)
     # Set once this instance hears the `sessions` channel: until then nothing is cached.
     _hearing_forgets: asyncio.Event = field(init=False, repr=False, default_factory=asyncio.Event)
     _retrying_forgets: set[asyncio.Task[None]] = field(init=False, repr=False, default_factory=set)
@@ -201,30 +192,36 @@ class Services:
         """After a commit that ended or changed a player's access: no instance may go on
         trusting a token of theirs it checked before."""
         self.sessions.forget(user_id)
-        if not await self._publish_forget(user_id):
+        try:
+            await self._publish_forget(user_id)
+        except Exception as error:
+            _forget_failed(1, error)
             # Other instances may still trust this player's tokens: keep telling them in
             # the background until whatever they cached has expired anyway.
             task = asyncio.create_task(self._retry_forget(user_id))
             self._retrying_forgets.add(task)
             task.add_done_callback(self._retrying_forgets.discard)
 
-    async def _publish_forget(self, user_id: int) -> bool:
-        try:
-            await self.events.publish(SESSIONS_CHANNEL, {"forget": user_id})
-        except Exception:
-            log.warning("publishing a session forget failed", exc_info=True)
-            return False
-        return True
+    async def _publish_forget(self, user_id: int) -> None:
+        await self.events.publish(SESSIONS_CHANNEL, {"forget": user_id})
 
     async def _retry_forget(self, user_id: int) -> None:
+        """Each later try only if it can go out before what was cached expires."""
         give_up_at = time.monotonic() + self.settings.session_cache_seconds
-        delay = 0.1
-        while time.monotonic() + delay < give_up_at:
-            await asyncio.sleep(delay)
-            if await self._publish_forget(user_id):
-                return
-            delay = min(delay * 2, FORGET_RETRY_MAX_SECONDS)
-        log.error("a session forget for user %d never went out; cached answers expired", user_id)
+        waits = backoff(0.1, cap=FORGET_RETRY_MAX_SECONDS)
+        in_time = takewhile(lambda wait: time.monotonic() + wait < give_up_at, waits)
+        try:
+            await retry(
+                partial(self._publish_forget, user_id),
+                in_time,
+                on=Exception,
+                failed=_forget_failed,
+                at_once=False,
+            )
+        except GaveUp:
+            log.error(
+                "a session forget for user %d never went out; cached answers expired", user_id
+            )
 
     async def _hear_forgets(self) -> None:
         """Apply other instances' forgets. If some were dropped (this subscriber fell
@@ -258,23 +255,14 @@ class Services:
             return PostgresBetStore(self.engine)
         return SessionBetStore(self.sessionmaker)
 
-    async def start(self, jobs: Sequence[Job] = ()) -> None:
-        """Connect the event bus and start background jobs; both stop in close().
-
-        Each job runs once at start (work left over from before a restart is picked up
-        at once), unless it says otherwise, and then every interval.
-        """
+    async def start(self) -> None:
+        """Connect the event bus and hear other instances' session forgets; both stop
+        in close(). Background jobs are run beside (jobs.py)."""
         await self.events.connect()
-        housekeeping = Job(
-            "purge idempotency keys",
-            self.settings.housekeeping_interval_seconds,
-            self.purge_expired_idempotency_keys,
-        )
-        self._jobs = [asyncio.create_task(self._run(job)) for job in (housekeeping, *jobs)]
         # Nothing is cached until the forgets are heard (`generation`); waiting here makes
         # the cache useful from the first request.
         hearing = asyncio.create_task(self._hear_forgets())
-        self._jobs.append(hearing)
+        self._hearing = hearing
         self.started = True  # from here close() stops what runs
         heard = asyncio.create_task(self._hearing_forgets.wait())
         await asyncio.wait({hearing, heard}, return_when=asyncio.FIRST_COMPLETED)
@@ -284,7 +272,8 @@ class Services:
 
     async def close(self) -> None:
         if self.started:
-            tasks = [*self._jobs, *self._retrying_forgets]
+            assert self._hearing is not None, "started with it"
+            tasks = [self._hearing, *self._retrying_forgets]
             for task in tasks:
                 task.cancel()
             for task in tasks:
@@ -295,23 +284,3 @@ class Services:
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
-
-    async def purge_expired_idempotency_keys(self) -> int:
-        retention = timedelta(hours=self.settings.idempotency_retention_hours)
-        async with self.unit_of_work() as uow:
-            purged = await idempotency.purge_expired(uow.session, self.clock.now() - retention)
-            await uow.commit()
-        return purged
-
-    async def _run(self, job: Job) -> None:
-        """Run a job forever; a failure is logged and retried next round, never fatal."""
-        if not job.at_start:
-            await asyncio.sleep(job.interval_seconds)
-        while True:
-            try:
-                done = await job.work()
-                if done:
-                    log.info(job.name, extra={"count": done})
-            except Exception:
-                log.warning("background job failed: %s", job.name, exc_info=True)
-            await asyncio.sleep(job.interval_seconds)

@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
 from casino_club.domain import slots
+from casino_club.jobs import purge_expired_idempotency_keys
 from casino_club.persistence.models import GameRound, IdempotencyKey, LedgerEntry
 from casino_club.services import Services
 from tests.conftest import api_for, running_app
@@ -224,7 +225,7 @@ async def test_expired_idempotency_keys_are_purged(
     await spin(api, token, 10, key="new-key")
     services: Services = app.state.services
     clock.advance(timedelta(hours=23, minutes=30))  # old-key is 24.5 h old, new-key 23.5 h
-    assert await services.purge_expired_idempotency_keys() >= 1
+    assert await purge_expired_idempotency_keys(services) >= 1
     async with services.sessionmaker() as session:
         keys = set(
             (

@@ -28,7 +28,7 @@ def u_at(fraction: float) -> int:
     return int(fraction * SCALE)
 
 
-def one(u: int, pity: int = 0, stock: dict[Rarity, int | None] | None = None) -> gacha.PulledItem:
+def one(u: int, pity: int = 0, stock: dict[Rarity, int | None] | None = None) -> gacha.Draw:
     return gacha.pull_items([u], pity, POOLS, stock or NO_STOCK_LIMIT).items[0]
 
 

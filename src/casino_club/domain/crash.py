@@ -26,11 +26,14 @@ the round started, so every decision about money compares integers:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
+from typing import ClassVar
 
-from casino_club.domain.fairness import SCALE
+from casino_club.domain.errors import ErrorCode
+from casino_club.domain.fairness import SCALE, FairnessProof
 
 ONE = 100
 RETURN_PERCENT = 99
@@ -169,3 +172,130 @@ def cash_out(plan: Plan, elapsed_ms: int) -> Ending:
 def auto_cashout_return(target: int) -> Fraction:
     """Exact expected return of always auto-cashing at `target`, before whole-gold rounding."""
     return exact_survival(target) * Fraction(target, ONE)
+
+
+# What players and operators see. Multipliers are shown as numbers with two decimals.
+
+
+@dataclass(frozen=True, slots=True)
+class CrashRound:
+    """A round as a player may see it: no crash point until it has ended."""
+
+    id: int
+    user_id: int
+    status: RoundStatus
+    stake: int
+    auto_cashout: float | None
+    started_at: datetime
+    elapsed_ms: int  # since the start (OPEN) or until the end
+    multiplier: float  # OPEN: now; CASHED_OUT: the cash-out; CRASHED: the crash point
+    crash_point: float | None
+    payout: int | None  # once settled: the gold credited (0 if lost)
+    settled_at: datetime | None
+    fairness: FairnessProof
+
+
+@dataclass(frozen=True, slots=True)
+class RoundFilter:
+    """Which rounds an operator lists; every field narrows when set."""
+
+    user_id: int | None = None
+    status: RoundStatus | None = None
+    started_from: datetime | None = None  # inclusive
+    started_before: datetime | None = None  # exclusive
+
+
+@dataclass(frozen=True, slots=True)
+class CrashBetPlaced:
+    """A round opened by a bet, as a retry with its key replays it."""
+
+    round: CrashRound
+    balance: int
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveRoundExists:
+    """The player already has a running round; nothing was charged."""
+
+    code: ClassVar[ErrorCode] = ErrorCode.ACTIVE_ROUND_EXISTS
+    round: CrashRound
+
+    @property
+    def message(self) -> str:
+        return "Finish the running crash round before starting another"
+
+
+@dataclass(frozen=True, slots=True)
+class RoundNotFound:
+    """No round with this id belongs to the caller."""
+
+    code: ClassVar[ErrorCode] = ErrorCode.ROUND_NOT_FOUND
+
+    @property
+    def message(self) -> str:
+        return "No such round"
+
+
+@dataclass(frozen=True, slots=True)
+class CrashCashedOut:
+    """Cashed out: the payout was credited once, at `multiplier`."""
+
+    round: CrashRound
+    multiplier: float
+    payout: int
+    balance: int
+    replayed: bool  # the round was settled earlier (a repeated cash-out or the auto-cash-out)
+
+
+@dataclass(frozen=True, slots=True)
+class CrashRoundLost:
+    """The round crashed before the cash-out; the stake is lost."""
+
+    round: CrashRound
+    crash_point: float
+
+
+class TickKind(StrEnum):
+    TICK = "TICK"
+    CASHED_OUT = "CASHED_OUT"
+    CRASHED = "CRASHED"
+
+
+@dataclass(frozen=True, slots=True)
+class CrashTick:
+    """One moment of a running round, or how it ended (the last one)."""
+
+    round_id: int
+    kind: TickKind
+    multiplier: float
+    elapsed_ms: int
+    crash_point: float | None  # set on the final CRASHED
+    payout: int | None  # set on the final CASHED_OUT
+
+
+@dataclass(frozen=True, slots=True)
+class CrashOdds:
+    """P(crash ≥ multiplier)."""
+
+    multiplier: float
+    probability: float
+    exact: str  # over the 2^32 floats of the stream, as a fraction
+
+
+@dataclass(frozen=True, slots=True)
+class CrashConfig:
+    """The published rules and odds: every strategy returns 99%."""
+
+    rtp: float
+    house_edge_percent: int
+    curve: str
+    growth_per_second: float
+    tick_interval_ms: int
+    min_stake: int
+    max_stake: int
+    min_auto_cashout: float
+    max_auto_cashout: float
+    instant_crash_probability: float
+    settle_within_seconds: int
+    odds: tuple[CrashOdds, ...]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
-from casino_club.domain.fairness import uniform_index
+from casino_club.domain.fairness import FairnessProof, uniform_index
 from casino_club.domain.hundredths import parse_hundredths
 
 ROLLS = 10_000
@@ -71,3 +71,33 @@ def play(stake: int, chance: int, direction: Direction, u: int) -> DiceRoll:
 def exact_rtp(stake: int, chance: int) -> Fraction:
     """The exact return of one bet, rounding included (same for both directions)."""
     return Fraction(chance, ROLLS) * Fraction(win_payout(stake, chance), stake)
+
+
+@dataclass(frozen=True, slots=True)
+class DiceRollSuccess:
+    """A settled roll as the player sees it, and as a retry with its key replays it."""
+
+    round_id: int
+    roll: float  # 0.00–99.99
+    chance: float  # in percent
+    direction: Direction
+    won: bool
+    stake: int
+    payout: int
+    balance: int
+    fairness: FairnessProof
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DiceConfig:
+    """The published rules: chances in percent, the return before rounding down."""
+
+    min_chance: float
+    max_chance: float
+    chance_step: float
+    return_percent: int
+    house_edge_percent: int
+    rtp: float
+    min_stake: int
+    max_stake: int

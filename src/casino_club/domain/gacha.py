@@ -18,12 +18,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from fractions import Fraction
+from typing import ClassVar
 
 from casino_club.domain.accounts import Rank
-from casino_club.domain.fairness import SCALE
+from casino_club.domain.errors import ErrorCode
+from casino_club.domain.fairness import SCALE, FairnessProof
 
 
 class Rarity(StrEnum):
@@ -44,6 +46,11 @@ class ItemKind(StrEnum):
 
     COLLECTIBLE = "COLLECTIBLE"
     CONSUMABLE = "CONSUMABLE"
+
+
+class PullPayment(StrEnum):
+    GOLD = "GOLD"
+    TICKET = "TICKET"  # one gacha ticket pays one single pull
 
 
 class Animation(StrEnum):
@@ -101,7 +108,9 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
-class PulledItem:
+class Draw:
+    """One item of a pull as drawn: the rarity its float rolled and the item received."""
+
     item: Item
     rolled: Rarity
     animation: Animation
@@ -111,7 +120,7 @@ class PulledItem:
 
 @dataclass(frozen=True, slots=True)
 class PullOutcome:
-    items: tuple[PulledItem, ...]
+    items: tuple[Draw, ...]
     pity_after: int
     stock_taken: Mapping[Rarity, int]
 
@@ -157,7 +166,7 @@ def pull_items(
     remaining = dict(stock)
     taken: Counter[Rarity] = Counter()
     pity = pity_before
-    items: list[PulledItem] = []
+    items: list[Draw] = []
     for u in uints:
         forced = pity >= rules.pity_threshold
         if forced:
@@ -187,9 +196,7 @@ def pull_items(
         else:
             animation = Animation.NORMAL
         items.append(
-            PulledItem(
-                item=item, rolled=rolled, animation=animation, pity=forced, downgraded=downgraded
-            )
+            Draw(item=item, rolled=rolled, animation=animation, pity=forced, downgraded=downgraded)
         )
     return PullOutcome(items=tuple(items), pity_after=pity, stock_taken=dict(taken))
 
@@ -199,7 +206,7 @@ def rarity_of(u: int, rules: GachaRules = DEFAULT_RULES) -> Rarity:
     return _locate(u, RARITY_ORDER, rules.rates_bp)[0]
 
 
-def duplicate_flags(pulled: Sequence[PulledItem], owned: set[str]) -> list[bool]:
+def duplicate_flags(pulled: Sequence[Draw], owned: set[str]) -> list[bool]:
     """Which pulled items are duplicates: already owned, or repeated within this pull."""
     seen = set(owned)
     flags = []
@@ -209,9 +216,7 @@ def duplicate_flags(pulled: Sequence[PulledItem], owned: set[str]) -> list[bool]
     return flags
 
 
-def refund_for(
-    pulled: Sequence[PulledItem], owned: set[str], rules: GachaRules = DEFAULT_RULES
-) -> int:
+def refund_for(pulled: Sequence[Draw], owned: set[str], rules: GachaRules = DEFAULT_RULES) -> int:
     """Gold back for every duplicate, by its rarity."""
     return sum(
         rules.duplicate_refund[entry.item.rarity]
@@ -220,7 +225,7 @@ def refund_for(
     )
 
 
-def count_by_rarity(pulled: Sequence[PulledItem]) -> Counter[Rarity]:
+def count_by_rarity(pulled: Sequence[Draw]) -> Counter[Rarity]:
     """Items received per rarity (after any stock downgrade)."""
     return Counter(entry.item.rarity for entry in pulled)
 
@@ -259,3 +264,122 @@ def cost(count: int, rules: GachaRules = DEFAULT_RULES) -> int:
 def pulls_used(counted_day: date | None, counted: int, today: date) -> int:
     """Pull actions used today, from the count kept for `counted_day` (another day: 0)."""
     return counted if counted_day == today else 0
+
+
+@dataclass(frozen=True, slots=True)
+class PulledItem:
+    """One item of a pull as the player sees it.
+
+    Flat, as a replay stores it (and always has); `item` groups the item's own fields.
+    """
+
+    id: str
+    name: str
+    rarity: Rarity
+    animation: Animation
+    pity: bool  # guaranteed EPIC+ by the pity rule
+    downgraded: bool  # rolled a sold-out rarity; COMMON instead
+    duplicate: bool
+
+    @property
+    def item(self) -> Item:
+        return Item(self.id, self.name, self.rarity)
+
+
+@dataclass(frozen=True, slots=True)
+class GachaPullSuccess:
+    """A pull as the player sees it, and as a retry with its key replays it."""
+
+    round_id: int
+    items: tuple[PulledItem, ...]
+    paid_gold: int
+    refunded_gold: int
+    pity_counter: int
+    daily_remaining: int
+    balance: int
+    fairness: FairnessProof
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DailyLimitReached:
+    """No pull actions left today; the count resets at the game-day boundary."""
+
+    code: ClassVar[ErrorCode] = ErrorCode.DAILY_LIMIT_REACHED
+    # Not `limit`: LossLimitReached, in the same result union, has a `limit` in gold.
+    pulls_per_day: int
+    used: int
+    resets_at: datetime
+
+    @property
+    def message(self) -> str:
+        return f"Daily limit of {self.pulls_per_day} pulls reached"
+
+
+@dataclass(frozen=True, slots=True)
+class NoTicket:
+    """A ticket pull without a gacha ticket to spend."""
+
+    code: ClassVar[ErrorCode] = ErrorCode.NO_TICKET
+
+    @property
+    def message(self) -> str:
+        return "You have no gacha ticket"
+
+
+@dataclass(frozen=True, slots=True)
+class RarityOdds:
+    """One rarity as disclosed before a pull."""
+
+    rarity: Rarity
+    rate: float  # per item, without pity
+    effective_rate: float  # long-run, pity included
+    effective_rate_exact: str
+    duplicate_refund: int
+    remaining_stock: int | None  # None: unlimited
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DailyPullLimit:
+    rank: Rank
+    pulls_per_day: int
+
+
+@dataclass(frozen=True, slots=True)
+class GachaConfig:
+    """Everything loot-box disclosure rules ask to show before a pull."""
+
+    rarities: tuple[RarityOdds, ...]
+    pity_threshold: int
+    single_cost: int
+    ten_cost: int
+    daily_limits: tuple[DailyPullLimit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RarityCount:
+    rarity: Rarity
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class GachaStatus:
+    """A player's pity counter, pulls today and items received by rarity."""
+
+    pity_counter: int
+    pulls_today: int
+    counts_by_rarity: tuple[RarityCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryItem:
+    """What a player holds of one catalog item (collectibles kept, consumables left)."""
+
+    id: int  # the holding's, which pages of the inventory are keyed by
+    item_id: str
+    name: str
+    kind: ItemKind
+    rarity: Rarity | None
+    quantity: int
+    acquired_at: datetime

@@ -1,6 +1,13 @@
 """The games, as history, events and verification name them."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
+
+from casino_club.domain.fairness import FairnessProof
 
 
 class Game(StrEnum):
@@ -25,3 +32,16 @@ class GameEventType(StrEnum):
     LEVEL_UP = "LEVEL_UP"
     MISSION_PROGRESS = "MISSION_PROGRESS"
     MISSION_COMPLETED = "MISSION_COMPLETED"
+
+
+@dataclass(frozen=True, slots=True)
+class GameRound:
+    """One settled play as its player's history shows it."""
+
+    id: int
+    game: Game
+    stake: int
+    payout: int
+    outcome: dict[str, Any]  # what the game decided, as it recorded it
+    fairness: FairnessProof
+    at: datetime

@@ -91,6 +91,24 @@ class Purchase:
             issued_at=self.settled_at,
         )
 
+    def issued_receipt(self) -> IssuedReceipt | None:
+        """The receipt as its buyer holds it, once it is signed."""
+        receipt = self.receipt()
+        if receipt is None or self.receipt_signature is None:
+            return None
+        return IssuedReceipt(
+            code=receipt.code,
+            signature=self.receipt_signature,
+            transaction_id=self.id,
+            sku=receipt.sku,
+            quantity=receipt.quantity,
+            amount_cents=receipt.amount_cents,
+            currency=receipt.currency,
+            gold=receipt.gold,
+            issued_at=receipt.issued_at,
+            status=self.status,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
@@ -122,6 +140,24 @@ class Receipt:
             self.issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         )
         return "|".join(fields).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedReceipt:
+    """A receipt as its buyer holds it (the GraphQL `Receipt`): what it proves, its
+    signature, and where its purchase stands now (REFUND_PENDING / REFUNDED: the payment
+    it proves no longer stands)."""
+
+    code: str
+    signature: str
+    transaction_id: int  # the purchase's id
+    sku: str
+    quantity: int
+    amount_cents: int
+    currency: Currency
+    gold: int  # everything granted, bonus included
+    issued_at: datetime
+    status: PurchaseStatus
 
 
 def sign_receipt(secret: bytes, receipt: Receipt) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
-from casino_club.domain.fairness import uniform_index
+from casino_club.domain.fairness import FairnessProof, uniform_index
 
 WIN_PAYS_PERCENT = 196
 
@@ -72,3 +72,30 @@ def exact_rtp(player: Move = Move.ROCK) -> Fraction:
     return sum(
         (Fraction(1, len(MOVES)) * returns[judge(player, server)] for server in MOVES), Fraction(0)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RpsPlaySuccess:
+    """A settled round as the player sees it, and as a retry with its key replays it."""
+
+    round_id: int
+    move: Move
+    server_move: Move
+    outcome: Result
+    stake: int
+    payout: int
+    balance: int
+    fairness: FairnessProof
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RpsConfig:
+    """The published rules and their exact return."""
+
+    win_multiplier: float
+    draw_multiplier: float
+    rtp: float
+    rtp_exact: str  # the same RTP as an exact fraction p/q
+    min_stake: int
+    max_stake: int

@@ -192,6 +192,44 @@ class SlotSpinSuccess:
 
 
 @dataclass(frozen=True, slots=True)
+class SlotSymbolOdds:
+    """One symbol of the reel strip (the same strip on every reel)."""
+
+    symbol: Symbol
+    emoji: str
+    weight: int
+    probability: float  # to show on one reel
+
+
+@dataclass(frozen=True, slots=True)
+class SlotPay:
+    """A paying combination."""
+
+    name: str
+    example: tuple[Symbol, ...]
+    multiplier: int
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
+class SlotsConfig:
+    """The published odds, computed from the same tables the game uses."""
+
+    symbols: tuple[SlotSymbolOdds, ...]
+    pays: tuple[SlotPay, ...]
+    streak_bonus_step_percent: int
+    streak_bonus_cap_percent: int
+    rtp: float  # streak bonus included
+    rtp_exact: str  # the same RTP as an exact fraction p/q
+    base_rtp: float  # without the streak bonus
+    hit_frequency: float  # a spin pays anything
+    win_frequency: float  # a spin pays more than the stake
+    min_stake: int
+    max_stake: int
+    max_spins_per_second: int
+
+
+@dataclass(frozen=True, slots=True)
 class SlotsOdds:
     """The published numbers, exact."""
 

@@ -41,6 +41,24 @@ class Recomputed:
     crash_point: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class VerifiedRound:
+    """An outcome recomputed from seeds alone, as shown: the floats the game used and
+    the one outcome field of `game` (multiples and rolls in units, not hundredths)."""
+
+    game: Game
+    server_seed_hash: str
+    client_seed: str
+    nonce: int
+    floats: tuple[float, ...]
+    reels: tuple[slots.Symbol, ...] | None = None
+    rps_server_move: rps.Move | None = None
+    gacha_rolls: tuple[gacha.Rarity, ...] | None = None
+    wheel_segment: int | None = None
+    dice_roll: float | None = None
+    crash_point: float | None = None
+
+
 def recompute(
     game: Game,
     source: FairnessInput,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
-from casino_club.domain.fairness import weighted_index
+from casino_club.domain.fairness import FairnessProof, weighted_index
 
 SPIN_COST = 500
 
@@ -77,3 +77,52 @@ def expected_items(segments: Sequence[Segment] = DEFAULT_SEGMENTS) -> dict[str, 
                 i, segments
             )
     return items
+
+
+@dataclass(frozen=True, slots=True)
+class WheelSpinSuccess:
+    """A spin as the player sees it, and as a retry with its key replays it."""
+
+    round_id: int
+    segment_index: int
+    label: str
+    kind: PrizeKind
+    won_gold: int
+    won_item_id: str | None
+    free: bool  # the day's free spin
+    paid_gold: int
+    balance: int
+    fairness: FairnessProof
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WheelSegment:
+    """One segment as published: its place on the wheel and its exact chance."""
+
+    index: int
+    label: str
+    kind: PrizeKind
+    gold: int
+    item_id: str | None
+    weight: int
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedItem:
+    item_id: str
+    per_spin: float
+
+
+@dataclass(frozen=True, slots=True)
+class WheelConfig:
+    """The wheel's segments and the exact expected value of a spin."""
+
+    segments: tuple[WheelSegment, ...]
+    spin_cost: int
+    free_spins_per_day: int
+    expected_gold: float
+    expected_gold_exact: str
+    expected_items: tuple[ExpectedItem, ...]
+    expected_net_gold_paid: float

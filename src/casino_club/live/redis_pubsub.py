@@ -22,6 +22,7 @@ from redis.exceptions import RedisError
 
 from casino_club.persistence.redis_batch import CommandBatcher, text
 from casino_club.persistence.redis_client import RedisTimeouts
+from casino_club.retries import backoff, retry
 
 log = logging.getLogger(__name__)
 
@@ -111,28 +112,36 @@ class RedisPubSubBackend(BroadcastBackend):
         await self.commands.execute("PUBLISH", channel, message)
 
     async def next_published(self) -> Event:
-        delay = 0.1
         while True:
             await self._has_channels.wait()
-            try:
-                if not self.connected:
-                    await self._reconnect()
-                    return Event(channel=RESUMED_CHANNEL, message="")
-                message = await self._live_pubsub().get_message(timeout=1.0)
-            except (RedisError, OSError) as exc:
-                if self.connected:
-                    log.warning("redis pub/sub lost: %s", type(exc).__name__)
-                self.connected = False
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, RECONNECT_MAX_SECONDS)
-                continue
-            delay = 0.1
-            if message is not None and message.get("type") == "subscribe":
-                confirmed = self._confirming.get(text(message["channel"]))
-                if confirmed is not None:
-                    confirmed.set()
-            elif message is not None and message.get("type") == "message":
-                return Event(channel=text(message["channel"]), message=text(message["data"]))
+            published = await retry(
+                self._receive,
+                backoff(0.1, cap=RECONNECT_MAX_SECONDS),
+                on=(RedisError, OSError),
+                failed=self._lost,
+            )
+            if published is not None:
+                return published
+
+    async def _receive(self) -> Event | None:
+        """The next message published, or None (nothing within a second, or Redis
+        confirmed a subscription); after a loss, first reconnects and says so (RESUMED)."""
+        if not self.connected:
+            await self._reconnect()
+            return Event(channel=RESUMED_CHANNEL, message="")
+        message = await self._live_pubsub().get_message(timeout=1.0)
+        if message is not None and message.get("type") == "subscribe":
+            confirmed = self._confirming.get(text(message["channel"]))
+            if confirmed is not None:
+                confirmed.set()
+        elif message is not None and message.get("type") == "message":
+            return Event(channel=text(message["channel"]), message=text(message["data"]))
+        return None
+
+    def _lost(self, _: int, error: Exception) -> None:
+        if self.connected:
+            log.warning("redis pub/sub lost: %s", type(error).__name__)
+        self.connected = False
 
     def _live_pubsub(self) -> PubSub:
         assert self._pubsub is not None, "connect() first"

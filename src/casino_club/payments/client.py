@@ -12,9 +12,11 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from itertools import islice
 from typing import TypeVar
 
 from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentGateway
+from casino_club.retries import GaveUp, backoff, retry
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +63,16 @@ class Payments:
 
     async def _call(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
         """The call's answer; GatewayTimeout once every try timed out."""
-        delay = self.backoff_seconds
-        for attempt in range(1, self.tries + 1):
-            try:
-                async with asyncio.timeout(self.timeout_seconds):
-                    return await call()
-            except (TimeoutError, GatewayTimeout):
-                log.warning(
-                    "payment gateway %s timed out (try %d of %d)", what, attempt, self.tries
-                )
-            if attempt < self.tries:
-                await asyncio.sleep(delay)
-                delay *= 2
-        raise GatewayTimeout(what)
+
+        async def bounded() -> T:
+            async with asyncio.timeout(self.timeout_seconds):
+                return await call()
+
+        def timed_out(attempt: int, _: Exception) -> None:
+            log.warning("payment gateway %s timed out (try %d of %d)", what, attempt, self.tries)
+
+        waits = islice(backoff(self.backoff_seconds), self.tries - 1)
+        try:
+            return await retry(bounded, waits, on=(TimeoutError, GatewayTimeout), failed=timed_out)
+        except GaveUp:
+            raise GatewayTimeout(what) from None

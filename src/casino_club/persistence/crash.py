@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.crash import Ending, Plan, RoundStatus
+from casino_club.domain.crash import Ending, Plan, RoundFilter, RoundStatus
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.models import CrashRound
 
@@ -112,14 +111,6 @@ async def due_ids(
         query = query.where(CrashRound.id.not_in(skip))
     rows = await session.scalars(query.order_by(CrashRound.settles_at).limit(limit))
     return list(rows.all())
-
-
-@dataclass(frozen=True, slots=True)
-class RoundFilter:
-    user_id: int | None = None
-    status: RoundStatus | None = None
-    started_from: datetime | None = None
-    started_before: datetime | None = None
 
 
 async def page(

@@ -101,12 +101,13 @@ async def audit_log(
     action: str | None,
     target: str | None,
     since: datetime | None,
-    first: int,
     after: str | None,
+    limit: int,
 ) -> list[AuditEntry]:
-    """The audit trail, newest first: `first` entries and one more, which tells that a
-    page follows. A filter no row can match (an id that is not one, text longer than any
-    stored) answers an empty page rather than an error."""
+    """The audit trail, newest first: up to `limit` entries after the cursor `after` (a
+    keyset page: ask for one more than the page to learn whether another follows). A
+    filter no row can match (an id that is not one, text longer than any stored) answers
+    an empty page rather than an error."""
     actor = None if actor_id is None else parse_id(actor_id)
     if (actor_id is not None and actor is None) or any(
         text is not None and len(text) > MAX_FILTER_TEXT for text in (action, target)
@@ -118,7 +119,7 @@ async def audit_log(
             session,
             audit.AuditFilter(actor, action, target, since),
             after_id=decode_cursor(after),
-            limit=first + 1,
+            limit=limit,
         )
     return [_entry(row) for row in rows]
 

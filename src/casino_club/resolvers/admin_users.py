@@ -38,11 +38,12 @@ async def users_page(
     role: Role | None,
     banned: bool | None,
     order: UserOrder,
-    first: int,
     after: str | None,
+    limit: int,
 ) -> list[tuple[Key, AdminUser]]:
-    """Players in `order`, each with its key in that order: `first` and one more, which
-    tells that a page follows."""
+    """Players in `order`, each with its key in that order: up to `limit` after the cursor
+    `after` (a keyset page: ask for one more than the page to learn whether another
+    follows)."""
     wanted = UserFilter(
         search=search,
         rank=None if rank is None else rank.value,
@@ -51,7 +52,7 @@ async def users_page(
     )
     after_key = decode_keyset(after, parts=user_listing.key_parts(order))
     async with services.sessionmaker() as session:
-        rows = await user_listing.page(session, wanted, order, after=after_key, limit=first + 1)
+        rows = await user_listing.page(session, wanted, order, after=after_key, limit=limit)
     now = services.clock.now()
     return [(user_listing.key_of(order, listed), _admin_user(listed, now)) for listed in rows]
 

@@ -64,6 +64,8 @@ R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
 E = TypeVar("E")
 E_co = TypeVar("E_co", covariant=True)
+# What a bet's transaction answers: the success, or what its writes refused.
+W = TypeVar("W")
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,8 +305,8 @@ async def _run_checked(
     context: Context,
     viewer: Viewer,
     request: BetRequest[R],
-    write: Callable[[KeyRequest | None], Awaitable[R | E]],
-) -> R | E | Precheck:
+    write: Callable[[KeyRequest | None], Awaitable[W]],
+) -> R | W | Precheck:
     """Run `write` (the bet's transaction) once the request passed every check before it."""
     kind = request.kind
     parameters = request.parameters

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.context import Context, Viewer
@@ -30,6 +29,13 @@ from casino_club.domain import promos
 from casino_club.domain.accounts import FieldProblem
 from casino_club.domain.payments import FailureReason, PurchaseStatus
 from casino_club.domain.payments import Purchase as PurchaseRow
+from casino_club.domain.purchases import (
+    OpenedPurchase,
+    PromoInvalid,
+    Refused,
+    Settled,
+    answer,
+)
 from casino_club.domain.refusals import (
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
@@ -38,7 +44,7 @@ from casino_club.domain.refusals import (
 )
 from casino_club.domain.shop import PromoProblem, Quote, usd_cents
 from casino_club.payments.gateway import GatewayTimeout, Payment
-from casino_club.persistence import idempotency, purchases, users
+from casino_club.persistence import idempotency, purchases, stored_outcomes, users
 from casino_club.persistence import promos as promo_store
 from casino_club.persistence.database import read_connection
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
@@ -52,16 +58,6 @@ from casino_club.resolvers.payment_settlement import (
     settle,
 )
 from casino_club.resolvers.purchase_checks import fraud_guard, over_limit, promo_for, spend_rates
-from casino_club.schema.purchases import (
-    PaymentDeclined,
-    PromoInvalid,
-    Purchase,
-    PurchaseBlocked,
-    PurchasePending,
-    PurchaseSucceeded,
-    Receipt,
-    SpendingLimitReached,
-)
 from casino_club.services import Services
 
 MAX_TOKEN_LENGTH = 255
@@ -69,17 +65,6 @@ MAX_PROMO_LENGTH = 64
 
 E = TypeVar("E")
 E_co = TypeVar("E_co", covariant=True)
-# How a purchase ends, whatever was bought.
-Settled = PurchaseSucceeded | PurchasePending | PaymentDeclined
-# Refused before anything was recorded, whatever was bought.
-Refused = (
-    PromoInvalid
-    | SpendingLimitReached
-    | PlayerExcluded
-    | PurchaseBlocked
-    | IdempotencyKeyReused
-    | IdempotencyKeyInUse
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +217,7 @@ async def _open(
         if refused is not None:
             return refused
         if promo is not None and not await promo_store.take_use(session, promo.code):
-            return PromoInvalid.new(PromoProblem.EXHAUSTED)
+            return PromoInvalid(PromoProblem.EXHAUSTED)
         row = await purchases.open_purchase(
             session,
             user_id=viewer.id,
@@ -262,7 +247,7 @@ async def _answer_for_key(
     if isinstance(found, InUse):
         return IdempotencyKeyInUse()
     assert isinstance(found, Replay)
-    purchase_id = int(found.response["purchaseId"])
+    purchase_id = stored_outcomes.load(OpenedPurchase, found.response).purchase_id
     async with services.sessionmaker() as session:
         row = await purchases.get(session, purchase_id)
     assert row is not None, "a completed key names its purchase"
@@ -290,18 +275,3 @@ async def _poll(services: Services, row: PurchaseRow) -> PurchaseRow:
         return row if current is None else current
     settled = await settle(services, row.id, verdict)
     return row if settled is None else settled
-
-
-def answer(row: PurchaseRow, *, replayed: bool) -> Settled:
-    """What the buyer is told about a purchase, as it stands."""
-    if row.status == PurchaseStatus.PENDING:
-        return PurchasePending(transaction_id=strawberry.ID(str(row.id)), purchase=Purchase.of(row))
-    if row.status in (
-        PurchaseStatus.SUCCEEDED,
-        PurchaseStatus.REFUND_PENDING,
-        PurchaseStatus.REFUNDED,
-    ):
-        receipt = Receipt.of(row)
-        assert receipt is not None, "a paid purchase has its receipt"
-        return PurchaseSucceeded(purchase=Purchase.of(row), receipt=receipt, replayed=replayed)
-    return PaymentDeclined.of(row)

@@ -22,22 +22,32 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-import strawberry
-
 from casino_club.context import Context, Viewer
 from casino_club.domain import crash
-from casino_club.domain.crash import Ending, Plan, RoundStatus
-from casino_club.domain.errors import BadUserInput
+from casino_club.domain.crash import (
+    ActiveRoundExists,
+    CrashBetPlaced,
+    CrashCashedOut,
+    CrashRound,
+    CrashRoundLost,
+    CrashTick,
+    Ending,
+    Plan,
+    RoundFilter,
+    RoundNotFound,
+    RoundStatus,
+    TickKind,
+)
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.hundredths import display, float_hundredths
 from casino_club.domain.ledger import Movement, round_reference
 from casino_club.domain.missions import periods_at
-from casino_club.domain.refusals import ValidationFailed
+from casino_club.domain.refusals import BetRefusal, RateLimited, ValidationFailed
 from casino_club.live.events import crash_channel
 from casino_club.persistence import crash as crash_rounds
 from casino_club.persistence import game_rounds, wallet
-from casino_club.persistence.crash import RoundFilter, elapsed_ms, plan_of
+from casino_club.persistence.crash import elapsed_ms, plan_of
 from casino_club.persistence.fairness import proof_of
 from casino_club.persistence.game_rounds import Played
 from casino_club.persistence.models import CrashRound as CrashRoundRow
@@ -47,26 +57,6 @@ from casino_club.resolvers.betting import Decision, OpenBet, Placed
 from casino_club.resolvers.guards import rate_limited
 from casino_club.resolvers.leaderboard_feed import FinishedPlay
 from casino_club.resolvers.live import bet_events, publish
-from casino_club.schema.crash import (
-    ActiveRoundExists,
-    CrashBetInput,
-    CrashBetPlaced,
-    CrashBetResult,
-    CrashCashedOut,
-    CrashCashoutInput,
-    CrashCashoutResult,
-    CrashConfig,
-    CrashOdds,
-    CrashRound,
-    CrashRoundFilter,
-    CrashRoundLost,
-    CrashTick,
-    RoundNotFound,
-    TickKind,
-)
-from casino_club.schema.ids import parse_id
-from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
-from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
@@ -86,28 +76,28 @@ PUBLISHED_ODDS = (101, 150, 200, 300, 500, 1_000, 2_000, 5_000, 10_000, 100_000)
 SWEEP_BATCH = 100
 
 
-def config(services: Services) -> CrashConfig:
+def config(services: Services) -> crash.CrashConfig:
     settings = services.settings
-    return CrashConfig(
+    return crash.CrashConfig(
         rtp=crash.RETURN_PERCENT / 100,
         house_edge_percent=100 - crash.RETURN_PERCENT,
         curve="m(t) = e^(0.06·t), t in seconds of server time, shown rounded down to 0.01",
         growth_per_second=float(crash.GROWTH_PER_SECOND),
         tick_interval_ms=settings.crash_tick_interval_ms,
-        min_stake=Gold(settings.crash_min_stake),
-        max_stake=Gold(settings.crash_max_stake),
+        min_stake=settings.crash_min_stake,
+        max_stake=settings.crash_max_stake,
         min_auto_cashout=display(crash.MIN_AUTO_CASHOUT),
         max_auto_cashout=display(crash.MAX_AUTO_CASHOUT),
         instant_crash_probability=float(crash.instant_crash_probability()),
         settle_within_seconds=math.ceil(settings.crash_sweep_interval_seconds),
-        odds=[
-            CrashOdds(
+        odds=tuple(
+            crash.CrashOdds(
                 multiplier=display(m),
                 probability=float(crash.survival(m)),
                 exact=_fraction(crash.exact_survival(m)),
             )
             for m in PUBLISHED_ODDS
-        ],
+        ),
     )
 
 
@@ -126,27 +116,32 @@ def view(row: CrashRoundRow, now: datetime) -> CrashRound:
         multiplier = row.cashout_multiplier or row.crash_point
     ended = status is not RoundStatus.OPEN
     return CrashRound(
-        id=strawberry.ID(str(row.id)),
-        user_id=strawberry.ID(str(row.user_id)),
+        id=row.id,
+        user_id=row.user_id,
         status=status,
-        stake=Gold(row.stake),
+        stake=row.stake,
         auto_cashout=None if row.auto_cashout is None else display(row.auto_cashout),
         started_at=row.started_at,
         elapsed_ms=elapsed,
         multiplier=display(multiplier),
         crash_point=display(row.crash_point) if ended else None,
-        payout=None if row.payout is None else Gold(row.payout),
+        payout=row.payout,
         settled_at=row.settled_at,
         fairness=proof_of(row),
     )
 
 
-async def bet(context: Context, viewer: Viewer, data: CrashBetInput) -> CrashBetResult:
+async def bet(
+    context: Context,
+    viewer: Viewer,
+    stake: int,
+    auto_cashout: float | None,
+    key: str | None,
+) -> CrashBetPlaced | ActiveRoundExists | BetRefusal:
     settings = context.services.settings
-    stake = int(data.stake)
     auto: int | None = None
-    if data.auto_cashout is not None:
-        auto = float_hundredths(data.auto_cashout)
+    if auto_cashout is not None:
+        auto = float_hundredths(auto_cashout)
         if auto is None or not crash.MIN_AUTO_CASHOUT <= auto <= crash.MAX_AUTO_CASHOUT:
             return ValidationFailed.single(
                 "autoCashout",
@@ -156,7 +151,7 @@ async def bet(context: Context, viewer: Viewer, data: CrashBetInput) -> CrashBet
 
     request = betting.BetRequest(
         KIND,
-        key=data.idempotency_key,
+        key=key,
         parameters={"autoCashout": auto},
         stake=stake,
         stake_limits=(settings.crash_min_stake, settings.crash_max_stake),
@@ -182,7 +177,7 @@ class CrashBet:
         if previous is not None:
             ended = crash.ending_by(plan_of(previous), elapsed_ms(previous, now))
             if ended is None:
-                return ActiveRoundExists.new(view(previous, now))
+                return ActiveRoundExists(view(previous, now))
             await _settle(bet, self.services, previous, ended, now)
         (u,) = take(bet.fair_round.source, 1)
         plan = Plan(crash_point=crash.crash_point(u), auto_cashout=self.auto_cashout)
@@ -197,7 +192,7 @@ class CrashBet:
         shown = view(row, now)
 
         def answer(placed: Placed) -> CrashBetPlaced:
-            return CrashBetPlaced(round=shown, balance=Gold(placed.balance), replayed=False)
+            return CrashBetPlaced(round=shown, balance=placed.balance)
 
         auto = self.auto_cashout
         return Decision(
@@ -209,10 +204,12 @@ class CrashBet:
         )
 
 
-async def cash_out(context: Context, viewer: Viewer, data: CrashCashoutInput) -> CrashCashoutResult:
-    round_id = parse_id(str(data.round_id))
+async def cash_out(
+    context: Context, viewer: Viewer, round_id: int | None
+) -> CrashCashedOut | CrashRoundLost | RoundNotFound | RateLimited:
+    """Cash out of the caller's round `round_id` (None: an id that names no round)."""
     if round_id is None:
-        return RoundNotFound.new()
+        return RoundNotFound()
     # A running round must not be lost to a Redis outage: the limit fails open here.
     limited = await rate_limited(context, viewer, fail_open=True)
     if limited is not None:
@@ -222,7 +219,7 @@ async def cash_out(context: Context, viewer: Viewer, data: CrashCashoutInput) ->
         session = uow.session
         row = await crash_rounds.find(session, round_id, user_id=viewer.id, lock=True)
         if row is None:
-            return RoundNotFound.new()
+            return RoundNotFound()
         # Read the clock only while holding the round: settlements apply in time order.
         now = services.clock.now()
         replayed = row.status != RoundStatus.OPEN.value
@@ -242,8 +239,8 @@ def _cash_out_result(
         return CrashCashedOut(
             round=shown,
             multiplier=display(row.cashout_multiplier),
-            payout=Gold(row.payout or 0),
-            balance=Gold(balance),
+            payout=row.payout or 0,
+            balance=balance,
             replayed=replayed,
         )
     return CrashRoundLost(round=shown, crash_point=display(row.crash_point))
@@ -352,11 +349,8 @@ async def sweep(services: Services) -> int:
             return settled
 
 
-async def find_round(context: Context, viewer: Viewer, raw_id: str) -> CrashRound | None:
+async def find_round(context: Context, viewer: Viewer, round_id: int) -> CrashRound | None:
     """One of the caller's rounds, settled first if it has ended."""
-    round_id = parse_id(raw_id)
-    if round_id is None:
-        return None
     services = context.services
     async with services.sessionmaker() as session:
         row = await crash_rounds.find(session, round_id, user_id=viewer.id)
@@ -383,48 +377,36 @@ async def _current(services: Services, row: CrashRoundRow) -> CrashRound:
 
 
 async def rounds(
-    context: Context, where: CrashRoundFilter | None, *, first: int, after: str | None
-) -> Connection[CrashRound]:
-    """Operators' list of every player's rounds, newest first; ended ones are not settled
-    here (the sweeper does that within a second), running ones keep their crash point."""
-    limit = check_first(first)
-    where = where or CrashRoundFilter()
-    user_id = None if where.user_id is None else parse_id(where.user_id)
-    if where.user_id is not None and user_id is None:
-        raise BadUserInput("filter.userId is not a user id")
+    context: Context, where: RoundFilter, *, after_id: int | None, limit: int
+) -> list[CrashRound]:
+    """Operators' list of every player's rounds, newest first, after the round `after_id`;
+    ended ones are not settled here (the sweeper does that within a second), running ones
+    keep their crash point."""
     services = context.services
     async with services.sessionmaker() as session:
-        rows = await crash_rounds.page(
-            session,
-            RoundFilter(
-                user_id=user_id,
-                status=None if where.status is None else RoundStatus(where.status),
-                started_from=where.started_from,
-                started_before=where.started_before,
-            ),
-            after_id=decode_cursor(after),
-            limit=limit + 1,
-        )
+        rows = await crash_rounds.page(session, where, after_id=after_id, limit=limit)
     now = services.clock.now()
-    return keyset_connection(rows, limit, after, lambda row: view(row, now), key=lambda row: row.id)
+    return [view(row, now) for row in rows]
 
 
-async def follow(services: Services, viewer: Viewer, raw_id: str) -> AsyncIterator[CrashTick]:
+async def follow(
+    services: Services, viewer: Viewer, round_id: int | None
+) -> AsyncIterator[CrashTick]:
     """Ticks of a running round every tick interval, then how it ended.
 
     Subscribes before reading the round, so a settlement committed after the read is
     never missed; when the round ends by itself, settles it (lazily) and reports what
-    the database says — a cash-out that reached the round first wins.
+    the database says — a cash-out that reached the round first wins. `round_id` None
+    (an id that names no round) is an unknown round.
     """
-    round_id = parse_id(raw_id)
     if round_id is None:
-        raise UnknownRound(raw_id)
+        raise UnknownRound
     interval = services.settings.crash_tick_interval_ms
     async with services.events.subscribe(crash_channel(round_id)) as stream:
         async with services.sessionmaker() as session:
             row = await crash_rounds.find(session, round_id, user_id=viewer.id)
         if row is None:
-            raise UnknownRound(raw_id)
+            raise UnknownRound(round_id)
         plan = plan_of(row)
         while row.status == RoundStatus.OPEN.value:
             elapsed = elapsed_ms(row, services.clock.now())
@@ -434,7 +416,7 @@ async def follow(services: Services, viewer: Viewer, raw_id: str) -> AsyncIterat
                     raise RuntimeError(f"crash round {round_id} did not settle at its end")
                 break
             yield CrashTick(
-                round_id=strawberry.ID(str(round_id)),
+                round_id=round_id,
                 kind=TickKind.TICK,
                 multiplier=display(crash.multiplier_at(elapsed)),
                 elapsed_ms=elapsed,
@@ -465,10 +447,10 @@ def _final_tick(round_id: int, final: dict[str, Any]) -> CrashTick:
     status = RoundStatus(final["status"])
     cashed = status is RoundStatus.CASHED_OUT
     return CrashTick(
-        round_id=strawberry.ID(str(round_id)),
+        round_id=round_id,
         kind=TickKind.CASHED_OUT if cashed else TickKind.CRASHED,
         multiplier=display(final["multiplier"]),
         elapsed_ms=final["elapsedMs"],
         crash_point=None if cashed else display(final["crashPoint"]),
-        payout=Gold(final["payout"]) if cashed else None,
+        payout=final["payout"] if cashed else None,
     )

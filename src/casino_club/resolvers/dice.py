@@ -4,53 +4,54 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import strawberry
-
 from casino_club.context import Context, Viewer
 from casino_club.domain import dice
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
-from casino_club.domain.refusals import ValidationFailed
+from casino_club.domain.refusals import BetRefusal, ValidationFailed
 from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
-from casino_club.schema.dice import DiceConfig, DiceRollInput, DiceRollResult, DiceRollSuccess
-from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 KIND = betting.BetKind(
     game=Game.DICE,
     operation="diceRoll",
     event=GameEventType.DICE_ROLL,
-    success=DiceRollSuccess,
+    success=dice.DiceRollSuccess,
 )
 
 
-def config(services: Services) -> DiceConfig:
-    return DiceConfig(
+def config(services: Services) -> dice.DiceConfig:
+    return dice.DiceConfig(
         min_chance=dice.MIN_CHANCE / 100,
         max_chance=dice.MAX_CHANCE / 100,
         chance_step=0.01,
         return_percent=dice.RETURN_PERCENT,
         house_edge_percent=100 - dice.RETURN_PERCENT,
         rtp=dice.RETURN_PERCENT / 100,
-        min_stake=Gold(services.settings.dice_min_stake),
-        max_stake=Gold(services.settings.dice_max_stake),
+        min_stake=services.settings.dice_min_stake,
+        max_stake=services.settings.dice_max_stake,
     )
 
 
-async def roll(context: Context, viewer: Viewer, data: DiceRollInput) -> DiceRollResult:
+async def roll(
+    context: Context,
+    viewer: Viewer,
+    stake: int,
+    chance_percent: float,
+    direction: dice.Direction,
+    key: str | None,
+) -> dice.DiceRollSuccess | BetRefusal:
     settings = context.services.settings
-    stake = int(data.stake)
-    chance = dice.parse_chance(repr(data.chance))
+    chance = dice.parse_chance(repr(chance_percent))
     if chance is None:
         return ValidationFailed.single(
             "chance", "INVALID_CHANCE", "chance must be 1.00-95.00 in steps of 0.01"
         )
-    direction = dice.Direction(data.direction)
     request = betting.BetRequest(
         KIND,
-        key=data.idempotency_key,
+        key=key,
         parameters={"chance": chance, "direction": direction.value},
         stake=stake,
         stake_limits=(settings.dice_min_stake, settings.dice_max_stake),
@@ -76,16 +77,15 @@ class DiceRoll:
             },
         )
 
-    def answer(self, written: Written) -> DiceRollSuccess:
-        return DiceRollSuccess(
-            round_id=strawberry.ID(str(written.round_id)),
+    def answer(self, written: Written) -> dice.DiceRollSuccess:
+        return dice.DiceRollSuccess(
+            round_id=written.round_id,
             roll=written.outcome.details["roll"],
             chance=self.chance / 100,
             direction=self.direction,
             won=written.outcome.details["won"],
-            stake=Gold(self.stake),
-            payout=Gold(written.outcome.payout),
-            balance=Gold(written.balance),
+            stake=self.stake,
+            payout=written.outcome.payout,
+            balance=written.balance,
             fairness=written.fair_round.proof,
-            replayed=False,
         )

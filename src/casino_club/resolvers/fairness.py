@@ -8,19 +8,17 @@ from casino_club.domain.errors import BadUserInput
 from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash
 from casino_club.domain.games import Game
 from casino_club.domain.refusals import ValidationFailed
-from casino_club.persistence import fairness, unsettled_rounds
-from casino_club.schema.fairness import (
+from casino_club.domain.seeds import (
     Fairness,
     FairnessUpdated,
     RevealedSeed,
-    RotateServerSeedInput,
-    RotateServerSeedResult,
     SeedInUse,
     ServerSeedRotated,
-    SetClientSeedInput,
-    SetClientSeedResult,
-    VerifiedRound,
 )
+from casino_club.domain.verification import VerifiedRound
+from casino_club.persistence import fairness, unsettled_rounds
+from casino_club.persistence.models import FairnessSeed
+from casino_club.services import Services
 
 MAX_CLIENT_SEED = 64
 MAX_VERIFY_NONCE = 2**53
@@ -36,42 +34,64 @@ def _client_seed_problem(seed: str) -> ValidationFailed | None:
     return None
 
 
+def _seed_pair(row: FairnessSeed) -> Fairness:
+    return Fairness(
+        server_seed_hash=row.server_seed_hash, client_seed=row.client_seed, nonce=row.nonce
+    )
+
+
+def _revealed(row: FairnessSeed) -> RevealedSeed:
+    assert row.revealed_at is not None, "a retired seed has its reveal time"
+    return RevealedSeed(
+        server_seed=row.server_seed,
+        server_seed_hash=row.server_seed_hash,
+        client_seed=row.client_seed,
+        rounds=row.nonce,
+        revealed_at=row.revealed_at,
+    )
+
+
+async def seed_pair(services: Services, user_id: int) -> Fairness:
+    """A player's active seed pair and next nonce."""
+    async with services.sessionmaker() as session:
+        return _seed_pair(await fairness.active_seed(session, user_id))
+
+
 async def set_client_seed(
-    context: Context, viewer: Viewer, data: SetClientSeedInput
-) -> SetClientSeedResult:
-    seed = data.client_seed
+    context: Context, viewer: Viewer, seed: str
+) -> FairnessUpdated | ValidationFailed:
     problem = _client_seed_problem(seed)
     if problem is not None:
         return problem
     async with context.services.unit_of_work() as uow:
         row = await fairness.set_client_seed(uow.session, viewer.id, seed)
         await uow.commit()
-    return FairnessUpdated(fairness=Fairness.of(row))
+    return FairnessUpdated(fairness=_seed_pair(row))
 
 
 async def rotate_server_seed(
-    context: Context, viewer: Viewer, data: RotateServerSeedInput
-) -> RotateServerSeedResult:
+    context: Context, viewer: Viewer, client_seed: str | None
+) -> ServerSeedRotated | SeedInUse | ValidationFailed:
     """Reveal the active seed and start a new one — unless a round it decided still runs.
 
     The seed row is locked first, as every bet locks it, so a bet racing the rotation
     either opened its round before (and the rotation sees it) or waits and then bets on
     the new seed.
     """
-    if data.client_seed is not None:
-        problem = _client_seed_problem(data.client_seed)
+    if client_seed is not None:
+        problem = _client_seed_problem(client_seed)
         if problem is not None:
             return problem
     async with context.services.unit_of_work() as uow:
         old = await fairness.lock_active_seed(uow.session, viewer.id)
         unsettled = await unsettled_rounds.first_on_seed(uow.session, viewer.id, old.id)
         if unsettled is not None:
-            return SeedInUse.new(unsettled.game, unsettled.round_id)
+            return SeedInUse(unsettled.game, unsettled.round_id)
         new = await fairness.rotate(
-            uow.session, old, data.client_seed or old.client_seed, context.services.clock.now()
+            uow.session, old, client_seed or old.client_seed, context.services.clock.now()
         )
         await uow.commit()
-    return ServerSeedRotated(revealed=RevealedSeed.of(old), fairness=Fairness.of(new))
+    return ServerSeedRotated(revealed=_revealed(old), fairness=_seed_pair(new))
 
 
 def verify(
@@ -95,10 +115,10 @@ def verify(
         server_seed_hash=seed_hash(seed),
         client_seed=client_seed,
         nonce=nonce,
-        floats=[as_float(u) for u in found.uints],
-        reels=None if found.reels is None else list(found.reels),
+        floats=tuple(as_float(u) for u in found.uints),
+        reels=found.reels,
         rps_server_move=found.rps_server_move,
-        gacha_rolls=None if found.gacha_rolls is None else list(found.gacha_rolls),
+        gacha_rolls=found.gacha_rolls,
         wheel_segment=found.wheel_segment,
         dice_roll=None if found.dice_roll is None else hundredths.display(found.dice_roll),
         crash_point=None if found.crash_point is None else hundredths.display(found.crash_point),

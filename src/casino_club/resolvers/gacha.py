@@ -4,37 +4,18 @@ duplicates, fill the inventory — one transaction — within a daily pull limit
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 from zoneinfo import ZoneInfo
-
-import strawberry
 
 from casino_club.context import Context, Viewer
 from casino_club.domain import gacha
 from casino_club.domain.days import game_day, next_day_start
 from casino_club.domain.fairness import take
+from casino_club.domain.gacha import DailyLimitReached, GachaPullSuccess, NoTicket, PullPayment
 from casino_club.domain.games import Game, GameEventType
-from casino_club.domain.refusals import InvalidStake, ValidationFailed
+from casino_club.domain.refusals import BetRefusal, InvalidStake, ValidationFailed
 from casino_club.persistence import gacha as store
 from casino_club.resolvers import betting
 from casino_club.resolvers.betting import Decision, OpenBet, Placed
-from casino_club.schema.gacha import (
-    DailyLimitReached,
-    DailyPullLimit,
-    GachaConfig,
-    GachaItem,
-    GachaPullInput,
-    GachaPullResult,
-    GachaPullSuccess,
-    GachaStatus,
-    NoTicket,
-    PullCount,
-    PulledItem,
-    PullPayment,
-    RarityCount,
-    RarityOdds,
-)
-from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 KIND = betting.BetKind(
@@ -45,18 +26,18 @@ KIND = betting.BetKind(
 )
 
 
-async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaPullResult:
-    count = PullCount(data.count).value
-    pay_with = PullPayment(data.pay_with)
+async def pull(
+    context: Context, viewer: Viewer, count: int, pay_with: PullPayment, key: str | None
+) -> GachaPullSuccess | NoTicket | DailyLimitReached | BetRefusal:
     if pay_with is PullPayment.TICKET and count != 1:
         return ValidationFailed.single(
             "payWith", "TICKET_SINGLE_ONLY", "a ticket pays one single pull"
         )
     services = context.services
     request = betting.BetRequest(
-        KIND, key=data.idempotency_key, parameters={"count": count, "payWith": pay_with.value}
+        KIND, key=key, parameters={"count": count, "payWith": pay_with.value}
     )
-    game = GachaPull(
+    game: betting.StagedGame[GachaPullSuccess, NoTicket | DailyLimitReached] = GachaPull(
         count,
         pay_with,
         services.gacha,
@@ -65,8 +46,7 @@ async def pull(context: Context, viewer: Viewer, data: GachaPullInput) -> GachaP
     )
     result = await betting.place_staged(context, viewer, request, game)
     assert not isinstance(result, InvalidStake), "a pull has no stake to check"
-    # mypy widens the refusals' type variable to their common base class.
-    return cast(GachaPullResult, result)
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +68,11 @@ class GachaPull:
         progress = await store.progress_for_update(session, bet.user_id)
         used = gacha.pulls_used(progress.pulls_day, progress.pulls_today, today)
         if used >= self.daily_limit:
-            return DailyLimitReached.new(self.daily_limit, used, next_day_start(now, self.zone))
+            return DailyLimitReached(self.daily_limit, used, next_day_start(now, self.zone))
         if self.pay_with is PullPayment.TICKET and not await store.consume(
             session, bet.user_id, store.GACHA_TICKET, now
         ):
-            return NoTicket.new()
+            return NoTicket()
         progress.pulls_day = today
         progress.pulls_today = used + 1
         pools = await store.pools(session)
@@ -118,9 +98,11 @@ class GachaPull:
         progress.rares += received[gacha.Rarity.RARE]
         progress.epics += received[gacha.Rarity.EPIC]
         progress.legendaries += received[gacha.Rarity.LEGENDARY]
-        items = [
-            PulledItem(
-                item=GachaItem(id=entry.item.id, name=entry.item.name, rarity=entry.item.rarity),
+        items = tuple(
+            gacha.PulledItem(
+                id=entry.item.id,
+                name=entry.item.name,
+                rarity=entry.item.rarity,
                 animation=entry.animation,
                 pity=entry.pity,
                 downgraded=entry.downgraded,
@@ -129,21 +111,20 @@ class GachaPull:
             for entry, duplicate in zip(
                 outcome.items, gacha.duplicate_flags(outcome.items, owned), strict=True
             )
-        ]
+        )
         cost = 0 if self.pay_with is PullPayment.TICKET else gacha.cost(self.count, rules)
         proof = bet.fair_round.proof
 
         def answer(placed: Placed) -> GachaPullSuccess:
             return GachaPullSuccess(
-                round_id=strawberry.ID(str(placed.round_id)),
+                round_id=placed.round_id,
                 items=items,
-                paid_gold=Gold(cost),
-                refunded_gold=Gold(refund),
+                paid_gold=cost,
+                refunded_gold=refund,
                 pity_counter=outcome.pity_after,
                 daily_remaining=self.daily_limit - used - 1,
-                balance=Gold(placed.balance),
+                balance=placed.balance,
                 fairness=proof,
-                replayed=False,
             )
 
         return Decision(
@@ -164,35 +145,36 @@ class GachaPull:
         )
 
 
-async def config(services: Services) -> GachaConfig:
+async def config(services: Services) -> gacha.GachaConfig:
     rules = services.gacha
     effective = gacha.effective_rates(rules)
     async with services.sessionmaker() as session:
         pools = await store.pools(session)
         stock = await store.stock(session, lock=False)
-    return GachaConfig(
-        rarities=[
-            RarityOdds(
+    return gacha.GachaConfig(
+        rarities=tuple(
+            gacha.RarityOdds(
                 rarity=rarity,
                 rate=rules.rates_bp[rarity] / rules.total_bp,
                 effective_rate=float(effective[rarity]),
                 effective_rate_exact=f"{effective[rarity].numerator}/{effective[rarity].denominator}",
-                duplicate_refund=Gold(rules.duplicate_refund[rarity]),
+                duplicate_refund=rules.duplicate_refund[rarity],
                 remaining_stock=stock.get(rarity),
-                items=[GachaItem(id=i.id, name=i.name, rarity=i.rarity) for i in pools[rarity]],
+                items=tuple(pools[rarity]),
             )
             for rarity in gacha.RARITY_ORDER
-        ],
+        ),
         pity_threshold=rules.pity_threshold,
-        single_cost=Gold(rules.single_cost),
-        ten_cost=Gold(rules.ten_cost),
-        daily_limits=[
-            DailyPullLimit(rank=rank, pulls_per_day=n) for rank, n in rules.daily_limits.items()
-        ],
+        single_cost=rules.single_cost,
+        ten_cost=rules.ten_cost,
+        daily_limits=tuple(
+            gacha.DailyPullLimit(rank=rank, pulls_per_day=n)
+            for rank, n in rules.daily_limits.items()
+        ),
     )
 
 
-async def status(services: Services, user_id: int) -> GachaStatus:
+async def status(services: Services, user_id: int) -> gacha.GachaStatus:
     today = game_day(services.clock.now(), services.settings.zone)
     async with services.sessionmaker() as session:
         row = await store.progress(session, user_id)
@@ -203,8 +185,10 @@ async def status(services: Services, user_id: int) -> GachaStatus:
         gacha.Rarity.EPIC: row.epics if row else 0,
         gacha.Rarity.LEGENDARY: row.legendaries if row else 0,
     }
-    return GachaStatus(
+    return gacha.GachaStatus(
         pity_counter=row.pity if row else 0,
         pulls_today=pulls_today,
-        counts_by_rarity=[RarityCount(rarity=r, count=counts[r]) for r in gacha.RARITY_ORDER],
+        counts_by_rarity=tuple(
+            gacha.RarityCount(rarity=r, count=counts[r]) for r in gacha.RARITY_ORDER
+        ),
     )

@@ -53,11 +53,12 @@ async def validate_invite_code(context: Context, code: str) -> InviteCodeValidat
 
 
 async def invite_code_page(
-    services: Services, *, after_id: int | None, first: int
+    services: Services, *, after_id: int | None, limit: int
 ) -> list[InviteCode]:
-    """Every code, newest first: `first` and one more, which tells that a page follows."""
+    """Up to `limit` codes after `after_id`, newest first (a keyset page: ask for one more
+    than the page to learn whether another follows)."""
     async with services.sessionmaker() as session:
-        rows = await invite_codes.page(session, after_id=after_id, limit=first + 1)
+        rows = await invite_codes.page(session, after_id=after_id, limit=limit)
     return [_invite_code(row) for row in rows]
 
 

@@ -13,27 +13,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casino_club.context import Context, Viewer
 from casino_club.domain import shop
 from casino_club.domain.accounts import FieldProblem
-from casino_club.domain.refusals import ValidationFailed
-from casino_club.domain.shop import Quote
-from casino_club.persistence import packages
-from casino_club.resolvers.checkout import checkout, order_of
-from casino_club.schema.purchases import (
-    BuyLimitedPackageInput,
-    BuyLimitedPackageResult,
-    LimitedPackage,
+from casino_club.domain.listings import PackageListing
+from casino_club.domain.purchases import (
+    BuyLimitedPackageOutcome,
     NotAvailable,
+    PackageUnavailable,
     ProductNotFound,
     PurchaseLimitReached,
     SoldOut,
 )
+from casino_club.domain.refusals import ValidationFailed
+from casino_club.domain.shop import Quote
+from casino_club.persistence import packages
+from casino_club.resolvers.checkout import checkout, order_of
 from casino_club.services import Services
 
 MAX_SKU_LENGTH = 64
 
-Unavailable = ProductNotFound | NotAvailable | SoldOut | PurchaseLimitReached
 
-
-async def listed(services: Services, viewer: Viewer | None) -> list[LimitedPackage]:
+async def listed(services: Services, viewer: Viewer | None) -> list[PackageListing]:
     now = services.clock.now()
     async with services.sessionmaker() as session:
         on_sale = await packages.listed(session, now)
@@ -43,7 +41,7 @@ async def listed(services: Services, viewer: Viewer | None) -> list[LimitedPacka
             else None
         )
     return [
-        LimitedPackage.of(
+        PackageListing.of(
             s.package, s.remaining, None if mine is None else mine.get(s.package.sku, 0)
         )
         for s in on_sale
@@ -51,10 +49,16 @@ async def listed(services: Services, viewer: Viewer | None) -> list[LimitedPacka
 
 
 async def buy(
-    context: Context, viewer: Viewer, data: BuyLimitedPackageInput
-) -> BuyLimitedPackageResult:
+    context: Context,
+    viewer: Viewer,
+    *,
+    sku: str,
+    payment_token: str,
+    promo_code: str | None,
+    key: str,
+) -> BuyLimitedPackageOutcome:
     problems = []
-    if not 1 <= len(data.sku) <= MAX_SKU_LENGTH:
+    if not 1 <= len(sku) <= MAX_SKU_LENGTH:
         problems.append(
             FieldProblem("sku", "INVALID_SKU", f"must be 1-{MAX_SKU_LENGTH} characters")
         )
@@ -62,15 +66,15 @@ async def buy(
         context,
         viewer,
         operation="buyLimitedPackage",
-        key=data.idempotency_key,
-        payment_token=data.payment_token,
-        promo_code=data.promo_code,
-        parameters={"sku": data.sku},
+        key=key,
+        payment_token=payment_token,
+        promo_code=promo_code,
+        parameters={"sku": sku},
         problems=problems,
     )
     if isinstance(order, ValidationFailed):
         return order
-    return await checkout(context.services, viewer, order, PackageOffer(data.sku))
+    return await checkout(context.services, viewer, order, PackageOffer(sku))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,30 +83,30 @@ class PackageOffer:
 
     async def price(
         self, session: AsyncSession, viewer: Viewer, now: datetime
-    ) -> Quote | Unavailable:
+    ) -> Quote | PackageUnavailable:
         stocked = await packages.get(session, self.package_sku)
         if stocked is None:
-            return ProductNotFound.new(self.package_sku)
+            return ProductNotFound(self.package_sku)
         problem = shop.package_problem(stocked.package, now)
         if problem is not None:
-            return NotAvailable.new(problem, stocked.package)
+            return NotAvailable.of(problem, stocked.package)
         return shop.package_quote(stocked.package)
 
     async def hold(
         self, session: AsyncSession, viewer: Viewer, now: datetime
-    ) -> Unavailable | None:
+    ) -> PackageUnavailable | None:
         """The player's allowance (checkout holds their row: their purchases open one at a
         time), then a unit of stock."""
         stocked = await packages.get(session, self.package_sku)
         assert stocked is not None, "priced a moment ago, in this transaction"
         held = await packages.bought_by(session, viewer.id, [self.package_sku])
         if not shop.allowance_left(stocked.package, held.get(self.package_sku, 0)):
-            return PurchaseLimitReached.new(stocked.package.per_user_limit)
+            return PurchaseLimitReached(stocked.package.per_user_limit)
         if not await packages.reserve(session, self.package_sku, now):
             problem = shop.package_problem(stocked.package, now)
             return (
-                SoldOut.new(self.package_sku)
+                SoldOut(self.package_sku)
                 if problem is None
-                else NotAvailable.new(problem, stocked.package)
+                else NotAvailable.of(problem, stocked.package)
             )
         return None

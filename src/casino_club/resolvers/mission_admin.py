@@ -10,7 +10,8 @@ from casino_club.domain.hundredths import float_hundredths
 from casino_club.domain.missions import Mission as MissionValue
 from casino_club.domain.refusals import ValidationFailed
 from casino_club.persistence import audit, missions
-from casino_club.resolvers.saving import audit_change, given, merge, plain, retrying_a_race
+from casino_club.resolvers.saving import audit_change, merge, plain, retrying_a_race
+from casino_club.schema.edits import sent
 from casino_club.schema.missions import (
     DeleteMissionInput,
     DeleteMissionResult,
@@ -26,7 +27,7 @@ from casino_club.services import Services
 
 def _values(data: SaveMissionInput) -> dict[str, Any] | ValidationFailed:
     """The fields sent, as the domain holds them (a multiplier in hundredths)."""
-    values = given(data)
+    values = sent(data)
     multiplier = values.get("min_multiplier")
     if multiplier is not None:
         hundredths = float_hundredths(multiplier)

@@ -31,6 +31,7 @@ from casino_club.domain.payments import (
     sign_receipt,
 )
 from casino_club.domain.progression import Progression
+from casino_club.domain.purchases import OpenedPurchase
 from casino_club.domain.shop import RankThresholds, rank_for_spend
 from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
 from casino_club.persistence import audit, idempotency, missions, packages, purchases, users, wallet
@@ -309,7 +310,7 @@ async def settle(
             if row.promo_code is not None:
                 await promo_store.give_back(session, row.promo_code)
         await idempotency.complete_held(
-            session, row.user_id, row.idempotency_key, {"purchaseId": row.id}, now
+            session, row.user_id, row.idempotency_key, OpenedPurchase(row.id), now
         )
         await uow.commit()
         return row

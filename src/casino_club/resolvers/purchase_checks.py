@@ -15,13 +15,13 @@ from casino_club.context import Viewer
 from casino_club.domain import days, promos
 from casino_club.domain.limits import LimitKind, room
 from casino_club.domain.promos import PromoCode
+from casino_club.domain.purchases import PromoInvalid, PurchaseBlocked, SpendingLimitReached
 from casino_club.domain.shop import Currency, PromoProblem, Quote
 from casino_club.persistence import limits as limit_store
 from casino_club.persistence import promos as promo_store
 from casino_club.persistence import purchases
 from casino_club.persistence.rate_limits import HotStateUnavailable, PurchaseGuard
 from casino_club.resolvers.guards import hot_state_down
-from casino_club.schema.purchases import PromoInvalid, PurchaseBlocked, SpendingLimitReached
 from casino_club.services import Services
 
 
@@ -53,7 +53,7 @@ async def over_limit(
         spent = await purchases.spent_since(session, viewer.id, since)
         left = room(limit, spent, now)
         if left is not None and spend > left:
-            return SpendingLimitReached.new(kind, limit.amount, spent, resets_at)
+            return SpendingLimitReached(kind, limit.amount, spent, resets_at)
     return None
 
 
@@ -63,12 +63,12 @@ async def promo_for(
     """The code, if it applies to this purchase and the buyer has a use of it left."""
     promo = await promo_store.get(session, promos.normalize(code))
     if promo is None:
-        return PromoInvalid.new(PromoProblem.UNKNOWN_CODE)
+        return PromoInvalid(PromoProblem.UNKNOWN_CODE)
     problem = promos.promo_problem(promo, quote, now)
     if problem is not None:
-        return PromoInvalid.new(problem)
+        return PromoInvalid(problem)
     if await promo_store.used_by(session, viewer.id, promo.code) >= promo.per_user_limit:
-        return PromoInvalid.new(PromoProblem.ALREADY_USED)
+        return PromoInvalid(PromoProblem.ALREADY_USED)
     return promo
 
 
@@ -97,4 +97,4 @@ async def fraud_guard(
     if until_ms is None:
         return None
     wait_ms = until_ms - now_ms
-    return PurchaseBlocked.new(now + timedelta(milliseconds=wait_ms), -(-wait_ms // 1000))
+    return PurchaseBlocked(now + timedelta(milliseconds=wait_ms), -(-wait_ms // 1000))

@@ -10,35 +10,40 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casino_club.context import Context, Viewer
 from casino_club.domain import shop
 from casino_club.domain.accounts import FieldProblem
-from casino_club.domain.payments import PurchaseStatus, receipt_signed
+from casino_club.domain.payments import Purchase, PurchaseStatus, receipt_signed
+from casino_club.domain.purchases import (
+    BuyProductOutcome,
+    ProductNotFound,
+    ProductUnavailable,
+    RankRequired,
+    ReceiptVerification,
+)
 from casino_club.domain.refusals import ValidationFailed
 from casino_club.domain.shop import Quote
 from casino_club.persistence import products, purchases
 from casino_club.resolvers.checkout import checkout, order_of
-from casino_club.schema.pagination import Connection, keyset_connection
-from casino_club.schema.purchases import (
-    BuyProductInput,
-    BuyProductResult,
-    ProductNotFound,
-    Purchase,
-    RankRequired,
-    Receipt,
-    ReceiptVerification,
-    VerifyReceiptInput,
-)
 from casino_club.services import Services
 
 MAX_SKU_LENGTH = 64
 MAX_RECEIPT_FIELD = 128
 
 
-async def buy_product(context: Context, viewer: Viewer, data: BuyProductInput) -> BuyProductResult:
+async def buy_product(
+    context: Context,
+    viewer: Viewer,
+    *,
+    sku: str,
+    quantity: int,
+    payment_token: str,
+    promo_code: str | None,
+    key: str,
+) -> BuyProductOutcome:
     problems = []
-    if not 1 <= len(data.sku) <= MAX_SKU_LENGTH:
+    if not 1 <= len(sku) <= MAX_SKU_LENGTH:
         problems.append(
             FieldProblem("sku", "INVALID_SKU", f"must be 1-{MAX_SKU_LENGTH} characters")
         )
-    if not 1 <= data.quantity <= shop.MAX_QUANTITY:
+    if not 1 <= quantity <= shop.MAX_QUANTITY:
         problems.append(
             FieldProblem("quantity", "INVALID_QUANTITY", f"must be 1-{shop.MAX_QUANTITY}")
         )
@@ -46,15 +51,15 @@ async def buy_product(context: Context, viewer: Viewer, data: BuyProductInput) -
         context,
         viewer,
         operation="buyProduct",
-        key=data.idempotency_key,
-        payment_token=data.payment_token,
-        promo_code=data.promo_code,
-        parameters={"sku": data.sku, "quantity": data.quantity},
+        key=key,
+        payment_token=payment_token,
+        promo_code=promo_code,
+        parameters={"sku": sku, "quantity": quantity},
         problems=problems,
     )
     if isinstance(order, ValidationFailed):
         return order
-    return await checkout(context.services, viewer, order, ProductOffer(data.sku, data.quantity))
+    return await checkout(context.services, viewer, order, ProductOffer(sku, quantity))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +70,12 @@ class ProductOffer:
 
     async def price(
         self, session: AsyncSession, viewer: Viewer, now: datetime
-    ) -> Quote | ProductNotFound | RankRequired | ValidationFailed:
+    ) -> Quote | ProductUnavailable:
         product = await products.on_sale(session, self.sku)
         if product is None:
-            return ProductNotFound.new(self.sku)
+            return ProductNotFound(self.sku)
         if not shop.may_buy(viewer.rank, product):
-            return RankRequired.new(product.min_rank)
+            return RankRequired(product.min_rank)
         if not shop.total_fits(shop.price_at(product, now), self.quantity):
             problem = FieldProblem(
                 "quantity",
@@ -84,30 +89,31 @@ class ProductOffer:
         return None  # a catalog product has no stock
 
 
-async def verify_receipt(services: Services, data: VerifyReceiptInput) -> ReceiptVerification:
+async def verify_receipt(services: Services, code: str, signature: str) -> ReceiptVerification:
     """Whether the code and signature are a receipt this server issued (constant-time),
     and whether its purchase still stands: a refunded purchase's receipt is authentic
     but no longer valid (SPEC §7.7)."""
     invalid = ReceiptVerification(valid=False, authentic=False, status=None, receipt=None)
-    if len(data.code) > MAX_RECEIPT_FIELD or len(data.signature) > MAX_RECEIPT_FIELD:
+    if len(code) > MAX_RECEIPT_FIELD or len(signature) > MAX_RECEIPT_FIELD:
         return invalid
     async with services.sessionmaker() as session:
-        row = await purchases.by_receipt_code(session, data.code)
+        row = await purchases.by_receipt_code(session, code)
     receipt = None if row is None else row.receipt()
     secret = services.settings.receipt_secret.get_secret_value().encode()
-    if row is None or receipt is None or not receipt_signed(secret, receipt, data.signature):
+    if row is None or receipt is None or not receipt_signed(secret, receipt, signature):
         return invalid
     return ReceiptVerification(
         valid=row.status == PurchaseStatus.SUCCEEDED,
         authentic=True,
         status=row.status,
-        receipt=Receipt.of(row),
+        receipt=row.issued_receipt(),
     )
 
 
 async def purchase_page(
-    services: Services, user_id: int, *, first: int, after: str | None, after_id: int | None
-) -> Connection[Purchase]:
+    services: Services, user_id: int, *, after_id: int | None, limit: int
+) -> list[Purchase]:
+    """A player's purchases, newest first, after the purchase `after_id` (a keyset page:
+    ask for one more than the page to learn whether another follows)."""
     async with services.sessionmaker() as session:
-        rows = await purchases.page(session, user_id, after_id=after_id, limit=first + 1)
-    return keyset_connection(rows, first, after, Purchase.of, key=lambda row: row.id)
+        return await purchases.page(session, user_id, after_id=after_id, limit=limit)

@@ -30,6 +30,15 @@ from casino_club.domain.payments import (
     repayment,
 )
 from casino_club.domain.payments import Purchase as PurchaseRow
+from casino_club.domain.refunds import (
+    DebtRepaid,
+    NotRefundable,
+    PurchaseNotFound,
+    PurchaseRefunded,
+    RefundFailed,
+    RefundPurchaseOutcome,
+    RepayDebtOutcome,
+)
 from casino_club.domain.refusals import ValidationFailed
 from casino_club.payments.gateway import GatewayTimeout, PaymentState
 from casino_club.persistence import audit, idempotency, purchases, users, wallet
@@ -39,20 +48,6 @@ from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.guards import key_request, reason_problem, run_idempotent
 from casino_club.resolvers.live import balance_events, publish_after_commit
 from casino_club.resolvers.payment_settlement import reference
-from casino_club.schema.ids import parse_id
-from casino_club.schema.purchases import Purchase
-from casino_club.schema.refunds import (
-    DebtRepaid,
-    NotRefundable,
-    PurchaseNotFound,
-    PurchaseRefunded,
-    RefundFailed,
-    RefundPurchaseInput,
-    RefundPurchaseResult,
-    RepayDebtInput,
-    RepayDebtResult,
-)
-from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
@@ -70,47 +65,45 @@ class TakenBack:
 
 
 async def refund_purchase(
-    context: Context, viewer: Viewer, data: RefundPurchaseInput
-) -> RefundPurchaseResult:
+    context: Context, viewer: Viewer, purchase_id: int | None, reason: str
+) -> RefundPurchaseOutcome:
+    """Refund the purchase `purchase_id` (None: the client's id names no row)."""
     services = context.services
-    invalid = reason_problem(data.reason)
+    invalid = reason_problem(reason)
     if invalid is not None:
         return invalid
-    purchase_id = parse_id(data.transaction_id)
     if purchase_id is None:
-        return PurchaseNotFound.new()
+        return PurchaseNotFound()
     async with services.sessionmaker() as session:
         found = await purchases.get(session, purchase_id)
     if found is None:
-        return PurchaseNotFound.new()
+        return PurchaseNotFound()
     if found.status != PurchaseStatus.SUCCEEDED:
-        return NotRefundable.new(found.status)
+        return NotRefundable(found.status)
     if found.gateway_payment_id is None:  # settled by a webhook that named no payment
-        return RefundFailed.new("payment_unknown")
+        return RefundFailed("payment_unknown")
     retry_at = services.clock.now() + timedelta(seconds=services.settings.refund_retry_seconds)
     async with services.unit_of_work() as uow:
         begun = await purchases.begin_refund(
             uow.session,
             purchase_id,
-            reason=data.reason.strip(),
+            reason=reason.strip(),
             actor_id=viewer.id,
             retry_at=retry_at,
         )
         if begun is None:  # refunded (or changed) meanwhile by someone else
             current = await purchases.get(uow.session, purchase_id)
             assert current is not None
-            return NotRefundable.new(current.status)
+            return NotRefundable(current.status)
         await uow.commit()
     refused = await _ask_provider(services, begun)
     if refused is not None:
-        return RefundFailed.new(refused)
+        return RefundFailed(refused)
     taken = await _finish(services, purchase_id)
     if taken is None:  # the refund job or a webhook finished it first
-        return NotRefundable.new(PurchaseStatus.REFUNDED)
+        return NotRefundable(PurchaseStatus.REFUNDED)
     return PurchaseRefunded(
-        purchase=Purchase.of(taken.row),
-        gold_taken=Gold(taken.split.taken),
-        debt_added=Gold(taken.split.debt),
+        purchase=taken.row, gold_taken=taken.split.taken, debt_added=taken.split.debt
     )
 
 
@@ -219,14 +212,12 @@ async def take_back(
     return TakenBack(row, split)
 
 
-async def repay_debt(context: Context, viewer: Viewer, data: RepayDebtInput) -> RepayDebtResult:
+async def repay_debt(context: Context, viewer: Viewer, key: str | None) -> RepayDebtOutcome:
     """Pay the debt from the balance, as far as it goes."""
     services = context.services
-    key = key_request(
-        context, viewer, key=data.idempotency_key, operation="repayDebt", parameters={}
-    )
-    if isinstance(key, ValidationFailed):
-        return key
+    request = key_request(context, viewer, key=key, operation="repayDebt", parameters={})
+    if isinstance(request, ValidationFailed):
+        return request
 
     async def work(claimed_key: KeyRequest | None) -> DebtRepaid:
         now = services.clock.now()
@@ -246,21 +237,11 @@ async def repay_debt(context: Context, viewer: Viewer, data: RepayDebtInput) -> 
                 )
                 debt = await users.change_debt(session, viewer.id, -repaid)
                 forget_sessions_after_commit(services, uow, viewer.id)
-            answer = DebtRepaid(
-                repaid=Gold(repaid),
-                debt=Gold(debt),
-                balance=Gold(balance - repaid),
-                replayed=False,
-            )
+            answer = DebtRepaid(repaid=repaid, debt=debt, balance=balance - repaid)
             if claim is not None:
-                await idempotency.complete(session, claim, answer.to_payload(), now)
+                await idempotency.complete(session, claim, answer, now)
             publish_after_commit(services, uow, viewer.id, balance_events(posted, now))
             await uow.commit()
         return answer
 
-    return await run_idempotent(
-        context,
-        key,
-        work=work,
-        replay=lambda payload: DebtRepaid.from_payload(payload, replayed=True),
-    )
+    return await run_idempotent(context, request, work=work, replay=DebtRepaid)

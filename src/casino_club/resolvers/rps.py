@@ -4,46 +4,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import strawberry
-
 from casino_club.context import Context, Viewer
 from casino_club.domain import rps
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.refusals import BetRefusal
 from casino_club.persistence.bets import Outcome, Written
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
-from casino_club.schema.rps import RpsConfig, RpsPlayInput, RpsPlayResult, RpsPlaySuccess
-from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 KIND = betting.BetKind(
     game=Game.RPS,
     operation="rpsPlay",
     event=GameEventType.RPS_PLAY,
-    success=RpsPlaySuccess,
+    success=rps.RpsPlaySuccess,
 )
 
 
-def config(services: Services) -> RpsConfig:
+def config(services: Services) -> rps.RpsConfig:
     rtp = rps.exact_rtp()
-    return RpsConfig(
+    return rps.RpsConfig(
         win_multiplier=rps.WIN_PAYS_PERCENT / 100,
         draw_multiplier=1.0,
         rtp=float(rtp),
         rtp_exact=f"{rtp.numerator}/{rtp.denominator}",
-        min_stake=Gold(services.settings.rps_min_stake),
-        max_stake=Gold(services.settings.rps_max_stake),
+        min_stake=services.settings.rps_min_stake,
+        max_stake=services.settings.rps_max_stake,
     )
 
 
-async def play(context: Context, viewer: Viewer, data: RpsPlayInput) -> RpsPlayResult:
+async def play(
+    context: Context, viewer: Viewer, stake: int, move: rps.Move, key: str | None
+) -> rps.RpsPlaySuccess | BetRefusal:
     settings = context.services.settings
-    stake = int(data.stake)
-    move = rps.Move(data.move)
     request = betting.BetRequest(
         KIND,
-        key=data.idempotency_key,
+        key=key,
         parameters={"move": move.value},
         stake=stake,
         stake_limits=(settings.rps_min_stake, settings.rps_max_stake),
@@ -67,15 +64,14 @@ class RpsPlay:
             },
         )
 
-    def answer(self, written: Written) -> RpsPlaySuccess:
-        return RpsPlaySuccess(
-            round_id=strawberry.ID(str(written.round_id)),
+    def answer(self, written: Written) -> rps.RpsPlaySuccess:
+        return rps.RpsPlaySuccess(
+            round_id=written.round_id,
             move=self.move,
             server_move=rps.Move(written.outcome.details["serverMove"]),
             outcome=rps.Result(written.outcome.details["outcome"]),
-            stake=Gold(self.stake),
-            payout=Gold(written.outcome.payout),
-            balance=Gold(written.balance),
+            stake=self.stake,
+            payout=written.outcome.payout,
+            balance=written.balance,
             fairness=written.fair_round.proof,
-            replayed=False,
         )

@@ -1,7 +1,7 @@
 """Operators' saves (SPEC §11): one `save` per kind of thing creates or edits it by its
-key. The fields sent go over the stored ones (left out: kept), the result is built — and
-so checked — by the domain's own type, and the change is audited with its before and
-after in the same transaction."""
+key. The fields sent (the schema passes only those: `schema/edits.py`) go over the
+stored ones (left out: kept), the result is built — and so checked — by the domain's own
+type, and the change is audited with its before and after in the same transaction."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from typing import Any, TypeVar
 
-import strawberry
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,12 +21,6 @@ from casino_club.persistence import audit
 from casino_club.services import Services
 
 T = TypeVar("T")
-
-
-def given(data: object) -> dict[str, Any]:
-    """The input's fields the operator sent, leaving out the ones not sent."""
-    values = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}  # type: ignore[arg-type]
-    return {name: value for name, value in values.items() if value is not strawberry.UNSET}
 
 
 def _camel(name: str) -> str:

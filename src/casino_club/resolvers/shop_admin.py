@@ -4,42 +4,41 @@ package's kill switch) and repricing included."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from casino_club.context import Context, Viewer
 from casino_club.domain import promos, shop
 from casino_club.domain.refusals import ValidationFailed
-from casino_club.persistence import gacha as gacha_store
-from casino_club.persistence import packages, products
-from casino_club.persistence import promos as promo_store
-from casino_club.resolvers.saving import audit_change, given, merge, retrying_a_race
-from casino_club.schema.shop_admin import (
+from casino_club.domain.shop_admin import (
     AdminLimitedPackage,
-    AdminProduct,
     AdminPromoCode,
     LimitedPackageSaved,
     ProductSaved,
     PromoCodeSaved,
-    SaveLimitedPackageInput,
-    SaveLimitedPackageResult,
-    SaveProductInput,
-    SaveProductResult,
-    SavePromoCodeInput,
-    SavePromoCodeResult,
+    SaveLimitedPackageOutcome,
+    SaveProductOutcome,
+    SavePromoCodeOutcome,
 )
+from casino_club.persistence import gacha as gacha_store
+from casino_club.persistence import packages, products
+from casino_club.persistence import promos as promo_store
+from casino_club.resolvers.saving import audit_change, merge, retrying_a_race
 from casino_club.services import Services
 
 MAX_APPLIES_TO = 100
 
 
 async def _save_product_once(
-    context: Context, viewer: Viewer, data: SaveProductInput
-) -> SaveProductResult:
+    context: Context, viewer: Viewer, sku: str, changes: Mapping[str, Any]
+) -> SaveProductOutcome:
     services = context.services
-    values = given(data)
+    values = {**changes, "sku": sku}
     async with services.unit_of_work() as uow:
         session = uow.session
-        if await packages.get(session, data.sku) is not None:
+        if await packages.get(session, sku) is not None:
             return _sku_taken()
-        before = await products.get_any(session, data.sku)
+        before = await products.get_any(session, sku)
         product = merge(shop.Product, before, values, nullable={"discount_ends_at"})
         if isinstance(product, ValidationFailed):
             return product
@@ -48,21 +47,19 @@ async def _save_product_once(
             services, uow.session, viewer, "PRODUCT", f"product:{product.sku}", before, product
         )
         await uow.commit()
-    return ProductSaved(product=AdminProduct.of(product), created=before is None)
+    return ProductSaved(product=product, created=before is None)
 
 
 async def _save_limited_package_once(
-    context: Context, viewer: Viewer, data: SaveLimitedPackageInput
-) -> SaveLimitedPackageResult:
+    context: Context, viewer: Viewer, sku: str, changes: Mapping[str, Any]
+) -> SaveLimitedPackageOutcome:
     services = context.services
-    values = given(data)
-    if values.get("items") is not None:
-        values["items"] = tuple((item.item_id, item.quantity) for item in values["items"])
+    values = {**changes, "sku": sku}
     async with services.unit_of_work() as uow:
         session = uow.session
-        if await products.get_any(session, data.sku) is not None:
+        if await products.get_any(session, sku) is not None:
             return _sku_taken()
-        stocked = await packages.get(session, data.sku)
+        stocked = await packages.get(session, sku)
         before = None if stocked is None else stocked.package
         package = merge(shop.LimitedPackage, before, values, nullable=())
         if isinstance(package, ValidationFailed):
@@ -93,11 +90,11 @@ async def _save_limited_package_once(
 
 
 async def _save_promo_code_once(
-    context: Context, viewer: Viewer, data: SavePromoCodeInput
-) -> SavePromoCodeResult:
+    context: Context, viewer: Viewer, code: str, changes: Mapping[str, Any]
+) -> SavePromoCodeOutcome:
     services = context.services
-    values = given(data)
-    code = promos.normalize(data.code)
+    values = dict(changes)
+    code = promos.normalize(code)
     if not 1 <= len(code) <= promos.MAX_CODE_LENGTH or not code.isascii() or not code.isprintable():
         return ValidationFailed.single("code", "INVALID_CODE", "1-64 printable ASCII characters")
     values["code"] = code
@@ -127,21 +124,25 @@ async def _save_promo_code_once(
 
 
 async def save_product(
-    context: Context, viewer: Viewer, data: SaveProductInput
-) -> SaveProductResult:
-    return await retrying_a_race(lambda: _save_product_once(context, viewer, data))
+    context: Context, viewer: Viewer, sku: str, changes: Mapping[str, Any]
+) -> SaveProductOutcome:
+    """Create or edit the product `sku`: `changes` holds the fields the operator sent, by
+    the domain's names (left out: kept)."""
+    return await retrying_a_race(lambda: _save_product_once(context, viewer, sku, changes))
 
 
 async def save_limited_package(
-    context: Context, viewer: Viewer, data: SaveLimitedPackageInput
-) -> SaveLimitedPackageResult:
-    return await retrying_a_race(lambda: _save_limited_package_once(context, viewer, data))
+    context: Context, viewer: Viewer, sku: str, changes: Mapping[str, Any]
+) -> SaveLimitedPackageOutcome:
+    """Create or edit the package `sku` (`items`: (item id, quantity) pairs)."""
+    return await retrying_a_race(lambda: _save_limited_package_once(context, viewer, sku, changes))
 
 
 async def save_promo_code(
-    context: Context, viewer: Viewer, data: SavePromoCodeInput
-) -> SavePromoCodeResult:
-    return await retrying_a_race(lambda: _save_promo_code_once(context, viewer, data))
+    context: Context, viewer: Viewer, code: str, changes: Mapping[str, Any]
+) -> SavePromoCodeOutcome:
+    """Create or edit the promo code `code` (compared normalized)."""
+    return await retrying_a_race(lambda: _save_promo_code_once(context, viewer, code, changes))
 
 
 def _sku_taken() -> ValidationFailed:
@@ -150,9 +151,9 @@ def _sku_taken() -> ValidationFailed:
     )
 
 
-async def admin_products(services: Services) -> list[AdminProduct]:
+async def admin_products(services: Services) -> list[shop.Product]:
     async with services.sessionmaker() as session:
-        return [AdminProduct.of(p) for p in await products.every(session)]
+        return await products.every(session)
 
 
 async def admin_packages(services: Services) -> list[AdminLimitedPackage]:

@@ -8,23 +8,18 @@ for that owner whoever asks.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-import orjson
-
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import Rank, Role
 from casino_club.domain.errors import Unauthenticated
-from casino_club.domain.games import Game
-from casino_club.domain.history import GameRound
+from casino_club.domain.gacha import InventoryItem, ItemKind, Rarity
 from casino_club.domain.ids import parse_id
 from casino_club.domain.ledger import LedgerEntry
 from casino_club.domain.login_lockout import LoginOutcome
 from casino_club.domain.profiles import LoginAttempt, Profile, PublicUser
-from casino_club.persistence import fairness, gacha, game_rounds, login_attempts, users, wallet
+from casino_club.persistence import gacha, login_attempts, users, wallet
 from casino_club.persistence.database import read_connection
-from casino_club.persistence.models import CatalogItem, FairnessSeed, InventoryEntry, User
 from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
+from casino_club.persistence.models import User
 from casino_club.persistence.users import Account
 from casino_club.services import Services
 
@@ -70,67 +65,41 @@ async def public_user(context: Context, user_id: str) -> PublicUser | None:
     return public_view(user)
 
 
-# The pages below read `first + 1` rows: the one past the page tells that another follows.
-
-
-async def active_seed(services: Services, user_id: int) -> FairnessSeed:
-    async with services.sessionmaker() as session:
-        return await fairness.active_seed(session, user_id)
+# The pages below are keyset pages: up to `limit` rows after `after_id` (ask for one
+# more than the page holds to learn whether another follows).
 
 
 async def inventory(
-    services: Services, user_id: int, *, after_id: int | None, first: int
-) -> list[tuple[InventoryEntry, CatalogItem]]:
+    services: Services, user_id: int, *, after_id: int | None, limit: int
+) -> list[InventoryItem]:
     async with services.sessionmaker() as session:
-        return await gacha.inventory_page(session, user_id, after_id=after_id, limit=first + 1)
-
-
-async def ledger(
-    services: Services, user_id: int, *, after_id: int | None, first: int
-) -> list[LedgerEntry]:
-    async with services.sessionmaker() as session:
-        return await wallet.ledger_page(session, user_id, after_id=after_id, limit=first + 1)
-
-
-async def history(
-    services: Services,
-    user_id: int,
-    *,
-    game: Game | None,
-    since: datetime | None,
-    after_id: int | None,
-    first: int,
-) -> list[GameRound]:
-    async with services.sessionmaker() as session:
-        rows = await game_rounds.page(
-            session,
-            user_id,
-            game=None if game is None else game.value,
-            since=since,
-            after_id=after_id,
-            limit=first + 1,
-        )
+        rows = await gacha.inventory_page(session, user_id, after_id=after_id, limit=limit)
     return [
-        GameRound(
-            id=row.id,
-            game=Game(row.game),
-            stake=row.stake,
-            payout=row.payout,
-            outcome=orjson.loads(row.outcome),
-            fairness=fairness.proof_of(row),
-            at=row.created_at,
+        InventoryItem(
+            id=held.id,
+            item_id=item.id,
+            name=item.name,
+            kind=ItemKind(item.kind),
+            rarity=Rarity(item.rarity) if item.rarity else None,
+            quantity=held.quantity,
+            acquired_at=held.acquired_at,
         )
-        for row in rows
+        for held, item in rows
     ]
 
 
+async def ledger(
+    services: Services, user_id: int, *, after_id: int | None, limit: int
+) -> list[LedgerEntry]:
+    async with services.sessionmaker() as session:
+        return await wallet.ledger_page(session, user_id, after_id=after_id, limit=limit)
+
+
 async def login_history(
-    services: Services, user_id: int, *, after_id: int | None, first: int
+    services: Services, user_id: int, *, after_id: int | None, limit: int
 ) -> list[LoginAttempt]:
     async with services.sessionmaker() as session:
-        rows = await login_attempts.page_for_user(
-            session, user_id, after_id=after_id, limit=first + 1
-        )
+        rows = await login_attempts.page_for_user(session, user_id, after_id=after_id, limit=limit)
     return [_attempt(row) for row in rows]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import strawberry
 from sqlalchemy.exc import IntegrityError
 
 from casino_club.context import Context, Viewer
@@ -14,61 +13,54 @@ from casino_club.domain import wheel
 from casino_club.domain.days import game_day
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
-from casino_club.domain.refusals import InvalidStake
+from casino_club.domain.refusals import BetRefusal, InvalidStake
 from casino_club.persistence import gacha as store
 from casino_club.persistence.models import WheelFreeSpin
 from casino_club.resolvers import betting
 from casino_club.resolvers.betting import Decision, OpenBet, Placed
-from casino_club.schema.scalars import Gold
-from casino_club.schema.wheel import (
-    ExpectedItem,
-    WheelConfig,
-    WheelSegment,
-    WheelSpinInput,
-    WheelSpinResult,
-    WheelSpinSuccess,
-)
 
 KIND = betting.BetKind(
     game=Game.WHEEL,
     operation="wheelSpin",
     event=GameEventType.WHEEL_SPIN,
-    success=WheelSpinSuccess,
+    success=wheel.WheelSpinSuccess,
 )
 SEGMENTS = wheel.DEFAULT_SEGMENTS
 wheel.validate(SEGMENTS)
 
 
-def config() -> WheelConfig:
+def config() -> wheel.WheelConfig:
     expected = wheel.expected_gold(SEGMENTS)
-    return WheelConfig(
-        segments=[
-            WheelSegment(
+    return wheel.WheelConfig(
+        segments=tuple(
+            wheel.WheelSegment(
                 index=i,
                 label=s.label,
                 kind=s.kind,
-                gold=Gold(s.gold),
+                gold=s.gold,
                 item_id=s.item_id,
                 weight=s.weight,
                 probability=float(wheel.probability(i, SEGMENTS)),
             )
             for i, s in enumerate(SEGMENTS)
-        ],
-        spin_cost=Gold(wheel.SPIN_COST),
+        ),
+        spin_cost=wheel.SPIN_COST,
         free_spins_per_day=1,
         expected_gold=float(expected),
         expected_gold_exact=f"{expected.numerator}/{expected.denominator}",
-        expected_items=[
-            ExpectedItem(item_id=item_id, per_spin=float(p))
+        expected_items=tuple(
+            wheel.ExpectedItem(item_id=item_id, per_spin=float(p))
             for item_id, p in wheel.expected_items(SEGMENTS).items()
-        ],
+        ),
         expected_net_gold_paid=float(expected - wheel.SPIN_COST),
     )
 
 
-async def spin(context: Context, viewer: Viewer, data: WheelSpinInput) -> WheelSpinResult:
+async def spin(
+    context: Context, viewer: Viewer, key: str | None
+) -> wheel.WheelSpinSuccess | BetRefusal:
     zone = context.services.settings.zone
-    request = betting.BetRequest(KIND, key=data.idempotency_key, parameters={})
+    request = betting.BetRequest(KIND, key=key, parameters={})
     result = await betting.place_staged(context, viewer, request, WheelSpin(zone))
     assert not isinstance(result, InvalidStake), "a wheel spin has no stake to check"
     return result
@@ -78,7 +70,7 @@ async def spin(context: Context, viewer: Viewer, data: WheelSpinInput) -> WheelS
 class WheelSpin:
     zone: ZoneInfo  # where the game day, and so the free spin, begins
 
-    async def decide(self, bet: OpenBet) -> Decision[WheelSpinSuccess]:
+    async def decide(self, bet: OpenBet) -> Decision[wheel.WheelSpinSuccess]:
         session = bet.session
         try:
             async with session.begin_nested():
@@ -98,19 +90,18 @@ class WheelSpin:
         cost = 0 if free else wheel.SPIN_COST
         proof = bet.fair_round.proof
 
-        def answer(placed: Placed) -> WheelSpinSuccess:
-            return WheelSpinSuccess(
-                round_id=strawberry.ID(str(placed.round_id)),
+        def answer(placed: Placed) -> wheel.WheelSpinSuccess:
+            return wheel.WheelSpinSuccess(
+                round_id=placed.round_id,
                 segment_index=index,
                 label=segment.label,
                 kind=segment.kind,
-                won_gold=Gold(segment.gold),
+                won_gold=segment.gold,
                 won_item_id=segment.item_id,
                 free=free,
-                paid_gold=Gold(cost),
-                balance=Gold(placed.balance),
+                paid_gold=cost,
+                balance=placed.balance,
                 fairness=proof,
-                replayed=False,
             )
 
         return Decision(

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
-from casino_club.domain.crash import RoundStatus
-from casino_club.schema.errors import UserError, ValidationFailed
-from casino_club.schema.games import (
-    FairnessProof,
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
-    InDebt,
-    InsufficientFunds,
-    InvalidStake,
-    LossLimitReached,
-    PlayerExcluded,
-    RateLimited,
-)
+from casino_club.domain import crash
+from casino_club.domain.crash import RoundStatus, TickKind
+from casino_club.domain.errors import BadUserInput
+from casino_club.schema.errors import UserError
+from casino_club.schema.games import FairnessProof, RateLimited
+from casino_club.schema.ids import parse_id
+from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
 CrashRoundStatus = strawberry.enum(RoundStatus, name="CrashRoundStatus")
@@ -48,7 +41,20 @@ class CrashRoundFilter:
     started_from: datetime | None = strawberry.field(default=None, description="Inclusive")
     started_before: datetime | None = strawberry.field(default=None, description="Exclusive")
 
+    def value(self) -> crash.RoundFilter:
+        """The filter as the use case takes it; a userId that names no user is refused."""
+        user_id = None if self.user_id is None else parse_id(self.user_id)
+        if self.user_id is not None and user_id is None:
+            raise BadUserInput("filter.userId is not a user id")
+        return crash.RoundFilter(
+            user_id=user_id,
+            status=None if self.status is None else RoundStatus(self.status),
+            started_from=self.started_from,
+            started_before=self.started_before,
+        )
 
+
+@presents(crash.CrashRound)
 @strawberry.type(description="A crash round; its crash point stays secret until it ends.")
 class CrashRound:
     id: strawberry.ID
@@ -70,79 +76,28 @@ class CrashRound:
     settled_at: datetime | None
     fairness: FairnessProof
 
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "userId": str(self.user_id),
-            "status": RoundStatus(self.status).value,
-            "stake": int(self.stake),
-            "autoCashout": self.auto_cashout,
-            "startedAt": self.started_at.isoformat(),
-            "elapsedMs": self.elapsed_ms,
-            "multiplier": self.multiplier,
-            "crashPoint": self.crash_point,
-            "payout": None if self.payout is None else int(self.payout),
-            "settledAt": None if self.settled_at is None else self.settled_at.isoformat(),
-            "fairness": self.fairness.to_payload(),
-        }
 
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> CrashRound:
-        settled_at = payload["settledAt"]
-        return cls(
-            id=strawberry.ID(payload["id"]),
-            user_id=strawberry.ID(payload["userId"]),
-            status=RoundStatus(payload["status"]),
-            stake=Gold(payload["stake"]),
-            auto_cashout=payload["autoCashout"],
-            started_at=datetime.fromisoformat(payload["startedAt"]),
-            elapsed_ms=payload["elapsedMs"],
-            multiplier=payload["multiplier"],
-            crash_point=payload["crashPoint"],
-            payout=None if payload["payout"] is None else Gold(payload["payout"]),
-            settled_at=None if settled_at is None else datetime.fromisoformat(settled_at),
-            fairness=FairnessProof.from_payload(payload["fairness"]),
-        )
-
-
+@presents(crash.CrashBetPlaced)
 @strawberry.type(description="The round is running; follow it with the crashRound subscription.")
 class CrashBetPlaced:
     round: CrashRound
     balance: Gold
     replayed: bool
 
-    def to_payload(self) -> dict[str, Any]:
-        return {"round": self.round.to_payload(), "balance": int(self.balance)}
 
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any], *, replayed: bool) -> CrashBetPlaced:
-        return cls(
-            round=CrashRound.from_payload(payload["round"]),
-            balance=Gold(payload["balance"]),
-            replayed=replayed,
-        )
-
-
+@presents(crash.ActiveRoundExists)
 @strawberry.type(description="The player already has a running round; nothing was charged.")
 class ActiveRoundExists(UserError):
     round: CrashRound
 
-    @classmethod
-    def new(cls, round: CrashRound) -> ActiveRoundExists:
-        return cls(
-            code="ACTIVE_ROUND_EXISTS",
-            message="Finish the running crash round before starting another",
-            round=round,
-        )
 
-
+@presents(crash.RoundNotFound)
 @strawberry.type(description="No round with this id belongs to the caller.")
 class RoundNotFound(UserError):
-    @classmethod
-    def new(cls) -> RoundNotFound:
-        return cls(code="ROUND_NOT_FOUND", message="No such round")
+    pass
 
 
+@presents(crash.CrashCashedOut)
 @strawberry.type(description="Cashed out: the payout was credited once, at this multiplier.")
 class CrashCashedOut:
     round: CrashRound
@@ -154,42 +109,24 @@ class CrashCashedOut:
     )
 
 
+@presents(crash.CrashRoundLost)
 @strawberry.type(description="The round crashed before the cash-out; the stake is lost.")
 class CrashRoundLost:
     round: CrashRound
     crash_point: float
 
 
-CrashBetResult = Annotated[
-    CrashBetPlaced
-    | ActiveRoundExists
-    | InsufficientFunds
-    | LossLimitReached
-    | InvalidStake
-    | PlayerExcluded
-    | InDebt
-    | RateLimited
-    | IdempotencyKeyReused
-    | IdempotencyKeyInUse
-    | ValidationFailed,
-    strawberry.union("CrashBetResult"),
-]
+CrashBetResult = bet_result("CrashBetResult", CrashBetPlaced, ActiveRoundExists)
 
 CrashCashoutResult = Annotated[
     CrashCashedOut | CrashRoundLost | RoundNotFound | RateLimited,
     strawberry.union("CrashCashoutResult"),
 ]
 
-
-class TickKind(StrEnum):
-    TICK = "TICK"
-    CASHED_OUT = "CASHED_OUT"
-    CRASHED = "CRASHED"
-
-
 CrashTickKind = strawberry.enum(TickKind, name="CrashTickKind")
 
 
+@presents(crash.CrashTick)
 @strawberry.type(description="One moment of a running round, or how it ended (the last one).")
 class CrashTick:
     round_id: strawberry.ID
@@ -202,6 +139,7 @@ class CrashTick:
     payout: Gold | None = strawberry.field(description="Set on the final CASHED_OUT")
 
 
+@presents(crash.CrashOdds)
 @strawberry.type(description="P(crash ≥ multiplier).")
 class CrashOdds:
     multiplier: float
@@ -211,6 +149,7 @@ class CrashOdds:
     )
 
 
+@presents(crash.CrashConfig)
 @strawberry.type(description="Crash rules and odds: every strategy returns 99%.")
 class CrashConfig:
     rtp: float

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 import strawberry
 
+from casino_club.domain import dice
 from casino_club.domain.dice import Direction
-from casino_club.schema.errors import ValidationFailed
-from casino_club.schema.games import (
-    FairnessProof,
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
-    InDebt,
-    InsufficientFunds,
-    InvalidStake,
-    LossLimitReached,
-    PlayerExcluded,
-    RateLimited,
-)
+from casino_club.schema.games import FairnessProof
+from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
 DiceDirection = strawberry.enum(Direction, name="DiceDirection")
@@ -32,6 +21,7 @@ class DiceRollInput:
     idempotency_key: str | None = None
 
 
+@presents(dice.DiceRollSuccess)
 @strawberry.type
 class DiceRollSuccess:
     round_id: strawberry.ID
@@ -45,50 +35,11 @@ class DiceRollSuccess:
     fairness: FairnessProof
     replayed: bool
 
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "roundId": str(self.round_id),
-            "roll": self.roll,
-            "chance": self.chance,
-            "direction": Direction(self.direction).value,
-            "won": self.won,
-            "stake": int(self.stake),
-            "payout": int(self.payout),
-            "balance": int(self.balance),
-            "fairness": self.fairness.to_payload(),
-        }
 
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any], *, replayed: bool) -> DiceRollSuccess:
-        return cls(
-            round_id=strawberry.ID(payload["roundId"]),
-            roll=payload["roll"],
-            chance=payload["chance"],
-            direction=Direction(payload["direction"]),
-            won=payload["won"],
-            stake=Gold(payload["stake"]),
-            payout=Gold(payload["payout"]),
-            balance=Gold(payload["balance"]),
-            fairness=FairnessProof.from_payload(payload["fairness"]),
-            replayed=replayed,
-        )
+DiceRollResult = bet_result("DiceRollResult", DiceRollSuccess)
 
 
-DiceRollResult = Annotated[
-    DiceRollSuccess
-    | InsufficientFunds
-    | LossLimitReached
-    | InvalidStake
-    | PlayerExcluded
-    | InDebt
-    | RateLimited
-    | IdempotencyKeyReused
-    | IdempotencyKeyInUse
-    | ValidationFailed,
-    strawberry.union("DiceRollResult"),
-]
-
-
+@presents(dice.DiceConfig)
 @strawberry.type(description="Dice rules: a win pays 99 / chance times the stake.")
 class DiceConfig:
     min_chance: float

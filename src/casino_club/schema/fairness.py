@@ -7,16 +7,18 @@ from typing import Annotated
 
 import strawberry
 
+from casino_club.domain import seeds, verification
 from casino_club.domain.games import Game
-from casino_club.persistence.models import FairnessSeed
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.gacha import RarityEnum
+from casino_club.schema.outcomes import presents
 from casino_club.schema.rps import RpsMove
 from casino_club.schema.slots import SlotSymbol
 
 GameEnum = strawberry.enum(Game, name="Game")
 
 
+@presents(seeds.Fairness)
 @strawberry.type(
     description="The caller's active seed pair: the server seed stays secret until rotated."
 )
@@ -25,13 +27,8 @@ class Fairness:
     client_seed: str
     nonce: int = strawberry.field(description="The nonce the next bet will use")
 
-    @classmethod
-    def of(cls, row: FairnessSeed) -> Fairness:
-        return cls(
-            server_seed_hash=row.server_seed_hash, client_seed=row.client_seed, nonce=row.nonce
-        )
 
-
+@presents(seeds.RevealedSeed)
 @strawberry.type(
     description="A retired server seed, now public: every round it served can be checked."
 )
@@ -42,23 +39,13 @@ class RevealedSeed:
     rounds: int = strawberry.field(description="Nonces 0 … rounds−1 were used with this seed")
     revealed_at: datetime
 
-    @classmethod
-    def of(cls, row: FairnessSeed) -> RevealedSeed:
-        assert row.revealed_at is not None
-        return cls(
-            server_seed=row.server_seed,
-            server_seed_hash=row.server_seed_hash,
-            client_seed=row.client_seed,
-            rounds=row.nonce,
-            revealed_at=row.revealed_at,
-        )
-
 
 @strawberry.input
 class SetClientSeedInput:
     client_seed: str = strawberry.field(description="1–64 printable ASCII characters")
 
 
+@presents(seeds.FairnessUpdated)
 @strawberry.type
 class FairnessUpdated:
     fairness: Fairness
@@ -72,12 +59,14 @@ class RotateServerSeedInput:
     )
 
 
+@presents(seeds.ServerSeedRotated)
 @strawberry.type
 class ServerSeedRotated:
     revealed: RevealedSeed
     fairness: Fairness
 
 
+@presents(seeds.SeedInUse)
 @strawberry.type(
     description=(
         "A round this server seed decided has not settled yet; revealing the seed now "
@@ -87,18 +76,6 @@ class ServerSeedRotated:
 class SeedInUse(UserError):
     game: GameEnum  # type: ignore[valid-type]
     round_id: strawberry.ID
-
-    @classmethod
-    def new(cls, game: Game, round_id: int) -> SeedInUse:
-        return cls(
-            code="SEED_IN_USE",
-            message=(
-                f"The server seed decided {game.value} round {round_id}, which is still "
-                "running; it can be revealed once that round has settled"
-            ),
-            game=game,
-            round_id=strawberry.ID(str(round_id)),
-        )
 
 
 RotateServerSeedResult = Annotated[
@@ -112,6 +89,7 @@ SetClientSeedResult = Annotated[
 ]
 
 
+@presents(verification.VerifiedRound)
 @strawberry.type(description="An outcome recomputed from seeds alone.")
 class VerifiedRound:
     game: GameEnum  # type: ignore[valid-type]

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
 
 import strawberry
 
+from casino_club.domain import gacha
 from casino_club.domain.gacha import Animation, ItemKind, Rarity
 from casino_club.schema.enums import RankEnum
-from casino_club.schema.errors import UserError, ValidationFailed
-from casino_club.schema.games import (
-    FairnessProof,
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
-    InDebt,
-    InsufficientFunds,
-    LossLimitReached,
-    PlayerExcluded,
-    RateLimited,
-)
+from casino_club.schema.errors import UserError
+from casino_club.schema.games import FairnessProof
+from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
 RarityEnum = strawberry.enum(Rarity, name="Rarity")
 AnimationEnum = strawberry.enum(Animation, name="PullAnimation")
 ItemKindEnum = strawberry.enum(ItemKind, name="ItemKind")
+PullPayment = strawberry.enum(gacha.PullPayment, name="PullPayment")
 
 
 @strawberry.enum
@@ -34,21 +27,17 @@ class PullCount(Enum):
     TEN = 10
 
 
-@strawberry.enum
-class PullPayment(Enum):
-    GOLD = "GOLD"
-    TICKET = "TICKET"
-
-
 @strawberry.input
 class GachaPullInput:
     count: PullCount = PullCount.ONE
-    pay_with: PullPayment = strawberry.field(
-        default=PullPayment.GOLD, description="TICKET spends one gacha ticket on a single pull"
+    pay_with: PullPayment = strawberry.field(  # type: ignore[valid-type]
+        default=gacha.PullPayment.GOLD,
+        description="TICKET spends one gacha ticket on a single pull",
     )
     idempotency_key: str | None = None
 
 
+@presents(gacha.Item)
 @strawberry.type
 class GachaItem:
     id: str
@@ -56,6 +45,7 @@ class GachaItem:
     rarity: RarityEnum  # type: ignore[valid-type]
 
 
+@presents(gacha.PulledItem)
 @strawberry.type
 class PulledItem:
     item: GachaItem
@@ -65,6 +55,7 @@ class PulledItem:
     duplicate: bool
 
 
+@presents(gacha.GachaPullSuccess)
 @strawberry.type
 class GachaPullSuccess:
     round_id: strawberry.ID
@@ -77,94 +68,28 @@ class GachaPullSuccess:
     fairness: FairnessProof
     replayed: bool
 
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "roundId": str(self.round_id),
-            "items": [
-                {
-                    "id": entry.item.id,
-                    "name": entry.item.name,
-                    "rarity": Rarity(entry.item.rarity).value,
-                    "animation": Animation(entry.animation).value,
-                    "pity": entry.pity,
-                    "downgraded": entry.downgraded,
-                    "duplicate": entry.duplicate,
-                }
-                for entry in self.items
-            ],
-            "paidGold": int(self.paid_gold),
-            "refundedGold": int(self.refunded_gold),
-            "pityCounter": self.pity_counter,
-            "dailyRemaining": self.daily_remaining,
-            "balance": int(self.balance),
-            "fairness": self.fairness.to_payload(),
-        }
 
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any], *, replayed: bool) -> GachaPullSuccess:
-        return cls(
-            round_id=strawberry.ID(payload["roundId"]),
-            items=[
-                PulledItem(
-                    item=GachaItem(id=e["id"], name=e["name"], rarity=Rarity(e["rarity"])),
-                    animation=Animation(e["animation"]),
-                    pity=e["pity"],
-                    downgraded=e["downgraded"],
-                    duplicate=e["duplicate"],
-                )
-                for e in payload["items"]
-            ],
-            paid_gold=Gold(payload["paidGold"]),
-            refunded_gold=Gold(payload["refundedGold"]),
-            pity_counter=payload["pityCounter"],
-            daily_remaining=payload["dailyRemaining"],
-            balance=Gold(payload["balance"]),
-            fairness=FairnessProof.from_payload(payload["fairness"]),
-            replayed=replayed,
-        )
-
-
+@presents(gacha.DailyLimitReached)
 @strawberry.type(description="No pull actions left today; resets at the game-day boundary.")
 class DailyLimitReached(UserError):
-    # Not `limit`: LossLimitReached, in the same union, has a `limit` in gold.
     pulls_per_day: int
     used: int
     resets_at: datetime
 
-    @classmethod
-    def new(cls, limit: int, used: int, resets_at: datetime) -> DailyLimitReached:
-        return cls(
-            code="DAILY_LIMIT_REACHED",
-            message=f"Daily limit of {limit} pulls reached",
-            pulls_per_day=limit,
-            used=used,
-            resets_at=resets_at,
-        )
 
-
+@presents(gacha.NoTicket)
 @strawberry.type(description="No gacha ticket to spend.")
 class NoTicket(UserError):
-    @classmethod
-    def new(cls) -> NoTicket:
-        return cls(code="NO_TICKET", message="You have no gacha ticket")
+    pass
 
 
-GachaPullResult = Annotated[
-    GachaPullSuccess
-    | InsufficientFunds
-    | LossLimitReached
-    | NoTicket
-    | DailyLimitReached
-    | PlayerExcluded
-    | InDebt
-    | RateLimited
-    | IdempotencyKeyReused
-    | IdempotencyKeyInUse
-    | ValidationFailed,
-    strawberry.union("GachaPullResult"),
-]
+# A pull has no stake to check: its union has no InvalidStake.
+GachaPullResult = bet_result(
+    "GachaPullResult", GachaPullSuccess, NoTicket, DailyLimitReached, staked=False
+)
 
 
+@presents(gacha.RarityOdds)
 @strawberry.type
 class RarityOdds:
     rarity: RarityEnum  # type: ignore[valid-type]
@@ -176,12 +101,14 @@ class RarityOdds:
     items: list[GachaItem]
 
 
+@presents(gacha.DailyPullLimit)
 @strawberry.type
 class DailyPullLimit:
     rank: RankEnum  # type: ignore[valid-type]
     pulls_per_day: int
 
 
+@presents(gacha.GachaConfig)
 @strawberry.type(description="Everything loot-box disclosure rules ask to show before a pull.")
 class GachaConfig:
     rarities: list[RarityOdds]
@@ -193,6 +120,7 @@ class GachaConfig:
     daily_limits: list[DailyPullLimit]
 
 
+@presents(gacha.GachaStatus)
 @strawberry.type
 class GachaStatus:
     pity_counter: int
@@ -200,12 +128,14 @@ class GachaStatus:
     counts_by_rarity: list[RarityCount]
 
 
+@presents(gacha.RarityCount)
 @strawberry.type
 class RarityCount:
     rarity: RarityEnum  # type: ignore[valid-type]
     count: int
 
 
+@presents(gacha.InventoryItem)
 @strawberry.type
 class InventoryItem:
     id: strawberry.ID

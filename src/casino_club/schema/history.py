@@ -7,14 +7,14 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from casino_club.domain import history
+from casino_club.domain import games
 from casino_club.schema.fairness import GameEnum
 from casino_club.schema.games import FairnessProof
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
 
-@presents(history.GameRound)
+@presents(games.GameRound)
 @strawberry.type(description="One settled play.")
 class GameRound:
     id: strawberry.ID

@@ -10,7 +10,7 @@ request of each pays for the execution.
 A caller could still miss the cache on purpose — the same query with a space more, an
 alias, or an ordinary field beside `__schema` (never cached) — and make every request pay
 ~100 ms. So a miss is charged to the caller (a player by account, anyone else by
-address: query_budget.caller), once per `__schema` or `__type` it executes (fifteen
+address: resolvers/request_budget.caller), once per `__schema` or `__type` it executes (fifteen
 aliases execute fifteen): at most
 `GRAPHQL_INTROSPECTION_MISSES_PER_MINUTE`, beyond which the operation answers
 RATE_LIMITED. GraphiQL, codegen and Apollo send the same text again and again, and
@@ -19,7 +19,6 @@ find it answered.
 
 from __future__ import annotations
 
-import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 
@@ -29,14 +28,11 @@ from strawberry.extensions import SchemaExtension
 from strawberry.extensions.utils import is_introspection_key
 
 from casino_club.context import Context
-from casino_club.persistence.rate_limits import HotStateUnavailable
+from casino_club.resolvers.request_budget import charge_introspection
 from casino_club.schema.extensions import root_fields, root_keys
-from casino_club.schema.query_budget import caller, over_budget
+from casino_club.schema.query_budget import over_budget
 from casino_club.schema.query_limits import fragments_of
 
-log = logging.getLogger(__name__)
-
-MISS_WINDOW_MS = 60_000
 DESCRIBING_SCHEMA = frozenset({"__schema", "__type"})
 
 Key = tuple[str, str | None, bytes]
@@ -90,29 +86,11 @@ class CachedIntrospection(SchemaExtension):
             self._answers.put(key, result)
 
     async def _charge_misses(self, descriptions: int) -> int | None:
-        """None if the caller may have these misses executed, else the ms until they may
-        (one miss per description; the first refused ends the charge)."""
+        """None if the caller may have these misses executed, else the ms until they may."""
         context = self.execution_context.context
-        if descriptions == 0 or not isinstance(context, Context):
+        if not isinstance(context, Context):
             return None
-        services = context.services
-        per_minute = services.settings.graphql_introspection_misses_per_minute
-        if per_minute == 0:
-            return None
-        key = f"rate:introspection:{caller(context)}"
-        try:
-            for _ in range(descriptions):
-                wait = await services.hot_state.hit(
-                    key,
-                    limit=per_minute,
-                    window_ms=MISS_WINDOW_MS,
-                    now_ms=int(services.clock.now().timestamp() * 1000),
-                )
-                if wait is not None:
-                    return wait
-        except HotStateUnavailable:
-            log.warning("introspection budget skipped: hot state unavailable")
-        return None
+        return await charge_introspection(context, descriptions)
 
     def _descriptions(self) -> int:
         """How many times the operation describes the schema: each `__schema` or `__type`

@@ -17,10 +17,29 @@ from casino_club.domain.auth import (
     RefreshRefusal,
     SignupRefusal,
 )
+from casino_club.domain.crash import (
+    ActiveRoundExists,
+    CrashBetPlaced,
+    CrashCashedOut,
+    CrashRoundLost,
+    RoundNotFound,
+)
+from casino_club.domain.dice import DiceRollSuccess, Direction
+from casino_club.domain.gacha import DailyLimitReached, GachaPullSuccess, NoTicket, PullPayment
 from casino_club.domain.invites import InviteCodeNotFound, InviteCodePayload, InviteCodeTaken
 from casino_club.domain.limits import CoolOffStarted, Exclusion, ExclusionLifted, LimitsSet
-from casino_club.domain.refusals import BetRefusal, UserNotFound, ValidationFailed
+from casino_club.domain.purchases import BuyLimitedPackageOutcome, BuyProductOutcome
+from casino_club.domain.refunds import RefundPurchaseOutcome, RepayDebtOutcome
+from casino_club.domain.refusals import BetRefusal, RateLimited, UserNotFound, ValidationFailed
+from casino_club.domain.rps import Move, RpsPlaySuccess
+from casino_club.domain.seeds import FairnessUpdated, SeedInUse, ServerSeedRotated
+from casino_club.domain.shop_admin import (
+    SaveLimitedPackageOutcome,
+    SaveProductOutcome,
+    SavePromoCodeOutcome,
+)
 from casino_club.domain.slots import SlotSpinSuccess
+from casino_club.domain.wheel import WheelSpinSuccess
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
 from casino_club.resolvers import checkin as checkin_cases
@@ -61,19 +80,21 @@ from casino_club.schema.crash import (
     CrashCashoutResult,
 )
 from casino_club.schema.dice import DiceRollInput, DiceRollResult
+from casino_club.schema.edits import sent
 from casino_club.schema.fairness import (
     RotateServerSeedInput,
     RotateServerSeedResult,
     SetClientSeedInput,
     SetClientSeedResult,
 )
-from casino_club.schema.gacha import GachaPullInput, GachaPullResult
+from casino_club.schema.gacha import GachaPullInput, GachaPullResult, PullCount
 from casino_club.schema.gold_admin import (
     AdjustGoldInput,
     AdjustGoldResult,
     GrantRewardsInput,
     GrantRewardsResult,
 )
+from casino_club.schema.ids import parse_id
 from casino_club.schema.invites import (
     CreateInviteCodeInput,
     CreateInviteCodeResult,
@@ -123,6 +144,7 @@ from casino_club.schema.shop_admin import (
     SaveProductResult,
     SavePromoCodeInput,
     SavePromoCodeResult,
+    package_changes,
 )
 from casino_club.schema.slots import SlotSpinInput, SlotSpinResult
 from casino_club.schema.wheel import WheelSpinInput, WheelSpinResult
@@ -225,30 +247,57 @@ class Mutation:
     @strawberry.mutation(
         description="Pull 1 or 10 items (10 counts once against the daily limit).",
         permission_classes=[IsAuthenticated],
+        graphql_type=GachaPullResult,
     )
-    async def gacha_pull(self, info: Info[Context, Any], input: GachaPullInput) -> GachaPullResult:
-        return await gacha_cases.pull(info.context, await require_viewer(info), input)
+    async def gacha_pull(
+        self, info: Info[Context, Any], input: GachaPullInput
+    ) -> GachaPullSuccess | NoTicket | DailyLimitReached | BetRefusal:
+        viewer = await require_viewer(info)
+        count = PullCount(input.count).value
+        pay_with = PullPayment(input.pay_with)
+        return await gacha_cases.pull(info.context, viewer, count, pay_with, input.idempotency_key)
 
     @strawberry.mutation(
         description="Spin the prize wheel: the first spin of each game day is free.",
         permission_classes=[IsAuthenticated],
+        graphql_type=WheelSpinResult,
     )
-    async def wheel_spin(self, info: Info[Context, Any], input: WheelSpinInput) -> WheelSpinResult:
-        return await wheel_cases.spin(info.context, await require_viewer(info), input)
+    async def wheel_spin(
+        self, info: Info[Context, Any], input: WheelSpinInput
+    ) -> WheelSpinSuccess | BetRefusal:
+        viewer = await require_viewer(info)
+        return await wheel_cases.spin(info.context, viewer, input.idempotency_key)
 
     @strawberry.mutation(
         description="Rock-paper-scissors against the fair RNG: a win pays 1.96×, a draw 1×.",
         permission_classes=[IsAuthenticated],
+        graphql_type=RpsPlayResult,
     )
-    async def rps_play(self, info: Info[Context, Any], input: RpsPlayInput) -> RpsPlayResult:
-        return await rps_cases.play(info.context, await require_viewer(info), input)
+    async def rps_play(
+        self, info: Info[Context, Any], input: RpsPlayInput
+    ) -> RpsPlaySuccess | BetRefusal:
+        viewer = await require_viewer(info)
+        return await rps_cases.play(
+            info.context, viewer, int(input.stake), Move(input.move), input.idempotency_key
+        )
 
     @strawberry.mutation(
         description="Roll the dice: win with the chosen chance, paid 99 / chance times the stake.",
         permission_classes=[IsAuthenticated],
+        graphql_type=DiceRollResult,
     )
-    async def dice_roll(self, info: Info[Context, Any], input: DiceRollInput) -> DiceRollResult:
-        return await dice_cases.roll(info.context, await require_viewer(info), input)
+    async def dice_roll(
+        self, info: Info[Context, Any], input: DiceRollInput
+    ) -> DiceRollSuccess | BetRefusal:
+        viewer = await require_viewer(info)
+        return await dice_cases.roll(
+            info.context,
+            viewer,
+            int(input.stake),
+            input.chance,
+            Direction(input.direction),
+            input.idempotency_key,
+        )
 
     @strawberry.mutation(
         description=(
@@ -256,9 +305,15 @@ class Mutation:
             "fair RNG, and the multiplier grows with server time until it crashes."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=CrashBetResult,
     )
-    async def crash_bet(self, info: Info[Context, Any], input: CrashBetInput) -> CrashBetResult:
-        return await crash_cases.bet(info.context, await require_viewer(info), input)
+    async def crash_bet(
+        self, info: Info[Context, Any], input: CrashBetInput
+    ) -> CrashBetPlaced | ActiveRoundExists | BetRefusal:
+        viewer = await require_viewer(info)
+        return await crash_cases.bet(
+            info.context, viewer, int(input.stake), input.auto_cashout, input.idempotency_key
+        )
 
     @strawberry.mutation(
         description=(
@@ -266,11 +321,13 @@ class Mutation:
             "handles it; a repeated cash-out returns the first result and pays nothing more."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=CrashCashoutResult,
     )
     async def crash_cashout(
         self, info: Info[Context, Any], input: CrashCashoutInput
-    ) -> CrashCashoutResult:
-        return await crash_cases.cash_out(info.context, await require_viewer(info), input)
+    ) -> CrashCashedOut | CrashRoundLost | RoundNotFound | RateLimited:
+        viewer = await require_viewer(info)
+        return await crash_cases.cash_out(info.context, viewer, parse_id(str(input.round_id)))
 
     @strawberry.mutation(
         description=(
@@ -279,11 +336,20 @@ class Mutation:
             "provider about a pending purchase."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=BuyProductResult,
     )
     async def buy_product(
         self, info: Info[Context, Any], input: BuyProductInput
-    ) -> BuyProductResult:
-        return await purchase_cases.buy_product(info.context, await require_viewer(info), input)
+    ) -> BuyProductOutcome:
+        return await purchase_cases.buy_product(
+            info.context,
+            await require_viewer(info),
+            sku=input.sku,
+            quantity=input.quantity,
+            payment_token=input.payment_token,
+            promo_code=input.promo_code,
+            key=input.idempotency_key,
+        )
 
     @strawberry.mutation(
         description=(
@@ -292,11 +358,19 @@ class Mutation:
             "still pending after PACKAGE_RESERVATION_SECONDS."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=BuyLimitedPackageResult,
     )
     async def buy_limited_package(
         self, info: Info[Context, Any], input: BuyLimitedPackageInput
-    ) -> BuyLimitedPackageResult:
-        return await package_cases.buy(info.context, await require_viewer(info), input)
+    ) -> BuyLimitedPackageOutcome:
+        return await package_cases.buy(
+            info.context,
+            await require_viewer(info),
+            sku=input.sku,
+            payment_token=input.payment_token,
+            promo_code=input.promo_code,
+            key=input.idempotency_key,
+        )
 
     @strawberry.mutation(
         description=(
@@ -343,9 +417,11 @@ class Mutation:
             "resumes when nothing is owed."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=RepayDebtResult,
     )
-    async def repay_debt(self, info: Info[Context, Any], input: RepayDebtInput) -> RepayDebtResult:
-        return await refund_cases.repay_debt(info.context, await require_viewer(info), input)
+    async def repay_debt(self, info: Info[Context, Any], input: RepayDebtInput) -> RepayDebtOutcome:
+        viewer = await require_viewer(info)
+        return await refund_cases.repay_debt(info.context, viewer, input.idempotency_key)
 
     @strawberry.mutation(
         description=(
@@ -353,20 +429,28 @@ class Mutation:
             "the balance cannot cover becomes the player's debt. Audited."
         ),
         permission_classes=[IsAdmin],
+        graphql_type=RefundPurchaseResult,
     )
     async def refund_purchase(
         self, info: Info[Context, Any], input: RefundPurchaseInput
-    ) -> RefundPurchaseResult:
-        return await refund_cases.refund_purchase(info.context, await require_viewer(info), input)
+    ) -> RefundPurchaseOutcome:
+        return await refund_cases.refund_purchase(
+            info.context,
+            await require_viewer(info),
+            parse_id(input.transaction_id),
+            input.reason,
+        )
 
     @strawberry.mutation(
         description="Choose the client seed mixed into every following bet.",
         permission_classes=[IsAuthenticated],
+        graphql_type=SetClientSeedResult,
     )
     async def set_client_seed(
         self, info: Info[Context, Any], input: SetClientSeedInput
-    ) -> SetClientSeedResult:
-        return await fairness_cases.set_client_seed(info.context, await require_viewer(info), input)
+    ) -> FairnessUpdated | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await fairness_cases.set_client_seed(info.context, viewer, input.client_seed)
 
     @strawberry.mutation(
         description=(
@@ -374,13 +458,13 @@ class Mutation:
             "with SeedInUse while a round the seed decided is still running."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=RotateServerSeedResult,
     )
     async def rotate_server_seed(
         self, info: Info[Context, Any], input: RotateServerSeedInput
-    ) -> RotateServerSeedResult:
-        return await fairness_cases.rotate_server_seed(
-            info.context, await require_viewer(info), input
-        )
+    ) -> ServerSeedRotated | SeedInUse | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await fairness_cases.rotate_server_seed(info.context, viewer, input.client_seed)
 
     @strawberry.mutation(permission_classes=[IsAdmin], graphql_type=CreateInviteCodeResult)
     async def create_invite_code(
@@ -453,11 +537,14 @@ class Mutation:
     @strawberry.mutation(
         description="Create or edit a product (price, discount, rank, switch). Audited.",
         permission_classes=[IsAdmin],
+        graphql_type=SaveProductResult,
     )
     async def save_product(
         self, info: Info[Context, Any], input: SaveProductInput
-    ) -> SaveProductResult:
-        return await shop_admin_cases.save_product(info.context, await require_viewer(info), input)
+    ) -> SaveProductOutcome:
+        return await shop_admin_cases.save_product(
+            info.context, await require_viewer(info), input.sku, sent(input)
+        )
 
     @strawberry.mutation(
         description=(
@@ -465,22 +552,25 @@ class Mutation:
             "already paying still settle). Stock cannot go below what is sold or held. Audited."
         ),
         permission_classes=[IsAdmin],
+        graphql_type=SaveLimitedPackageResult,
     )
     async def save_limited_package(
         self, info: Info[Context, Any], input: SaveLimitedPackageInput
-    ) -> SaveLimitedPackageResult:
+    ) -> SaveLimitedPackageOutcome:
         return await shop_admin_cases.save_limited_package(
-            info.context, await require_viewer(info), input
+            info.context, await require_viewer(info), input.sku, package_changes(input)
         )
 
     @strawberry.mutation(
-        description="Create or edit a promo code. Audited.", permission_classes=[IsAdmin]
+        description="Create or edit a promo code. Audited.",
+        permission_classes=[IsAdmin],
+        graphql_type=SavePromoCodeResult,
     )
     async def save_promo_code(
         self, info: Info[Context, Any], input: SavePromoCodeInput
-    ) -> SavePromoCodeResult:
+    ) -> SavePromoCodeOutcome:
         return await shop_admin_cases.save_promo_code(
-            info.context, await require_viewer(info), input
+            info.context, await require_viewer(info), input.code, sent(input)
         )
 
     @strawberry.mutation(

@@ -9,12 +9,28 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
-from casino_club.domain import admin, invites, profiles
+from casino_club.domain import (
+    admin,
+    crash,
+    dice,
+    gacha,
+    invites,
+    profiles,
+    rps,
+    slots,
+    verification,
+    wheel,
+)
 from casino_club.domain.accounts import Rank, Role
 from casino_club.domain.admin import UserOrder
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Period
+from casino_club.domain.listings import PackageListing, ProductListing
 from casino_club.domain.pagination import check_first, decode_cursor
+from casino_club.domain.purchases import ReceiptVerification as ReceiptVerificationValue
+from casino_club.domain.shop import Product as ProductValue
+from casino_club.domain.shop_admin import AdminLimitedPackage as AdminLimitedPackageValue
+from casino_club.domain.shop_admin import AdminPromoCode as AdminPromoCodeValue
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import admin_users as admin_user_cases
 from casino_club.resolvers import crash as crash_cases
@@ -46,6 +62,7 @@ from casino_club.schema.dice import DiceConfig
 from casino_club.schema.economy import EconomyReport
 from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.gacha import GachaConfig
+from casino_club.schema.ids import parse_id
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.leaderboards import (
     Leaderboard,
@@ -95,14 +112,18 @@ class Query:
     ) -> invites.InviteCodeValidation:
         return await invite_cases.validate_invite_code(info.context, code)
 
-    @strawberry.field(description="Slots odds, paytable and exact RTP (no login needed).")
-    def slots_config(self, info: Info[Context, Any]) -> SlotsConfig:
+    @strawberry.field(
+        description="Slots odds, paytable and exact RTP (no login needed).",
+        graphql_type=SlotsConfig,
+    )
+    def slots_config(self, info: Info[Context, Any]) -> slots.SlotsConfig:
         return slot_cases.config(info.context.services)
 
     @strawberry.field(
-        description="Gacha odds, pity, effective rates, costs, limits and stock (no login needed)."
+        description="Gacha odds, pity, effective rates, costs, limits and stock (no login needed).",
+        graphql_type=GachaConfig,
     )
-    async def gacha_config(self, info: Info[Context, Any]) -> GachaConfig:
+    async def gacha_config(self, info: Info[Context, Any]) -> gacha.GachaConfig:
         return await gacha_cases.config(info.context.services)
 
     @strawberry.field(
@@ -120,61 +141,86 @@ class Query:
         return await leaderboard_cases.leaderboard(info.context, metric, period, game, first)
 
     @strawberry.field(
-        description="Products on sale, in the shop's order, priced now (no login needed)."
+        description="Products on sale, in the shop's order, priced now (no login needed).",
+        graphql_type=list[Product],
     )
-    async def catalog(self, info: Info[Context, Any]) -> list[Product]:
+    async def catalog(self, info: Info[Context, Any]) -> list[ProductListing]:
         return await shop_cases.catalog(info.context.services)
 
     @strawberry.field(
         description=(
             "Limited packages on sale or coming (enabled, window not ended), soonest ending "
             "first, with the stock left and, for a logged-in caller, their allowance."
-        )
+        ),
+        graphql_type=list[LimitedPackage],
     )
-    async def limited_packages(self, info: Info[Context, Any]) -> list[LimitedPackage]:
+    async def limited_packages(self, info: Info[Context, Any]) -> list[PackageListing]:
         return await package_cases.listed(info.context.services, await optional_viewer(info))
 
     @strawberry.field(
         description="Whether a receipt (code and signature) is one this server issued.",
         permission_classes=[IsAuthenticated],
+        graphql_type=ReceiptVerification,
     )
     async def verify_receipt(
         self, info: Info[Context, Any], input: VerifyReceiptInput
-    ) -> ReceiptVerification:
-        return await purchase_cases.verify_receipt(info.context.services, input)
+    ) -> ReceiptVerificationValue:
+        return await purchase_cases.verify_receipt(
+            info.context.services, input.code, input.signature
+        )
 
-    @strawberry.field(description="Prize wheel segments and expected value (no login needed).")
-    def wheel_config(self) -> WheelConfig:
+    @strawberry.field(
+        description="Prize wheel segments and expected value (no login needed).",
+        graphql_type=WheelConfig,
+    )
+    def wheel_config(self) -> wheel.WheelConfig:
         return wheel_cases.config()
 
-    @strawberry.field(description="Rock-paper-scissors rules and exact RTP (no login needed).")
-    def rps_config(self, info: Info[Context, Any]) -> RpsConfig:
+    @strawberry.field(
+        description="Rock-paper-scissors rules and exact RTP (no login needed).",
+        graphql_type=RpsConfig,
+    )
+    def rps_config(self, info: Info[Context, Any]) -> rps.RpsConfig:
         return rps_cases.config(info.context.services)
 
-    @strawberry.field(description="Dice rules and return (no login needed).")
-    def dice_config(self, info: Info[Context, Any]) -> DiceConfig:
+    @strawberry.field(
+        description="Dice rules and return (no login needed).", graphql_type=DiceConfig
+    )
+    def dice_config(self, info: Info[Context, Any]) -> dice.DiceConfig:
         return dice_cases.config(info.context.services)
 
-    @strawberry.field(description="Crash rules, curve and odds (no login needed).")
-    def crash_config(self, info: Info[Context, Any]) -> CrashConfig:
+    @strawberry.field(
+        description="Crash rules, curve and odds (no login needed).", graphql_type=CrashConfig
+    )
+    def crash_config(self, info: Info[Context, Any]) -> crash.CrashConfig:
         return crash_cases.config(info.context.services)
 
     @strawberry.field(
         description="One of the caller's crash rounds; null when there is no such round.",
         permission_classes=[IsAuthenticated],
+        graphql_type=CrashRound | None,
     )
-    async def crash_round(self, info: Info[Context, Any], id: strawberry.ID) -> CrashRound | None:
-        return await crash_cases.find_round(info.context, await require_viewer(info), id)
+    async def crash_round(
+        self, info: Info[Context, Any], id: strawberry.ID
+    ) -> crash.CrashRound | None:
+        viewer = await require_viewer(info)
+        round_id = parse_id(id)
+        if round_id is None:
+            return None
+        return await crash_cases.find_round(info.context, viewer, round_id)
 
     @strawberry.field(
         description="The caller's running crash round, if any (to resume after a reload).",
         permission_classes=[IsAuthenticated],
+        graphql_type=CrashRound | None,
     )
-    async def active_crash_round(self, info: Info[Context, Any]) -> CrashRound | None:
+    async def active_crash_round(self, info: Info[Context, Any]) -> crash.CrashRound | None:
         return await crash_cases.active_round(info.context, await require_viewer(info))
 
     @strawberry.field(
-        description="Crash rounds of every player, newest first.", permission_classes=[IsAdmin]
+        description="Crash rounds of every player, newest first.",
+        permission_classes=[IsAdmin],
+        graphql_type=Connection[CrashRound],
     )
     async def crash_rounds(
         self,
@@ -182,14 +228,20 @@ class Query:
         filter: CrashRoundFilter | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> Connection[CrashRound]:
-        return await crash_cases.rounds(info.context, filter, first=first, after=after)
+    ) -> Connection[crash.CrashRound]:
+        limit = check_first(first)
+        where = (filter or CrashRoundFilter()).value()
+        rounds = await crash_cases.rounds(
+            info.context, where, after_id=decode_cursor(after), limit=limit + 1
+        )
+        return keyset_connection(rounds, limit, after, lambda node: node, key=lambda node: node.id)
 
     @strawberry.field(
         description=(
             "Recompute a round from its seeds (no login needed): once a server seed is "
             "revealed by rotateServerSeed, every round it served can be checked."
-        )
+        ),
+        graphql_type=VerifiedRound,
     )
     def verify_round(
         self,
@@ -198,7 +250,7 @@ class Query:
         server_seed: str,
         client_seed: str,
         nonce: int,
-    ) -> VerifiedRound:
+    ) -> verification.VerifiedRound:
         return fairness_cases.verify(info.context, Game(game), server_seed, client_seed, nonce)
 
     @strawberry.field(
@@ -216,22 +268,29 @@ class Query:
         return await mission_admin_cases.every(info.context.services)
 
     @strawberry.field(
-        description="Every product, on sale or not, as stored.", permission_classes=[IsAdmin]
+        description="Every product, on sale or not, as stored.",
+        permission_classes=[IsAdmin],
+        graphql_type=list[AdminProduct],
     )
-    async def admin_products(self, info: Info[Context, Any]) -> list[AdminProduct]:
+    async def admin_products(self, info: Info[Context, Any]) -> list[ProductValue]:
         return await shop_admin_cases.admin_products(info.context.services)
 
     @strawberry.field(
         description="Every limited package with its sold and held units.",
         permission_classes=[IsAdmin],
+        graphql_type=list[AdminLimitedPackage],
     )
-    async def admin_limited_packages(self, info: Info[Context, Any]) -> list[AdminLimitedPackage]:
+    async def admin_limited_packages(
+        self, info: Info[Context, Any]
+    ) -> list[AdminLimitedPackageValue]:
         return await shop_admin_cases.admin_packages(info.context.services)
 
     @strawberry.field(
-        description="Every promo code with the uses taken.", permission_classes=[IsAdmin]
+        description="Every promo code with the uses taken.",
+        permission_classes=[IsAdmin],
+        graphql_type=list[AdminPromoCode],
     )
-    async def admin_promo_codes(self, info: Info[Context, Any]) -> list[AdminPromoCode]:
+    async def admin_promo_codes(self, info: Info[Context, Any]) -> list[AdminPromoCodeValue]:
         return await shop_admin_cases.admin_promo_codes(info.context.services)
 
     @strawberry.field(
@@ -254,7 +313,7 @@ class Query:
             action=where.action,
             target=where.target,
             since=where.since,
-            first=limit,
+            limit=limit + 1,
             after=after,
         )
         return keyset_connection(entries, limit, after, lambda entry: entry, key=lambda e: e.id)
@@ -281,7 +340,7 @@ class Query:
             role=None if where.role is None else Role(where.role),
             banned=where.banned,
             order=UserOrder(order),
-            first=limit,
+            limit=limit + 1,
             after=after,
         )
         return keyset_connection(
@@ -319,6 +378,6 @@ class Query:
     ) -> Connection[invites.InviteCode]:
         limit = check_first(first)
         codes = await invite_cases.invite_code_page(
-            info.context.services, after_id=decode_cursor(after), first=limit
+            info.context.services, after_id=decode_cursor(after), limit=limit + 1
         )
         return keyset_connection(codes, limit, after, lambda code: code, key=lambda code: code.id)

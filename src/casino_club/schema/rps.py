@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 import strawberry
 
+from casino_club.domain import rps
 from casino_club.domain.rps import Move, Result
-from casino_club.schema.errors import ValidationFailed
-from casino_club.schema.games import (
-    FairnessProof,
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
-    InDebt,
-    InsufficientFunds,
-    InvalidStake,
-    LossLimitReached,
-    PlayerExcluded,
-    RateLimited,
-)
+from casino_club.schema.games import FairnessProof
+from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
 RpsMove = strawberry.enum(Move, name="RpsMove")
@@ -32,6 +21,7 @@ class RpsPlayInput:
     idempotency_key: str | None = None
 
 
+@presents(rps.RpsPlaySuccess)
 @strawberry.type
 class RpsPlaySuccess:
     round_id: strawberry.ID
@@ -44,48 +34,11 @@ class RpsPlaySuccess:
     fairness: FairnessProof
     replayed: bool
 
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "roundId": str(self.round_id),
-            "move": Move(self.move).value,
-            "serverMove": Move(self.server_move).value,
-            "outcome": Result(self.outcome).value,
-            "stake": int(self.stake),
-            "payout": int(self.payout),
-            "balance": int(self.balance),
-            "fairness": self.fairness.to_payload(),
-        }
 
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any], *, replayed: bool) -> RpsPlaySuccess:
-        return cls(
-            round_id=strawberry.ID(payload["roundId"]),
-            move=Move(payload["move"]),
-            server_move=Move(payload["serverMove"]),
-            outcome=Result(payload["outcome"]),
-            stake=Gold(payload["stake"]),
-            payout=Gold(payload["payout"]),
-            balance=Gold(payload["balance"]),
-            fairness=FairnessProof.from_payload(payload["fairness"]),
-            replayed=replayed,
-        )
+RpsPlayResult = bet_result("RpsPlayResult", RpsPlaySuccess)
 
 
-RpsPlayResult = Annotated[
-    RpsPlaySuccess
-    | InsufficientFunds
-    | LossLimitReached
-    | InvalidStake
-    | PlayerExcluded
-    | InDebt
-    | RateLimited
-    | IdempotencyKeyReused
-    | IdempotencyKeyInUse
-    | ValidationFailed,
-    strawberry.union("RpsPlayResult"),
-]
-
-
+@presents(rps.RpsConfig)
 @strawberry.type(description="Rock-paper-scissors rules and exact return.")
 class RpsConfig:
     win_multiplier: float

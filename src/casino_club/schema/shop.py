@@ -7,13 +7,15 @@ from datetime import datetime
 import strawberry
 
 from casino_club.domain import shop
-from casino_club.domain.accounts import Rank
+from casino_club.domain.listings import ProductListing
 from casino_club.schema.enums import RankEnum
+from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
 CurrencyEnum = strawberry.enum(shop.Currency, name="Currency")
 
 
+@presents(ProductListing)
 @strawberry.type(description="A product on sale; prices in the currency's minor unit (cents).")
 class Product:
     sku: str
@@ -31,20 +33,3 @@ class Product:
     min_rank: RankEnum = strawberry.field(  # type: ignore[valid-type]
         description="The lowest rank that may buy it."
     )
-
-    @classmethod
-    def of(cls, product: shop.Product, now: datetime) -> Product:
-        discount = shop.discount_at(product, now)
-        return cls(
-            sku=product.sku,
-            name=product.name,
-            description=product.description,
-            currency=product.currency,
-            list_price_cents=product.price_cents,
-            price_cents=shop.price_at(product, now),
-            discount_percent=discount,
-            discount_ends_at=product.discount_ends_at if discount else None,
-            gold=Gold(product.gold),
-            bonus_gold=Gold(product.bonus_gold),
-            min_rank=Rank(product.min_rank),
-        )

@@ -5,14 +5,15 @@ be left out when editing (it keeps its value), and all are needed to create."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
-from casino_club.domain import promos, shop
-from casino_club.domain.accounts import Rank
+from casino_club.domain import promos, shop, shop_admin
+from casino_club.schema.edits import sent
 from casino_club.schema.enums import RankEnum
 from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.outcomes import presents
 from casino_club.schema.purchases import PackageItem
 from casino_club.schema.scalars import Gold
 from casino_club.schema.shop import CurrencyEnum
@@ -20,6 +21,7 @@ from casino_club.schema.shop import CurrencyEnum
 PromoKindEnum = strawberry.enum(promos.PromoKind, name="PromoKind")
 
 
+@presents(shop.Product)
 @strawberry.type(description="A product as stored: list price, discount and switch.")
 class AdminProduct:
     sku: str
@@ -34,23 +36,6 @@ class AdminProduct:
     min_rank: RankEnum  # type: ignore[valid-type]
     active: bool
     sort_order: int
-
-    @classmethod
-    def of(cls, product: shop.Product) -> AdminProduct:
-        return cls(
-            sku=product.sku,
-            name=product.name,
-            description=product.description,
-            price_cents=product.price_cents,
-            currency=product.currency,
-            gold=Gold(product.gold),
-            bonus_gold=Gold(product.bonus_gold),
-            discount_percent=product.discount_percent,
-            discount_ends_at=product.discount_ends_at,
-            min_rank=Rank(product.min_rank),
-            active=product.active,
-            sort_order=product.sort_order,
-        )
 
 
 @strawberry.input
@@ -69,6 +54,7 @@ class SaveProductInput:
     sort_order: int | None = strawberry.UNSET
 
 
+@presents(shop_admin.ProductSaved)
 @strawberry.type
 class ProductSaved:
     product: AdminProduct
@@ -80,6 +66,7 @@ SaveProductResult = Annotated[
 ]
 
 
+@presents(shop_admin.AdminLimitedPackage)
 @strawberry.type(description="A limited package as stored, with its stock counts.")
 class AdminLimitedPackage:
     sku: str
@@ -96,25 +83,6 @@ class AdminLimitedPackage:
     reserved: int = strawberry.field(description="Held by purchases still paying.")
     per_user_limit: int
     active: bool = strawberry.field(description="The kill switch: false stops new sales.")
-
-    @classmethod
-    def of(cls, package: shop.LimitedPackage, sold: int, reserved: int) -> AdminLimitedPackage:
-        return cls(
-            sku=package.sku,
-            name=package.name,
-            description=package.description,
-            price_cents=package.price_cents,
-            currency=package.currency,
-            gold=Gold(package.gold),
-            items=[PackageItem(item_id=item, quantity=n) for item, n in package.items],
-            starts_at=package.starts_at,
-            ends_at=package.ends_at,
-            total_stock=package.total_stock,
-            sold=sold,
-            reserved=reserved,
-            per_user_limit=package.per_user_limit,
-            active=package.active,
-        )
 
 
 @strawberry.input
@@ -139,6 +107,15 @@ class SaveLimitedPackageInput:
     active: bool | None = strawberry.UNSET
 
 
+def package_changes(data: SaveLimitedPackageInput) -> dict[str, Any]:
+    """The fields sent, as the domain holds them (items as (item id, quantity) pairs)."""
+    changes = sent(data)
+    if changes.get("items") is not None:
+        changes["items"] = tuple((item.item_id, item.quantity) for item in changes["items"])
+    return changes
+
+
+@presents(shop_admin.LimitedPackageSaved)
 @strawberry.type
 class LimitedPackageSaved:
     package: AdminLimitedPackage
@@ -150,6 +127,7 @@ SaveLimitedPackageResult = Annotated[
 ]
 
 
+@presents(shop_admin.AdminPromoCode)
 @strawberry.type(description="A promo code as stored, with the uses taken.")
 class AdminPromoCode:
     code: str
@@ -163,22 +141,6 @@ class AdminPromoCode:
     per_user_limit: int
     applies_to: list[str] = strawberry.field(description="Skus; empty: everything.")
     active: bool
-
-    @classmethod
-    def of(cls, promo: promos.PromoCode, uses: int) -> AdminPromoCode:
-        return cls(
-            code=promo.code,
-            kind=promo.kind,
-            amount=promo.amount,
-            currency=promo.currency,
-            starts_at=promo.starts_at,
-            ends_at=promo.ends_at,
-            max_uses=promo.max_uses,
-            uses=uses,
-            per_user_limit=promo.per_user_limit,
-            applies_to=sorted(promo.applies_to),
-            active=promo.active,
-        )
 
 
 @strawberry.input
@@ -195,6 +157,7 @@ class SavePromoCodeInput:
     active: bool | None = strawberry.UNSET
 
 
+@presents(shop_admin.PromoCodeSaved)
 @strawberry.type
 class PromoCodeSaved:
     promo_code: AdminPromoCode

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from casino_club.domain import slots
-from casino_club.domain.slots import Paytable, SlotsOdds, Symbol
+from casino_club.domain.slots import Symbol
 from casino_club.schema.games import FairnessProof
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
@@ -42,6 +42,7 @@ class SlotSpinSuccess:
 SlotSpinResult = bet_result("SlotSpinResult", SlotSpinSuccess)
 
 
+@presents(slots.SlotSymbolOdds)
 @strawberry.type(description="One symbol of the reel strip (the same strip on every reel).")
 class SlotSymbolOdds:
     symbol: SlotSymbol  # type: ignore[valid-type]
@@ -50,6 +51,7 @@ class SlotSymbolOdds:
     probability: float = strawberry.field(description="Chance to show on one reel")
 
 
+@presents(slots.SlotPay)
 @strawberry.type(description="A paying combination.")
 class SlotPay:
     name: str
@@ -58,6 +60,7 @@ class SlotPay:
     probability: float
 
 
+@presents(slots.SlotsConfig)
 @strawberry.type(description="Exact odds, computed from the same tables the game uses.")
 class SlotsConfig:
     symbols: list[SlotSymbolOdds]
@@ -74,49 +77,3 @@ class SlotsConfig:
     min_stake: Gold
     max_stake: Gold
     max_spins_per_second: int
-
-    @classmethod
-    def of(
-        cls, paytable: Paytable, odds: SlotsOdds, *, min_stake: int, max_stake: int, rate: int
-    ) -> SlotsConfig:
-        total = paytable.total_weight
-        probability = odds.combination_probability
-        pays = [
-            SlotPay(
-                name=f"{symbol.emoji}{symbol.emoji}{symbol.emoji}",
-                example=[symbol, symbol, symbol],
-                multiplier=paytable.triples[symbol],
-                probability=float(probability[(symbol, symbol, symbol)]),
-            )
-            for symbol in Symbol
-        ]
-        pays.append(
-            SlotPay(
-                name="any two 🍒",
-                example=[Symbol.CHERRY, Symbol.CHERRY, Symbol.LEMON],
-                multiplier=paytable.cherry_pair,
-                probability=float(odds.push_frequency),
-            )
-        )
-        return cls(
-            symbols=[
-                SlotSymbolOdds(
-                    symbol=symbol,
-                    emoji=symbol.emoji,
-                    weight=paytable.weights[symbol],
-                    probability=paytable.weights[symbol] / total,
-                )
-                for symbol in Symbol
-            ],
-            pays=pays,
-            streak_bonus_step_percent=paytable.streak_step_percent,
-            streak_bonus_cap_percent=paytable.streak_cap_percent,
-            rtp=float(odds.rtp),
-            rtp_exact=f"{odds.rtp.numerator}/{odds.rtp.denominator}",
-            base_rtp=float(odds.base_rtp),
-            hit_frequency=float(odds.hit_frequency),
-            win_frequency=float(odds.win_frequency),
-            min_stake=Gold(min_stake),
-            max_stake=Gold(max_stake),
-            max_spins_per_second=rate,
-        )

@@ -13,14 +13,16 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain import crash
 from casino_club.domain.accounts import Role
-from casino_club.domain.errors import BadUserInput, Forbidden, ServiceUnavailable
+from casino_club.domain.crash import TickKind
+from casino_club.domain.errors import BadUserInput, ErrorCode, Forbidden, ServiceUnavailable
 from casino_club.live.events import MONITOR_CHANNEL, UnknownEventId, user_channel
 from casino_club.live.journal import EventId, parse_event_id
 from casino_club.live.stream import ReplayUnavailable, SubscriptionOverflow
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import notifications as notification_cases
-from casino_club.schema.crash import CrashTick, TickKind
+from casino_club.schema.crash import CrashTick
 from casino_club.schema.ids import parse_id
 from casino_club.schema.live import BalanceChange, GameEvent, MonitorEvent
 from casino_club.schema.notifications import Notification
@@ -186,14 +188,16 @@ class Subscription:
             "tick interval (100 ms), then CASHED_OUT or CRASHED (revealing the crash point)."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=CrashTick,
     )
     async def crash_round(
         self, info: Info[Context, Any], round_id: strawberry.ID
-    ) -> AsyncGenerator[CrashTick, None]:
+    ) -> AsyncGenerator[crash.CrashTick, None]:
         viewer = await require_viewer(info)
         checked = time.monotonic()
         try:
-            async for tick in crash_cases.follow(info.context.services, viewer, round_id):
+            ticks = crash_cases.follow(info.context.services, viewer, parse_id(round_id))
+            async for tick in ticks:
                 # Like every subscription, it ends when the session does (logout, ban);
                 # checked at most once a second, not on every 100 ms tick.
                 if tick.kind is not TickKind.TICK or time.monotonic() - checked >= 1:
@@ -202,7 +206,9 @@ class Subscription:
                     checked = time.monotonic()
                 yield tick
         except crash_cases.UnknownRound:
-            raise GraphQLError("No such round", extensions={"code": "ROUND_NOT_FOUND"}) from None
+            raise GraphQLError(
+                "No such round", extensions={"code": ErrorCode.ROUND_NOT_FOUND.value}
+            ) from None
 
     @strawberry.subscription(
         description=(

@@ -23,7 +23,7 @@ from strawberry.types.graphql import OperationType
 from casino_club.context import Context
 from casino_club.live.limits import Lease, LimitReached
 from casino_club.resolvers.guards import address_bucket
-from casino_club.schema.query_budget import verified_player
+from casino_club.resolvers.request_budget import verified_player
 
 TOO_MANY = "TOO_MANY_SUBSCRIPTIONS"
 WEBSOCKET_ONLY = (

@@ -10,18 +10,21 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from casino_club.context import Context
-from casino_club.domain import history as domain_history
+from casino_club.domain import gacha as gacha_values
 from casino_club.domain import ledger as domain_ledger
 from casino_club.domain import limits as domain_limits
-from casino_club.domain import profiles
+from casino_club.domain import profiles, seeds
 from casino_club.domain.accounts import level_for_xp, xp_to_next_level
 from casino_club.domain.checkin import streak_alive
 from casino_club.domain.days import check_since, game_day
-from casino_club.domain.gacha import Rarity
 from casino_club.domain.games import Game
+from casino_club.domain.games import GameRound as PlayedRound
 from casino_club.domain.pagination import check_first, decode_cursor
+from casino_club.domain.payments import Purchase as PurchaseRecord
 from casino_club.resolvers import checkin as checkin_cases
+from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
+from casino_club.resolvers import history as history_cases
 from casino_club.resolvers import limits as limit_cases
 from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers import purchases as purchase_cases
@@ -115,20 +118,25 @@ class Profile:
         return streak_alive(root.last_checkin_day, root.streak_at_last_checkin, today)
 
     @strawberry.field(
-        description="The active seed pair and next nonce (SPEC §6.1).", permission_classes=PRIVATE
+        description="The active seed pair and next nonce (SPEC §6.1).",
+        permission_classes=PRIVATE,
+        graphql_type=Fairness,
     )
-    async def fairness(self, info: Info[Context, Any], root: ProfileValue) -> Fairness:
-        return Fairness.of(await user_cases.active_seed(info.context.services, root.id))
+    async def fairness(self, info: Info[Context, Any], root: ProfileValue) -> seeds.Fairness:
+        return await fairness_cases.seed_pair(info.context.services, root.id)
 
     @strawberry.field(
-        description="Pity counter, pulls today and counts by rarity.", permission_classes=PRIVATE
+        description="Pity counter, pulls today and counts by rarity.",
+        permission_classes=PRIVATE,
+        graphql_type=GachaStatus,
     )
-    async def gacha(self, info: Info[Context, Any], root: ProfileValue) -> GachaStatus:
+    async def gacha(self, info: Info[Context, Any], root: ProfileValue) -> gacha_values.GachaStatus:
         return await gacha_cases.status(info.context.services, root.id)
 
     @strawberry.field(
         description="Collectibles and consumables held, most recent first.",
         permission_classes=PRIVATE,
+        graphql_type=Connection[InventoryItem],
     )
     async def inventory(
         self,
@@ -136,26 +144,12 @@ class Profile:
         root: ProfileValue,
         first: int = 20,
         after: str | None = None,
-    ) -> Connection[InventoryItem]:
+    ) -> Connection[gacha_values.InventoryItem]:
         limit = check_first(first)
-        rows = await user_cases.inventory(
-            info.context.services, root.id, after_id=decode_cursor(after), first=limit
+        held = await user_cases.inventory(
+            info.context.services, root.id, after_id=decode_cursor(after), limit=limit + 1
         )
-        return keyset_connection(
-            rows,
-            limit,
-            after,
-            lambda row: InventoryItem(
-                id=strawberry.ID(str(row[0].id)),
-                item_id=row[1].id,
-                name=row[1].name,
-                kind=row[1].kind,
-                rarity=Rarity(row[1].rarity) if row[1].rarity else None,
-                quantity=row[0].quantity,
-                acquired_at=row[0].acquired_at,
-            ),
-            key=lambda row: row[0].id,
-        )
+        return keyset_connection(held, limit, after, lambda item: item, key=lambda item: item.id)
 
     @strawberry.field(
         description="Messages from the operators, newest first (SPEC §10).",
@@ -191,7 +185,7 @@ class Profile:
     ) -> Connection[domain_ledger.LedgerEntry]:
         limit = check_first(first)
         entries = await user_cases.ledger(
-            info.context.services, root.id, after_id=decode_cursor(after), first=limit
+            info.context.services, root.id, after_id=decode_cursor(after), limit=limit + 1
         )
         return keyset_connection(entries, limit, after, lambda entry: entry, key=lambda e: e.id)
 
@@ -208,16 +202,16 @@ class Profile:
         since: datetime | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> Connection[domain_history.GameRound]:
+    ) -> Connection[PlayedRound]:
         limit = check_first(first)
         check_since(since)
-        rounds = await user_cases.history(
+        rounds = await history_cases.page(
             info.context.services,
             root.id,
             game=None if game is None else Game(game),
             since=since,
             after_id=decode_cursor(after),
-            first=limit,
+            limit=limit + 1,
         )
         return keyset_connection(rounds, limit, after, lambda played: played, key=lambda r: r.id)
 
@@ -241,6 +235,7 @@ class Profile:
     @strawberry.field(
         description="Purchases and attempts to buy, newest first, whatever their status.",
         permission_classes=PRIVATE,
+        graphql_type=Connection[Purchase],
     )
     async def purchases(
         self,
@@ -248,14 +243,12 @@ class Profile:
         root: ProfileValue,
         first: int = 20,
         after: str | None = None,
-    ) -> Connection[Purchase]:
-        return await purchase_cases.purchase_page(
-            info.context.services,
-            root.id,
-            first=check_first(first),
-            after=after,
-            after_id=decode_cursor(after),
+    ) -> Connection[PurchaseRecord]:
+        limit = check_first(first)
+        rows = await purchase_cases.purchase_page(
+            info.context.services, root.id, after_id=decode_cursor(after), limit=limit + 1
         )
+        return keyset_connection(rows, limit, after, lambda row: row, key=lambda row: row.id)
 
     @strawberry.field(
         description="The days of a month (in GAME_TIMEZONE) the daily reward was claimed.",
@@ -280,7 +273,7 @@ class Profile:
     ) -> Connection[profiles.LoginAttempt]:
         limit = check_first(first)
         attempts = await user_cases.login_history(
-            info.context.services, root.id, after_id=decode_cursor(after), first=limit
+            info.context.services, root.id, after_id=decode_cursor(after), limit=limit + 1
         )
         return keyset_connection(
             attempts, limit, after, lambda attempt: attempt, key=lambda attempt: attempt.id

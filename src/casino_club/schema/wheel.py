@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 import strawberry
 
+from casino_club.domain import wheel
 from casino_club.domain.wheel import PrizeKind
-from casino_club.schema.errors import ValidationFailed
-from casino_club.schema.games import (
-    FairnessProof,
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
-    InDebt,
-    InsufficientFunds,
-    LossLimitReached,
-    PlayerExcluded,
-    RateLimited,
-)
+from casino_club.schema.games import FairnessProof
+from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
 PrizeKindEnum = strawberry.enum(PrizeKind, name="WheelPrizeKind")
@@ -28,6 +18,7 @@ class WheelSpinInput:
     idempotency_key: str | None = None
 
 
+@presents(wheel.WheelSegment)
 @strawberry.type
 class WheelSegment:
     index: int
@@ -39,6 +30,7 @@ class WheelSegment:
     probability: float
 
 
+@presents(wheel.WheelSpinSuccess)
 @strawberry.type
 class WheelSpinSuccess:
     round_id: strawberry.ID
@@ -53,57 +45,19 @@ class WheelSpinSuccess:
     fairness: FairnessProof
     replayed: bool
 
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "roundId": str(self.round_id),
-            "segmentIndex": self.segment_index,
-            "label": self.label,
-            "kind": PrizeKind(self.kind).value,
-            "wonGold": int(self.won_gold),
-            "wonItemId": self.won_item_id,
-            "free": self.free,
-            "paidGold": int(self.paid_gold),
-            "balance": int(self.balance),
-            "fairness": self.fairness.to_payload(),
-        }
 
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any], *, replayed: bool) -> WheelSpinSuccess:
-        return cls(
-            round_id=strawberry.ID(payload["roundId"]),
-            segment_index=payload["segmentIndex"],
-            label=payload["label"],
-            kind=PrizeKind(payload["kind"]),
-            won_gold=Gold(payload["wonGold"]),
-            won_item_id=payload["wonItemId"],
-            free=payload["free"],
-            paid_gold=Gold(payload["paidGold"]),
-            balance=Gold(payload["balance"]),
-            fairness=FairnessProof.from_payload(payload["fairness"]),
-            replayed=replayed,
-        )
+# A spin has no stake to check: its union has no InvalidStake.
+WheelSpinResult = bet_result("WheelSpinResult", WheelSpinSuccess, staked=False)
 
 
-WheelSpinResult = Annotated[
-    WheelSpinSuccess
-    | InsufficientFunds
-    | LossLimitReached
-    | PlayerExcluded
-    | InDebt
-    | RateLimited
-    | IdempotencyKeyReused
-    | IdempotencyKeyInUse
-    | ValidationFailed,
-    strawberry.union("WheelSpinResult"),
-]
-
-
+@presents(wheel.ExpectedItem)
 @strawberry.type
 class ExpectedItem:
     item_id: str
     per_spin: float
 
 
+@presents(wheel.WheelConfig)
 @strawberry.type(description="The wheel's segments and the exact expected value of a spin.")
 class WheelConfig:
     segments: list[WheelSegment]
