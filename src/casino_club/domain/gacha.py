@@ -259,3 +259,9 @@ def cost(count: int, rules: GachaRules = DEFAULT_RULES) -> int:
 def pulls_used(counted_day: date | None, counted: int, today: date) -> int:
     """Pull actions used today, from the count kept for `counted_day` (another day: 0)."""
     return counted if counted_day == today else 0
+
+
+@dataclass(frozen=True, slots=True)
+class RarityCount:
+    rarity: Rarity
+    count: int

@@ -9,8 +9,11 @@ import strawberry
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain import economy, leaderboards
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Period
+from casino_club.domain.missions import PlayerMission as PlayerMissionValue
+from casino_club.domain.missions import StoredMission
 from casino_club.persistence import invite_codes
 from casino_club.persistence.user_listing import UserOrder
 from casino_club.resolvers import admin as admin_cases
@@ -99,7 +102,8 @@ class Query:
 
     @strawberry.field(
         description="The top players of a board (no login needed). LEVEL takes no game "
-        "and period ALL; `first` is 1-100."
+        "and period ALL; `first` is 1-100.",
+        graphql_type=Leaderboard,
     )
     async def leaderboard(
         self,
@@ -108,7 +112,7 @@ class Query:
         period: LeaderboardPeriodEnum = Period.ALL,  # type: ignore[valid-type]
         game: GameEnum | None = None,  # type: ignore[valid-type]
         first: int = 10,
-    ) -> Leaderboard:
+    ) -> leaderboards.Leaderboard:
         return await leaderboard_cases.leaderboard(info.context, metric, period, game, first)
 
     @strawberry.field(
@@ -196,15 +200,18 @@ class Query:
     @strawberry.field(
         description="The caller's active missions with their progress this period.",
         permission_classes=[IsAuthenticated],
+        graphql_type=list[PlayerMission],
     )
-    async def missions(self, info: Info[Context, Any]) -> list[PlayerMission]:
+    async def missions(self, info: Info[Context, Any]) -> list[PlayerMissionValue]:
         viewer = await require_viewer(info)
         return await mission_cases.of_player(info.context.services, viewer.id)
 
     @strawberry.field(
-        description="Every mission, active or not, as stored.", permission_classes=[IsAdmin]
+        description="Every mission, active or not, as stored.",
+        permission_classes=[IsAdmin],
+        graphql_type=list[Mission],
     )
-    async def admin_missions(self, info: Info[Context, Any]) -> list[Mission]:
+    async def admin_missions(self, info: Info[Context, Any]) -> list[StoredMission]:
         return await mission_admin_cases.every(info.context.services)
 
     @strawberry.field(
@@ -269,10 +276,11 @@ class Query:
         description="Gold issued and sunk per game day and ledger reason, and each game's "
         "realised return beside the published one, over first..last (at most 92 days).",
         permission_classes=[IsAdmin],
+        graphql_type=EconomyReport,
     )
     async def economy_report(
         self, info: Info[Context, Any], first_day: date, last_day: date
-    ) -> EconomyReport:
+    ) -> economy.EconomyReport:
         return await economy_cases.report(info.context.services, first_day, last_day)
 
     @strawberry.field(description="All invite codes, newest first.", permission_classes=[IsAdmin])
