@@ -66,7 +66,8 @@ async def claim_reward(
 ) -> MissionRewardClaimed | ClaimRefused:
     """Claims of one player queue on their user row (as check-ins and purchases do), then
     take the wallet and last the progress row: the order every action that counts takes
-    them in, so none of them can deadlock against a claim."""
+    them in, so none of them can deadlock against a claim. `raw_id`: the mission's id as
+    the client sent it."""
     services = context.services
     mission_id = parse_id(raw_id)
     if mission_id is None:

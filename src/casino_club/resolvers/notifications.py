@@ -167,7 +167,7 @@ async def follow(
                 missed = await notifications.after(session, user_id, position, REPLAY_PAGE)
             for seen in missed:
                 delivered.add(seen.notification.id)
-                yield received(_event(seen.notification))
+                yield _shown(Seen(seen.notification, None))  # unread, as it was sent
             position = missed[-1].notification.id if len(missed) == REPLAY_PAGE else None
         async for event in merged(own, everyone):
             if event.get("kind") != "notification":
