@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -68,6 +69,27 @@ class Posted:
     amount: int
     reason: LedgerReason
     balance_after: int
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One gold movement as a player's ledger lists it; the ledger is append-only."""
+
+    id: int
+    amount: int
+    balance_after: int
+    reason: LedgerReason
+    reference: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """A wallet that disagrees with the sum of its ledger: something wrote around it."""
+
+    user_id: int
+    wallet_gold: int
+    ledger_sum: int
 
 
 def round_reference(game: str, seed_id: int, nonce: int) -> str:

@@ -134,6 +134,17 @@ class LossLimitReached:
         return f"The daily loss limit of {self.limit} gold allows {self.remaining} more today"
 
 
+@dataclass(frozen=True, slots=True)
+class UserNotFound:
+    """An operator named a player who does not exist."""
+
+    code: ClassVar[ErrorCode] = ErrorCode.USER_NOT_FOUND
+
+    @property
+    def message(self) -> str:
+        return "No such user"
+
+
 # What the checks before a bet's writes can answer instead of running it.
 KeyRefusal = IdempotencyKeyReused | IdempotencyKeyInUse
 Precheck = InvalidStake | PlayerExcluded | InDebt | RateLimited | KeyRefusal | ValidationFailed

@@ -17,7 +17,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino_club.domain.ledger import Movement, Posted, posted_rows, required_balance
+from casino_club.domain import ledger
+from casino_club.domain.ledger import LedgerReason, Movement, Posted, posted_rows, required_balance
 from casino_club.persistence.models import LedgerEntry, Wallet, table
 
 
@@ -104,12 +105,23 @@ async def balance_of(session: AsyncSession, user_id: int) -> int:
 
 async def ledger_page(
     session: AsyncSession, user_id: int, *, after_id: int | None, limit: int
-) -> list[LedgerEntry]:
+) -> list[ledger.LedgerEntry]:
     """Newest first, keyset-paginated by id."""
     query = select(LedgerEntry).where(LedgerEntry.user_id == user_id)
     if after_id is not None:
         query = query.where(LedgerEntry.id < after_id)
-    return list((await session.scalars(query.order_by(LedgerEntry.id.desc()).limit(limit))).all())
+    rows = await session.scalars(query.order_by(LedgerEntry.id.desc()).limit(limit))
+    return [
+        ledger.LedgerEntry(
+            id=row.id,
+            amount=row.amount,
+            balance_after=row.balance_after,
+            reason=LedgerReason(row.reason),
+            reference=row.reference,
+            at=row.created_at,
+        )
+        for row in rows
+    ]
 
 
 async def ledger_mismatches(session: AsyncSession) -> list[tuple[int, int, int]]:

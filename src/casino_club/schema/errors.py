@@ -130,6 +130,7 @@ class InvalidRefreshToken(UserError):
         return cls(code="INVALID_REFRESH_TOKEN", message=messages[reason], reason=reason)
 
 
+@presents(refusals.UserNotFound)
 @strawberry.type
 class UserNotFound(UserError):
     @classmethod

@@ -13,13 +13,17 @@ from casino_club.context import Context
 from casino_club.domain import gacha as gacha_values
 from casino_club.domain import seeds
 from casino_club.domain.accounts import Rank, Role, level_for_xp, xp_to_next_level
+from casino_club.domain.checkin import Attendance as AttendanceValue
 from casino_club.domain.checkin import streak_alive
 from casino_club.domain.days import game_day
 from casino_club.domain.gacha import Rarity
 from casino_club.domain.games import Game
 from casino_club.domain.games import GameRound as PlayedRound
+from casino_club.domain.ledger import LedgerEntry as LedgerEntryValue
 from casino_club.domain.login_lockout import LoginOutcome
+from casino_club.domain.notifications import Notification as NotificationValue
 from casino_club.domain.payments import Purchase as PurchaseRecord
+from casino_club.domain.stats import PlayerStatistics as PlayerStatisticsValue
 from casino_club.persistence import gacha as gacha_store
 from casino_club.persistence import login_attempts, wallet
 from casino_club.persistence.models import LoginAttempt as LoginAttemptRow
@@ -199,6 +203,7 @@ class Profile:
     @strawberry.field(
         description="Messages from the operators, newest first (SPEC §10).",
         permission_classes=PRIVATE,
+        graphql_type=Connection[Notification],
     )
     async def notifications(
         self,
@@ -206,25 +211,35 @@ class Profile:
         first: int = 20,
         after: str | None = None,
         unread_only: bool = False,
-    ) -> Connection[Notification]:
-        return await notification_cases.page(
-            info.context.services, self.user_id, first, after, unread_only
+    ) -> Connection[NotificationValue]:
+        limit = check_first(first)
+        page = await notification_cases.page(
+            info.context.services,
+            self.user_id,
+            after_id=decode_cursor(after),
+            first=limit,
+            unread_only=unread_only,
         )
+        return keyset_connection(page, limit, after, lambda shown: shown, key=lambda n: n.id)
 
     @strawberry.field(permission_classes=PRIVATE)
     async def unread_notifications(self, info: Info[Context, Any]) -> int:
         return await notification_cases.unread_count(info.context.services, self.user_id)
 
-    @strawberry.field(description="Every gold movement, newest first.", permission_classes=PRIVATE)
+    @strawberry.field(
+        description="Every gold movement, newest first.",
+        permission_classes=PRIVATE,
+        graphql_type=Connection[LedgerEntry],
+    )
     async def ledger(
         self, info: Info[Context, Any], first: int = 20, after: str | None = None
-    ) -> Connection[LedgerEntry]:
+    ) -> Connection[LedgerEntryValue]:
         limit = check_first(first)
         async with info.context.services.sessionmaker() as session:
             rows = await wallet.ledger_page(
                 session, self.user_id, after_id=decode_cursor(after), limit=limit + 1
             )
-        return keyset_connection(rows, limit, after, LedgerEntry.of, key=lambda row: row.id)
+        return keyset_connection(rows, limit, after, lambda entry: entry, key=lambda row: row.id)
 
     @strawberry.field(
         description="Settled plays, newest first, optionally of one game and from a moment on.",
@@ -254,8 +269,9 @@ class Profile:
     @strawberry.field(
         description="Totals per game and overall, and gacha pulls by rarity (SPEC §9.1).",
         permission_classes=PRIVATE,
+        graphql_type=PlayerStatistics,
     )
-    async def stats(self, info: Info[Context, Any]) -> PlayerStatistics:
+    async def stats(self, info: Info[Context, Any]) -> PlayerStatisticsValue:
         return await stats_cases.statistics(info.context.services, self.user_id)
 
     @strawberry.field(
@@ -282,8 +298,9 @@ class Profile:
     @strawberry.field(
         description="The days of a month (in GAME_TIMEZONE) the daily reward was claimed.",
         permission_classes=PRIVATE,
+        graphql_type=Attendance,
     )
-    async def attendance(self, info: Info[Context, Any], year: int, month: int) -> Attendance:
+    async def attendance(self, info: Info[Context, Any], year: int, month: int) -> AttendanceValue:
         return await checkin_cases.attendance(info.context.services, self.user_id, year, month)
 
     @strawberry.field(
