@@ -7,11 +7,13 @@ import asyncio
 from collections import Counter
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
-from casino_club.persistence.models import AuditLog
+from casino_club.persistence import idempotency
+from casino_club.persistence.models import AuditLog, IdempotencyKey
 from casino_club.services import Services
 from tests.support import LEDGER, Api, books_balance, error_codes
 
@@ -69,6 +71,44 @@ async def test_an_adjustment_moves_gold_once_through_the_ledger(
     ]
     assert await audit_count(app, user_id) == 2
     await books_balance(app)
+
+
+async def test_an_adjustment_stored_before_outcomes_were_values_still_replays(
+    api: Api, app: Starlette, admin_token: str
+) -> None:
+    """A key completed by the code before this one holds `GoldAdjusted.to_payload()`:
+    camelCase keys, the user id as a string. A retry within the retention replays it
+    (the stored answer, not the balance now) and moves nothing."""
+    player = await api.new_player()
+    token, user_id = player["accessToken"], player["user"]["id"]
+    admin_id = int((await api.data("{ me { id } }", token=admin_token))["me"]["id"])
+    services: Services = app.state.services
+    parameters = {"userId": int(user_id), "amount": 700, "reason": "goodwill"}
+    async with services.sessionmaker() as session, session.begin():
+        session.add(
+            IdempotencyKey(
+                user_id=admin_id,
+                key="before-values",
+                operation="adjustGold",
+                fingerprint=idempotency.fingerprint("adjustGold", parameters),
+                state=idempotency.COMPLETED,
+                response=orjson.dumps(
+                    {"userId": user_id, "amount": 700, "balance": 1_700}
+                ).decode(),
+                created_at=services.clock.now(),
+                completed_at=services.clock.now(),
+            )
+        )
+    replayed = await adjust(api, admin_token, user_id, 700, "before-values")
+    assert replayed == {
+        "__typename": "GoldAdjusted",
+        "userId": user_id,
+        "amount": 700,
+        "balance": 1_700,
+        "replayed": True,
+    }
+    assert (await api.data("{ me { gold } }", token=token))["me"]["gold"] == 1_000
+    assert await audit_count(app, user_id) == 0
 
 
 @pytest.mark.parametrize(

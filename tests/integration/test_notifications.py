@@ -209,8 +209,8 @@ async def test_a_resubscription_is_given_every_notification_it_missed(
     titles_heard = []
     following = notification_cases.follow(services, int(user), int(first["id"]))
     async with asyncio.timeout(15):
-        async for event in following:
-            titles_heard.append(event["title"])
+        async for notification in following:
+            titles_heard.append(notification.title)
             if len(titles_heard) == REPLAY_PAGE + 5:
                 break
     assert titles_heard == [f"missed {k}" for k in range(REPLAY_PAGE + 5)]

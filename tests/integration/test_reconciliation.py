@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import update
 from starlette.applications import Starlette
 
+from casino_club.domain.ledger import Mismatch
 from casino_club.persistence.models import Wallet
-from casino_club.resolvers.reconciliation import Mismatch, reconcile
+from casino_club.resolvers.reconciliation import reconcile
 from casino_club.services import Services
 from tests.conftest import Backend
 from tests.support import Api, run_command

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from casino_club.domain.accounts import level_reached
-from casino_club.domain.checkin import CheckIn, check_in, streak_alive
+from casino_club.domain.checkin import AlreadyClaimed, CheckIn, check_in, streak_alive
+from casino_club.domain.errors import ErrorCode
 
 TODAY = date(2026, 11, 23)
 
@@ -53,3 +54,11 @@ def test_a_level_is_reached_every_500_xp() -> None:
     assert level_reached(499, 500) == 2
     assert level_reached(400, 1_600) == 4  # several at once: the one reached
     assert level_reached(500, 999) is None
+
+
+def test_an_already_claimed_refusal_says_when_the_next_claim_opens() -> None:
+    opens = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
+    refused = AlreadyClaimed(opens)
+    assert refused.code is ErrorCode.ALREADY_CLAIMED
+    assert refused.message == "Already claimed; the next claim opens at 2026-11-24T00:00:00+00:00"
+    assert AlreadyClaimed(None).message == "Already claimed; the next claim opens never again"

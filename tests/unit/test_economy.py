@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from casino_club.domain.economy import (
     MAX_REPORT_DAYS,
+    EconomyDay,
     Flow,
     GameReturn,
     days_between,
@@ -56,6 +57,17 @@ def test_a_games_return_is_paid_over_staked() -> None:
     assert returns[Game.WHEEL].realised is None and returns[Game.WHEEL].paid == 300
     assert returns[Game.DICE] == GameReturn(Game.DICE, 0, 0, 0)
     assert set(returns) == set(Game)
+
+
+def test_a_games_return_stands_beside_the_one_it_publishes() -> None:
+    flows = {"DICE_BET": Flow(sunk=400, movements=4), "DICE_WIN": Flow(issued=396, movements=2)}
+    returns = {r.game: r for r in game_returns(flows, {Game.DICE: 0.99})}
+    assert (returns[Game.DICE].realised_rtp, returns[Game.DICE].published_rtp) == (0.99, 0.99)
+    assert (returns[Game.GACHA].realised_rtp, returns[Game.GACHA].published_rtp) == (None, None)
+
+
+def test_a_days_net_is_what_wallets_grew_by() -> None:
+    assert EconomyDay(date(2026, 1, 1), issued=500, sunk=800, reasons=()).net == -300
 
 
 def test_a_report_covers_one_to_ninety_two_days_forwards() -> None:

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casino_club.domain.days import game_day
+from casino_club.domain.errors import ErrorCode
 from casino_club.domain.games import Game
 from casino_club.domain.missions import (
     CHECKIN_COUNTS,
@@ -25,6 +26,8 @@ from casino_club.domain.missions import (
     ClaimRefusal,
     Mission,
     MissionEvent,
+    MissionNotComplete,
+    MissionNotFound,
     MissionPeriod,
     Periods,
     claim_refusal,
@@ -187,3 +190,13 @@ def test_a_claim_needs_the_target_and_no_earlier_claim_this_period() -> None:
 def test_a_mission_above_the_players_level_is_locked() -> None:
     gated = dataclasses.replace(SPIN, min_level=5)
     assert locked(gated, 4) and not locked(gated, 5) and not locked(SPIN, 1)
+
+
+def test_a_refused_claim_says_why_with_its_code() -> None:
+    short = MissionNotComplete(progress=2, target=3)
+    assert (short.code, short.message) == (
+        ErrorCode.MISSION_NOT_COMPLETE,
+        "Not complete yet: 2 of 3",
+    )
+    missing = MissionNotFound()
+    assert (missing.code, missing.message) == (ErrorCode.MISSION_NOT_FOUND, "No such mission")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casino_club.domain.stats import PlayTotals, play_xp, xp_for
+from casino_club.domain.games import Game
+from casino_club.domain.stats import GameTotals, PlayTotals, play_xp, xp_for
 
 
 def test_a_play_is_a_win_a_loss_or_neither() -> None:
@@ -27,3 +28,10 @@ def test_stakes_earn_together_what_their_sum_earns(stakes: list[int]) -> None:
         earned += xp_for(staked, stake)
         staked += stake
     assert earned == play_xp(sum(stakes)) == sum(stakes) // 100
+
+
+def test_a_games_net_is_paid_minus_staked() -> None:
+    totals = GameTotals(
+        Game.DICE, 3, 1, 2, staked=300, paid=196, biggest_win=196, best_multiplier=None
+    )
+    assert totals.net == -104

@@ -10,7 +10,10 @@ does not save).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import ClassVar
+
+from casino_club.domain.errors import ErrorCode
 
 REWARD_STREAK_CAP = 30  # the formula stops growing after a month
 
@@ -50,3 +53,50 @@ def streak_alive(last_day: date | None, streak: int, today: date) -> int:
     if last_day is None or (today - last_day).days > 1:
         return 0
     return streak
+
+
+@dataclass(frozen=True, slots=True)
+class DailyRewardClaimed:
+    """Today's reward, claimed: the streak it continued and what it paid."""
+
+    day: date
+    streak: int
+    gold: int
+    xp: int
+    protections_used: int
+    balance: int
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlreadyClaimed:
+    """Claimed already (today's reward, or a mission's in this period); the next claim
+    opens at `available_at`, or never (None: a one-time reward)."""
+
+    code: ClassVar[ErrorCode] = ErrorCode.ALREADY_CLAIMED
+    available_at: datetime | None
+
+    @property
+    def message(self) -> str:
+        when = "never again" if self.available_at is None else f"at {self.available_at.isoformat()}"
+        return f"Already claimed; the next claim opens {when}"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInDay:
+    """One claimed day."""
+
+    day: date
+    streak: int
+    gold: int
+    xp: int
+    protections_used: int
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """The days of a month the daily reward was claimed."""
+
+    year: int
+    month: int
+    days: tuple[CheckInDay, ...]

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from casino_club.domain.days import game_day
 from casino_club.domain.games import Game
-from casino_club.domain.ledger import PLAY_REASONS
+from casino_club.domain.ledger import PLAY_REASONS, LedgerReason
 
 MAX_REPORT_DAYS = 92  # a quarter: one request reads at most this many days of totals
 
@@ -59,23 +59,76 @@ class GameReturn:
     paid_plays: int
     staked: int
     paid: int
+    # The return the game's config publishes; None for games that pay items rather
+    # than a return on the stake (gacha, the wheel).
+    published_rtp: float | None = None
 
     @property
     def realised(self) -> Fraction | None:
         """Paid over staked; None before anything was staked."""
         return Fraction(self.paid, self.staked) if self.staked else None
 
+    @property
+    def realised_rtp(self) -> float | None:
+        realised = self.realised
+        return None if realised is None else float(realised)
 
-def game_returns(flows: Mapping[str, Flow]) -> list[GameReturn]:
-    """Each game's return, from its cost and payout reasons' flows over the period."""
+
+def game_returns(
+    flows: Mapping[str, Flow], published: Mapping[Game, float] | None = None
+) -> list[GameReturn]:
+    """Each game's return, from its cost and payout reasons' flows over the period,
+    beside the return it publishes (`published`, where it has one)."""
+    published = published or {}
     returns = []
     for game, reasons in PLAY_REASONS.items():
         cost, payout = flows.get(reasons.cost, Flow()), flows.get(reasons.payout, Flow())
         # A cost row can be a credit too (none today) and a payout row a debit: net them.
         staked = cost.sunk - cost.issued
         paid = payout.issued - payout.sunk
-        returns.append(GameReturn(game, cost.movements, staked, paid))
+        returns.append(GameReturn(game, cost.movements, staked, paid, published.get(game)))
     return returns
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonFlow:
+    """One ledger reason's gold on one game day: credited (`issued`) and debited
+    (`sunk`), over `movements` ledger rows."""
+
+    reason: LedgerReason
+    issued: int
+    sunk: int
+    movements: int
+
+
+@dataclass(frozen=True, slots=True)
+class EconomyDay:
+    """Gold issued and sunk on one game day; `reasons` only those that moved gold."""
+
+    day: date
+    issued: int
+    sunk: int
+    reasons: tuple[ReasonFlow, ...]
+
+    @property
+    def net(self) -> int:
+        """How much wallets grew by."""
+        return self.issued - self.sunk
+
+
+@dataclass(frozen=True, slots=True)
+class EconomyReport:
+    """The economy over a range of game days: every day of it, in order. Every movement
+    before `complete_as_of` is counted; None before the first rollup."""
+
+    first_day: date
+    last_day: date
+    time_zone: str
+    complete_as_of: datetime | None
+    issued: int
+    sunk: int
+    days: tuple[EconomyDay, ...]
+    games: tuple[GameReturn, ...]
 
 
 def days_between(first: date, last: date) -> list[date]:

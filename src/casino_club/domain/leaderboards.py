@@ -64,3 +64,23 @@ def boards_of_play(metric: Metric, game: Game) -> tuple[Board, ...]:
     each for the day, the week and all time (in Period's order). A play adds its net
     (payout − stake) to NET_WIN's, and its payout, if any, to BIGGEST_WIN's maxima."""
     return tuple(Board(metric, scope, period) for scope in (game, None) for period in Period)
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardEntry:
+    """One player's place on a board: `rank` 1 is the top; `value` is gold for NET_WIN
+    and BIGGEST_WIN, XP for LEVEL."""
+
+    rank: int
+    user_id: int
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class Leaderboard:
+    """The top players of one board."""
+
+    metric: Metric
+    game: Game | None  # None: every game
+    period: Period
+    entries: tuple[LeaderboardEntry, ...]

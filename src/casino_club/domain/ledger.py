@@ -83,6 +83,15 @@ class LedgerEntry:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """A wallet that disagrees with the sum of its ledger: something wrote around it."""
+
+    user_id: int
+    wallet_gold: int
+    ledger_sum: int
+
+
 def round_reference(game: str, seed_id: int, nonce: int) -> str:
     """What a play's ledger rows point at: the fair round that decided it."""
     return f"{game.lower()}:{seed_id}:{nonce}"

@@ -16,10 +16,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from casino_club.domain.crash import MAX_AUTO_CASHOUT, MIN_AUTO_CASHOUT
 from casino_club.domain.days import game_day, midnight
+from casino_club.domain.errors import ErrorCode
 from casino_club.domain.games import Game
 from casino_club.domain.stats import PlayTotals
 
@@ -123,6 +125,14 @@ class Mission:
             raise ValueError(f"{self.key}: a minimum level is 1-{MAX_LEVEL}")
 
 
+@dataclass(frozen=True, slots=True)
+class StoredMission:
+    """A mission with its row id (what players and events call it)."""
+
+    id: int
+    mission: Mission
+
+
 def play_counts(game: Game, play: PlayTotals, items: int = 1) -> Counts:
     """What a finished play counts: the play (a gacha pull counts its items), a win
     (paid more than the stake), the gold it staked. A crash round's bet and stake were
@@ -204,6 +214,68 @@ def claim_refusal(progress: int, target: int, claimed: bool) -> ClaimRefusal | N
     if not reached(progress, target):
         return ClaimRefusal.NOT_COMPLETE
     return ClaimRefusal.ALREADY_CLAIMED if claimed else None
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerMission:
+    """A mission as the player stands on it in its current period. `target` is the
+    period's goal: the mission's target when the period's first count was made."""
+
+    mission: StoredMission
+    progress: int
+    target: int
+    completed: bool
+    claimed: bool
+    locked: bool
+    resets_at: datetime | None  # None: never (ONCE)
+
+
+@dataclass(frozen=True, slots=True)
+class MissionRewardClaimed:
+    """The mission's reward, paid."""
+
+    mission: StoredMission
+    gold: int
+    xp: int
+    balance: int
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class MissionNotFound:
+    """No active mission has this id (or, for operators, this key)."""
+
+    code: ClassVar[ErrorCode] = ErrorCode.MISSION_NOT_FOUND
+
+    @property
+    def message(self) -> str:
+        return "No such mission"
+
+
+@dataclass(frozen=True, slots=True)
+class MissionNotComplete:
+    """The mission is not complete in this period yet."""
+
+    code: ClassVar[ErrorCode] = ErrorCode.MISSION_NOT_COMPLETE
+    progress: int
+    target: int
+
+    @property
+    def message(self) -> str:
+        return f"Not complete yet: {self.progress} of {self.target}"
+
+
+@dataclass(frozen=True, slots=True)
+class MissionSaved:
+    mission: StoredMission
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MissionDeleted:
+    """The mission and every player's progress on it are gone."""
+
+    key: str
 
 
 @dataclass(frozen=True, slots=True, order=True)

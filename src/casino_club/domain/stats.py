@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from casino_club.domain.gacha import RarityCount
+from casino_club.domain.games import Game
+
 GOLD_PER_XP = 100
 
 
@@ -38,3 +41,31 @@ def play_xp(staked: int) -> int:
 def xp_for(staked_before: int, stake: int) -> int:
     """The XP one stake earns, after `staked_before` in the same game."""
     return play_xp(staked_before + stake) - play_xp(staked_before)
+
+
+@dataclass(frozen=True, slots=True)
+class GameTotals:
+    """Totals of one game, or of all games together (`game` None). `best_multiplier`:
+    crash's best cash-out; None for other games and the total."""
+
+    game: Game | None
+    plays: int
+    wins: int  # plays that paid more than their stake
+    losses: int  # plays that paid less than their stake
+    staked: int
+    paid: int
+    biggest_win: int  # the largest payout of one play
+    best_multiplier: float | None
+
+    @property
+    def net(self) -> int:
+        return self.paid - self.staked
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerStatistics:
+    """Play statistics, kept up to date by every play: every game, played or not."""
+
+    total: GameTotals
+    games: tuple[GameTotals, ...]
+    gacha_by_rarity: tuple[RarityCount, ...]

@@ -39,6 +39,7 @@ from casino_club.domain.missions import (
     MissionEvent,
     MissionPeriod,
     Periods,
+    StoredMission,
 )
 from casino_club.domain.missions import Mission as MissionValue
 from casino_club.persistence.column_types import UTCDateTime
@@ -46,14 +47,6 @@ from casino_club.persistence.models import Mission, MissionProgress, User, table
 from casino_club.persistence.player_stats import TOTAL_XP
 
 _missions, _progress, _users = table(Mission), table(MissionProgress), table(User)
-
-
-@dataclass(frozen=True, slots=True)
-class Stored:
-    """A mission with its row id (what players and events call it)."""
-
-    id: int
-    mission: MissionValue
 
 
 def _value(row: Mission) -> MissionValue:
@@ -72,8 +65,8 @@ def _value(row: Mission) -> MissionValue:
     )
 
 
-def _stored(row: Mission) -> Stored:
-    return Stored(row.id, _value(row))
+def _stored(row: Mission) -> StoredMission:
+    return StoredMission(row.id, _value(row))
 
 
 def period_key(period: ColumnElement[str]) -> ColumnElement[date]:
@@ -192,7 +185,7 @@ async def advance(
 class PlayerMission:
     """An active mission as one player sees it this period: their progress row, if any."""
 
-    stored: Stored
+    stored: StoredMission
     progress: MissionProgress | None
 
 
@@ -213,7 +206,7 @@ async def of_player(session: AsyncSession, user_id: int, periods: Periods) -> li
     return [PlayerMission(_stored(mission), progress) for mission, progress in rows]
 
 
-async def active(session: AsyncSession, mission_id: int) -> Stored | None:
+async def active(session: AsyncSession, mission_id: int) -> StoredMission | None:
     row = await session.get(Mission, mission_id, populate_existing=True)
     return None if row is None or not row.active else _stored(row)
 
@@ -243,19 +236,21 @@ async def mark_claimed(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def by_key(session: AsyncSession, key: str) -> Stored | None:
+async def by_key(session: AsyncSession, key: str) -> StoredMission | None:
     row = await session.scalar(
         select(Mission).where(Mission.key == key).execution_options(populate_existing=True)
     )
     return None if row is None else _stored(row)
 
 
-async def every(session: AsyncSession) -> list[Stored]:
+async def every(session: AsyncSession) -> list[StoredMission]:
     rows = await session.scalars(select(Mission).order_by(Mission.id))
     return [_stored(row) for row in rows]
 
 
-async def save(session: AsyncSession, mission: MissionValue, now: datetime, *, new: bool) -> Stored:
+async def save(
+    session: AsyncSession, mission: MissionValue, now: datetime, *, new: bool
+) -> StoredMission:
     """Create the mission (an insert: a concurrent create of the same key fails on the
     key rather than becoming a second "create"), or replace every field of the stored one."""
     row = (

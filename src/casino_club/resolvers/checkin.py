@@ -7,7 +7,13 @@ from datetime import date
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import level_for_xp, level_reached
-from casino_club.domain.checkin import check_in
+from casino_club.domain.checkin import (
+    AlreadyClaimed,
+    Attendance,
+    CheckInDay,
+    DailyRewardClaimed,
+    check_in,
+)
 from casino_club.domain.days import game_day, next_day_start
 from casino_club.domain.errors import BadUserInput
 from casino_club.domain.games import GameEventType
@@ -23,20 +29,14 @@ from casino_club.resolvers.live import (
     progression_events,
     publish_after_commit,
 )
-from casino_club.schema.checkin import (
-    AlreadyClaimed,
-    Attendance,
-    CheckInDay,
-    ClaimDailyRewardResult,
-    DailyRewardClaimed,
-)
-from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
-async def claim_daily_reward(context: Context, viewer: Viewer) -> ClaimDailyRewardResult:
+async def claim_daily_reward(
+    context: Context, viewer: Viewer
+) -> DailyRewardClaimed | AlreadyClaimed | PlayerExcluded:
     """Once per game day; the player's claims queue on their user row, and the day's
     row is the backstop (its primary key)."""
     services = context.services
@@ -51,7 +51,7 @@ async def claim_daily_reward(context: Context, viewer: Viewer) -> ClaimDailyRewa
         await users.lock(session, viewer.id)
         last_day, streak = await checkins.streak_of(session, viewer.id)
         if last_day == today:
-            return AlreadyClaimed.new(next_day_start(now, zone))
+            return AlreadyClaimed(next_day_start(now, zone))
         held = await gacha.held(session, viewer.id, gacha.STREAK_PROTECTION)
         claim = check_in(last_day, streak, today, held)
         if claim.protections_used:
@@ -84,10 +84,10 @@ async def claim_daily_reward(context: Context, viewer: Viewer) -> ClaimDailyRewa
     return DailyRewardClaimed(
         day=today,
         streak=claim.streak,
-        gold=Gold(claim.gold),
+        gold=claim.gold,
         xp=claim.xp,
         protections_used=claim.protections_used,
-        balance=Gold(posted[-1].balance_after),
+        balance=posted[-1].balance_after,
         level=level_for_xp(xp),
     )
 
@@ -99,4 +99,14 @@ async def attendance(services: Services, user_id: int, year: int, month: int) ->
     last = date(year, month, calendar.monthrange(year, month)[1])
     async with services.sessionmaker() as session:
         rows = await checkins.between(session, user_id, first, last)
-    return Attendance(year=year, month=month, days=[CheckInDay.of(row) for row in rows])
+    days = tuple(
+        CheckInDay(
+            day=row.day,
+            streak=row.streak,
+            gold=row.gold,
+            xp=row.xp,
+            protections_used=row.protections_used,
+        )
+        for row in rows
+    )
+    return Attendance(year=year, month=month, days=days)

@@ -7,7 +7,10 @@ from collections import defaultdict
 from datetime import date
 
 from casino_club.domain.economy import (
+    EconomyDay,
+    EconomyReport,
     Flow,
+    ReasonFlow,
     days_between,
     game_returns,
     report_range_problem,
@@ -17,8 +20,6 @@ from casino_club.domain.games import Game
 from casino_club.domain.ledger import LedgerReason
 from casino_club.persistence import economy
 from casino_club.resolvers import crash, dice, rps, slots
-from casino_club.schema.economy import EconomyDay, EconomyReport, GameReturn, ReasonFlow
-from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 # Ledger rows per transaction: short, since on SQLite a transaction that writes holds
@@ -52,22 +53,19 @@ def _published(services: Services) -> dict[Game, float]:
 
 
 def _day(day: date, flows: dict[str, Flow]) -> EconomyDay:
-    issued = sum(flow.issued for flow in flows.values())
-    sunk = sum(flow.sunk for flow in flows.values())
     return EconomyDay(
         day=day,
-        issued=Gold(issued),
-        sunk=Gold(sunk),
-        net=Gold(issued - sunk),
-        reasons=[
+        issued=sum(flow.issued for flow in flows.values()),
+        sunk=sum(flow.sunk for flow in flows.values()),
+        reasons=tuple(
             ReasonFlow(
                 reason=LedgerReason(reason),
-                issued=Gold(flow.issued),
-                sunk=Gold(flow.sunk),
+                issued=flow.issued,
+                sunk=flow.sunk,
                 movements=flow.movements,
             )
             for reason, flow in sorted(flows.items())
-        ],
+        ),
     )
 
 
@@ -83,25 +81,14 @@ async def report(services: Services, first: date, last: date) -> EconomyReport:
     for (day, reason), flow in totals.items():
         by_day[day][reason] = flow
         by_reason[reason] += flow
-    published = _published(services)
-    days = [_day(day, by_day.get(day, {})) for day in days_between(first, last)]
+    days = tuple(_day(day, by_day.get(day, {})) for day in days_between(first, last))
     return EconomyReport(
         first_day=first,
         last_day=last,
         time_zone=services.settings.game_timezone,
         complete_as_of=as_of,
-        issued=Gold(sum(day.issued for day in days)),
-        sunk=Gold(sum(day.sunk for day in days)),
+        issued=sum(day.issued for day in days),
+        sunk=sum(day.sunk for day in days),
         days=days,
-        games=[
-            GameReturn(
-                game=r.game,
-                paid_plays=r.paid_plays,
-                staked=Gold(r.staked),
-                paid=Gold(r.paid),
-                realised_rtp=None if r.realised is None else float(r.realised),
-                published_rtp=published.get(r.game),
-            )
-            for r in game_returns(by_reason)
-        ],
+        games=tuple(game_returns(by_reason, _published(services))),
     )

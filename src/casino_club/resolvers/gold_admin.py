@@ -4,32 +4,35 @@ idempotency key (owned by the operator), so a repeated request moves nothing mor
 
 from __future__ import annotations
 
-import strawberry
+from collections.abc import Sequence
 
 from casino_club.context import Context, Viewer
+from casino_club.domain.gold_admin import (
+    GoldAdjusted,
+    RewardItem,
+    RewardResult,
+    RewardsGranted,
+    RewardStatus,
+)
+from casino_club.domain.ids import parse_id
 from casino_club.domain.ledger import LedgerReason, Movement
-from casino_club.domain.refusals import InsufficientFunds, UserNotFound, ValidationFailed
+from casino_club.domain.refusals import (
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    InsufficientFunds,
+    UserNotFound,
+    ValidationFailed,
+)
 from casino_club.domain.shop import MAX_GOLD
 from casino_club.persistence import audit, idempotency, users, wallet
 from casino_club.persistence.idempotency import KeyRequest, KeyTaken
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.resolvers.guards import key_request, reason_problem, run_idempotent
 from casino_club.resolvers.live import balance_events, publish_after_commit
-from casino_club.schema.gold_admin import (
-    AdjustGoldInput,
-    AdjustGoldResult,
-    GoldAdjusted,
-    GrantRewardsInput,
-    GrantRewardsResult,
-    RewardResult,
-    RewardsGranted,
-    RewardStatus,
-)
-from casino_club.schema.ids import parse_id
-from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 MAX_ITEMS = 1_000
+MAX_GRANT_KEY = 200  # room for the `:<user id>` each item's key adds
 
 
 async def _move(
@@ -65,101 +68,95 @@ async def _move(
             after={"gold": moved[-1].balance_after, "amount": amount, "reason": reason},
             now=now,
         )
-        answer = GoldAdjusted(
-            user_id=strawberry.ID(str(user_id)),
-            amount=Gold(amount),
-            balance=Gold(moved[-1].balance_after),
-            replayed=False,
-        )
+        answer = GoldAdjusted(user_id=user_id, amount=amount, balance=moved[-1].balance_after)
         if claim is not None:
-            await idempotency.complete(session, claim, answer.to_payload(), now)
+            await idempotency.complete(session, claim, answer, now)
         publish_after_commit(services, uow, user_id, balance_events(moved, now))
         await uow.commit()
     return answer
 
 
-async def adjust_gold(context: Context, viewer: Viewer, data: AdjustGoldInput) -> AdjustGoldResult:
+AdjustRefusal = (
+    UserNotFound | InsufficientFunds | IdempotencyKeyReused | IdempotencyKeyInUse | ValidationFailed
+)
+
+
+async def adjust_gold(
+    context: Context, viewer: Viewer, *, user_id: str, amount: int, reason: str, key: str
+) -> GoldAdjusted | AdjustRefusal:
+    """Add (`amount` > 0) or take a player's gold (`user_id`: their id as sent), once
+    per idempotency key."""
     services = context.services
-    problem = reason_problem(data.reason)
+    problem = reason_problem(reason)
     if problem is not None:
         return problem
-    if not 0 < abs(data.amount) <= MAX_GOLD:
+    if not 0 < abs(amount) <= MAX_GOLD:
         return ValidationFailed.single(
             "amount", "INVALID_AMOUNT", f"must be 1-{MAX_GOLD} gold either way, not 0"
         )
-    user_id = parse_id(data.user_id)
-    if user_id is None:
+    row_id = parse_id(user_id)
+    if row_id is None:
         return UserNotFound()
     async with services.sessionmaker() as session:
-        if await users.by_id(session, user_id) is None:
+        if await users.by_id(session, row_id) is None:
             return UserNotFound()
-    key = key_request(
+    request = key_request(
         context,
         viewer,
-        key=data.idempotency_key,
+        key=key,
         operation="adjustGold",
-        parameters={"userId": user_id, "amount": int(data.amount), "reason": data.reason},
+        parameters={"userId": row_id, "amount": amount, "reason": reason},
     )
-    if isinstance(key, ValidationFailed):
-        return key
+    if isinstance(request, ValidationFailed):
+        return request
 
     async def work(claimed: KeyRequest | None) -> GoldAdjusted | InsufficientFunds:
         return await _move(
             services,
             viewer,
-            user_id=user_id,
-            amount=int(data.amount),
-            reason=data.reason.strip(),
+            user_id=row_id,
+            amount=amount,
+            reason=reason.strip(),
             ledger_reason=LedgerReason.ADMIN_ADJUSTMENT,
             key=claimed,
         )
 
-    return await run_idempotent(
-        context,
-        key,
-        work=work,
-        replay=lambda payload: GoldAdjusted.from_payload(payload, replayed=True),
-    )
+    return await run_idempotent(context, request, work=work, replay=GoldAdjusted)
 
 
 async def grant_rewards(
-    context: Context, viewer: Viewer, data: GrantRewardsInput
-) -> GrantRewardsResult:
+    context: Context, viewer: Viewer, *, items: Sequence[RewardItem], reason: str, key: str
+) -> RewardsGranted | ValidationFailed:
     """Each item in its own transaction under its own key (`<key>:<user id>`): unknown
     players are reported, the others granted; a repeat grants nobody twice."""
     services = context.services
-    problem = reason_problem(data.reason)
+    problem = reason_problem(reason)
     if problem is not None:
         return problem
-    if not 1 <= len(data.items) <= MAX_ITEMS:
+    if not 1 <= len(items) <= MAX_ITEMS:
         return ValidationFailed.single("items", "INVALID_ITEMS", f"1-{MAX_ITEMS} items")
-    if not 1 <= len(data.idempotency_key) <= 200:
+    if not 1 <= len(key) <= MAX_GRANT_KEY:
         return ValidationFailed.single(
-            "idempotencyKey", "INVALID_IDEMPOTENCY_KEY", "1-200 characters"
+            "idempotencyKey", "INVALID_IDEMPOTENCY_KEY", f"1-{MAX_GRANT_KEY} characters"
         )
-    ids = [parse_id(item.user_id) for item in data.items]
+    ids = [parse_id(item.user_id) for item in items]
     async with services.sessionmaker() as session:
         known = {user.id for user in await users.by_ids(session, [i for i in ids if i is not None])}
-    results: list[RewardResult] = []
+    results = []
     seen: set[int] = set()
-    for item, user_id in zip(data.items, ids, strict=True):
+    for item, user_id in zip(items, ids, strict=True):
         status, balance = await _grant_one(
-            context, viewer, data, user_id, int(item.gold), known, seen
+            context, viewer, reason, key, user_id, item.gold, known, seen
         )
-        results.append(
-            RewardResult(
-                user_id=item.user_id,
-                status=status,
-                balance=None if balance is None else Gold(balance),
-            )
-        )
-    return RewardsGranted(results=results)
+        results.append(RewardResult(user_id=item.user_id, status=status, balance=balance))
+    return RewardsGranted(results=tuple(results))
 
 
 async def _grant_one(
     context: Context,
     viewer: Viewer,
-    data: GrantRewardsInput,
+    reason: str,
+    key: str,
     user_id: int | None,
     gold: int,
     known: set[int],
@@ -170,25 +167,25 @@ async def _grant_one(
     if not 0 < gold <= MAX_GOLD or user_id in seen:
         return RewardStatus.INVALID, None
     seen.add(user_id)
-    key = key_request(
+    request = key_request(
         context,
         viewer,
-        key=f"{data.idempotency_key}:{user_id}",
+        key=f"{key}:{user_id}",
         operation="grantRewards",
-        parameters={"userId": user_id, "gold": gold, "reason": data.reason},
+        parameters={"userId": user_id, "gold": gold, "reason": reason},
     )
-    assert isinstance(key, KeyRequest), "the key's length was checked"
+    assert isinstance(request, KeyRequest), "the key's length was checked"
     try:
         granted = await _move(
             context.services,
             viewer,
             user_id=user_id,
             amount=gold,
-            reason=data.reason.strip(),
+            reason=reason.strip(),
             ledger_reason=LedgerReason.ADMIN_REWARD,
-            key=key,
+            key=request,
         )
     except KeyTaken:
         return RewardStatus.ALREADY_GRANTED, None
     assert isinstance(granted, GoldAdjusted), "a credit is always covered"
-    return RewardStatus.GRANTED, int(granted.balance)
+    return RewardStatus.GRANTED, granted.balance

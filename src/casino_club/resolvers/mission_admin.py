@@ -7,27 +7,22 @@ from typing import Any
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.hundredths import float_hundredths
-from casino_club.domain.missions import Mission as MissionValue
-from casino_club.domain.refusals import ValidationFailed
-from casino_club.persistence import audit, missions
-from casino_club.resolvers.saving import audit_change, merge, plain, retrying_a_race
-from casino_club.schema.edits import sent
-from casino_club.schema.missions import (
-    DeleteMissionInput,
-    DeleteMissionResult,
+from casino_club.domain.missions import (
     Mission,
     MissionDeleted,
     MissionNotFound,
     MissionSaved,
-    SaveMissionInput,
-    SaveMissionResult,
+    StoredMission,
 )
+from casino_club.domain.refusals import ValidationFailed
+from casino_club.persistence import audit, missions
+from casino_club.resolvers.saving import audit_change, merge, plain, retrying_a_race
 from casino_club.services import Services
 
 
-def _values(data: SaveMissionInput) -> dict[str, Any] | ValidationFailed:
+def _values(sent: dict[str, Any]) -> dict[str, Any] | ValidationFailed:
     """The fields sent, as the domain holds them (a multiplier in hundredths)."""
-    values = sent(data)
+    values = dict(sent)
     multiplier = values.get("min_multiplier")
     if multiplier is not None:
         hundredths = float_hundredths(multiplier)
@@ -39,17 +34,19 @@ def _values(data: SaveMissionInput) -> dict[str, Any] | ValidationFailed:
     return values
 
 
-async def _save_once(context: Context, viewer: Viewer, data: SaveMissionInput) -> SaveMissionResult:
+async def _save_once(
+    context: Context, viewer: Viewer, key: str, sent: dict[str, Any]
+) -> MissionSaved | ValidationFailed:
     services = context.services
-    values = _values(data)
+    values = _values(sent)
     if isinstance(values, ValidationFailed):
         return values
     now = services.clock.now()
     async with services.unit_of_work() as uow:
         session = uow.session
-        before = await missions.by_key(session, data.key)
+        before = await missions.by_key(session, key)
         mission = merge(
-            MissionValue,
+            Mission,
             None if before is None else before.mission,
             values,
             nullable={"min_multiplier", "min_level"},
@@ -67,20 +64,25 @@ async def _save_once(context: Context, viewer: Viewer, data: SaveMissionInput) -
             mission,
         )
         await uow.commit()
-    return MissionSaved(mission=Mission.of(saved), created=before is None)
+    return MissionSaved(mission=saved, created=before is None)
 
 
-async def save(context: Context, viewer: Viewer, data: SaveMissionInput) -> SaveMissionResult:
-    return await retrying_a_race(lambda: _save_once(context, viewer, data))
+async def save(
+    context: Context, viewer: Viewer, sent: dict[str, Any]
+) -> MissionSaved | ValidationFailed:
+    """`sent`: the input's fields the operator sent, by their Python names (`key`
+    among them); a field left out keeps its stored value."""
+    key = sent["key"]
+    return await retrying_a_race(lambda: _save_once(context, viewer, key, sent))
 
 
-async def delete(context: Context, viewer: Viewer, data: DeleteMissionInput) -> DeleteMissionResult:
+async def delete(context: Context, viewer: Viewer, key: str) -> MissionDeleted | MissionNotFound:
     services = context.services
     async with services.unit_of_work() as uow:
         session = uow.session
-        before = await missions.by_key(session, data.key)
+        before = await missions.by_key(session, key)
         if before is None:
-            return MissionNotFound.new()
+            return MissionNotFound()
         await missions.delete_with_progress(session, before.id)
         await audit.record(
             session,
@@ -95,6 +97,6 @@ async def delete(context: Context, viewer: Viewer, data: DeleteMissionInput) -> 
     return MissionDeleted(key=before.mission.key)
 
 
-async def every(services: Services) -> list[Mission]:
+async def every(services: Services) -> list[StoredMission]:
     async with services.sessionmaker() as session:
-        return [Mission.of(stored) for stored in await missions.every(session)]
+        return await missions.every(session)

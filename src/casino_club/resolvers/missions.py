@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import level_for_xp, level_reached
+from casino_club.domain.checkin import AlreadyClaimed
+from casino_club.domain.ids import parse_id
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import (
     ClaimRefusal,
+    MissionNotComplete,
+    MissionNotFound,
+    MissionRewardClaimed,
     Periods,
+    PlayerMission,
     claim_refusal,
     first_kept,
     locked,
@@ -25,18 +31,6 @@ from casino_club.persistence import missions, player_stats, users, wallet
 from casino_club.persistence.missions import PlayerMission as Row
 from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.live import balance_events, progression_events, publish_after_commit
-from casino_club.schema.checkin import AlreadyClaimed
-from casino_club.schema.ids import parse_id
-from casino_club.schema.missions import (
-    ClaimMissionRewardInput,
-    ClaimMissionRewardResult,
-    Mission,
-    MissionNotComplete,
-    MissionNotFound,
-    MissionRewardClaimed,
-    PlayerMission,
-)
-from casino_club.schema.scalars import Gold
 from casino_club.services import Services
 
 
@@ -54,9 +48,9 @@ def _shown(row: Row, periods: Periods, services: Services, level: int) -> Player
     stored = row.progress
     progress, target = (0, mission.target) if stored is None else (stored.progress, stored.target)
     return PlayerMission(
-        mission=Mission.of(row.stored),
-        progress=Gold(progress),
-        target=Gold(target),
+        mission=row.stored,
+        progress=progress,
+        target=target,
         completed=reached(progress, target),
         claimed=stored is not None and stored.claimed_at is not None,
         locked=locked(mission, level),
@@ -64,16 +58,20 @@ def _shown(row: Row, periods: Periods, services: Services, level: int) -> Player
     )
 
 
+ClaimRefused = MissionNotComplete | AlreadyClaimed | MissionNotFound | PlayerExcluded
+
+
 async def claim_reward(
-    context: Context, viewer: Viewer, data: ClaimMissionRewardInput
-) -> ClaimMissionRewardResult:
+    context: Context, viewer: Viewer, raw_id: str
+) -> MissionRewardClaimed | ClaimRefused:
     """Claims of one player queue on their user row (as check-ins and purchases do), then
     take the wallet and last the progress row: the order every action that counts takes
-    them in, so none of them can deadlock against a claim."""
+    them in, so none of them can deadlock against a claim. `raw_id`: the mission's id as
+    the client sent it."""
     services = context.services
-    mission_id = parse_id(data.mission_id)
+    mission_id = parse_id(raw_id)
     if mission_id is None:
-        return MissionNotFound.new()
+        return MissionNotFound()
     now = services.clock.now()
     until = viewer.user.excluded_at(now)
     if until is not None:  # as with the daily reward: nothing to come back for on a break
@@ -85,16 +83,16 @@ async def claim_reward(
         await users.lock(session, viewer.id)
         stored = await missions.active(session, mission_id)
         if stored is None:
-            return MissionNotFound.new()
+            return MissionNotFound()
         mission = stored.mission
         period = periods.of(mission.period)
         row = await missions.progress_of(session, viewer.id, mission_id, period)
         progress, target = (0, mission.target) if row is None else (row.progress, row.target)
         refusal = claim_refusal(progress, target, row is not None and row.claimed_at is not None)
         if refusal is ClaimRefusal.NOT_COMPLETE:
-            return MissionNotComplete.new(progress, target)
+            return MissionNotComplete(progress, target)
         if refusal is ClaimRefusal.ALREADY_CLAIMED:
-            return AlreadyClaimed.new(periods.ends_at(mission.period, zone))
+            return AlreadyClaimed(periods.ends_at(mission.period, zone))
         posted = []
         if mission.reward_gold:
             reward = Movement(
@@ -105,7 +103,7 @@ async def claim_reward(
             # An operator deleted the mission meanwhile: leaving uncommitted rolls the
             # payment back. (Recording the claim first would take the progress row
             # before the wallet: the reverse of a bet's order.)
-            return MissionNotFound.new()
+            return MissionNotFound()
         await users.add_xp(session, viewer.id, mission.reward_xp)
         xp = await player_stats.xp_of(session, viewer.id)
         balance = (
@@ -117,10 +115,10 @@ async def claim_reward(
         uow.after_commit(lambda: leaderboard_feed.feed(services, viewer.id, xp=xp))
         await uow.commit()
     return MissionRewardClaimed(
-        mission=Mission.of(stored),
-        gold=Gold(mission.reward_gold),
+        mission=stored,
+        gold=mission.reward_gold,
         xp=mission.reward_xp,
-        balance=Gold(balance),
+        balance=balance,
         level=level_for_xp(xp),
     )
 

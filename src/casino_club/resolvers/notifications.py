@@ -8,28 +8,25 @@ from the database, which keeps them all, not only the last 5 minutes.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from casino_club.context import Context, Viewer
 from casino_club.domain import notifications as rules
+from casino_club.domain.ids import parse_id
+from casino_club.domain.notifications import (
+    Notification,
+    NotificationNotFound,
+    NotificationSent,
+    NotificationsMarked,
+)
 from casino_club.domain.refusals import UserNotFound, ValidationFailed
 from casino_club.live.events import BROADCAST_CHANNEL, user_channel
 from casino_club.live.stream import merged
 from casino_club.persistence import audit, notifications, users
 from casino_club.persistence.models import Notification as NotificationRow
-from casino_club.schema.ids import parse_id
-from casino_club.schema.notifications import (
-    MarkNotificationsReadInput,
-    MarkNotificationsReadResult,
-    Notification,
-    NotificationNotFound,
-    NotificationSent,
-    NotificationsMarked,
-    SendNotificationInput,
-    SendNotificationResult,
-)
-from casino_club.schema.pagination import Connection, check_first, decode_cursor, keyset_connection
+from casino_club.persistence.notifications import Seen
 from casino_club.services import Services
 
 MAX_IDS = 100
@@ -38,19 +35,26 @@ REPLAY_PAGE = 100
 
 
 async def page(
-    services: Services, user_id: int, first: int, after: str | None, unread_only: bool
-) -> Connection[Notification]:
-    limit = check_first(first)
+    services: Services, user_id: int, *, after_id: int | None, first: int, unread_only: bool
+) -> list[Notification]:
+    """The player's notifications after the cursor's `after_id`, newest first: `first`
+    and one more, which tells that another page follows."""
     async with services.sessionmaker() as session:
         rows = await notifications.page(
-            session,
-            user_id,
-            before_id=decode_cursor(after),
-            limit=limit + 1,
-            unread_only=unread_only,
+            session, user_id, before_id=after_id, limit=first + 1, unread_only=unread_only
         )
-    return keyset_connection(
-        rows, limit, after, Notification.of, key=lambda seen: seen.notification.id
+    return [_shown(seen) for seen in rows]
+
+
+def _shown(seen: Seen) -> Notification:
+    row = seen.notification
+    return Notification(
+        id=row.id,
+        title=row.title,
+        body=row.body,
+        broadcast=row.user_id is None,
+        sent_at=row.created_at,
+        read=seen.read_at is not None,
     )
 
 
@@ -59,21 +63,22 @@ async def unread_count(services: Services, user_id: int) -> int:
         return await notifications.unread_count(session, user_id)
 
 
-def _chosen(data: MarkNotificationsReadInput) -> list[int] | ValidationFailed | None:
+def _chosen(ids: Sequence[str] | None, every: bool) -> list[int] | ValidationFailed | None:
     """The ids to mark (None: all), or why the input cannot say which."""
-    if data.all == (data.ids is not None):
+    if every == (ids is not None):
         return ValidationFailed.single("ids", "ONE_OF", "either ids or all: true")
-    if data.ids is None:
+    if ids is None:
         return None
-    if not 1 <= len(data.ids) <= MAX_IDS:
+    if not 1 <= len(ids) <= MAX_IDS:
         return ValidationFailed.single("ids", "INVALID_LENGTH", f"1 to {MAX_IDS} ids")
-    return [parse_id(raw) or 0 for raw in data.ids]
+    return [parse_id(raw) or 0 for raw in ids]
 
 
 async def mark_read(
-    context: Context, viewer: Viewer, data: MarkNotificationsReadInput
-) -> MarkNotificationsReadResult:
-    chosen = _chosen(data)
+    context: Context, viewer: Viewer, ids: Sequence[str] | None, *, every: bool
+) -> NotificationsMarked | ValidationFailed | NotificationNotFound:
+    """Mark some of the player's notifications read (`ids`, as sent), or `every` one."""
+    chosen = _chosen(ids, every)
     if isinstance(chosen, ValidationFailed):
         return chosen
     services = context.services
@@ -82,7 +87,7 @@ async def mark_read(
         if chosen is not None and not set(chosen) <= await notifications.visible_ids(
             session, viewer.id, chosen
         ):
-            return NotificationNotFound.new()
+            return NotificationNotFound()
         marked = await notifications.mark_read(session, viewer.id, chosen, services.clock.now())
         unread = await notifications.unread_count(session, viewer.id)
         await uow.commit()
@@ -101,14 +106,15 @@ def _event(row: NotificationRow) -> dict[str, Any]:
 
 
 async def send(
-    context: Context, viewer: Viewer, data: SendNotificationInput
-) -> SendNotificationResult:
-    message = rules.message(data.title, data.body)
+    context: Context, viewer: Viewer, *, to: str | None, title: str, body: str
+) -> NotificationSent | ValidationFailed | UserNotFound:
+    """To one player (`to`: their id as sent), or to every player (None)."""
+    message = rules.message(title, body)
     if not isinstance(message, rules.Message):
         return ValidationFailed.of(message)
     user_id = None
-    if data.user_id is not None:
-        user_id = parse_id(data.user_id)
+    if to is not None:
+        user_id = parse_id(to)
         if user_id is None:
             return UserNotFound()
     services = context.services
@@ -142,12 +148,12 @@ async def send(
 
         uow.after_commit(publish)
         await uow.commit()
-    return NotificationSent(notification=Notification.of(notifications.Seen(row, None)))
+    return NotificationSent(notification=_shown(Seen(row, None)))
 
 
 async def follow(
     services: Services, user_id: int, since: int | None
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncIterator[Notification]:
     """The player's notifications as they are sent: after `since` (from the database)
     first, then live, none twice."""
     async with (
@@ -161,7 +167,7 @@ async def follow(
                 missed = await notifications.after(session, user_id, position, REPLAY_PAGE)
             for seen in missed:
                 delivered.add(seen.notification.id)
-                yield _event(seen.notification)
+                yield _shown(Seen(seen.notification, None))  # unread, as it was sent
             position = missed[-1].notification.id if len(missed) == REPLAY_PAGE else None
         async for event in merged(own, everyone):
             if event.get("kind") != "notification":
@@ -170,4 +176,16 @@ async def follow(
             if notification_id in delivered or (since is not None and notification_id <= since):
                 continue
             delivered.add(notification_id)
-            yield event
+            yield received(event)
+
+
+def received(event: dict[str, Any]) -> Notification:
+    """A notification as the live stream carries it: unread, since it was just sent."""
+    return Notification(
+        id=int(event["notificationId"]),
+        title=event["title"],
+        body=event["body"],
+        broadcast=event["broadcast"],
+        sent_at=datetime.fromisoformat(event["at"]),
+        read=False,
+    )

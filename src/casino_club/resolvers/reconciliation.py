@@ -7,19 +7,12 @@ operator to investigate — never "fixed" by writing a balancing row blindly."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
+from casino_club.domain.ledger import Mismatch
 from casino_club.persistence import wallet
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Mismatch:
-    user_id: int
-    wallet_gold: int
-    ledger_sum: int
 
 
 async def reconcile(services: Services) -> list[Mismatch]:

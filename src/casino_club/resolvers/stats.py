@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from casino_club.domain.gacha import RarityCount
 from casino_club.domain.games import Game
 from casino_club.domain.hundredths import display
+from casino_club.domain.stats import GameTotals, PlayerStatistics
 from casino_club.persistence import player_stats
 from casino_club.resolvers import gacha as gacha_cases
-from casino_club.schema.stats import GameTotals, PlayerStatistics
 from casino_club.services import Services
 
 
@@ -18,7 +19,7 @@ async def statistics(services: Services, user_id: int) -> PlayerStatistics:
         row = rows.get(game.value)
         best = row.best_multiplier if row is not None and game is Game.CRASH else 0
         games.append(
-            GameTotals.of(
+            GameTotals(
                 game,
                 plays=row.plays if row else 0,
                 wins=row.wins if row else 0,
@@ -29,7 +30,7 @@ async def statistics(services: Services, user_id: int) -> PlayerStatistics:
                 best_multiplier=display(best) if best else None,
             )
         )
-    total = GameTotals.of(
+    total = GameTotals(
         None,
         plays=sum(g.plays for g in games),
         wins=sum(g.wins for g in games),
@@ -40,4 +41,5 @@ async def statistics(services: Services, user_id: int) -> PlayerStatistics:
         best_multiplier=None,
     )
     gacha = await gacha_cases.status(services, user_id)
-    return PlayerStatistics(total=total, games=games, gacha_by_rarity=gacha.counts_by_rarity)
+    counts = tuple(RarityCount(count.rarity, count.count) for count in gacha.counts_by_rarity)
+    return PlayerStatistics(total=total, games=tuple(games), gacha_by_rarity=counts)

@@ -7,11 +7,14 @@ from datetime import date, datetime
 
 import strawberry
 
+from casino_club.domain import economy
 from casino_club.schema.fairness import GameEnum
+from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wallet import LedgerReasonEnum
 
 
+@presents(economy.ReasonFlow)
 @strawberry.type(description="One ledger reason's gold on one game day.")
 class ReasonFlow:
     reason: LedgerReasonEnum  # type: ignore[valid-type]
@@ -20,6 +23,7 @@ class ReasonFlow:
     movements: int = strawberry.field(description="Ledger rows.")
 
 
+@presents(economy.EconomyDay)
 @strawberry.type(description="Gold issued and sunk on one game day (GAME_TIMEZONE).")
 class EconomyDay:
     day: date
@@ -29,6 +33,7 @@ class EconomyDay:
     reasons: list[ReasonFlow] = strawberry.field(description="Only reasons that moved gold.")
 
 
+@presents(economy.GameReturn)
 @strawberry.type(description="What a game took and paid over the report's days.")
 class GameReturn:
     game: GameEnum  # type: ignore[valid-type]
@@ -46,6 +51,7 @@ class GameReturn:
     )
 
 
+@presents(economy.EconomyReport)
 @strawberry.type(description="The economy over a range of game days.")
 class EconomyReport:
     first_day: date

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from casino_club.domain import gold_admin
+from casino_club.domain.gold_admin import RewardStatus
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, InsufficientFunds
+from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
 
@@ -20,28 +22,13 @@ class AdjustGoldInput:
     idempotency_key: str = strawberry.field(description="Required: a retry moves nothing more.")
 
 
+@presents(gold_admin.GoldAdjusted)
 @strawberry.type(description="The gold moved through the ledger (ADMIN_ADJUSTMENT).")
 class GoldAdjusted:
     user_id: strawberry.ID
     amount: Gold
     balance: Gold
     replayed: bool
-
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "userId": str(self.user_id),
-            "amount": int(self.amount),
-            "balance": int(self.balance),
-        }
-
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any], *, replayed: bool) -> GoldAdjusted:
-        return cls(
-            user_id=strawberry.ID(payload["userId"]),
-            amount=Gold(payload["amount"]),
-            balance=Gold(payload["balance"]),
-            replayed=replayed,
-        )
 
 
 AdjustGoldResult = Annotated[
@@ -70,16 +57,10 @@ class GrantRewardsInput:
     )
 
 
-class RewardStatus(StrEnum):
-    GRANTED = "GRANTED"
-    ALREADY_GRANTED = "ALREADY_GRANTED"  # by an earlier request with this key
-    UNKNOWN_USER = "UNKNOWN_USER"
-    INVALID = "INVALID"  # not a positive amount, or the player appears twice
-
-
 RewardStatusEnum = strawberry.enum(RewardStatus, name="RewardStatus")
 
 
+@presents(gold_admin.RewardResult)
 @strawberry.type
 class RewardResult:
     user_id: strawberry.ID
@@ -87,6 +68,7 @@ class RewardResult:
     balance: Gold | None = strawberry.field(description="After the grant, when granted.")
 
 
+@presents(gold_admin.RewardsGranted)
 @strawberry.type(description="Each item's outcome, in the order given.")
 class RewardsGranted:
     results: list[RewardResult]

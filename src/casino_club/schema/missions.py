@@ -9,10 +9,10 @@ import strawberry
 
 from casino_club.domain import missions
 from casino_club.domain.hundredths import display
-from casino_club.persistence.missions import Stored
 from casino_club.schema.checkin import AlreadyClaimed
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.games import PlayerExcluded
+from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
 MissionPeriodEnum = strawberry.enum(
@@ -23,46 +23,63 @@ MissionPeriodEnum = strawberry.enum(
 MissionEventEnum = strawberry.enum(missions.MissionEvent, name="MissionEvent")
 
 
+MissionValue = strawberry.Parent[missions.StoredMission]
+
+
+@presents(missions.StoredMission)
 @strawberry.type(description="What a mission asks for and what it pays.")
 class Mission:
     id: strawberry.ID
-    key: str
-    title: str
-    description: str
-    period: MissionPeriodEnum  # type: ignore[valid-type]
-    event: MissionEventEnum  # type: ignore[valid-type]
-    target: Gold = strawberry.field(description="Events to count (gold, for GOLD_STAKED).")
-    reward_gold: Gold
-    reward_xp: int
-    min_multiplier: float | None = strawberry.field(
-        description="CRASH_CASHOUT: only cash-outs at this multiplier or more count."
-    )
-    min_level: int | None = strawberry.field(
+
+    @strawberry.field
+    def key(self, root: MissionValue) -> str:
+        return root.mission.key
+
+    @strawberry.field
+    def title(self, root: MissionValue) -> str:
+        return root.mission.title
+
+    @strawberry.field
+    def description(self, root: MissionValue) -> str:
+        return root.mission.description
+
+    @strawberry.field
+    def period(self, root: MissionValue) -> MissionPeriodEnum:  # type: ignore[valid-type]
+        return root.mission.period
+
+    @strawberry.field
+    def event(self, root: MissionValue) -> MissionEventEnum:  # type: ignore[valid-type]
+        return root.mission.event
+
+    @strawberry.field(description="Events to count (gold, for GOLD_STAKED).")
+    def target(self, root: MissionValue) -> Gold:
+        return Gold(root.mission.target)
+
+    @strawberry.field
+    def reward_gold(self, root: MissionValue) -> Gold:
+        return Gold(root.mission.reward_gold)
+
+    @strawberry.field
+    def reward_xp(self, root: MissionValue) -> int:
+        return root.mission.reward_xp
+
+    @strawberry.field(description="CRASH_CASHOUT: only cash-outs at this multiplier or more count.")
+    def min_multiplier(self, root: MissionValue) -> float | None:
+        hundredths = root.mission.min_multiplier
+        return None if hundredths is None else display(hundredths)
+
+    @strawberry.field(
         description="Below this level the mission is locked: nothing counts towards it."
     )
-    active: bool
+    def min_level(self, root: MissionValue) -> int | None:
+        return root.mission.min_level
 
-    @classmethod
-    def of(cls, stored: Stored) -> Mission:
-        mission = stored.mission
-        return cls(
-            id=strawberry.ID(str(stored.id)),
-            key=mission.key,
-            title=mission.title,
-            description=mission.description,
-            period=mission.period,
-            event=mission.event,
-            target=Gold(mission.target),
-            reward_gold=Gold(mission.reward_gold),
-            reward_xp=mission.reward_xp,
-            min_multiplier=(
-                None if mission.min_multiplier is None else display(mission.min_multiplier)
-            ),
-            min_level=mission.min_level,
-            active=mission.active,
-        )
+    @strawberry.field
+    def active(self, root: MissionValue) -> bool:
+        return root.mission.active
 
 
+@presents(missions.PlayerMission)
 @strawberry.type(description="A mission as the player stands on it in its current period.")
 class PlayerMission:
     mission: Mission
@@ -82,6 +99,7 @@ class ClaimMissionRewardInput:
     mission_id: strawberry.ID
 
 
+@presents(missions.MissionRewardClaimed)
 @strawberry.type(description="The mission's reward, paid.")
 class MissionRewardClaimed:
     mission: Mission
@@ -91,26 +109,17 @@ class MissionRewardClaimed:
     level: int
 
 
+@presents(missions.MissionNotFound)
 @strawberry.type(description="No active mission has this id.")
 class MissionNotFound(UserError):
-    @classmethod
-    def new(cls) -> MissionNotFound:
-        return cls(code="MISSION_NOT_FOUND", message="No such mission")
+    pass
 
 
+@presents(missions.MissionNotComplete)
 @strawberry.type(description="The mission is not complete in this period yet.")
 class MissionNotComplete(UserError):
     progress: Gold
     target: Gold
-
-    @classmethod
-    def new(cls, progress: int, target: int) -> MissionNotComplete:
-        return cls(
-            code="MISSION_NOT_COMPLETE",
-            message=f"Not complete yet: {progress} of {target}",
-            progress=Gold(progress),
-            target=Gold(target),
-        )
 
 
 ClaimMissionRewardResult = Annotated[
@@ -137,6 +146,7 @@ class SaveMissionInput:
     active: bool | None = strawberry.UNSET
 
 
+@presents(missions.MissionSaved)
 @strawberry.type
 class MissionSaved:
     mission: Mission
@@ -153,6 +163,7 @@ class DeleteMissionInput:
     key: str
 
 
+@presents(missions.MissionDeleted)
 @strawberry.type(description="The mission and every player's progress on it are gone.")
 class MissionDeleted:
     key: str

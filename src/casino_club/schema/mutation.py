@@ -17,6 +17,7 @@ from casino_club.domain.auth import (
     RefreshRefusal,
     SignupRefusal,
 )
+from casino_club.domain.checkin import AlreadyClaimed, DailyRewardClaimed
 from casino_club.domain.crash import (
     ActiveRoundExists,
     CrashBetPlaced,
@@ -26,11 +27,29 @@ from casino_club.domain.crash import (
 )
 from casino_club.domain.dice import DiceRollSuccess, Direction
 from casino_club.domain.gacha import DailyLimitReached, GachaPullSuccess, NoTicket, PullPayment
+from casino_club.domain.gold_admin import GoldAdjusted, RewardItem, RewardsGranted
 from casino_club.domain.invites import InviteCodeNotFound, InviteCodePayload, InviteCodeTaken
 from casino_club.domain.limits import CoolOffStarted, Exclusion, ExclusionLifted, LimitsSet
+from casino_club.domain.missions import (
+    MissionDeleted,
+    MissionNotFound,
+    MissionRewardClaimed,
+    MissionSaved,
+)
+from casino_club.domain.notifications import (
+    NotificationNotFound,
+    NotificationSent,
+    NotificationsMarked,
+)
 from casino_club.domain.purchases import BuyLimitedPackageOutcome, BuyProductOutcome
 from casino_club.domain.refunds import RefundPurchaseOutcome, RepayDebtOutcome
-from casino_club.domain.refusals import BetRefusal, RateLimited, UserNotFound, ValidationFailed
+from casino_club.domain.refusals import (
+    BetRefusal,
+    PlayerExcluded,
+    RateLimited,
+    UserNotFound,
+    ValidationFailed,
+)
 from casino_club.domain.rps import Move, RpsPlaySuccess
 from casino_club.domain.seeds import FairnessUpdated, SeedInUse, ServerSeedRotated
 from casino_club.domain.shop_admin import (
@@ -211,27 +230,34 @@ class Mutation:
         description="Claim today's check-in reward (once per game day): gold and XP that grow "
         "with the streak of consecutive days.",
         permission_classes=[IsAuthenticated],
+        graphql_type=ClaimDailyRewardResult,
     )
-    async def claim_daily_reward(self, info: Info[Context, Any]) -> ClaimDailyRewardResult:
+    async def claim_daily_reward(
+        self, info: Info[Context, Any]
+    ) -> DailyRewardClaimed | AlreadyClaimed | PlayerExcluded:
         return await checkin_cases.claim_daily_reward(info.context, await require_viewer(info))
 
     @strawberry.mutation(
         description="Claim a completed mission's reward: once per period (SPEC §8.3).",
         permission_classes=[IsAuthenticated],
+        graphql_type=ClaimMissionRewardResult,
     )
     async def claim_mission_reward(
         self, info: Info[Context, Any], input: ClaimMissionRewardInput
-    ) -> ClaimMissionRewardResult:
-        return await mission_cases.claim_reward(info.context, await require_viewer(info), input)
+    ) -> MissionRewardClaimed | mission_cases.ClaimRefused:
+        viewer = await require_viewer(info)
+        return await mission_cases.claim_reward(info.context, viewer, input.mission_id)
 
     @strawberry.mutation(
         description="Mark the caller's notifications read: some by id, or all.",
         permission_classes=[IsAuthenticated],
+        graphql_type=MarkNotificationsReadResult,
     )
     async def mark_notifications_read(
         self, info: Info[Context, Any], input: MarkNotificationsReadInput
-    ) -> MarkNotificationsReadResult:
-        return await notification_cases.mark_read(info.context, await require_viewer(info), input)
+    ) -> NotificationsMarked | ValidationFailed | NotificationNotFound:
+        viewer = await require_viewer(info)
+        return await notification_cases.mark_read(info.context, viewer, input.ids, every=input.all)
 
     @strawberry.mutation(
         description="Spin the slots: stake debited and win credited in one transaction.",
@@ -508,31 +534,39 @@ class Mutation:
         description="Create or edit a mission; `active: false` takes it off players' lists "
         "and stops its counting. Audited.",
         permission_classes=[IsAdmin],
+        graphql_type=SaveMissionResult,
     )
     async def save_mission(
         self, info: Info[Context, Any], input: SaveMissionInput
-    ) -> SaveMissionResult:
-        return await mission_admin_cases.save(info.context, await require_viewer(info), input)
+    ) -> MissionSaved | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await mission_admin_cases.save(info.context, viewer, sent(input))
 
     @strawberry.mutation(
         description="Delete a mission with every player's progress on it (rewards already "
         "paid stay in the ledger). Audited.",
         permission_classes=[IsAdmin],
+        graphql_type=DeleteMissionResult,
     )
     async def delete_mission(
         self, info: Info[Context, Any], input: DeleteMissionInput
-    ) -> DeleteMissionResult:
-        return await mission_admin_cases.delete(info.context, await require_viewer(info), input)
+    ) -> MissionDeleted | MissionNotFound:
+        viewer = await require_viewer(info)
+        return await mission_admin_cases.delete(info.context, viewer, input.key)
 
     @strawberry.mutation(
         description="Send a notification to one player, or without userId to every player; "
         "it is delivered live and kept in their list. Audited.",
         permission_classes=[IsAdmin],
+        graphql_type=SendNotificationResult,
     )
     async def send_notification(
         self, info: Info[Context, Any], input: SendNotificationInput
-    ) -> SendNotificationResult:
-        return await notification_cases.send(info.context, await require_viewer(info), input)
+    ) -> NotificationSent | ValidationFailed | UserNotFound:
+        viewer = await require_viewer(info)
+        return await notification_cases.send(
+            info.context, viewer, to=input.user_id, title=input.title, body=input.body
+        )
 
     @strawberry.mutation(
         description="Create or edit a product (price, discount, rank, switch). Audited.",
@@ -576,11 +610,19 @@ class Mutation:
     @strawberry.mutation(
         description="Add or take a player's gold through the ledger, with a reason. Audited.",
         permission_classes=[IsAdmin],
+        graphql_type=AdjustGoldResult,
     )
     async def adjust_gold(
         self, info: Info[Context, Any], input: AdjustGoldInput
-    ) -> AdjustGoldResult:
-        return await gold_admin_cases.adjust_gold(info.context, await require_viewer(info), input)
+    ) -> GoldAdjusted | gold_admin_cases.AdjustRefusal:
+        return await gold_admin_cases.adjust_gold(
+            info.context,
+            await require_viewer(info),
+            user_id=input.user_id,
+            amount=int(input.amount),
+            reason=input.reason,
+            key=input.idempotency_key,
+        )
 
     @strawberry.mutation(
         description=(
@@ -588,8 +630,15 @@ class Mutation:
             "players are reported; repeating the request grants nobody twice."
         ),
         permission_classes=[IsAdmin],
+        graphql_type=GrantRewardsResult,
     )
     async def grant_rewards(
         self, info: Info[Context, Any], input: GrantRewardsInput
-    ) -> GrantRewardsResult:
-        return await gold_admin_cases.grant_rewards(info.context, await require_viewer(info), input)
+    ) -> RewardsGranted | ValidationFailed:
+        return await gold_admin_cases.grant_rewards(
+            info.context,
+            await require_viewer(info),
+            items=[RewardItem(item.user_id, int(item.gold)) for item in input.items],
+            reason=input.reason,
+            key=input.idempotency_key,
+        )

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
-from casino_club.persistence.notifications import Seen
+from casino_club.domain import notifications
 from casino_club.schema.errors import UserError, UserNotFound, ValidationFailed
+from casino_club.schema.outcomes import presents
 
 
+@presents(notifications.Notification)
 @strawberry.type(description="A message from the operators, to the player or to everyone.")
 class Notification:
     id: strawberry.ID = strawberry.field(
@@ -23,29 +25,6 @@ class Notification:
     sent_at: datetime
     read: bool
 
-    @classmethod
-    def of(cls, seen: Seen) -> Notification:
-        row = seen.notification
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            title=row.title,
-            body=row.body,
-            broadcast=row.user_id is None,
-            sent_at=row.created_at,
-            read=seen.read_at is not None,
-        )
-
-    @classmethod
-    def of_event(cls, event: dict[str, Any]) -> Notification:
-        return cls(
-            id=strawberry.ID(str(event["notificationId"])),
-            title=event["title"],
-            body=event["body"],
-            broadcast=event["broadcast"],
-            sent_at=datetime.fromisoformat(event["at"]),
-            read=False,
-        )
-
 
 @strawberry.input(description="Either `ids` (at most 100) or `all: true`.")
 class MarkNotificationsReadInput:
@@ -53,17 +32,17 @@ class MarkNotificationsReadInput:
     all: bool = False
 
 
+@presents(notifications.NotificationsMarked)
 @strawberry.type
 class NotificationsMarked:
     marked: int = strawberry.field(description="How many of them were unread.")
     unread_count: int
 
 
+@presents(notifications.NotificationNotFound)
 @strawberry.type(description="A notification id that is not one of the caller's.")
 class NotificationNotFound(UserError):
-    @classmethod
-    def new(cls) -> NotificationNotFound:
-        return cls(code="NOTIFICATION_NOT_FOUND", message="No such notification")
+    pass
 
 
 MarkNotificationsReadResult = Annotated[
@@ -79,6 +58,7 @@ class SendNotificationInput:
     body: str
 
 
+@presents(notifications.NotificationSent)
 @strawberry.type
 class NotificationSent:
     notification: Notification

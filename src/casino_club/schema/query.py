@@ -13,8 +13,10 @@ from casino_club.domain import (
     admin,
     crash,
     dice,
+    economy,
     gacha,
     invites,
+    leaderboards,
     profiles,
     rps,
     slots,
@@ -26,6 +28,8 @@ from casino_club.domain.admin import UserOrder
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Period
 from casino_club.domain.listings import PackageListing, ProductListing
+from casino_club.domain.missions import PlayerMission as PlayerMissionValue
+from casino_club.domain.missions import StoredMission
 from casino_club.domain.pagination import check_first, decode_cursor
 from casino_club.domain.purchases import ReceiptVerification as ReceiptVerificationValue
 from casino_club.domain.shop import Product as ProductValue
@@ -128,7 +132,8 @@ class Query:
 
     @strawberry.field(
         description="The top players of a board (no login needed). LEVEL takes no game "
-        "and period ALL; `first` is 1-100."
+        "and period ALL; `first` is 1-100.",
+        graphql_type=Leaderboard,
     )
     async def leaderboard(
         self,
@@ -137,7 +142,7 @@ class Query:
         period: LeaderboardPeriodEnum = Period.ALL,  # type: ignore[valid-type]
         game: GameEnum | None = None,  # type: ignore[valid-type]
         first: int = 10,
-    ) -> Leaderboard:
+    ) -> leaderboards.Leaderboard:
         return await leaderboard_cases.leaderboard(info.context, metric, period, game, first)
 
     @strawberry.field(
@@ -256,15 +261,18 @@ class Query:
     @strawberry.field(
         description="The caller's active missions with their progress this period.",
         permission_classes=[IsAuthenticated],
+        graphql_type=list[PlayerMission],
     )
-    async def missions(self, info: Info[Context, Any]) -> list[PlayerMission]:
+    async def missions(self, info: Info[Context, Any]) -> list[PlayerMissionValue]:
         viewer = await require_viewer(info)
         return await mission_cases.of_player(info.context.services, viewer.id)
 
     @strawberry.field(
-        description="Every mission, active or not, as stored.", permission_classes=[IsAdmin]
+        description="Every mission, active or not, as stored.",
+        permission_classes=[IsAdmin],
+        graphql_type=list[Mission],
     )
-    async def admin_missions(self, info: Info[Context, Any]) -> list[Mission]:
+    async def admin_missions(self, info: Info[Context, Any]) -> list[StoredMission]:
         return await mission_admin_cases.every(info.context.services)
 
     @strawberry.field(
@@ -362,10 +370,11 @@ class Query:
         description="Gold issued and sunk per game day and ledger reason, and each game's "
         "realised return beside the published one, over first..last (at most 92 days).",
         permission_classes=[IsAdmin],
+        graphql_type=EconomyReport,
     )
     async def economy_report(
         self, info: Info[Context, Any], first_day: date, last_day: date
-    ) -> EconomyReport:
+    ) -> economy.EconomyReport:
         return await economy_cases.report(info.context.services, first_day, last_day)
 
     @strawberry.field(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from casino_club.domain.games import Game
+from casino_club.domain import stats
 from casino_club.schema.fairness import GameEnum
 from casino_club.schema.gacha import RarityCount
+from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
 
+@presents(stats.GameTotals)
 @strawberry.type(description="Totals of one game, or of all games together (game: null).")
 class GameTotals:
     game: GameEnum | None  # type: ignore[valid-type]
@@ -24,32 +26,8 @@ class GameTotals:
         description="Crash: the best cash-out multiplier; null for other games and the total."
     )
 
-    @classmethod
-    def of(
-        cls,
-        game: Game | None,
-        *,
-        plays: int,
-        wins: int,
-        losses: int,
-        staked: int,
-        paid: int,
-        biggest_win: int,
-        best_multiplier: float | None,
-    ) -> GameTotals:
-        return cls(
-            game=game,
-            plays=plays,
-            wins=wins,
-            losses=losses,
-            staked=Gold(staked),
-            paid=Gold(paid),
-            net=Gold(paid - staked),
-            biggest_win=Gold(biggest_win),
-            best_multiplier=best_multiplier,
-        )
 
-
+@presents(stats.PlayerStatistics)
 @strawberry.type(description="Play statistics, kept up to date by every play.")
 class PlayerStatistics:
     total: GameTotals

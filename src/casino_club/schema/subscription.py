@@ -6,24 +6,26 @@ import asyncio
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
 from casino_club.context import Context
-from casino_club.domain import crash
+from casino_club.domain import crash, live_events
 from casino_club.domain.accounts import Role
 from casino_club.domain.crash import TickKind
 from casino_club.domain.errors import BadUserInput, ErrorCode, Forbidden, ServiceUnavailable
-from casino_club.live.events import MONITOR_CHANNEL, UnknownEventId, user_channel
+from casino_club.domain.ids import parse_id
+from casino_club.domain.notifications import Notification as NotificationValue
+from casino_club.live.events import UnknownEventId
 from casino_club.live.journal import EventId, parse_event_id
 from casino_club.live.stream import ReplayUnavailable, SubscriptionOverflow
 from casino_club.resolvers import crash as crash_cases
+from casino_club.resolvers import live_feeds
 from casino_club.resolvers import notifications as notification_cases
 from casino_club.schema.crash import CrashTick
-from casino_club.schema.ids import parse_id
 from casino_club.schema.live import BalanceChange, GameEvent, MonitorEvent
 from casino_club.schema.notifications import Notification
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
@@ -60,9 +62,12 @@ def _since(since: strawberry.ID | None) -> EventId | None:
     return parsed
 
 
+T = TypeVar("T")
+
+
 async def _checked(
-    info: Info[Context, Any], events: AsyncIterator[dict[str, Any]], *, admin: bool = False
-) -> AsyncGenerator[dict[str, Any], None]:
+    info: Info[Context, Any], events: AsyncIterator[T], *, admin: bool = False
+) -> AsyncGenerator[T, None]:
     """Events, each after re-checking the session (and the role): a subscription ends
     when its session does. A stream that fell behind, or a `since` never given out, ends
     it with an error the client can act on."""
@@ -81,34 +86,16 @@ async def _checked(
         raise BadUserInput(SINCE_REFUSED) from None
 
 
-async def _events(
-    info: Info[Context, Any],
-    channel: str,
-    since: EventId | None,
-    *,
-    snapshot: int = 0,
-    admin: bool = False,
-) -> AsyncGenerator[dict[str, Any], None]:
-    """A channel's events, in order, checked."""
-
-    async def subscribed() -> AsyncIterator[dict[str, Any]]:
-        async with info.context.services.events.subscribe(channel, since, snapshot) as stream:
-            async for event in stream:
-                yield event
-
-    async for event in _checked(info, subscribed(), admin=admin):
-        yield event
-
-
 async def _own_events(
-    info: Info[Context, Any], kind: str, since: strawberry.ID | None
-) -> AsyncGenerator[dict[str, Any], None]:
-    """The caller's events of one kind."""
+    info: Info[Context, Any], since: strawberry.ID | None
+) -> AsyncGenerator[live_feeds.OwnEvent, None]:
+    """The caller's events, each kind of them."""
     after = _since(since)
     viewer = await require_viewer(info)
-    async for event in _events(info, user_channel(viewer.id), after):
-        if event.get("kind") == kind:
-            yield event
+    async for event in _checked(
+        info, live_feeds.own_events(info.context.services, viewer.id, after)
+    ):
+        yield event
 
 
 @strawberry.type
@@ -116,32 +103,37 @@ class Subscription:
     @strawberry.subscription(
         description="The caller's balance changes, one per ledger row, in order.",
         permission_classes=[IsAuthenticated],
+        graphql_type=BalanceChange,
     )
     async def balance_changed(
         self,
         info: Info[Context, Any],
         since: Annotated[strawberry.ID | None, strawberry.argument(description=SINCE)] = None,
-    ) -> AsyncGenerator[BalanceChange, None]:
-        async for event in _own_events(info, "balance", since):
-            yield BalanceChange.of(event)
+    ) -> AsyncGenerator[live_events.BalanceChange, None]:
+        async for event in _own_events(info, since):
+            if isinstance(event, live_events.BalanceChange):
+                yield event
 
     @strawberry.subscription(
         description="Results of the caller's games, in order.",
         permission_classes=[IsAuthenticated],
+        graphql_type=GameEvent,
     )
     async def game_events(
         self,
         info: Info[Context, Any],
         since: Annotated[strawberry.ID | None, strawberry.argument(description=SINCE)] = None,
-    ) -> AsyncGenerator[GameEvent, None]:
-        async for event in _own_events(info, "game", since):
-            yield GameEvent.of(event)
+    ) -> AsyncGenerator[live_events.GameEvent, None]:
+        async for event in _own_events(info, since):
+            if isinstance(event, live_events.GameEvent):
+                yield event
 
     @strawberry.subscription(
         description=(
             "Messages from the operators to the caller and to everyone, as they are sent."
         ),
         permission_classes=[IsAuthenticated],
+        graphql_type=Notification,
     )
     async def notifications(
         self,
@@ -153,7 +145,7 @@ class Subscription:
                 "come first (however long ago), then live ones, none twice."
             ),
         ] = None,
-    ) -> AsyncGenerator[Notification, None]:
+    ) -> AsyncGenerator[NotificationValue, None]:
         after = None
         if since is not None:
             after = parse_id(since)
@@ -161,8 +153,8 @@ class Subscription:
                 raise BadUserInput("since must be the id of a notification")
         viewer = await require_viewer(info)
         following = notification_cases.follow(info.context.services, viewer.id, after)
-        async for event in _checked(info, following):
-            yield Notification.of_event(event)
+        async for notification in _checked(info, following):
+            yield notification
 
     @strawberry.subscription(
         description=(
@@ -170,17 +162,17 @@ class Subscription:
             "(or, with since, what followed it), then live."
         ),
         permission_classes=[IsAdmin],
+        graphql_type=MonitorEvent,
     )
     async def monitor_events(
         self,
         info: Info[Context, Any],
         since: Annotated[strawberry.ID | None, strawberry.argument(description=SINCE)] = None,
-    ) -> AsyncGenerator[MonitorEvent, None]:
+    ) -> AsyncGenerator[live_events.MonitorEvent, None]:
         after = _since(since)
-        async for event in _events(
-            info, MONITOR_CHANNEL, after, snapshot=MONITOR_SNAPSHOT, admin=True
-        ):
-            yield MonitorEvent.of(event)
+        feed = live_feeds.monitor_events(info.context.services, after, snapshot=MONITOR_SNAPSHOT)
+        async for event in _checked(info, feed, admin=True):
+            yield event
 
     @strawberry.subscription(
         description=(

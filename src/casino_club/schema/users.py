@@ -15,12 +15,15 @@ from casino_club.domain import ledger as domain_ledger
 from casino_club.domain import limits as domain_limits
 from casino_club.domain import profiles, seeds
 from casino_club.domain.accounts import level_for_xp, xp_to_next_level
+from casino_club.domain.checkin import Attendance as AttendanceValue
 from casino_club.domain.checkin import streak_alive
 from casino_club.domain.days import check_since, game_day
 from casino_club.domain.games import Game
 from casino_club.domain.games import GameRound as PlayedRound
+from casino_club.domain.notifications import Notification as NotificationValue
 from casino_club.domain.pagination import check_first, decode_cursor
 from casino_club.domain.payments import Purchase as PurchaseRecord
+from casino_club.domain.stats import PlayerStatistics as PlayerStatisticsValue
 from casino_club.resolvers import checkin as checkin_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
@@ -154,6 +157,7 @@ class Profile:
     @strawberry.field(
         description="Messages from the operators, newest first (SPEC §10).",
         permission_classes=PRIVATE,
+        graphql_type=Connection[Notification],
     )
     async def notifications(
         self,
@@ -162,10 +166,16 @@ class Profile:
         first: int = 20,
         after: str | None = None,
         unread_only: bool = False,
-    ) -> Connection[Notification]:
-        return await notification_cases.page(
-            info.context.services, root.id, first, after, unread_only
+    ) -> Connection[NotificationValue]:
+        limit = check_first(first)
+        page = await notification_cases.page(
+            info.context.services,
+            root.id,
+            after_id=decode_cursor(after),
+            first=limit,
+            unread_only=unread_only,
         )
+        return keyset_connection(page, limit, after, lambda shown: shown, key=lambda n: n.id)
 
     @strawberry.field(permission_classes=PRIVATE)
     async def unread_notifications(self, info: Info[Context, Any], root: ProfileValue) -> int:
@@ -218,8 +228,9 @@ class Profile:
     @strawberry.field(
         description="Totals per game and overall, and gacha pulls by rarity (SPEC §9.1).",
         permission_classes=PRIVATE,
+        graphql_type=PlayerStatistics,
     )
-    async def stats(self, info: Info[Context, Any], root: ProfileValue) -> PlayerStatistics:
+    async def stats(self, info: Info[Context, Any], root: ProfileValue) -> PlayerStatisticsValue:
         return await stats_cases.statistics(info.context.services, root.id)
 
     @strawberry.field(
@@ -253,10 +264,11 @@ class Profile:
     @strawberry.field(
         description="The days of a month (in GAME_TIMEZONE) the daily reward was claimed.",
         permission_classes=PRIVATE,
+        graphql_type=Attendance,
     )
     async def attendance(
         self, info: Info[Context, Any], root: ProfileValue, year: int, month: int
-    ) -> Attendance:
+    ) -> AttendanceValue:
         return await checkin_cases.attendance(info.context.services, root.id, year, month)
 
     @strawberry.field(
