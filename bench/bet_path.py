@@ -47,8 +47,8 @@ from bench.subscriptions import Delivery, delivery_latency
 from bench.wrk import Measured, run_crash_wrk, run_wrk
 from casino_club.bootstrap import seed
 from casino_club.domain.ledger import LedgerReason, Movement
+from casino_club.domain.pagination import encode_cursor
 from casino_club.persistence import migrations, wallet
-from casino_club.schema.pagination import encode_cursor
 from casino_club.services import Services
 
 ADMIN_URL = os.environ.get(

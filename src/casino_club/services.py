@@ -103,7 +103,7 @@ class Services:
     passwords: Passwords
     tokens: AccessTokens
     redis: Redis | None
-    hot_state: RateLimits
+    rate_limits: RateLimits
     events: EventBus
     payments: Payments
     slot_paytable: Paytable = DEFAULT_PAYTABLE
@@ -123,7 +123,7 @@ class Services:
             socket_seconds=settings.redis_socket_timeout_seconds,
         )
         redis = timeouts.client(settings.redis_url) if settings.uses_redis else None
-        hot_state: RateLimits = (
+        rate_limits: RateLimits = (
             RedisRateLimits(redis, settings.redis_prefix)
             if redis is not None
             else InProcessRateLimits()
@@ -137,7 +137,7 @@ class Services:
             passwords=Passwords(settings),
             tokens=AccessTokens(settings),
             redis=redis,
-            hot_state=hot_state,
+            rate_limits=rate_limits,
             events=EventBus(
                 settings.broadcast_url,
                 channel_prefix,

@@ -10,7 +10,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from casino_club.persistence.rate_limits import HotStateUnavailable, RedisRateLimits
+from casino_club.persistence.rate_limits import RateLimitsUnavailable, RedisRateLimits
 from casino_club.persistence.redis_batch import CommandBatcher
 from tests.conftest import Backend
 from tests.support import free_port
@@ -57,7 +57,7 @@ async def test_a_connection_that_fails_fails_every_command_of_the_batch() -> Non
     finally:
         await nobody.aclose()
     assert all(isinstance(reply, RedisError | OSError) for reply in replies), replies
-    with pytest.raises(HotStateUnavailable):
+    with pytest.raises(RateLimitsUnavailable):
         await RedisRateLimits(nobody, "x:").hit("k", limit=1, window_ms=1000, now_ms=0)
 
 

@@ -8,8 +8,8 @@ import pytest
 from graphql import parse, validate
 
 from casino_club.domain.errors import BadUserInput
-from casino_club.schema.ids import MAX_BIGINT, parse_id
-from casino_club.schema.pagination import decode_cursor, decode_keyset, encode_cursor
+from casino_club.domain.ids import MAX_BIGINT, parse_id
+from casino_club.domain.pagination import decode_cursor, decode_keyset, encode_cursor
 from casino_club.schema.request_checks import (
     NUMBER_OUT_OF_RANGE,
     UNSTORABLE_TEXT,

@@ -20,7 +20,7 @@ from casino_club.persistence.models import Notification, NotificationRead, User
 
 
 @dataclass(frozen=True, slots=True)
-class Seen:
+class NotificationForPlayer:
     """A notification as one player sees it."""
 
     notification: Notification
@@ -52,7 +52,7 @@ async def send(
 
 async def page(
     session: AsyncSession, user_id: int, *, before_id: int | None, limit: int, unread_only: bool
-) -> list[Seen]:
+) -> list[NotificationForPlayer]:
     """The player's notifications, newest first, from below `before_id`."""
     query = (
         select(Notification, NotificationRead.read_at)
@@ -71,10 +71,14 @@ async def page(
         query = query.where(Notification.id < before_id)
     if unread_only:
         query = query.where(NotificationRead.read_at.is_(None))
-    return [Seen(row, read_at) for row, read_at in (await session.execute(query)).all()]
+    return [
+        NotificationForPlayer(row, read_at) for row, read_at in (await session.execute(query)).all()
+    ]
 
 
-async def after(session: AsyncSession, user_id: int, after_id: int, limit: int) -> list[Seen]:
+async def after(
+    session: AsyncSession, user_id: int, after_id: int, limit: int
+) -> list[NotificationForPlayer]:
     """The player's notifications after `after_id`, oldest first (a resubscription's)."""
     query = (
         select(Notification)
@@ -82,7 +86,7 @@ async def after(session: AsyncSession, user_id: int, after_id: int, limit: int) 
         .order_by(Notification.id)
         .limit(limit)
     )
-    return [Seen(row, None) for row in await session.scalars(query)]
+    return [NotificationForPlayer(row, None) for row in await session.scalars(query)]
 
 
 async def unread_count(session: AsyncSession, user_id: int) -> int:

@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from casino_club.persistence.redis_batch import CommandBatcher, Script
 
 
-class HotStateUnavailable(Exception):
+class RateLimitsUnavailable(Exception):
     """Redis cannot be reached; callers refuse the action rather than guess."""
 
 
@@ -184,4 +184,4 @@ class RedisRateLimits:
         try:
             return int(await script.run(self._commands, keys, arguments))
         except (RedisError, OSError) as exc:
-            raise HotStateUnavailable from exc
+            raise RateLimitsUnavailable from exc

@@ -39,7 +39,7 @@ class UserFilter:
 
 
 @dataclass(frozen=True, slots=True)
-class Listed:
+class UserWithGold:
     user: User
     gold: int
 
@@ -49,7 +49,7 @@ def key_parts(order: UserOrder) -> int:
     return 1 if _SORTS[order][0] is None else 2
 
 
-def key_of(order: UserOrder, listed: Listed) -> int | tuple[int, int]:
+def key_of(order: UserOrder, listed: UserWithGold) -> int | tuple[int, int]:
     column = _SORTS[order][0]
     if column is None:
         return listed.user.id
@@ -88,7 +88,7 @@ async def page(
     *,
     after: tuple[int, ...] | None,
     limit: int,
-) -> list[Listed]:
+) -> list[UserWithGold]:
     """One page in `order`, after the row whose key is `after`."""
     if where.search is not None and len(where.search) > MAX_SEARCH:
         return []
@@ -101,7 +101,7 @@ async def page(
     keys = [User.id] if column is None else [column, User.id]
     query = query.order_by(*(k.desc() if descending else k.asc() for k in keys))
     rows = await session.execute(query.limit(limit))
-    return [Listed(user, int(gold)) for user, gold in rows]
+    return [UserWithGold(user, int(gold)) for user, gold in rows]
 
 
 async def recent_sessions(session: AsyncSession, user_id: int, limit: int) -> list[AuthSession]:

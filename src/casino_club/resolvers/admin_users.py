@@ -13,13 +13,13 @@ from casino_club.domain.limits import break_in_force
 from casino_club.domain.pagination import Key, decode_keyset
 from casino_club.persistence import user_listing, users
 from casino_club.persistence.models import AuthSession
-from casino_club.persistence.user_listing import Listed, UserFilter
+from casino_club.persistence.user_listing import UserFilter, UserWithGold
 from casino_club.persistence.wallet import balance_of
 from casino_club.resolvers.users import profile_of
 from casino_club.services import Services
 
 
-def _admin_user(listed: Listed, now: datetime) -> AdminUser:
+def _admin_user(listed: UserWithGold, now: datetime) -> AdminUser:
     user = listed.user
     return AdminUser(
         profile=profile_of(user, listed.gold),
@@ -66,7 +66,7 @@ async def user_detail(services: Services, raw_id: str) -> AdminUser | None:
         if user is None:
             return None
         gold = await balance_of(session, user_id)
-    return _admin_user(Listed(user, gold), services.clock.now())
+    return _admin_user(UserWithGold(user, gold), services.clock.now())
 
 
 async def sessions_of(services: Services, user_id: int, first: int) -> list[AdminSession]:

@@ -20,7 +20,7 @@ from casino_club.domain.refusals import (
 from casino_club.persistence import idempotency, stored_outcomes
 from casino_club.persistence.database import read_connection
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
-from casino_club.persistence.rate_limits import HotStateUnavailable
+from casino_club.persistence.rate_limits import RateLimitsUnavailable
 
 MAX_KEY_LENGTH = 255
 MAX_REASON_LENGTH = 500
@@ -35,7 +35,7 @@ R = TypeVar("R")
 E = TypeVar("E")
 
 
-def hot_state_down() -> ServiceUnavailable:
+def rate_limits_down() -> ServiceUnavailable:
     return ServiceUnavailable("Game state is temporarily unavailable; retry shortly")
 
 
@@ -51,16 +51,16 @@ async def rate_limited(
     services = context.services
     now_ms = int(services.clock.now().timestamp() * 1000)
     try:
-        wait = await services.hot_state.hit(
+        wait = await services.rate_limits.hit(
             f"rate:game:{viewer.id}",
             limit=services.settings.game_rate_limit_per_second,
             window_ms=RATE_WINDOW_MS,
             now_ms=now_ms,
         )
-    except HotStateUnavailable:
+    except RateLimitsUnavailable:
         if fail_open:
             return None
-        raise hot_state_down() from None
+        raise rate_limits_down() from None
     return None if wait is None else RateLimited(wait)
 
 
@@ -91,13 +91,13 @@ async def throttle_address(context: Context) -> RateLimited | None:
         return None
     now_ms = int(services.clock.now().timestamp() * 1000)
     try:
-        wait = await services.hot_state.hit(
+        wait = await services.rate_limits.hit(
             f"rate:auth:{address_bucket(context.ip)}",
             limit=limit,
             window_ms=AUTH_WINDOW_MS,
             now_ms=now_ms,
         )
-    except HotStateUnavailable:
+    except RateLimitsUnavailable:
         log.warning("auth throttle skipped: hot state unavailable")
         return None
     return None if wait is None else RateLimited(wait)

@@ -26,7 +26,7 @@ from casino_club.live.events import BROADCAST_CHANNEL, user_channel
 from casino_club.live.stream import merged
 from casino_club.persistence import audit, notifications, users
 from casino_club.persistence.models import Notification as NotificationRow
-from casino_club.persistence.notifications import Seen
+from casino_club.persistence.notifications import NotificationForPlayer
 from casino_club.services import Services
 
 MAX_IDS = 100
@@ -46,7 +46,7 @@ async def page(
     return [_shown(seen) for seen in rows]
 
 
-def _shown(seen: Seen) -> Notification:
+def _shown(seen: NotificationForPlayer) -> Notification:
     row = seen.notification
     return Notification(
         id=row.id,
@@ -148,7 +148,7 @@ async def send(
 
         uow.after_commit(publish)
         await uow.commit()
-    return NotificationSent(notification=_shown(Seen(row, None)))
+    return NotificationSent(notification=_shown(NotificationForPlayer(row, None)))
 
 
 async def follow(
@@ -167,7 +167,9 @@ async def follow(
                 missed = await notifications.after(session, user_id, position, REPLAY_PAGE)
             for seen in missed:
                 delivered.add(seen.notification.id)
-                yield _shown(Seen(seen.notification, None))  # unread, as it was sent
+                yield _shown(
+                    NotificationForPlayer(seen.notification, None)
+                )  # unread, as it was sent
             position = missed[-1].notification.id if len(missed) == REPLAY_PAGE else None
         async for event in merged(own, everyone):
             if event.get("kind") != "notification":

@@ -20,8 +20,8 @@ from casino_club.domain.shop import Currency, PromoProblem, Quote
 from casino_club.persistence import limits as limit_store
 from casino_club.persistence import promos as promo_store
 from casino_club.persistence import purchases
-from casino_club.persistence.rate_limits import HotStateUnavailable, PurchaseGuard
-from casino_club.resolvers.guards import hot_state_down
+from casino_club.persistence.rate_limits import PurchaseGuard, RateLimitsUnavailable
+from casino_club.resolvers.guards import rate_limits_down
 from casino_club.services import Services
 
 
@@ -91,9 +91,9 @@ async def fraud_guard(
     now_ms = int(now.timestamp() * 1000)
     digest = hashlib.sha256(payment_token.encode()).hexdigest()  # never the token itself
     try:
-        until_ms = await services.hot_state.purchase_attempt(viewer.id, digest, guard, now_ms)
-    except HotStateUnavailable:
-        raise hot_state_down() from None
+        until_ms = await services.rate_limits.purchase_attempt(viewer.id, digest, guard, now_ms)
+    except RateLimitsUnavailable:
+        raise rate_limits_down() from None
     if until_ms is None:
         return None
     wait_ms = until_ms - now_ms

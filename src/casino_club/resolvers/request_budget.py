@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 
 from casino_club.context import Context
-from casino_club.persistence.rate_limits import HotStateUnavailable
+from casino_club.persistence.rate_limits import RateLimitsUnavailable
 from casino_club.resolvers.guards import RATE_WINDOW_MS, address_bucket
 from casino_club.security import InvalidToken
 
@@ -57,13 +57,13 @@ def caller(context: Context) -> str:
 async def _hit(context: Context, key: str, limit: int, window_ms: int, what: str) -> int | None:
     services = context.services
     try:
-        return await services.hot_state.hit(
+        return await services.rate_limits.hit(
             key,
             limit=limit,
             window_ms=window_ms,
             now_ms=int(services.clock.now().timestamp() * 1000),
         )
-    except HotStateUnavailable:
+    except RateLimitsUnavailable:
         log.warning("%s budget skipped: hot state unavailable", what)
         return None
 

@@ -10,9 +10,9 @@ import strawberry
 from casino_club.domain import crash
 from casino_club.domain.crash import RoundStatus, TickKind
 from casino_club.domain.errors import BadUserInput
+from casino_club.domain.ids import parse_id
 from casino_club.schema.errors import UserError
 from casino_club.schema.games import FairnessProof, RateLimited
-from casino_club.schema.ids import parse_id
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 

@@ -28,6 +28,7 @@ from casino_club.domain.crash import (
 from casino_club.domain.dice import DiceRollSuccess, Direction
 from casino_club.domain.gacha import DailyLimitReached, GachaPullSuccess, NoTicket, PullPayment
 from casino_club.domain.gold_admin import GoldAdjusted, RewardItem, RewardsGranted
+from casino_club.domain.ids import parse_id
 from casino_club.domain.invites import InviteCodeNotFound, InviteCodePayload, InviteCodeTaken
 from casino_club.domain.limits import CoolOffStarted, Exclusion, ExclusionLifted, LimitsSet
 from casino_club.domain.missions import (
@@ -113,7 +114,6 @@ from casino_club.schema.gold_admin import (
     GrantRewardsInput,
     GrantRewardsResult,
 )
-from casino_club.schema.ids import parse_id
 from casino_club.schema.invites import (
     CreateInviteCodeInput,
     CreateInviteCodeResult,

@@ -14,12 +14,7 @@ from typing import Generic, TypeVar
 import strawberry
 from strawberry.relay import PageInfo
 
-from casino_club.domain.pagination import MAX_PAGE as MAX_PAGE
-from casino_club.domain.pagination import Key
-from casino_club.domain.pagination import check_first as check_first
-from casino_club.domain.pagination import decode_cursor as decode_cursor
-from casino_club.domain.pagination import decode_keyset as decode_keyset
-from casino_club.domain.pagination import encode_cursor as encode_cursor
+from casino_club.domain.pagination import Key, encode_cursor
 
 Row = TypeVar("Row")
 Node = TypeVar("Node")

@@ -9,7 +9,6 @@ from strawberry.types import Info
 
 from casino_club.context import AuthenticationFailed, Context, Viewer
 from casino_club.domain.accounts import Role
-from casino_club.domain.days import check_since as check_since  # re-exported for schema arguments
 from casino_club.domain.errors import Unauthenticated
 
 

@@ -26,6 +26,7 @@ from casino_club.domain import (
 from casino_club.domain.accounts import Rank, Role
 from casino_club.domain.admin import UserOrder
 from casino_club.domain.games import Game
+from casino_club.domain.ids import parse_id
 from casino_club.domain.leaderboards import Period
 from casino_club.domain.listings import PackageListing, ProductListing
 from casino_club.domain.missions import PlayerMission as PlayerMissionValue
@@ -66,7 +67,6 @@ from casino_club.schema.dice import DiceConfig
 from casino_club.schema.economy import EconomyReport
 from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.gacha import GachaConfig
-from casino_club.schema.ids import parse_id
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
 from casino_club.schema.leaderboards import (
     Leaderboard,
