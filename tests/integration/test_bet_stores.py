@@ -1,10 +1,15 @@
 """The two `BetStore`s write the same rows (persistence/bets.py): PostgreSQL's driver path
-is checked against the session path on one database, seeds made identical."""
+is checked against the session path on one database, seeds made identical. Every rule
+`postgres_bets.SETTLE` restates from the domain is held here to its source: side by
+side (XP, levels, missions and their periods, stats, the slot streak, short gold, the
+loss limit), and fragment by fragment against the domain functions."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import date, timedelta
+from itertools import count
 from typing import Any
 
 import orjson
@@ -13,11 +18,23 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.applications import Starlette
 
+from casino_club.clock import FrozenClock
 from casino_club.domain import slots
+from casino_club.domain.accounts import level_for_xp
+from casino_club.domain.days import day_start
 from casino_club.domain.fairness import FairnessInput, take
 from casino_club.domain.ledger import LedgerReason
-from casino_club.domain.limits import LossLimitHit
-from casino_club.domain.missions import Mission, MissionEvent, MissionPeriod, periods_at
+from casino_club.domain.limits import Limit, LimitKind, LossLimitHit
+from casino_club.domain.missions import (
+    EVER,
+    Mission,
+    MissionEvent,
+    MissionPeriod,
+    Periods,
+    periods_at,
+)
+from casino_club.domain.stats import play_xp
+from casino_club.persistence import limits, wallet
 from casino_club.persistence.bets import (
     BetStore,
     Outcome,
@@ -36,14 +53,22 @@ from casino_club.persistence.models import (
     PlayerStats,
     User,
 )
-from casino_club.persistence.postgres_bets import LOCK_ROUND, SETTLE, PostgresBetStore
+from casino_club.persistence.postgres_bets import (
+    LOCK_ROUND,
+    SETTLE,
+    PostgresBetStore,
+    level_for_xp_sql,
+    period_sql,
+    play_xp_sql,
+)
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.services import Services
 from tests.support import Api, books_balance, grant_gold, missions_in_play, rotate_seed
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
-STAKE = 40
+STAKE = 40  # a slot spin's
+ROLL = 30  # a dice roll's: two games' stakes earn XP each by itself (domain/stats.py)
 
 
 def slot_rule(fair_round: Round) -> Outcome:
@@ -55,6 +80,16 @@ def slot_rule(fair_round: Round) -> Outcome:
         {"reels": [s.value for s in spun.reels], "winStreak": spun.win_streak},
         slot_win_streak=spun.win_streak,
     )
+
+
+def dice_rule(fair_round: Round) -> Outcome:
+    """A roll in the lower 45% pays twice the stake: wins and losses, and no streak."""
+    (u,) = take(fair_round.source, 1)
+    return Outcome(2 * ROLL if u < 0.45 * 2**32 else 0, {"roll": u})
+
+
+def lose(fair_round: Round) -> Outcome:
+    return Outcome(0, {})
 
 
 def answer(written: Written) -> dict[str, Any]:
@@ -79,6 +114,16 @@ def wager(services: Services, user_id: int, key: str | None = None) -> Wager:
     )
 
 
+def roll(services: Services, user_id: int) -> Wager:
+    return replace(
+        wager(services, user_id),
+        game="DICE",
+        stake=ROLL,
+        stake_reason=LedgerReason.DICE_BET,
+        win_reason=LedgerReason.DICE_WIN,
+    )
+
+
 async def same_seed(services: Services, source: int, target: int) -> None:
     async with services.sessionmaker() as session:
         seed = await session.scalar(
@@ -93,12 +138,41 @@ async def same_seed(services: Services, source: int, target: int) -> None:
         await session.commit()
 
 
+async def twin_players(api: Api, app: Starlette, gold: int) -> list[int]:
+    """Two new players with the same seeds and `gold` more: one for each store."""
+    services: Services = app.state.services
+    players = [int((await api.new_player())["user"]["id"]) for _ in range(2)]
+    await same_seed(services, players[0], players[1])
+    for player in players:
+        await grant_gold(app, str(player), gold)
+    return players
+
+
+def stores(services: Services) -> list[BetStore]:
+    """The session path, and the driver path (SETTLE) held to it."""
+    assert isinstance(services.bets, PostgresBetStore)
+    return [SessionBetStore(services.sessionmaker), services.bets]
+
+
+async def seed_state(services: Services, user_id: int) -> tuple[int, int]:
+    """The active seed's nonce and slot win streak."""
+    async with services.sessionmaker() as session:
+        nonce, streak = (
+            await session.execute(
+                select(FairnessSeed.nonce, FairnessSeed.slot_win_streak).where(
+                    FairnessSeed.user_id == user_id, FairnessSeed.active
+                )
+            )
+        ).one()
+    return int(nonce), int(streak)
+
+
 async def rows(
     services: Services, user_id: int
-) -> tuple[list[Any], list[Any], Any, Any, list[Any]]:
-    """The player's ledger, history, active seed state, slot totals and mission progress;
-    the seed's and the player's ids are anonymous in ledger references (two players'
-    seeds share content, not ids)."""
+) -> tuple[list[Any], list[Any], Any, list[Any], list[Any]]:
+    """The player's ledger, history, active seed state, totals per game and mission
+    progress; the seed's and the player's ids are anonymous in ledger references (two
+    players' seeds share content, not ids)."""
     async with services.sessionmaker() as session:
         seed_id, nonce, streak = (
             await session.execute(
@@ -137,6 +211,7 @@ async def rows(
         totals = (
             await session.execute(
                 select(
+                    PlayerStats.game,
                     PlayerStats.plays,
                     PlayerStats.wins,
                     PlayerStats.losses,
@@ -144,9 +219,11 @@ async def rows(
                     PlayerStats.paid,
                     PlayerStats.biggest_win,
                     PlayerStats.best_multiplier,
-                ).where(PlayerStats.user_id == user_id, PlayerStats.game == "SLOTS")
+                )
+                .where(PlayerStats.user_id == user_id)
+                .order_by(PlayerStats.game)
             )
-        ).one_or_none()
+        ).all()
         progress = (
             await session.execute(
                 select(
@@ -167,14 +244,18 @@ async def rows(
         return "user:<id>" if text == f"user:{user_id}" else text
 
     rows_seen = [(amount, after, reason, anonymous(ref)) for amount, after, reason, ref in ledger]
-    return rows_seen, list(history), (nonce, streak), totals, list(progress)
+    return rows_seen, list(history), (nonce, streak), list(totals), list(progress)
 
 
-# Counted by slot spins, each in its own way; the last never (slots have no multiplier).
+# Counted by slot spins or dice rolls, each in its own way; the last never (instant
+# plays have no multiplier).
 MISSIONS = (
     Mission("spins", "5 spins", MissionPeriod.DAILY, MissionEvent.SLOT_SPIN, 5, 1, 1),
     Mission("wins", "2 wins", MissionPeriod.DAILY, MissionEvent.SLOT_WIN, 2, 1, 1),
+    Mission("rolls", "4 rolls", MissionPeriod.WEEKLY, MissionEvent.DICE_ROLL, 4, 1, 1),
+    Mission("roll", "a roll", MissionPeriod.DAILY, MissionEvent.DICE_ROLL, 1, 1, 1),
     Mission("staked", "300 gold", MissionPeriod.WEEKLY, MissionEvent.GOLD_STAKED, 300, 1, 1),
+    Mission("stake", "25 gold", MissionPeriod.DAILY, MissionEvent.GOLD_STAKED, 25, 1, 1),
     Mission(
         "gated", "3 at level 2", MissionPeriod.ONCE, MissionEvent.SLOT_SPIN, 3, 1, 1, min_level=2
     ),
@@ -191,76 +272,183 @@ MISSIONS = (
 )
 
 
-async def test_both_stores_write_the_same_rows(api: Api, app: Starlette) -> None:
+async def test_both_stores_write_the_same_rows(
+    api: Api, app: Starlette, clock: FrozenClock
+) -> None:
+    # Midweek, so that a daily mission's period (the day) is not a weekly one's (Monday).
+    zone = app.state.services.settings.zone
+    while periods_at(clock.now(), zone).day == periods_at(clock.now(), zone).week:
+        clock.advance(timedelta(days=1))
     async with missions_in_play(app, *MISSIONS) as ids:
         await both_stores_write_the_same_rows(api, app, ids)
 
 
 async def both_stores_write_the_same_rows(api: Api, app: Starlette, ids: dict[str, int]) -> None:
+    """Every rule SETTLE restates, against the session path's: the gold and its ledger
+    rows, the slot streak, the history, each game's totals (wins, losses, biggest win),
+    the XP each game's stakes earn and the level it reaches, missions counted in their
+    periods (the level before each play unlocking one, amounts as well as plays, never
+    past a target), and short gold refused."""
     services: Services = app.state.services
-    assert isinstance(services.bets, PostgresBetStore)
-    stores: list[BetStore] = [SessionBetStore(services.sessionmaker), services.bets]
-    players = [int((await api.new_player())["user"]["id"]) for _ in stores]
-    await same_seed(services, players[0], players[1])
-    for player in players:
-        await grant_gold(app, str(player), 2_000)
-    async with services.unit_of_work() as uow:  # a level is 1 XP away: the third stake earns it
+    players = await twin_players(api, app, 2_000)
+    async with services.unit_of_work() as uow:
+        # A level is 1 XP away; a streak to start from (a spin that leaves it must store it).
         await uow.session.execute(update(User).where(User.id.in_(players)).values(xp=499))
+        await uow.session.execute(
+            update(FairnessSeed)
+            .where(FairnessSeed.user_id.in_(players), FairnessSeed.active)
+            .values(slot_win_streak=2)
+        )
         await uow.commit()
-    # Enough spins to win, lose and build streaks; then the balance runs short.
+    # Slot spins and dice rolls in turn, enough to win, lose and build streaks; then the
+    # balance runs short.
     outcomes: list[list[Any]] = [[], []]
-    for index, (store, player) in enumerate(zip(stores, players, strict=True)):
-        while True:
-            written = await store.place(wager(services, player), slot_rule, answer)
-            assert not isinstance(written, LossLimitHit)  # no loss limit set
-            outcomes[index].append(
-                written
-                if isinstance(written, ShortOfGold)
-                else (written.balance, written.posted, written.progression)
+    for index, (store, player) in enumerate(zip(stores(services), players, strict=True)):
+        for bet in count():
+            placed = (
+                (wager(services, player), slot_rule)
+                if bet % 2 == 0
+                else (roll(services, player), dice_rule)
             )
+            written = await store.place(*placed, answer)
+            assert not isinstance(written, LossLimitHit)  # no loss limit set
             if isinstance(written, ShortOfGold):
+                outcomes[index].append(written)
                 break
+            seed = await seed_state(services, player)
+            outcomes[index].append((written.balance, written.posted, written.progression, seed))
     assert outcomes[0] == outcomes[1]
     assert isinstance(outcomes[0][-1], ShortOfGold)
     first, second = await rows(services, players[0]), await rows(services, players[1])
     assert first == second
-    bets = [reference for *_, reference in first[0] if reference.startswith("slots:")]
-    assert bets and all(reference.startswith("slots:<seed>:") for reference in bets)
+    bets = [ref for *_, ref in first[0] if ref.startswith(("slots:", "dice:"))]
+    assert bets and all(ref.startswith(("slots:<seed>:", "dice:<seed>:")) for ref in bets)
     ledger, history, (nonce, _), totals, progress = first
     assert nonce == len(history)  # the refused bet left the nonce where it was
     assert len(ledger) > len(history) > 10
-    stakes, payouts = [h.stake for h in history], [h.payout for h in history]
-    assert totals == (
-        len(history),
-        sum(p > s for s, p in zip(stakes, payouts, strict=True)),
-        sum(p < s for s, p in zip(stakes, payouts, strict=True)),
-        sum(stakes),
-        sum(payouts),
-        max(payouts),
-        0,
-    )
-    # 499 XP to start, then 1 per 100 gold staked: a level every 500 XP, the first at the
-    # third stake of 40.
-    levels = [outcome[2].level_reached for outcome in outcomes[0][:-1]]
-    expected = []
-    for index in range(len(levels)):
-        before, after = 499 + STAKE * index // 100, 499 + STAKE * (index + 1) // 100
-        expected.append(after // 500 + 1 if after // 500 > before // 500 else None)
-    assert levels == expected and levels[2] == 2
-    # Missions: counted with the level before each spin (level 2 from the fourth spin on),
-    # and never past their targets.
-    wins = totals[1]
-    reached = {mission_id: (target, done) for mission_id, _, target, done, *_ in progress}
-    assert reached[ids["spins"]] == (5, 5)
-    assert reached[ids["wins"]] == (2, min(wins, 2))
-    assert reached[ids["staked"]] == (300, 300)
-    assert reached[ids["gated"]] == (3, 3)
+    streaks = [orjson.loads(h.outcome)["winStreak"] for h in history if h.game == "SLOTS"]
+    assert set(streaks) - {2}  # spins changed the streak, and the seed row carried it
+    expected_totals = []
+    for game in ("DICE", "SLOTS"):
+        stakes = [h.stake for h in history if h.game == game]
+        payouts = [h.payout for h in history if h.game == game]
+        expected_totals.append(
+            (
+                game,
+                len(stakes),
+                sum(p > s for s, p in zip(stakes, payouts, strict=True)),
+                sum(p < s for s, p in zip(stakes, payouts, strict=True)),
+                sum(stakes),
+                sum(payouts),
+                max(payouts),
+                0,
+            )
+        )
+    assert totals == expected_totals
+    assert 0 < expected_totals[0][2] < expected_totals[0][1]  # dice won and lost
+    # 499 XP to start, then 1 per 100 gold staked in each game (SPEC §8.2): a level every
+    # 500 XP, the first at the third spin (slots at 120 gold, dice at 60).
+    progressions = [outcome[2] for outcome in outcomes[0][:-1]]
+    staked = {"SLOTS": 0, "DICE": 0}
+    xp = 499
+    for play, progression in zip(history, progressions, strict=True):
+        staked[play.game] += play.stake
+        before, xp = xp, 499 + sum(total // 100 for total in staked.values())
+        assert progression.xp == (xp if xp > before else None)
+        assert progression.level_reached == (xp // 500 + 1 if xp // 500 > before // 500 else None)
+    levels = [progression.level_reached for progression in progressions]
+    assert levels.index(2) == 4
+    assert min(staked.values()) >= 100  # both games' stakes earned XP
+    # Missions: each in its period, counted with the level before each play (level 2
+    # from the fourth spin on), by amount where they count gold, never past a target.
+    periods = periods_at(services.clock.now(), services.settings.zone)
+    assert periods.day != periods.week
+    wins = totals[1][2]
+    reached = {
+        mission_id: (period, target, done) for mission_id, period, target, done, *_ in progress
+    }
+    assert reached[ids["spins"]] == (periods.day, 5, 5)
+    assert reached[ids["wins"]] == (periods.day, 2, min(wins, 2))
+    assert reached[ids["rolls"]] == (periods.week, 4, 4)
+    assert reached[ids["roll"]] == (periods.day, 1, 1)  # completed by its first count
+    assert reached[ids["staked"]] == (periods.week, 300, 300)
+    assert reached[ids["stake"]] == (periods.day, 25, 25)  # the first spin's 40, capped
+    assert reached[ids["gated"]] == (EVER, 3, 3)
     assert ids["cashout"] not in reached
-    advanced = [outcome[2].missions for outcome in outcomes[0][:-1]]
-    gated = [a.progress for spin in advanced for a in spin if a.mission_id == ids["gated"]]
+    assert all((done >= target) == (at is not None) for _, _, target, done, at, _ in progress)
+    advanced = [progression.missions for progression in progressions]
+    staking = [a.progress for bet in advanced for a in bet if a.mission_id == ids["staked"]]
+    assert staking == [40, 70, 110, 140, 180, 210, 250, 280, 300]
+    gated = [a.progress for bet in advanced for a in bet if a.mission_id == ids["gated"]]
     assert gated == [1, 2, 3]
-    assert [a.mission_id for a in advanced[3] if a.mission_id == ids["gated"]] == [ids["gated"]]
+    assert [a.mission_id for a in advanced[6] if a.mission_id == ids["gated"]] == [ids["gated"]]
     await books_balance(app)
+
+
+async def test_both_stores_take_a_stake_the_balance_just_covers(api: Api, app: Starlette) -> None:
+    """A stake of the whole balance is covered (`domain.ledger.required_balance`); one
+    gold more is short, and both stores say by how much."""
+    services: Services = app.state.services
+    players = await twin_players(api, app, 100)
+    for store, player in zip(stores(services), players, strict=True):
+        async with services.sessionmaker() as session:
+            balance = await wallet.balance_of(session, player)
+        everything = replace(wager(services, player), stake=balance)
+        written = await store.place(everything, lose, answer)
+        assert isinstance(written, Written) and written.balance == 0, written
+        assert await store.place(wager(services, player), lose, answer) == ShortOfGold(STAKE, 0)
+    first, second = await rows(services, players[0]), await rows(services, players[1])
+    assert first == second
+
+
+async def test_both_stores_refuse_at_the_same_loss_limit(api: Api, app: Starlette) -> None:
+    """A player's daily loss limit (`domain.limits.loss_refusal`), checked in the bet's
+    transaction on both paths: the same bets pass, the same one is refused, alike."""
+    services: Services = app.state.services
+    players = await twin_players(api, app, 2_000)
+    now, zone = services.clock.now(), services.settings.zone
+    async with services.unit_of_work() as uow:
+        for player in players:
+            await limits.put(uow.session, player, LimitKind.DAILY_LOSS, Limit(150), now)
+        await uow.commit()
+    outcomes: list[list[Any]] = [[], []]
+    for index, (store, player) in enumerate(zip(stores(services), players, strict=True)):
+        limited = replace(wager(services, player), loss_day_start=day_start(now, zone))
+        while True:
+            written = await store.place(limited, slot_rule, answer)
+            if not isinstance(written, Written):
+                outcomes[index].append(written)
+                break
+            outcomes[index].append((written.balance, written.posted, written.progression))
+    assert outcomes[0] == outcomes[1]
+    refused = outcomes[0][-1]
+    assert isinstance(refused, LossLimitHit) and refused.limit == 150
+    assert refused.remaining < STAKE
+    first, second = await rows(services, players[0]), await rows(services, players[1])
+    assert first == second
+    ledger, history, (nonce, _), *_ = first
+    assert nonce == len(history) == len(outcomes[0]) - 1  # the refusal wrote nothing
+    lost = -sum(amount for amount, _, reason, _ in ledger if reason in ("SLOT_BET", "SLOT_WIN"))
+    assert 150 - lost == refused.remaining
+
+
+async def test_settle_fragments_compute_what_the_domain_does(app: Starlette) -> None:
+    """SETTLE's fragments compute what the domain functions they restate compute."""
+    services: Services = app.state.services
+    async with services.engine.connect() as pooled:
+        driver = (await pooled.get_raw_connection()).driver_connection
+        assert driver is not None
+        for staked in (0, 1, 99, 100, 101, 199, 200, 12_345, 10**12):
+            got = await driver.fetchval(f"SELECT {play_xp_sql('$1::bigint')}", staked)
+            assert got == play_xp(staked), staked
+        for xp in (0, 1, 499, 500, 501, 999, 1_000, 4_999, 5_000, 10**9):
+            got = await driver.fetchval(f"SELECT {level_for_xp_sql('$1::bigint')}", xp)
+            assert got == level_for_xp(xp), xp
+        periods = Periods(date(2024, 5, 15))  # a Wednesday
+        for period in MissionPeriod:
+            sql = f"SELECT {period_sql('$1::text', '$2::date', '$3::date')}"
+            got = await driver.fetchval(sql, period.value, periods.day, periods.week)
+            assert got == periods.of(period), period
 
 
 async def test_a_keyed_bet_stores_its_answer_and_a_second_claim_is_refused(

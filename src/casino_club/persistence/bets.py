@@ -1,20 +1,26 @@
-"""The writes of one instant bet, in one transaction: the idempotency key (claimed first),
-the player's next fair round, the outcome the game's rule makes of it, the gold (stake,
-then payout) with its ledger rows, the slot win streak, the history row and the answer
-stored under the key. Commit all or nothing.
+"""The one bet transaction, for every game: the idempotency key (claimed first), the
+player's next fair round, the game's decision on it, the daily loss limit, the gold
+(cost, then payout) with its ledger rows, the slot win streak, the finished play
+recorded (or, for a round that goes on, the bet counted towards missions), and the
+answer stored under the key. Committed all or nothing.
 
-Two stores do exactly this. `SessionBetStore` goes through the SQLAlchemy session, on
-any backend (embedded SQLite uses it). `PostgresBetStore` (in `postgres_bets`) talks to
-the driver directly: the same writes, usually in one statement, and no ORM machinery,
-since every game's bet runs through here and its CPU is the server's.
+`write` is that transaction, through the SQLAlchemy session (any backend). A game
+decides inside it, on the fair round the transaction took (`Decide`): an instant game's
+rule is pure and reads nothing (`SessionBetStore`), a staged game reads and writes state
+of its own (resolvers/betting.place_staged).
+
+Instant bets go through a `BetStore`. `SessionBetStore` runs `write` (embedded SQLite
+uses it). `PostgresBetStore` (in `postgres_bets`) talks to the driver directly: the same
+writes, usually in one statement, and no ORM machinery, since every instant bet runs
+through here and its CPU is the server's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,13 +32,16 @@ from casino_club.domain.ledger import (
     round_reference,
 )
 from casino_club.domain.limits import LossLimitHit
-from casino_club.domain.missions import Periods
+from casino_club.domain.missions import Periods, open_round_counts
 from casino_club.domain.progression import NOTHING, Progression
-from casino_club.persistence import fairness, game_rounds, idempotency, limits, wallet
+from casino_club.persistence import fairness, game_rounds, idempotency, limits, missions, wallet
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.game_rounds import Played
 from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.wallet import ShortOfGold
+
+A = TypeVar("A")
+E = TypeVar("E")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +85,30 @@ class Written:
     progression: Progression = NOTHING
 
 
+@dataclass(frozen=True, slots=True)
+class Settlement(Generic[A]):
+    """What a game decided on its fair round, for `write` to settle: the wager (its cost
+    known now), the outcome, and the answer made from the written bet (stored under the
+    key)."""
+
+    wager: Wager
+    outcome: Outcome
+    answer: Callable[[Written], A]
+    # A round that goes on (crash): its id. The bet counts towards missions now, the
+    # play is recorded when the round ends.
+    open_round: int | None = None
+    units: int = 1  # gacha: the items drawn (missions count each)
+
+
+# A game's decision inside the bet's transaction, on the round it took: a settlement,
+# or why the game refuses the bet (`E`; the caller then rolls back what it wrote).
+Decide = Callable[[Round], Awaitable[Settlement[Any] | E]]
 RuleOf = Callable[[Round], Outcome]
 # The outcome stored under the bet's idempotency key, made from what was written.
 AnswerOf = Callable[[Written], object]
 
 
-# What a bet's store answers instead of writing it: short gold, or the loss limit.
+# What a bet's writes answer instead of writing it: short gold, or the loss limit.
 Refusal = ShortOfGold | LossLimitHit
 
 
@@ -95,16 +122,66 @@ def movements(wager: Wager, fair_round: Round, payout: int) -> list[Movement]:
     return play_movements(reference, wager.stake, wager.stake_reason, payout, wager.win_reason)
 
 
-def played(
-    wager: Wager, fair_round: Round, payout: int, details: dict[str, Any], units: int = 1
-) -> Played:
+async def write(
+    session: AsyncSession,
+    user_id: int,
+    key: KeyRequest | None,
+    at: datetime,
+    decide: Decide[E],
+) -> Written | Refusal | E:
+    """The bet's transaction up to its commit, which is the caller's: a refusal writes
+    nothing once the caller rolls back (the round's nonce and the key's claim with it).
+    `at`: when the key is claimed; everything after the decision happens at the wager's
+    `placed_at`."""
+    claim = await idempotency.claim_if_keyed(session, key, at)
+    fair_round = await fairness.next_round(session, user_id)
+    settlement = await decide(fair_round)
+    if not isinstance(settlement, Settlement):
+        return settlement
+    wager, outcome = settlement.wager, settlement.outcome
+    now = wager.placed_at
+    if wager.loss_day_start is not None and wager.stake:
+        over = await limits.check_loss(
+            session, wager.user_id, wager.stake, wager.loss_day_start, now
+        )
+        if over is not None:
+            return over
+    moved = movements(wager, fair_round, outcome.payout)
+    if moved:
+        posted = await wallet.move_gold_if_covered(
+            session, user_id=wager.user_id, movements=moved, now=now
+        )
+        if isinstance(posted, ShortOfGold):
+            return posted
+        balance = posted[-1].balance_after
+    else:  # a free play
+        posted, balance = [], await wallet.balance_of(session, wager.user_id)
+    if outcome.slot_win_streak is not None:
+        await fairness.set_slot_win_streak(session, fair_round.seed_id, outcome.slot_win_streak)
+    if settlement.open_round is None:
+        round_id, progression = await game_rounds.record(
+            session, _played(wager, fair_round, outcome, settlement.units)
+        )
+    else:
+        round_id = settlement.open_round
+        advanced = await missions.advance(
+            session, wager.user_id, open_round_counts(wager.stake), wager.periods, now
+        )
+        progression = Progression(missions=advanced)
+    written = Written(round_id, balance, posted, fair_round, outcome, progression)
+    if claim is not None:
+        await idempotency.complete(session, claim, settlement.answer(written), now)
+    return written
+
+
+def _played(wager: Wager, fair_round: Round, outcome: Outcome, units: int) -> Played:
     """The bet as history records it, once its outcome is known."""
     return Played(
         user_id=wager.user_id,
         game=wager.game,
         stake=wager.stake,
-        payout=payout,
-        outcome=details,
+        payout=outcome.payout,
+        outcome=outcome.details,
         seed_id=fair_round.seed_id,
         proof=fair_round.proof,
         at=wager.placed_at,
@@ -114,54 +191,20 @@ def played(
 
 
 class SessionBetStore:
-    """The bet's writes through the SQLAlchemy session: any backend."""
+    """An instant bet's `write` through the SQLAlchemy session: any backend."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
 
     async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | Refusal:
+        async def decide(fair_round: Round) -> Settlement[object]:
+            return Settlement(wager, rule(fair_round), answer)  # pure: reads nothing
+
         async with self._sessionmaker() as session:
-            written = await self._write(session, wager, rule, answer)
+            written: Written | Refusal = await write(
+                session, wager.user_id, wager.key, wager.placed_at, decide
+            )
             if isinstance(written, Written):
                 await session.commit()
         # Refused: closing the session rolled everything back, the nonce and key too.
-        return written
-
-    @staticmethod
-    async def _write(
-        session: AsyncSession, wager: Wager, rule: RuleOf, answer: AnswerOf
-    ) -> Written | Refusal:
-        now = wager.placed_at
-        claim = await idempotency.claim_if_keyed(session, wager.key, now)
-        fair_round = await fairness.next_round(session, wager.user_id)
-        if wager.loss_day_start is not None:
-            over = await limits.check_loss(
-                session, wager.user_id, wager.stake, wager.loss_day_start, now
-            )
-            if over is not None:
-                return over
-        outcome = rule(fair_round)
-        posted = await wallet.move_gold_if_covered(
-            session,
-            user_id=wager.user_id,
-            movements=movements(wager, fair_round, outcome.payout),
-            now=now,
-        )
-        if isinstance(posted, ShortOfGold):
-            return posted
-        if outcome.slot_win_streak is not None:
-            await fairness.set_slot_win_streak(session, fair_round.seed_id, outcome.slot_win_streak)
-        recorded = await game_rounds.record(
-            session, played(wager, fair_round, outcome.payout, outcome.details)
-        )
-        written = Written(
-            recorded.round_id,
-            posted[-1].balance_after,
-            posted,
-            fair_round,
-            outcome,
-            recorded.progression,
-        )
-        if claim is not None:
-            await idempotency.complete(session, claim, answer(written), now)
         return written

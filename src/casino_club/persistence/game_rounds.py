@@ -55,8 +55,9 @@ class Recorded(NamedTuple):
 async def record(session: AsyncSession, played: Played) -> Recorded:
     """Write the play's history row and count it, in the play's transaction.
 
-    Every finished play is recorded here or, for an instant bet on PostgreSQL's driver
-    path, by this function's twin, the `round` and `stats` steps of
+    Every finished play is recorded here — by the bet's transaction (`bets.write`), or by
+    a crash round's end — or, for an instant bet on PostgreSQL's driver path, by this
+    function's twin, the `round`, `stats` and `missions_step` steps of
     `postgres_bets.SETTLE` (held to writing the same rows by
     tests/integration/test_bet_stores.py). Whatever counts plays — missions, stats and
     the XP they earn — belongs in both, in the play's transaction, so that a refused or

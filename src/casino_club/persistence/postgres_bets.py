@@ -1,20 +1,24 @@
 """`BetStore` on PostgreSQL, straight through the driver (asyncpg).
 
-The same writes as `SessionBetStore`, in one statement when it can: this process keeps
-each player's next round (`round_cache`), decides the bet before it reaches the
-database, and sends `SETTLE` alone (autocommit): it locks the seed row only if the
-round is still the seed's next one, and then moves the gold, writes the ledger rows,
-advances the nonce and the slot streak and records the history row; or, if the round
-was stale or the gold short, writes nothing (short gold is then the answer).
+The same writes as `bets.write`, in one statement when it can: this process keeps each
+player's next round (`round_cache`), decides the bet before it reaches the database,
+and sends `SETTLE` alone (autocommit): it locks the seed row only if the round is still
+the seed's next one, and then moves the gold, writes the ledger rows, advances the
+nonce and the slot streak, records the history row and counts the play (stats,
+missions); or, if the round was stale or the gold short, writes nothing (short gold is
+then the answer).
 
 Otherwise (no round known, or a stale one) the bet takes the locked path: BEGIN; the
 key's claim (a keyed bet); the seed row locked and read (LOCK_ROUND: concurrent bets of
-one player queue here); the same `SETTLE`; the key's stored answer; COMMIT. A keyed bet
-always takes it, since its claim and answer must share the bet's transaction. The
-claim, the lock and the answer are the session path's own Core statements compiled for
-the driver (`persistence/driver.py`); `SETTLE` is this store's own SQL, and
+one player queue here); the daily loss limit (a player with one); the same `SETTLE`;
+the key's stored answer; COMMIT. A keyed or loss-limited bet always takes it, since its
+claim, check and answer must share the bet's transaction. The claim, the lock, the loss
+check and the answer are the session path's own Core statements compiled for the
+driver (`persistence/driver.py`); `SETTLE` is this store's own SQL: the domain rules it
+restates are rendered from their source (see the fragments above it), and
 `tests/integration/test_bet_stores.py` holds it to writing the rows the session path
-writes (wallet, ledger, nonce, streak, history).
+writes (wallet, ledger, nonce, streak, history, stats, missions) and answering the same
+(XP, level, missions advanced, refusals).
 
 The connection comes from the engine's pool, so pool size, timeouts and the server's
 `statement_timeout` are the engine's.
@@ -32,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from casino_club.domain.accounts import XP_PER_LEVEL, level_reached
 from casino_club.domain.games import Game
 from casino_club.domain.ledger import posted_rows, required_balance, still_to_come
-from casino_club.domain.missions import EVER, Advance, play_counts
+from casino_club.domain.missions import EVER, Advance, MissionPeriod, play_counts
 from casino_club.domain.progression import Progression
 from casino_club.domain.stats import GOLD_PER_XP, PlayTotals, play_xp, xp_for
 from casino_club.persistence import fairness, idempotency, limits
@@ -56,13 +60,68 @@ LOCK_ROUND = for_asyncpg(fairness.LOCK_ROUND)
 _LOSS_CHECK = for_asyncpg(limits.LOSS_CHECK)
 _BALANCE = "SELECT gold FROM wallets WHERE user_id = $1::bigint"
 
+# SETTLE restates, in SQL, rules whose one source is in the domain. Each is written once
+# here, as a fragment named for the function it mirrors and rendered from that rule's
+# constants; tests/integration/test_bet_stores.py holds each to its source (side by side
+# with the session path, and the fragments against the functions).
+
+
+def play_xp_sql(staked: str) -> str:
+    """`domain.stats.play_xp`: the XP a game's total stake has earned. Stakes are never
+    negative, so SQL's truncating division is Python's floor division."""
+    return f"({staked}) / {GOLD_PER_XP}"
+
+
+def level_for_xp_sql(xp: str) -> str:
+    """`domain.accounts.level_for_xp`: the level of a player holding `xp`."""
+    return f"({xp}) / {XP_PER_LEVEL} + 1"
+
+
+def player_xp_sql(games: str = "") -> str:
+    """`persistence/player_stats.TOTAL_XP`: the player's ($1) XP, from check-ins and
+    rewards (`users.xp`) and from play, game by game (`play_xp_sql`); `games`: a
+    condition on the games counted."""
+    return f"""SELECT u.xp + COALESCE((SELECT sum({play_xp_sql("p.staked")})::bigint
+        FROM player_stats p WHERE p.user_id = $1::bigint {games}), 0)
+    FROM users u WHERE u.id = $1::bigint"""  # noqa: S608 (placeholders, never input)
+
+
+def period_sql(period: str, day: str, week: str) -> str:
+    """`domain.missions.Periods.of`: the period a mission of `period` counts in, given
+    the game day's and the game week's."""
+    return (
+        f"CASE {period} WHEN '{MissionPeriod.DAILY.value}' THEN {day} "
+        f"WHEN '{MissionPeriod.WEEKLY.value}' THEN {week} ELSE DATE '{EVER}' END"
+    )
+
+
 # `seed` locks the seed row only if the bet's round is still its next one (under READ
 # COMMITTED a lock that waited re-checks these conditions on the row as committed), and
 # everything after it runs only if it did and the wallet covered the stake (`FROM
-# moved`): a stale round or short gold writes nothing. `round` and `stats` are
-# `game_rounds.record`'s twins: the history row, the game's totals and the missions
-# (`missions_step`, the twin of persistence/missions.ADVANCE).
-SETTLE = """
+# moved`): a stale round or short gold writes nothing. `round`, `stats` and
+# `missions_step` are `game_rounds.record`'s twins (the history row, the game's totals,
+# the missions); the last SELECT returns what `_settle` needs to tell the XP gained and
+# the level reached (in Python, by the domain's functions).
+#
+# What each step restates, and where its rule lives:
+# - moved, ledger: the movements and the balance they need up front come as parameters
+#   from `domain.ledger` (`play_movements`, `required_balance`); each row's balance_after
+#   is the final one minus `domain.ledger.still_to_come`, as `posted_rows` computes it.
+# - advanced: the nonce as `persistence/fairness.next_round` takes it; the slot streak,
+#   when the spin has one, is `domain.slots.settle`'s (`fairness.set_slot_win_streak`).
+# - stats: `persistence/player_stats.COUNT`; a play's win and loss are
+#   `domain.stats.PlayTotals.win`/`.loss` ($18, $19); an instant play has no multiplier
+#   (`PlayTotals.multiplier` None: 0).
+# - missions_step: `persistence/missions.ADVANCE`; the counts are
+#   `domain.missions.play_counts`' ($22, $23), the periods `period_sql`; progress stops at
+#   the target and a row at its target is not written again (`domain.missions.Advance`);
+#   a mission below its minimum level counts nothing (`domain.missions.locked`), by the
+#   level before this play (`level_for_xp_sql` of `player_xp_sql`, read from the
+#   statement's snapshot, as `record` counts missions before stats); an instant play has
+#   no multiplier, so a mission with a minimum one never counts it.
+# - xp_elsewhere: read only when this stake earned XP (`domain.stats.xp_for` > 0): the
+#   player's XP outside this game's play (`player_xp_sql` of the other games).
+SETTLE = f"""
 WITH seed AS (
     SELECT id FROM fairness_seeds
     WHERE id = $10::bigint AND active AND nonce = $17::bigint AND client_seed = $16::text
@@ -104,21 +163,16 @@ WITH seed AS (
         best_multiplier = GREATEST(player_stats.best_multiplier, EXCLUDED.best_multiplier)
     RETURNING staked
 ), missions_step AS (
-    -- Instant games have no multiplier: missions with a minimum one never match.
     INSERT INTO mission_progress AS mp (user_id, mission_id, period, target, progress,
         completed_at, updated_at)
-    SELECT $1::bigint, m.id,
-        CASE m.period WHEN 'DAILY' THEN $20::date WHEN 'WEEKLY' THEN $21::date
-            ELSE DATE '{ever}' END,
+    SELECT $1::bigint, m.id, {period_sql("m.period", "$20::date", "$21::date")},
         m.target, LEAST(c.amount, m.target),
         CASE WHEN c.amount >= m.target THEN $4::timestamptz END, $4::timestamptz
     FROM moved, missions m
         JOIN unnest($22::text[], $23::bigint[]) AS c(event, amount) ON m.event = c.event
     WHERE m.active AND m.min_multiplier IS NULL
-        AND (m.min_level IS NULL OR m.min_level <= (SELECT u.xp + COALESCE(
-                (SELECT sum(p.staked / {per_xp})::bigint FROM player_stats p
-                WHERE p.user_id = $1::bigint), 0)
-            FROM users u WHERE u.id = $1::bigint) / {per_level} + 1)
+        AND (m.min_level IS NULL
+            OR m.min_level <= {level_for_xp_sql(player_xp_sql())})
     ON CONFLICT (user_id, mission_id, period) DO UPDATE SET
         progress = LEAST(mp.progress + EXCLUDED.progress, mp.target),
         completed_at = CASE WHEN mp.progress + EXCLUDED.progress >= mp.target
@@ -131,19 +185,14 @@ SELECT (SELECT gold FROM moved) AS balance, (SELECT id FROM round) AS round_id,
     EXISTS (SELECT 1 FROM seed) AS fresh,
     (SELECT gold FROM wallets WHERE user_id = $1::bigint) AS balance_before,
     (SELECT staked FROM stats) AS staked_after,
-    -- Read only when this stake earned XP: the player's XP outside this game's play.
-    CASE WHEN (SELECT staked FROM stats) / {per_xp}
-            > ((SELECT staked FROM stats) - $12::bigint) / {per_xp}
-        THEN (SELECT u.xp + COALESCE((SELECT sum(p.staked / {per_xp}) FROM player_stats p
-                WHERE p.user_id = $1::bigint AND p.game <> $11::text), 0)
-            FROM users u WHERE u.id = $1::bigint)
+    CASE WHEN {play_xp_sql("SELECT staked FROM stats")}
+            > {play_xp_sql("(SELECT staked FROM stats) - $12::bigint")}
+        THEN ({player_xp_sql(games="AND p.game <> $11::text")})
     END AS xp_elsewhere,
     (SELECT array_agg(mission_id ORDER BY mission_id) FROM missions_step) AS mission_ids,
     (SELECT array_agg(progress ORDER BY mission_id) FROM missions_step) AS mission_progress,
     (SELECT array_agg(target ORDER BY mission_id) FROM missions_step) AS mission_targets
-"""
-for name, value in {"per_xp": GOLD_PER_XP, "per_level": XP_PER_LEVEL, "ever": EVER}.items():
-    SETTLE = SETTLE.replace("{" + name + "}", str(value))
+"""  # noqa: S608 (rendered from the domain's constants, never from input)
 
 
 def settle_args(wager: Wager, fair_round: Round, outcome: Outcome) -> list[Any]:

@@ -11,13 +11,15 @@ A bet's life has three steps, the same for every game:
    `StagedGame` (gacha, the wheel, crash) has state of its own — pity and stock, the
    day's free spin, an open round — that it reads and writes while deciding; its
    `Decision` says what the play cost and paid.
-3. **The writes**, in that same transaction: the gold through the ledger (cost first),
+3. **The writes**, in that same transaction, and for every game the same
+   (`persistence/bets.write`): the loss limit, the gold through the ledger (cost first),
    the finished play recorded (`game_rounds.record`, beside which everything that
-   counts plays is written), the answer stored under the key; the commit; then the balance and game
-   events.
+   counts plays is written), the answer stored under the key; the commit; then the
+   balance and game events (`_announcement`).
 
-`place_instant` runs an instant game's writes through the bet store (usually one
-statement on PostgreSQL); `place_staged` runs a staged game's in a unit of work.
+`place_instant` hands an instant game's rule to the bet store, which runs those writes
+(on PostgreSQL usually as one statement, `postgres_bets.SETTLE`); `place_staged` runs
+them in a unit of work, around the game's decision.
 """
 
 from __future__ import annotations
@@ -36,8 +38,7 @@ from casino_club.domain.errors import ServiceUnavailable
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.ledger import PLAY_REASONS, LedgerReason
 from casino_club.domain.limits import LossLimitHit
-from casino_club.domain.missions import open_round_counts, periods_at
-from casino_club.domain.progression import Progression
+from casino_club.domain.missions import periods_at
 from casino_club.domain.refusals import (
     BetRefusal,
     InDebt,
@@ -48,8 +49,8 @@ from casino_club.domain.refusals import (
     Precheck,
     ValidationFailed,
 )
-from casino_club.persistence import fairness, game_rounds, idempotency, limits, missions, wallet
-from casino_club.persistence.bets import Outcome, Wager, Written, movements, played
+from casino_club.persistence import bets
+from casino_club.persistence.bets import Outcome, Settlement, Wager, Written
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.unit_of_work import AfterCommit, UnitOfWork
@@ -57,7 +58,8 @@ from casino_club.persistence.wallet import ShortOfGold
 from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.guards import key_request, rate_limited, run_idempotent, stored_answer
 from casino_club.resolvers.leaderboard_feed import FinishedPlay
-from casino_club.resolvers.live import bet_events, publish, publish_after_commit
+from casino_club.resolvers.live import bet_events, publish
+from casino_club.services import Services
 
 # A game's success outcome: a frozen dataclass, stored under the key as it is.
 R = TypeVar("R")
@@ -200,28 +202,11 @@ async def place_instant(
     bettor = Bettor.of(context, viewer)
 
     async def write(key: KeyRequest | None) -> R | InsufficientFunds | LossLimitReached:
-        now = services.clock.now()
-        wager = kind.wager(bettor, stake, key, now)
+        wager = kind.wager(bettor, stake, key, services.clock.now())
         written = await services.bets.place(wager, game.outcome, game.answer)
-        if isinstance(written, ShortOfGold):
-            return InsufficientFunds(written.required, written.balance)
-        if isinstance(written, LossLimitHit):
-            return LossLimitReached(
-                written.limit, written.remaining, next_day_start(now, bettor.zone)
-            )
-        outcome = written.outcome
-        data = {**outcome.details, "stake": stake, "payout": outcome.payout}
-        events = bet_events(
-            written.posted,
-            kind.event,
-            round_id=written.round_id,
-            data=data,
-            at=now,
-            progression=written.progression,
-        )
-        await publish(services, viewer.id, events)
-        play = FinishedPlay(kind.game, stake, outcome.payout, wager.periods)
-        await leaderboard_feed.feed(services, viewer.id, play=play, xp=written.progression.xp)
+        if not isinstance(written, Written):
+            return _refused(written, wager, bettor)
+        await _announcement(services, kind, wager, written)()
         return game.answer(written)
 
     return await _run_checked(context, viewer, request, write)
@@ -230,75 +215,91 @@ async def place_instant(
 async def place_staged(
     context: Context, viewer: Viewer, request: BetRequest[R], game: StagedGame[R, E]
 ) -> R | E | BetRefusal:
-    """A staged game's bet: checked, decided and written in one transaction, published."""
+    """A staged game's bet: checked, decided and written in one transaction
+    (`bets.write`, as an instant game's on the session path), published."""
     services = context.services
     kind = request.kind
     bettor = Bettor.of(context, viewer)
 
     async def write(key: KeyRequest | None) -> R | E | InsufficientFunds | LossLimitReached:
         async with services.unit_of_work() as uow:
-            session = uow.session
-            claim = await idempotency.claim_if_keyed(session, key, services.clock.now())
-            fair_round = await fairness.next_round(session, viewer.id)
-            bet = OpenBet(uow, viewer.id, fair_round, services.clock.now())
-            decided = await game.decide(bet)
-            if not isinstance(decided, Decision):
-                return decided  # leaving the unit of work uncommitted rolls it all back
-            wager = kind.wager(bettor, decided.cost, key, bet.now)
-            if wager.loss_day_start is not None and wager.stake:
-                over = await limits.check_loss(
-                    session, viewer.id, wager.stake, wager.loss_day_start, bet.now
+            settled: Settlement[R] | None = None
+
+            async def decide(fair_round: Round) -> Settlement[R] | E:
+                nonlocal settled
+                bet = OpenBet(uow, viewer.id, fair_round, services.clock.now())
+                decided = await game.decide(bet)
+                if not isinstance(decided, Decision):
+                    return decided
+                settled = Settlement(
+                    kind.wager(bettor, decided.cost, key, bet.now),
+                    Outcome(decided.payout, decided.details),
+                    lambda written: decided.answer(Placed(written.round_id, written.balance)),
+                    decided.open_round,
+                    decided.units,
                 )
-                if over is not None:
-                    return LossLimitReached(
-                        over.limit, over.remaining, next_day_start(bet.now, bettor.zone)
-                    )
-            moved = movements(wager, fair_round, decided.payout)
-            if moved:
-                posted = await wallet.move_gold_if_covered(
-                    session, user_id=viewer.id, movements=moved, now=bet.now
-                )
-                if isinstance(posted, ShortOfGold):
-                    return InsufficientFunds(posted.required, posted.balance)
-                balance = posted[-1].balance_after
-            else:
-                posted, balance = [], await wallet.balance_of(session, viewer.id)
-            if decided.open_round is None:
-                round_id, progression = await game_rounds.record(
-                    session,
-                    played(wager, fair_round, decided.payout, decided.details, decided.units),
-                )
-            else:  # the bet counts now, the play when its round ends
-                round_id = decided.open_round
-                advanced = await missions.advance(
-                    session, viewer.id, open_round_counts(wager.stake), wager.periods, bet.now
-                )
-                progression = Progression(missions=advanced)
-            answer = decided.answer(Placed(round_id, balance))
-            if claim is not None:
-                await idempotency.complete(session, claim, answer, bet.now)
-            data = {**decided.details, "stake": decided.cost}
-            if decided.open_round is None:  # an open round has paid nothing yet
-                data["payout"] = decided.payout
-            events = bet_events(
-                posted,
-                kind.event,
-                round_id=round_id,
-                data=data,
-                at=bet.now,
-                progression=progression,
-            )
-            publish_after_commit(services, uow, viewer.id, events)
-            finished = None
-            if decided.open_round is None:
-                finished = FinishedPlay(kind.game, decided.cost, decided.payout, wager.periods)
+                return settled
+
+            written = await bets.write(uow.session, viewer.id, key, services.clock.now(), decide)
+            if not isinstance(written, Written):
+                # Leaving the unit of work uncommitted rolls back all the bet wrote.
+                if isinstance(written, ShortOfGold | LossLimitHit):
+                    assert settled is not None, "refused by the writes: the game had decided"
+                    return _refused(written, settled.wager, bettor)
+                return written
+            assert settled is not None
+            answer = settled.answer(written)
             uow.after_commit(
-                lambda: leaderboard_feed.feed(services, viewer.id, play=finished, xp=progression.xp)
+                _announcement(services, kind, settled.wager, written, settled.open_round)
             )
             await uow.commit()
         return answer
 
     return await _run_checked(context, viewer, request, write)
+
+
+def _refused(
+    refusal: ShortOfGold | LossLimitHit, wager: Wager, bettor: Bettor
+) -> InsufficientFunds | LossLimitReached:
+    """The player's answer to a bet the writes refused."""
+    if isinstance(refusal, ShortOfGold):
+        return InsufficientFunds(refusal.required, refusal.balance)
+    return LossLimitReached(
+        refusal.limit, refusal.remaining, next_day_start(wager.placed_at, bettor.zone)
+    )
+
+
+def _announcement(
+    services: Services,
+    kind: BetKind[Any],
+    wager: Wager,
+    written: Written,
+    open_round: int | None = None,
+) -> AfterCommit:
+    """What a committed bet tells: its events to the player (and the operators' monitor),
+    and the finished play and the XP to the leaderboards. A round that goes on (crash)
+    has paid nothing yet and finishes later."""
+    outcome = written.outcome
+    data = {**outcome.details, "stake": wager.stake}
+    finished = None
+    if open_round is None:
+        data["payout"] = outcome.payout
+        finished = FinishedPlay(kind.game, wager.stake, outcome.payout, wager.periods)
+    events = bet_events(
+        written.posted,
+        kind.event,
+        round_id=written.round_id,
+        data=data,
+        at=wager.placed_at,
+        progression=written.progression,
+    )
+    user_id, xp = wager.user_id, written.progression.xp
+
+    async def announce() -> None:
+        await publish(services, user_id, events)
+        await leaderboard_feed.feed(services, user_id, play=finished, xp=xp)
+
+    return announce
 
 
 async def _run_checked(
