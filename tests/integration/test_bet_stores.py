@@ -39,8 +39,8 @@ from casino_club.persistence.bets import (
     BetStore,
     Outcome,
     SessionBetStore,
+    SettledBet,
     Wager,
-    Written,
 )
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest, KeyTaken
@@ -92,7 +92,7 @@ def lose(fair_round: Round) -> Outcome:
     return Outcome(0, {})
 
 
-def answer(written: Written) -> dict[str, Any]:
+def answer(written: SettledBet) -> dict[str, Any]:
     return {"roundId": written.round_id, "balance": written.balance}
 
 
@@ -395,7 +395,7 @@ async def test_both_stores_take_a_stake_the_balance_just_covers(api: Api, app: S
             balance = await wallet.balance_of(session, player)
         everything = replace(wager(services, player), stake=balance)
         written = await store.place(everything, lose, answer)
-        assert isinstance(written, Written) and written.balance == 0, written
+        assert isinstance(written, SettledBet) and written.balance == 0, written
         assert await store.place(wager(services, player), lose, answer) == ShortOfGold(STAKE, 0)
     first, second = await rows(services, players[0]), await rows(services, players[1])
     assert first == second
@@ -416,7 +416,7 @@ async def test_both_stores_refuse_at_the_same_loss_limit(api: Api, app: Starlett
         limited = replace(wager(services, player), loss_day_start=day_start(now, zone))
         while True:
             written = await store.place(limited, slot_rule, answer)
-            if not isinstance(written, Written):
+            if not isinstance(written, SettledBet):
                 outcomes[index].append(written)
                 break
             outcomes[index].append((written.balance, written.posted, written.progression))
@@ -458,7 +458,7 @@ async def test_a_keyed_bet_stores_its_answer_and_a_second_claim_is_refused(
     player = int((await api.new_player())["user"]["id"])
     await grant_gold(app, str(player), 1_000)
     written = await services.bets.place(wager(services, player, "k-1"), slot_rule, answer)
-    assert isinstance(written, Written)
+    assert isinstance(written, SettledBet)
     async with services.sessionmaker() as session:
         stored = await session.scalar(
             select(IdempotencyKey).where(IdempotencyKey.user_id == player)
@@ -507,7 +507,7 @@ async def test_bets_cancelled_mid_flight_leave_no_connection_inside_a_transactio
     after = await asyncio.gather(
         *(services.bets.place(wager(services, player), slot_rule, answer) for _ in range(40))
     )
-    assert all(isinstance(written, Written) for written in after)
+    assert all(isinstance(written, SettledBet) for written in after)
     async with services.sessionmaker() as session:
         stuck = await session.scalar(
             text(
@@ -572,7 +572,7 @@ async def test_a_round_this_process_knows_is_settled_in_one_statement(
         for bettor in (store, elsewhere, store, store):
             sent.append([])
             placed = await bettor.place(wager(services, player), slot_rule, answer)
-            assert isinstance(placed, Written)
+            assert isinstance(placed, SettledBet)
     finally:
         await engine.dispose()
     # The first bet on a fresh connection also sends asyncpg's type introspection.
@@ -595,7 +595,7 @@ async def test_rounds_made_stale_elsewhere_are_never_written(api: Api, app: Star
     session_path = SessionBetStore(services.sessionmaker)
     for step in range(24):
         store = [here, elsewhere, here, session_path][step % 4]
-        assert isinstance(await store.place(wager(services, player), slot_rule, answer), Written)
+        assert isinstance(await store.place(wager(services, player), slot_rule, answer), SettledBet)
         if step == 9:
             assert (await rotate_seed(api, token))["__typename"] == "ServerSeedRotated"
         if step == 17:
@@ -626,11 +626,11 @@ async def test_twenty_simultaneous_bets_of_one_player_take_twenty_rounds(
     player = int((await api.new_player())["user"]["id"])
     await grant_gold(app, str(player), 100_000)
     first = await services.bets.place(wager(services, player), slot_rule, answer)
-    assert isinstance(first, Written)
+    assert isinstance(first, SettledBet)
     placed = await asyncio.gather(
         *(services.bets.place(wager(services, player), slot_rule, answer) for _ in range(20))
     )
-    assert all(isinstance(written, Written) for written in placed)
+    assert all(isinstance(written, SettledBet) for written in placed)
     _, history, (nonce, _), *_ = await rows(services, player)
     assert nonce == len(history) == 21
     await assert_every_round_replays(services, player)

@@ -36,7 +36,7 @@ from casino_club.domain.missions import Periods, open_round_counts
 from casino_club.domain.progression import NOTHING, Progression
 from casino_club.persistence import fairness, game_rounds, idempotency, limits, missions, wallet
 from casino_club.persistence.fairness import Round
-from casino_club.persistence.game_rounds import Played
+from casino_club.persistence.game_rounds import PlayRecord
 from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.wallet import ShortOfGold
 
@@ -73,7 +73,7 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
-class Written:
+class SettledBet:
     """A committed bet: its history row, the balance after it, the ledger rows, and what
     it moved forward (level, missions)."""
 
@@ -93,7 +93,7 @@ class Settlement(Generic[A]):
 
     wager: Wager
     outcome: Outcome
-    answer: Callable[[Written], A]
+    answer: Callable[[SettledBet], A]
     # A round that goes on (crash): its id. The bet counts towards missions now, the
     # play is recorded when the round ends.
     open_round: int | None = None
@@ -105,7 +105,7 @@ class Settlement(Generic[A]):
 Decide = Callable[[Round], Awaitable[Settlement[Any] | E]]
 RuleOf = Callable[[Round], Outcome]
 # The outcome stored under the bet's idempotency key, made from what was written.
-AnswerOf = Callable[[Written], object]
+AnswerOf = Callable[[SettledBet], object]
 
 
 # What a bet's writes answer instead of writing it: short gold, or the loss limit.
@@ -113,7 +113,7 @@ Refusal = ShortOfGold | LossLimitHit
 
 
 class BetStore(Protocol):
-    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | Refusal: ...
+    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> SettledBet | Refusal: ...
 
 
 def movements(wager: Wager, fair_round: Round, payout: int) -> list[Movement]:
@@ -128,7 +128,7 @@ async def write(
     key: KeyRequest | None,
     at: datetime,
     decide: Decide[E],
-) -> Written | Refusal | E:
+) -> SettledBet | Refusal | E:
     """The bet's transaction up to its commit, which is the caller's: a refusal writes
     nothing once the caller rolls back (the round's nonce and the key's claim with it).
     `at`: when the key is claimed; everything after the decision happens at the wager's
@@ -168,15 +168,15 @@ async def write(
             session, wager.user_id, open_round_counts(wager.stake), wager.periods, now
         )
         progression = Progression(missions=advanced)
-    written = Written(round_id, balance, posted, fair_round, outcome, progression)
+    written = SettledBet(round_id, balance, posted, fair_round, outcome, progression)
     if claim is not None:
         await idempotency.complete(session, claim, settlement.answer(written), now)
     return written
 
 
-def _played(wager: Wager, fair_round: Round, outcome: Outcome, units: int) -> Played:
+def _played(wager: Wager, fair_round: Round, outcome: Outcome, units: int) -> PlayRecord:
     """The bet as history records it, once its outcome is known."""
-    return Played(
+    return PlayRecord(
         user_id=wager.user_id,
         game=wager.game,
         stake=wager.stake,
@@ -196,15 +196,15 @@ class SessionBetStore:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
 
-    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | Refusal:
+    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> SettledBet | Refusal:
         async def decide(fair_round: Round) -> Settlement[object]:
             return Settlement(wager, rule(fair_round), answer)  # pure: reads nothing
 
         async with self._sessionmaker() as session:
-            written: Written | Refusal = await write(
+            written: SettledBet | Refusal = await write(
                 session, wager.user_id, wager.key, wager.placed_at, decide
             )
-            if isinstance(written, Written):
+            if isinstance(written, SettledBet):
                 await session.commit()
         # Refused: closing the session rolled everything back, the nonce and key too.
         return written

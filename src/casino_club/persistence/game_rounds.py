@@ -24,7 +24,7 @@ _INSERT_ROUND = insert(table(GameRound)).returning(table(GameRound).c.id)
 
 
 @dataclass(frozen=True, slots=True)
-class Played:
+class PlayRecord:
     """A finished play of any game: what it cost, what it paid, what the player saw, and
     the fair round that decided it."""
 
@@ -52,7 +52,7 @@ class Recorded(NamedTuple):
     progression: Progression
 
 
-async def record(session: AsyncSession, played: Played) -> Recorded:
+async def record(session: AsyncSession, played: PlayRecord) -> Recorded:
     """Write the play's history row and count it, in the play's transaction.
 
     Every finished play is recorded here — by the bet's transaction (`bets.write`), or by
@@ -80,7 +80,7 @@ async def record(session: AsyncSession, played: Played) -> Recorded:
     return Recorded(round_id, Progression(level_reached(xp - gained, xp), advanced, xp))
 
 
-async def _history_row(session: AsyncSession, played: Played) -> int:
+async def _history_row(session: AsyncSession, played: PlayRecord) -> int:
     proof = played.proof
     round_id = (
         await session.execute(

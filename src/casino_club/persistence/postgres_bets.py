@@ -45,8 +45,8 @@ from casino_club.persistence.bets import (
     Outcome,
     Refusal,
     RuleOf,
+    SettledBet,
     Wager,
-    Written,
     movements,
 )
 from casino_club.persistence.driver import for_asyncpg
@@ -233,7 +233,7 @@ class PostgresBetStore:
         self._engine = engine
         self._rounds = rounds or RoundCache()
 
-    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> Written | Refusal:
+    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> SettledBet | Refusal:
         async with self._engine.connect() as pooled:
             driver = await _driver(pooled)
             try:
@@ -253,13 +253,13 @@ class PostgresBetStore:
                     # session path reports the same as SERVICE_UNAVAILABLE.
                     raise ConnectionError("the database connection was lost") from failure
                 raise
-        if isinstance(written, Written):
+        if isinstance(written, SettledBet):
             self._rounds.after(wager.user_id, written.fair_round, written.outcome.slot_win_streak)
         return written
 
     async def _place(
         self, driver: asyncpg.Connection, wager: Wager, rule: RuleOf, answer: AnswerOf
-    ) -> Written | Refusal:
+    ) -> SettledBet | Refusal:
         # A keyed bet, or one a loss limit checks, needs the locked path's transaction.
         fast = wager.key is None and wager.loss_day_start is None
         known = self._rounds.get(wager.user_id) if fast else None
@@ -272,7 +272,7 @@ class PostgresBetStore:
         try:
             async with driver.transaction():
                 locked = await _locked_write(driver, wager, rule, answer)
-                if not isinstance(locked, Written):
+                if not isinstance(locked, SettledBet):
                     raise _Refused(locked)
         except _Refused as refused:
             return refused.refusal
@@ -294,7 +294,7 @@ async def _driver(pooled: AsyncConnection) -> asyncpg.Connection:
 
 async def _settle(
     conn: asyncpg.Connection, wager: Wager, fair_round: Round, outcome: Outcome
-) -> Written | ShortOfGold | None:
+) -> SettledBet | ShortOfGold | None:
     """SETTLE: the bet written, ShortOfGold, or None when the round was stale."""
     row = await conn.fetchrow(SETTLE, *settle_args(wager, fair_round, outcome))
     assert row is not None  # a SELECT without FROM always returns its one row
@@ -324,7 +324,7 @@ async def _settle(
         )
     )
     progression = Progression(level, advanced, xp)
-    return Written(int(row["round_id"]), balance, posted, fair_round, outcome, progression)
+    return SettledBet(int(row["round_id"]), balance, posted, fair_round, outcome, progression)
 
 
 async def locked_round(conn: asyncpg.Connection, user_id: int) -> Round:
@@ -341,7 +341,7 @@ async def locked_round(conn: asyncpg.Connection, user_id: int) -> Round:
 
 async def _locked_write(
     conn: asyncpg.Connection, wager: Wager, rule: RuleOf, answer: AnswerOf
-) -> Written | Refusal:
+) -> SettledBet | Refusal:
     now = wager.placed_at
     claim = None
     if wager.key is not None:
@@ -359,7 +359,7 @@ async def _locked_write(
     written = await _settle(conn, wager, fair_round, rule(fair_round))
     if written is None:
         raise RuntimeError("the seed row changed while this transaction held its lock")
-    if isinstance(written, Written) and claim is not None:
+    if isinstance(written, SettledBet) and claim is not None:
         values = idempotency.complete_values(claim, answer(written), now)
         await conn.execute(_COMPLETE.sql, *_COMPLETE.args(values))
     return written

@@ -50,7 +50,7 @@ from casino_club.domain.refusals import (
     ValidationFailed,
 )
 from casino_club.persistence import bets
-from casino_club.persistence.bets import Outcome, Settlement, Wager, Written
+from casino_club.persistence.bets import Outcome, SettledBet, Settlement, Wager
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.unit_of_work import AfterCommit, UnitOfWork
@@ -137,7 +137,7 @@ class InstantGame(Protocol[R_co]):
         """The game's rule: what the fair round makes of the stake (pure)."""
         ...
 
-    def answer(self, written: Written) -> R_co:
+    def answer(self, written: SettledBet) -> R_co:
         """The mutation's answer, from the committed bet."""
         ...
 
@@ -161,7 +161,7 @@ class OpenBet:
         self._uow.after_commit(action)
 
 
-class Placed(NamedTuple):
+class BetReceipt(NamedTuple):
     """A staged bet once written: its round and the player's balance after it."""
 
     round_id: int
@@ -176,7 +176,7 @@ class Decision(Generic[R]):
     cost: int
     payout: int
     details: dict[str, Any]
-    answer: Callable[[Placed], R]
+    answer: Callable[[BetReceipt], R]
     # A round that goes on (crash): its id; the play is recorded when the round ends.
     open_round: int | None = None
     units: int = 1  # gacha: the items drawn (missions count each)
@@ -204,7 +204,7 @@ async def place_instant(
     async def write(key: KeyRequest | None) -> R | InsufficientFunds | LossLimitReached:
         wager = kind.wager(bettor, stake, key, services.clock.now())
         written = await services.bets.place(wager, game.outcome, game.answer)
-        if not isinstance(written, Written):
+        if not isinstance(written, SettledBet):
             return _refused(written, wager, bettor)
         await _announcement(services, kind, wager, written)()
         return game.answer(written)
@@ -234,14 +234,14 @@ async def place_staged(
                 settled = Settlement(
                     kind.wager(bettor, decided.cost, key, bet.now),
                     Outcome(decided.payout, decided.details),
-                    lambda written: decided.answer(Placed(written.round_id, written.balance)),
+                    lambda written: decided.answer(BetReceipt(written.round_id, written.balance)),
                     decided.open_round,
                     decided.units,
                 )
                 return settled
 
             written = await bets.write(uow.session, viewer.id, key, services.clock.now(), decide)
-            if not isinstance(written, Written):
+            if not isinstance(written, SettledBet):
                 # Leaving the unit of work uncommitted rolls back all the bet wrote.
                 if isinstance(written, ShortOfGold | LossLimitHit):
                     assert settled is not None, "refused by the writes: the game had decided"
@@ -273,7 +273,7 @@ def _announcement(
     services: Services,
     kind: BetKind[Any],
     wager: Wager,
-    written: Written,
+    written: SettledBet,
     open_round: int | None = None,
 ) -> AfterCommit:
     """What a committed bet tells: its events to the player (and the operators' monitor),

@@ -49,11 +49,11 @@ from casino_club.persistence import crash as crash_rounds
 from casino_club.persistence import game_rounds, wallet
 from casino_club.persistence.crash import elapsed_ms, plan_of
 from casino_club.persistence.fairness import proof_of
-from casino_club.persistence.game_rounds import Played
+from casino_club.persistence.game_rounds import PlayRecord
 from casino_club.persistence.models import CrashRound as CrashRoundRow
 from casino_club.persistence.unit_of_work import InTransaction
 from casino_club.resolvers import betting, leaderboard_feed
-from casino_club.resolvers.betting import Decision, OpenBet, Placed
+from casino_club.resolvers.betting import BetReceipt, Decision, OpenBet
 from casino_club.resolvers.guards import rate_limited
 from casino_club.resolvers.leaderboard_feed import FinishedPlay
 from casino_club.resolvers.live import bet_events, publish
@@ -191,7 +191,7 @@ class CrashBet:
         )
         shown = view(row, now)
 
-        def answer(placed: Placed) -> CrashBetPlaced:
+        def answer(placed: BetReceipt) -> CrashBetPlaced:
             return CrashBetPlaced(round=shown, balance=placed.balance)
 
         auto = self.auto_cashout
@@ -276,7 +276,7 @@ async def _settle(
         "autoCashout": None if row.auto_cashout is None else display(row.auto_cashout),
         "endedMs": ending.at_ms,
     }
-    played = Played(
+    played = PlayRecord(
         user_id=row.user_id,
         game=Game.CRASH.value,
         stake=row.stake,

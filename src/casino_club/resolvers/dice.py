@@ -9,7 +9,7 @@ from casino_club.domain import dice
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.refusals import BetRefusal, ValidationFailed
-from casino_club.persistence.bets import Outcome, Written
+from casino_club.persistence.bets import Outcome, SettledBet
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
 from casino_club.services import Services
@@ -77,7 +77,7 @@ class DiceRoll:
             },
         )
 
-    def answer(self, written: Written) -> dice.DiceRollSuccess:
+    def answer(self, written: SettledBet) -> dice.DiceRollSuccess:
         return dice.DiceRollSuccess(
             round_id=written.round_id,
             roll=written.outcome.details["roll"],

@@ -15,7 +15,7 @@ from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.refusals import BetRefusal, InvalidStake, ValidationFailed
 from casino_club.persistence import gacha as store
 from casino_club.resolvers import betting
-from casino_club.resolvers.betting import Decision, OpenBet, Placed
+from casino_club.resolvers.betting import BetReceipt, Decision, OpenBet
 from casino_club.services import Services
 
 KIND = betting.BetKind(
@@ -115,7 +115,7 @@ class GachaPull:
         cost = 0 if self.pay_with is PullPayment.TICKET else gacha.cost(self.count, rules)
         proof = bet.fair_round.proof
 
-        def answer(placed: Placed) -> GachaPullSuccess:
+        def answer(placed: BetReceipt) -> GachaPullSuccess:
             return GachaPullSuccess(
                 round_id=placed.round_id,
                 items=items,

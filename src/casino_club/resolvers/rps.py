@@ -9,7 +9,7 @@ from casino_club.domain import rps
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.refusals import BetRefusal
-from casino_club.persistence.bets import Outcome, Written
+from casino_club.persistence.bets import Outcome, SettledBet
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
 from casino_club.services import Services
@@ -64,7 +64,7 @@ class RpsPlay:
             },
         )
 
-    def answer(self, written: Written) -> rps.RpsPlaySuccess:
+    def answer(self, written: SettledBet) -> rps.RpsPlaySuccess:
         return rps.RpsPlaySuccess(
             round_id=written.round_id,
             move=self.move,

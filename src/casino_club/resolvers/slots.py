@@ -10,7 +10,7 @@ from casino_club.domain import slots
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.refusals import BetRefusal
-from casino_club.persistence.bets import Outcome, Written
+from casino_club.persistence.bets import Outcome, SettledBet
 from casino_club.persistence.fairness import Round
 from casino_club.resolvers import betting
 from casino_club.services import Services
@@ -106,7 +106,7 @@ class SlotSpin:
             slot_win_streak=spun.win_streak,
         )
 
-    def answer(self, written: Written) -> slots.SlotSpinSuccess:
+    def answer(self, written: SettledBet) -> slots.SlotSpinSuccess:
         details = written.outcome.details
         return slots.SlotSpinSuccess(
             round_id=written.round_id,

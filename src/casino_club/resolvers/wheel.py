@@ -17,7 +17,7 @@ from casino_club.domain.refusals import BetRefusal, InvalidStake
 from casino_club.persistence import gacha as store
 from casino_club.persistence.models import WheelFreeSpin
 from casino_club.resolvers import betting
-from casino_club.resolvers.betting import Decision, OpenBet, Placed
+from casino_club.resolvers.betting import BetReceipt, Decision, OpenBet
 
 KIND = betting.BetKind(
     game=Game.WHEEL,
@@ -90,7 +90,7 @@ class WheelSpin:
         cost = 0 if free else wheel.SPIN_COST
         proof = bet.fair_round.proof
 
-        def answer(placed: Placed) -> wheel.WheelSpinSuccess:
+        def answer(placed: BetReceipt) -> wheel.WheelSpinSuccess:
             return wheel.WheelSpinSuccess(
                 round_id=placed.round_id,
                 segment_index=index,

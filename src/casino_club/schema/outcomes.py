@@ -32,7 +32,7 @@ def presents(*values: type) -> Callable[[T], T]:
                 raise TypeError(f"{value.__name__} is already presented by {PRESENTED[value]}")
             PRESENTED[value] = graphql_type
 
-        def is_type_of(obj: Any, _info: GraphQLResolveInfo[Any, Any]) -> bool:
+        def is_type_of(obj: Any, _info: GraphQLResolveInfo[Any]) -> bool:
             return type(obj) in values or isinstance(obj, graphql_type)
 
         graphql_type.__strawberry_definition__.is_type_of = is_type_of  # type: ignore[attr-defined]
