@@ -32,7 +32,7 @@ from casino_club.config import Settings, get_settings
 from casino_club.context import AuthenticationFailed, Context
 from casino_club.dataloaders import Loaders
 from casino_club.health import HealthProbe
-from casino_club.http_requests import StrictRequestAdapter
+from casino_club.http_requests import StrictRequestAdapter, UnstorableJson
 from casino_club.live.ws_handlers import (
     CheckedWebSocketAdapter,
     LegacyWSHandler,
@@ -43,12 +43,7 @@ from casino_club.resolvers import payment_webhooks, request_budget
 from casino_club.resolvers.guards import address_bucket
 from casino_club.schema import query_budget
 from casino_club.schema.extensions import UNAVAILABLE_MESSAGE, is_unavailable
-from casino_club.schema.request_checks import (
-    MALFORMED_JSON,
-    UnstorableJson,
-    document_problem,
-    json_problem,
-)
+from casino_club.schema.request_checks import MALFORMED_JSON, document_problem, json_problem
 from casino_club.schema.root import build_schema
 from casino_club.security import InvalidToken, bearer_token
 from casino_club.services import Services
@@ -150,8 +145,8 @@ class CasinoGraphQL(GraphQL[Context, None]):
     WebSocket frames by `CheckedWebSocketAdapter` and our protocol handlers (live/ws_handlers.py).
     """
 
-    graphql_transport_ws_handler_class = TransportWSHandler
-    graphql_ws_handler_class = LegacyWSHandler
+    graphql_transport_ws_handler_class = TransportWSHandler[Context]
+    graphql_ws_handler_class = LegacyWSHandler[Context]
     websocket_adapter_class = CheckedWebSocketAdapter
     request_adapter_class = StrictRequestAdapter
 

@@ -16,8 +16,14 @@ from __future__ import annotations
 from functools import cached_property
 from urllib.parse import parse_qsl
 
+import orjson
 from cross_web import StarletteRequestAdapter
 from starlette.datastructures import QueryParams
+
+
+class UnstorableJson(orjson.JSONDecodeError):
+    """Well-formed JSON holding a string no column can store (schema/request_checks
+    `json_problem`): refused like malformed JSON, over HTTP and WebSocket alike."""
 
 
 def lowercase_media_type(content_type: str) -> str:

@@ -15,6 +15,7 @@ mode.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from casino_club.config import Settings
 from casino_club.persistence.live_leases import LeaseCounts
@@ -38,6 +39,14 @@ class Lease:
         self._released = True
         for key, token in self._taken:
             self._counts.give_back(key, token)
+
+
+class HoldsConnection(Protocol):
+    """What the WebSocket handlers need of a connection's context: the lease it holds
+    on the connection limits, to give back when the connection ends (a Protocol, so
+    live delivery does not import the request context that is built above it)."""
+
+    connection_lease: Lease | None
 
 
 class LiveLimits:

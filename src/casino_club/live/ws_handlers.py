@@ -41,7 +41,7 @@ import contextlib
 import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import orjson
 from graphql import GraphQLError
@@ -55,9 +55,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage
 
-from casino_club.context import Context
-from casino_club.live.limits import LimitReached
-from casino_club.schema.request_checks import UnstorableJson
+from casino_club.http_requests import UnstorableJson
+from casino_club.live.limits import HoldsConnection, LimitReached
 
 if TYPE_CHECKING:
     from strawberry.schema.schema import StreamResult
@@ -196,13 +195,17 @@ def refusal(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "BAD_REQUEST"})
 
 
-def release_connection(context: Context) -> None:
+# The context the handlers serve: the app's, which holds its connection's lease.
+C = TypeVar("C", bound=HoldsConnection)
+
+
+def release_connection(context: HoldsConnection) -> None:
     if context.connection_lease is not None:
         context.connection_lease.release()
         context.connection_lease = None
 
 
-class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+class TransportWSHandler(BaseGraphQLTransportWSHandler[C, None], Generic[C]):
     """graphql-transport-ws."""
 
     async def handle(self) -> None:
@@ -237,7 +240,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_subscribe(message)
 
     async def _send_result_stream(
-        self, operation: Operation[Context, None], result_source: StreamResult
+        self, operation: Operation[C, None], result_source: StreamResult
     ) -> None:
         try:
             await super()._send_result_stream(operation, result_source)
@@ -257,7 +260,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_task_exception(error)
 
 
-class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
+class LegacyWSHandler(BaseGraphQLWSHandler[C, None], Generic[C]):
     """graphql-ws (the legacy protocol): its operation tasks have no error handler of
     their own, so a departure is caught where the operation runs."""
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 
-import orjson
 from graphql import (
     GraphQLError,
     GraphQLSyntaxError,
@@ -36,10 +35,6 @@ MALFORMED_JSON = (
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _STRING_TOKENS = (TokenKind.STRING, TokenKind.BLOCK_STRING)
 _NUMBER_TOKENS = (TokenKind.INT, TokenKind.FLOAT)
-
-
-class UnstorableJson(orjson.JSONDecodeError):
-    """Well-formed JSON holding a string no column can store (`json_problem`)."""
 
 
 def is_storable(text: str) -> bool:
