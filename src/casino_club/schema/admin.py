@@ -82,8 +82,8 @@ class AdminUserFilter:
     banned: bool | None = None
 
 
-@presents(admin.AdminSession)
-@strawberry.type(description="One login (session) on a player's account.")
+@presents(admin.AdminSession, described=True)
+@strawberry.type
 class AdminSession:
     id: str
     created_at: datetime

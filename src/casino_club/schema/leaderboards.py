@@ -47,8 +47,8 @@ class LeaderboardEntry:
     value: Gold = strawberry.field(description="Gold for NET_WIN and BIGGEST_WIN, XP for LEVEL.")
 
 
-@presents(leaderboards.Leaderboard)
-@strawberry.type(description="The top players of one board.")
+@presents(leaderboards.Leaderboard, described=True)
+@strawberry.type
 class Leaderboard:
     metric: LeaderboardMetricEnum  # type: ignore[valid-type]
     game: GameEnum | None = strawberry.field(description="null: every game.")  # type: ignore[valid-type]

@@ -66,8 +66,8 @@ SaveProductResult = Annotated[
 ]
 
 
-@presents(shop_admin.AdminLimitedPackage)
-@strawberry.type(description="A limited package as stored, with its stock counts.")
+@presents(shop_admin.AdminLimitedPackage, described=True)
+@strawberry.type
 class AdminLimitedPackage:
     sku: str
     name: str
@@ -127,8 +127,8 @@ SaveLimitedPackageResult = Annotated[
 ]
 
 
-@presents(shop_admin.AdminPromoCode)
-@strawberry.type(description="A promo code as stored, with the uses taken.")
+@presents(shop_admin.AdminPromoCode, described=True)
+@strawberry.type
 class AdminPromoCode:
     code: str
     kind: PromoKindEnum  # type: ignore[valid-type]
