@@ -198,9 +198,11 @@ class PackageItem:
     quantity: int
 
 
-@presents(listings.PackageListing)
-@strawberry.type(description="A package on sale for a window, from a limited stock.")
-class LimitedPackage:
+@strawberry.type
+class PackageTerms:
+    """The fields `LimitedPackage` and `AdminLimitedPackage` share, in their order (each
+    places `perUserLimit` itself). Never published on its own."""
+
     sku: str
     name: str
     description: str
@@ -211,6 +213,11 @@ class LimitedPackage:
     starts_at: datetime
     ends_at: datetime
     total_stock: int
+
+
+@presents(listings.PackageListing)
+@strawberry.type(description="A package on sale for a window, from a limited stock.")
+class LimitedPackage(PackageTerms):
     remaining_stock: int = strawberry.field(
         description="Units neither sold nor held by a purchase in progress."
     )

@@ -14,7 +14,7 @@ from casino_club.schema.edits import sent
 from casino_club.schema.enums import RankEnum
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.outcomes import presents
-from casino_club.schema.purchases import PackageItem
+from casino_club.schema.purchases import PackageTerms
 from casino_club.schema.scalars import Gold
 from casino_club.schema.shop import CurrencyEnum
 
@@ -68,17 +68,7 @@ SaveProductResult = Annotated[
 
 @presents(shop_admin.AdminLimitedPackage, described=True)
 @strawberry.type
-class AdminLimitedPackage:
-    sku: str
-    name: str
-    description: str
-    price_cents: int
-    currency: CurrencyEnum  # type: ignore[valid-type]
-    gold: Gold
-    items: list[PackageItem]
-    starts_at: datetime
-    ends_at: datetime
-    total_stock: int
+class AdminLimitedPackage(PackageTerms):
     sold: int
     reserved: int = strawberry.field(description="Held by purchases still paying.")
     per_user_limit: int
