@@ -56,6 +56,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage
 
 from casino_club.context import Context
+from casino_club.domain.errors import ErrorCode
 from casino_club.live.limits import LimitReached
 from casino_club.schema.request_checks import UnstorableJson
 
@@ -193,7 +194,7 @@ LEGACY_GRAMMAR = Grammar(
 
 def refusal(message: str) -> GraphQLError:
     """An operation refused as its HTTP request would be with a 400."""
-    return GraphQLError(message, extensions={"code": "BAD_REQUEST"})
+    return GraphQLError(message, extensions={"code": ErrorCode.BAD_REQUEST.value})
 
 
 def release_connection(context: Context) -> None:
@@ -283,7 +284,7 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
         try:
             await super().handle_connection_init(message)
         except LimitReached as refused:
-            payload = {"message": str(refused), "code": "TOO_MANY_CONNECTIONS"}
+            payload = {"message": str(refused), "code": ErrorCode.TOO_MANY_CONNECTIONS.value}
             await self.send_message({"type": "connection_error", "payload": payload})
             await self.websocket.close(code=TOO_MANY_CONNECTIONS, reason=str(refused))
 
