@@ -1,4 +1,4 @@
-"""Subscriptions held at once, per player and per address (SPEC §13; live_limits.py).
+"""Subscriptions held at once, per player and per address (SPEC §13; live/limits.py).
 
 Subscriptions are served over WebSocket only (no HTTP streaming transport is offered):
 sent as a plain POST, one would run its resolver as a query — outside the query budget,
