@@ -40,7 +40,7 @@ def presents(*values: type, described: bool = False) -> Callable[[T], T]:
                 raise TypeError(f"{graphql_type.__name__}: a description, or described")
             definition.description = _docstring(*values)
 
-        def is_type_of(obj: Any, _info: GraphQLResolveInfo[Any, Any]) -> bool:
+        def is_type_of(obj: Any, _info: GraphQLResolveInfo[Any]) -> bool:
             return type(obj) in values or isinstance(obj, graphql_type)
 
         definition.is_type_of = is_type_of
