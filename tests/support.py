@@ -23,7 +23,8 @@ from casino_club.clock import FrozenClock
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import Mission
 from casino_club.live.events import user_channel
-from casino_club.persistence import missions, wallet
+from casino_club.persistence import idempotency, missions, wallet
+from casino_club.persistence.models import IdempotencyKey
 from casino_club.services import Services
 
 AUTH_FIELDS = """
@@ -188,6 +189,29 @@ async def grant_gold(app: Starlette, user_id: str, amount: int) -> None:
             user_id=int(user_id),
             movements=[Movement(amount, LedgerReason.ADMIN_ADJUSTMENT, "test")],
             now=services.clock.now(),
+        )
+        await uow.commit()
+
+
+async def store_answered_key(
+    app: Starlette, user_id: int, key: str, operation: str, parameters: dict[str, Any], text: str
+) -> None:
+    """A COMPLETED idempotency key whose stored answer is `text`, verbatim (e.g. a row as
+    older code wrote it). `parameters` are what the use case fingerprints."""
+    services: Services = app.state.services
+    now = services.clock.now()
+    async with services.unit_of_work() as uow:
+        uow.session.add(
+            IdempotencyKey(
+                user_id=user_id,
+                key=key,
+                operation=operation,
+                fingerprint=idempotency.fingerprint(operation, parameters),
+                state=idempotency.COMPLETED,
+                response=text,
+                created_at=now,
+                completed_at=now,
+            )
         )
         await uow.commit()
 

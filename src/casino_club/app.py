@@ -31,6 +31,7 @@ from casino_club.clock import Clock
 from casino_club.config import Settings, get_settings
 from casino_club.context import AuthenticationFailed, Context
 from casino_club.dataloaders import Loaders
+from casino_club.domain.errors import ErrorCode
 from casino_club.health import HealthProbe
 from casino_club.http_requests import StrictRequestAdapter, UnstorableJson
 from casino_club.live.ws_handlers import (
@@ -119,7 +120,7 @@ class BodySizeLimitMiddleware:
                 "errors": [
                     {
                         "message": "Request body too large",
-                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
+                        "extensions": {"code": ErrorCode.PAYLOAD_TOO_LARGE.value},
                     }
                 ]
             },

@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from casino_club.config import get_settings
+from casino_club.domain.errors import ErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ class BodyDeadlineMiddleware:
                 "errors": [
                     {
                         "message": "Request body took too long",
-                        "extensions": {"code": "REQUEST_TIMEOUT"},
+                        "extensions": {"code": ErrorCode.REQUEST_TIMEOUT.value},
                     }
                 ]
             },

@@ -15,10 +15,7 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 
-from casino_club.persistence import idempotency
-from casino_club.persistence.models import IdempotencyKey
-from casino_club.services import Services
-from tests.support import ME, Api
+from tests.support import ME, Api, store_answered_key
 
 PROOF: dict[str, Any] = {"serverSeedHash": "5e" * 32, "clientSeed": "old-client-seed", "nonce": 41}
 
@@ -102,22 +99,7 @@ async def store_old_form(
 
     `parameters` are what the use case fingerprints (the stake first, as betting does).
     """
-    services: Services = app.state.services
-    now = services.clock.now()
-    async with services.unit_of_work() as uow:
-        uow.session.add(
-            IdempotencyKey(
-                user_id=user_id,
-                key=key,
-                operation=operation,
-                fingerprint=idempotency.fingerprint(operation, parameters),
-                state=idempotency.COMPLETED,
-                response=orjson.dumps(old).decode(),
-                created_at=now,
-                completed_at=now,
-            )
-        )
-        await uow.commit()
+    await store_answered_key(app, user_id, key, operation, parameters, orjson.dumps(old).decode())
 
 
 async def gold(api: Api, token: str) -> int:

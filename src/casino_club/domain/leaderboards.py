@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from casino_club.domain.games import Game
 from casino_club.domain.missions import Periods
+from casino_club.domain.profiles import PublicUser
 
 ALL_GAMES = "ALL"
 
@@ -72,7 +73,7 @@ class LeaderboardEntry:
     and BIGGEST_WIN, XP for LEVEL."""
 
     rank: int
-    user_id: int
+    user: PublicUser
     value: int
 
 

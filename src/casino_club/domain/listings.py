@@ -3,8 +3,9 @@ limited packages with the stock left and the caller's own allowance."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 from casino_club.domain.accounts import Rank
 from casino_club.domain.shop import (
@@ -65,8 +66,8 @@ class ProductListing:
 
 
 @dataclass(frozen=True, slots=True)
-class PackageListing:
-    """A limited package as players see it (the GraphQL `LimitedPackage`)."""
+class PackageTerms:
+    """What players and operators alike are shown of a limited package: its stored terms."""
 
     sku: str
     name: str
@@ -78,25 +79,28 @@ class PackageListing:
     starts_at: datetime
     ends_at: datetime
     total_stock: int
-    remaining_stock: int  # neither sold nor held by a purchase in progress
     per_user_limit: int
+
+
+def package_terms(package: LimitedPackage) -> dict[str, Any]:
+    """`package`'s fields that `PackageTerms` shows (they share their names), for building
+    one of its kinds."""
+    terms = {f.name: getattr(package, f.name) for f in fields(PackageTerms)}
+    return terms | {"items": package_items(package)}
+
+
+@dataclass(frozen=True, slots=True)
+class PackageListing(PackageTerms):
+    """A limited package as players see it (the GraphQL `LimitedPackage`)."""
+
+    remaining_stock: int  # neither sold nor held by a purchase in progress
     remaining_for_me: int | None  # None: not logged in
 
     @classmethod
     def of(cls, package: LimitedPackage, remaining: int, mine: int | None) -> PackageListing:
         """`mine`: how many of it the caller holds (None: no caller)."""
         return cls(
-            sku=package.sku,
-            name=package.name,
-            description=package.description,
-            price_cents=package.price_cents,
-            currency=package.currency,
-            gold=package.gold,
-            items=package_items(package),
-            starts_at=package.starts_at,
-            ends_at=package.ends_at,
-            total_stock=package.total_stock,
+            **package_terms(package),
             remaining_stock=max(remaining, 0),
-            per_user_limit=package.per_user_limit,
             remaining_for_me=None if mine is None else allowance_left(package, mine),
         )

@@ -7,49 +7,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from casino_club.domain.listings import PackageItem, package_items
+from casino_club.domain.listings import PackageTerms, package_terms
 from casino_club.domain.promos import PromoCode, PromoKind
 from casino_club.domain.refusals import ValidationFailed
 from casino_club.domain.shop import Currency, LimitedPackage, Product
 
 
 @dataclass(frozen=True, slots=True)
-class AdminLimitedPackage:
+class AdminLimitedPackage(PackageTerms):
     """A limited package as stored, with its stock counts."""
 
-    sku: str
-    name: str
-    description: str
-    price_cents: int
-    currency: Currency
-    gold: int
-    items: tuple[PackageItem, ...]
-    starts_at: datetime
-    ends_at: datetime
-    total_stock: int
     sold: int
     reserved: int  # held by purchases still paying
-    per_user_limit: int
     active: bool  # the kill switch: false stops new sales
 
     @classmethod
     def of(cls, package: LimitedPackage, sold: int, reserved: int) -> AdminLimitedPackage:
-        return cls(
-            sku=package.sku,
-            name=package.name,
-            description=package.description,
-            price_cents=package.price_cents,
-            currency=package.currency,
-            gold=package.gold,
-            items=package_items(package),
-            starts_at=package.starts_at,
-            ends_at=package.ends_at,
-            total_stock=package.total_stock,
-            sold=sold,
-            reserved=reserved,
-            per_user_limit=package.per_user_limit,
-            active=package.active,
-        )
+        return cls(**package_terms(package), sold=sold, reserved=reserved, active=package.active)
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage
 
+from casino_club.domain.errors import ErrorCode
 from casino_club.http_requests import UnstorableJson
 from casino_club.live.limits import HoldsConnection, LimitReached
 
@@ -192,7 +193,7 @@ LEGACY_GRAMMAR = Grammar(
 
 def refusal(message: str) -> GraphQLError:
     """An operation refused as its HTTP request would be with a 400."""
-    return GraphQLError(message, extensions={"code": "BAD_REQUEST"})
+    return GraphQLError(message, extensions={"code": ErrorCode.BAD_REQUEST.value})
 
 
 # The context the handlers serve: the app's, which holds its connection's lease.
@@ -286,7 +287,7 @@ class LegacyWSHandler(BaseGraphQLWSHandler[C, None], Generic[C]):
         try:
             await super().handle_connection_init(message)
         except LimitReached as refused:
-            payload = {"message": str(refused), "code": "TOO_MANY_CONNECTIONS"}
+            payload = {"message": str(refused), "code": ErrorCode.TOO_MANY_CONNECTIONS.value}
             await self.send_message({"type": "connection_error", "payload": payload})
             await self.websocket.close(code=TOO_MANY_CONNECTIONS, reason=str(refused))
 

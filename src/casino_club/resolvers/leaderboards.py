@@ -11,6 +11,7 @@ from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import Board, Leaderboard, LeaderboardEntry, Metric, Period
 from casino_club.domain.missions import periods_at
 from casino_club.domain.pagination import check_first
+from casino_club.resolvers.users import public_view
 from casino_club.services import Services
 
 
@@ -30,14 +31,14 @@ async def leaderboard(
         raise ServiceUnavailable from exc
     # A player removed since the board was written is left out, and those below move up.
     users = await context.loaders.users.load_many([entry.user_id for entry in ranked])
-    shown = [entry for entry, user in zip(ranked, users, strict=True) if user is not None]
+    shown = [(entry, user) for entry, user in zip(ranked, users, strict=True) if user is not None]
     return Leaderboard(
         metric=metric,
         game=game,
         period=period,
         entries=tuple(
-            LeaderboardEntry(rank=rank, user_id=entry.user_id, value=entry.score)
-            for rank, entry in enumerate(shown, 1)
+            LeaderboardEntry(rank=rank, user=public_view(user), value=entry.score)
+            for rank, (entry, user) in enumerate(shown, 1)
         ),
     )
 

@@ -167,9 +167,8 @@ async def follow(
                 missed = await notifications.after(session, user_id, position, REPLAY_PAGE)
             for seen in missed:
                 delivered.add(seen.notification.id)
-                yield _shown(
-                    NotificationForPlayer(seen.notification, None)
-                )  # unread, as it was sent
+                # Shown unread, as it was sent (as the live stream shows it).
+                yield _shown(NotificationForPlayer(seen.notification, None))
             position = missed[-1].notification.id if len(missed) == REPLAY_PAGE else None
         async for event in merged(own, everyone):
             if event.get("kind") != "notification":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from casino_club.domain.gacha import RarityCount
 from casino_club.domain.games import Game
 from casino_club.domain.hundredths import display
 from casino_club.domain.stats import GameTotals, PlayerStatistics
@@ -41,5 +40,4 @@ async def statistics(services: Services, user_id: int) -> PlayerStatistics:
         best_multiplier=None,
     )
     gacha = await gacha_cases.status(services, user_id)
-    counts = tuple(RarityCount(count.rarity, count.count) for count in gacha.counts_by_rarity)
-    return PlayerStatistics(total=total, games=tuple(games), gacha_by_rarity=counts)
+    return PlayerStatistics(total=total, games=tuple(games), gacha_by_rarity=gacha.counts_by_rarity)

@@ -14,10 +14,10 @@ from casino_club.domain import admin
 from casino_club.domain.admin import UserOrder
 from casino_club.domain.pagination import check_first
 from casino_club.resolvers import admin_users as admin_user_cases
-from casino_club.schema.enums import RoleEnum
+from casino_club.schema.enums import RankEnum, RoleEnum
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.outcomes import presents
-from casino_club.schema.users import Profile, RankEnum
+from casino_club.schema.users import Profile
 
 
 @strawberry.input
@@ -82,8 +82,8 @@ class AdminUserFilter:
     banned: bool | None = None
 
 
-@presents(admin.AdminSession)
-@strawberry.type(description="One login (session) on a player's account.")
+@presents(admin.AdminSession, described=True)
+@strawberry.type
 class AdminSession:
     id: str
     created_at: datetime

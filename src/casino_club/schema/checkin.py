@@ -14,8 +14,8 @@ from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
 
-@presents(checkin.DailyRewardClaimed)
-@strawberry.type(description="Today's reward, claimed: the streak it continued and what it paid.")
+@presents(checkin.DailyRewardClaimed, described=True)
+@strawberry.type
 class DailyRewardClaimed:
     day: date
     streak: int
@@ -42,8 +42,8 @@ ClaimDailyRewardResult = Annotated[
 ]
 
 
-@presents(checkin.CheckInDay)
-@strawberry.type(description="One claimed day.")
+@presents(checkin.CheckInDay, described=True)
+@strawberry.type
 class CheckInDay:
     day: date
     streak: int
@@ -52,8 +52,8 @@ class CheckInDay:
     protections_used: int
 
 
-@presents(checkin.Attendance)
-@strawberry.type(description="The days of a month the daily reward was claimed.")
+@presents(checkin.Attendance, described=True)
+@strawberry.type
 class Attendance:
     year: int
     month: int

@@ -85,14 +85,14 @@ class CrashBetPlaced:
     replayed: bool
 
 
-@presents(crash.ActiveRoundExists)
-@strawberry.type(description="The player already has a running round; nothing was charged.")
+@presents(crash.ActiveRoundExists, described=True)
+@strawberry.type
 class ActiveRoundExists(UserError):
     round: CrashRound
 
 
-@presents(crash.RoundNotFound)
-@strawberry.type(description="No round with this id belongs to the caller.")
+@presents(crash.RoundNotFound, described=True)
+@strawberry.type
 class RoundNotFound(UserError):
     pass
 
@@ -109,8 +109,8 @@ class CrashCashedOut:
     )
 
 
-@presents(crash.CrashRoundLost)
-@strawberry.type(description="The round crashed before the cash-out; the stake is lost.")
+@presents(crash.CrashRoundLost, described=True)
+@strawberry.type
 class CrashRoundLost:
     round: CrashRound
     crash_point: float
@@ -126,8 +126,8 @@ CrashCashoutResult = Annotated[
 CrashTickKind = strawberry.enum(TickKind, name="CrashTickKind")
 
 
-@presents(crash.CrashTick)
-@strawberry.type(description="One moment of a running round, or how it ended (the last one).")
+@presents(crash.CrashTick, described=True)
+@strawberry.type
 class CrashTick:
     round_id: strawberry.ID
     kind: CrashTickKind  # type: ignore[valid-type]
@@ -139,8 +139,8 @@ class CrashTick:
     payout: Gold | None = strawberry.field(description="Set on the final CASHED_OUT")
 
 
-@presents(crash.CrashOdds)
-@strawberry.type(description="P(crash ≥ multiplier).")
+@presents(crash.CrashOdds, described=True)
+@strawberry.type
 class CrashOdds:
     multiplier: float
     probability: float = strawberry.field(description="0.99 / multiplier")

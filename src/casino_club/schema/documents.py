@@ -118,7 +118,7 @@ class CheckedDocuments(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         # Strawberry parses only when no extension did; a syntax error raised here is
         # answered as a GraphQL error, as Strawberry's own parse's would be (over
-        # WebSocket, by our protocol handlers: ws_handlers), coded for clients (§12.1).
+        # WebSocket, by our protocol handlers: live/ws_handlers.py), coded for clients (§12.1).
         context = self.execution_context
         assert context.query is not None, "Strawberry refuses a request without a query"
         try:

@@ -38,8 +38,8 @@ class FieldError:
     message: str
 
 
-@presents(refusals.ValidationFailed)
-@strawberry.type(description="The input broke one or more rules; nothing was changed.")
+@presents(refusals.ValidationFailed, described=True)
+@strawberry.type
 class ValidationFailed(UserError):
     fields: list[FieldError]
 

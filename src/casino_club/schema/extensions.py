@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from strawberry.extensions import MaskErrors, SchemaExtension
 
-from casino_club.domain.errors import RequestRefused
+from casino_club.domain.errors import ErrorCode, RequestRefused
 from casino_club.observability import Metrics, request_id_var
 from casino_club.schema.documents import DocumentCache
 from casino_club.schema.query_limits import fragments_of
@@ -86,10 +86,13 @@ class MaskUnexpectedErrors(MaskErrors):
         if is_unavailable(error.original_error):
             log.warning("backing service unavailable in %s", where, exc_info=error.original_error)
             masked.message = UNAVAILABLE_MESSAGE
-            masked.extensions = {"code": "SERVICE_UNAVAILABLE", "requestId": request_id}
+            masked.extensions = {
+                "code": ErrorCode.SERVICE_UNAVAILABLE.value,
+                "requestId": request_id,
+            }
             return masked
         log.error("unexpected error in %s", where, exc_info=error.original_error)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        masked.extensions = {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id}
         return masked
 
 

@@ -108,8 +108,8 @@ class DailyPullLimit:
     pulls_per_day: int
 
 
-@presents(gacha.GachaConfig)
-@strawberry.type(description="Everything loot-box disclosure rules ask to show before a pull.")
+@presents(gacha.GachaConfig, described=True)
+@strawberry.type
 class GachaConfig:
     rarities: list[RarityOdds]
     pity_threshold: int = strawberry.field(

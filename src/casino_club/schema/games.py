@@ -21,15 +21,15 @@ class FairnessProof:
     nonce: int
 
 
-@presents(refusals.InsufficientFunds)
-@strawberry.type(description="The balance does not cover the stake; nothing was charged.")
+@presents(refusals.InsufficientFunds, described=True)
+@strawberry.type
 class InsufficientFunds(UserError):
     required: Gold
     balance: Gold
 
 
-@presents(refusals.InvalidStake)
-@strawberry.type(description="The stake is outside this game's limits.")
+@presents(refusals.InvalidStake, described=True)
+@strawberry.type
 class InvalidStake(UserError):
     min_stake: Gold
     max_stake: Gold
@@ -41,14 +41,14 @@ class RateLimited(UserError):
     retry_after_ms: int
 
 
-@presents(refusals.IdempotencyKeyReused)
-@strawberry.type(description="This idempotency key was used for a different request.")
+@presents(refusals.IdempotencyKeyReused, described=True)
+@strawberry.type
 class IdempotencyKeyReused(UserError):
     pass
 
 
-@presents(refusals.IdempotencyKeyInUse)
-@strawberry.type(description="A request with this idempotency key is still running; retry shortly.")
+@presents(refusals.IdempotencyKeyInUse, described=True)
+@strawberry.type
 class IdempotencyKeyInUse(UserError):
     pass
 

@@ -68,8 +68,8 @@ class RewardResult:
     balance: Gold | None = strawberry.field(description="After the grant, when granted.")
 
 
-@presents(gold_admin.RewardsGranted)
-@strawberry.type(description="Each item's outcome, in the order given.")
+@presents(gold_admin.RewardsGranted, described=True)
+@strawberry.type
 class RewardsGranted:
     results: list[RewardResult]
 

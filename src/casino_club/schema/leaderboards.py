@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
-from strawberry.types import Info
 
-from casino_club.context import Context
-from casino_club.domain import leaderboards, profiles
+from casino_club.domain import leaderboards
 from casino_club.domain.leaderboards import Metric, Period
-from casino_club.resolvers import users as user_cases
 from casino_club.schema.fairness import GameEnum
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
@@ -29,26 +24,16 @@ LeaderboardPeriodEnum = strawberry.enum(
 )
 
 
-async def _player(
-    info: Info[Context, Any], root: strawberry.Parent[leaderboards.LeaderboardEntry]
-) -> profiles.PublicUser:
-    # The board's use case loaded every player it shows: this load is the same
-    # request's, answered from the loader's cache.
-    user = await info.context.loaders.users.load(root.user_id)
-    assert user is not None, "the board shows only players it found"
-    return user_cases.public_view(user)
-
-
 @presents(leaderboards.LeaderboardEntry)
 @strawberry.type(description="One player's place on a board.")
 class LeaderboardEntry:
     rank: int = strawberry.field(description="1 is the top; equal scores: newer player first.")
-    user: PublicUser = strawberry.field(resolver=_player, graphql_type=PublicUser)
+    user: PublicUser
     value: Gold = strawberry.field(description="Gold for NET_WIN and BIGGEST_WIN, XP for LEVEL.")
 
 
-@presents(leaderboards.Leaderboard)
-@strawberry.type(description="The top players of one board.")
+@presents(leaderboards.Leaderboard, described=True)
+@strawberry.type
 class Leaderboard:
     metric: LeaderboardMetricEnum  # type: ignore[valid-type]
     game: GameEnum | None = strawberry.field(description="null: every game.")  # type: ignore[valid-type]

@@ -81,8 +81,8 @@ class StartCoolOffInput:
     kind: ExclusionEnum  # type: ignore[valid-type]
 
 
-@presents(limits.CoolOffStarted)
-@strawberry.type(description="The break has started: no play or purchase until `until`.")
+@presents(limits.CoolOffStarted, described=True)
+@strawberry.type
 class CoolOffStarted:
     until: datetime
 

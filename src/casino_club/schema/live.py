@@ -42,8 +42,8 @@ class GameEvent:
     data: JSON
 
 
-@presents(live_events.MonitorEvent)
-@strawberry.type(description="A game event of some player, as operators monitor them.")
+@presents(live_events.MonitorEvent, described=True)
+@strawberry.type
 class MonitorEvent:
     id: strawberry.ID = strawberry.field(description=EVENT_ID)
     user_id: strawberry.ID

@@ -99,8 +99,8 @@ class ClaimMissionRewardInput:
     mission_id: strawberry.ID
 
 
-@presents(missions.MissionRewardClaimed)
-@strawberry.type(description="The mission's reward, paid.")
+@presents(missions.MissionRewardClaimed, described=True)
+@strawberry.type
 class MissionRewardClaimed:
     mission: Mission
     gold: Gold
@@ -115,8 +115,8 @@ class MissionNotFound(UserError):
     pass
 
 
-@presents(missions.MissionNotComplete)
-@strawberry.type(description="The mission is not complete in this period yet.")
+@presents(missions.MissionNotComplete, described=True)
+@strawberry.type
 class MissionNotComplete(UserError):
     progress: Gold
     target: Gold
@@ -163,8 +163,8 @@ class DeleteMissionInput:
     key: str
 
 
-@presents(missions.MissionDeleted)
-@strawberry.type(description="The mission and every player's progress on it are gone.")
+@presents(missions.MissionDeleted, described=True)
+@strawberry.type
 class MissionDeleted:
     key: str
 

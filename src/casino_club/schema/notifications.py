@@ -39,8 +39,8 @@ class NotificationsMarked:
     unread_count: int
 
 
-@presents(notifications.NotificationNotFound)
-@strawberry.type(description="A notification id that is not one of the caller's.")
+@presents(notifications.NotificationNotFound, described=True)
+@strawberry.type
 class NotificationNotFound(UserError):
     pass
 

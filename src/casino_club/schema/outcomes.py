@@ -23,22 +23,38 @@ T = TypeVar("T", bound=type)
 PRESENTED: dict[type, type] = {}
 
 
-def presents(*values: type) -> Callable[[T], T]:
-    """Mark a Strawberry type (decorate above `@strawberry.type`) as publishing `values`."""
+def presents(*values: type, described: bool = False) -> Callable[[T], T]:
+    """Mark a Strawberry type (decorate above `@strawberry.type`) as publishing `values`.
+
+    `described`: the type's GraphQL description is the value's docstring (white space
+    folded), so a text clients read and the code's own is written once, in domain/."""
 
     def mark(graphql_type: T) -> T:
         for value in values:
             if value in PRESENTED:
                 raise TypeError(f"{value.__name__} is already presented by {PRESENTED[value]}")
             PRESENTED[value] = graphql_type
+        definition = graphql_type.__strawberry_definition__  # type: ignore[attr-defined]
+        if described:
+            if definition.description is not None:
+                raise TypeError(f"{graphql_type.__name__}: a description, or described")
+            definition.description = _docstring(*values)
 
         def is_type_of(obj: Any, _info: GraphQLResolveInfo[Any]) -> bool:
             return type(obj) in values or isinstance(obj, graphql_type)
 
-        graphql_type.__strawberry_definition__.is_type_of = is_type_of  # type: ignore[attr-defined]
+        definition.is_type_of = is_type_of
         return graphql_type
 
     return mark
+
+
+def _docstring(value: type, *others: type) -> str:
+    doc = value.__doc__ or ""
+    # A dataclass with no docstring gets its signature as one: never a description.
+    if others or not doc or doc.startswith(f"{value.__name__}("):
+        raise TypeError(f"described: {value.__name__} needs a docstring, and to be the only value")
+    return " ".join(doc.split())
 
 
 def graphql_type_of(value: type) -> type:

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from casino_club.context import AuthenticationFailed, Context, Viewer
 from casino_club.domain.accounts import Role
-from casino_club.domain.errors import Unauthenticated
+from casino_club.domain.errors import ErrorCode, Unauthenticated
 
 
 async def optional_viewer(info: Info[Context, Any]) -> Viewer | None:
@@ -34,7 +34,7 @@ async def require_viewer(info: Info[Context, Any]) -> Viewer:
 
 class IsAuthenticated(BasePermission):
     message = "Authentication required"
-    error_extensions = {"code": "UNAUTHENTICATED"}
+    error_extensions = {"code": ErrorCode.UNAUTHENTICATED.value}
 
     async def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
         await require_viewer(info)
@@ -43,7 +43,7 @@ class IsAuthenticated(BasePermission):
 
 class IsAdmin(BasePermission):
     message = "Administrator role required"
-    error_extensions = {"code": "FORBIDDEN"}
+    error_extensions = {"code": ErrorCode.FORBIDDEN.value}
 
     async def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
         viewer = await require_viewer(info)
@@ -55,7 +55,7 @@ class IsOwnerOrAdmin(BasePermission):
     profile's, never by who is asking) or an operator may read it."""
 
     message = "Only the player or an operator may read this"
-    error_extensions = {"code": "FORBIDDEN"}
+    error_extensions = {"code": ErrorCode.FORBIDDEN.value}
 
     async def has_permission(self, source: Any, info: Info[Context, Any], **kwargs: Any) -> bool:
         try:

@@ -87,8 +87,8 @@ class Purchase:
         return root.issued_receipt()
 
 
-@presents(purchases.PurchaseSucceeded)
-@strawberry.type(description="Paid; the gold is in the wallet.")
+@presents(purchases.PurchaseSucceeded, described=True)
+@strawberry.type
 class PurchaseSucceeded:
     purchase: Purchase
     receipt: Receipt
@@ -105,8 +105,8 @@ class PurchasePending:
     purchase: Purchase
 
 
-@presents(purchases.PaymentDeclined)
-@strawberry.type(description="The payment did not go through; nothing was charged or granted.")
+@presents(purchases.PaymentDeclined, described=True)
+@strawberry.type
 class PaymentDeclined(UserError):
     reason: FailureReasonEnum  # type: ignore[valid-type]
     transaction_id: strawberry.ID
@@ -118,34 +118,29 @@ class ProductNotFound(UserError):
     sku: str
 
 
-@presents(purchases.RankRequired)
-@strawberry.type(description="The product needs a higher rank.")
+@presents(purchases.RankRequired, described=True)
+@strawberry.type
 class RankRequired(UserError):
     required: RankEnum  # type: ignore[valid-type]
 
 
-@presents(purchases.PromoInvalid)
-@strawberry.type(description="The promo code does not apply to this purchase.")
+@presents(purchases.PromoInvalid, described=True)
+@strawberry.type
 class PromoInvalid(UserError):
     # Not `reason`: PaymentDeclined, in the same unions, has a `reason` of another type,
     # and NotAvailable a `problem`: a client selecting them together would be refused.
     promo_problem: PromoProblemEnum  # type: ignore[valid-type]
 
 
-@presents(purchases.PurchaseBlocked)
-@strawberry.type(
-    description="Too many purchase attempts, or payment methods, in a short time: "
-    "purchases are paused until `until`."
-)
+@presents(purchases.PurchaseBlocked, described=True)
+@strawberry.type
 class PurchaseBlocked(UserError):
     until: datetime
     retry_after_seconds: int
 
 
-@presents(purchases.SpendingLimitReached)
-@strawberry.type(
-    description="This purchase would go over a purchase limit the player set (USD cents)."
-)
+@presents(purchases.SpendingLimitReached, described=True)
+@strawberry.type
 class SpendingLimitReached(UserError):
     period: LimitKindEnum  # type: ignore[valid-type]
     limit_cents: int
@@ -170,10 +165,8 @@ BuyProductResult = Annotated[
 ]
 
 
-@presents(purchases.ReceiptVerification)
-@strawberry.type(
-    description="Whether a receipt is one this server signed, for a purchase that still stands."
-)
+@presents(purchases.ReceiptVerification, described=True)
+@strawberry.type
 class ReceiptVerification:
     valid: bool = strawberry.field(
         description="Signed by this server and its purchase not refunded (nor being refunded)."
@@ -198,16 +191,18 @@ class BuyLimitedPackageInput:
     )
 
 
-@presents(listings.PackageItem)
-@strawberry.type(description="An item a package contains, and how many.")
+@presents(listings.PackageItem, described=True)
+@strawberry.type
 class PackageItem:
     item_id: str
     quantity: int
 
 
-@presents(listings.PackageListing)
-@strawberry.type(description="A package on sale for a window, from a limited stock.")
-class LimitedPackage:
+@strawberry.type
+class PackageTerms:
+    """The fields `LimitedPackage` and `AdminLimitedPackage` share, in their order (each
+    places `perUserLimit` itself). Never published on its own."""
+
     sku: str
     name: str
     description: str
@@ -218,6 +213,11 @@ class LimitedPackage:
     starts_at: datetime
     ends_at: datetime
     total_stock: int
+
+
+@presents(listings.PackageListing)
+@strawberry.type(description="A package on sale for a window, from a limited stock.")
+class LimitedPackage(PackageTerms):
     remaining_stock: int = strawberry.field(
         description="Units neither sold nor held by a purchase in progress."
     )
@@ -227,8 +227,8 @@ class LimitedPackage:
     )
 
 
-@presents(purchases.SoldOut)
-@strawberry.type(description="No unit of the package is left.")
+@presents(purchases.SoldOut, described=True)
+@strawberry.type
 class SoldOut(UserError):
     sku: str
 
@@ -239,8 +239,8 @@ class PurchaseLimitReached(UserError):
     limit: int
 
 
-@presents(purchases.NotAvailable)
-@strawberry.type(description="The package is not on sale now (its window, or switched off).")
+@presents(purchases.NotAvailable, described=True)
+@strawberry.type
 class NotAvailable(UserError):
     problem: PackageProblemEnum  # type: ignore[valid-type]
     starts_at: datetime | None

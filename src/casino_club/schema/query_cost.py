@@ -49,11 +49,11 @@ from graphql import (
 )
 from strawberry.extensions.utils import is_introspection_key
 
+from casino_club.domain.errors import ErrorCode
 from casino_club.schema.query_limits import HUGE_COUNT, Measure, fragment_values, fragments_of
 
 DEFAULT_LIST_LENGTH = 20
 PAGE_ARGUMENT = "first"
-TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
 
 def as_int(value: object) -> int | None:
@@ -200,5 +200,5 @@ def cost_error(cost: int, max_cost: int) -> GraphQLError:
     return GraphQLError(
         f"Query cost {shown} exceeds the maximum of {max_cost}: ask for fewer items "
         "(a smaller `first`) or fewer fields",
-        extensions={"code": TOO_COMPLEX, "maxCost": max_cost},
+        extensions={"code": ErrorCode.QUERY_TOO_COMPLEX.value, "maxCost": max_cost},
     )

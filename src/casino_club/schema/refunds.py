@@ -21,28 +21,28 @@ class RefundPurchaseInput:
     reason: str = strawberry.field(description="Why: kept in the audit log (1-500 characters).")
 
 
-@presents(refunds.PurchaseRefunded)
-@strawberry.type(description="Refunded: the money returned, the gold taken back.")
+@presents(refunds.PurchaseRefunded, described=True)
+@strawberry.type
 class PurchaseRefunded:
     purchase: Purchase
     gold_taken: Gold = strawberry.field(description="Taken from the balance now.")
     debt_added: Gold = strawberry.field(description="What the balance could not cover.")
 
 
-@presents(refunds.PurchaseNotFound)
-@strawberry.type(description="No purchase with this id.")
+@presents(refunds.PurchaseNotFound, described=True)
+@strawberry.type
 class PurchaseNotFound(UserError):
     pass
 
 
-@presents(refunds.NotRefundable)
-@strawberry.type(description="Only a succeeded purchase can be refunded.")
+@presents(refunds.NotRefundable, described=True)
+@strawberry.type
 class NotRefundable(UserError):
     status: PurchaseStatusEnum  # type: ignore[valid-type]
 
 
-@presents(refunds.RefundFailed)
-@strawberry.type(description="The payment provider refused or did not answer; nothing changed.")
+@presents(refunds.RefundFailed, described=True)
+@strawberry.type
 class RefundFailed(UserError):
     provider_reason: str
 

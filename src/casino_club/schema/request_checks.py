@@ -23,6 +23,8 @@ from graphql import (
     ValidationRule,
 )
 
+from casino_club.domain.errors import ErrorCode
+
 UNSTORABLE_TEXT = "Strings must be valid Unicode text without NUL characters"
 NUMBER_OUT_OF_RANGE = "Number literals must be within ±1.8e308"
 MALFORMED_JSON = (
@@ -99,5 +101,7 @@ class StorableLiteralsRule(ValidationRule):
     def enter_string_value(self, node: StringValueNode, *_args: object) -> None:
         if not is_storable(node.value):
             self.report_error(
-                GraphQLError(UNSTORABLE_TEXT, node, extensions={"code": "BAD_USER_INPUT"})
+                GraphQLError(
+                    UNSTORABLE_TEXT, node, extensions={"code": ErrorCode.BAD_USER_INPUT.value}
+                )
             )

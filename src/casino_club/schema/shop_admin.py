@@ -14,7 +14,7 @@ from casino_club.schema.edits import sent
 from casino_club.schema.enums import RankEnum
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.outcomes import presents
-from casino_club.schema.purchases import PackageItem
+from casino_club.schema.purchases import PackageTerms
 from casino_club.schema.scalars import Gold
 from casino_club.schema.shop import CurrencyEnum
 
@@ -66,19 +66,9 @@ SaveProductResult = Annotated[
 ]
 
 
-@presents(shop_admin.AdminLimitedPackage)
-@strawberry.type(description="A limited package as stored, with its stock counts.")
-class AdminLimitedPackage:
-    sku: str
-    name: str
-    description: str
-    price_cents: int
-    currency: CurrencyEnum  # type: ignore[valid-type]
-    gold: Gold
-    items: list[PackageItem]
-    starts_at: datetime
-    ends_at: datetime
-    total_stock: int
+@presents(shop_admin.AdminLimitedPackage, described=True)
+@strawberry.type
+class AdminLimitedPackage(PackageTerms):
     sold: int
     reserved: int = strawberry.field(description="Held by purchases still paying.")
     per_user_limit: int
@@ -127,8 +117,8 @@ SaveLimitedPackageResult = Annotated[
 ]
 
 
-@presents(shop_admin.AdminPromoCode)
-@strawberry.type(description="A promo code as stored, with the uses taken.")
+@presents(shop_admin.AdminPromoCode, described=True)
+@strawberry.type
 class AdminPromoCode:
     code: str
     kind: PromoKindEnum  # type: ignore[valid-type]

@@ -42,8 +42,8 @@ class SlotSpinSuccess:
 SlotSpinResult = bet_result("SlotSpinResult", SlotSpinSuccess)
 
 
-@presents(slots.SlotSymbolOdds)
-@strawberry.type(description="One symbol of the reel strip (the same strip on every reel).")
+@presents(slots.SlotSymbolOdds, described=True)
+@strawberry.type
 class SlotSymbolOdds:
     symbol: SlotSymbol  # type: ignore[valid-type]
     emoji: str
@@ -51,8 +51,8 @@ class SlotSymbolOdds:
     probability: float = strawberry.field(description="Chance to show on one reel")
 
 
-@presents(slots.SlotPay)
-@strawberry.type(description="A paying combination.")
+@presents(slots.SlotPay, described=True)
+@strawberry.type
 class SlotPay:
     name: str
     example: list[SlotSymbol]  # type: ignore[valid-type]

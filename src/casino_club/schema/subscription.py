@@ -81,7 +81,9 @@ async def _checked(
     except ReplayUnavailable:
         raise ServiceUnavailable(REPLAY_UNAVAILABLE) from None
     except SubscriptionOverflow:
-        raise GraphQLError(OVERFLOW_MESSAGE, extensions={"code": "SUBSCRIPTION_OVERFLOW"}) from None
+        raise GraphQLError(
+            OVERFLOW_MESSAGE, extensions={"code": ErrorCode.SUBSCRIPTION_OVERFLOW.value}
+        ) from None
     except UnknownEventId:
         raise BadUserInput(SINCE_REFUSED) from None
 

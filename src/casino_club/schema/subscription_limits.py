@@ -1,4 +1,4 @@
-"""Subscriptions held at once, per player and per address (SPEC §13; live_limits.py).
+"""Subscriptions held at once, per player and per address (SPEC §13; live/limits.py).
 
 Subscriptions are served over WebSocket only (no HTTP streaming transport is offered):
 sent as a plain POST, one would run its resolver as a query — outside the query budget,
@@ -21,6 +21,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from casino_club.context import Context
+from casino_club.domain.errors import ErrorCode
 from casino_club.live.limits import Lease, LimitReached
 from casino_club.resolvers.guards import address_bucket
 from casino_club.resolvers.request_budget import verified_player
@@ -47,7 +48,7 @@ class SubscriptionLimits(SchemaExtension):
         context = execution.context
         if isinstance(context, Context) and execution.operation_type is OperationType.SUBSCRIPTION:
             if not isinstance(context.request, WebSocket):
-                raise GraphQLError(WEBSOCKET_ONLY, extensions={"code": "BAD_REQUEST"})
+                raise GraphQLError(WEBSOCKET_ONLY, extensions={"code": ErrorCode.BAD_REQUEST.value})
             live = context.services.live
             try:
                 self._lease = await live.subscription(

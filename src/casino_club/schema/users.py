@@ -34,8 +34,7 @@ from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import stats as stats_cases
 from casino_club.resolvers import users as user_cases
 from casino_club.schema.checkin import Attendance
-from casino_club.schema.enums import LoginOutcomeEnum, RoleEnum
-from casino_club.schema.enums import RankEnum as RankEnum  # re-exported for schema/admin.py
+from casino_club.schema.enums import LoginOutcomeEnum, RankEnum, RoleEnum
 from casino_club.schema.fairness import Fairness, GameEnum
 from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound

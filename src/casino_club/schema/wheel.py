@@ -57,8 +57,8 @@ class ExpectedItem:
     per_spin: float
 
 
-@presents(wheel.WheelConfig)
-@strawberry.type(description="The wheel's segments and the exact expected value of a spin.")
+@presents(wheel.WheelConfig, described=True)
+@strawberry.type
 class WheelConfig:
     segments: list[WheelSegment]
     spin_cost: Gold

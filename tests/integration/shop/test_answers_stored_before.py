@@ -5,40 +5,15 @@ by hand, exactly as the old code wrote it, and replayed through the API."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
-from casino_club.persistence import idempotency
 from casino_club.persistence.models import IdempotencyKey, Purchase
 from tests.integration.shop.support import buy, gold_of, services_of
-from tests.support import Api
+from tests.support import Api, store_answered_key
 
 REPAY = """mutation P($input: RepayDebtInput!) { repayDebt(input: $input) {
   __typename ... on DebtRepaid { repaid debt balance replayed } ... on UserError { code } } }"""
-
-
-async def store_old_row(
-    app: Starlette, user_id: int, key: str, operation: str, parameters: dict[str, Any], text: str
-) -> None:
-    """A COMPLETED key as the old code left it: `text` is its stored JSON, verbatim."""
-    services = services_of(app)
-    now = services.clock.now()
-    async with services.unit_of_work() as uow:
-        uow.session.add(
-            IdempotencyKey(
-                user_id=user_id,
-                key=key,
-                operation=operation,
-                fingerprint=idempotency.fingerprint(operation, parameters),
-                state=idempotency.COMPLETED,
-                response=text,
-                created_at=now,
-                completed_at=now,
-            )
-        )
-        await uow.commit()
 
 
 async def stored_text(app: Starlette, user_id: int, key: str) -> str | None:
@@ -71,7 +46,7 @@ async def test_a_purchase_key_stored_by_the_old_code_replays_its_purchase(
     assert await stored_text(app, user_id, "bought-earlier") == f'{{"purchaseId":{purchase_id}}}'
     gold = await gold_of(api, token)
     parameters = {"sku": "starter", "quantity": 1, "paymentToken": "tok_ok", "promoCode": None}
-    await store_old_row(
+    await store_answered_key(
         app, user_id, "before-upgrade", "buyProduct", parameters, f'{{"purchaseId":{purchase_id}}}'
     )
 
@@ -88,7 +63,7 @@ async def test_a_repay_debt_key_stored_by_the_old_code_replays_its_answer(
     signed = await api.new_player()
     token, user_id = signed["accessToken"], int(signed["user"]["id"])
     gold = await gold_of(api, token)
-    await store_old_row(
+    await store_answered_key(
         app, user_id, "repaid-earlier", "repayDebt", {}, '{"repaid":3000,"debt":2000,"balance":0}'
     )
 
