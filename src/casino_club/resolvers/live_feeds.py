@@ -2,8 +2,9 @@
 player's game events for operators' monitor. Events travel as JSON (resolvers/live.py
 writes them); here they become values again.
 
-Every event of the channel is given, whatever the subscription shows of it: the schema
-re-checks the caller's session on each, so a feed ends with its session.
+A player's feed gives an item for every event of their channel, None for those it does
+not show: the schema re-checks the caller's session on each, so a feed ends with its
+session even while only other kinds of event arrive.
 """
 
 from __future__ import annotations
@@ -15,27 +16,26 @@ from typing import Any
 from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import LedgerReason
 from casino_club.domain.live_events import BalanceChange, GameEvent, MonitorEvent
-from casino_club.domain.notifications import Notification
 from casino_club.live.events import MONITOR_CHANNEL, user_channel
 from casino_club.live.journal import EventId
-from casino_club.resolvers import notifications
 from casino_club.services import Services
 
-OwnEvent = BalanceChange | GameEvent | Notification
 
-
-async def own_events(
+async def balance_changes(
     services: Services, user_id: int, since: EventId | None
-) -> AsyncIterator[OwnEvent]:
-    """The player's events, in order: those after `since` still kept, then live."""
+) -> AsyncIterator[BalanceChange | None]:
+    """The player's balance changes, in order: those after `since` still kept, then
+    live; None for each other event of the channel (read, not parsed)."""
     async for event in _channel(services, user_channel(user_id), since):
-        kind = event.get("kind")
-        if kind == "balance":
-            yield _balance_change(event)
-        elif kind == "game":
-            yield _game_event(event)
-        elif kind == "notification":
-            yield notifications.received(event)
+        yield _balance_change(event) if event.get("kind") == "balance" else None
+
+
+async def game_events(
+    services: Services, user_id: int, since: EventId | None
+) -> AsyncIterator[GameEvent | None]:
+    """The player's game events, in order, as `balance_changes` gives its own."""
+    async for event in _channel(services, user_channel(user_id), since):
+        yield _game_event(event) if event.get("kind") == "game" else None
 
 
 async def monitor_events(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -29,6 +29,7 @@ from casino_club.schema.crash import CrashTick
 from casino_club.schema.live import BalanceChange, GameEvent, MonitorEvent
 from casino_club.schema.notifications import Notification
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, require_viewer
+from casino_club.services import Services
 
 
 @strawberry.type(description="Proof of a live, authenticated subscription.")
@@ -63,6 +64,7 @@ def _since(since: strawberry.ID | None) -> EventId | None:
 
 
 T = TypeVar("T")
+E = TypeVar("E")
 
 
 async def _checked(
@@ -89,15 +91,16 @@ async def _checked(
 
 
 async def _own_events(
-    info: Info[Context, Any], since: strawberry.ID | None
-) -> AsyncGenerator[live_feeds.OwnEvent, None]:
-    """The caller's events, each kind of them."""
+    info: Info[Context, Any],
+    since: strawberry.ID | None,
+    feed: Callable[[Services, int, EventId | None], AsyncIterator[E | None]],
+) -> AsyncGenerator[E, None]:
+    """The caller's events of one feed, each after the session is checked again."""
     after = _since(since)
     viewer = await require_viewer(info)
-    async for event in _checked(
-        info, live_feeds.own_events(info.context.services, viewer.id, after)
-    ):
-        yield event
+    async for event in _checked(info, feed(info.context.services, viewer.id, after)):
+        if event is not None:
+            yield event
 
 
 @strawberry.type
@@ -112,9 +115,8 @@ class Subscription:
         info: Info[Context, Any],
         since: Annotated[strawberry.ID | None, strawberry.argument(description=SINCE)] = None,
     ) -> AsyncGenerator[live_events.BalanceChange, None]:
-        async for event in _own_events(info, since):
-            if isinstance(event, live_events.BalanceChange):
-                yield event
+        async for event in _own_events(info, since, live_feeds.balance_changes):
+            yield event
 
     @strawberry.subscription(
         description="Results of the caller's games, in order.",
@@ -126,9 +128,8 @@ class Subscription:
         info: Info[Context, Any],
         since: Annotated[strawberry.ID | None, strawberry.argument(description=SINCE)] = None,
     ) -> AsyncGenerator[live_events.GameEvent, None]:
-        async for event in _own_events(info, since):
-            if isinstance(event, live_events.GameEvent):
-                yield event
+        async for event in _own_events(info, since, live_feeds.game_events):
+            yield event
 
     @strawberry.subscription(
         description=(
