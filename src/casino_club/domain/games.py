@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
 from casino_club.domain.fairness import FairnessProof
@@ -45,3 +46,9 @@ class GameRound:
     outcome: dict[str, Any]  # what the game decided, as it recorded it
     fairness: FairnessProof
     at: datetime
+
+
+def exact_text(value: Fraction) -> str:
+    """A published odd as an exact fraction `p/q` (always both, even for 1/1), beside
+    its float, so a player can check it without rounding."""
+    return f"{value.numerator}/{value.denominator}"

@@ -18,6 +18,7 @@ from fractions import Fraction
 from itertools import product
 
 from casino_club.domain.fairness import FairnessProof, weighted_index
+from casino_club.domain.games import exact_text
 
 REELS = 3
 
@@ -285,4 +286,54 @@ def odds(paytable: Paytable = DEFAULT_PAYTABLE) -> SlotsOdds:
         push_frequency=p_push,
         streak_distribution=pi,
         combination_probability=probability,
+    )
+
+
+def published_config(
+    paytable: Paytable,
+    odds: SlotsOdds,
+    *,
+    min_stake: int,
+    max_stake: int,
+    max_spins_per_second: int,
+) -> SlotsConfig:
+    """The odds a player is shown, computed from the same tables the reels use."""
+    total = paytable.total_weight
+    probability = odds.combination_probability
+    triples = tuple(
+        SlotPay(
+            name=f"{symbol.emoji}{symbol.emoji}{symbol.emoji}",
+            example=(symbol, symbol, symbol),
+            multiplier=paytable.triples[symbol],
+            probability=float(probability[(symbol, symbol, symbol)]),
+        )
+        for symbol in Symbol
+    )
+    cherry_pair = SlotPay(
+        name="any two 🍒",
+        example=(Symbol.CHERRY, Symbol.CHERRY, Symbol.LEMON),
+        multiplier=paytable.cherry_pair,
+        probability=float(odds.push_frequency),
+    )
+    return SlotsConfig(
+        symbols=tuple(
+            SlotSymbolOdds(
+                symbol=symbol,
+                emoji=symbol.emoji,
+                weight=paytable.weights[symbol],
+                probability=paytable.weights[symbol] / total,
+            )
+            for symbol in Symbol
+        ),
+        pays=(*triples, cherry_pair),
+        streak_bonus_step_percent=paytable.streak_step_percent,
+        streak_bonus_cap_percent=paytable.streak_cap_percent,
+        rtp=float(odds.rtp),
+        rtp_exact=exact_text(odds.rtp),
+        base_rtp=float(odds.base_rtp),
+        hit_frequency=float(odds.hit_frequency),
+        win_frequency=float(odds.win_frequency),
+        min_stake=min_stake,
+        max_stake=max_stake,
+        max_spins_per_second=max_spins_per_second,
     )

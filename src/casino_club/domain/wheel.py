@@ -11,6 +11,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from casino_club.domain.fairness import FairnessProof, weighted_index
+from casino_club.domain.games import exact_text
 
 SPIN_COST = 500
 
@@ -126,3 +127,32 @@ class WheelConfig:
     expected_gold_exact: str
     expected_items: tuple[ExpectedItem, ...]
     expected_net_gold_paid: float
+
+
+def published_config(segments: Sequence[Segment]) -> WheelConfig:
+    """The wheel a player is shown: each segment's chance and what a spin returns on
+    average, exactly, from the same weights a spin draws from."""
+    expected = expected_gold(segments)
+    return WheelConfig(
+        segments=tuple(
+            WheelSegment(
+                index=i,
+                label=s.label,
+                kind=s.kind,
+                gold=s.gold,
+                item_id=s.item_id,
+                weight=s.weight,
+                probability=float(probability(i, segments)),
+            )
+            for i, s in enumerate(segments)
+        ),
+        spin_cost=SPIN_COST,
+        free_spins_per_day=1,
+        expected_gold=float(expected),
+        expected_gold_exact=exact_text(expected),
+        expected_items=tuple(
+            ExpectedItem(item_id=item_id, per_spin=float(p))
+            for item_id, p in expected_items(segments).items()
+        ),
+        expected_net_gold_paid=float(expected - SPIN_COST),
+    )

@@ -19,7 +19,6 @@ import math
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 from typing import Any
 
 from casino_club.context import Context, Viewer
@@ -39,7 +38,7 @@ from casino_club.domain.crash import (
     TickKind,
 )
 from casino_club.domain.fairness import take
-from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.games import Game, GameEventType, exact_text
 from casino_club.domain.hundredths import display, float_hundredths
 from casino_club.domain.ledger import Movement, round_reference
 from casino_club.domain.missions import periods_at
@@ -94,15 +93,11 @@ def config(services: Services) -> crash.CrashConfig:
             crash.CrashOdds(
                 multiplier=display(m),
                 probability=float(crash.survival(m)),
-                exact=_fraction(crash.exact_survival(m)),
+                exact=exact_text(crash.exact_survival(m)),
             )
             for m in PUBLISHED_ODDS
         ),
     )
-
-
-def _fraction(value: Fraction) -> str:
-    return f"{value.numerator}/{value.denominator}"
 
 
 def view(row: CrashRoundRow, now: datetime) -> CrashRound:

@@ -11,7 +11,7 @@ from casino_club.domain import gacha
 from casino_club.domain.days import game_day, next_day_start
 from casino_club.domain.fairness import take
 from casino_club.domain.gacha import DailyLimitReached, GachaPullSuccess, NoTicket, PullPayment
-from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.games import Game, GameEventType, exact_text
 from casino_club.domain.refusals import BetRefusal, InvalidStake, ValidationFailed
 from casino_club.persistence import gacha as store
 from casino_club.resolvers import betting
@@ -157,7 +157,7 @@ async def config(services: Services) -> gacha.GachaConfig:
                 rarity=rarity,
                 rate=rules.rates_bp[rarity] / rules.total_bp,
                 effective_rate=float(effective[rarity]),
-                effective_rate_exact=f"{effective[rarity].numerator}/{effective[rarity].denominator}",
+                effective_rate_exact=exact_text(effective[rarity]),
                 duplicate_refund=rules.duplicate_refund[rarity],
                 remaining_stock=stock.get(rarity),
                 items=tuple(pools[rarity]),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from casino_club.context import Context, Viewer
 from casino_club.domain import rps
 from casino_club.domain.fairness import take
-from casino_club.domain.games import Game, GameEventType
+from casino_club.domain.games import Game, GameEventType, exact_text
 from casino_club.domain.refusals import BetRefusal
 from casino_club.persistence.bets import Outcome, SettledBet
 from casino_club.persistence.fairness import Round
@@ -28,7 +28,7 @@ def config(services: Services) -> rps.RpsConfig:
         win_multiplier=rps.WIN_PAYS_PERCENT / 100,
         draw_multiplier=1.0,
         rtp=float(rtp),
-        rtp_exact=f"{rtp.numerator}/{rtp.denominator}",
+        rtp_exact=exact_text(rtp),
         min_stake=services.settings.rps_min_stake,
         max_stake=services.settings.rps_max_stake,
     )

@@ -25,42 +25,9 @@ KIND = betting.BetKind(
 
 def config(services: Services) -> slots.SlotsConfig:
     settings = services.settings
-    paytable, odds = services.slot_paytable, services.slot_odds
-    total = paytable.total_weight
-    probability = odds.combination_probability
-    triples = tuple(
-        slots.SlotPay(
-            name=f"{symbol.emoji}{symbol.emoji}{symbol.emoji}",
-            example=(symbol, symbol, symbol),
-            multiplier=paytable.triples[symbol],
-            probability=float(probability[(symbol, symbol, symbol)]),
-        )
-        for symbol in slots.Symbol
-    )
-    cherry_pair = slots.SlotPay(
-        name="any two 🍒",
-        example=(slots.Symbol.CHERRY, slots.Symbol.CHERRY, slots.Symbol.LEMON),
-        multiplier=paytable.cherry_pair,
-        probability=float(odds.push_frequency),
-    )
-    return slots.SlotsConfig(
-        symbols=tuple(
-            slots.SlotSymbolOdds(
-                symbol=symbol,
-                emoji=symbol.emoji,
-                weight=paytable.weights[symbol],
-                probability=paytable.weights[symbol] / total,
-            )
-            for symbol in slots.Symbol
-        ),
-        pays=(*triples, cherry_pair),
-        streak_bonus_step_percent=paytable.streak_step_percent,
-        streak_bonus_cap_percent=paytable.streak_cap_percent,
-        rtp=float(odds.rtp),
-        rtp_exact=f"{odds.rtp.numerator}/{odds.rtp.denominator}",
-        base_rtp=float(odds.base_rtp),
-        hit_frequency=float(odds.hit_frequency),
-        win_frequency=float(odds.win_frequency),
+    return slots.published_config(
+        services.slot_paytable,
+        services.slot_odds,
         min_stake=settings.slot_min_stake,
         max_stake=settings.slot_max_stake,
         max_spins_per_second=settings.game_rate_limit_per_second,

@@ -30,30 +30,7 @@ wheel.validate(SEGMENTS)
 
 
 def config() -> wheel.WheelConfig:
-    expected = wheel.expected_gold(SEGMENTS)
-    return wheel.WheelConfig(
-        segments=tuple(
-            wheel.WheelSegment(
-                index=i,
-                label=s.label,
-                kind=s.kind,
-                gold=s.gold,
-                item_id=s.item_id,
-                weight=s.weight,
-                probability=float(wheel.probability(i, SEGMENTS)),
-            )
-            for i, s in enumerate(SEGMENTS)
-        ),
-        spin_cost=wheel.SPIN_COST,
-        free_spins_per_day=1,
-        expected_gold=float(expected),
-        expected_gold_exact=f"{expected.numerator}/{expected.denominator}",
-        expected_items=tuple(
-            wheel.ExpectedItem(item_id=item_id, per_spin=float(p))
-            for item_id, p in wheel.expected_items(SEGMENTS).items()
-        ),
-        expected_net_gold_paid=float(expected - wheel.SPIN_COST),
-    )
+    return wheel.published_config(SEGMENTS)
 
 
 async def spin(
