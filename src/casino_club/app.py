@@ -40,6 +40,7 @@ from casino_club.live.ws_handlers import (
     TransportWSHandler,
 )
 from casino_club.observability import configure_logging, new_request_id, request_id_var
+from casino_club.origins import OriginPolicy
 from casino_club.resolvers import payment_webhooks, request_budget
 from casino_club.resolvers.guards import address_bucket
 from casino_club.schema import query_budget
@@ -151,9 +152,10 @@ class CasinoGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = CheckedWebSocketAdapter
     request_adapter_class = StrictRequestAdapter
 
-    def __init__(self, services: Services, **kwargs: Any) -> None:
+    def __init__(self, services: Services, origins: OriginPolicy, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        self.origins = origins
         settings = services.settings
         self._max_tokens = settings.graphql_max_tokens
         # A verdict per document, as the parser caches the parsed document: frontends
@@ -172,6 +174,10 @@ class CasinoGraphQL(GraphQL[Context, None]):
         except HTTPException as exc:
             response = self._refusal(exc)
         await response(scope, receive, send)
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        """A page on another origin may subscribe when it may fetch: one list (origins.py)."""
+        return self.origins.allows(origin)
 
     def _refusal(self, exc: HTTPException) -> Response:
         body = {
@@ -346,11 +352,12 @@ def create_app(
         configure_logging(settings.log_level)
     services = Services.create(settings, clock)
     probe = HealthProbe(settings)
+    origins = OriginPolicy.from_settings(settings)
     graphql = CasinoGraphQL(
         services,
+        origins,
         schema=build_schema(settings, services.metrics),
         graphql_ide="graphiql",
-        allowed_origins=settings.allowed_origins,
         max_subscriptions_per_connection=settings.graphql_max_subscriptions_per_connection,
         # Legacy graphql-ws clients get "ka" messages; graphql-transport-ws relies on the
         # WebSocket pings uvicorn sends (`serve` sets --ws-ping-interval).
@@ -377,7 +384,7 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", origins.cors(graphql), methods=["GET", "POST", "OPTIONS"]),
             WebSocketRoute("/graphql", graphql),
             Route("/webhooks/payments", payment_webhook, methods=["POST"]),
             Route("/health", health),
