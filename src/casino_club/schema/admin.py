@@ -171,7 +171,10 @@ class AdminUser:
         graphql_type=list[AdminSession],
     )
     async def sessions(
-        self, info: Info[Context, Any], root: strawberry.Parent[admin.AdminUser], first: int = 20
+        self,
+        info: Info[Context, Any],
+        root: strawberry.Parent[admin.AdminUser],
+        first: Annotated[int, strawberry.argument(description="How many: 1–100.")] = 20,
     ) -> list[admin.AdminSession]:
         return await admin_user_cases.sessions_of(
             info.context.services, root.profile.id, check_first(first)

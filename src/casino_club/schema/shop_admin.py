@@ -61,7 +61,9 @@ class AdminProduct:
     "unchanged. Needed to create."
 )
 class SaveProductInput:
-    sku: str = strawberry.field(description="The stable key.")
+    sku: str = strawberry.field(
+        description="The stable key: the product to create, or the one to edit."
+    )
     name: str | None = strawberry.field(
         default=strawberry.UNSET,
         description="Its display name. Left out when editing: unchanged. Needed to create.",
