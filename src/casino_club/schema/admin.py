@@ -14,60 +14,99 @@ from casino_club.domain import admin
 from casino_club.domain.admin import UserOrder
 from casino_club.domain.pagination import check_first
 from casino_club.resolvers import admin_users as admin_user_cases
-from casino_club.schema.enums import RankEnum, RoleEnum
+from casino_club.schema.enums import RankEnum, RoleEnum, graphql_enum
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.outcomes import presents
 from casino_club.schema.users import Profile
 
 
-@strawberry.input
+@strawberry.input(
+    description="Set a player's rank (admin); automatic upgrades never lower it again."
+)
 class SetUserRankInput:
-    user_id: strawberry.ID
-    rank: RankEnum  # type: ignore[valid-type]
+    user_id: strawberry.ID = strawberry.field(description="The player.")
+    rank: RankEnum = strawberry.field(description="The new rank.")  # type: ignore[valid-type]
 
 
-@strawberry.input
+@strawberry.input(description="Ban or unban a player (admin); a ban ends every session at once.")
 class SetUserBannedInput:
-    user_id: strawberry.ID
-    banned: bool
-    reason: str | None = None
+    user_id: strawberry.ID = strawberry.field(description="The player.")
+    banned: bool = strawberry.field(description="True bans, false lifts the ban.")
+    reason: str | None = strawberry.field(
+        default=None,
+        description="Why, shown to operators and kept in the audit log; null when unbanning.",
+    )
 
 
 @presents(admin.UserUpdated)
-@strawberry.type
+@strawberry.type(description="The player after the change.")
 class UserUpdated:
-    user: Profile
+    user: Profile = strawberry.field(description="The player's profile, updated.")
 
 
 AdminUserResult = Annotated[
-    UserUpdated | UserNotFound | ValidationFailed, strawberry.union("AdminUserResult")
+    UserUpdated | UserNotFound | ValidationFailed,
+    strawberry.union(
+        "AdminUserResult",
+        description="setUserRank's and setUserBanned's answer: the player updated, or why not.",
+    ),
 ]
 
 
 @strawberry.input(description="Narrow the audit log; every field is optional.")
 class AuditLogFilter:
-    actor_id: strawberry.ID | None = None
-    action: str | None = None
+    actor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only changes by this operator."
+    )
+    action: str | None = strawberry.field(
+        default=None,
+        description="Only this action, e.g. USER_SET_RANK, USER_SET_BANNED, INVITE_CODE_CREATE.",
+    )
     target: str | None = strawberry.field(
         default=None, description="e.g. user:42, product:starter, purchase:7"
     )
-    since: datetime | None = None
+    since: datetime | None = strawberry.field(
+        default=None, description="Only changes at or after this instant."
+    )
 
 
 @presents(admin.AuditEntry)
 @strawberry.type(description="One operator change: who, what, on what, before and after.")
 class AuditEntry:
     id: strawberry.ID
-    actor_id: strawberry.ID | None
-    action: str
-    target: str | None
-    before: JSON | None
-    after: JSON | None
-    request_id: str | None
-    at: datetime
+    actor_id: strawberry.ID | None = strawberry.field(
+        description="The operator who made it; null for the system (jobs, webhooks)."
+    )
+    action: str = strawberry.field(
+        description="What was done, in UPPER_SNAKE_CASE, e.g. USER_SET_RANK."
+    )
+    target: str | None = strawberry.field(
+        description="What it was done to, e.g. user:42, product:starter; null when nothing in "
+        "particular."
+    )
+    before: JSON | None = strawberry.field(
+        description="The target's state before, as stored; null when it did not exist."
+    )
+    after: JSON | None = strawberry.field(
+        description="The target's state after, as stored; null when it was removed."
+    )
+    request_id: str | None = strawberry.field(
+        description="The X-Request-ID of the request that made it; null for jobs."
+    )
+    at: datetime = strawberry.field(description="When it was made.")
 
 
-UserOrderEnum = strawberry.enum(UserOrder, name="UserOrder")
+UserOrderEnum = graphql_enum(
+    UserOrder,
+    "UserOrder",
+    "The order of the operators' player list.",
+    {
+        UserOrder.NEWEST: "Joined most recently first.",
+        UserOrder.OLDEST: "Joined earliest first.",
+        UserOrder.RICHEST: "Most gold first.",
+        UserOrder.TOP_SPENDERS: "Highest lifetime spend (USD cents) first.",
+    },
+)
 
 
 @strawberry.input(description="Narrow the player list; every field is optional.")
@@ -77,22 +116,36 @@ class AdminUserFilter:
         description="A prefix of the siteId or the nickname, compared as sign-up compares "
         "identities (case and width folded).",
     )
-    rank: RankEnum | None = None  # type: ignore[valid-type]
-    role: RoleEnum | None = None  # type: ignore[valid-type]
-    banned: bool | None = None
+    rank: RankEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only players of this rank."
+    )
+    role: RoleEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only accounts of this role."
+    )
+    banned: bool | None = strawberry.field(
+        default=None, description="True: only banned players; false: only players not banned."
+    )
 
 
 @presents(admin.AdminSession, described=True)
 @strawberry.type
 class AdminSession:
     id: str
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-    revoke_reason: str | None
+    created_at: datetime = strawberry.field(description="When the login happened.")
+    expires_at: datetime = strawberry.field(description="When its refresh token expires.")
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was ended; null while not revoked."
+    )
+    revoke_reason: str | None = strawberry.field(
+        description="Why it was ended (e.g. LOGOUT, BANNED, REUSED); null while not revoked."
+    )
     live: bool = strawberry.field(description="Neither revoked nor expired.")
-    ip: str | None
-    user_agent: str | None
+    ip: str | None = strawberry.field(
+        description="The address it logged in from; null when unknown."
+    )
+    user_agent: str | None = strawberry.field(
+        description="The client's User-Agent at login; null when none."
+    )
 
 
 @presents(admin.AdminUser)
@@ -101,9 +154,13 @@ class AdminSession:
     "login attempts, limits and purchases answer operators too) and the account's state."
 )
 class AdminUser:
-    profile: Profile
-    banned_at: datetime | None
-    ban_reason: str | None
+    profile: Profile = strawberry.field(description="The player's full profile.")
+    banned_at: datetime | None = strawberry.field(
+        description="When the player was banned; null when not banned."
+    )
+    ban_reason: str | None = strawberry.field(
+        description="The ban's reason; null when not banned or none given."
+    )
     excluded_until: datetime | None = strawberry.field(
         description="The end of a cool-off or self-exclusion in force; null when none."
     )
@@ -114,7 +171,10 @@ class AdminUser:
         graphql_type=list[AdminSession],
     )
     async def sessions(
-        self, info: Info[Context, Any], root: strawberry.Parent[admin.AdminUser], first: int = 20
+        self,
+        info: Info[Context, Any],
+        root: strawberry.Parent[admin.AdminUser],
+        first: Annotated[int, strawberry.argument(description="How many: 1–100.")] = 20,
     ) -> list[admin.AdminSession]:
         return await admin_user_cases.sessions_of(
             info.context.services, root.profile.id, check_first(first)

@@ -17,15 +17,17 @@ from casino_club.schema.scalars import Gold
 @presents(checkin.DailyRewardClaimed, described=True)
 @strawberry.type
 class DailyRewardClaimed:
-    day: date
-    streak: int
-    gold: Gold
-    xp: int
+    day: date = strawberry.field(
+        description="The game day (GAME_TIMEZONE, UTC by default) it was claimed for."
+    )
+    streak: int = strawberry.field(description="Consecutive days claimed, this one included.")
+    gold: Gold = strawberry.field(description="Gold credited: 1000 + 200 × min(streak, 30).")
+    xp: int = strawberry.field(description="XP credited: 50 + 25 × min(streak, 30).")
     protections_used: int = strawberry.field(
         description="Missed days covered by streak protection (one item each)."
     )
-    balance: Gold
-    level: int
+    balance: Gold = strawberry.field(description="The caller's gold after the reward.")
+    level: int = strawberry.field(description="The caller's level after the XP.")
 
 
 @presents(checkin.AlreadyClaimed)
@@ -38,23 +40,32 @@ class AlreadyClaimed(UserError):
 
 ClaimDailyRewardResult = Annotated[
     DailyRewardClaimed | AlreadyClaimed | PlayerExcluded,
-    strawberry.union("ClaimDailyRewardResult"),
+    strawberry.union(
+        "ClaimDailyRewardResult",
+        description="claimDailyReward's answer: the reward, or why none was given.",
+    ),
 ]
 
 
 @presents(checkin.CheckInDay, described=True)
 @strawberry.type
 class CheckInDay:
-    day: date
-    streak: int
-    gold: Gold
-    xp: int
-    protections_used: int
+    day: date = strawberry.field(
+        description="The game day (GAME_TIMEZONE, UTC by default) it was claimed for."
+    )
+    streak: int = strawberry.field(description="Consecutive days claimed, this one included.")
+    gold: Gold = strawberry.field(description="Gold credited: 1000 + 200 × min(streak, 30).")
+    xp: int = strawberry.field(description="XP credited: 50 + 25 × min(streak, 30).")
+    protections_used: int = strawberry.field(
+        description="Missed days covered by streak protection (one item each)."
+    )
 
 
 @presents(checkin.Attendance, described=True)
 @strawberry.type
 class Attendance:
-    year: int
-    month: int
-    days: list[CheckInDay]
+    year: int = strawberry.field(description="The year asked.")
+    month: int = strawberry.field(description="The month asked, 1–12.")
+    days: list[CheckInDay] = strawberry.field(
+        description="The days claimed in that month, oldest first."
+    )

@@ -17,7 +17,9 @@ from casino_club.schema.wallet import LedgerReasonEnum
 @presents(economy.ReasonFlow)
 @strawberry.type(description="One ledger reason's gold on one game day.")
 class ReasonFlow:
-    reason: LedgerReasonEnum  # type: ignore[valid-type]
+    reason: LedgerReasonEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The ledger reason."
+    )
     issued: Gold = strawberry.field(description="Credited to wallets.")
     sunk: Gold = strawberry.field(description="Debited from wallets.")
     movements: int = strawberry.field(description="Ledger rows.")
@@ -26,9 +28,9 @@ class ReasonFlow:
 @presents(economy.EconomyDay)
 @strawberry.type(description="Gold issued and sunk on one game day (GAME_TIMEZONE).")
 class EconomyDay:
-    day: date
-    issued: Gold
-    sunk: Gold
+    day: date = strawberry.field(description="The game day.")
+    issued: Gold = strawberry.field(description="Gold credited to wallets that day.")
+    sunk: Gold = strawberry.field(description="Gold debited from wallets that day.")
     net: Gold = strawberry.field(description="Issued minus sunk: how much wallets grew by.")
     reasons: list[ReasonFlow] = strawberry.field(description="Only reasons that moved gold.")
 
@@ -36,9 +38,9 @@ class EconomyDay:
 @presents(economy.GameReturn)
 @strawberry.type(description="What a game took and paid over the report's days.")
 class GameReturn:
-    game: GameEnum  # type: ignore[valid-type]
+    game: GameEnum = strawberry.field(description="The game.")  # type: ignore[valid-type]
     paid_plays: int = strawberry.field(description="Plays that cost gold.")
-    staked: Gold
+    staked: Gold = strawberry.field(description="Gold staked (or paid to play) over the range.")
     paid: Gold = strawberry.field(
         description="Every prize paid, a free play's (the day's wheel spin) included."
     )
@@ -54,14 +56,18 @@ class GameReturn:
 @presents(economy.EconomyReport)
 @strawberry.type(description="The economy over a range of game days.")
 class EconomyReport:
-    first_day: date
-    last_day: date
-    time_zone: str
+    first_day: date = strawberry.field(description="The first game day of the range.")
+    last_day: date = strawberry.field(description="The last game day of the range (inclusive).")
+    time_zone: str = strawberry.field(
+        description="GAME_TIMEZONE, the zone of the game days (an IANA name, e.g. UTC)."
+    )
     complete_as_of: datetime | None = strawberry.field(
         description="Every movement before this instant is counted (totals are rolled up "
         "from the ledger every ECONOMY_ROLLUP_INTERVAL_SECONDS); null before the first rollup."
     )
-    issued: Gold
-    sunk: Gold
+    issued: Gold = strawberry.field(description="Gold credited over the range.")
+    sunk: Gold = strawberry.field(description="Gold debited over the range.")
     days: list[EconomyDay] = strawberry.field(description="Every day of the range, in order.")
-    games: list[GameReturn]
+    games: list[GameReturn] = strawberry.field(
+        description="Every game's realised and published return over the range."
+    )

@@ -9,13 +9,26 @@ import strawberry
 
 from casino_club.domain import seeds, verification
 from casino_club.domain.games import Game
+from casino_club.schema.enums import graphql_enum
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.gacha import RarityEnum
 from casino_club.schema.outcomes import presents
 from casino_club.schema.rps import RpsMove
 from casino_club.schema.slots import SlotSymbol
 
-GameEnum = strawberry.enum(Game, name="Game")
+GameEnum = graphql_enum(
+    Game,
+    "Game",
+    "A game of the casino.",
+    {
+        Game.SLOTS: "Three-reel slots (slotSpin).",
+        Game.RPS: "Rock-paper-scissors (rpsPlay).",
+        Game.DICE: "Dice (diceRoll).",
+        Game.GACHA: "Gacha pulls (gachaPull).",
+        Game.WHEEL: "The prize wheel (wheelSpin).",
+        Game.CRASH: "Crash (crashBet, crashCashout).",
+    },
+)
 
 
 @presents(seeds.Fairness)
@@ -23,8 +36,11 @@ GameEnum = strawberry.enum(Game, name="Game")
     description="The caller's active seed pair: the server seed stays secret until rotated."
 )
 class Fairness:
-    server_seed_hash: str
-    client_seed: str
+    server_seed_hash: str = strawberry.field(
+        description="Lowercase hex SHA-256 of the secret server seed: note it now, check it when "
+        "the seed is revealed."
+    )
+    client_seed: str = strawberry.field(description="The client seed the next bet will use.")
     nonce: int = strawberry.field(description="The nonce the next bet will use")
 
 
@@ -33,25 +49,29 @@ class Fairness:
     description="A retired server seed, now public: every round it served can be checked."
 )
 class RevealedSeed:
-    server_seed: str
-    server_seed_hash: str
-    client_seed: str
+    server_seed: str = strawberry.field(
+        description="The server seed, 64 lowercase hex characters (32 bytes): the HMAC key."
+    )
+    server_seed_hash: str = strawberry.field(
+        description="Its SHA-256, as published while it was secret."
+    )
+    client_seed: str = strawberry.field(description="The client seed it was last paired with.")
     rounds: int = strawberry.field(description="Nonces 0 … rounds−1 were used with this seed")
-    revealed_at: datetime
+    revealed_at: datetime = strawberry.field(description="When it was revealed.")
 
 
-@strawberry.input
+@strawberry.input(description="Choose the client seed mixed into every following bet.")
 class SetClientSeedInput:
     client_seed: str = strawberry.field(description="1–64 printable ASCII characters")
 
 
 @presents(seeds.FairnessUpdated)
-@strawberry.type
+@strawberry.type(description="The seed pair now in force.")
 class FairnessUpdated:
-    fairness: Fairness
+    fairness: Fairness = strawberry.field(description="The pair now in force.")
 
 
-@strawberry.input
+@strawberry.input(description="Reveal the current server seed and start a new one.")
 class RotateServerSeedInput:
     client_seed: str | None = strawberry.field(
         default=None,
@@ -60,10 +80,10 @@ class RotateServerSeedInput:
 
 
 @presents(seeds.ServerSeedRotated)
-@strawberry.type
+@strawberry.type(description="The old server seed revealed, and the new pair.")
 class ServerSeedRotated:
-    revealed: RevealedSeed
-    fairness: Fairness
+    revealed: RevealedSeed = strawberry.field(description="The retired seed, now public.")
+    fairness: Fairness = strawberry.field(description="The new pair; the nonce starts at 0.")
 
 
 @presents(seeds.SeedInUse)
@@ -74,28 +94,38 @@ class ServerSeedRotated:
     )
 )
 class SeedInUse(UserError):
-    game: GameEnum  # type: ignore[valid-type]
-    round_id: strawberry.ID
+    game: GameEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The unsettled round's game."
+    )
+    round_id: strawberry.ID = strawberry.field(description="The unsettled round.")
 
 
 RotateServerSeedResult = Annotated[
     ServerSeedRotated | SeedInUse | ValidationFailed,
-    strawberry.union("RotateServerSeedResult"),
+    strawberry.union(
+        "RotateServerSeedResult",
+        description="rotateServerSeed's answer: the revealed seed and the new pair, or why not "
+        "now.",
+    ),
 ]
 
 
 SetClientSeedResult = Annotated[
-    FairnessUpdated | ValidationFailed, strawberry.union("SetClientSeedResult")
+    FairnessUpdated | ValidationFailed,
+    strawberry.union(
+        "SetClientSeedResult",
+        description="setClientSeed's answer.",
+    ),
 ]
 
 
 @presents(verification.VerifiedRound)
 @strawberry.type(description="An outcome recomputed from seeds alone.")
 class VerifiedRound:
-    game: GameEnum  # type: ignore[valid-type]
-    server_seed_hash: str
-    client_seed: str
-    nonce: int
+    game: GameEnum = strawberry.field(description="The game verified.")  # type: ignore[valid-type]
+    server_seed_hash: str = strawberry.field(description="SHA-256 of the server seed given.")
+    client_seed: str = strawberry.field(description="The client seed given.")
+    nonce: int = strawberry.field(description="The nonce given.")
     floats: list[float] = strawberry.field(description="The stream's floats the game used")
     reels: list[SlotSymbol] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="SLOTS: the reels"

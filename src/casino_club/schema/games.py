@@ -16,29 +16,33 @@ from casino_club.schema.scalars import Gold
 @presents(FairnessProofValue)
 @strawberry.type(description="What makes this result verifiable once the server seed is revealed.")
 class FairnessProof:
-    server_seed_hash: str
-    client_seed: str
-    nonce: int
+    server_seed_hash: str = strawberry.field(
+        description="SHA-256 (lowercase hex) of the server seed that decided it."
+    )
+    client_seed: str = strawberry.field(description="The client seed used.")
+    nonce: int = strawberry.field(
+        description="The nonce used: the number of bets before it on this seed pair."
+    )
 
 
 @presents(refusals.InsufficientFunds, described=True)
 @strawberry.type
 class InsufficientFunds(UserError):
-    required: Gold
-    balance: Gold
+    required: Gold = strawberry.field(description="Gold it needs.")
+    balance: Gold = strawberry.field(description="The caller's gold now.")
 
 
 @presents(refusals.InvalidStake, described=True)
 @strawberry.type
 class InvalidStake(UserError):
-    min_stake: Gold
-    max_stake: Gold
+    min_stake: Gold = strawberry.field(description="The smallest stake this game accepts.")
+    max_stake: Gold = strawberry.field(description="The largest stake this game accepts.")
 
 
 @presents(refusals.RateLimited)
 @strawberry.type(description="Too many game actions; retry after the given time.")
 class RateLimited(UserError):
-    retry_after_ms: int
+    retry_after_ms: int = strawberry.field(description="Milliseconds to wait before retrying.")
 
 
 @presents(refusals.IdempotencyKeyReused, described=True)
@@ -59,7 +63,7 @@ class IdempotencyKeyInUse(UserError):
     "(a purchase repays it first, or repayDebt from the balance)."
 )
 class InDebt(UserError):
-    debt: Gold
+    debt: Gold = strawberry.field(description="Gold owed.")
 
 
 @presents(refusals.PlayerExcluded)
@@ -68,7 +72,7 @@ class InDebt(UserError):
     "purchase until then (it cannot be ended early)."
 )
 class PlayerExcluded(UserError):
-    until: datetime
+    until: datetime = strawberry.field(description="When the break ends.")
 
 
 @presents(refusals.LossLimitReached)
@@ -78,6 +82,6 @@ class PlayerExcluded(UserError):
     "be staked today; the day turns over at `resetsAt`."
 )
 class LossLimitReached(UserError):
-    limit: Gold
-    remaining: Gold
-    resets_at: datetime
+    limit: Gold = strawberry.field(description="The player's daily loss limit, in gold.")
+    remaining: Gold = strawberry.field(description="Gold that may still be lost today.")
+    resets_at: datetime = strawberry.field(description="When the next game day begins.")

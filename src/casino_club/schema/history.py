@@ -18,9 +18,16 @@ from casino_club.schema.scalars import Gold
 @strawberry.type(description="One settled play.")
 class GameRound:
     id: strawberry.ID
-    game: GameEnum  # type: ignore[valid-type]
-    stake: Gold
-    payout: Gold
-    outcome: JSON
-    fairness: FairnessProof
-    at: datetime
+    game: GameEnum = strawberry.field(description="The game played.")  # type: ignore[valid-type]
+    stake: Gold = strawberry.field(
+        description="Gold bet (the price of a gacha pull or paid wheel spin; 0 for a free spin)."
+    )
+    payout: Gold = strawberry.field(description="Gold credited, the stake included (0 on a loss).")
+    outcome: JSON = strawberry.field(
+        description="The game's own result, e.g. reels for SLOTS, items for GACHA; its shape is "
+        "the game's success type's."
+    )
+    fairness: FairnessProof = strawberry.field(
+        description="What proves it: verify once the seed is revealed."
+    )
+    at: datetime = strawberry.field(description="When it was settled.")

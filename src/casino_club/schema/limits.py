@@ -9,6 +9,7 @@ import strawberry
 
 from casino_club.domain import limits
 from casino_club.domain.limits import Exclusion, LimitKind
+from casino_club.schema.enums import graphql_enum
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.outcomes import presents
 
@@ -17,14 +18,20 @@ from casino_club.schema.outcomes import presents
 @strawberry.type(description="A raise or removal of a limit, waiting until it applies.")
 class PendingLimit:
     amount: int | None = strawberry.field(description="null: the limit will be removed.")
-    applies_at: datetime
+    applies_at: datetime = strawberry.field(
+        description="When it takes effect (24 hours after it was asked)."
+    )
 
 
 @presents(limits.LimitState)
 @strawberry.type(description="A limit as it stands: null amount means no limit.")
 class LimitState:
-    amount: int | None
-    pending: PendingLimit | None
+    amount: int | None = strawberry.field(
+        description="The limit in force (cents or gold, as its field says); null: no limit."
+    )
+    pending: PendingLimit | None = strawberry.field(
+        description="A raise or removal waiting its 24 hours; null when none."
+    )
 
 
 @presents(limits.PlayerLimits)
@@ -50,9 +57,20 @@ class PlayerLimits:
     "at once; raising or removing applies after 24 hours."
 )
 class SetLimitsInput:
-    daily_purchase_cents: int | None = strawberry.UNSET
-    monthly_purchase_cents: int | None = strawberry.UNSET
-    daily_loss_gold: int | None = strawberry.UNSET
+    daily_purchase_cents: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Purchases per game day, in USD cents (other "
+        "currencies converted); null removes it.",
+    )
+    monthly_purchase_cents: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Purchases per calendar month of game days, in USD cents; null removes it.",
+    )
+    daily_loss_gold: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Gold lost at play per game day (stakes minus wins, "
+        "all games); null removes it.",
+    )
 
     def requested(self) -> dict[LimitKind, int | None]:
         """The limits sent (None: remove it); those left out are kept."""
@@ -65,45 +83,73 @@ class SetLimitsInput:
 
 
 @presents(limits.LimitsSet)
-@strawberry.type
+@strawberry.type(description="The limits after the change.")
 class LimitsSet:
-    limits: PlayerLimits
+    limits: PlayerLimits = strawberry.field(description="Every limit, pending changes included.")
 
 
-SetLimitsResult = Annotated[LimitsSet | ValidationFailed, strawberry.union("SetLimitsResult")]
+SetLimitsResult = Annotated[
+    LimitsSet | ValidationFailed,
+    strawberry.union(
+        "SetLimitsResult",
+        description="setLimits' answer.",
+    ),
+]
 
 
-ExclusionEnum = strawberry.enum(Exclusion, name="Exclusion")
+ExclusionEnum = graphql_enum(
+    Exclusion,
+    "Exclusion",
+    "A break from play and purchases; login, profile and history keep working.",
+    {
+        Exclusion.COOL_OFF_24_HOURS: "A cool-off of 24 hours.",
+        Exclusion.COOL_OFF_7_DAYS: "A cool-off of 7 days.",
+        Exclusion.COOL_OFF_30_DAYS: "A cool-off of 30 days.",
+        Exclusion.SELF_EXCLUSION_6_MONTHS: "A self-exclusion of 6 months.",
+    },
+)
 
 
-@strawberry.input
+@strawberry.input(
+    description="Take a break from play and purchases; it cannot be ended early by the player."
+)
 class StartCoolOffInput:
-    kind: ExclusionEnum  # type: ignore[valid-type]
+    kind: ExclusionEnum = strawberry.field(description="How long.")  # type: ignore[valid-type]
 
 
 @presents(limits.CoolOffStarted, described=True)
 @strawberry.type
 class CoolOffStarted:
-    until: datetime
+    until: datetime = strawberry.field(description="When the break ends.")
 
 
 StartCoolOffResult = Annotated[
-    CoolOffStarted | ValidationFailed, strawberry.union("StartCoolOffResult")
+    CoolOffStarted | ValidationFailed,
+    strawberry.union(
+        "StartCoolOffResult",
+        description="startCoolOff's answer: when the break ends.",
+    ),
 ]
 
 
-@strawberry.input
+@strawberry.input(
+    description="End a player's cool-off or self-exclusion early (admin only; players cannot)."
+)
 class LiftExclusionInput:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The player.")
     reason: str = strawberry.field(description="Why: kept in the audit log (1-500 characters).")
 
 
 @presents(limits.ExclusionLifted)
-@strawberry.type
+@strawberry.type(description="The player's cool-off or self-exclusion was ended by an operator.")
 class ExclusionLifted:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The player.")
 
 
 LiftExclusionResult = Annotated[
-    ExclusionLifted | UserNotFound | ValidationFailed, strawberry.union("LiftExclusionResult")
+    ExclusionLifted | UserNotFound | ValidationFailed,
+    strawberry.union(
+        "LiftExclusionResult",
+        description="liftExclusion's answer.",
+    ),
 ]

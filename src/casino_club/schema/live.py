@@ -9,11 +9,31 @@ from strawberry.scalars import JSON
 
 from casino_club.domain import live_events
 from casino_club.domain.games import GameEventType
+from casino_club.schema.enums import graphql_enum
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wallet import LedgerReasonEnum
 
-GameEventTypeEnum = strawberry.enum(GameEventType, name="GameEventType")
+G = GameEventType
+GameEventTypeEnum = graphql_enum(
+    GameEventType,
+    "GameEventType",
+    "What a game event reports; published after the change is committed.",
+    {
+        G.SLOT_SPIN: "A slot spin was settled.",
+        G.RPS_PLAY: "A rock-paper-scissors round was settled.",
+        G.DICE_ROLL: "A dice roll was settled.",
+        G.GACHA_PULL: "A gacha pull was made.",
+        G.WHEEL_SPIN: "A prize-wheel spin was settled.",
+        G.CRASH_BET: "A crash round was opened.",
+        G.CRASH_SETTLED: "A crash round ended (cashed out or crashed).",
+        G.PURCHASE: "A purchase succeeded and its gold was granted.",
+        G.DAILY_CHECKIN: "The daily reward was claimed.",
+        G.LEVEL_UP: "The player reached a new level.",
+        G.MISSION_PROGRESS: "A mission's progress moved.",
+        G.MISSION_COMPLETED: "A mission reached its target: its reward can be claimed.",
+    },
+)
 
 
 EVENT_ID = (
@@ -26,28 +46,42 @@ EVENT_ID = (
 @strawberry.type(description="The caller's balance moved.")
 class BalanceChange:
     id: strawberry.ID = strawberry.field(description=EVENT_ID)
-    gold: Gold
-    delta: Gold
-    reason: LedgerReasonEnum  # type: ignore[valid-type]
-    at: datetime
+    gold: Gold = strawberry.field(description="The caller's gold after the change.")
+    delta: Gold = strawberry.field(description="The change: positive credited, negative debited.")
+    reason: LedgerReasonEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Why it moved (the ledger row's reason)."
+    )
+    at: datetime = strawberry.field(description="When it was committed.")
 
 
 @presents(live_events.GameEvent)
 @strawberry.type(description="Something happened in one of the caller's games.")
 class GameEvent:
     id: strawberry.ID = strawberry.field(description=EVENT_ID)
-    type: GameEventTypeEnum  # type: ignore[valid-type]
-    round_id: strawberry.ID | None
-    at: datetime
-    data: JSON
+    type: GameEventTypeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What happened."
+    )
+    round_id: strawberry.ID | None = strawberry.field(
+        description="The play it concerns (GameRound); null for events that are not a play "
+        "(PURCHASE, LEVEL_UP, missions, check-in)."
+    )
+    at: datetime = strawberry.field(description="When it was committed.")
+    data: JSON = strawberry.field(
+        description="The event's details, a JSON object whose keys depend on `type` (e.g. stake "
+        "and payout for a play, the level for LEVEL_UP)."
+    )
 
 
 @presents(live_events.MonitorEvent, described=True)
 @strawberry.type
 class MonitorEvent:
     id: strawberry.ID = strawberry.field(description=EVENT_ID)
-    user_id: strawberry.ID
-    type: GameEventTypeEnum  # type: ignore[valid-type]
-    round_id: strawberry.ID | None
-    at: datetime
-    data: JSON
+    user_id: strawberry.ID = strawberry.field(description="The player it happened to.")
+    type: GameEventTypeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What happened."
+    )
+    round_id: strawberry.ID | None = strawberry.field(
+        description="The play it concerns; null when not a play."
+    )
+    at: datetime = strawberry.field(description="When it was committed.")
+    data: JSON = strawberry.field(description="The event's details, as in GameEvent.data.")

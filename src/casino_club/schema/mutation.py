@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -168,15 +168,24 @@ from casino_club.schema.shop_admin import (
 from casino_club.schema.slots import SlotSpinInput, SlotSpinResult
 from casino_club.schema.wheel import WheelSpinInput, WheelSpinResult
 
+# Every mutation takes one `input` (SPEC §12), whose type describes each field.
+INPUT = strawberry.argument(
+    description="The request, as one object; its type describes each field."
+)
 
-@strawberry.type
+
+@strawberry.type(
+    description="Every change. Each answers a result union: its success type, or a UserError "
+    "member saying why nothing (or what) was done; refused requests are GraphQL errors "
+    "with `extensions.code`."
+)
 class Mutation:
     @strawberry.mutation(
         description="Create an account with an invite code; grants the sign-up bonus.",
         graphql_type=SignupResult,
     )
     async def signup(
-        self, info: Info[Context, Any], input: SignupInput
+        self, info: Info[Context, Any], input: Annotated[SignupInput, INPUT]
     ) -> AuthPayload | SignupRefusal:
         return await auth_cases.signup(
             info.context,
@@ -191,7 +200,7 @@ class Mutation:
         description="Log in; locked for a while after repeated failures.", graphql_type=LoginResult
     )
     async def login(
-        self, info: Info[Context, Any], input: LoginInput
+        self, info: Info[Context, Any], input: Annotated[LoginInput, INPUT]
     ) -> AuthPayload | LoginRefusal:
         return await auth_cases.login(info.context, input.site_id, input.password)
 
@@ -200,7 +209,7 @@ class Mutation:
         graphql_type=RefreshTokensResult,
     )
     async def refresh_tokens(
-        self, info: Info[Context, Any], input: RefreshTokensInput
+        self, info: Info[Context, Any], input: Annotated[RefreshTokensInput, INPUT]
     ) -> AuthPayload | RefreshRefusal:
         return await auth_cases.refresh_tokens(info.context, input.refresh_token)
 
@@ -210,7 +219,7 @@ class Mutation:
         graphql_type=LogoutResult,
     )
     async def logout(
-        self, info: Info[Context, Any], input: LogoutInput
+        self, info: Info[Context, Any], input: Annotated[LogoutInput, INPUT]
     ) -> LogoutSuccess | ValidationFailed:
         viewer = await require_viewer(info)
         return await auth_cases.logout(info.context, viewer, input.client_mutation_id)
@@ -221,7 +230,7 @@ class Mutation:
         graphql_type=LogoutResult,
     )
     async def logout_all(
-        self, info: Info[Context, Any], input: LogoutAllInput
+        self, info: Info[Context, Any], input: Annotated[LogoutAllInput, INPUT]
     ) -> LogoutSuccess | ValidationFailed:
         viewer = await require_viewer(info)
         return await auth_cases.logout_all(info.context, viewer, input.client_mutation_id)
@@ -243,7 +252,7 @@ class Mutation:
         graphql_type=ClaimMissionRewardResult,
     )
     async def claim_mission_reward(
-        self, info: Info[Context, Any], input: ClaimMissionRewardInput
+        self, info: Info[Context, Any], input: Annotated[ClaimMissionRewardInput, INPUT]
     ) -> MissionRewardClaimed | mission_cases.ClaimRefused:
         viewer = await require_viewer(info)
         return await mission_cases.claim_reward(info.context, viewer, input.mission_id)
@@ -254,7 +263,7 @@ class Mutation:
         graphql_type=MarkNotificationsReadResult,
     )
     async def mark_notifications_read(
-        self, info: Info[Context, Any], input: MarkNotificationsReadInput
+        self, info: Info[Context, Any], input: Annotated[MarkNotificationsReadInput, INPUT]
     ) -> NotificationsMarked | ValidationFailed | NotificationNotFound:
         viewer = await require_viewer(info)
         return await notification_cases.mark_read(info.context, viewer, input.ids, every=input.all)
@@ -265,7 +274,7 @@ class Mutation:
         graphql_type=SlotSpinResult,
     )
     async def slot_spin(
-        self, info: Info[Context, Any], input: SlotSpinInput
+        self, info: Info[Context, Any], input: Annotated[SlotSpinInput, INPUT]
     ) -> SlotSpinSuccess | BetRefusal:
         viewer = await require_viewer(info)
         return await slot_cases.spin(info.context, viewer, int(input.stake), input.idempotency_key)
@@ -276,7 +285,7 @@ class Mutation:
         graphql_type=GachaPullResult,
     )
     async def gacha_pull(
-        self, info: Info[Context, Any], input: GachaPullInput
+        self, info: Info[Context, Any], input: Annotated[GachaPullInput, INPUT]
     ) -> GachaPullSuccess | NoTicket | DailyLimitReached | BetRefusal:
         viewer = await require_viewer(info)
         count = PullCount(input.count).value
@@ -289,7 +298,7 @@ class Mutation:
         graphql_type=WheelSpinResult,
     )
     async def wheel_spin(
-        self, info: Info[Context, Any], input: WheelSpinInput
+        self, info: Info[Context, Any], input: Annotated[WheelSpinInput, INPUT]
     ) -> WheelSpinSuccess | BetRefusal:
         viewer = await require_viewer(info)
         return await wheel_cases.spin(info.context, viewer, input.idempotency_key)
@@ -300,7 +309,7 @@ class Mutation:
         graphql_type=RpsPlayResult,
     )
     async def rps_play(
-        self, info: Info[Context, Any], input: RpsPlayInput
+        self, info: Info[Context, Any], input: Annotated[RpsPlayInput, INPUT]
     ) -> RpsPlaySuccess | BetRefusal:
         viewer = await require_viewer(info)
         return await rps_cases.play(
@@ -313,7 +322,7 @@ class Mutation:
         graphql_type=DiceRollResult,
     )
     async def dice_roll(
-        self, info: Info[Context, Any], input: DiceRollInput
+        self, info: Info[Context, Any], input: Annotated[DiceRollInput, INPUT]
     ) -> DiceRollSuccess | BetRefusal:
         viewer = await require_viewer(info)
         return await dice_cases.roll(
@@ -334,7 +343,7 @@ class Mutation:
         graphql_type=CrashBetResult,
     )
     async def crash_bet(
-        self, info: Info[Context, Any], input: CrashBetInput
+        self, info: Info[Context, Any], input: Annotated[CrashBetInput, INPUT]
     ) -> CrashBetPlaced | ActiveRoundExists | BetRefusal:
         viewer = await require_viewer(info)
         return await crash_cases.bet(
@@ -350,7 +359,7 @@ class Mutation:
         graphql_type=CrashCashoutResult,
     )
     async def crash_cashout(
-        self, info: Info[Context, Any], input: CrashCashoutInput
+        self, info: Info[Context, Any], input: Annotated[CrashCashoutInput, INPUT]
     ) -> CrashCashedOut | CrashRoundLost | RoundNotFound | RateLimited:
         viewer = await require_viewer(info)
         return await crash_cases.cash_out(info.context, viewer, parse_id(str(input.round_id)))
@@ -365,7 +374,7 @@ class Mutation:
         graphql_type=BuyProductResult,
     )
     async def buy_product(
-        self, info: Info[Context, Any], input: BuyProductInput
+        self, info: Info[Context, Any], input: Annotated[BuyProductInput, INPUT]
     ) -> BuyProductOutcome:
         return await purchase_cases.buy_product(
             info.context,
@@ -387,7 +396,7 @@ class Mutation:
         graphql_type=BuyLimitedPackageResult,
     )
     async def buy_limited_package(
-        self, info: Info[Context, Any], input: BuyLimitedPackageInput
+        self, info: Info[Context, Any], input: Annotated[BuyLimitedPackageInput, INPUT]
     ) -> BuyLimitedPackageOutcome:
         return await package_cases.buy(
             info.context,
@@ -407,7 +416,7 @@ class Mutation:
         graphql_type=SetLimitsResult,
     )
     async def set_limits(
-        self, info: Info[Context, Any], input: SetLimitsInput
+        self, info: Info[Context, Any], input: Annotated[SetLimitsInput, INPUT]
     ) -> LimitsSet | ValidationFailed:
         viewer = await require_viewer(info)
         return await limit_cases.set_limits(info.context, viewer, input.requested())
@@ -421,7 +430,7 @@ class Mutation:
         graphql_type=StartCoolOffResult,
     )
     async def start_cool_off(
-        self, info: Info[Context, Any], input: StartCoolOffInput
+        self, info: Info[Context, Any], input: Annotated[StartCoolOffInput, INPUT]
     ) -> CoolOffStarted | ValidationFailed:
         viewer = await require_viewer(info)
         return await limit_cases.start_cool_off(info.context, viewer, Exclusion(input.kind))
@@ -432,7 +441,7 @@ class Mutation:
         graphql_type=LiftExclusionResult,
     )
     async def lift_exclusion(
-        self, info: Info[Context, Any], input: LiftExclusionInput
+        self, info: Info[Context, Any], input: Annotated[LiftExclusionInput, INPUT]
     ) -> ExclusionLifted | UserNotFound | ValidationFailed:
         viewer = await require_viewer(info)
         return await limit_cases.lift_exclusion(info.context, viewer, input.user_id, input.reason)
@@ -445,7 +454,9 @@ class Mutation:
         permission_classes=[IsAuthenticated],
         graphql_type=RepayDebtResult,
     )
-    async def repay_debt(self, info: Info[Context, Any], input: RepayDebtInput) -> RepayDebtOutcome:
+    async def repay_debt(
+        self, info: Info[Context, Any], input: Annotated[RepayDebtInput, INPUT]
+    ) -> RepayDebtOutcome:
         viewer = await require_viewer(info)
         return await refund_cases.repay_debt(info.context, viewer, input.idempotency_key)
 
@@ -458,7 +469,7 @@ class Mutation:
         graphql_type=RefundPurchaseResult,
     )
     async def refund_purchase(
-        self, info: Info[Context, Any], input: RefundPurchaseInput
+        self, info: Info[Context, Any], input: Annotated[RefundPurchaseInput, INPUT]
     ) -> RefundPurchaseOutcome:
         return await refund_cases.refund_purchase(
             info.context,
@@ -473,7 +484,7 @@ class Mutation:
         graphql_type=SetClientSeedResult,
     )
     async def set_client_seed(
-        self, info: Info[Context, Any], input: SetClientSeedInput
+        self, info: Info[Context, Any], input: Annotated[SetClientSeedInput, INPUT]
     ) -> FairnessUpdated | ValidationFailed:
         viewer = await require_viewer(info)
         return await fairness_cases.set_client_seed(info.context, viewer, input.client_seed)
@@ -487,30 +498,42 @@ class Mutation:
         graphql_type=RotateServerSeedResult,
     )
     async def rotate_server_seed(
-        self, info: Info[Context, Any], input: RotateServerSeedInput
+        self, info: Info[Context, Any], input: Annotated[RotateServerSeedInput, INPUT]
     ) -> ServerSeedRotated | SeedInUse | ValidationFailed:
         viewer = await require_viewer(info)
         return await fairness_cases.rotate_server_seed(info.context, viewer, input.client_seed)
 
-    @strawberry.mutation(permission_classes=[IsAdmin], graphql_type=CreateInviteCodeResult)
+    @strawberry.mutation(
+        description="Create an invite code (admin).",
+        permission_classes=[IsAdmin],
+        graphql_type=CreateInviteCodeResult,
+    )
     async def create_invite_code(
-        self, info: Info[Context, Any], input: CreateInviteCodeInput
+        self, info: Info[Context, Any], input: Annotated[CreateInviteCodeInput, INPUT]
     ) -> InviteCodePayload | InviteCodeTaken | ValidationFailed:
         viewer = await require_viewer(info)
         return await invite_cases.create_invite_code(
             info.context, viewer, input.code, input.max_uses, input.expires_at
         )
 
-    @strawberry.mutation(permission_classes=[IsAdmin], graphql_type=DisableInviteCodeResult)
+    @strawberry.mutation(
+        description="Disable an invite code (admin): it can no longer be used to sign up.",
+        permission_classes=[IsAdmin],
+        graphql_type=DisableInviteCodeResult,
+    )
     async def disable_invite_code(
-        self, info: Info[Context, Any], input: DisableInviteCodeInput
+        self, info: Info[Context, Any], input: Annotated[DisableInviteCodeInput, INPUT]
     ) -> InviteCodePayload | InviteCodeNotFound:
         viewer = await require_viewer(info)
         return await invite_cases.disable_invite_code(info.context, viewer, input.code)
 
-    @strawberry.mutation(permission_classes=[IsAdmin], graphql_type=AdminUserResult)
+    @strawberry.mutation(
+        description="Set a player's rank (admin).",
+        permission_classes=[IsAdmin],
+        graphql_type=AdminUserResult,
+    )
     async def set_user_rank(
-        self, info: Info[Context, Any], input: SetUserRankInput
+        self, info: Info[Context, Any], input: Annotated[SetUserRankInput, INPUT]
     ) -> UserUpdated | UserNotFound | ValidationFailed:
         viewer = await require_viewer(info)
         return await admin_cases.set_user_rank(
@@ -523,7 +546,7 @@ class Mutation:
         graphql_type=AdminUserResult,
     )
     async def set_user_banned(
-        self, info: Info[Context, Any], input: SetUserBannedInput
+        self, info: Info[Context, Any], input: Annotated[SetUserBannedInput, INPUT]
     ) -> UserUpdated | UserNotFound | ValidationFailed:
         viewer = await require_viewer(info)
         return await admin_cases.set_user_banned(
@@ -537,7 +560,7 @@ class Mutation:
         graphql_type=SaveMissionResult,
     )
     async def save_mission(
-        self, info: Info[Context, Any], input: SaveMissionInput
+        self, info: Info[Context, Any], input: Annotated[SaveMissionInput, INPUT]
     ) -> MissionSaved | ValidationFailed:
         viewer = await require_viewer(info)
         return await mission_admin_cases.save(info.context, viewer, sent(input))
@@ -549,7 +572,7 @@ class Mutation:
         graphql_type=DeleteMissionResult,
     )
     async def delete_mission(
-        self, info: Info[Context, Any], input: DeleteMissionInput
+        self, info: Info[Context, Any], input: Annotated[DeleteMissionInput, INPUT]
     ) -> MissionDeleted | MissionNotFound:
         viewer = await require_viewer(info)
         return await mission_admin_cases.delete(info.context, viewer, input.key)
@@ -561,7 +584,7 @@ class Mutation:
         graphql_type=SendNotificationResult,
     )
     async def send_notification(
-        self, info: Info[Context, Any], input: SendNotificationInput
+        self, info: Info[Context, Any], input: Annotated[SendNotificationInput, INPUT]
     ) -> NotificationSent | ValidationFailed | UserNotFound:
         viewer = await require_viewer(info)
         return await notification_cases.send(
@@ -574,7 +597,7 @@ class Mutation:
         graphql_type=SaveProductResult,
     )
     async def save_product(
-        self, info: Info[Context, Any], input: SaveProductInput
+        self, info: Info[Context, Any], input: Annotated[SaveProductInput, INPUT]
     ) -> SaveProductOutcome:
         return await shop_admin_cases.save_product(
             info.context, await require_viewer(info), input.sku, sent(input)
@@ -589,7 +612,7 @@ class Mutation:
         graphql_type=SaveLimitedPackageResult,
     )
     async def save_limited_package(
-        self, info: Info[Context, Any], input: SaveLimitedPackageInput
+        self, info: Info[Context, Any], input: Annotated[SaveLimitedPackageInput, INPUT]
     ) -> SaveLimitedPackageOutcome:
         return await shop_admin_cases.save_limited_package(
             info.context, await require_viewer(info), input.sku, package_changes(input)
@@ -601,7 +624,7 @@ class Mutation:
         graphql_type=SavePromoCodeResult,
     )
     async def save_promo_code(
-        self, info: Info[Context, Any], input: SavePromoCodeInput
+        self, info: Info[Context, Any], input: Annotated[SavePromoCodeInput, INPUT]
     ) -> SavePromoCodeOutcome:
         return await shop_admin_cases.save_promo_code(
             info.context, await require_viewer(info), input.code, sent(input)
@@ -613,7 +636,7 @@ class Mutation:
         graphql_type=AdjustGoldResult,
     )
     async def adjust_gold(
-        self, info: Info[Context, Any], input: AdjustGoldInput
+        self, info: Info[Context, Any], input: Annotated[AdjustGoldInput, INPUT]
     ) -> GoldAdjusted | gold_admin_cases.AdjustRefusal:
         return await gold_admin_cases.adjust_gold(
             info.context,
@@ -633,7 +656,7 @@ class Mutation:
         graphql_type=GrantRewardsResult,
     )
     async def grant_rewards(
-        self, info: Info[Context, Any], input: GrantRewardsInput
+        self, info: Info[Context, Any], input: Annotated[GrantRewardsInput, INPUT]
     ) -> RewardsGranted | ValidationFailed:
         return await gold_admin_cases.grant_rewards(
             info.context,

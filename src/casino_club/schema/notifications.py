@@ -19,24 +19,28 @@ class Notification:
         description="Increasing: resubscribe to `notifications` with `since` set to the last "
         "one seen to be given what was missed."
     )
-    title: str
-    body: str
+    title: str = strawberry.field(description="Its title.")
+    body: str = strawberry.field(description="Its text.")
     broadcast: bool = strawberry.field(description="Sent to every player.")
-    sent_at: datetime
-    read: bool
+    sent_at: datetime = strawberry.field(description="When it was sent.")
+    read: bool = strawberry.field(description="Whether the caller marked it read.")
 
 
 @strawberry.input(description="Either `ids` (at most 100) or `all: true`.")
 class MarkNotificationsReadInput:
-    ids: list[strawberry.ID] | None = None
-    all: bool = False
+    ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The notifications to mark read (Notification.id), at most 100."
+    )
+    all: bool = strawberry.field(
+        default=False, description="True marks every notification of the caller read."
+    )
 
 
 @presents(notifications.NotificationsMarked)
-@strawberry.type
+@strawberry.type(description="The caller's notifications after marking.")
 class NotificationsMarked:
     marked: int = strawberry.field(description="How many of them were unread.")
-    unread_count: int
+    unread_count: int = strawberry.field(description="The caller's notifications still unread.")
 
 
 @presents(notifications.NotificationNotFound, described=True)
@@ -47,24 +51,32 @@ class NotificationNotFound(UserError):
 
 MarkNotificationsReadResult = Annotated[
     NotificationsMarked | ValidationFailed | NotificationNotFound,
-    strawberry.union("MarkNotificationsReadResult"),
+    strawberry.union(
+        "MarkNotificationsReadResult",
+        description="markNotificationsRead's answer.",
+    ),
 ]
 
 
 @strawberry.input(description="To one player (`userId`), or without it to every player.")
 class SendNotificationInput:
-    user_id: strawberry.ID | None = None
-    title: str
-    body: str
+    user_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The player; null sends it to everyone."
+    )
+    title: str = strawberry.field(description="Its title.")
+    body: str = strawberry.field(description="Its text.")
 
 
 @presents(notifications.NotificationSent)
-@strawberry.type
+@strawberry.type(description="The notification as sent.")
 class NotificationSent:
-    notification: Notification
+    notification: Notification = strawberry.field(description="The notification.")
 
 
 SendNotificationResult = Annotated[
     NotificationSent | ValidationFailed | UserNotFound,
-    strawberry.union("SendNotificationResult"),
+    strawberry.union(
+        "SendNotificationResult",
+        description="sendNotification's answer: the notification sent, or why not.",
+    ),
 ]

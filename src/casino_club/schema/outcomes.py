@@ -61,8 +61,9 @@ def graphql_type_of(value: type) -> type:
     return PRESENTED[value]
 
 
-def bet_result(name: str, *members: type, staked: bool = True) -> Any:
+def bet_result(name: str, *members: type, description: str, staked: bool = True) -> Any:
     """A game's result union: its own members, then every refusal a bet can answer
     (`domain.refusals.BET_REFUSALS`; without InvalidStake for a game with no stake)."""
     refusals = [graphql_type_of(r) for r in BET_REFUSALS if staked or r is not InvalidStake]
-    return Annotated[Union[(*members, *refusals)], strawberry.union(name)]
+    description += " Every other member is a refusal (a UserError): nothing was charged."
+    return Annotated[Union[(*members, *refusals)], strawberry.union(name, description=description)]

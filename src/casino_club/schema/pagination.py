@@ -22,14 +22,20 @@ Node = TypeVar("Node")
 
 @strawberry.type(description="An edge in a connection.")
 class Edge(Generic[Node]):
-    cursor: str
-    node: Node
+    cursor: str = strawberry.field(
+        description="Opaque: pass it as `after` to get the items that follow this one."
+    )
+    node: Node = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A Relay cursor connection, newest first.")
 class Connection(Generic[Node]):
-    edges: list[Edge[Node]]
-    page_info: PageInfo
+    edges: list[Edge[Node]] = strawberry.field(
+        description="At most `first` items, newest first; empty past the end."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="`hasNextPage` and `endCursor` fetch the next page (`after: endCursor`)."
+    )
 
 
 def keyset_connection(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -88,8 +88,17 @@ from casino_club.schema.slots import SlotsConfig
 from casino_club.schema.users import Profile, PublicUser
 from casino_club.schema.wheel import WheelConfig
 
+# The arguments of every page of a connection.
+FIRST = strawberry.argument(description="Items in this page: 1–100.")
+AFTER = strawberry.argument(
+    description="A cursor from the previous page (pageInfo.endCursor); null for the first page."
+)
 
-@strawberry.type
+
+@strawberry.type(
+    description="Every read. Fields marked 'no login needed' answer anyone; the others need "
+    "a login (UNAUTHENTICATED), the admin ones the ADMIN role (FORBIDDEN)."
+)
 class Query:
     @strawberry.field(
         description="The caller's own profile.",
@@ -112,7 +121,9 @@ class Query:
         graphql_type=InviteCodeValidation,
     )
     async def validate_invite_code(
-        self, info: Info[Context, Any], code: str
+        self,
+        info: Info[Context, Any],
+        code: Annotated[str, strawberry.argument(description="The invite code's text.")],
     ) -> invites.InviteCodeValidation:
         return await invite_cases.validate_invite_code(info.context, code)
 
@@ -138,10 +149,19 @@ class Query:
     async def leaderboard(
         self,
         info: Info[Context, Any],
-        metric: LeaderboardMetricEnum,  # type: ignore[valid-type]
-        period: LeaderboardPeriodEnum = Period.ALL,  # type: ignore[valid-type]
-        game: GameEnum | None = None,  # type: ignore[valid-type]
-        first: int = 10,
+        metric: Annotated[
+            LeaderboardMetricEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="What to rank by."),
+        ],
+        period: Annotated[
+            LeaderboardPeriodEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="Over what time."),
+        ] = Period.ALL,
+        game: Annotated[
+            GameEnum | None,  # type: ignore[valid-type]
+            strawberry.argument(description="One game's board; null: every game together."),
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="How many players: 1–100.")] = 10,
     ) -> leaderboards.Leaderboard:
         return await leaderboard_cases.leaderboard(info.context, metric, period, game, first)
 
@@ -168,7 +188,11 @@ class Query:
         graphql_type=ReceiptVerification,
     )
     async def verify_receipt(
-        self, info: Info[Context, Any], input: VerifyReceiptInput
+        self,
+        info: Info[Context, Any],
+        input: Annotated[
+            VerifyReceiptInput, strawberry.argument(description="The receipt to check.")
+        ],
     ) -> ReceiptVerificationValue:
         return await purchase_cases.verify_receipt(
             info.context.services, input.code, input.signature
@@ -230,9 +254,12 @@ class Query:
     async def crash_rounds(
         self,
         info: Info[Context, Any],
-        filter: CrashRoundFilter | None = None,
-        first: int = 20,
-        after: str | None = None,
+        filter: Annotated[
+            CrashRoundFilter | None,
+            strawberry.argument(description="Which rounds; null: every round."),
+        ] = None,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
     ) -> Connection[crash.CrashRound]:
         limit = check_first(first)
         where = (filter or CrashRoundFilter()).value()
@@ -251,10 +278,22 @@ class Query:
     def verify_round(
         self,
         info: Info[Context, Any],
-        game: GameEnum,  # type: ignore[valid-type]
-        server_seed: str,
-        client_seed: str,
-        nonce: int,
+        game: Annotated[
+            GameEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="The game whose mapping to apply."),
+        ],
+        server_seed: Annotated[
+            str,
+            strawberry.argument(
+                description="The revealed server seed: 64 hex characters (RevealedSeed.serverSeed)."
+            ),
+        ],
+        client_seed: Annotated[
+            str, strawberry.argument(description="The client seed the round used.")
+        ],
+        nonce: Annotated[
+            int, strawberry.argument(description="The round's nonce (FairnessProof.nonce).")
+        ],
     ) -> verification.VerifiedRound:
         return fairness_cases.verify(info.context, Game(game), server_seed, client_seed, nonce)
 
@@ -309,9 +348,12 @@ class Query:
     async def audit_log(
         self,
         info: Info[Context, Any],
-        filter: AuditLogFilter | None = None,
-        first: int = 20,
-        after: str | None = None,
+        filter: Annotated[
+            AuditLogFilter | None,
+            strawberry.argument(description="Which changes; null: every change."),
+        ] = None,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
     ) -> Connection[admin.AuditEntry]:
         where = filter or AuditLogFilter()
         limit = check_first(first)
@@ -334,10 +376,16 @@ class Query:
     async def admin_users(
         self,
         info: Info[Context, Any],
-        filter: AdminUserFilter | None = None,
-        order: UserOrderEnum = UserOrder.NEWEST,  # type: ignore[valid-type]
-        first: int = 20,
-        after: str | None = None,
+        filter: Annotated[
+            AdminUserFilter | None,
+            strawberry.argument(description="Which players; null: every player."),
+        ] = None,
+        order: Annotated[
+            UserOrderEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="The order of the list."),
+        ] = UserOrder.NEWEST,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
     ) -> Connection[admin.AdminUser]:
         where = filter or AdminUserFilter()
         limit = check_first(first)
@@ -373,7 +421,15 @@ class Query:
         graphql_type=EconomyReport,
     )
     async def economy_report(
-        self, info: Info[Context, Any], first_day: date, last_day: date
+        self,
+        info: Info[Context, Any],
+        first_day: Annotated[
+            date, strawberry.argument(description="The first game day, inclusive.")
+        ],
+        last_day: Annotated[
+            date,
+            strawberry.argument(description="The last game day, inclusive; at most 92 days on."),
+        ],
     ) -> economy.EconomyReport:
         return await economy_cases.report(info.context.services, first_day, last_day)
 
@@ -383,7 +439,10 @@ class Query:
         graphql_type=Connection[InviteCode],
     )
     async def invite_codes(
-        self, info: Info[Context, Any], first: int = 20, after: str | None = None
+        self,
+        info: Info[Context, Any],
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
     ) -> Connection[invites.InviteCode]:
         limit = check_first(first)
         codes = await invite_cases.invite_code_page(

@@ -15,16 +15,18 @@ from casino_club.schema.purchases import Purchase, PurchaseStatusEnum
 from casino_club.schema.scalars import Gold
 
 
-@strawberry.input
+@strawberry.input(
+    description="Refund a purchase (admin): the money goes back, the gold is taken back."
+)
 class RefundPurchaseInput:
-    transaction_id: strawberry.ID
+    transaction_id: strawberry.ID = strawberry.field(description="The purchase (Purchase.id).")
     reason: str = strawberry.field(description="Why: kept in the audit log (1-500 characters).")
 
 
 @presents(refunds.PurchaseRefunded, described=True)
 @strawberry.type
 class PurchaseRefunded:
-    purchase: Purchase
+    purchase: Purchase = strawberry.field(description="The purchase, now REFUNDED.")
     gold_taken: Gold = strawberry.field(description="Taken from the balance now.")
     debt_added: Gold = strawberry.field(description="What the balance could not cover.")
 
@@ -38,36 +40,53 @@ class PurchaseNotFound(UserError):
 @presents(refunds.NotRefundable, described=True)
 @strawberry.type
 class NotRefundable(UserError):
-    status: PurchaseStatusEnum  # type: ignore[valid-type]
+    status: PurchaseStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The purchase's status, which cannot be refunded (only SUCCEEDED can)."
+    )
 
 
 @presents(refunds.RefundFailed, described=True)
 @strawberry.type
 class RefundFailed(UserError):
-    provider_reason: str
+    provider_reason: str = strawberry.field(
+        description="The payment provider's reason, as it gave it."
+    )
 
 
 RefundPurchaseResult = Annotated[
     PurchaseRefunded | PurchaseNotFound | NotRefundable | RefundFailed | ValidationFailed,
-    strawberry.union("RefundPurchaseResult"),
+    strawberry.union(
+        "RefundPurchaseResult",
+        description="refundPurchase's answer: the refund, or why not.",
+    ),
 ]
 
 
-@strawberry.input
+@strawberry.input(description="Pay the player's debt from their gold balance.")
 class RepayDebtInput:
-    idempotency_key: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Up to 255 characters; a retry with the same key and input "
+        "returns the first result instead of acting again.",
+    )
 
 
 @presents(refunds.DebtRepaid)
 @strawberry.type(description="Gold from the balance paid towards the debt.")
 class DebtRepaid:
-    repaid: Gold
+    repaid: Gold = strawberry.field(description="Gold taken from the balance for the debt.")
     debt: Gold = strawberry.field(description="Still owed; play resumes at 0.")
-    balance: Gold
-    replayed: bool
+    balance: Gold = strawberry.field(description="The caller's gold after.")
+    replayed: bool = strawberry.field(
+        description="True when this is the stored result of an earlier request with the same "
+        "idempotency key."
+    )
 
 
 RepayDebtResult = Annotated[
     DebtRepaid | IdempotencyKeyReused | IdempotencyKeyInUse | ValidationFailed,
-    strawberry.union("RepayDebtResult"),
+    strawberry.union(
+        "RepayDebtResult",
+        description="repayDebt's answer.",
+    ),
 ]

@@ -21,7 +21,7 @@ from casino_club.schema.introspection import CachedIntrospection, IntrospectionA
 from casino_club.schema.mutation import Mutation
 from casino_club.schema.query import Query
 from casino_club.schema.query_budget import QueryBudget
-from casino_club.schema.scalars import GOLD_SCALAR, Gold
+from casino_club.schema.scalars import SCALARS
 from casino_club.schema.subscription import Subscription
 from casino_club.schema.subscription_limits import SubscriptionLimits
 
@@ -81,7 +81,7 @@ def build_schema(settings: Settings | None = None, metrics: Metrics | None = Non
         mutation=Mutation,
         subscription=Subscription,
         extensions=schema_extensions(metrics or Metrics(), documents, answers),
-        config=StrawberryConfig(scalar_map={Gold: GOLD_SCALAR}),
+        config=StrawberryConfig(scalar_map=SCALARS),
         execution_context_class=ReleasingExecutor,
     )
 

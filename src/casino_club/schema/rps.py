@@ -6,44 +6,91 @@ import strawberry
 
 from casino_club.domain import rps
 from casino_club.domain.rps import Move, Result
+from casino_club.schema.enums import graphql_enum
 from casino_club.schema.games import FairnessProof
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
-RpsMove = strawberry.enum(Move, name="RpsMove")
-RpsResultKind = strawberry.enum(Result, name="RpsOutcome")
+RpsMove = graphql_enum(
+    Move,
+    "RpsMove",
+    "A rock-paper-scissors move; the server's is drawn uniformly in this order.",
+    {
+        Move.ROCK: "Beats SCISSORS.",
+        Move.PAPER: "Beats ROCK.",
+        Move.SCISSORS: "Beats PAPER.",
+    },
+)
+RpsResultKind = graphql_enum(
+    Result,
+    "RpsOutcome",
+    "How the round ended for the player.",
+    {
+        Result.WIN: "The player's move beat the server's: pays 1.96× the stake.",
+        Result.DRAW: "The same move: the stake comes back.",
+        Result.LOSS: "The server's move won: pays 0.",
+    },
+)
 
 
-@strawberry.input
+@strawberry.input(description="A rock-paper-scissors round against the server's fair move.")
 class RpsPlayInput:
-    stake: Gold
-    move: RpsMove  # type: ignore[valid-type]
-    idempotency_key: str | None = None
+    stake: Gold = strawberry.field(
+        description="Gold to bet: a whole number within the game's minStake and maxStake (by "
+        "default 10–100,000); debited at once."
+    )
+    move: RpsMove = strawberry.field(description="The player's move.")  # type: ignore[valid-type]
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Up to 255 characters; a retry with the same key and input "
+        "returns the first result instead of playing again. Without one, a retry plays again.",
+    )
 
 
-@presents(rps.RpsPlaySuccess)
+@presents(rps.RpsPlaySuccess, described=True)
 @strawberry.type
 class RpsPlaySuccess:
-    round_id: strawberry.ID
-    move: RpsMove  # type: ignore[valid-type]
-    server_move: RpsMove  # type: ignore[valid-type]
-    outcome: RpsResultKind  # type: ignore[valid-type]
-    stake: Gold
-    payout: Gold
-    balance: Gold
-    fairness: FairnessProof
-    replayed: bool
+    round_id: strawberry.ID = strawberry.field(
+        description="This play in the caller's history (GameRound)."
+    )
+    move: RpsMove = strawberry.field(description="The player's move.")  # type: ignore[valid-type]
+    server_move: RpsMove = strawberry.field(  # type: ignore[valid-type]
+        description="The server's move, drawn uniformly from the fairness stream."
+    )
+    outcome: RpsResultKind = strawberry.field(  # type: ignore[valid-type]
+        description="The player's result."
+    )
+    stake: Gold = strawberry.field(description="Gold bet.")
+    payout: Gold = strawberry.field(
+        description="WIN: floor(stake × 1.96); DRAW: the stake back; LOSS: 0."
+    )
+    balance: Gold = strawberry.field(description="The caller's gold after this play.")
+    fairness: FairnessProof = strawberry.field(
+        description="What proves the outcome: verify it once the server seed is revealed."
+    )
+    replayed: bool = strawberry.field(
+        description="True when this is the stored result of an earlier request with the same "
+        "idempotency key."
+    )
 
 
-RpsPlayResult = bet_result("RpsPlayResult", RpsPlaySuccess)
+RpsPlayResult = bet_result(
+    "RpsPlayResult", RpsPlaySuccess, description="rpsPlay's answer: the settled round."
+)
 
 
 @presents(rps.RpsConfig)
 @strawberry.type(description="Rock-paper-scissors rules and exact return.")
 class RpsConfig:
-    win_multiplier: float
-    draw_multiplier: float
-    rtp: float
-    rtp_exact: str
-    min_stake: Gold
-    max_stake: Gold
+    win_multiplier: float = strawberry.field(
+        description="A win pays this times the stake, rounded down (1.96)."
+    )
+    draw_multiplier: float = strawberry.field(
+        description="A draw pays this times the stake (1: the stake back)."
+    )
+    rtp: float = strawberry.field(
+        description="Return to player, as a fraction of the stake (74/75 ≈ 0.9867)."
+    )
+    rtp_exact: str = strawberry.field(description="The same return as an exact fraction p/q.")
+    min_stake: Gold = strawberry.field(description="The smallest stake accepted, in gold.")
+    max_stake: Gold = strawberry.field(description="The largest stake accepted, in gold.")

@@ -11,90 +11,201 @@ import strawberry
 
 from casino_club.domain import promos, shop, shop_admin
 from casino_club.schema.edits import sent
-from casino_club.schema.enums import RankEnum
+from casino_club.schema.enums import RankEnum, graphql_enum
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.outcomes import presents
 from casino_club.schema.purchases import PackageTerms
 from casino_club.schema.scalars import Gold
 from casino_club.schema.shop import CurrencyEnum
 
-PromoKindEnum = strawberry.enum(promos.PromoKind, name="PromoKind")
+PromoKindEnum = graphql_enum(
+    promos.PromoKind,
+    "PromoKind",
+    "How a promo code takes money off.",
+    {
+        promos.PromoKind.PERCENT: "A percentage off the price.",
+        promos.PromoKind.FIXED: "A fixed amount off, in the minor unit of its currency.",
+    },
+)
 
 
 @presents(shop.Product)
 @strawberry.type(description="A product as stored: list price, discount and switch.")
 class AdminProduct:
-    sku: str
-    name: str
-    description: str
-    price_cents: int
-    currency: CurrencyEnum  # type: ignore[valid-type]
-    gold: Gold
-    bonus_gold: Gold
-    discount_percent: int
-    discount_ends_at: datetime | None
-    min_rank: RankEnum  # type: ignore[valid-type]
-    active: bool
-    sort_order: int
+    sku: str = strawberry.field(description="The stable key.")
+    name: str = strawberry.field(description="Its display name.")
+    description: str = strawberry.field(description="Its display text.")
+    price_cents: int = strawberry.field(
+        description="The list price, in the minor unit of `currency`."
+    )
+    currency: CurrencyEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The currency of the price."
+    )
+    gold: Gold = strawberry.field(description="Gold granted per unit.")
+    bonus_gold: Gold = strawberry.field(description="Extra gold per unit.")
+    discount_percent: int = strawberry.field(
+        description="Percent off the list price, 0–100; 0 for none."
+    )
+    discount_ends_at: datetime | None = strawberry.field(
+        description="When the discount ends (exclusive); null: until removed."
+    )
+    min_rank: RankEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The lowest rank that may buy it."
+    )
+    active: bool = strawberry.field(description="False hides it from the catalog and stops sales.")
+    sort_order: int = strawberry.field(description="Its place in the catalog, ascending.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Create or edit a product (admin), by sku. A field left out when editing: "
+    "unchanged. Needed to create."
+)
 class SaveProductInput:
-    sku: str
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    price_cents: int | None = strawberry.UNSET
-    currency: CurrencyEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    gold: Gold | None = strawberry.UNSET
-    bonus_gold: Gold | None = strawberry.UNSET
-    discount_percent: int | None = strawberry.UNSET
-    discount_ends_at: datetime | None = strawberry.UNSET
-    min_rank: RankEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    active: bool | None = strawberry.UNSET
-    sort_order: int | None = strawberry.UNSET
+    sku: str = strawberry.field(
+        description="The stable key: the product to create, or the one to edit."
+    )
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Its display name. Left out when editing: unchanged. Needed to create.",
+    )
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Its display text. Left out when editing: unchanged. Needed to create.",
+    )
+    price_cents: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The list price, in the minor unit of `currency`. "
+        "Left out when editing: unchanged. Needed to create.",
+    )
+    currency: CurrencyEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="The currency of the price. Left out when editing: "
+        "unchanged. Needed to create.",
+    )
+    gold: Gold | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Gold granted per unit. Left out when editing: unchanged. Needed to create.",
+    )
+    bonus_gold: Gold | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Extra gold per unit. Left out when editing: unchanged. Needed to create.",
+    )
+    discount_percent: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Percent off the list price, 0–100; 0 for none. "
+        "Left out when editing: unchanged. Needed to create.",
+    )
+    discount_ends_at: datetime | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="When the discount ends (exclusive); null: until "
+        "removed. Left out when editing: unchanged. Needed to create.",
+    )
+    min_rank: RankEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="The lowest rank that may buy it. Left out when "
+        "editing: unchanged. Needed to create.",
+    )
+    active: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="False hides it from the catalog and stops sales. "
+        "Left out when editing: unchanged. Needed to create.",
+    )
+    sort_order: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Its place in the catalog, ascending. Left out when "
+        "editing: unchanged. Needed to create.",
+    )
 
 
 @presents(shop_admin.ProductSaved)
-@strawberry.type
+@strawberry.type(description="The product as now stored.")
 class ProductSaved:
-    product: AdminProduct
-    created: bool
+    product: AdminProduct = strawberry.field(description="The product.")
+    created: bool = strawberry.field(description="True when this save created it.")
 
 
 SaveProductResult = Annotated[
-    ProductSaved | ValidationFailed, strawberry.union("SaveProductResult")
+    ProductSaved | ValidationFailed,
+    strawberry.union(
+        "SaveProductResult",
+        description="saveProduct's answer.",
+    ),
 ]
 
 
 @presents(shop_admin.AdminLimitedPackage, described=True)
 @strawberry.type
 class AdminLimitedPackage(PackageTerms):
-    sold: int
+    sold: int = strawberry.field(description="Units sold.")
     reserved: int = strawberry.field(description="Held by purchases still paying.")
-    per_user_limit: int
+    per_user_limit: int = strawberry.field(description="Units one player may buy.")
     active: bool = strawberry.field(description="The kill switch: false stops new sales.")
 
 
-@strawberry.input
+@strawberry.input(description="An item a package grants.")
 class PackageItemInput:
-    item_id: str
-    quantity: int
+    item_id: str = strawberry.field(description="The item (e.g. a gacha ticket's id).")
+    quantity: int = strawberry.field(description="How many, at least 1.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Create or edit a limited package (admin), by sku. A field left out when editing: "
+    "unchanged. Needed to create."
+)
 class SaveLimitedPackageInput:
-    sku: str
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    price_cents: int | None = strawberry.UNSET
-    currency: CurrencyEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    gold: Gold | None = strawberry.UNSET
-    items: list[PackageItemInput] | None = strawberry.UNSET
-    starts_at: datetime | None = strawberry.UNSET
-    ends_at: datetime | None = strawberry.UNSET
-    total_stock: int | None = strawberry.UNSET
-    per_user_limit: int | None = strawberry.UNSET
-    active: bool | None = strawberry.UNSET
+    sku: str = strawberry.field(
+        description="The stable key: the package to create, or the one to edit."
+    )
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Its display name. Left out when editing: unchanged. Needed to create.",
+    )
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Its display text. Left out when editing: unchanged. Needed to create.",
+    )
+    price_cents: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="What one costs, in the minor unit of `currency`. "
+        "Left out when editing: unchanged. Needed to create.",
+    )
+    currency: CurrencyEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="The currency of the price. Left out when editing: "
+        "unchanged. Needed to create.",
+    )
+    gold: Gold | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Gold it grants. Left out when editing: unchanged. Needed to create.",
+    )
+    items: list[PackageItemInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Items it grants besides gold. Left out when "
+        "editing: unchanged. Needed to create.",
+    )
+    starts_at: datetime | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="When sales open. Left out when editing: unchanged. Needed to create.",
+    )
+    ends_at: datetime | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="When sales close (exclusive). Left out when "
+        "editing: unchanged. Needed to create.",
+    )
+    total_stock: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Units on sale in all; never below those sold. Left "
+        "out when editing: unchanged. Needed to create.",
+    )
+    per_user_limit: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Units one player may buy. Left out when editing: unchanged. Needed to create.",
+    )
+    active: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The kill switch: false stops new sales. Left out "
+        "when editing: unchanged. Needed to create.",
+    )
 
 
 def package_changes(data: SaveLimitedPackageInput) -> dict[str, Any]:
@@ -106,54 +217,103 @@ def package_changes(data: SaveLimitedPackageInput) -> dict[str, Any]:
 
 
 @presents(shop_admin.LimitedPackageSaved)
-@strawberry.type
+@strawberry.type(description="The package as now stored.")
 class LimitedPackageSaved:
-    package: AdminLimitedPackage
-    created: bool
+    package: AdminLimitedPackage = strawberry.field(description="The package.")
+    created: bool = strawberry.field(description="True when this save created it.")
 
 
 SaveLimitedPackageResult = Annotated[
-    LimitedPackageSaved | ValidationFailed, strawberry.union("SaveLimitedPackageResult")
+    LimitedPackageSaved | ValidationFailed,
+    strawberry.union(
+        "SaveLimitedPackageResult",
+        description="saveLimitedPackage's answer.",
+    ),
 ]
 
 
 @presents(shop_admin.AdminPromoCode, described=True)
 @strawberry.type
 class AdminPromoCode:
-    code: str
-    kind: PromoKindEnum  # type: ignore[valid-type]
+    code: str = strawberry.field(description="The text a player enters.")
+    kind: PromoKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="A percentage or a fixed amount off."
+    )
     amount: int = strawberry.field(description="Percent, or minor units of `currency`.")
-    currency: CurrencyEnum | None  # type: ignore[valid-type]
-    starts_at: datetime
-    ends_at: datetime
-    max_uses: int | None
-    uses: int
-    per_user_limit: int
+    currency: CurrencyEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="FIXED: the currency of `amount`; null for PERCENT."
+    )
+    starts_at: datetime = strawberry.field(description="When it starts to apply.")
+    ends_at: datetime = strawberry.field(description="When it stops (exclusive).")
+    max_uses: int | None = strawberry.field(description="Uses in all; null: unlimited.")
+    uses: int = strawberry.field(description="Uses taken.")
+    per_user_limit: int = strawberry.field(description="Uses per player.")
     applies_to: list[str] = strawberry.field(description="Skus; empty: everything.")
-    active: bool
+    active: bool = strawberry.field(description="False stops it applying.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Create or edit a promo code (admin), by code. A field left out when editing: "
+    "unchanged. Needed to create."
+)
 class SavePromoCodeInput:
-    code: str
-    kind: PromoKindEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    amount: int | None = strawberry.UNSET
-    currency: CurrencyEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    starts_at: datetime | None = strawberry.UNSET
-    ends_at: datetime | None = strawberry.UNSET
-    max_uses: int | None = strawberry.UNSET
-    per_user_limit: int | None = strawberry.UNSET
-    applies_to: list[str] | None = strawberry.UNSET
-    active: bool | None = strawberry.UNSET
+    code: str = strawberry.field(
+        description="The text a player enters: the code to create, or the one to edit."
+    )
+    kind: PromoKindEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="PERCENT or FIXED. Left out when editing: unchanged. Needed to create.",
+    )
+    amount: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Percent off (1–100), or minor units of `currency` "
+        "off. Left out when editing: unchanged. Needed to create.",
+    )
+    currency: CurrencyEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="FIXED: the currency of `amount`. Left out when "
+        "editing: unchanged. Needed to create.",
+    )
+    starts_at: datetime | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="When it starts to apply. Left out when editing: unchanged. Needed to create.",
+    )
+    ends_at: datetime | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="When it stops (exclusive). Left out when editing: "
+        "unchanged. Needed to create.",
+    )
+    max_uses: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Uses in all; null: unlimited. Left out when "
+        "editing: unchanged. Needed to create.",
+    )
+    per_user_limit: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Uses per player. Left out when editing: unchanged. Needed to create.",
+    )
+    applies_to: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The skus it applies to; empty: every product and "
+        "package. Left out when editing: unchanged. Needed to create.",
+    )
+    active: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="False stops it applying. Left out when editing: unchanged. Needed to create.",
+    )
 
 
 @presents(shop_admin.PromoCodeSaved)
-@strawberry.type
+@strawberry.type(description="The promo code as now stored.")
 class PromoCodeSaved:
-    promo_code: AdminPromoCode
-    created: bool
+    promo_code: AdminPromoCode = strawberry.field(description="The promo code.")
+    created: bool = strawberry.field(description="True when this save created it.")
 
 
 SavePromoCodeResult = Annotated[
-    PromoCodeSaved | ValidationFailed, strawberry.union("SavePromoCodeResult")
+    PromoCodeSaved | ValidationFailed,
+    strawberry.union(
+        "SavePromoCodeResult",
+        description="savePromoCode's answer.",
+    ),
 ]

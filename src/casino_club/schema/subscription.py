@@ -34,9 +34,9 @@ from casino_club.services import Services
 
 @strawberry.type(description="Proof of a live, authenticated subscription.")
 class Heartbeat:
-    at: datetime
-    user_id: strawberry.ID
-    nickname: str
+    at: datetime = strawberry.field(description="Server time of this beat.")
+    user_id: strawberry.ID = strawberry.field(description="The caller's id.")
+    nickname: str = strawberry.field(description="The caller's nickname.")
 
 
 OVERFLOW_MESSAGE = "Too many undelivered events; resubscribe with since: the last event id seen"
@@ -103,7 +103,11 @@ async def _own_events(
             yield event
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live events over WebSocket (graphql-transport-ws). Each stream checks the "
+    "session as it runs and ends with an error when it ends (logout, ban) or the subscriber "
+    "falls 64 events behind (SUBSCRIPTION_OVERFLOW: resubscribe with `since`)."
+)
 class Subscription:
     @strawberry.subscription(
         description="The caller's balance changes, one per ledger row, in order.",
@@ -186,7 +190,15 @@ class Subscription:
         graphql_type=CrashTick,
     )
     async def crash_round(
-        self, info: Info[Context, Any], round_id: strawberry.ID
+        self,
+        info: Info[Context, Any],
+        round_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="One of the caller's rounds (CrashRound.id); another answers "
+                "ROUND_NOT_FOUND."
+            ),
+        ],
     ) -> AsyncGenerator[crash.CrashTick, None]:
         viewer = await require_viewer(info)
         checked = time.monotonic()
@@ -213,7 +225,11 @@ class Subscription:
         permission_classes=[IsAuthenticated],
     )
     async def heartbeat(
-        self, info: Info[Context, Any], interval_seconds: int = 15
+        self,
+        info: Info[Context, Any],
+        interval_seconds: Annotated[
+            int, strawberry.argument(description="Seconds between two beats: 1–60.")
+        ] = 15,
     ) -> AsyncGenerator[Heartbeat, None]:
         if not 1 <= interval_seconds <= 60:
             raise BadUserInput("intervalSeconds must be between 1 and 60")

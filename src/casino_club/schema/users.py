@@ -73,11 +73,17 @@ class PublicUser:
 @presents(profiles.LoginAttempt)
 @strawberry.type(description="One recorded login attempt on the caller's account.")
 class LoginAttempt:
-    at: datetime
-    success: bool
-    outcome: LoginOutcomeEnum  # type: ignore[valid-type]
-    ip: str | None
-    user_agent: str | None
+    at: datetime = strawberry.field(description="When the attempt was made.")
+    success: bool = strawberry.field(description="True only for SUCCESS.")
+    outcome: LoginOutcomeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How it ended."
+    )
+    ip: str | None = strawberry.field(
+        description="The client address it came from; null when unknown."
+    )
+    user_agent: str | None = strawberry.field(
+        description="The client's User-Agent header; null when it sent none."
+    )
 
 
 @presents(profiles.Profile)
