@@ -24,6 +24,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from casino_club import jobs
@@ -32,6 +33,7 @@ from casino_club.config import Settings, get_settings
 from casino_club.context import AuthenticationFailed, Context
 from casino_club.dataloaders import Loaders
 from casino_club.domain.errors import ErrorCode
+from casino_club.graphiql import ASSET_PREFIX, GraphiQLPage, page_for
 from casino_club.health import HealthProbe
 from casino_club.http_requests import StrictRequestAdapter, UnstorableJson
 from casino_club.live.ws_handlers import (
@@ -151,9 +153,12 @@ class CasinoGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = CheckedWebSocketAdapter
     request_adapter_class = StrictRequestAdapter
 
-    def __init__(self, services: Services, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self, services: Services, graphiql: GraphiQLPage | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(graphql_ide="graphiql" if graphiql else None, **kwargs)
         self.services = services
+        self.graphiql = graphiql
         settings = services.settings
         self._max_tokens = settings.graphql_max_tokens
         # A verdict per document, as the parser caches the parsed document: frontends
@@ -172,6 +177,16 @@ class CasinoGraphQL(GraphQL[Context, None]):
         except HTTPException as exc:
             response = self._refusal(exc)
         await response(scope, receive, send)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Without GraphiQL a browser's GET is any GET without a query (a JSON 400),
+        not strawberry's 404 "Not Found"."""
+        return self.graphiql is not None and super().should_render_graphql_ide(request)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our page (casino_club.graphiql: no CDN, a strict CSP), not strawberry's."""
+        assert self.graphiql is not None  # should_render_graphql_ide checked it
+        return self.graphiql.response()
 
     def _refusal(self, exc: HTTPException) -> Response:
         body = {
@@ -346,10 +361,11 @@ def create_app(
         configure_logging(settings.log_level)
     services = Services.create(settings, clock)
     probe = HealthProbe(settings)
+    graphiql = page_for(settings)
     graphql = CasinoGraphQL(
         services,
+        graphiql=graphiql,
         schema=build_schema(settings, services.metrics),
-        graphql_ide="graphiql",
         allowed_origins=settings.allowed_origins,
         max_subscriptions_per_connection=settings.graphql_max_subscriptions_per_connection,
         # Legacy graphql-ws clients get "ka" messages; graphql-transport-ws relies on the
@@ -375,16 +391,16 @@ def create_app(
         finally:  # a probe that will not close must not keep the services open
             await services.close()
 
-    app = Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
-            Route("/webhooks/payments", payment_webhook, methods=["POST"]),
-            Route("/health", health),
-            Route("/metrics", metrics),
-        ],
-        lifespan=lifespan,
-    )
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/webhooks/payments", payment_webhook, methods=["POST"]),
+        Route("/health", health),
+        Route("/metrics", metrics),
+    ]
+    if graphiql is not None:
+        routes.append(Route(f"{ASSET_PREFIX}/{{path:path}}", graphiql.serve_asset))
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.services = services
     app.state.health = probe
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
