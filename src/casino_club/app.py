@@ -42,6 +42,7 @@ from casino_club.live.ws_handlers import (
     TransportWSHandler,
 )
 from casino_club.observability import configure_logging, new_request_id, request_id_var
+from casino_club.origins import OriginPolicy
 from casino_club.resolvers import payment_webhooks, request_budget
 from casino_club.resolvers.guards import address_bucket
 from casino_club.schema import query_budget
@@ -154,10 +155,15 @@ class CasinoGraphQL(GraphQL[Context, None]):
     request_adapter_class = StrictRequestAdapter
 
     def __init__(
-        self, services: Services, graphiql: GraphiQLPage | None = None, **kwargs: Any
+        self,
+        services: Services,
+        origins: OriginPolicy,
+        graphiql: GraphiQLPage | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(graphql_ide="graphiql" if graphiql else None, **kwargs)
         self.services = services
+        self.origins = origins
         self.graphiql = graphiql
         settings = services.settings
         self._max_tokens = settings.graphql_max_tokens
@@ -177,6 +183,10 @@ class CasinoGraphQL(GraphQL[Context, None]):
         except HTTPException as exc:
             response = self._refusal(exc)
         await response(scope, receive, send)
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        """A page on another origin may subscribe when it may fetch: one list (origins.py)."""
+        return self.origins.allows(origin)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """Without GraphiQL a browser's GET is any GET without a query (a JSON 400),
@@ -361,12 +371,13 @@ def create_app(
         configure_logging(settings.log_level)
     services = Services.create(settings, clock)
     probe = HealthProbe(settings)
+    origins = OriginPolicy.from_settings(settings)
     graphiql = page_for(settings)
     graphql = CasinoGraphQL(
         services,
+        origins,
         graphiql=graphiql,
         schema=build_schema(settings, services.metrics),
-        allowed_origins=settings.allowed_origins,
         max_subscriptions_per_connection=settings.graphql_max_subscriptions_per_connection,
         # Legacy graphql-ws clients get "ka" messages; graphql-transport-ws relies on the
         # WebSocket pings uvicorn sends (`serve` sets --ws-ping-interval).
@@ -392,7 +403,7 @@ def create_app(
             await services.close()
 
     routes = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", origins.cors(graphql), methods=["GET", "POST", "OPTIONS"]),
         WebSocketRoute("/graphql", graphql),
         Route("/webhooks/payments", payment_webhook, methods=["POST"]),
         Route("/health", health),
