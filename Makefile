@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: install run test lint typecheck schema check bench fuzz clean
+.PHONY: install run test lint typecheck schema check bench fuzz graphiql-assets clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,8 @@ test: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check src tests migrations bench
-	$(BIN)/ruff format --check src tests migrations bench
+	$(BIN)/ruff check src tests migrations bench scripts
+	$(BIN)/ruff format --check src tests migrations bench scripts
 	$(BIN)/lint-imports
 
 typecheck: install
@@ -43,6 +43,12 @@ bench: install
 FUZZ_EXAMPLES ?= 3000
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/e2e/test_fuzz_server.py
+
+# GraphiQL's scripts and styles, shipped in the package: fetched from the npm registry at
+# the versions and tarball hashes pinned in the script (no Node needed). Commit the result;
+# tests/unit/test_graphiql_assets.py holds the files to the manifest it writes.
+graphiql-assets:
+	$(PYTHON) scripts/fetch_graphiql.py
 
 schema: install
 	$(BIN)/casino-club export-schema --output schema.graphql

@@ -24,6 +24,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from casino_club import jobs
@@ -32,6 +33,7 @@ from casino_club.config import Settings, get_settings
 from casino_club.context import AuthenticationFailed, Context
 from casino_club.dataloaders import Loaders
 from casino_club.domain.errors import ErrorCode
+from casino_club.graphiql import ASSET_PREFIX, GraphiQLPage, page_for
 from casino_club.health import HealthProbe
 from casino_club.http_requests import StrictRequestAdapter, UnstorableJson
 from casino_club.live.ws_handlers import (
@@ -152,10 +154,17 @@ class CasinoGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = CheckedWebSocketAdapter
     request_adapter_class = StrictRequestAdapter
 
-    def __init__(self, services: Services, origins: OriginPolicy, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        services: Services,
+        origins: OriginPolicy,
+        graphiql: GraphiQLPage | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(graphql_ide="graphiql" if graphiql else None, **kwargs)
         self.services = services
         self.origins = origins
+        self.graphiql = graphiql
         settings = services.settings
         self._max_tokens = settings.graphql_max_tokens
         # A verdict per document, as the parser caches the parsed document: frontends
@@ -178,6 +187,16 @@ class CasinoGraphQL(GraphQL[Context, None]):
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
         """A page on another origin may subscribe when it may fetch: one list (origins.py)."""
         return self.origins.allows(origin)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Without GraphiQL a browser's GET is any GET without a query (a JSON 400),
+        not strawberry's 404 "Not Found"."""
+        return self.graphiql is not None and super().should_render_graphql_ide(request)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our page (casino_club.graphiql: no CDN, a strict CSP), not strawberry's."""
+        assert self.graphiql is not None  # should_render_graphql_ide checked it
+        return self.graphiql.response()
 
     def _refusal(self, exc: HTTPException) -> Response:
         body = {
@@ -353,11 +372,12 @@ def create_app(
     services = Services.create(settings, clock)
     probe = HealthProbe(settings)
     origins = OriginPolicy.from_settings(settings)
+    graphiql = page_for(settings)
     graphql = CasinoGraphQL(
         services,
         origins,
+        graphiql=graphiql,
         schema=build_schema(settings, services.metrics),
-        graphql_ide="graphiql",
         max_subscriptions_per_connection=settings.graphql_max_subscriptions_per_connection,
         # Legacy graphql-ws clients get "ka" messages; graphql-transport-ws relies on the
         # WebSocket pings uvicorn sends (`serve` sets --ws-ping-interval).
@@ -382,16 +402,16 @@ def create_app(
         finally:  # a probe that will not close must not keep the services open
             await services.close()
 
-    app = Starlette(
-        routes=[
-            Route("/graphql", origins.cors(graphql), methods=["GET", "POST", "OPTIONS"]),
-            WebSocketRoute("/graphql", graphql),
-            Route("/webhooks/payments", payment_webhook, methods=["POST"]),
-            Route("/health", health),
-            Route("/metrics", metrics),
-        ],
-        lifespan=lifespan,
-    )
+    routes = [
+        Route("/graphql", origins.cors(graphql), methods=["GET", "POST", "OPTIONS"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/webhooks/payments", payment_webhook, methods=["POST"]),
+        Route("/health", health),
+        Route("/metrics", metrics),
+    ]
+    if graphiql is not None:
+        routes.append(Route(f"{ASSET_PREFIX}/{{path:path}}", graphiql.serve_asset))
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.services = services
     app.state.health = probe
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)

@@ -229,6 +229,12 @@ class Settings(BaseSettings):
     http_header_timeout_seconds: float = Field(default=10.0, gt=0)
     http_body_timeout_seconds: float = Field(default=10.0, gt=0)
     graphql_introspection: bool = True
+    # GraphiQL on a browser's GET of /graphql (SPEC §4.2), from files shipped in the
+    # package (casino_club/graphiql). Unset: on in development and test, off in
+    # production. Off, such a GET is answered like any GET without a query (a 400 JSON
+    # error), and /graphiql-assets/ does not exist. On with introspection off, the page
+    # is still served (the operator chose both; it runs queries without the schema).
+    graphiql: bool | None = None
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 15
     graphql_max_tokens: int = 2000
@@ -314,6 +320,11 @@ class Settings(BaseSettings):
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        """GRAPHIQL if set, else whether this is not production."""
+        return self.graphiql if self.graphiql is not None else self.app_env != "production"
 
     @property
     def uses_redis(self) -> bool:

@@ -7,14 +7,16 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from playwright.async_api import Browser
 
 from tests.conftest import Backend
+from tests.e2e.browser import Screenshots, chromium
 from tests.support import free_port
 
 STARTUP_TIMEOUT_SECONDS = 30
@@ -73,3 +75,15 @@ def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     teardowns in CI)."""
     with start_server(backend, tmp_path_factory.mktemp("server")) as running:
         yield running.url
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium, headless (tests/e2e/browser.py)."""
+    async with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def screenshots(request: pytest.FixtureRequest) -> Screenshots:
+    return Screenshots(request)
