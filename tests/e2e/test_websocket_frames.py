@@ -124,15 +124,18 @@ def errors_of(protocol: str, message: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("protocol", [TRANSPORT, LEGACY])
 @pytest.mark.parametrize(
-    "query",
-    [BROKEN_LOGIN, "{ " + "__typename " * 2100 + "}"],
+    ("query", "code"),
+    [
+        (BROKEN_LOGIN, "GRAPHQL_PARSE_FAILED"),
+        ("{ " + "__typename " * 2100 + "}", "QUERY_TOO_COMPLEX"),  # a limit, not a typo
+    ],
     ids=["syntax error with a password", "over the token limit"],
 )
 async def test_a_document_that_does_not_parse_is_answered_as_an_error_and_not_logged(
-    logged: LoggedServer, protocol: str, query: str
+    logged: LoggedServer, protocol: str, query: str, code: str
 ) -> None:
     errors = errors_of(protocol, await answer_to(logged.url, protocol, {"query": query}))
-    assert [error["extensions"]["code"] for error in errors] == ["GRAPHQL_PARSE_FAILED"]
+    assert [error["extensions"]["code"] for error in errors] == [code]
     assert errors[0]["message"].startswith("Syntax Error")
     assert_quiet(logged)
 

@@ -86,9 +86,17 @@ ErrorCode = graphql_enum(
         "subscription over HTTP).",
         C.BAD_USER_INPUT: "An argument is out of range or malformed; fix the request.",
         C.FORBIDDEN: "Authenticated, but the role or rank does not allow it.",
+        C.GRAPHQL_PARSE_FAILED: "The document is not GraphQL (a syntax error); its "
+        "`locations` point at it.",
+        C.GRAPHQL_VALIDATION_FAILED: "The document does not fit the schema (an unknown "
+        "field, a missing argument, …); nothing ran.",
         C.INTERNAL_SERVER_ERROR: "An unexpected failure; its details are logged, not "
         "sent. Retrying may help.",
         C.PAYLOAD_TOO_LARGE: "The request body is over the size limit (HTTP 413).",
+        C.PERSISTED_QUERY_NOT_FOUND: "The server does not know this persisted query's "
+        "hash: send the document with it once (Apollo's link does).",
+        C.PERSISTED_QUERY_NOT_SUPPORTED: "Persisted queries are switched off on this "
+        "server: send the document.",
         C.QUERY_TOO_COMPLEX: "The document is over the depth, alias, token or cost "
         "limits; split it.",
         C.REQUEST_TIMEOUT: "The request body took too long to arrive (HTTP 408).",
