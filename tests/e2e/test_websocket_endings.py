@@ -5,9 +5,10 @@ against a real server, on both protocols.
 - A connection the server refuses closes with a reason: a page on another origin (4403),
   a bad token in `connection_init` (4403; graphql-ws is told in `connection_error`
   first, with its code), an init payload that is not an object (4400).
-- A subscription whose session ends — logout, logoutAll, a ban — ends with the
-  protocol's `error` message saying why (UNAUTHENTICATED, `extensions.reason`), and
-  no `complete` after it: a client's subscription fails, it does not quietly finish.
+- A subscription whose session ends — logout, logoutAll, a reused refresh token, a ban,
+  an access token past its time — ends with the protocol's `error` message saying why
+  (UNAUTHENTICATED, `extensions.reason`), and no `complete` after it: a client's
+  subscription fails, it does not quietly finish.
 - An operation that ends by itself still completes (`next`… then `complete`), and a
   field's error still arrives in a `next`.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,6 +27,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 
 from tests.conftest import Backend
+from tests.e2e.conftest import start_server
 from tests.e2e.test_crash_live import BET, CASHOUT
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
 from tests.e2e.test_live_and_money import post
@@ -43,6 +46,8 @@ BALANCE = "subscription { balanceChanged { gold delta } }"
 FOLLOW = "subscription F($id: ID!) { crashRound(roundId: $id) { kind roundId } }"
 LOGOUT = "mutation { logout(input: {}) { __typename } }"
 LOGOUT_ALL = "mutation { logoutAll(input: {}) { __typename } }"
+REFRESH = """mutation R($input: RefreshTokensInput!) { refreshTokens(input: $input) {
+  __typename } }"""
 BAN = """mutation B($input: SetUserBannedInput!) { setUserBanned(input: $input) {
   __typename } }"""
 ADJUST = """mutation A($input: AdjustGoldInput!) { adjustGold(input: $input) {
@@ -191,31 +196,67 @@ async def test_a_refused_connection_init_closes_with_the_reason(
     assert closed == (code, reason)
 
 
+async def end_session(http: httpx.AsyncClient, player: dict[str, Any], how: str) -> None:
+    """Log out, log out everywhere, or present a refresh token twice (reuse: every
+    session of the player is revoked)."""
+    if how == "REFRESH_REUSE":
+        refresh = {"input": {"refreshToken": player["refreshToken"]}}
+        for _ in range(2):
+            await http.post("/graphql", json={"query": REFRESH, "variables": refresh})
+        return
+    mutation = LOGOUT if how == "LOGOUT" else LOGOUT_ALL
+    assert (await post(http, mutation, player["accessToken"])) is not None
+
+
+async def ended_with(socket: ClientConnection, protocol: str, operation_id: str) -> dict[str, Any]:
+    """The error an operation ends with, past the results sent before it."""
+    while (message := await about(socket, operation_id))["type"] in ("next", "data"):
+        pass  # e.g. a beat already under way when the session ended
+    return error_of(protocol, message)
+
+
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 @pytest.mark.parametrize(
-    ("mutation", "reason", "explanation"),
-    [(LOGOUT, "LOGOUT", "logged out"), (LOGOUT_ALL, "LOGOUT_ALL", "logged out on every device")],
-    ids=["logout", "logoutAll"],
+    ("how", "explanation"),
+    [
+        ("LOGOUT", "logged out"),
+        ("LOGOUT_ALL", "logged out on every device"),
+        ("REFRESH_REUSE", "a refresh token was used twice, so every session was revoked"),
+    ],
 )
 async def test_a_subscription_ends_with_an_error_naming_the_logout(
-    server: str, protocol: str, mutation: str, reason: str, explanation: str
+    server: str, protocol: str, how: str, explanation: str
 ) -> None:
     player = await signup_player(server)
-    token = player["accessToken"]
     async with (
         httpx.AsyncClient(base_url=server, timeout=TIMEOUT) as http,
         websockets.connect(ws_url(server), subprotocols=[protocol]) as socket,  # type: ignore[list-item]
     ):
-        await initialised(socket, token)
+        await initialised(socket, player["accessToken"])
         await start(socket, protocol, "beats", HEARTBEAT)
         assert data_of(await about(socket, "beats"))["heartbeat"]["userId"] == player["user"]["id"]
-        assert (await post(http, mutation, token)) is not None
-        while (message := await about(socket, "beats"))["type"] in ("next", "data"):
-            pass  # a beat already under way when the session ended
-        error = error_of(protocol, message)
+        await end_session(http, player, how)
+        error = await ended_with(socket, protocol, "beats")
         assert error["message"] == f"Your session ended: {explanation}"
-        assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": reason}
+        assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": how}
         await nothing_more_about(socket, protocol, "beats")
+
+
+async def test_a_subscription_outliving_its_access_token_says_so(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """A connection authenticates once; its subscriptions end when the access token
+    they run under expires, telling the client to reconnect with a fresh one."""
+    with start_server(backend, tmp_path, ACCESS_TOKEN_TTL_SECONDS="3") as running:
+        player = await signup_player(running.url)
+        async with websockets.connect(ws_url(running.url), subprotocols=[TRANSPORT]) as socket:  # type: ignore[list-item]
+            await initialised(socket, player["accessToken"])
+            await start(socket, TRANSPORT, "beats", HEARTBEAT)
+            error = await ended_with(socket, TRANSPORT, "beats")
+    assert error["message"] == (
+        "Your session ended: signed in too long ago; reconnect with a fresh access token"
+    )
+    assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": "EXPIRED"}
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
@@ -258,9 +299,7 @@ async def test_a_feed_ends_with_an_error_naming_the_ban(
         banned = await post(http, BAN, admin, {"input": {"userId": user_id, "banned": True}})
         assert banned["setUserBanned"]["__typename"] == "UserUpdated", banned
         await grant(http, admin)
-        while (message := await about(socket, "balance"))["type"] in ("next", "data"):
-            pass  # a grant of the first loop delivered late
-        error = error_of(protocol, message)
+        error = await ended_with(socket, protocol, "balance")  # past late first grants
         assert error["message"] == "Your session ended: account banned"
         assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": "BANNED"}
         await nothing_more_about(socket, protocol, "balance")
