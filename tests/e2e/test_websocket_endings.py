@@ -345,3 +345,18 @@ async def test_a_field_error_is_still_a_result(server: str) -> None:
         assert answer["payload"]["data"] is None
         assert [e["extensions"]["code"] for e in answer["payload"]["errors"]] == ["UNAUTHENTICATED"]
         assert (await about(socket, "me"))["type"] == "complete"
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_a_server_stopping_closes_its_websockets_with_a_reason(
+    backend: Backend, tmp_path: Path, protocol: str
+) -> None:
+    with start_server(backend, tmp_path) as running:
+        player = await signup_player(running.url)
+        async with websockets.connect(ws_url(running.url), subprotocols=[protocol]) as socket:  # type: ignore[list-item]
+            await initialised(socket, player["accessToken"])
+            await start(socket, protocol, "beats", HEARTBEAT)
+            assert data_of(await about(socket, "beats"))["heartbeat"]
+            running.process.terminate()  # SIGTERM: uvicorn's graceful shutdown
+            closed = await closed_with(socket)
+    assert closed == (1012, "The server is restarting; reconnect")

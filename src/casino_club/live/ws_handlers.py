@@ -46,6 +46,9 @@ stream raised — the session ended, the subscriber fell behind — or it was re
 it started) failed as a whole: strawberry sent that as an ordinary result (`next` /
 `data`) followed by `complete`, which a client's subscription reads as a normal end.
 It is sent as the protocol's `error` message instead, and nothing after it.
+
+Shutdown. uvicorn closes every open WebSocket with 1012 ("service restart") and no
+reason when the server stops; `serve` runs `ShutdownReasonProtocol`, which says so.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage
 from strawberry.types.execution import ExecutionResult, PreExecutionError
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from casino_club.domain.errors import ErrorCode
 from casino_club.http_requests import UnstorableJson
@@ -106,6 +110,10 @@ BAD_VARIABLES = "The operation's variables must be an object or null"
 BAD_OPERATION_NAME = "The operation's operationName must be a string or null"
 BAD_EXTENSIONS = "The operation's extensions must be an object or null"
 INIT_TIMEOUT = "Connection initialisation timeout"
+# uvicorn's close code for the connections open when the server stops (RFC 6455's
+# "service restart": clients reconnect, to another instance or after the restart).
+SERVICE_RESTART = 1012
+SHUTTING_DOWN = "The server is restarting; reconnect"
 BAD_INIT_PAYLOAD = "Invalid connection init payload"
 # MALFORMED_JSON's content, within a close reason's room.
 MALFORMED_FRAME = (
@@ -187,6 +195,23 @@ class CheckedWebSocketAdapter(ASGIWebSocketAdapter):
     async def close(self, code: int, reason: str) -> None:
         with contextlib.suppress(*GONE):
             await super().close(code, fitting(reason))
+
+
+class ShutdownReasonProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's WebSocket protocol (the one its `auto` picks), whose shutdown closes an
+    open connection with 1012 and a reason a client can show; as uvicorn's otherwise."""
+
+    def shutdown(self) -> None:
+        if not self.handshake_complete or self.close_sent:
+            super().shutdown()
+            return
+        self.stop_keepalive()
+        self.queue.put_nowait(
+            {"type": "websocket.disconnect", "code": SERVICE_RESTART, "reason": SHUTTING_DOWN}
+        )
+        self.conn.send_close(SERVICE_RESTART, SHUTTING_DOWN)
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.transport.close()
 
 
 def payload_problem(payload: object) -> str | None:
