@@ -26,6 +26,7 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from casino_club.live.ws_handlers import MAX_REASON_BYTES
 from tests.conftest import Backend
 from tests.e2e.conftest import start_server
 from tests.e2e.test_crash_live import BET, CASHOUT
@@ -38,8 +39,6 @@ pytestmark = pytest.mark.e2e
 TRANSPORT = "graphql-transport-ws"
 LEGACY = "graphql-ws"
 PROTOCOLS = [TRANSPORT, LEGACY]
-# A close frame's reason holds at most 123 bytes (RFC 6455 §5.5).
-MAX_REASON_BYTES = 123
 
 HEARTBEAT = "subscription { heartbeat(intervalSeconds: 1) { userId } }"
 BALANCE = "subscription { balanceChanged { gold delta } }"
