@@ -22,7 +22,6 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
@@ -39,9 +38,13 @@ from casino_club.health import HealthProbe
 from casino_club.http_requests import StrictRequestAdapter, UnstorableJson
 from casino_club.http_responses import GRAPHQL_RESPONSE_JSON, executed, response_media_type
 from casino_club.live.ws_handlers import (
+    FORBIDDEN,
+    GONE,
     CheckedWebSocketAdapter,
+    InitRefused,
     LegacyWSHandler,
     TransportWSHandler,
+    fitting,
 )
 from casino_club.observability import configure_logging, new_request_id, request_id_var
 from casino_club.origins import OriginPolicy
@@ -60,6 +63,9 @@ from casino_club.slow_clients import BodyDeadlineMiddleware
 log = logging.getLogger("casino_club.app")
 
 WEBHOOK_UNAVAILABLE = "service unavailable; retry shortly"
+# The close reason of a WebSocket from a page on an origin not allowed; the origin last,
+# since a long one is cut to fit a close frame.
+ORIGIN_REFUSED = "Origin not allowed (ALLOWED_ORIGINS): {origin}"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
@@ -350,8 +356,21 @@ class CasinoGraphQL(GraphQL[Context, None]):
             loaders=Loaders.create(self.services),
         )
 
+    async def reject_websocket(self, request: WebSocket) -> WebSocket:
+        """A handshake from a page on an origin not allowed. Strawberry refuses it before
+        accepting (an HTTP 403), of which a browser tells the page nothing but close code
+        1006; accepted (in the subprotocol asked for, which a browser requires) and closed
+        at once with 4403 and a reason, it still reads nothing from the page."""
+        subprotocol = await self.pick_websocket_subprotocol(request)
+        reason = ORIGIN_REFUSED.format(origin=request.headers.get("origin", ""))
+        with contextlib.suppress(*GONE):
+            await request.accept(subprotocol=subprotocol)
+            await request.close(code=FORBIDDEN, reason=fitting(reason))
+        return request
+
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
-        """Authenticate the connection from `connection_init` (or the upgrade header)."""
+        """Authenticate the connection from `connection_init` (or the upgrade header). A
+        refusal is an InitRefused: the client is told why (live/ws_handlers)."""
         params = context.connection_params or {}
         raw = params.get("authorization") or params.get("Authorization")
         if raw is not None:
@@ -359,20 +378,22 @@ class CasinoGraphQL(GraphQL[Context, None]):
                 context.token = bearer_token(str(raw))
                 context.token_error = None
             except InvalidToken as exc:
-                raise ConnectionRejectionError({"message": str(exc)}) from None
+                raise InitRefused(
+                    f"Authentication failed: {exc}", code=ErrorCode.UNAUTHENTICATED.value
+                ) from None
         # Each initialisation loads the viewer: it is an operation of the caller's budget
         # (a loop of connect-and-init would otherwise cost a query each, unbounded).
         wait = await request_budget.charge_operation(context)
         if wait is not None:
             refused = query_budget.over_budget(wait)
-            raise ConnectionRejectionError(
-                {"message": refused.message, **(refused.extensions or {})}
-            )
+            raise InitRefused(refused.message, **(refused.extensions or {}))
         context.reset_viewer()
         try:
             viewer = await context.viewer()
         except AuthenticationFailed as exc:
-            raise ConnectionRejectionError({"message": f"Authentication failed: {exc}"}) from None
+            raise InitRefused(
+                f"Authentication failed: {exc}", code=ErrorCode.UNAUTHENTICATED.value
+            ) from None
         # A connection counts under its player and address (LimitReached: live/ws_handlers
         # closes it with the reason); a second graphql-ws init gives the first lease back.
         if context.connection_lease is not None:

@@ -19,6 +19,7 @@ from casino_club.domain import crash, verification, wheel
 from casino_club.domain.accounts import Role, SignupRequest, validate_signup
 from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash
 from casino_club.domain.games import Game
+from casino_club.live.ws_handlers import ShutdownReasonProtocol
 from casino_club.observability import configure_logging
 from casino_club.persistence import migrations
 from casino_club.resolvers import leaderboards, reconciliation
@@ -104,6 +105,8 @@ def serve(
         loop="uvloop",
         # httptools, with a deadline for each request's headers (slow clients, SPEC §13).
         http=HeaderDeadlineProtocol,
+        # Connections open at shutdown are told why they close (live/ws_handlers).
+        ws=ShutdownReasonProtocol,
         ws_ping_interval=settings.ws_ping_interval_seconds,
         ws_ping_timeout=settings.ws_ping_interval_seconds,
         log_config=None,

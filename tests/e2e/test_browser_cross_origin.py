@@ -135,12 +135,13 @@ async def test_a_page_on_another_origin_is_refused_fetch_and_websocket(
         assert login["__typename"] != "AuthPayload", login
         token = (await api.new_player())["accessToken"]
 
-    # With a valid token, the WebSocket is refused all the same: the handshake's origin.
+    # With a valid token, the WebSocket is refused all the same (the handshake's origin),
+    # with a reason the page can show.
     await page.evaluate("token => { casino.token = token; }", token)
     outcome = await page.evaluate(
         "casino.subscribe().then(answer => answer, error => error.message)"
     )
-    assert outcome == "closed 1006"
+    assert outcome == f"closed 4403 Origin not allowed (ALLOWED_ORIGINS): {refused}"
     await screenshots.take(page, "websocket-refused")
     problems.assert_only(REFUSAL_MESSAGES)
     assert problems.errors, "the browser reported no refusal"

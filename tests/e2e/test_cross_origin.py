@@ -85,8 +85,13 @@ async def test_the_same_list_decides_the_websocket_handshake(server: str) -> Non
     ) as socket:
         await socket.send(json.dumps({"type": "connection_init"}))
         assert json.loads(await socket.recv())["type"] == "connection_ack"
-    with pytest.raises(websockets.InvalidStatus):
-        async with websockets.connect(
-            ws_url(server), subprotocols=[PROTOCOL], origin=Origin(FOREIGN)
-        ) as socket:
+    async with websockets.connect(
+        ws_url(server), subprotocols=[PROTOCOL], origin=Origin(FOREIGN)
+    ) as socket:
+        with pytest.raises(websockets.ConnectionClosed) as closed:
             await socket.recv()
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+        4403,
+        f"Origin not allowed (ALLOWED_ORIGINS): {FOREIGN}",
+    )

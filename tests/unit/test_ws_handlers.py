@@ -25,9 +25,11 @@ class GoneSocket:
 
 
 def handler_of(cls: type[Any], error: Exception | None = None) -> Any:
-    """The handler with only its socket: send_message and the error hook need no more."""
+    """The handler with only its socket (and graphql-ws's record of failed operations):
+    send_message and the error hook need no more."""
     handler = object.__new__(cls)
     handler.websocket = GoneSocket(error or ClientDisconnected())
+    handler._failed = set()
     return handler
 
 

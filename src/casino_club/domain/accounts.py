@@ -38,6 +38,31 @@ class Rank(StrEnum):
 _RANK_ORDER = {Rank.STANDARD: 0, Rank.PREMIUM: 1, Rank.VIP: 2}
 
 
+class SessionEnd(StrEnum):
+    """Why a login session stopped working: the reason its revocation stored (the first
+    four), or its time ran out. A live subscription ends saying which, so a client can
+    tell "logged out" from "banned" without asking again."""
+
+    LOGOUT = "LOGOUT"
+    LOGOUT_ALL = "LOGOUT_ALL"
+    REFRESH_REUSE = "REFRESH_REUSE"
+    BANNED = "BANNED"
+    EXPIRED = "EXPIRED"
+
+    @property
+    def explanation(self) -> str:
+        return _SESSION_END_EXPLANATIONS[self]
+
+
+_SESSION_END_EXPLANATIONS = {
+    SessionEnd.LOGOUT: "logged out",
+    SessionEnd.LOGOUT_ALL: "logged out on every device",
+    SessionEnd.REFRESH_REUSE: "a refresh token was used twice, so every session was revoked",
+    SessionEnd.BANNED: "account banned",
+    SessionEnd.EXPIRED: "signed in too long ago; reconnect with a fresh access token",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
     field: str

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from casino_club.domain.accounts import SessionEnd
+
 
 class ErrorCode(StrEnum):
     # Expected problems (result unions).
@@ -93,6 +95,18 @@ class RequestRefused(Exception):
 class Unauthenticated(RequestRefused):
     code = ErrorCode.UNAUTHENTICATED
     default_message = "Authentication required"
+
+
+class SessionEnded(Unauthenticated):
+    """The session a live subscription runs under stopped working while it ran: the
+    message says why (logged out, banned, …) and `extensions.reason` names it
+    (SessionEnd), so a client tells a ban from a logout without parsing text."""
+
+    def __init__(self, why: SessionEnd | None) -> None:
+        ended = "Your session ended"
+        super().__init__(ended if why is None else f"{ended}: {why.explanation}")
+        if why is not None:
+            self.extensions["reason"] = why.value
 
 
 class Forbidden(RequestRefused):

@@ -32,6 +32,23 @@ handler had no such bound, and now closes the same way. A repeated graphql-ws
 Limits. Both enforce the per-player and per-address connection limits (limits.py): a
 connection over one is closed with 4429 and the limit as its reason (graphql-ws is told
 in a `connection_error` first), and every connection gives its lease back on leaving.
+
+Reasons (SPEC §12.1: a refused WebSocket closes with a reason a client can show; a
+browser's CloseEvent carries nothing else). Strawberry closes a refused
+`connection_init` with 4403 "Forbidden" whatever the refusal said, and the legacy
+handler with 1011 and no reason (1000 for an init payload that is not an object), so
+the app refuses with `InitRefused` instead of strawberry's ConnectionRejectionError:
+graphql-transport-ws closes 4403 with its message as the reason; graphql-ws sends it
+(with its code) in `connection_error`, then closes the same way.
+
+Failures. An operation whose result has no data and errors at no field (its source
+stream raised — the session ended, the subscriber fell behind — or it was refused when
+it started) failed as a whole: strawberry sent that as an ordinary result (`next` /
+`data`) followed by `complete`, which a client's subscription reads as a normal end.
+It is sent as the protocol's `error` message instead, and nothing after it.
+
+Shutdown. uvicorn closes every open WebSocket with 1012 ("service restart") and no
+reason when the server stops; `serve` runs `ShutdownReasonProtocol`, which says so.
 """
 
 from __future__ import annotations
@@ -54,6 +71,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage
+from strawberry.types.execution import ExecutionResult, PreExecutionError
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from casino_club.domain.errors import ErrorCode
 from casino_club.http_requests import UnstorableJson
@@ -77,6 +96,8 @@ class CheckingView(Protocol):
 GONE = (OSError, RuntimeError, WebSocketDisconnected)
 
 MALFORMED = 4400
+# The close code of a refused connection_init (graphql-transport-ws's "Forbidden").
+FORBIDDEN = 4403
 # The close code of a connection refused by a limit (graphql-transport-ws uses 4429 for
 # "too many" too).
 TOO_MANY_CONNECTIONS = 4429
@@ -89,6 +110,11 @@ BAD_VARIABLES = "The operation's variables must be an object or null"
 BAD_OPERATION_NAME = "The operation's operationName must be a string or null"
 BAD_EXTENSIONS = "The operation's extensions must be an object or null"
 INIT_TIMEOUT = "Connection initialisation timeout"
+# uvicorn's close code for the connections open when the server stops (RFC 6455's
+# "service restart": clients reconnect, to another instance or after the restart).
+SERVICE_RESTART = 1012
+SHUTTING_DOWN = "The server is restarting; reconnect"
+BAD_INIT_PAYLOAD = "Invalid connection init payload"
 # MALFORMED_JSON's content, within a close reason's room.
 MALFORMED_FRAME = (
     "Malformed JSON: invalid UTF-8 or surrogates, over 1,024 levels deep, or a number "
@@ -103,6 +129,36 @@ MAX_REASON_BYTES = 123
 def fitting(reason: str) -> str:
     """The reason, cut to a close frame's room on a character boundary."""
     return reason.encode()[:MAX_REASON_BYTES].decode(errors="ignore")
+
+
+class InitRefused(Exception):
+    """The app's refusal of a `connection_init` (`on_ws_connect`), and what the client is
+    told: the message (the close reason, cut to fit) and the rest of its error payload
+    (its code, a retry delay)."""
+
+    def __init__(self, message: str, **extensions: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extensions = extensions
+
+    @property
+    def payload(self) -> dict[str, object]:
+        """graphql-ws's `connection_error` payload."""
+        return {"message": self.message, **self.extensions}
+
+
+def failure_of(result: object) -> list[GraphQLError] | None:
+    """The errors of a result that reports the operation failed as a whole — no data,
+    and no error located at a field (a field's error has a path; the errors strawberry
+    makes of a source stream that raised, or of a refusal at the start, have none) —
+    or None for a result to deliver as it is. A pre-execution error is strawberry's to
+    answer (it closes on some)."""
+    if not isinstance(result, ExecutionResult) or isinstance(result, PreExecutionError):
+        return None
+    errors = result.errors
+    if result.data is not None or not errors or any(error.path for error in errors):
+        return None
+    return list(errors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +195,23 @@ class CheckedWebSocketAdapter(ASGIWebSocketAdapter):
     async def close(self, code: int, reason: str) -> None:
         with contextlib.suppress(*GONE):
             await super().close(code, fitting(reason))
+
+
+class ShutdownReasonProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's WebSocket protocol (the one its `auto` picks), whose shutdown closes an
+    open connection with 1012 and a reason a client can show; as uvicorn's otherwise."""
+
+    def shutdown(self) -> None:
+        if not self.handshake_complete or self.close_sent:
+            super().shutdown()
+            return
+        self.stop_keepalive()
+        self.queue.put_nowait(
+            {"type": "websocket.disconnect", "code": SERVICE_RESTART, "reason": SHUTTING_DOWN}
+        )
+        self.conn.send_close(SERVICE_RESTART, SHUTTING_DOWN)
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.transport.close()
 
 
 def payload_problem(payload: object) -> str | None:
@@ -218,6 +291,8 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[C, None], Generic[C]):
     async def handle_connection_init(self, message: Any) -> None:
         try:
             await super().handle_connection_init(message)
+        except InitRefused as refused:
+            await self.websocket.close(code=FORBIDDEN, reason=refused.message)
         except LimitReached as refused:
             await self.websocket.close(code=TOO_MANY_CONNECTIONS, reason=str(refused))
 
@@ -244,9 +319,24 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[C, None], Generic[C]):
         self, operation: Operation[C, None], result_source: StreamResult
     ) -> None:
         try:
-            await super()._send_result_stream(operation, result_source)
+            await super()._send_result_stream(
+                operation, self._until_failure(operation, result_source)
+            )
         except GraphQLError as error:  # raised, not returned: a syntax error (module doc)
             await operation.send_initial_errors([error])
+
+    @staticmethod
+    async def _until_failure(
+        operation: Operation[C, None], result_source: StreamResult
+    ) -> StreamResult:
+        """The results to send as `next`; a failure is sent as `error` and ends them
+        (the operation is then completed: strawberry's `complete` is not sent)."""
+        async for result in result_source:
+            errors = failure_of(result)
+            if errors is not None:
+                await operation.send_initial_errors(errors)
+                return
+            yield result
 
     async def send_message(self, message: Any) -> None:
         try:
@@ -264,6 +354,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[C, None], Generic[C]):
 class LegacyWSHandler(BaseGraphQLWSHandler[C, None], Generic[C]):
     """graphql-ws (the legacy protocol): its operation tasks have no error handler of
     their own, so a departure is caught where the operation runs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Operations whose failure was sent as `error` (module doc), until they end.
+        self._failed: set[str] = set()
 
     async def handle(self) -> None:
         deadline = asyncio.create_task(self._close_unless_initialised())
@@ -284,12 +379,25 @@ class LegacyWSHandler(BaseGraphQLWSHandler[C, None], Generic[C]):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.keep_alive_task
             self.keep_alive_task = None
+        payload = message.get("payload")
+        if payload is not None and not isinstance(payload, dict):
+            await self._refuse(
+                InitRefused(BAD_INIT_PAYLOAD, code=ErrorCode.BAD_REQUEST.value), MALFORMED
+            )
+            return
         try:
             await super().handle_connection_init(message)
+        except InitRefused as refused:
+            await self._refuse(refused, FORBIDDEN)
         except LimitReached as refused:
-            payload = {"message": str(refused), "code": ErrorCode.TOO_MANY_CONNECTIONS.value}
-            await self.send_message({"type": "connection_error", "payload": payload})
-            await self.websocket.close(code=TOO_MANY_CONNECTIONS, reason=str(refused))
+            limit = InitRefused(str(refused), code=ErrorCode.TOO_MANY_CONNECTIONS.value)
+            await self._refuse(limit, TOO_MANY_CONNECTIONS)
+
+    async def _refuse(self, refused: InitRefused, close_code: int) -> None:
+        """graphql-ws clients read `connection_error`; a browser's close event shows the
+        reason."""
+        await self.send_message({"type": "connection_error", "payload": refused.payload})
+        await self.websocket.close(code=close_code, reason=refused.message)
 
     async def _close_unless_initialised(self) -> None:
         await asyncio.sleep(self.view.connection_init_wait_timeout.total_seconds())
@@ -317,10 +425,22 @@ class LegacyWSHandler(BaseGraphQLWSHandler[C, None], Generic[C]):
         )
 
     async def send_message(self, message: Any) -> None:
+        if message["type"] == "complete" and message["id"] in self._failed:
+            return  # its `error` ended it
         try:
             await super().send_message(message)
         except GONE as error:
             raise WebSocketDisconnected from error
+
+    async def send_data_message(self, execution_result: ExecutionResult, operation_id: str) -> None:
+        errors = failure_of(execution_result)
+        if errors is None:
+            await super().send_data_message(execution_result, operation_id)
+            return
+        # graphql-ws's `error` carries one error, as strawberry sends a pre-execution one;
+        # the stream ends after it (module doc), and its `complete` is not sent.
+        self._failed.add(operation_id)
+        await self.send_error(operation_id, errors[0])
 
     async def handle_async_results(
         self,
@@ -338,3 +458,5 @@ class LegacyWSHandler(BaseGraphQLWSHandler[C, None], Generic[C]):
                 log.info("a subscriber left before its error was sent")
         except WebSocketDisconnected:
             log.info("a subscriber left while an event was being sent")
+        finally:
+            self._failed.discard(operation_id)

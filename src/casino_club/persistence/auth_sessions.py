@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from casino_club.persistence.models import AuthSession, RefreshToken
+from casino_club.domain.accounts import SessionEnd
+from casino_club.persistence.models import AuthSession, RefreshToken, User
 
 
 async def open_session(
@@ -70,7 +71,9 @@ async def mark_refresh_token_used(session: AsyncSession, refresh_hash: str, now:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def revoke_session(session: AsyncSession, session_id: str, reason: str, now: datetime) -> int:
+async def revoke_session(
+    session: AsyncSession, session_id: str, reason: SessionEnd, now: datetime
+) -> int:
     result = await session.execute(
         update(AuthSession)
         .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
@@ -80,7 +83,7 @@ async def revoke_session(session: AsyncSession, session_id: str, reason: str, no
 
 
 async def revoke_all_sessions(
-    session: AsyncSession, user_id: int, reason: str, now: datetime
+    session: AsyncSession, user_id: int, reason: SessionEnd, now: datetime
 ) -> int:
     result = await session.execute(
         update(AuthSession)
@@ -88,3 +91,34 @@ async def revoke_all_sessions(
         .values(revoked_at=now, revoke_reason=reason)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def end_of(
+    connection: AsyncConnection, user_id: int, session_id: str, now: datetime
+) -> SessionEnd | None:
+    """Why a session no longer authenticates: its player's ban first (a ban revokes every
+    session, and is what the player must be told), else its revocation's reason, else its
+    expiry. None if it still would (or its player is gone)."""
+    row = (
+        await connection.execute(
+            select(User.banned_at, AuthSession.revoke_reason, AuthSession.expires_at)
+            .select_from(User)
+            .outerjoin(
+                AuthSession, and_(AuthSession.user_id == User.id, AuthSession.id == session_id)
+            )
+            .where(User.id == user_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    banned_at, revoke_reason, expires_at = row
+    if banned_at is not None:
+        return SessionEnd.BANNED
+    if revoke_reason is not None:
+        try:
+            return SessionEnd(revoke_reason)
+        except ValueError:  # a reason this version does not know (a newer one wrote it)
+            return None
+    if expires_at is None or expires_at <= now:
+        return SessionEnd.EXPIRED
+    return None

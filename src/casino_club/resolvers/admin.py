@@ -7,7 +7,7 @@ from datetime import datetime
 import orjson
 
 from casino_club.context import Context, Viewer
-from casino_club.domain.accounts import Rank
+from casino_club.domain.accounts import Rank, SessionEnd
 from casino_club.domain.admin import AuditEntry, UserUpdated
 from casino_club.domain.days import check_since
 from casino_club.domain.ids import parse_id
@@ -72,7 +72,7 @@ async def set_user_banned(
         if banned:
             user.banned_at = user.banned_at or now
             user.ban_reason = reason
-            await auth_sessions.revoke_all_sessions(uow.session, user.id, "BANNED", now)
+            await auth_sessions.revoke_all_sessions(uow.session, user.id, SessionEnd.BANNED, now)
         else:
             user.banned_at = None
             user.ban_reason = None

@@ -10,6 +10,7 @@ from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import (
     Rank,
     Role,
+    SessionEnd,
     SignupRequest,
     normalize_nickname,
     validate_signup,
@@ -254,7 +255,9 @@ async def refresh_tokens(context: Context, refresh_token: str) -> AuthPayload | 
             session, token_hash, now
         ):
             # A used token presented again means it was copied: end every session.
-            await auth_sessions.revoke_all_sessions(session, auth.user_id, "REFRESH_REUSE", now)
+            await auth_sessions.revoke_all_sessions(
+                session, auth.user_id, SessionEnd.REFRESH_REUSE, now
+            )
             forget_sessions_after_commit(services, uow, auth.user_id)
             await uow.commit()
             return InvalidRefreshToken(RefreshTokenProblem.REUSED)
@@ -298,7 +301,7 @@ async def logout(
         return problem
     async with context.services.unit_of_work() as uow:
         count = await auth_sessions.revoke_session(
-            uow.session, viewer.claims.session_id, "LOGOUT", context.services.clock.now()
+            uow.session, viewer.claims.session_id, SessionEnd.LOGOUT, context.services.clock.now()
         )
         forget_sessions_after_commit(context.services, uow, viewer.id)
         await uow.commit()
@@ -313,7 +316,7 @@ async def logout_all(
         return problem
     async with context.services.unit_of_work() as uow:
         count = await auth_sessions.revoke_all_sessions(
-            uow.session, viewer.id, "LOGOUT_ALL", context.services.clock.now()
+            uow.session, viewer.id, SessionEnd.LOGOUT_ALL, context.services.clock.now()
         )
         forget_sessions_after_commit(context.services, uow, viewer.id)
         await uow.commit()

@@ -4,7 +4,8 @@ writes them); here they become values again.
 
 A player's feed gives an item for every event of their channel, None for those it does
 not show: the schema re-checks the caller's session on each, so a feed ends with its
-session even while only other kinds of event arrive.
+session even while only other kinds of event arrive — with `session_ended`'s error,
+which says why (logged out, banned, …).
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
+from casino_club.domain.accounts import SessionEnd
+from casino_club.domain.errors import SessionEnded
 from casino_club.domain.games import GameEventType
 from casino_club.domain.ledger import LedgerReason
 from casino_club.domain.live_events import BalanceChange, GameEvent, MonitorEvent
 from casino_club.live.events import MONITOR_CHANNEL, user_channel
 from casino_club.live.journal import EventId
+from casino_club.persistence import auth_sessions
+from casino_club.persistence.database import read_connection
+from casino_club.security import AccessClaims
 from casino_club.services import Services
 
 
@@ -53,6 +59,18 @@ async def monitor_events(
             at=game.at,
             data=game.data,
         )
+
+
+async def session_ended(services: Services, claims: AccessClaims) -> SessionEnded:
+    """What a live feed ends with once the session it was started under (`claims`, its
+    access token's) no longer authenticates: why, as the database tells (a ban, a
+    logout, …), else the token's own expiry. Read only then, once per feed."""
+    now = services.clock.now()
+    async with read_connection(services.engine) as connection:
+        why = await auth_sessions.end_of(connection, claims.user_id, claims.session_id, now)
+    if why is None and claims.expires_at <= now:
+        why = SessionEnd.EXPIRED
+    return SessionEnded(why)
 
 
 async def _channel(

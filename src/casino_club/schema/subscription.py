@@ -12,11 +12,17 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from casino_club.context import Context
+from casino_club.context import Context, Viewer
 from casino_club.domain import crash, live_events
 from casino_club.domain.accounts import Role
 from casino_club.domain.crash import TickKind
-from casino_club.domain.errors import BadUserInput, ErrorCode, Forbidden, ServiceUnavailable
+from casino_club.domain.errors import (
+    BadUserInput,
+    ErrorCode,
+    Forbidden,
+    ServiceUnavailable,
+    Unauthenticated,
+)
 from casino_club.domain.ids import parse_id
 from casino_club.domain.notifications import Notification as NotificationValue
 from casino_club.live.events import UnknownEventId
@@ -67,16 +73,27 @@ T = TypeVar("T")
 E = TypeVar("E")
 
 
+async def _still_signed_in(info: Info[Context, Any], viewer: Viewer) -> Viewer:
+    """The session checked again (a WebSocket's context lives as long as the connection,
+    and a subscription must end when its session does): the viewer as it is now, or —
+    once `viewer`'s session no longer authenticates — an UNAUTHENTICATED error saying
+    why (SessionEnded: logged out, banned, …), which ends the subscription."""
+    info.context.reset_viewer()
+    try:
+        return await require_viewer(info)
+    except Unauthenticated:
+        raise await live_feeds.session_ended(info.context.services, viewer.claims) from None
+
+
 async def _checked(
-    info: Info[Context, Any], events: AsyncIterator[T], *, admin: bool = False
+    info: Info[Context, Any], viewer: Viewer, events: AsyncIterator[T], *, admin: bool = False
 ) -> AsyncGenerator[T, None]:
-    """Events, each after re-checking the session (and the role): a subscription ends
-    when its session does. A stream that fell behind, or a `since` never given out, ends
-    it with an error the client can act on."""
+    """Events of a subscription `viewer` started, each after re-checking the session (and
+    the role): a subscription ends when its session does. A stream that fell behind, or
+    a `since` never given out, ends it with an error the client can act on."""
     try:
         async for event in events:
-            info.context.reset_viewer()
-            viewer = await require_viewer(info)
+            viewer = await _still_signed_in(info, viewer)
             if admin and viewer.role is not Role.ADMIN:
                 raise Forbidden(IsAdmin.message)
             yield event
@@ -98,7 +115,7 @@ async def _own_events(
     """The caller's events of one feed, each after the session is checked again."""
     after = _since(since)
     viewer = await require_viewer(info)
-    async for event in _checked(info, feed(info.context.services, viewer.id, after)):
+    async for event in _checked(info, viewer, feed(info.context.services, viewer.id, after)):
         if event is not None:
             yield event
 
@@ -160,7 +177,7 @@ class Subscription:
                 raise BadUserInput("since must be the id of a notification")
         viewer = await require_viewer(info)
         following = notification_cases.follow(info.context.services, viewer.id, after)
-        async for notification in _checked(info, following):
+        async for notification in _checked(info, viewer, following):
             yield notification
 
     @strawberry.subscription(
@@ -177,8 +194,9 @@ class Subscription:
         since: Annotated[strawberry.ID | None, strawberry.argument(description=SINCE)] = None,
     ) -> AsyncGenerator[live_events.MonitorEvent, None]:
         after = _since(since)
+        viewer = await require_viewer(info)
         feed = live_feeds.monitor_events(info.context.services, after, snapshot=MONITOR_SNAPSHOT)
-        async for event in _checked(info, feed, admin=True):
+        async for event in _checked(info, viewer, feed, admin=True):
             yield event
 
     @strawberry.subscription(
@@ -208,8 +226,7 @@ class Subscription:
                 # Like every subscription, it ends when the session does (logout, ban);
                 # checked at most once a second, not on every 100 ms tick.
                 if tick.kind is not TickKind.TICK or time.monotonic() - checked >= 1:
-                    info.context.reset_viewer()
-                    await require_viewer(info)
+                    viewer = await _still_signed_in(info, viewer)
                     checked = time.monotonic()
                 yield tick
         except crash_cases.UnknownRound:
@@ -233,13 +250,12 @@ class Subscription:
     ) -> AsyncGenerator[Heartbeat, None]:
         if not 1 <= interval_seconds <= 60:
             raise BadUserInput("intervalSeconds must be between 1 and 60")
+        viewer = await require_viewer(info)
         while True:
-            # The context lives as long as the connection: re-check the session each beat.
-            info.context.reset_viewer()
-            viewer = await require_viewer(info)
             yield Heartbeat(
                 at=info.context.services.clock.now(),
                 user_id=strawberry.ID(str(viewer.id)),
                 nickname=viewer.user.nickname,
             )
             await asyncio.sleep(interval_seconds)
+            viewer = await _still_signed_in(info, viewer)  # each beat
