@@ -121,10 +121,10 @@ async def audit_log(
             after_id=decode_cursor(after),
             limit=limit,
         )
-    return [_entry(row) for row in rows]
+    return [audit_entry(row) for row in rows]
 
 
-def _entry(row: AuditLog) -> AuditEntry:
+def audit_entry(row: AuditLog) -> AuditEntry:
     return AuditEntry(
         id=row.id,
         actor_id=row.actor_id,

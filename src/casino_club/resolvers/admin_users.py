@@ -77,6 +77,14 @@ async def sessions_of(services: Services, user_id: int, first: int) -> list[Admi
     return [_session(row, now) for row in rows]
 
 
+async def sessions_by_ids(services: Services, ids: list[str]) -> list[AdminSession]:
+    """Logins by id, whosever they are (operators' view)."""
+    async with services.sessionmaker() as session:
+        rows = await user_listing.sessions_by_ids(session, ids)
+    now = services.clock.now()
+    return [_session(row, now) for row in rows]
+
+
 def _session(row: AuthSession, now: datetime) -> AdminSession:
     return AdminSession(
         id=row.id,

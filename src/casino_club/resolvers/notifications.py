@@ -43,10 +43,10 @@ async def page(
         rows = await notifications.page(
             session, user_id, before_id=after_id, limit=first + 1, unread_only=unread_only
         )
-    return [_shown(seen) for seen in rows]
+    return [shown(seen) for seen in rows]
 
 
-def _shown(seen: NotificationForPlayer) -> Notification:
+def shown(seen: NotificationForPlayer) -> Notification:
     row = seen.notification
     return Notification(
         id=row.id,
@@ -148,7 +148,7 @@ async def send(
 
         uow.after_commit(publish)
         await uow.commit()
-    return NotificationSent(notification=_shown(NotificationForPlayer(row, None)))
+    return NotificationSent(notification=shown(NotificationForPlayer(row, None)))
 
 
 async def follow(
@@ -168,7 +168,7 @@ async def follow(
             for seen in missed:
                 delivered.add(seen.notification.id)
                 # Shown unread, as it was sent (as the live stream shows it).
-                yield _shown(NotificationForPlayer(seen.notification, None))
+                yield shown(NotificationForPlayer(seen.notification, None))
             position = missed[-1].notification.id if len(missed) == REPLAY_PAGE else None
         async for event in merged(own, everyone):
             if event.get("kind") != "notification":

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
+from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -17,7 +18,7 @@ from casino_club.resolvers import admin_users as admin_user_cases
 from casino_club.schema.enums import RankEnum, RoleEnum
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.outcomes import presents
-from casino_club.schema.users import Profile
+from casino_club.schema.users import Player
 
 
 @strawberry.input
@@ -36,7 +37,7 @@ class SetUserBannedInput:
 @presents(admin.UserUpdated)
 @strawberry.type
 class UserUpdated:
-    user: Profile
+    user: Player
 
 
 AdminUserResult = Annotated[
@@ -56,8 +57,8 @@ class AuditLogFilter:
 
 @presents(admin.AuditEntry)
 @strawberry.type(description="One operator change: who, what, on what, before and after.")
-class AuditEntry:
-    id: strawberry.ID
+class AuditEntry(relay.Node):
+    id: relay.NodeID[int]
     actor_id: strawberry.ID | None
     action: str
     target: str | None
@@ -84,8 +85,8 @@ class AdminUserFilter:
 
 @presents(admin.AdminSession, described=True)
 @strawberry.type
-class AdminSession:
-    id: str
+class AdminSession(relay.Node):
+    id: relay.NodeID[str]
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
@@ -101,7 +102,7 @@ class AdminSession:
     "login attempts, limits and purchases answer operators too) and the account's state."
 )
 class AdminUser:
-    profile: Profile
+    profile: Player
     banned_at: datetime | None
     ban_reason: str | None
     excluded_until: datetime | None = strawberry.field(

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import crash
 from casino_club.domain.crash import RoundStatus, TickKind
@@ -56,8 +57,8 @@ class CrashRoundFilter:
 
 @presents(crash.CrashRound)
 @strawberry.type(description="A crash round; its crash point stays secret until it ends.")
-class CrashRound:
-    id: strawberry.ID
+class CrashRound(relay.Node):
+    id: relay.NodeID[int]
     user_id: strawberry.ID
     status: CrashRoundStatus  # type: ignore[valid-type]
     stake: Gold

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import missions
 from casino_club.domain.hundredths import display
@@ -28,8 +29,8 @@ MissionValue = strawberry.Parent[missions.StoredMission]
 
 @presents(missions.StoredMission)
 @strawberry.type(description="What a mission asks for and what it pays.")
-class Mission:
-    id: strawberry.ID
+class Mission(relay.Node):
+    id: relay.NodeID[int]
 
     @strawberry.field
     def key(self, root: MissionValue) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import notifications
 from casino_club.schema.errors import UserError, UserNotFound, ValidationFailed
@@ -13,12 +14,13 @@ from casino_club.schema.outcomes import presents
 
 
 @presents(notifications.Notification)
-@strawberry.type(description="A message from the operators, to the player or to everyone.")
-class Notification:
-    id: strawberry.ID = strawberry.field(
-        description="Increasing: resubscribe to `notifications` with `since` set to the last "
-        "one seen to be given what was missed."
-    )
+@strawberry.type(
+    description="A message from the operators, to the player or to everyone. Resubscribe "
+    "to `notifications` with `since` set to the id of the last one seen to be given what "
+    "was missed."
+)
+class Notification(relay.Node):
+    id: relay.NodeID[int]
     title: str
     body: str
     broadcast: bool = strawberry.field(description="Sent to every player.")

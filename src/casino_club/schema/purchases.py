@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import listings, payments, purchases, shop
 from casino_club.domain.limits import LimitKind
@@ -13,6 +14,7 @@ from casino_club.domain.shop import PromoProblem
 from casino_club.schema.enums import RankEnum
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, PlayerExcluded
+from casino_club.schema.identity import KeyedBySku
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 from casino_club.schema.shop import CurrencyEnum
@@ -67,8 +69,8 @@ class Receipt:
 
 @presents(payments.Purchase)
 @strawberry.type(description="One purchase attempt and where it stands.")
-class Purchase:
-    id: strawberry.ID
+class Purchase(relay.Node):
+    id: relay.NodeID[int]
     sku: str
     quantity: int
     amount_cents: int
@@ -217,7 +219,7 @@ class PackageTerms:
 
 @presents(listings.PackageListing)
 @strawberry.type(description="A package on sale for a window, from a limited stock.")
-class LimitedPackage(PackageTerms):
+class LimitedPackage(KeyedBySku, PackageTerms, relay.Node):
     remaining_stock: int = strawberry.field(
         description="Units neither sold nor held by a purchase in progress."
     )
