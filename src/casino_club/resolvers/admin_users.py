@@ -8,7 +8,7 @@ from datetime import datetime
 
 from casino_club.domain.accounts import Rank, Role
 from casino_club.domain.admin import AdminSession, AdminUser, UserOrder
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.limits import break_in_force
 from casino_club.domain.pagination import Key, decode_keyset
 from casino_club.persistence import user_listing, users
@@ -58,7 +58,7 @@ async def users_page(
 
 
 async def user_detail(services: Services, raw_id: str) -> AdminUser | None:
-    user_id = parse_id(raw_id)
+    user_id = parse_node_id(raw_id, NodeKind.PLAYER)
     if user_id is None:
         return None
     async with services.sessionmaker() as session:

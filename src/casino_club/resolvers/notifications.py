@@ -14,7 +14,7 @@ from typing import Any
 
 from casino_club.context import Context, Viewer
 from casino_club.domain import notifications as rules
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.notifications import (
     Notification,
     NotificationNotFound,
@@ -71,7 +71,7 @@ def _chosen(ids: Sequence[str] | None, every: bool) -> list[int] | ValidationFai
         return None
     if not 1 <= len(ids) <= MAX_IDS:
         return ValidationFailed.single("ids", "INVALID_LENGTH", f"1 to {MAX_IDS} ids")
-    return [parse_id(raw) or 0 for raw in ids]
+    return [parse_node_id(raw, NodeKind.NOTIFICATION) or 0 for raw in ids]
 
 
 async def mark_read(
@@ -114,7 +114,7 @@ async def send(
         return ValidationFailed.of(message)
     user_id = None
     if to is not None:
-        user_id = parse_id(to)
+        user_id = parse_node_id(to, NodeKind.PLAYER)
         if user_id is None:
             return UserNotFound()
     services = context.services

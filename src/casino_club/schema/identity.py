@@ -66,14 +66,16 @@ LazyPlayer = Annotated["Player", strawberry.lazy("casino_club.schema.users")]  #
 def player(*, description: str, attribute: str | None = None) -> Any:
     """A `player: Player!` field: the player a change was made to, read as they are now
     (after it), so a normalized cache updates that player (their gold, their level)
-    without a refetch. `attribute` holds the player's id on the value; without it, the
-    player is the caller, for whom the mutation acted (a bet, a claim)."""
+    without a refetch. `attribute` (a dotted path) holds the player's id on the value;
+    without it, the player is the caller, for whom the mutation acted (a bet, a claim)."""
 
     async def resolve(info: Info[Context, Any], root: strawberry.Parent[Any]) -> Profile:
         if attribute is None:
             owner = (await require_viewer(info)).id
         else:
-            owner = int(getattr(root, attribute))
-        return await user_cases.fresh_profile(info.context, owner)
+            owner = root
+            for name in attribute.split("."):
+                owner = getattr(owner, name)
+        return await user_cases.fresh_profile(info.context, int(owner))
 
     return strawberry.field(resolver=resolve, graphql_type=LazyPlayer, description=description)

@@ -13,6 +13,8 @@ from casino_club.domain.hundredths import display
 from casino_club.schema.checkin import AlreadyClaimed
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.games import PlayerExcluded
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
@@ -104,6 +106,9 @@ class ClaimMissionRewardInput:
 @strawberry.type
 class MissionRewardClaimed:
     mission: Mission
+    player: Player = player_field(
+        description="The caller, as this left them (their gold and level)."
+    )
     gold: Gold
     xp: int
     balance: Gold

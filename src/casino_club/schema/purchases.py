@@ -9,12 +9,15 @@ import strawberry
 from strawberry import relay
 
 from casino_club.domain import listings, payments, purchases, shop
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.limits import LimitKind
 from casino_club.domain.shop import PromoProblem
 from casino_club.schema.enums import RankEnum
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, PlayerExcluded
-from casino_club.schema.identity import KeyedBySku
+from casino_club.schema.identity import KeyedBySku, required_reference
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 from casino_club.schema.shop import CurrencyEnum
@@ -53,7 +56,9 @@ class VerifyReceiptInput:
 class Receipt:
     code: str
     signature: str
-    transaction_id: strawberry.ID
+    transaction_id: strawberry.ID = required_reference(
+        NodeKind.PURCHASE, "transaction_id", description="The purchase's global id (a Purchase)."
+    )
     sku: str
     quantity: int
     amount_cents: int
@@ -93,6 +98,7 @@ class Purchase(relay.Node):
 @strawberry.type
 class PurchaseSucceeded:
     purchase: Purchase
+    player: Player = player_field(description="The caller, as this left them (their gold).")
     receipt: Receipt
     replayed: bool = strawberry.field(description="An earlier request with this key paid.")
 
@@ -103,7 +109,9 @@ class PurchaseSucceeded:
     "the same request again (same idempotency key) to ask, or wait for balanceChanged."
 )
 class PurchasePending:
-    transaction_id: strawberry.ID
+    transaction_id: strawberry.ID = required_reference(
+        NodeKind.PURCHASE, "transaction_id", description="The purchase's global id (a Purchase)."
+    )
     purchase: Purchase
 
 
@@ -111,7 +119,9 @@ class PurchasePending:
 @strawberry.type
 class PaymentDeclined(UserError):
     reason: FailureReasonEnum  # type: ignore[valid-type]
-    transaction_id: strawberry.ID
+    transaction_id: strawberry.ID = required_reference(
+        NodeKind.PURCHASE, "transaction_id", description="The purchase's global id (a Purchase)."
+    )
 
 
 @presents(purchases.ProductNotFound)

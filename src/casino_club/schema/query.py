@@ -26,7 +26,7 @@ from casino_club.domain import (
 from casino_club.domain.accounts import Rank, Role
 from casino_club.domain.admin import UserOrder
 from casino_club.domain.games import Game
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.leaderboards import Period
 from casino_club.domain.listings import PackageListing, ProductListing
 from casino_club.domain.missions import PlayerMission as PlayerMissionValue
@@ -218,7 +218,7 @@ class Query:
         self, info: Info[Context, Any], id: strawberry.ID
     ) -> crash.CrashRound | None:
         viewer = await require_viewer(info)
-        round_id = parse_id(id)
+        round_id = parse_node_id(id, NodeKind.CRASH_ROUND)
         if round_id is None:
             return None
         return await crash_cases.find_round(info.context, viewer, round_id)
