@@ -189,6 +189,14 @@ def row_id(global_id: str) -> int:
     return int(split[1])
 
 
+def any_row_id(value: str | int) -> int:
+    """A row id given either way: as a number (from the database) or as the global id the
+    API gave, for helpers fed by both."""
+    if isinstance(value, int) or value.isdigit():
+        return int(value)
+    return row_id(value)
+
+
 def node_id(kind: str, key: int | str) -> str:
     """The global id of `kind`'s row `key`, as the API writes it."""
     return global_id(NodeKind(kind), key)

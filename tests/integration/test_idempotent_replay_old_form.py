@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 
-from tests.support import ME, Api, row_id, store_answered_key
+from tests.support import ME, Api, node_id, row_id, store_answered_key
 
 PROOF: dict[str, Any] = {"serverSeedHash": "5e" * 32, "clientSeed": "old-client-seed", "nonce": 41}
 
@@ -116,7 +116,9 @@ async def test_a_slot_spin_stored_in_the_old_form_replays(api: Api, app: Starlet
     variables = {"input": {"stake": 20, "idempotencyKey": "old-spin"}}
     replayed = (await api.data(SLOT_SPIN, variables, token=token))["slotSpin"]
 
-    assert replayed == {"__typename": "SlotSpinSuccess", **OLD_SLOT_SPIN, "replayed": True}
+    # The stored row id answers as the round's global id.
+    shown = {**OLD_SLOT_SPIN, "roundId": node_id("GameRound", 900001)}
+    assert replayed == {"__typename": "SlotSpinSuccess", **shown, "replayed": True}
     assert await gold(api, token) == before
 
 
@@ -144,6 +146,7 @@ async def test_a_gacha_pull_stored_in_the_old_form_replays(api: Api, app: Starle
     assert replayed == {
         "__typename": "GachaPullSuccess",
         **OLD_GACHA_PULL,
+        "roundId": node_id("GameRound", 900002),
         "items": items,
         "replayed": True,
     }
@@ -162,5 +165,7 @@ async def test_a_crash_bet_stored_in_the_old_form_replays(api: Api, app: Starlet
     variables = {"input": {"stake": 100, "autoCashout": 2.5, "idempotencyKey": "old-bet"}}
     replayed = (await api.data(CRASH_BET, variables, token=token))["crashBet"]
 
-    assert replayed == {"__typename": "CrashBetPlaced", **old, "replayed": True}
+    ids = {"id": node_id("CrashRound", 900003), "userId": player["user"]["id"]}
+    shown = {**old, "round": {**old["round"], **ids}}
+    assert replayed == {"__typename": "CrashBetPlaced", **shown, "replayed": True}
     assert await gold(api, token) == before

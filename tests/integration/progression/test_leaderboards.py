@@ -146,7 +146,7 @@ async def test_a_board_ranks_what_history_says(backend: Backend) -> None:
         level = await api.data(
             BOARD, {**variables, "metric": "LEVEL", "period": "ALL", "game": None}
         )
-    expected = sorted(net.items(), key=lambda item: (item[1], int(item[0])), reverse=True)
+    expected = sorted(net.items(), key=lambda item: (item[1], row_id(item[0])), reverse=True)
     shown = [(e["user"]["id"], e["value"]) for e in board["entries"]]
     assert shown == expected and len(shown) == 3  # the player who never spun is not there
     assert [e["rank"] for e in board["entries"]] == [1, 2, 3]

@@ -55,7 +55,7 @@ def daily(key: str, event: MissionEvent, target: int = FAR, **more: Any) -> Miss
 
 async def progress_of(api: Api, token: str, ids: dict[str, int]) -> dict[str, dict[str, Any]]:
     """The player's missions among `ids`, by the key they were given."""
-    keys = {str(mission_id): key for key, mission_id in ids.items()}
+    keys = {node_id("Mission", mission_id): key for key, mission_id in ids.items()}
     listed = (await api.data(MISSIONS, token=token))["missions"]
     return {keys[m["mission"]["id"]]: m for m in listed if m["mission"]["id"] in keys}
 
@@ -170,7 +170,7 @@ async def test_the_action_that_reaches_the_target_completes_it(api: Api, app: St
         after = (await progress_of(api, token, ids))["three"]
     assert (shown["progress"], shown["target"], shown["completed"]) == (3, 3, True)
     assert after == shown and again["__typename"] == "SlotSpinSuccess"
-    mission = str(ids["three"])
+    mission = node_id("Mission", ids["three"])
     types = [e.get("type", e["kind"]) for e in received]
     assert types[0] == "balance" and "SLOT_SPIN" in types
     ours = [

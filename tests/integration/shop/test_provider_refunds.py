@@ -21,13 +21,13 @@ from casino_club.resolvers.refunds import finish_pending
 from tests.integration.shop.support import buy, purchases_of, sandbox_of, services_of
 from tests.integration.shop.test_payment_webhooks import deliver, event, now_of
 from tests.integration.shop.test_refunds import DEBT, audit_rows, ledger_of, player, refund
-from tests.support import Api, grant_gold, row_id
+from tests.support import Api, any_row_id, grant_gold, row_id
 
 START_GOLD = 1_000
 
 
 def ref(purchase_id: str) -> str:
-    return f"purchase:{purchase_id}"
+    return f"purchase:{any_row_id(purchase_id)}"
 
 
 async def refund_actors(app: Starlette, purchase_id: str) -> list[int | None]:

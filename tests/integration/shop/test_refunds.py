@@ -13,7 +13,16 @@ from starlette.applications import Starlette
 
 from casino_club.persistence.models import AuditLog, User
 from tests.integration.shop.support import buy, gold_of, purchases_of, services_of
-from tests.support import LEDGER, SPIN, Api, books_balance, error_codes, grant_gold, row_id
+from tests.support import (
+    LEDGER,
+    SPIN,
+    Api,
+    any_row_id,
+    books_balance,
+    error_codes,
+    grant_gold,
+    row_id,
+)
 
 START_GOLD = 1_000
 REFUND = """mutation R($input: RefundPurchaseInput!) { refundPurchase(input: $input) {
@@ -53,7 +62,8 @@ async def audit_rows(app: Starlette, purchase_id: str) -> int:
             select(func.count())
             .select_from(AuditLog)
             .where(
-                AuditLog.action == "PURCHASE_REFUND", AuditLog.target == f"purchase:{purchase_id}"
+                AuditLog.action == "PURCHASE_REFUND",
+                AuditLog.target == f"purchase:{any_row_id(purchase_id)}",
             )
         )
     return int(count or 0)
