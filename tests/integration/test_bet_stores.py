@@ -241,7 +241,7 @@ async def rows(
 
     def anonymous(reference: str | None) -> str:
         text = (reference or "").replace(f":{seed_id}:", ":<seed>:")
-        return "user:<id>" if text == f"user:{row_id(user_id)}" else text
+        return "user:<id>" if text == f"user:{user_id}" else text
 
     rows_seen = [(amount, after, reason, anonymous(ref)) for amount, after, reason, ref in ledger]
     return rows_seen, list(history), (nonce, streak), list(totals), list(progress)
