@@ -90,7 +90,7 @@ async def test_notifications_reach_the_right_players_and_come_back_with_since(
         assert [i["title"] for i in back.received] == ["to alice 3", "to everyone 4", "to alice 6"]
         assert back.received[-1]["id"] == live
         ids = [row_id(i["id"]) for i in back.received]
-        assert ids == sorted(ids) and ids[0] > int(last_seen)
+        assert ids == sorted(ids) and ids[0] > row_id(last_seen)
 
 
 async def test_the_monitor_shows_the_newest_events_then_live_and_only_to_operators(
