@@ -17,7 +17,7 @@ from tests.conftest import Backend
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player
 from tests.e2e.test_live_and_money import listening, post
 from tests.integration.shop.support import BUY
-from tests.support import SPIN
+from tests.support import SPIN, row_id
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +52,7 @@ async def test_a_signed_webhook_settles_a_pending_purchase_once(
             {
                 "id": f"evt_{uuid.uuid4().hex}",
                 "type": "payment.succeeded",
-                "data": {"reference": f"purchase:{pending['transactionId']}"},
+                "data": {"reference": f"purchase:{row_id(pending['transactionId'])}"},
             }
         )
         signed_at = int(time.time())
@@ -91,7 +91,7 @@ async def test_a_signed_success_the_provider_does_not_bear_out_grants_nothing(
         base = (await post(http, "{ me { gold } }", token))["me"]["gold"]
         pending = (await post(http, BUY, token, buy))["buyProduct"]
         assert pending["__typename"] == "PurchasePending", pending
-        reference = f"purchase:{pending['transactionId']}"
+        reference = f"purchase:{row_id(pending['transactionId'])}"
         data = {"reference": reference, "paymentId": "pay_sandbox_forged"}
         body = orjson.dumps(
             {"id": f"evt_{uuid.uuid4().hex}", "type": "payment.succeeded", "data": data}

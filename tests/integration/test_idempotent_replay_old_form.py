@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 
-from tests.support import ME, Api, store_answered_key
+from tests.support import ME, Api, node_id, row_id, store_answered_key
 
 PROOF: dict[str, Any] = {"serverSeedHash": "5e" * 32, "clientSeed": "old-client-seed", "nonce": 41}
 
@@ -109,20 +109,22 @@ async def gold(api: Api, token: str) -> int:
 
 async def test_a_slot_spin_stored_in_the_old_form_replays(api: Api, app: Starlette) -> None:
     player = await api.new_player()
-    token, user_id = player["accessToken"], int(player["user"]["id"])
+    token, user_id = player["accessToken"], row_id(player["user"]["id"])
     await store_old_form(app, user_id, "old-spin", "slotSpin", {"stake": 20}, OLD_SLOT_SPIN)
     before = await gold(api, token)
 
     variables = {"input": {"stake": 20, "idempotencyKey": "old-spin"}}
     replayed = (await api.data(SLOT_SPIN, variables, token=token))["slotSpin"]
 
-    assert replayed == {"__typename": "SlotSpinSuccess", **OLD_SLOT_SPIN, "replayed": True}
+    # The stored row id answers as the round's global id.
+    shown = {**OLD_SLOT_SPIN, "roundId": node_id("GameRound", 900001)}
+    assert replayed == {"__typename": "SlotSpinSuccess", **shown, "replayed": True}
     assert await gold(api, token) == before
 
 
 async def test_a_gacha_pull_stored_in_the_old_form_replays(api: Api, app: Starlette) -> None:
     player = await api.new_player()
-    token, user_id = player["accessToken"], int(player["user"]["id"])
+    token, user_id = player["accessToken"], row_id(player["user"]["id"])
     parameters = {"count": 1, "payWith": "GOLD"}
     await store_old_form(app, user_id, "old-pull", "gachaPull", parameters, OLD_GACHA_PULL)
     before = await gold(api, token)
@@ -144,6 +146,7 @@ async def test_a_gacha_pull_stored_in_the_old_form_replays(api: Api, app: Starle
     assert replayed == {
         "__typename": "GachaPullSuccess",
         **OLD_GACHA_PULL,
+        "roundId": node_id("GameRound", 900002),
         "items": items,
         "replayed": True,
     }
@@ -152,7 +155,7 @@ async def test_a_gacha_pull_stored_in_the_old_form_replays(api: Api, app: Starle
 
 async def test_a_crash_bet_stored_in_the_old_form_replays(api: Api, app: Starlette) -> None:
     player = await api.new_player()
-    token, user_id = player["accessToken"], int(player["user"]["id"])
+    token, user_id = player["accessToken"], row_id(player["user"]["id"])
     old = {**OLD_CRASH_BET, "round": {**OLD_CRASH_BET["round"], "userId": str(user_id)}}
     # The auto-cash-out is fingerprinted in hundredths, as the use case checked it.
     parameters = {"stake": 100, "autoCashout": 250}
@@ -162,5 +165,7 @@ async def test_a_crash_bet_stored_in_the_old_form_replays(api: Api, app: Starlet
     variables = {"input": {"stake": 100, "autoCashout": 2.5, "idempotencyKey": "old-bet"}}
     replayed = (await api.data(CRASH_BET, variables, token=token))["crashBet"]
 
-    assert replayed == {"__typename": "CrashBetPlaced", **old, "replayed": True}
+    ids = {"id": node_id("CrashRound", 900003), "userId": player["user"]["id"]}
+    shown = {**old, "round": {**old["round"], **ids}}
+    assert replayed == {"__typename": "CrashBetPlaced", **shown, "replayed": True}
     assert await gold(api, token) == before

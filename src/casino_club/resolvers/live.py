@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from casino_club.domain.games import GameEventType
+from casino_club.domain.ids import NodeKind, global_id
 from casino_club.domain.ledger import Posted
 from casino_club.domain.missions import Advance
 from casino_club.domain.progression import NOTHING, Progression
@@ -48,7 +49,7 @@ def progression_events(progression: Progression, at: datetime) -> list[dict[str,
 
     def mission_event(event_type: GameEventType, advance: Advance) -> dict[str, Any]:
         data = {
-            "missionId": str(advance.mission_id),
+            "missionId": global_id(NodeKind.MISSION, advance.mission_id),
             "progress": advance.progress,
             "target": advance.target,
         }

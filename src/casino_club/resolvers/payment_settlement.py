@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.games import GameEventType
+from casino_club.domain.ids import NodeKind, global_id
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import PURCHASE_COUNTS, periods_at
 from casino_club.domain.payments import (
@@ -373,7 +374,7 @@ async def _deliver(
             GameEventType.PURCHASE,
             round_id=None,
             data={
-                "purchaseId": row.id,
+                "purchaseId": global_id(NodeKind.PURCHASE, row.id),
                 "sku": row.sku,
                 "quantity": row.quantity,
                 "gold": row.gold,

@@ -6,31 +6,34 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
+from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.domain import admin
 from casino_club.domain.admin import UserOrder
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.pagination import check_first
 from casino_club.resolvers import admin_users as admin_user_cases
 from casino_club.schema.enums import RankEnum, RoleEnum, graphql_enum
 from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.identity import reference
 from casino_club.schema.outcomes import presents
-from casino_club.schema.users import Profile
+from casino_club.schema.users import Player
 
 
 @strawberry.input(
     description="Set a player's rank (admin); automatic upgrades never lower it again."
 )
 class SetUserRankInput:
-    user_id: strawberry.ID = strawberry.field(description="The player.")
+    user_id: strawberry.ID = strawberry.field(description="The player's global id.")
     rank: RankEnum = strawberry.field(description="The new rank.")  # type: ignore[valid-type]
 
 
 @strawberry.input(description="Ban or unban a player (admin); a ban ends every session at once.")
 class SetUserBannedInput:
-    user_id: strawberry.ID = strawberry.field(description="The player.")
+    user_id: strawberry.ID = strawberry.field(description="The player's global id.")
     banned: bool = strawberry.field(description="True bans, false lifts the ban.")
     reason: str | None = strawberry.field(
         default=None,
@@ -41,7 +44,7 @@ class SetUserBannedInput:
 @presents(admin.UserUpdated)
 @strawberry.type(description="The player after the change.")
 class UserUpdated:
-    user: Profile = strawberry.field(description="The player's profile, updated.")
+    user: Player = strawberry.field(description="The player, updated.")
 
 
 AdminUserResult = Annotated[
@@ -56,7 +59,7 @@ AdminUserResult = Annotated[
 @strawberry.input(description="Narrow the audit log; every field is optional.")
 class AuditLogFilter:
     actor_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Only changes by this operator."
+        default=None, description="Only changes by this operator (a Player's global id)."
     )
     action: str | None = strawberry.field(
         default=None,
@@ -72,10 +75,13 @@ class AuditLogFilter:
 
 @presents(admin.AuditEntry)
 @strawberry.type(description="One operator change: who, what, on what, before and after.")
-class AuditEntry:
-    id: strawberry.ID
-    actor_id: strawberry.ID | None = strawberry.field(
-        description="The operator who made it; null for the system (jobs, webhooks)."
+class AuditEntry(relay.Node):
+    id: relay.NodeID[int]
+    actor_id: strawberry.ID | None = reference(
+        NodeKind.PLAYER,
+        "actor_id",
+        description="The operator who made it (a Player's global id); null for the system "
+        "(jobs, webhooks).",
     )
     action: str = strawberry.field(
         description="What was done, in UPPER_SNAKE_CASE, e.g. USER_SET_RANK."
@@ -129,8 +135,8 @@ class AdminUserFilter:
 
 @presents(admin.AdminSession, described=True)
 @strawberry.type
-class AdminSession:
-    id: str
+class AdminSession(relay.Node):
+    id: relay.NodeID[str]
     created_at: datetime = strawberry.field(description="When the login happened.")
     expires_at: datetime = strawberry.field(description="When its refresh token expires.")
     revoked_at: datetime | None = strawberry.field(
@@ -154,7 +160,7 @@ class AdminSession:
     "login attempts, limits and purchases answer operators too) and the account's state."
 )
 class AdminUser:
-    profile: Profile = strawberry.field(description="The player's full profile.")
+    profile: Player = strawberry.field(description="The player, with every private field.")
     banned_at: datetime | None = strawberry.field(
         description="When the player was banned; null when not banned."
     )

@@ -20,7 +20,7 @@ from casino_club.schema.errors import (
 )
 from casino_club.schema.games import RateLimited
 from casino_club.schema.outcomes import presents
-from casino_club.schema.users import Profile
+from casino_club.schema.users import Player
 
 
 @strawberry.input(description="A new account: 1,000 gold, STANDARD rank, level 1.")
@@ -65,7 +65,7 @@ class AuthPayload:
     refresh_token_expires_at: datetime = strawberry.field(
         description="When refreshToken stops working: log in again after."
     )
-    user: Profile = strawberry.field(description="The account logged in.")
+    user: Player = strawberry.field(description="The account logged in.")
 
 
 @strawberry.input(description="Ends the session of the token that sends it.")

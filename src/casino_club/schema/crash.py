@@ -6,14 +6,18 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import crash
 from casino_club.domain.crash import RoundStatus, TickKind
 from casino_club.domain.errors import BadUserInput
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.schema.enums import graphql_enum
 from casino_club.schema.errors import UserError
 from casino_club.schema.games import FairnessProof, RateLimited
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -50,15 +54,13 @@ class CrashBetInput:
 
 @strawberry.input(description="Cash out of a running round at the current multiplier.")
 class CrashCashoutInput:
-    round_id: strawberry.ID = strawberry.field(
-        description="The round, from CrashBetPlaced.round.id."
-    )
+    round_id: strawberry.ID = strawberry.field(description="The round's global id.")
 
 
 @strawberry.input(description="Narrow the rounds listed; every field is optional.")
 class CrashRoundFilter:
     user_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Only this player's rounds."
+        default=None, description="The player's global id."
     )
     status: CrashRoundStatus | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Only rounds in this state."
@@ -68,7 +70,7 @@ class CrashRoundFilter:
 
     def value(self) -> crash.RoundFilter:
         """The filter as the use case takes it; a userId that names no user is refused."""
-        user_id = None if self.user_id is None else parse_id(self.user_id)
+        user_id = None if self.user_id is None else parse_node_id(self.user_id, NodeKind.PLAYER)
         if self.user_id is not None and user_id is None:
             raise BadUserInput("filter.userId is not a user id")
         return crash.RoundFilter(
@@ -81,9 +83,11 @@ class CrashRoundFilter:
 
 @presents(crash.CrashRound)
 @strawberry.type(description="A crash round; its crash point stays secret until it ends.")
-class CrashRound:
-    id: strawberry.ID
-    user_id: strawberry.ID = strawberry.field(description="The player who bet.")
+class CrashRound(relay.Node):
+    id: relay.NodeID[int]
+    user_id: strawberry.ID = required_reference(
+        NodeKind.PLAYER, "user_id", description="The player's global id (a Player)."
+    )
     status: CrashRoundStatus = strawberry.field(  # type: ignore[valid-type]
         description="Running, cashed out or crashed."
     )
@@ -116,6 +120,7 @@ class CrashRound:
 @strawberry.type(description="The round is running; follow it with the crashRound subscription.")
 class CrashBetPlaced:
     round: CrashRound = strawberry.field(description="The round, OPEN.")
+    player: Player = player_field(description="The caller, as this left them (their gold).")
     balance: Gold = strawberry.field(description="The caller's gold after the stake was debited.")
     replayed: bool = strawberry.field(
         description="True when this is the stored result of an earlier request with the same "
@@ -141,6 +146,7 @@ class RoundNotFound(UserError):
 @strawberry.type(description="Cashed out: the payout was credited once, at this multiplier.")
 class CrashCashedOut:
     round: CrashRound = strawberry.field(description="The round, CASHED_OUT.")
+    player: Player = player_field(description="The caller, as this left them (their gold).")
     multiplier: float = strawberry.field(description="The cash-out multiplier (two decimals).")
     payout: Gold = strawberry.field(
         description="floor(stake × multiplier), credited; the stake included."
@@ -188,7 +194,9 @@ CrashTickKind = graphql_enum(
 @presents(crash.CrashTick, described=True)
 @strawberry.type
 class CrashTick:
-    round_id: strawberry.ID = strawberry.field(description="The round.")
+    round_id: strawberry.ID = required_reference(
+        NodeKind.CRASH_ROUND, "round_id", description="The round's global id (a CrashRound)."
+    )
     kind: CrashTickKind = strawberry.field(  # type: ignore[valid-type]
         description="A running tick, or the final one."
     )

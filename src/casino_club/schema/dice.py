@@ -6,8 +6,12 @@ import strawberry
 
 from casino_club.domain import dice
 from casino_club.domain.dice import Direction
+from casino_club.domain.ids import NodeKind
 from casino_club.schema.enums import graphql_enum
 from casino_club.schema.games import FairnessProof
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -42,8 +46,8 @@ class DiceRollInput:
 @presents(dice.DiceRollSuccess, described=True)
 @strawberry.type
 class DiceRollSuccess:
-    round_id: strawberry.ID = strawberry.field(
-        description="This play in the caller's history (GameRound)."
+    round_id: strawberry.ID = required_reference(
+        NodeKind.GAME_ROUND, "round_id", description="The play's global id (a GameRound)."
     )
     roll: float = strawberry.field(description="0.00–99.99")
     chance: float = strawberry.field(description="The win chance played, in percent.")
@@ -56,6 +60,9 @@ class DiceRollSuccess:
         description="On a win floor(stake × 99 / chance), the stake included; 0 on a loss."
     )
     balance: Gold = strawberry.field(description="The caller's gold after this play.")
+    player: Player = player_field(
+        description="The player, as the play left them (their gold, their level)."
+    )
     fairness: FairnessProof = strawberry.field(
         description="What proves the outcome: verify it once the server seed is revealed."
     )

@@ -9,9 +9,13 @@ import strawberry
 
 from casino_club.domain import seeds, verification
 from casino_club.domain.games import Game
+from casino_club.domain.ids import NodeKind
 from casino_club.schema.enums import graphql_enum
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.gacha import RarityEnum
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import presents
 from casino_club.schema.rps import RpsMove
 from casino_club.schema.slots import SlotSymbol
@@ -69,6 +73,7 @@ class SetClientSeedInput:
 @strawberry.type(description="The seed pair now in force.")
 class FairnessUpdated:
     fairness: Fairness = strawberry.field(description="The pair now in force.")
+    player: Player = player_field(description="The caller, as this left them (their seed pair).")
 
 
 @strawberry.input(description="Reveal the current server seed and start a new one.")
@@ -84,6 +89,7 @@ class RotateServerSeedInput:
 class ServerSeedRotated:
     revealed: RevealedSeed = strawberry.field(description="The retired seed, now public.")
     fairness: Fairness = strawberry.field(description="The new pair; the nonce starts at 0.")
+    player: Player = player_field(description="The caller, as this left them (their seed pair).")
 
 
 @presents(seeds.SeedInUse)
@@ -97,7 +103,11 @@ class SeedInUse(UserError):
     game: GameEnum = strawberry.field(  # type: ignore[valid-type]
         description="The unsettled round's game."
     )
-    round_id: strawberry.ID = strawberry.field(description="The unsettled round.")
+    round_id: strawberry.ID = required_reference(
+        NodeKind.CRASH_ROUND,
+        "round_id",
+        description="The running round's global id (a CrashRound).",
+    )
 
 
 RotateServerSeedResult = Annotated[

@@ -6,12 +6,17 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import gacha
 from casino_club.domain.gacha import Animation, ItemKind, Rarity
+from casino_club.domain.ids import NodeKind
 from casino_club.schema.enums import RankEnum, graphql_enum
 from casino_club.schema.errors import UserError
 from casino_club.schema.games import FairnessProof
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -94,7 +99,10 @@ class GachaPullInput:
 @presents(gacha.Item)
 @strawberry.type(description="A catalog item a pull can give.")
 class GachaItem:
-    id: str
+    id: str = strawberry.field(
+        description="The item's catalogue key (e.g. `gem_small`), the same for every copy: a "
+        "kind of item, not an object of its own."
+    )
     name: str = strawberry.field(description="Its display name.")
     rarity: RarityEnum = strawberry.field(description="Its rarity.")  # type: ignore[valid-type]
 
@@ -116,8 +124,8 @@ class PulledItem:
 @presents(gacha.GachaPullSuccess, described=True)
 @strawberry.type
 class GachaPullSuccess:
-    round_id: strawberry.ID = strawberry.field(
-        description="This pull in the caller's history (GameRound)."
+    round_id: strawberry.ID = required_reference(
+        NodeKind.GAME_ROUND, "round_id", description="The play's global id (a GameRound)."
     )
     items: list[PulledItem] = strawberry.field(description="The items, in pull order (1 or 10).")
     paid_gold: Gold = strawberry.field(
@@ -129,6 +137,9 @@ class GachaPullSuccess:
     )
     daily_remaining: int = strawberry.field(description="Pull actions left today.")
     balance: Gold = strawberry.field(description="The caller's gold after the pull and refunds.")
+    player: Player = player_field(
+        description="The player, as the play left them (their gold, their level)."
+    )
     fairness: FairnessProof = strawberry.field(
         description="What proves the items: verify them once the server seed is revealed."
     )
@@ -226,8 +237,8 @@ class RarityCount:
 
 @presents(gacha.InventoryItem, described=True)
 @strawberry.type
-class InventoryItem:
-    id: strawberry.ID
+class InventoryItem(relay.Node):
+    id: relay.NodeID[int]
     item_id: str = strawberry.field(
         description="The catalog item (GachaItem.id, or a consumable such as a gacha ticket)."
     )

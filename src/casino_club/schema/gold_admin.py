@@ -8,9 +8,13 @@ import strawberry
 
 from casino_club.domain import gold_admin
 from casino_club.domain.gold_admin import RewardStatus
+from casino_club.domain.ids import NodeKind
 from casino_club.schema.enums import graphql_enum
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, InsufficientFunds
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
@@ -19,7 +23,7 @@ from casino_club.schema.scalars import Gold
     description="Move one player's gold by hand (admin), through the ledger and the audit log."
 )
 class AdjustGoldInput:
-    user_id: strawberry.ID = strawberry.field(description="The player.")
+    user_id: strawberry.ID = strawberry.field(description="The player's global id.")
     amount: Gold = strawberry.field(description="Added (positive) or taken (negative); not 0.")
     reason: str = strawberry.field(description="Why: kept in the audit log (1-500 characters).")
     idempotency_key: str = strawberry.field(description="Required: a retry moves nothing more.")
@@ -28,7 +32,13 @@ class AdjustGoldInput:
 @presents(gold_admin.GoldAdjusted)
 @strawberry.type(description="The gold moved through the ledger (ADMIN_ADJUSTMENT).")
 class GoldAdjusted:
-    user_id: strawberry.ID = strawberry.field(description="The player.")
+    player: Player = player_field(
+        description="The player whose gold moved, as it left them.",
+        attribute="user_id",
+    )
+    user_id: strawberry.ID = required_reference(
+        NodeKind.PLAYER, "user_id", description="The player's global id (a Player)."
+    )
     amount: Gold = strawberry.field(description="Gold moved: positive added, negative taken.")
     balance: Gold = strawberry.field(description="The player's gold after.")
     replayed: bool = strawberry.field(
@@ -53,7 +63,7 @@ AdjustGoldResult = Annotated[
 
 @strawberry.input(description="One player's reward.")
 class RewardItemInput:
-    user_id: strawberry.ID = strawberry.field(description="The player.")
+    user_id: strawberry.ID = strawberry.field(description="The player's global id.")
     gold: Gold = strawberry.field(description="Gold to credit: more than 0.")
 
 
@@ -85,7 +95,7 @@ RewardStatusEnum = graphql_enum(
 @presents(gold_admin.RewardResult)
 @strawberry.type(description="What happened to one player's reward.")
 class RewardResult:
-    user_id: strawberry.ID = strawberry.field(description="The player, as sent.")
+    user_id: strawberry.ID = strawberry.field(description="The player's id, as sent.")
     status: RewardStatusEnum = strawberry.field(  # type: ignore[valid-type]
         description="Whether the gold was credited."
     )

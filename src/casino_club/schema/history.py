@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 from strawberry.scalars import JSON
 
 from casino_club.domain import games
@@ -16,8 +17,8 @@ from casino_club.schema.scalars import Gold
 
 @presents(games.GameRound)
 @strawberry.type(description="One settled play.")
-class GameRound:
-    id: strawberry.ID
+class GameRound(relay.Node):
+    id: relay.NodeID[int]
     game: GameEnum = strawberry.field(description="The game played.")  # type: ignore[valid-type]
     stake: Gold = strawberry.field(
         description="Gold bet (the price of a gacha pull or paid wheel spin; 0 for a free spin)."

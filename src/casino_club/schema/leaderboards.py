@@ -10,7 +10,7 @@ from casino_club.schema.enums import graphql_enum
 from casino_club.schema.fairness import GameEnum
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
-from casino_club.schema.users import PublicUser
+from casino_club.schema.users import Player
 
 LeaderboardMetricEnum = graphql_enum(
     Metric,
@@ -39,7 +39,7 @@ LeaderboardPeriodEnum = graphql_enum(
 @strawberry.type(description="One player's place on a board.")
 class LeaderboardEntry:
     rank: int = strawberry.field(description="1 is the top; equal scores: newer player first.")
-    user: PublicUser = strawberry.field(
+    user: Player = strawberry.field(
         description="The player (players hidden by their privacy setting are left out)."
     )
     value: Gold = strawberry.field(description="Gold for NET_WIN and BIGGEST_WIN, XP for LEVEL.")

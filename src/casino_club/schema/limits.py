@@ -8,9 +8,13 @@ from typing import Annotated
 import strawberry
 
 from casino_club.domain import limits
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.limits import Exclusion, LimitKind
 from casino_club.schema.enums import graphql_enum
 from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import presents
 
 
@@ -86,6 +90,7 @@ class SetLimitsInput:
 @strawberry.type(description="The limits after the change.")
 class LimitsSet:
     limits: PlayerLimits = strawberry.field(description="Every limit, pending changes included.")
+    player: Player = player_field(description="The caller, as this left them (their limits).")
 
 
 SetLimitsResult = Annotated[
@@ -121,6 +126,7 @@ class StartCoolOffInput:
 @strawberry.type
 class CoolOffStarted:
     until: datetime = strawberry.field(description="When the break ends.")
+    player: Player = player_field(description="The caller, as this left them.")
 
 
 StartCoolOffResult = Annotated[
@@ -136,14 +142,20 @@ StartCoolOffResult = Annotated[
     description="End a player's cool-off or self-exclusion early (admin only; players cannot)."
 )
 class LiftExclusionInput:
-    user_id: strawberry.ID = strawberry.field(description="The player.")
+    user_id: strawberry.ID = strawberry.field(description="The player's global id.")
     reason: str = strawberry.field(description="Why: kept in the audit log (1-500 characters).")
 
 
 @presents(limits.ExclusionLifted)
 @strawberry.type(description="The player's cool-off or self-exclusion was ended by an operator.")
 class ExclusionLifted:
-    user_id: strawberry.ID = strawberry.field(description="The player.")
+    player: Player = player_field(
+        description="The player whose break was lifted, as it left them.",
+        attribute="user_id",
+    )
+    user_id: strawberry.ID = required_reference(
+        NodeKind.PLAYER, "user_id", description="The player's global id (a Player)."
+    )
 
 
 LiftExclusionResult = Annotated[

@@ -9,7 +9,11 @@ from strawberry.scalars import JSON
 
 from casino_club.domain import live_events
 from casino_club.domain.games import GameEventType
+from casino_club.domain.ids import NodeKind, global_id
 from casino_club.schema.enums import graphql_enum
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 from casino_club.schema.wallet import LedgerReasonEnum
@@ -42,6 +46,23 @@ EVENT_ID = (
 )
 
 
+ROUND_ID = (
+    "The round's global id: a CrashRound for CRASH_BET and CRASH_SETTLED, else a "
+    "GameRound; null for events of no round."
+)
+# Crash events name the crash round (its running state); every other play its history row.
+CRASH_EVENTS = frozenset({GameEventType.CRASH_BET, GameEventType.CRASH_SETTLED})
+
+
+def round_reference(
+    root: strawberry.Parent[live_events.GameEvent | live_events.MonitorEvent],
+) -> strawberry.ID | None:
+    if root.round_id is None:
+        return None
+    kind = NodeKind.CRASH_ROUND if root.type in CRASH_EVENTS else NodeKind.GAME_ROUND
+    return strawberry.ID(global_id(kind, root.round_id))
+
+
 @presents(live_events.BalanceChange)
 @strawberry.type(description="The caller's balance moved.")
 class BalanceChange:
@@ -52,6 +73,11 @@ class BalanceChange:
         description="Why it moved (the ledger row's reason)."
     )
     at: datetime = strawberry.field(description="When it was committed.")
+    player: Player = player_field(
+        description="Whose balance moved: the player as they are now (their gold), so a "
+        "normalized cache updates them.",
+        attribute="user_id",
+    )
 
 
 @presents(live_events.GameEvent)
@@ -62,8 +88,11 @@ class GameEvent:
         description="What happened."
     )
     round_id: strawberry.ID | None = strawberry.field(
-        description="The play it concerns (GameRound); null for events that are not a play "
-        "(PURCHASE, LEVEL_UP, missions, check-in)."
+        resolver=round_reference, description=ROUND_ID
+    )
+    player: Player = player_field(
+        description="Whose game: the player as they are now (their gold, their level).",
+        attribute="user_id",
     )
     at: datetime = strawberry.field(description="When it was committed.")
     data: JSON = strawberry.field(
@@ -76,12 +105,14 @@ class GameEvent:
 @strawberry.type
 class MonitorEvent:
     id: strawberry.ID = strawberry.field(description=EVENT_ID)
-    user_id: strawberry.ID = strawberry.field(description="The player it happened to.")
+    user_id: strawberry.ID = required_reference(
+        NodeKind.PLAYER, "user_id", description="The player's global id (a Player)."
+    )
     type: GameEventTypeEnum = strawberry.field(  # type: ignore[valid-type]
         description="What happened."
     )
     round_id: strawberry.ID | None = strawberry.field(
-        description="The play it concerns; null when not a play."
+        resolver=round_reference, description=ROUND_ID
     )
     at: datetime = strawberry.field(description="When it was committed.")
     data: JSON = strawberry.field(description="The event's details, as in GameEvent.data.")

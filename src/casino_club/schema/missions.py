@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import missions
 from casino_club.domain.hundredths import display
@@ -13,6 +14,8 @@ from casino_club.schema.checkin import AlreadyClaimed
 from casino_club.schema.enums import graphql_enum
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.games import PlayerExcluded
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
@@ -54,8 +57,8 @@ MissionValue = strawberry.Parent[missions.StoredMission]
 
 @presents(missions.StoredMission)
 @strawberry.type(description="What a mission asks for and what it pays.")
-class Mission:
-    id: strawberry.ID
+class Mission(relay.Node):
+    id: relay.NodeID[int]
 
     @strawberry.field(description="The mission's stable key (e.g. daily_spins).")
     def key(self, root: MissionValue) -> str:
@@ -131,6 +134,9 @@ class ClaimMissionRewardInput:
 @strawberry.type
 class MissionRewardClaimed:
     mission: Mission = strawberry.field(description="The mission.")
+    player: Player = player_field(
+        description="The caller, as this left them (their gold and level)."
+    )
     gold: Gold = strawberry.field(description="Gold credited.")
     xp: int = strawberry.field(description="XP credited.")
     balance: Gold = strawberry.field(description="The caller's gold after.")

@@ -16,6 +16,12 @@ from strawberry.relay import PageInfo
 
 from casino_club.domain.pagination import Key, encode_cursor
 
+# The arguments of every connection field, described once.
+FIRST = strawberry.argument(description="Items in this page: 1–100.")
+AFTER = strawberry.argument(
+    description="A cursor from the previous page (pageInfo.endCursor); null for the first page."
+)
+
 Row = TypeVar("Row")
 Node = TypeVar("Node")
 

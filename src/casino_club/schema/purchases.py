@@ -6,13 +6,18 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import listings, payments, purchases, shop
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.limits import LimitKind
 from casino_club.domain.shop import PromoProblem
 from casino_club.schema.enums import RankEnum, graphql_enum
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, PlayerExcluded
+from casino_club.schema.identity import KeyedBySku, required_reference
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 from casino_club.schema.shop import CurrencyEnum
@@ -116,7 +121,9 @@ class Receipt:
         description="Lowercase hex HMAC-SHA256 over the receipt's fields, made with the server's "
         "secret: verifyReceipt checks it."
     )
-    transaction_id: strawberry.ID = strawberry.field(description="The purchase (Purchase.id).")
+    transaction_id: strawberry.ID = required_reference(
+        NodeKind.PURCHASE, "transaction_id", description="The purchase's global id (a Purchase)."
+    )
     sku: str = strawberry.field(description="What was bought.")
     quantity: int = strawberry.field(description="Units bought.")
     amount_cents: int = strawberry.field(
@@ -136,8 +143,8 @@ class Receipt:
 
 @presents(payments.Purchase)
 @strawberry.type(description="One purchase attempt and where it stands.")
-class Purchase:
-    id: strawberry.ID
+class Purchase(relay.Node):
+    id: relay.NodeID[int]
     sku: str = strawberry.field(description="What was bought.")
     quantity: int = strawberry.field(description="Units.")
     amount_cents: int = strawberry.field(
@@ -175,6 +182,7 @@ class Purchase:
 @strawberry.type
 class PurchaseSucceeded:
     purchase: Purchase = strawberry.field(description="The purchase, SUCCEEDED.")
+    player: Player = player_field(description="The caller, as this left them (their gold).")
     receipt: Receipt = strawberry.field(description="Its receipt.")
     replayed: bool = strawberry.field(description="An earlier request with this key paid.")
 
@@ -185,7 +193,9 @@ class PurchaseSucceeded:
     "the same request again (same idempotency key) to ask, or wait for balanceChanged."
 )
 class PurchasePending:
-    transaction_id: strawberry.ID = strawberry.field(description="The purchase (Purchase.id).")
+    transaction_id: strawberry.ID = required_reference(
+        NodeKind.PURCHASE, "transaction_id", description="The purchase's global id (a Purchase)."
+    )
     purchase: Purchase = strawberry.field(description="The purchase, PENDING.")
 
 
@@ -195,8 +205,8 @@ class PaymentDeclined(UserError):
     reason: FailureReasonEnum = strawberry.field(  # type: ignore[valid-type]
         description="Why the payment failed."
     )
-    transaction_id: strawberry.ID = strawberry.field(
-        description="The failed purchase (Purchase.id), as recorded."
+    transaction_id: strawberry.ID = required_reference(
+        NodeKind.PURCHASE, "transaction_id", description="The purchase's global id (a Purchase)."
     )
 
 
@@ -325,7 +335,7 @@ class PackageTerms:
 
 @presents(listings.PackageListing)
 @strawberry.type(description="A package on sale for a window, from a limited stock.")
-class LimitedPackage(PackageTerms):
+class LimitedPackage(KeyedBySku, PackageTerms, relay.Node):
     remaining_stock: int = strawberry.field(
         description="Units neither sold nor held by a purchase in progress."
     )

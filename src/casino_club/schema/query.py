@@ -26,7 +26,7 @@ from casino_club.domain import (
 from casino_club.domain.accounts import Rank, Role
 from casino_club.domain.admin import UserOrder
 from casino_club.domain.games import Game
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.leaderboards import Period
 from casino_club.domain.listings import PackageListing, ProductListing
 from casino_club.domain.missions import PlayerMission as PlayerMissionValue
@@ -74,7 +74,8 @@ from casino_club.schema.leaderboards import (
     LeaderboardPeriodEnum,
 )
 from casino_club.schema.missions import Mission, PlayerMission
-from casino_club.schema.pagination import Connection, keyset_connection
+from casino_club.schema.nodes import NODE_FIELD, NODES_FIELD
+from casino_club.schema.pagination import AFTER, FIRST, Connection, keyset_connection
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, optional_viewer, require_viewer
 from casino_club.schema.purchases import (
     LimitedPackage,
@@ -85,14 +86,10 @@ from casino_club.schema.rps import RpsConfig
 from casino_club.schema.shop import Product
 from casino_club.schema.shop_admin import AdminLimitedPackage, AdminProduct, AdminPromoCode
 from casino_club.schema.slots import SlotsConfig
-from casino_club.schema.users import Profile, PublicUser
+from casino_club.schema.users import Player
 from casino_club.schema.wheel import WheelConfig
 
 # The arguments of every page of a connection.
-FIRST = strawberry.argument(description="Items in this page: 1–100.")
-AFTER = strawberry.argument(
-    description="A cursor from the previous page (pageInfo.endCursor); null for the first page."
-)
 
 
 @strawberry.type(
@@ -100,20 +97,28 @@ AFTER = strawberry.argument(
     "a login (UNAUTHENTICATED), the admin ones the ADMIN role (FORBIDDEN)."
 )
 class Query:
+    node = NODE_FIELD
+    nodes = NODES_FIELD
+
     @strawberry.field(
-        description="The caller's own profile.",
+        description="The caller: their Player, every private field readable.",
         permission_classes=[IsAuthenticated],
-        graphql_type=Profile,
+        graphql_type=Player,
     )
     async def me(self, info: Info[Context, Any]) -> profiles.Profile:
         return await user_cases.me(info.context, await require_viewer(info))
 
     @strawberry.field(
-        description="Another player's public profile; null when there is no such player.",
+        description="Another player (their public fields; private ones answer FORBIDDEN) by "
+        "their global id; null when there is no such player.",
         permission_classes=[IsAuthenticated],
-        graphql_type=PublicUser | None,
+        graphql_type=Player | None,
     )
-    async def user(self, info: Info[Context, Any], id: strawberry.ID) -> profiles.PublicUser | None:
+    async def user(
+        self,
+        info: Info[Context, Any],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The player's global id.")],
+    ) -> profiles.PublicUser | None:
         return await user_cases.public_user(info.context, id)
 
     @strawberry.field(
@@ -230,10 +235,14 @@ class Query:
         graphql_type=CrashRound | None,
     )
     async def crash_round(
-        self, info: Info[Context, Any], id: strawberry.ID
+        self,
+        info: Info[Context, Any],
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The round's global id (a CrashRound).")
+        ],
     ) -> crash.CrashRound | None:
         viewer = await require_viewer(info)
-        round_id = parse_id(id)
+        round_id = parse_node_id(id, NodeKind.CRASH_ROUND)
         if round_id is None:
             return None
         return await crash_cases.find_round(info.context, viewer, round_id)
@@ -410,7 +419,11 @@ class Query:
         graphql_type=AdminUser | None,
     )
     async def admin_user(
-        self, info: Info[Context, Any], id: strawberry.ID
+        self,
+        info: Info[Context, Any],
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The player's global id (a Player).")
+        ],
     ) -> admin.AdminUser | None:
         return await admin_user_cases.user_detail(info.context.services, id)
 

@@ -10,6 +10,8 @@ import strawberry
 from casino_club.domain import refunds
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
 from casino_club.schema.outcomes import presents
 from casino_club.schema.purchases import Purchase, PurchaseStatusEnum
 from casino_club.schema.scalars import Gold
@@ -19,7 +21,9 @@ from casino_club.schema.scalars import Gold
     description="Refund a purchase (admin): the money goes back, the gold is taken back."
 )
 class RefundPurchaseInput:
-    transaction_id: strawberry.ID = strawberry.field(description="The purchase (Purchase.id).")
+    transaction_id: strawberry.ID = strawberry.field(
+        description="The purchase's global id (a Purchase)."
+    )
     reason: str = strawberry.field(description="Why: kept in the audit log (1-500 characters).")
 
 
@@ -27,6 +31,10 @@ class RefundPurchaseInput:
 @strawberry.type
 class PurchaseRefunded:
     purchase: Purchase = strawberry.field(description="The purchase, now REFUNDED.")
+    player: Player = player_field(
+        description="The buyer, as the refund left them (their gold and debt).",
+        attribute="purchase.user_id",
+    )
     gold_taken: Gold = strawberry.field(description="Taken from the balance now.")
     debt_added: Gold = strawberry.field(description="What the balance could not cover.")
 
@@ -74,6 +82,9 @@ class RepayDebtInput:
 @presents(refunds.DebtRepaid)
 @strawberry.type(description="Gold from the balance paid towards the debt.")
 class DebtRepaid:
+    player: Player = player_field(
+        description="The caller, as this left them (their gold and debt)."
+    )
     repaid: Gold = strawberry.field(description="Gold taken from the balance for the debt.")
     debt: Gold = strawberry.field(description="Still owed; play resumes at 0.")
     balance: Gold = strawberry.field(description="The caller's gold after.")

@@ -5,9 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from casino_club.domain import rps
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.rps import Move, Result
 from casino_club.schema.enums import graphql_enum
 from casino_club.schema.games import FairnessProof
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -50,8 +54,8 @@ class RpsPlayInput:
 @presents(rps.RpsPlaySuccess, described=True)
 @strawberry.type
 class RpsPlaySuccess:
-    round_id: strawberry.ID = strawberry.field(
-        description="This play in the caller's history (GameRound)."
+    round_id: strawberry.ID = required_reference(
+        NodeKind.GAME_ROUND, "round_id", description="The play's global id (a GameRound)."
     )
     move: RpsMove = strawberry.field(description="The player's move.")  # type: ignore[valid-type]
     server_move: RpsMove = strawberry.field(  # type: ignore[valid-type]
@@ -65,6 +69,9 @@ class RpsPlaySuccess:
         description="WIN: floor(stake × 1.96); DRAW: the stake back; LOSS: 0."
     )
     balance: Gold = strawberry.field(description="The caller's gold after this play.")
+    player: Player = player_field(
+        description="The player, as the play left them (their gold, their level)."
+    )
     fairness: FairnessProof = strawberry.field(
         description="What proves the outcome: verify it once the server seed is revealed."
     )

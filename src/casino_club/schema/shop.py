@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import shop
 from casino_club.domain.listings import ProductListing
 from casino_club.schema.enums import RankEnum, graphql_enum
+from casino_club.schema.identity import KeyedBySku
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
@@ -26,7 +28,7 @@ CurrencyEnum = graphql_enum(
 
 @presents(ProductListing)
 @strawberry.type(description="A product on sale; prices in the currency's minor unit (cents).")
-class Product:
+class Product(KeyedBySku, relay.Node):
     sku: str = strawberry.field(description="The product's stable key, to buy it with.")
     name: str = strawberry.field(description="Its display name.")
     description: str = strawberry.field(description="Its display text.")

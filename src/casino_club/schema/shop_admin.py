@@ -8,11 +8,13 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import promos, shop, shop_admin
 from casino_club.schema.edits import sent
 from casino_club.schema.enums import RankEnum, graphql_enum
 from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.identity import KeyedByCode, KeyedBySku
 from casino_club.schema.outcomes import presents
 from casino_club.schema.purchases import PackageTerms
 from casino_club.schema.scalars import Gold
@@ -31,7 +33,7 @@ PromoKindEnum = graphql_enum(
 
 @presents(shop.Product)
 @strawberry.type(description="A product as stored: list price, discount and switch.")
-class AdminProduct:
+class AdminProduct(KeyedBySku, relay.Node):
     sku: str = strawberry.field(description="The stable key.")
     name: str = strawberry.field(description="Its display name.")
     description: str = strawberry.field(description="Its display text.")
@@ -135,7 +137,7 @@ SaveProductResult = Annotated[
 
 @presents(shop_admin.AdminLimitedPackage, described=True)
 @strawberry.type
-class AdminLimitedPackage(PackageTerms):
+class AdminLimitedPackage(KeyedBySku, PackageTerms, relay.Node):
     sold: int = strawberry.field(description="Units sold.")
     reserved: int = strawberry.field(description="Held by purchases still paying.")
     per_user_limit: int = strawberry.field(description="Units one player may buy.")
@@ -234,7 +236,7 @@ SaveLimitedPackageResult = Annotated[
 
 @presents(shop_admin.AdminPromoCode, described=True)
 @strawberry.type
-class AdminPromoCode:
+class AdminPromoCode(KeyedByCode, relay.Node):
     code: str = strawberry.field(description="The text a player enters.")
     kind: PromoKindEnum = strawberry.field(  # type: ignore[valid-type]
         description="A percentage or a fixed amount off."

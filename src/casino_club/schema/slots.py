@@ -5,9 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from casino_club.domain import slots
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.slots import Symbol
 from casino_club.schema.enums import graphql_enum
 from casino_club.schema.games import FairnessProof
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -41,8 +45,8 @@ class SlotSpinInput:
 @presents(slots.SlotSpinSuccess, described=True)
 @strawberry.type
 class SlotSpinSuccess:
-    round_id: strawberry.ID = strawberry.field(
-        description="This play in the caller's history (GameRound)."
+    round_id: strawberry.ID = required_reference(
+        NodeKind.GAME_ROUND, "round_id", description="The play's global id (a GameRound)."
     )
     reels: list[SlotSymbol] = strawberry.field(  # type: ignore[valid-type]
         description="The three symbols, reel 0 to 2."
@@ -57,6 +61,9 @@ class SlotSpinSuccess:
     is_jackpot: bool = strawberry.field(description="Three SEVENs.")
     win_streak: int = strawberry.field(description="Consecutive wins including this spin")
     balance: Gold = strawberry.field(description="The caller's gold after this play.")
+    player: Player = player_field(
+        description="The player, as the play left them (their gold, their level)."
+    )
     fairness: FairnessProof = strawberry.field(
         description="What proves the outcome: verify it once the server seed is revealed."
     )

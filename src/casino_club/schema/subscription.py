@@ -23,7 +23,7 @@ from casino_club.domain.errors import (
     ServiceUnavailable,
     Unauthenticated,
 )
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, global_id, parse_node_id
 from casino_club.domain.notifications import Notification as NotificationValue
 from casino_club.live.events import UnknownEventId
 from casino_club.live.journal import EventId, parse_event_id
@@ -41,7 +41,7 @@ from casino_club.services import Services
 @strawberry.type(description="Proof of a live, authenticated subscription.")
 class Heartbeat:
     at: datetime = strawberry.field(description="Server time of this beat.")
-    user_id: strawberry.ID = strawberry.field(description="The caller's id.")
+    user_id: strawberry.ID = strawberry.field(description="The caller's global id (a Player).")
     nickname: str = strawberry.field(description="The caller's nickname.")
 
 
@@ -172,7 +172,7 @@ class Subscription:
     ) -> AsyncGenerator[NotificationValue, None]:
         after = None
         if since is not None:
-            after = parse_id(since)
+            after = parse_node_id(since, NodeKind.NOTIFICATION)
             if after is None:
                 raise BadUserInput("since must be the id of a notification")
         viewer = await require_viewer(info)
@@ -221,7 +221,9 @@ class Subscription:
         viewer = await require_viewer(info)
         checked = time.monotonic()
         try:
-            ticks = crash_cases.follow(info.context.services, viewer, parse_id(round_id))
+            ticks = crash_cases.follow(
+                info.context.services, viewer, parse_node_id(round_id, NodeKind.CRASH_ROUND)
+            )
             async for tick in ticks:
                 # Like every subscription, it ends when the session does (logout, ban);
                 # checked at most once a second, not on every 100 ms tick.
@@ -254,7 +256,7 @@ class Subscription:
         while True:
             yield Heartbeat(
                 at=info.context.services.clock.now(),
-                user_id=strawberry.ID(str(viewer.id)),
+                user_id=strawberry.ID(global_id(NodeKind.PLAYER, viewer.id)),
                 nickname=viewer.user.nickname,
             )
             await asyncio.sleep(interval_seconds)

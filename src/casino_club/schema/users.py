@@ -1,11 +1,13 @@
-"""Profiles: the owner's full view and everyone else's public view (SPEC §5.4)."""
+"""Players (SPEC §5.4): one `Player` node whose public fields anyone may read and whose
+private fields answer only its owner and operators (SPEC §12.1)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
+from strawberry import relay
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
@@ -14,7 +16,7 @@ from casino_club.domain import gacha as gacha_values
 from casino_club.domain import ledger as domain_ledger
 from casino_club.domain import limits as domain_limits
 from casino_club.domain import profiles, seeds
-from casino_club.domain.accounts import level_for_xp, xp_to_next_level
+from casino_club.domain.accounts import Role, level_for_xp, xp_to_next_level
 from casino_club.domain.checkin import Attendance as AttendanceValue
 from casino_club.domain.checkin import streak_alive
 from casino_club.domain.days import check_since, game_day
@@ -41,7 +43,7 @@ from casino_club.schema.history import GameRound
 from casino_club.schema.limits import PlayerLimits
 from casino_club.schema.notifications import Notification
 from casino_club.schema.outcomes import presents
-from casino_club.schema.pagination import Connection, keyset_connection
+from casino_club.schema.pagination import AFTER, FIRST, Connection, keyset_connection
 from casino_club.schema.permissions import IsOwnerOrAdmin
 from casino_club.schema.purchases import Purchase
 from casino_club.schema.scalars import Gold
@@ -50,24 +52,20 @@ from casino_club.schema.wallet import LedgerEntry
 
 # Every field that loads a player's private data is guarded by its owner's id.
 PRIVATE: list[type[BasePermission]] = [IsOwnerOrAdmin]
-# What a Profile's fields resolve on: the value a use case answered, whose `id` is the
-# owner's; each private field loads through a use case from that id.
-ProfileValue = strawberry.Parent[profiles.Profile]
+# What a Player's fields resolve on: the value a use case answered, whose `id` is the
+# player's; the full profile (its owner's, or an operator's view) or the public view.
+# Each private field loads through a use case from that id.
+PlayerValue = strawberry.Parent[profiles.Profile | profiles.PublicUser]
 
 
-@presents(profiles.PublicUser)
-@strawberry.type(description="What anyone may see of a player.")
-class PublicUser:
-    id: strawberry.ID
-    nickname: str
-    rank: RankEnum  # type: ignore[valid-type]
-    joined_at: datetime
-
-    @strawberry.field(description="floor(xp / 500) + 1.")
-    async def level(
-        self, info: Info[Context, Any], root: strawberry.Parent[profiles.PublicUser]
-    ) -> int:
-        return level_for_xp(await info.context.loaders.experience.load(root.id))
+async def _profile(
+    info: Info[Context, Any], root: profiles.Profile | profiles.PublicUser
+) -> profiles.Profile:
+    """The full profile behind a Player: the one answered, or else read by the player's
+    id (a public view of the owner, e.g. on a leaderboard, reads its private fields so)."""
+    if isinstance(root, profiles.Profile):
+        return root
+    return await user_cases.profile(info.context, root.id)
 
 
 @presents(profiles.LoginAttempt)
@@ -86,72 +84,108 @@ class LoginAttempt:
     )
 
 
-@presents(profiles.Profile)
-@strawberry.type(description="The caller's own full profile.")
-class Profile:
-    id: strawberry.ID
-    site_id: str
-    nickname: str
-    rank: RankEnum  # type: ignore[valid-type]
-    role: RoleEnum  # type: ignore[valid-type]
-    gold: Gold
-    gold_debt: Gold = strawberry.field(
-        description="Owed after a refund; while above 0 the player cannot play."
+@presents(profiles.Profile, profiles.PublicUser)
+@strawberry.type(
+    description="A player: one identity wherever they are seen (`me`, a leaderboard, an "
+    "operator's view). Anyone may read the public fields; the private ones (marked so) "
+    "answer only the player and operators, and anyone else a FORBIDDEN error."
+)
+class Player(relay.Node):
+    id: relay.NodeID[int]
+    nickname: str = strawberry.field(description="The name shown to other players.")
+    rank: RankEnum = strawberry.field(  # type: ignore[valid-type]
+        description="STANDARD, PREMIUM or VIP (SPEC §5.2)."
     )
-    created_at: datetime
-    last_login_at: datetime | None
+
+    @strawberry.field(description="When the player signed up.")
+    def joined_at(self, root: PlayerValue) -> datetime:
+        return root.created_at if isinstance(root, profiles.Profile) else root.joined_at
+
+    @strawberry.field(description="When the player signed up.", deprecation_reason="Use joinedAt.")
+    def created_at(self, root: PlayerValue) -> datetime:
+        return root.created_at if isinstance(root, profiles.Profile) else root.joined_at
 
     @strawberry.field(
         description="Experience: from check-ins and rewards, and 1 per 100 gold staked in "
         "each game."
     )
-    async def xp(self, info: Info[Context, Any], root: ProfileValue) -> int:
+    async def xp(self, info: Info[Context, Any], root: PlayerValue) -> int:
         return await info.context.loaders.experience.load(root.id)
 
     @strawberry.field(description="floor(xp / 500) + 1.")
-    async def level(self, info: Info[Context, Any], root: ProfileValue) -> int:
+    async def level(self, info: Info[Context, Any], root: PlayerValue) -> int:
         return level_for_xp(await info.context.loaders.experience.load(root.id))
 
     @strawberry.field(description="XP still needed for the next level.")
-    async def xp_to_next_level(self, info: Info[Context, Any], root: ProfileValue) -> int:
+    async def xp_to_next_level(self, info: Info[Context, Any], root: PlayerValue) -> int:
         return xp_to_next_level(await info.context.loaders.experience.load(root.id))
 
     @strawberry.field(
-        description="Consecutive game days the daily reward was claimed, as of today: 0 once "
-        "a day was missed (a claim may still revive it with streak protection)."
+        description="Private: the login name (4–32 characters).", permission_classes=PRIVATE
     )
-    def daily_streak(self, info: Info[Context, Any], root: ProfileValue) -> int:
-        services = info.context.services
-        today = game_day(services.clock.now(), services.settings.zone)
-        return streak_alive(root.last_checkin_day, root.streak_at_last_checkin, today)
+    async def site_id(self, info: Info[Context, Any], root: PlayerValue) -> str:
+        return (await _profile(info, root)).site_id
 
     @strawberry.field(
-        description="The active seed pair and next nonce (SPEC §6.1).",
+        description="Private: USER or ADMIN.", permission_classes=PRIVATE, graphql_type=RoleEnum
+    )
+    async def role(self, info: Info[Context, Any], root: PlayerValue) -> Role:
+        return (await _profile(info, root)).role
+
+    @strawberry.field(description="Private: the wallet's balance now.", permission_classes=PRIVATE)
+    async def gold(self, info: Info[Context, Any], root: PlayerValue) -> Gold:
+        return Gold((await _profile(info, root)).gold)
+
+    @strawberry.field(
+        description="Private: owed after a refund; while above 0 the player cannot play.",
+        permission_classes=PRIVATE,
+    )
+    async def gold_debt(self, info: Info[Context, Any], root: PlayerValue) -> Gold:
+        return Gold((await _profile(info, root)).gold_debt)
+
+    @strawberry.field(description="Private: the last successful login.", permission_classes=PRIVATE)
+    async def last_login_at(self, info: Info[Context, Any], root: PlayerValue) -> datetime | None:
+        return (await _profile(info, root)).last_login_at
+
+    @strawberry.field(
+        description="Private: consecutive game days the daily reward was claimed, as of "
+        "today: 0 once a day was missed (a claim may still revive it with streak "
+        "protection).",
+        permission_classes=PRIVATE,
+    )
+    async def daily_streak(self, info: Info[Context, Any], root: PlayerValue) -> int:
+        found = await _profile(info, root)
+        services = info.context.services
+        today = game_day(services.clock.now(), services.settings.zone)
+        return streak_alive(found.last_checkin_day, found.streak_at_last_checkin, today)
+
+    @strawberry.field(
+        description="Private: the active seed pair and next nonce (SPEC §6.1).",
         permission_classes=PRIVATE,
         graphql_type=Fairness,
     )
-    async def fairness(self, info: Info[Context, Any], root: ProfileValue) -> seeds.Fairness:
+    async def fairness(self, info: Info[Context, Any], root: PlayerValue) -> seeds.Fairness:
         return await fairness_cases.seed_pair(info.context.services, root.id)
 
     @strawberry.field(
-        description="Pity counter, pulls today and counts by rarity.",
+        description="Private: pity counter, pulls today and counts by rarity.",
         permission_classes=PRIVATE,
         graphql_type=GachaStatus,
     )
-    async def gacha(self, info: Info[Context, Any], root: ProfileValue) -> gacha_values.GachaStatus:
+    async def gacha(self, info: Info[Context, Any], root: PlayerValue) -> gacha_values.GachaStatus:
         return await gacha_cases.status(info.context.services, root.id)
 
     @strawberry.field(
-        description="Collectibles and consumables held, most recent first.",
+        description="Private: collectibles and consumables held, most recent first.",
         permission_classes=PRIVATE,
         graphql_type=Connection[InventoryItem],
     )
     async def inventory(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
-        first: int = 20,
-        after: str | None = None,
+        root: PlayerValue,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
     ) -> Connection[gacha_values.InventoryItem]:
         limit = check_first(first)
         held = await user_cases.inventory(
@@ -160,17 +194,19 @@ class Profile:
         return keyset_connection(held, limit, after, lambda item: item, key=lambda item: item.id)
 
     @strawberry.field(
-        description="Messages from the operators, newest first (SPEC §10).",
+        description="Private: messages from the operators, newest first (SPEC §10).",
         permission_classes=PRIVATE,
         graphql_type=Connection[Notification],
     )
     async def notifications(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
-        first: int = 20,
-        after: str | None = None,
-        unread_only: bool = False,
+        root: PlayerValue,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+        unread_only: Annotated[
+            bool, strawberry.argument(description="Only notifications not yet read.")
+        ] = False,
     ) -> Connection[NotificationValue]:
         limit = check_first(first)
         page = await notification_cases.page(
@@ -182,21 +218,24 @@ class Profile:
         )
         return keyset_connection(page, limit, after, lambda shown: shown, key=lambda n: n.id)
 
-    @strawberry.field(permission_classes=PRIVATE)
-    async def unread_notifications(self, info: Info[Context, Any], root: ProfileValue) -> int:
+    @strawberry.field(
+        description="Private: how many notifications are not read yet.",
+        permission_classes=PRIVATE,
+    )
+    async def unread_notifications(self, info: Info[Context, Any], root: PlayerValue) -> int:
         return await notification_cases.unread_count(info.context.services, root.id)
 
     @strawberry.field(
-        description="Every gold movement, newest first.",
+        description="Private: every gold movement, newest first.",
         permission_classes=PRIVATE,
         graphql_type=Connection[LedgerEntry],
     )
     async def ledger(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
-        first: int = 20,
-        after: str | None = None,
+        root: PlayerValue,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
     ) -> Connection[domain_ledger.LedgerEntry]:
         limit = check_first(first)
         entries = await user_cases.ledger(
@@ -205,18 +244,25 @@ class Profile:
         return keyset_connection(entries, limit, after, lambda entry: entry, key=lambda e: e.id)
 
     @strawberry.field(
-        description="Settled plays, newest first, optionally of one game and from a moment on.",
+        description="Private: settled plays, newest first, optionally of one game and from a "
+        "moment on.",
         permission_classes=PRIVATE,
         graphql_type=Connection[GameRound],
     )
     async def history(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
-        game: GameEnum | None = None,  # type: ignore[valid-type]
-        since: datetime | None = None,
-        first: int = 20,
-        after: str | None = None,
+        root: PlayerValue,
+        game: Annotated[
+            GameEnum | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only this game's rounds; null: every game."),
+        ] = None,
+        since: Annotated[
+            datetime | None,
+            strawberry.argument(description="Only rounds settled at or after this; null: all."),
+        ] = None,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
     ) -> Connection[PlayedRound]:
         limit = check_first(first)
         check_since(since)
@@ -231,34 +277,34 @@ class Profile:
         return keyset_connection(rounds, limit, after, lambda played: played, key=lambda r: r.id)
 
     @strawberry.field(
-        description="Totals per game and overall, and gacha pulls by rarity (SPEC §9.1).",
+        description="Private: totals per game and overall, and gacha pulls by rarity (SPEC §9.1).",
         permission_classes=PRIVATE,
         graphql_type=PlayerStatistics,
     )
-    async def stats(self, info: Info[Context, Any], root: ProfileValue) -> PlayerStatisticsValue:
+    async def stats(self, info: Info[Context, Any], root: PlayerValue) -> PlayerStatisticsValue:
         return await stats_cases.statistics(info.context.services, root.id)
 
     @strawberry.field(
-        description="Limits the player set on themselves, and changes waiting to apply.",
+        description="Private: limits the player set on themselves, and changes waiting to apply.",
         permission_classes=PRIVATE,
         graphql_type=PlayerLimits,
     )
     async def limits(
-        self, info: Info[Context, Any], root: ProfileValue
+        self, info: Info[Context, Any], root: PlayerValue
     ) -> domain_limits.PlayerLimits:
         return await limit_cases.limits_of(info.context.services, root.id)
 
     @strawberry.field(
-        description="Purchases and attempts to buy, newest first, whatever their status.",
+        description="Private: purchases and attempts to buy, newest first, whatever their status.",
         permission_classes=PRIVATE,
         graphql_type=Connection[Purchase],
     )
     async def purchases(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
-        first: int = 20,
-        after: str | None = None,
+        root: PlayerValue,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
     ) -> Connection[PurchaseRecord]:
         limit = check_first(first)
         rows = await purchase_cases.purchase_page(
@@ -267,26 +313,30 @@ class Profile:
         return keyset_connection(rows, limit, after, lambda row: row, key=lambda row: row.id)
 
     @strawberry.field(
-        description="The days of a month (in GAME_TIMEZONE) the daily reward was claimed.",
+        description="Private: the days of a month (in GAME_TIMEZONE) the daily reward was claimed.",
         permission_classes=PRIVATE,
         graphql_type=Attendance,
     )
     async def attendance(
-        self, info: Info[Context, Any], root: ProfileValue, year: int, month: int
+        self,
+        info: Info[Context, Any],
+        root: PlayerValue,
+        year: Annotated[int, strawberry.argument(description="The calendar year.")],
+        month: Annotated[int, strawberry.argument(description="The month, 1–12.")],
     ) -> AttendanceValue:
         return await checkin_cases.attendance(info.context.services, root.id, year, month)
 
     @strawberry.field(
-        description="Login attempts on this account, newest first.",
+        description="Private: login attempts on this account, newest first.",
         permission_classes=PRIVATE,
         graphql_type=Connection[LoginAttempt],
     )
     async def login_history(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
-        first: int = 20,
-        after: str | None = None,
+        root: PlayerValue,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
     ) -> Connection[profiles.LoginAttempt]:
         limit = check_first(first)
         attempts = await user_cases.login_history(

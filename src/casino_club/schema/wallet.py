@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import ledger
 from casino_club.domain.ledger import LedgerReason
@@ -44,8 +45,8 @@ LedgerReasonEnum = graphql_enum(
 
 @presents(ledger.LedgerEntry)
 @strawberry.type(description="One gold movement; the ledger is append-only.")
-class LedgerEntry:
-    id: strawberry.ID
+class LedgerEntry(relay.Node):
+    id: relay.NodeID[int]
     amount: Gold = strawberry.field(description="Gold moved: positive credited, negative debited.")
     balance_after: Gold = strawberry.field(description="The balance right after this movement.")
     reason: LedgerReasonEnum = strawberry.field(  # type: ignore[valid-type]

@@ -5,9 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from casino_club.domain import wheel
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.wheel import PrizeKind
 from casino_club.schema.enums import graphql_enum
 from casino_club.schema.games import FairnessProof
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -49,8 +53,8 @@ class WheelSegment:
 @presents(wheel.WheelSpinSuccess, described=True)
 @strawberry.type
 class WheelSpinSuccess:
-    round_id: strawberry.ID = strawberry.field(
-        description="This play in the caller's history (GameRound)."
+    round_id: strawberry.ID = required_reference(
+        NodeKind.GAME_ROUND, "round_id", description="The play's global id (a GameRound)."
     )
     segment_index: int = strawberry.field(description="The segment landed on (WheelSegment.index).")
     label: str = strawberry.field(description="That segment's label.")
@@ -62,6 +66,9 @@ class WheelSpinSuccess:
     free: bool = strawberry.field(description="The day's free spin")
     paid_gold: Gold = strawberry.field(description="Gold this spin cost: 0 when free.")
     balance: Gold = strawberry.field(description="The caller's gold after the spin.")
+    player: Player = player_field(
+        description="The player, as the play left them (their gold, their level)."
+    )
     fairness: FairnessProof = strawberry.field(
         description="What proves the outcome: verify it once the server seed is revealed."
     )

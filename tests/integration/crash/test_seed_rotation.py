@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from casino_club.persistence.models import CrashRound, FairnessSeed
 from casino_club.services import Services
 from tests.integration.crash.test_rounds import cash_out, place
-from tests.support import FAIRNESS, Api, books_balance, rotate_seed, spin
+from tests.support import FAIRNESS, Api, books_balance, rotate_seed, row_id, spin
 
 VERIFY_CRASH = """query V($seed: String!, $client: String!, $nonce: Int!) {
   verifyRound(game: CRASH, serverSeed: $seed, clientSeed: $client, nonce: $nonce) {
@@ -33,7 +33,7 @@ async def test_an_open_crash_round_keeps_its_seed_secret(api: Api, app: Starlett
         "CRASH",
         round_id,
     )
-    assert round_id in refused["message"]
+    assert str(row_id(round_id)) in refused["message"]
     after = (await api.data(FAIRNESS, token=token))["me"]["fairness"]
     assert after["serverSeedHash"] == committed["serverSeedHash"]
     services: Services = app.state.services

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from casino_club.persistence.models import AuditLog, MissionProgress
 from casino_club.services import Services
-from tests.support import Api, spin
+from tests.support import Api, row_id, spin
 
 SAVE = """mutation S($input: SaveMissionInput!) { saveMission(input: $input) { __typename
   ... on MissionSaved { created mission { id key title description period event target
@@ -146,7 +146,7 @@ async def test_an_edit_leaves_the_goal_of_the_period_under_way(
     )
     async with services.sessionmaker() as session:
         left = await session.scalar(
-            select(func.count()).where(MissionProgress.mission_id == int(mission_id))
+            select(func.count()).where(MissionProgress.mission_id == row_id(mission_id))
         )
     assert left == 0
 

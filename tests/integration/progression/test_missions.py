@@ -30,6 +30,8 @@ from tests.support import (
     events_during,
     grant_gold,
     missions_in_play,
+    node_id,
+    row_id,
     spin,
 )
 
@@ -53,13 +55,13 @@ def daily(key: str, event: MissionEvent, target: int = FAR, **more: Any) -> Miss
 
 async def progress_of(api: Api, token: str, ids: dict[str, int]) -> dict[str, dict[str, Any]]:
     """The player's missions among `ids`, by the key they were given."""
-    keys = {str(mission_id): key for key, mission_id in ids.items()}
+    keys = {node_id("Mission", mission_id): key for key, mission_id in ids.items()}
     listed = (await api.data(MISSIONS, token=token))["missions"]
     return {keys[m["mission"]["id"]]: m for m in listed if m["mission"]["id"] in keys}
 
 
 async def claim(api: Api, token: str, mission_id: int | str) -> dict[str, Any]:
-    variables = {"input": {"missionId": str(mission_id)}}
+    variables = {"input": {"missionId": node_id("Mission", mission_id)}}
     result: dict[str, Any] = (await api.data(CLAIM, variables, token=token))["claimMissionReward"]
     return result
 
@@ -102,7 +104,9 @@ async def test_every_game_purchases_and_check_ins_count_what_they_did(
             assert next(iter(answer.values()))["__typename"].endswith("Success"), answer
         row = await open_round(api, services, clock, token, at_least=200, stake=100)
         at_round_time(clock, row, crash.reach_ms(150))
-        assert (await cash_out(api, token, str(row.id)))["__typename"] == "CrashCashedOut"
+        assert (await cash_out(api, token, node_id("CrashRound", row.id)))[
+            "__typename"
+        ] == "CrashCashedOut"
         assert (await buy(api, token))["__typename"] == "PurchaseSucceeded"
         assert (await buy(api, token, card="tok_declined"))["__typename"] == "PaymentDeclined"
         assert (await api.data(CHECK_IN, token=token))["claimDailyReward"]["__typename"] == (
@@ -146,7 +150,7 @@ async def test_the_action_that_reaches_the_target_completes_it(api: Api, app: St
     and a replayed one (same idempotency key) count nothing; the spin that reaches the
     target publishes MISSION_PROGRESS then MISSION_COMPLETED, after its balance events."""
     signed = await api.new_player()
-    token, user_id = signed["accessToken"], int(signed["user"]["id"])
+    token, user_id = signed["accessToken"], row_id(signed["user"]["id"])
     async with missions_in_play(app, daily("three", MissionEvent.SLOT_SPIN, 3)) as ids:
         assert (await spin(api, token, 10, key="k1"))["__typename"] == "SlotSpinSuccess"
         assert (await spin(api, token, 10, key="k1"))["replayed"] is True
@@ -166,7 +170,7 @@ async def test_the_action_that_reaches_the_target_completes_it(api: Api, app: St
         after = (await progress_of(api, token, ids))["three"]
     assert (shown["progress"], shown["target"], shown["completed"]) == (3, 3, True)
     assert after == shown and again["__typename"] == "SlotSpinSuccess"
-    mission = str(ids["three"])
+    mission = node_id("Mission", ids["three"])
     types = [e.get("type", e["kind"]) for e in received]
     assert types[0] == "balance" and "SLOT_SPIN" in types
     ours = [
@@ -343,7 +347,7 @@ async def test_housekeeping_deletes_progress_of_periods_long_over(
     claim is forever) and recent periods stay."""
     services: Services = app.state.services
     signed = await api.new_player()
-    token, user_id = signed["accessToken"], int(signed["user"]["id"])
+    token, user_id = signed["accessToken"], row_id(signed["user"]["id"])
     kinds = [
         Mission(period.value.lower(), period.value, period, MissionEvent.SLOT_SPIN, 9, 10, 1)
         for period in MissionPeriod

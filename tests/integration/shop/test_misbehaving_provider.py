@@ -33,7 +33,7 @@ from tests.integration.shop.support import (
 )
 from tests.integration.shop.test_payment_webhooks import deliver, event, now_of
 from tests.integration.shop.test_refunds import refund
-from tests.support import Api, books_balance
+from tests.support import Api, any_row_id, books_balance
 
 START_GOLD = 1_000
 
@@ -62,7 +62,7 @@ async def player(api: Api) -> str:
 
 
 def ref(purchase_id: str | int) -> str:
-    return f"purchase:{purchase_id}"
+    return f"purchase:{any_row_id(purchase_id)}"
 
 
 def provider_state(app: Starlette, purchase_id: str | int) -> PaymentState | None:

@@ -21,7 +21,7 @@ from casino_club.config import Settings
 from casino_club.domain.payments import signature_header
 from tests.conftest import Backend, api_for, running_app
 from tests.integration.shop.support import buy, gold_of, provider_agrees, purchases_of, sandbox_of
-from tests.support import Api, books_balance
+from tests.support import Api, any_row_id, books_balance
 
 START_GOLD = 1_000
 
@@ -30,7 +30,7 @@ def event(purchase_id: str, kind: str = "payment.succeeded", **data: Any) -> byt
     body = {
         "id": f"evt_{uuid.uuid4().hex}",
         "type": kind,
-        "data": {"reference": f"purchase:{purchase_id}", **data},
+        "data": {"reference": f"purchase:{any_row_id(purchase_id)}", **data},
     }
     return orjson.dumps(body)
 
@@ -62,7 +62,7 @@ async def pending_purchase(api: Api) -> tuple[str, str]:
 def captured(app: Starlette, purchase_id: str) -> str:
     """The provider captures the pending payment (3-D Secure passed): what its
     `payment.succeeded` then reports. The payment's id."""
-    return sandbox_of(app).capture_late(f"purchase:{purchase_id}")
+    return sandbox_of(app).capture_late(f"purchase:{any_row_id(purchase_id)}")
 
 
 def now_of(clock: FrozenClock) -> int:
@@ -242,7 +242,7 @@ async def test_a_database_that_does_not_answer_is_a_503_the_provider_retries(
             lock = holder.transaction()
             await lock.start()  # another transaction holds the purchase's row
             await holder.execute(
-                "SELECT id FROM purchases WHERE id = $1 FOR UPDATE", int(purchase_id)
+                "SELECT id FROM purchases WHERE id = $1 FOR UPDATE", any_row_id(purchase_id)
             )
             async with asyncio.timeout(20):
                 stalled = await deliver(api, body, settings, now_of(clock))

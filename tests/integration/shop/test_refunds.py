@@ -13,7 +13,16 @@ from starlette.applications import Starlette
 
 from casino_club.persistence.models import AuditLog, User
 from tests.integration.shop.support import buy, gold_of, purchases_of, services_of
-from tests.support import LEDGER, SPIN, Api, books_balance, error_codes, grant_gold
+from tests.support import (
+    LEDGER,
+    SPIN,
+    Api,
+    any_row_id,
+    books_balance,
+    error_codes,
+    grant_gold,
+    row_id,
+)
 
 START_GOLD = 1_000
 REFUND = """mutation R($input: RefundPurchaseInput!) { refundPurchase(input: $input) {
@@ -53,7 +62,8 @@ async def audit_rows(app: Starlette, purchase_id: str) -> int:
             select(func.count())
             .select_from(AuditLog)
             .where(
-                AuditLog.action == "PURCHASE_REFUND", AuditLog.target == f"purchase:{purchase_id}"
+                AuditLog.action == "PURCHASE_REFUND",
+                AuditLog.target == f"purchase:{any_row_id(purchase_id)}",
             )
         )
     return int(count or 0)
@@ -214,6 +224,6 @@ async def test_a_refund_takes_the_spend_off_the_lifetime_total(
     await refund(api, admin_token, purchase_id)
     async with services_of(app).sessionmaker() as session:
         spend = await session.scalar(
-            select(User.lifetime_spend_cents).where(User.id == int(user_id))
+            select(User.lifetime_spend_cents).where(User.id == row_id(user_id))
         )
     assert spend == 0
