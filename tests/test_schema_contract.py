@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from graphql import (
+    GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLUnionType,
     OverlappingFieldsCanBeMergedRule,
@@ -16,9 +18,11 @@ from graphql import (
 from typer.testing import CliRunner
 
 from casino_club.cli import app
+from casino_club.schema.contract import possible_types, possible_types_text
 from casino_club.schema.root import schema
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
+POSSIBLE_TYPES_FILE = SCHEMA_FILE.with_name("possibleTypes.json")
 
 
 def test_schema_graphql_matches_the_live_schema() -> None:
@@ -27,11 +31,50 @@ def test_schema_graphql_matches_the_live_schema() -> None:
     )
 
 
+def test_possible_types_json_matches_the_live_schema() -> None:
+    """The fragment matcher frontends import (SPEC §12.1) is held to the schema too: a
+    stale one makes Apollo drop the fragments of a new union member without a word."""
+    assert POSSIBLE_TYPES_FILE.read_text(encoding="utf-8") == possible_types_text(
+        schema.as_str() + "\n"
+    ), "possibleTypes.json is out of date: run `make schema`"
+
+
 def test_export_schema_command_writes_the_same_text(tmp_path: Path) -> None:
     target = tmp_path / "schema.graphql"
     result = CliRunner().invoke(app, ["export-schema", "--output", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8") == SCHEMA_FILE.read_text(encoding="utf-8")
+    matcher = tmp_path / "possibleTypes.json"
+    assert matcher.read_text(encoding="utf-8") == POSSIBLE_TYPES_FILE.read_text(encoding="utf-8")
+
+
+def test_possible_types_lists_every_union_and_interface_with_its_object_types() -> None:
+    sdl = """
+        interface Named { name: String! }
+        interface Error { code: String! }
+        type Zed implements Named & Error { name: String! code: String! }
+        type Ann implements Named { name: String! }
+        type Ok { id: ID! }
+        union Result = Zed | Ok
+        type Query { result: Result, named: Named }
+    """
+    found = possible_types(sdl)
+    assert found == {"Error": ["Zed"], "Named": ["Ann", "Zed"], "Result": ["Ok", "Zed"]}
+    assert list(found) == sorted(found)
+
+
+def test_possible_types_json_names_every_abstract_type_of_the_schema() -> None:
+    """Not only unions: `UserError` (an interface) is how clients read every typed error."""
+    committed = json.loads(POSSIBLE_TYPES_FILE.read_text(encoding="utf-8"))
+    graphql_schema = schema._schema
+    abstract = {
+        name
+        for name, named in graphql_schema.type_map.items()
+        if isinstance(named, GraphQLUnionType | GraphQLInterfaceType) and not name.startswith("__")
+    }
+    assert set(committed) == abstract
+    assert "InsufficientFunds" in committed["UserError"]
+    assert "SlotSpinSuccess" in committed["SlotSpinResult"]
 
 
 def test_gold_amounts_use_the_gold_scalar() -> None:
