@@ -1,6 +1,8 @@
 // What a screen does with the generated types: compiled under `--strict`, never run.
 // A schema change that breaks one of these lines breaks CI, not a frontend in production.
 import { InMemoryCache } from "@apollo/client";
+import { Client, fetchExchange } from "@urql/core";
+import { cacheExchange } from "@urql/exchange-graphcache";
 import possibleTypes from "../../possibleTypes.json" with { type: "json" };
 
 import type {
@@ -15,8 +17,13 @@ import type {
   SlotSpinMutationVariables,
 } from "./generated/operations.js";
 
-// The two lines README shows: the fragment matcher exported beside schema.graphql.
+// The lines README shows: the fragment matcher exported beside schema.graphql, for
+// Apollo's cache and for urql's Graphcache.
 export const cache = new InMemoryCache({ possibleTypes });
+export const urqlClient = new Client({
+  url: "http://127.0.0.1:8000/graphql",
+  exchanges: [cacheExchange({ possibleTypes }), fetchExchange],
+});
 
 // Gold is a JSON number (±2^53 − 1, safe in JavaScript); the server also accepts a string.
 export const spinVariables: SlotSpinMutationVariables = {
