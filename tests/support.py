@@ -20,6 +20,7 @@ from sqlalchemy import event
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
+from casino_club.domain.ids import NodeKind, global_id, split_global_id
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import Mission
 from casino_club.live.events import user_channel
@@ -180,13 +181,27 @@ async def spin(api: Api, token: str, stake: object, key: str | None = None) -> d
     return result
 
 
+def row_id(global_id: str) -> int:
+    """The database row id inside a global id the API gave (base64 of "Type:key"), for
+    tests that reach the database directly; the API itself only takes global ids."""
+    split = split_global_id(global_id)
+    assert split is not None, f"not a global id: {global_id!r}"
+    return int(split[1])
+
+
+def node_id(kind: str, key: int | str) -> str:
+    """The global id of `kind`'s row `key`, as the API writes it."""
+    return global_id(NodeKind(kind), key)
+
+
 async def grant_gold(app: Starlette, user_id: str, amount: int) -> None:
-    """Give a player gold through the ledger, as an operator's adjustment would."""
+    """Give a player (by the global id the API gave) gold through the ledger, as an
+    operator's adjustment would."""
     services: Services = app.state.services
     async with services.unit_of_work() as uow:
         await wallet.move_gold(
             uow.session,
-            user_id=int(user_id),
+            user_id=row_id(user_id),
             movements=[Movement(amount, LedgerReason.ADMIN_ADJUSTMENT, "test")],
             now=services.clock.now(),
         )

@@ -110,9 +110,11 @@ class Context:
         return viewer is not None and (viewer.id == owner_id or viewer.role is Role.ADMIN)
 
     def reset_viewer(self) -> None:
-        """Forget the cached viewer; long-lived WebSocket contexts re-check per event."""
+        """Forget the cached viewer; long-lived WebSocket contexts re-check per event.
+        The loaders start afresh too: what they read for one event is stale for the next."""
         self._viewer_loaded = False
         self._viewer = None
+        self.loaders = Loaders.create(self.services)
 
     async def _load_viewer(self, token: str) -> Viewer | None:
         services = self.services

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
+from casino_club.dataloaders.accounts import accounts_by_id
 from casino_club.dataloaders.experience import experience_by_id
 from casino_club.dataloaders.users import users_by_id
 from casino_club.persistence.models import User
+from casino_club.persistence.users import HeldAccount
 from casino_club.services import Services
 
 
@@ -16,7 +18,12 @@ from casino_club.services import Services
 class Loaders:
     users: DataLoader[int, User | None]
     experience: DataLoader[int, int]
+    accounts: DataLoader[int, HeldAccount | None]
 
     @classmethod
     def create(cls, services: Services) -> Loaders:
-        return cls(users=users_by_id(services), experience=experience_by_id(services))
+        return cls(
+            users=users_by_id(services),
+            experience=experience_by_id(services),
+            accounts=accounts_by_id(services),
+        )

@@ -16,6 +16,7 @@ class BalanceChange:
     """The player's balance moved: one per ledger row, in order."""
 
     id: str
+    user_id: int  # whose balance: the channel's player
     gold: int
     delta: int
     reason: LedgerReason
@@ -27,6 +28,7 @@ class GameEvent:
     """Something happened in one of the player's games."""
 
     id: str
+    user_id: int  # whose game: the channel's player
     type: GameEventType
     round_id: str | None
     at: datetime

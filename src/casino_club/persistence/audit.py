@@ -3,6 +3,7 @@ request that made it. Rows are only ever inserted: nothing here updates or delet
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -67,3 +68,7 @@ async def page(
     if after_id is not None:
         query = query.where(AuditLog.id < after_id)
     return list((await session.scalars(query.order_by(AuditLog.id.desc()).limit(limit))).all())
+
+
+async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[AuditLog]:
+    return list((await session.scalars(select(AuditLog).where(AuditLog.id.in_(ids)))).all())

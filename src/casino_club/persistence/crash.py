@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -44,6 +44,12 @@ async def find(
     if lock:
         query = query.with_for_update()
     return await session.scalar(query)
+
+
+async def owned(session: AsyncSession, user_id: int, ids: Sequence[int]) -> list[CrashRound]:
+    """The player's rounds among `ids`."""
+    query = select(CrashRound).where(CrashRound.user_id == user_id, CrashRound.id.in_(ids))
+    return list((await session.scalars(query)).all())
 
 
 async def open_new(

@@ -161,3 +161,19 @@ async def known_items(session: AsyncSession, item_ids: Iterable[str]) -> set[str
         return set()
     rows = await session.scalars(select(CatalogItem.id).where(CatalogItem.id.in_(wanted)))
     return set(rows)
+
+
+async def inventory_entries(
+    session: AsyncSession, user_id: int, ids: Sequence[int]
+) -> list[tuple[InventoryEntry, CatalogItem]]:
+    """The player's held items among `ids` (another player's, or used up, are not found)."""
+    query = (
+        select(InventoryEntry, CatalogItem)
+        .join(CatalogItem, CatalogItem.id == InventoryEntry.item_id)
+        .where(
+            InventoryEntry.user_id == user_id,
+            InventoryEntry.id.in_(ids),
+            InventoryEntry.quantity > 0,
+        )
+    )
+    return [(entry, item) for entry, item in (await session.execute(query)).all()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -123,3 +124,9 @@ async def page(
     if after_id is not None:
         query = query.where(GameRound.id < after_id)
     return list((await session.scalars(query.order_by(GameRound.id.desc()).limit(limit))).all())
+
+
+async def owned(session: AsyncSession, user_id: int, ids: Sequence[int]) -> list[GameRound]:
+    """The player's plays among `ids` (another player's are not found)."""
+    query = select(GameRound).where(GameRound.user_id == user_id, GameRound.id.in_(ids))
+    return list((await session.scalars(query)).all())

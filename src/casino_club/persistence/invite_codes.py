@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select, update
@@ -68,3 +69,7 @@ async def page(session: AsyncSession, *, after_id: int | None, limit: int) -> li
     if after_id is not None:
         query = query.where(InviteCode.id < after_id)
     return list((await session.scalars(query.order_by(InviteCode.id.desc()).limit(limit))).all())
+
+
+async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[InviteCode]:
+    return list((await session.scalars(select(InviteCode).where(InviteCode.id.in_(ids)))).all())

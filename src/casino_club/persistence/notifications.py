@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ColumnElement, and_, func, literal, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.persistence.column_types import UTCDateTime
@@ -54,7 +54,29 @@ async def page(
     session: AsyncSession, user_id: int, *, before_id: int | None, limit: int, unread_only: bool
 ) -> list[NotificationForPlayer]:
     """The player's notifications, newest first, from below `before_id`."""
-    query = (
+    query = _for_player(user_id).order_by(Notification.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(Notification.id < before_id)
+    if unread_only:
+        query = query.where(NotificationRead.read_at.is_(None))
+    return [
+        NotificationForPlayer(row, read_at) for row, read_at in (await session.execute(query)).all()
+    ]
+
+
+async def visible(
+    session: AsyncSession, user_id: int, ids: Sequence[int]
+) -> list[NotificationForPlayer]:
+    """The notifications among `ids` the player may see, read or not."""
+    query = _for_player(user_id).where(Notification.id.in_(ids))
+    return [
+        NotificationForPlayer(row, read_at) for row, read_at in (await session.execute(query)).all()
+    ]
+
+
+def _for_player(user_id: int) -> Select[Notification, datetime | None]:
+    """What the player may see, with when they read each."""
+    return (
         select(Notification, NotificationRead.read_at)
         .outerjoin(
             NotificationRead,
@@ -64,16 +86,7 @@ async def page(
             ),
         )
         .where(_visible_to(user_id))
-        .order_by(Notification.id.desc())
-        .limit(limit)
     )
-    if before_id is not None:
-        query = query.where(Notification.id < before_id)
-    if unread_only:
-        query = query.where(NotificationRead.read_at.is_(None))
-    return [
-        NotificationForPlayer(row, read_at) for row, read_at in (await session.execute(query)).all()
-    ]
 
 
 async def after(

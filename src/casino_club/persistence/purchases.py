@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select, update
@@ -400,3 +401,9 @@ async def spent_since(session: AsyncSession, user_id: int, since: datetime) -> i
         )
     )
     return int(total or 0)
+
+
+async def owned(session: AsyncSession, user_id: int, ids: Sequence[int]) -> list[PurchaseValue]:
+    """The player's purchases among `ids` (another player's are not found)."""
+    query = select(Purchase).where(Purchase.user_id == user_id, Purchase.id.in_(ids))
+    return [_value(row) for row in await session.scalars(query)]

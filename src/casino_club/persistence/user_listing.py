@@ -8,6 +8,7 @@ per position, never as a duplicate row from an offset shifting under it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,3 +114,8 @@ async def recent_sessions(session: AsyncSession, user_id: int, limit: int) -> li
         .limit(limit)
     )
     return list((await session.scalars(query)).all())
+
+
+async def sessions_by_ids(session: AsyncSession, ids: Sequence[str]) -> list[AuthSession]:
+    """Logins by their ids, whosever they are (operators' view)."""
+    return list((await session.scalars(select(AuthSession).where(AuthSession.id.in_(ids)))).all())

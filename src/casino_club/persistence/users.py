@@ -172,6 +172,30 @@ async def account_of(connection: AsyncConnection, user_id: int) -> tuple[Account
     return None if row is None else (_account(row), int(row.gold or 0))
 
 
+_PROFILES = (
+    select(*_ACCOUNT_COLUMNS, _users.c.banned_at, _wallets.c.gold)
+    .outerjoin(_wallets, _wallets.c.user_id == _users.c.id)
+    .where(_users.c.id.in_(bindparam("uids", expanding=True)))
+)
+
+
+class HeldAccount(NamedTuple):
+    """A player's account, their gold now, and whether they are banned."""
+
+    account: Account
+    gold: int
+    banned: bool
+
+
+async def accounts_of(connection: AsyncConnection, ids: Sequence[int]) -> dict[int, HeldAccount]:
+    """Players' accounts and gold as they are now, by id (those that exist)."""
+    rows = (await connection.execute(_PROFILES, {"uids": list(ids)})).all()
+    return {
+        row.id: HeldAccount(_account(row), int(row.gold or 0), row.banned_at is not None)
+        for row in rows
+    }
+
+
 async def set_last_login(session: AsyncSession, user_id: int, now: datetime) -> None:
     await session.execute(update(User).where(User.id == user_id).values(last_login_at=now))
 

@@ -111,17 +111,18 @@ async def ledger_page(
     if after_id is not None:
         query = query.where(LedgerEntry.id < after_id)
     rows = await session.scalars(query.order_by(LedgerEntry.id.desc()).limit(limit))
-    return [
-        ledger.LedgerEntry(
-            id=row.id,
-            amount=row.amount,
-            balance_after=row.balance_after,
-            reason=LedgerReason(row.reason),
-            reference=row.reference,
-            at=row.created_at,
-        )
-        for row in rows
-    ]
+    return [_entry(row) for row in rows]
+
+
+def _entry(row: LedgerEntry) -> ledger.LedgerEntry:
+    return ledger.LedgerEntry(
+        id=row.id,
+        amount=row.amount,
+        balance_after=row.balance_after,
+        reason=LedgerReason(row.reason),
+        reference=row.reference,
+        at=row.created_at,
+    )
 
 
 async def ledger_mismatches(session: AsyncSession) -> list[tuple[int, int, int]]:
@@ -146,3 +147,11 @@ async def locked_balance(session: AsyncSession, user_id: int) -> int:
         select(Wallet.gold).where(Wallet.user_id == user_id).with_for_update()
     )
     return int(gold or 0)
+
+
+async def ledger_entries(
+    session: AsyncSession, user_id: int, ids: Sequence[int]
+) -> list[ledger.LedgerEntry]:
+    """The player's ledger rows among `ids` (another player's are not found)."""
+    query = select(LedgerEntry).where(LedgerEntry.user_id == user_id, LedgerEntry.id.in_(ids))
+    return [_entry(row) for row in await session.scalars(query)]

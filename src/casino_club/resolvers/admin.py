@@ -10,7 +10,7 @@ from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import Rank
 from casino_club.domain.admin import AuditEntry, UserUpdated
 from casino_club.domain.days import check_since
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.pagination import decode_cursor
 from casino_club.domain.refusals import UserNotFound, ValidationFailed
 from casino_club.persistence import audit, auth_sessions, users, wallet
@@ -23,7 +23,7 @@ from casino_club.services import Services
 async def set_user_rank(
     context: Context, viewer: Viewer, raw_user_id: str, rank: Rank
 ) -> UserUpdated | UserNotFound | ValidationFailed:
-    user_id = parse_id(raw_user_id)
+    user_id = parse_node_id(raw_user_id, NodeKind.PLAYER)
     if user_id is None:
         return UserNotFound()
     now = context.services.clock.now()
@@ -52,7 +52,7 @@ async def set_user_banned(
     context: Context, viewer: Viewer, raw_user_id: str, banned: bool, reason: str | None
 ) -> UserUpdated | UserNotFound | ValidationFailed:
     """Ban ends every session at once, so the player's tokens stop working immediately."""
-    user_id = parse_id(raw_user_id)
+    user_id = parse_node_id(raw_user_id, NodeKind.PLAYER)
     if user_id is None:
         return UserNotFound()
     if user_id == viewer.id and banned:
@@ -108,7 +108,7 @@ async def audit_log(
     keyset page: ask for one more than the page to learn whether another follows). A
     filter no row can match (an id that is not one, text longer than any stored) answers
     an empty page rather than an error."""
-    actor = None if actor_id is None else parse_id(actor_id)
+    actor = None if actor_id is None else parse_node_id(actor_id, NodeKind.PLAYER)
     if (actor_id is not None and actor is None) or any(
         text is not None and len(text) > MAX_FILTER_TEXT for text in (action, target)
     ):
@@ -121,10 +121,10 @@ async def audit_log(
             after_id=decode_cursor(after),
             limit=limit,
         )
-    return [_entry(row) for row in rows]
+    return [audit_entry(row) for row in rows]
 
 
-def _entry(row: AuditLog) -> AuditEntry:
+def audit_entry(row: AuditLog) -> AuditEntry:
     return AuditEntry(
         id=row.id,
         actor_id=row.actor_id,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from casino_club.domain.accounts import Rank, Role
 from casino_club.domain.admin import AdminSession, AdminUser, UserOrder
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.limits import break_in_force
 from casino_club.domain.pagination import Key, decode_keyset
 from casino_club.persistence import user_listing, users
@@ -58,7 +58,7 @@ async def users_page(
 
 
 async def user_detail(services: Services, raw_id: str) -> AdminUser | None:
-    user_id = parse_id(raw_id)
+    user_id = parse_node_id(raw_id, NodeKind.PLAYER)
     if user_id is None:
         return None
     async with services.sessionmaker() as session:
@@ -73,6 +73,14 @@ async def sessions_of(services: Services, user_id: int, first: int) -> list[Admi
     """A player's latest logins, newest first, live or ended."""
     async with services.sessionmaker() as session:
         rows = await user_listing.recent_sessions(session, user_id, first)
+    now = services.clock.now()
+    return [_session(row, now) for row in rows]
+
+
+async def sessions_by_ids(services: Services, ids: list[str]) -> list[AdminSession]:
+    """Logins by id, whosever they are (operators' view)."""
+    async with services.sessionmaker() as session:
+        rows = await user_listing.sessions_by_ids(session, ids)
     now = services.clock.now()
     return [_session(row, now) for row in rows]
 

@@ -384,6 +384,15 @@ async def rounds(
     return [view(row, now) for row in rows]
 
 
+async def rounds_of(context: Context, user_id: int, ids: list[int]) -> list[CrashRound]:
+    """The player's rounds among `ids` (another player's are not found), settled first
+    if they have ended."""
+    services = context.services
+    async with services.sessionmaker() as session:
+        rows = await crash_rounds.owned(session, user_id, ids)
+    return [await _current(services, row) for row in rows]
+
+
 async def follow(
     services: Services, viewer: Viewer, round_id: int | None
 ) -> AsyncIterator[CrashTick]:

@@ -14,7 +14,7 @@ from casino_club.domain.gold_admin import (
     RewardsGranted,
     RewardStatus,
 )
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.refusals import (
     IdempotencyKeyInUse,
@@ -94,7 +94,7 @@ async def adjust_gold(
         return ValidationFailed.single(
             "amount", "INVALID_AMOUNT", f"must be 1-{MAX_GOLD} gold either way, not 0"
         )
-    row_id = parse_id(user_id)
+    row_id = parse_node_id(user_id, NodeKind.PLAYER)
     if row_id is None:
         return UserNotFound()
     async with services.sessionmaker() as session:
@@ -139,7 +139,7 @@ async def grant_rewards(
         return ValidationFailed.single(
             "idempotencyKey", "INVALID_IDEMPOTENCY_KEY", f"1-{MAX_GRANT_KEY} characters"
         )
-    ids = [parse_id(item.user_id) for item in items]
+    ids = [parse_node_id(item.user_id, NodeKind.PLAYER) for item in items]
     async with services.sessionmaker() as session:
         known = {user.id for user in await users.by_ids(session, [i for i in ids if i is not None])}
     results = []

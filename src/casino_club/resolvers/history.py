@@ -13,7 +13,7 @@ from casino_club.persistence.models import GameRound as GameRoundRow
 from casino_club.services import Services
 
 
-def _played(row: GameRoundRow) -> GameRound:
+def played(row: GameRoundRow) -> GameRound:
     return GameRound(
         id=row.id,
         game=Game(row.game),
@@ -45,4 +45,4 @@ async def page(
             after_id=after_id,
             limit=limit,
         )
-    return [_played(row) for row in rows]
+    return [played(row) for row in rows]

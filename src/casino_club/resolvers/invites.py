@@ -24,7 +24,7 @@ from casino_club.services import Services
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{4,32}")
 
 
-def _invite_code(row: InviteCodeRow) -> InviteCode:
+def invite_code_of(row: InviteCodeRow) -> InviteCode:
     state = invite_codes.state_of(row)
     return InviteCode(
         id=row.id,
@@ -59,7 +59,7 @@ async def invite_code_page(
     than the page to learn whether another follows)."""
     async with services.sessionmaker() as session:
         rows = await invite_codes.page(session, after_id=after_id, limit=limit)
-    return [_invite_code(row) for row in rows]
+    return [invite_code_of(row) for row in rows]
 
 
 async def create_invite_code(
@@ -102,7 +102,7 @@ async def create_invite_code(
             now=now,
         )
         await uow.commit()
-    return InviteCodePayload(invite_code=_invite_code(row))
+    return InviteCodePayload(invite_code=invite_code_of(row))
 
 
 async def disable_invite_code(
@@ -125,4 +125,4 @@ async def disable_invite_code(
                 now=now,
             )
         await uow.commit()
-    return InviteCodePayload(invite_code=_invite_code(row))
+    return InviteCodePayload(invite_code=invite_code_of(row))

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import FieldProblem
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.limits import (
     MAX_LIMIT,
     CoolOffStarted,
@@ -117,7 +117,7 @@ async def lift_exclusion(
     if invalid is not None:
         return invalid
     reason = reason.strip()
-    user_id = parse_id(raw_user_id)
+    user_id = parse_node_id(raw_user_id, NodeKind.PLAYER)
     if user_id is None:
         return UserNotFound()
     now = services.clock.now()

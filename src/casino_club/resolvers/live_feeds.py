@@ -27,7 +27,7 @@ async def balance_changes(
     """The player's balance changes, in order: those after `since` still kept, then
     live; None for each other event of the channel (read, not parsed)."""
     async for event in _channel(services, user_channel(user_id), since):
-        yield _balance_change(event) if event.get("kind") == "balance" else None
+        yield _balance_change(event, user_id) if event.get("kind") == "balance" else None
 
 
 async def game_events(
@@ -35,7 +35,7 @@ async def game_events(
 ) -> AsyncIterator[GameEvent | None]:
     """The player's game events, in order, as `balance_changes` gives its own."""
     async for event in _channel(services, user_channel(user_id), since):
-        yield _game_event(event) if event.get("kind") == "game" else None
+        yield _game_event(event, user_id) if event.get("kind") == "game" else None
 
 
 async def monitor_events(
@@ -44,10 +44,10 @@ async def monitor_events(
     """Every player's game events: after `since`, or else the newest `snapshot` kept
     first; then live."""
     async for event in _channel(services, MONITOR_CHANNEL, since, snapshot):
-        game = _game_event(event)
+        game = _game_event(event, int(event["userId"]))
         yield MonitorEvent(
             id=game.id,
-            user_id=int(event["userId"]),
+            user_id=game.user_id,
             type=game.type,
             round_id=game.round_id,
             at=game.at,
@@ -63,9 +63,10 @@ async def _channel(
             yield event
 
 
-def _balance_change(event: dict[str, Any]) -> BalanceChange:
+def _balance_change(event: dict[str, Any], user_id: int) -> BalanceChange:
     return BalanceChange(
         id=event["id"],
+        user_id=user_id,
         gold=event["gold"],
         delta=event["delta"],
         reason=LedgerReason(event["reason"]),
@@ -73,10 +74,11 @@ def _balance_change(event: dict[str, Any]) -> BalanceChange:
     )
 
 
-def _game_event(event: dict[str, Any]) -> GameEvent:
+def _game_event(event: dict[str, Any], user_id: int) -> GameEvent:
     round_id = event.get("roundId")
     return GameEvent(
         id=event["id"],
+        user_id=user_id,
         type=GameEventType(event["type"]),
         round_id=None if round_id is None else str(round_id),
         at=datetime.fromisoformat(event["at"]),

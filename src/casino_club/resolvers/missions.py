@@ -10,7 +10,7 @@ from __future__ import annotations
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import level_for_xp, level_reached
 from casino_club.domain.checkin import AlreadyClaimed
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.missions import (
     ClaimRefusal,
@@ -69,7 +69,7 @@ async def claim_reward(
     them in, so none of them can deadlock against a claim. `raw_id`: the mission's id as
     the client sent it."""
     services = context.services
-    mission_id = parse_id(raw_id)
+    mission_id = parse_node_id(raw_id, NodeKind.MISSION)
     if mission_id is None:
         return MissionNotFound()
     now = services.clock.now()

@@ -14,7 +14,7 @@ from typing import Any
 
 from casino_club.context import Context, Viewer
 from casino_club.domain import notifications as rules
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.notifications import (
     Notification,
     NotificationNotFound,
@@ -43,10 +43,10 @@ async def page(
         rows = await notifications.page(
             session, user_id, before_id=after_id, limit=first + 1, unread_only=unread_only
         )
-    return [_shown(seen) for seen in rows]
+    return [shown(seen) for seen in rows]
 
 
-def _shown(seen: NotificationForPlayer) -> Notification:
+def shown(seen: NotificationForPlayer) -> Notification:
     row = seen.notification
     return Notification(
         id=row.id,
@@ -71,7 +71,7 @@ def _chosen(ids: Sequence[str] | None, every: bool) -> list[int] | ValidationFai
         return None
     if not 1 <= len(ids) <= MAX_IDS:
         return ValidationFailed.single("ids", "INVALID_LENGTH", f"1 to {MAX_IDS} ids")
-    return [parse_id(raw) or 0 for raw in ids]
+    return [parse_node_id(raw, NodeKind.NOTIFICATION) or 0 for raw in ids]
 
 
 async def mark_read(
@@ -114,7 +114,7 @@ async def send(
         return ValidationFailed.of(message)
     user_id = None
     if to is not None:
-        user_id = parse_id(to)
+        user_id = parse_node_id(to, NodeKind.PLAYER)
         if user_id is None:
             return UserNotFound()
     services = context.services
@@ -148,7 +148,7 @@ async def send(
 
         uow.after_commit(publish)
         await uow.commit()
-    return NotificationSent(notification=_shown(NotificationForPlayer(row, None)))
+    return NotificationSent(notification=shown(NotificationForPlayer(row, None)))
 
 
 async def follow(
@@ -168,7 +168,7 @@ async def follow(
             for seen in missed:
                 delivered.add(seen.notification.id)
                 # Shown unread, as it was sent (as the live stream shows it).
-                yield _shown(NotificationForPlayer(seen.notification, None))
+                yield shown(NotificationForPlayer(seen.notification, None))
             position = missed[-1].notification.id if len(missed) == REPLAY_PAGE else None
         async for event in merged(own, everyone):
             if event.get("kind") != "notification":

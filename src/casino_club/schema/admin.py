@@ -6,29 +6,32 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
+from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.domain import admin
 from casino_club.domain.admin import UserOrder
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.pagination import check_first
 from casino_club.resolvers import admin_users as admin_user_cases
 from casino_club.schema.enums import RankEnum, RoleEnum
 from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.identity import reference
 from casino_club.schema.outcomes import presents
-from casino_club.schema.users import Profile
+from casino_club.schema.users import Player
 
 
 @strawberry.input
 class SetUserRankInput:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The player's global id.")
     rank: RankEnum  # type: ignore[valid-type]
 
 
 @strawberry.input
 class SetUserBannedInput:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The player's global id.")
     banned: bool
     reason: str | None = None
 
@@ -36,7 +39,7 @@ class SetUserBannedInput:
 @presents(admin.UserUpdated)
 @strawberry.type
 class UserUpdated:
-    user: Profile
+    user: Player
 
 
 AdminUserResult = Annotated[
@@ -46,7 +49,9 @@ AdminUserResult = Annotated[
 
 @strawberry.input(description="Narrow the audit log; every field is optional.")
 class AuditLogFilter:
-    actor_id: strawberry.ID | None = None
+    actor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The operator's global id (a Player)."
+    )
     action: str | None = None
     target: str | None = strawberry.field(
         default=None, description="e.g. user:42, product:starter, purchase:7"
@@ -56,9 +61,13 @@ class AuditLogFilter:
 
 @presents(admin.AuditEntry)
 @strawberry.type(description="One operator change: who, what, on what, before and after.")
-class AuditEntry:
-    id: strawberry.ID
-    actor_id: strawberry.ID | None
+class AuditEntry(relay.Node):
+    id: relay.NodeID[int]
+    actor_id: strawberry.ID | None = reference(
+        NodeKind.PLAYER,
+        "actor_id",
+        description="The operator's global id (a Player); null for the system.",
+    )
     action: str
     target: str | None
     before: JSON | None
@@ -84,8 +93,8 @@ class AdminUserFilter:
 
 @presents(admin.AdminSession, described=True)
 @strawberry.type
-class AdminSession:
-    id: str
+class AdminSession(relay.Node):
+    id: relay.NodeID[str]
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
@@ -101,7 +110,7 @@ class AdminSession:
     "login attempts, limits and purchases answer operators too) and the account's state."
 )
 class AdminUser:
-    profile: Profile
+    profile: Player
     banned_at: datetime | None
     ban_reason: str | None
     excluded_until: datetime | None = strawberry.field(

@@ -20,7 +20,7 @@ from casino_club.schema.errors import (
 )
 from casino_club.schema.games import RateLimited
 from casino_club.schema.outcomes import presents
-from casino_club.schema.users import Profile
+from casino_club.schema.users import Player
 
 
 @strawberry.input
@@ -50,7 +50,7 @@ class AuthPayload:
     access_token_expires_at: datetime
     refresh_token: str
     refresh_token_expires_at: datetime
-    user: Profile
+    user: Player
 
 
 @strawberry.input(description="Ends the session of the token that sends it.")

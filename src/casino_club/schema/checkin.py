@@ -10,6 +10,8 @@ import strawberry
 from casino_club.domain import checkin
 from casino_club.schema.errors import UserError
 from casino_club.schema.games import PlayerExcluded
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
@@ -17,6 +19,9 @@ from casino_club.schema.scalars import Gold
 @presents(checkin.DailyRewardClaimed, described=True)
 @strawberry.type
 class DailyRewardClaimed:
+    player: Player = player_field(
+        description="The caller, as this left them (their gold, level and streak)."
+    )
     day: date
     streak: int
     gold: Gold

@@ -6,13 +6,17 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import crash
 from casino_club.domain.crash import RoundStatus, TickKind
 from casino_club.domain.errors import BadUserInput
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.schema.errors import UserError
 from casino_club.schema.games import FairnessProof, RateLimited
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -31,19 +35,21 @@ class CrashBetInput:
 
 @strawberry.input
 class CrashCashoutInput:
-    round_id: strawberry.ID
+    round_id: strawberry.ID = strawberry.field(description="The round's global id.")
 
 
 @strawberry.input(description="Narrow the rounds listed; every field is optional.")
 class CrashRoundFilter:
-    user_id: strawberry.ID | None = None
+    user_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The player's global id."
+    )
     status: CrashRoundStatus | None = None  # type: ignore[valid-type]
     started_from: datetime | None = strawberry.field(default=None, description="Inclusive")
     started_before: datetime | None = strawberry.field(default=None, description="Exclusive")
 
     def value(self) -> crash.RoundFilter:
         """The filter as the use case takes it; a userId that names no user is refused."""
-        user_id = None if self.user_id is None else parse_id(self.user_id)
+        user_id = None if self.user_id is None else parse_node_id(self.user_id, NodeKind.PLAYER)
         if self.user_id is not None and user_id is None:
             raise BadUserInput("filter.userId is not a user id")
         return crash.RoundFilter(
@@ -56,9 +62,11 @@ class CrashRoundFilter:
 
 @presents(crash.CrashRound)
 @strawberry.type(description="A crash round; its crash point stays secret until it ends.")
-class CrashRound:
-    id: strawberry.ID
-    user_id: strawberry.ID
+class CrashRound(relay.Node):
+    id: relay.NodeID[int]
+    user_id: strawberry.ID = required_reference(
+        NodeKind.PLAYER, "user_id", description="The player's global id (a Player)."
+    )
     status: CrashRoundStatus  # type: ignore[valid-type]
     stake: Gold
     auto_cashout: float | None
@@ -81,6 +89,7 @@ class CrashRound:
 @strawberry.type(description="The round is running; follow it with the crashRound subscription.")
 class CrashBetPlaced:
     round: CrashRound
+    player: Player = player_field(description="The caller, as this left them (their gold).")
     balance: Gold
     replayed: bool
 
@@ -101,6 +110,7 @@ class RoundNotFound(UserError):
 @strawberry.type(description="Cashed out: the payout was credited once, at this multiplier.")
 class CrashCashedOut:
     round: CrashRound
+    player: Player = player_field(description="The caller, as this left them (their gold).")
     multiplier: float
     payout: Gold
     balance: Gold
@@ -129,7 +139,9 @@ CrashTickKind = strawberry.enum(TickKind, name="CrashTickKind")
 @presents(crash.CrashTick, described=True)
 @strawberry.type
 class CrashTick:
-    round_id: strawberry.ID
+    round_id: strawberry.ID = required_reference(
+        NodeKind.CRASH_ROUND, "round_id", description="The round's global id (a CrashRound)."
+    )
     kind: CrashTickKind  # type: ignore[valid-type]
     multiplier: float = strawberry.field(
         description="TICK: the multiplier now; CASHED_OUT: the cash-out; CRASHED: the crash point"

@@ -6,7 +6,11 @@ import strawberry
 
 from casino_club.domain import dice
 from casino_club.domain.dice import Direction
+from casino_club.domain.ids import NodeKind
 from casino_club.schema.games import FairnessProof
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -24,7 +28,9 @@ class DiceRollInput:
 @presents(dice.DiceRollSuccess)
 @strawberry.type
 class DiceRollSuccess:
-    round_id: strawberry.ID
+    round_id: strawberry.ID = required_reference(
+        NodeKind.GAME_ROUND, "round_id", description="The play's global id (a GameRound)."
+    )
     roll: float = strawberry.field(description="0.00–99.99")
     chance: float
     direction: DiceDirection  # type: ignore[valid-type]
@@ -32,6 +38,9 @@ class DiceRollSuccess:
     stake: Gold
     payout: Gold
     balance: Gold
+    player: Player = player_field(
+        description="The player, as the play left them (their gold, their level)."
+    )
     fairness: FairnessProof
     replayed: bool
 

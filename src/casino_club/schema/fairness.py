@@ -9,8 +9,12 @@ import strawberry
 
 from casino_club.domain import seeds, verification
 from casino_club.domain.games import Game
+from casino_club.domain.ids import NodeKind
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.gacha import RarityEnum
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import presents
 from casino_club.schema.rps import RpsMove
 from casino_club.schema.slots import SlotSymbol
@@ -49,6 +53,7 @@ class SetClientSeedInput:
 @strawberry.type
 class FairnessUpdated:
     fairness: Fairness
+    player: Player = player_field(description="The caller, as this left them (their seed pair).")
 
 
 @strawberry.input
@@ -64,6 +69,7 @@ class RotateServerSeedInput:
 class ServerSeedRotated:
     revealed: RevealedSeed
     fairness: Fairness
+    player: Player = player_field(description="The caller, as this left them (their seed pair).")
 
 
 @presents(seeds.SeedInUse)
@@ -75,7 +81,11 @@ class ServerSeedRotated:
 )
 class SeedInUse(UserError):
     game: GameEnum  # type: ignore[valid-type]
-    round_id: strawberry.ID
+    round_id: strawberry.ID = required_reference(
+        NodeKind.CRASH_ROUND,
+        "round_id",
+        description="The running round's global id (a CrashRound).",
+    )
 
 
 RotateServerSeedResult = Annotated[

@@ -6,12 +6,17 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import gacha
 from casino_club.domain.gacha import Animation, ItemKind, Rarity
+from casino_club.domain.ids import NodeKind
 from casino_club.schema.enums import RankEnum
 from casino_club.schema.errors import UserError
 from casino_club.schema.games import FairnessProof
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -58,13 +63,18 @@ class PulledItem:
 @presents(gacha.GachaPullSuccess)
 @strawberry.type
 class GachaPullSuccess:
-    round_id: strawberry.ID
+    round_id: strawberry.ID = required_reference(
+        NodeKind.GAME_ROUND, "round_id", description="The play's global id (a GameRound)."
+    )
     items: list[PulledItem]
     paid_gold: Gold
     refunded_gold: Gold
     pity_counter: int
     daily_remaining: int
     balance: Gold
+    player: Player = player_field(
+        description="The player, as the play left them (their gold, their level)."
+    )
     fairness: FairnessProof
     replayed: bool
 
@@ -137,8 +147,8 @@ class RarityCount:
 
 @presents(gacha.InventoryItem)
 @strawberry.type
-class InventoryItem:
-    id: strawberry.ID
+class InventoryItem(relay.Node):
+    id: relay.NodeID[int]
     item_id: str
     name: str
     kind: ItemKindEnum  # type: ignore[valid-type]

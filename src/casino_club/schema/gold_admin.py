@@ -8,15 +8,19 @@ import strawberry
 
 from casino_club.domain import gold_admin
 from casino_club.domain.gold_admin import RewardStatus
+from casino_club.domain.ids import NodeKind
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, InsufficientFunds
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
 
 @strawberry.input
 class AdjustGoldInput:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The player's global id.")
     amount: Gold = strawberry.field(description="Added (positive) or taken (negative); not 0.")
     reason: str = strawberry.field(description="Why: kept in the audit log (1-500 characters).")
     idempotency_key: str = strawberry.field(description="Required: a retry moves nothing more.")
@@ -25,7 +29,13 @@ class AdjustGoldInput:
 @presents(gold_admin.GoldAdjusted)
 @strawberry.type(description="The gold moved through the ledger (ADMIN_ADJUSTMENT).")
 class GoldAdjusted:
-    user_id: strawberry.ID
+    player: Player = player_field(
+        description="The player whose gold moved, as it left them.",
+        attribute="user_id",
+    )
+    user_id: strawberry.ID = required_reference(
+        NodeKind.PLAYER, "user_id", description="The player's global id (a Player)."
+    )
     amount: Gold
     balance: Gold
     replayed: bool
@@ -44,7 +54,7 @@ AdjustGoldResult = Annotated[
 
 @strawberry.input
 class RewardItemInput:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The player's global id.")
     gold: Gold
 
 
@@ -63,7 +73,9 @@ RewardStatusEnum = strawberry.enum(RewardStatus, name="RewardStatus")
 @presents(gold_admin.RewardResult)
 @strawberry.type
 class RewardResult:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = required_reference(
+        NodeKind.PLAYER, "user_id", description="The player's global id (a Player), as given."
+    )
     status: RewardStatusEnum  # type: ignore[valid-type]
     balance: Gold | None = strawberry.field(description="After the grant, when granted.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 from strawberry.scalars import JSON
 
 from casino_club.domain import games
@@ -16,8 +17,8 @@ from casino_club.schema.scalars import Gold
 
 @presents(games.GameRound)
 @strawberry.type(description="One settled play.")
-class GameRound:
-    id: strawberry.ID
+class GameRound(relay.Node):
+    id: relay.NodeID[int]
     game: GameEnum  # type: ignore[valid-type]
     stake: Gold
     payout: Gold

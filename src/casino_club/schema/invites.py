@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import invites
 from casino_club.schema.errors import (
@@ -28,8 +29,8 @@ class InviteCodeValidation:
 
 @presents(invites.InviteCode)
 @strawberry.type(description="An invite code as operators see it.")
-class InviteCode:
-    id: strawberry.ID
+class InviteCode(relay.Node):
+    id: relay.NodeID[int]
     code: str
     expires_at: datetime | None
     max_uses: int | None

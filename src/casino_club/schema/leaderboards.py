@@ -9,7 +9,7 @@ from casino_club.domain.leaderboards import Metric, Period
 from casino_club.schema.fairness import GameEnum
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
-from casino_club.schema.users import PublicUser
+from casino_club.schema.users import Player
 
 LeaderboardMetricEnum = strawberry.enum(
     Metric,
@@ -28,7 +28,7 @@ LeaderboardPeriodEnum = strawberry.enum(
 @strawberry.type(description="One player's place on a board.")
 class LeaderboardEntry:
     rank: int = strawberry.field(description="1 is the top; equal scores: newer player first.")
-    user: PublicUser
+    user: Player
     value: Gold = strawberry.field(description="Gold for NET_WIN and BIGGEST_WIN, XP for LEVEL.")
 
 

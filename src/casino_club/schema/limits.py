@@ -8,8 +8,12 @@ from typing import Annotated
 import strawberry
 
 from casino_club.domain import limits
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.limits import Exclusion, LimitKind
 from casino_club.schema.errors import UserNotFound, ValidationFailed
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import presents
 
 
@@ -68,6 +72,7 @@ class SetLimitsInput:
 @strawberry.type
 class LimitsSet:
     limits: PlayerLimits
+    player: Player = player_field(description="The caller, as this left them (their limits).")
 
 
 SetLimitsResult = Annotated[LimitsSet | ValidationFailed, strawberry.union("SetLimitsResult")]
@@ -85,6 +90,7 @@ class StartCoolOffInput:
 @strawberry.type
 class CoolOffStarted:
     until: datetime
+    player: Player = player_field(description="The caller, as this left them.")
 
 
 StartCoolOffResult = Annotated[
@@ -94,14 +100,20 @@ StartCoolOffResult = Annotated[
 
 @strawberry.input
 class LiftExclusionInput:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The player's global id.")
     reason: str = strawberry.field(description="Why: kept in the audit log (1-500 characters).")
 
 
 @presents(limits.ExclusionLifted)
 @strawberry.type
 class ExclusionLifted:
-    user_id: strawberry.ID
+    player: Player = player_field(
+        description="The player whose break was lifted, as it left them.",
+        attribute="user_id",
+    )
+    user_id: strawberry.ID = required_reference(
+        NodeKind.PLAYER, "user_id", description="The player's global id (a Player)."
+    )
 
 
 LiftExclusionResult = Annotated[

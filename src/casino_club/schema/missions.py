@@ -6,12 +6,15 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import missions
 from casino_club.domain.hundredths import display
 from casino_club.schema.checkin import AlreadyClaimed
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.games import PlayerExcluded
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
@@ -28,8 +31,8 @@ MissionValue = strawberry.Parent[missions.StoredMission]
 
 @presents(missions.StoredMission)
 @strawberry.type(description="What a mission asks for and what it pays.")
-class Mission:
-    id: strawberry.ID
+class Mission(relay.Node):
+    id: relay.NodeID[int]
 
     @strawberry.field
     def key(self, root: MissionValue) -> str:
@@ -103,6 +106,9 @@ class ClaimMissionRewardInput:
 @strawberry.type
 class MissionRewardClaimed:
     mission: Mission
+    player: Player = player_field(
+        description="The caller, as this left them (their gold and level)."
+    )
     gold: Gold
     xp: int
     balance: Gold

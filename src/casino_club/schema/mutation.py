@@ -28,7 +28,7 @@ from casino_club.domain.crash import (
 from casino_club.domain.dice import DiceRollSuccess, Direction
 from casino_club.domain.gacha import DailyLimitReached, GachaPullSuccess, NoTicket, PullPayment
 from casino_club.domain.gold_admin import GoldAdjusted, RewardItem, RewardsGranted
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.invites import InviteCodeNotFound, InviteCodePayload, InviteCodeTaken
 from casino_club.domain.limits import CoolOffStarted, Exclusion, ExclusionLifted, LimitsSet
 from casino_club.domain.missions import (
@@ -353,7 +353,9 @@ class Mutation:
         self, info: Info[Context, Any], input: CrashCashoutInput
     ) -> CrashCashedOut | CrashRoundLost | RoundNotFound | RateLimited:
         viewer = await require_viewer(info)
-        return await crash_cases.cash_out(info.context, viewer, parse_id(str(input.round_id)))
+        return await crash_cases.cash_out(
+            info.context, viewer, parse_node_id(str(input.round_id), NodeKind.CRASH_ROUND)
+        )
 
     @strawberry.mutation(
         description=(
@@ -463,7 +465,7 @@ class Mutation:
         return await refund_cases.refund_purchase(
             info.context,
             await require_viewer(info),
-            parse_id(input.transaction_id),
+            parse_node_id(input.transaction_id, NodeKind.PURCHASE),
             input.reason,
         )
 

@@ -6,19 +6,23 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import notifications
 from casino_club.schema.errors import UserError, UserNotFound, ValidationFailed
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
 from casino_club.schema.outcomes import presents
 
 
 @presents(notifications.Notification)
-@strawberry.type(description="A message from the operators, to the player or to everyone.")
-class Notification:
-    id: strawberry.ID = strawberry.field(
-        description="Increasing: resubscribe to `notifications` with `since` set to the last "
-        "one seen to be given what was missed."
-    )
+@strawberry.type(
+    description="A message from the operators, to the player or to everyone. Resubscribe "
+    "to `notifications` with `since` set to the id of the last one seen to be given what "
+    "was missed."
+)
+class Notification(relay.Node):
+    id: relay.NodeID[int]
     title: str
     body: str
     broadcast: bool = strawberry.field(description="Sent to every player.")
@@ -35,6 +39,7 @@ class MarkNotificationsReadInput:
 @presents(notifications.NotificationsMarked)
 @strawberry.type
 class NotificationsMarked:
+    player: Player = player_field(description="The caller, as this left them (their unread count).")
     marked: int = strawberry.field(description="How many of them were unread.")
     unread_count: int
 
@@ -53,7 +58,9 @@ MarkNotificationsReadResult = Annotated[
 
 @strawberry.input(description="To one player (`userId`), or without it to every player.")
 class SendNotificationInput:
-    user_id: strawberry.ID | None = None
+    user_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The player's global id."
+    )
     title: str
     body: str
 

@@ -6,13 +6,18 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import listings, payments, purchases, shop
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.limits import LimitKind
 from casino_club.domain.shop import PromoProblem
 from casino_club.schema.enums import RankEnum
 from casino_club.schema.errors import UserError, ValidationFailed
 from casino_club.schema.games import IdempotencyKeyInUse, IdempotencyKeyReused, PlayerExcluded
+from casino_club.schema.identity import KeyedBySku, required_reference
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 from casino_club.schema.shop import CurrencyEnum
@@ -51,7 +56,9 @@ class VerifyReceiptInput:
 class Receipt:
     code: str
     signature: str
-    transaction_id: strawberry.ID
+    transaction_id: strawberry.ID = required_reference(
+        NodeKind.PURCHASE, "transaction_id", description="The purchase's global id (a Purchase)."
+    )
     sku: str
     quantity: int
     amount_cents: int
@@ -67,8 +74,8 @@ class Receipt:
 
 @presents(payments.Purchase)
 @strawberry.type(description="One purchase attempt and where it stands.")
-class Purchase:
-    id: strawberry.ID
+class Purchase(relay.Node):
+    id: relay.NodeID[int]
     sku: str
     quantity: int
     amount_cents: int
@@ -91,6 +98,7 @@ class Purchase:
 @strawberry.type
 class PurchaseSucceeded:
     purchase: Purchase
+    player: Player = player_field(description="The caller, as this left them (their gold).")
     receipt: Receipt
     replayed: bool = strawberry.field(description="An earlier request with this key paid.")
 
@@ -101,7 +109,9 @@ class PurchaseSucceeded:
     "the same request again (same idempotency key) to ask, or wait for balanceChanged."
 )
 class PurchasePending:
-    transaction_id: strawberry.ID
+    transaction_id: strawberry.ID = required_reference(
+        NodeKind.PURCHASE, "transaction_id", description="The purchase's global id (a Purchase)."
+    )
     purchase: Purchase
 
 
@@ -109,7 +119,9 @@ class PurchasePending:
 @strawberry.type
 class PaymentDeclined(UserError):
     reason: FailureReasonEnum  # type: ignore[valid-type]
-    transaction_id: strawberry.ID
+    transaction_id: strawberry.ID = required_reference(
+        NodeKind.PURCHASE, "transaction_id", description="The purchase's global id (a Purchase)."
+    )
 
 
 @presents(purchases.ProductNotFound)
@@ -217,7 +229,7 @@ class PackageTerms:
 
 @presents(listings.PackageListing)
 @strawberry.type(description="A package on sale for a window, from a limited stock.")
-class LimitedPackage(PackageTerms):
+class LimitedPackage(KeyedBySku, PackageTerms, relay.Node):
     remaining_stock: int = strawberry.field(
         description="Units neither sold nor held by a purchase in progress."
     )

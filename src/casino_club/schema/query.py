@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -26,7 +26,7 @@ from casino_club.domain import (
 from casino_club.domain.accounts import Rank, Role
 from casino_club.domain.admin import UserOrder
 from casino_club.domain.games import Game
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.leaderboards import Period
 from casino_club.domain.listings import PackageListing, ProductListing
 from casino_club.domain.missions import PlayerMission as PlayerMissionValue
@@ -74,6 +74,7 @@ from casino_club.schema.leaderboards import (
     LeaderboardPeriodEnum,
 )
 from casino_club.schema.missions import Mission, PlayerMission
+from casino_club.schema.nodes import NODE_FIELD, NODES_FIELD
 from casino_club.schema.pagination import Connection, keyset_connection
 from casino_club.schema.permissions import IsAdmin, IsAuthenticated, optional_viewer, require_viewer
 from casino_club.schema.purchases import (
@@ -85,26 +86,34 @@ from casino_club.schema.rps import RpsConfig
 from casino_club.schema.shop import Product
 from casino_club.schema.shop_admin import AdminLimitedPackage, AdminProduct, AdminPromoCode
 from casino_club.schema.slots import SlotsConfig
-from casino_club.schema.users import Profile, PublicUser
+from casino_club.schema.users import Player
 from casino_club.schema.wheel import WheelConfig
 
 
 @strawberry.type
 class Query:
+    node = NODE_FIELD
+    nodes = NODES_FIELD
+
     @strawberry.field(
-        description="The caller's own profile.",
+        description="The caller: their Player, every private field readable.",
         permission_classes=[IsAuthenticated],
-        graphql_type=Profile,
+        graphql_type=Player,
     )
     async def me(self, info: Info[Context, Any]) -> profiles.Profile:
         return await user_cases.me(info.context, await require_viewer(info))
 
     @strawberry.field(
-        description="Another player's public profile; null when there is no such player.",
+        description="Another player (their public fields; private ones answer FORBIDDEN) by "
+        "their global id; null when there is no such player.",
         permission_classes=[IsAuthenticated],
-        graphql_type=PublicUser | None,
+        graphql_type=Player | None,
     )
-    async def user(self, info: Info[Context, Any], id: strawberry.ID) -> profiles.PublicUser | None:
+    async def user(
+        self,
+        info: Info[Context, Any],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The player's global id.")],
+    ) -> profiles.PublicUser | None:
         return await user_cases.public_user(info.context, id)
 
     @strawberry.field(
@@ -209,7 +218,7 @@ class Query:
         self, info: Info[Context, Any], id: strawberry.ID
     ) -> crash.CrashRound | None:
         viewer = await require_viewer(info)
-        round_id = parse_id(id)
+        round_id = parse_node_id(id, NodeKind.CRASH_ROUND)
         if round_id is None:
             return None
         return await crash_cases.find_round(info.context, viewer, round_id)

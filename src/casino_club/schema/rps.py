@@ -5,8 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from casino_club.domain import rps
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.rps import Move, Result
 from casino_club.schema.games import FairnessProof
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -24,13 +28,18 @@ class RpsPlayInput:
 @presents(rps.RpsPlaySuccess)
 @strawberry.type
 class RpsPlaySuccess:
-    round_id: strawberry.ID
+    round_id: strawberry.ID = required_reference(
+        NodeKind.GAME_ROUND, "round_id", description="The play's global id (a GameRound)."
+    )
     move: RpsMove  # type: ignore[valid-type]
     server_move: RpsMove  # type: ignore[valid-type]
     outcome: RpsResultKind  # type: ignore[valid-type]
     stake: Gold
     payout: Gold
     balance: Gold
+    player: Player = player_field(
+        description="The player, as the play left them (their gold, their level)."
+    )
     fairness: FairnessProof
     replayed: bool
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import shop
 from casino_club.domain.listings import ProductListing
 from casino_club.schema.enums import RankEnum
+from casino_club.schema.identity import KeyedBySku
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
@@ -17,7 +19,7 @@ CurrencyEnum = strawberry.enum(shop.Currency, name="Currency")
 
 @presents(ProductListing)
 @strawberry.type(description="A product on sale; prices in the currency's minor unit (cents).")
-class Product:
+class Product(KeyedBySku, relay.Node):
     sku: str
     name: str
     description: str

@@ -8,11 +8,13 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import promos, shop, shop_admin
 from casino_club.schema.edits import sent
 from casino_club.schema.enums import RankEnum
 from casino_club.schema.errors import ValidationFailed
+from casino_club.schema.identity import KeyedByCode, KeyedBySku
 from casino_club.schema.outcomes import presents
 from casino_club.schema.purchases import PackageTerms
 from casino_club.schema.scalars import Gold
@@ -23,7 +25,7 @@ PromoKindEnum = strawberry.enum(promos.PromoKind, name="PromoKind")
 
 @presents(shop.Product)
 @strawberry.type(description="A product as stored: list price, discount and switch.")
-class AdminProduct:
+class AdminProduct(KeyedBySku, relay.Node):
     sku: str
     name: str
     description: str
@@ -68,7 +70,7 @@ SaveProductResult = Annotated[
 
 @presents(shop_admin.AdminLimitedPackage, described=True)
 @strawberry.type
-class AdminLimitedPackage(PackageTerms):
+class AdminLimitedPackage(KeyedBySku, PackageTerms, relay.Node):
     sold: int
     reserved: int = strawberry.field(description="Held by purchases still paying.")
     per_user_limit: int
@@ -119,7 +121,7 @@ SaveLimitedPackageResult = Annotated[
 
 @presents(shop_admin.AdminPromoCode, described=True)
 @strawberry.type
-class AdminPromoCode:
+class AdminPromoCode(KeyedByCode, relay.Node):
     code: str
     kind: PromoKindEnum  # type: ignore[valid-type]
     amount: int = strawberry.field(description="Percent, or minor units of `currency`.")

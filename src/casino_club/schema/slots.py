@@ -5,8 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from casino_club.domain import slots
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.slots import Symbol
 from casino_club.schema.games import FairnessProof
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -24,7 +28,9 @@ class SlotSpinInput:
 @presents(slots.SlotSpinSuccess)
 @strawberry.type
 class SlotSpinSuccess:
-    round_id: strawberry.ID
+    round_id: strawberry.ID = required_reference(
+        NodeKind.GAME_ROUND, "round_id", description="The play's global id (a GameRound)."
+    )
     reels: list[SlotSymbol]  # type: ignore[valid-type]
     multiplier: int = strawberry.field(description="Paytable multiple before the streak bonus")
     bonus_percent: int = strawberry.field(description="Win-streak bonus applied to this win")
@@ -33,6 +39,9 @@ class SlotSpinSuccess:
     is_jackpot: bool
     win_streak: int = strawberry.field(description="Consecutive wins including this spin")
     balance: Gold
+    player: Player = player_field(
+        description="The player, as the play left them (their gold, their level)."
+    )
     fairness: FairnessProof
     replayed: bool = strawberry.field(
         description="True when this is the stored result of an earlier request with the same key"

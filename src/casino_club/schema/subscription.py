@@ -17,7 +17,7 @@ from casino_club.domain import crash, live_events
 from casino_club.domain.accounts import Role
 from casino_club.domain.crash import TickKind
 from casino_club.domain.errors import BadUserInput, ErrorCode, Forbidden, ServiceUnavailable
-from casino_club.domain.ids import parse_id
+from casino_club.domain.ids import NodeKind, global_id, parse_node_id
 from casino_club.domain.notifications import Notification as NotificationValue
 from casino_club.live.events import UnknownEventId
 from casino_club.live.journal import EventId, parse_event_id
@@ -35,7 +35,7 @@ from casino_club.services import Services
 @strawberry.type(description="Proof of a live, authenticated subscription.")
 class Heartbeat:
     at: datetime
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The caller's global id (a Player).")
     nickname: str
 
 
@@ -151,7 +151,7 @@ class Subscription:
     ) -> AsyncGenerator[NotificationValue, None]:
         after = None
         if since is not None:
-            after = parse_id(since)
+            after = parse_node_id(since, NodeKind.NOTIFICATION)
             if after is None:
                 raise BadUserInput("since must be the id of a notification")
         viewer = await require_viewer(info)
@@ -191,7 +191,9 @@ class Subscription:
         viewer = await require_viewer(info)
         checked = time.monotonic()
         try:
-            ticks = crash_cases.follow(info.context.services, viewer, parse_id(round_id))
+            ticks = crash_cases.follow(
+                info.context.services, viewer, parse_node_id(round_id, NodeKind.CRASH_ROUND)
+            )
             async for tick in ticks:
                 # Like every subscription, it ends when the session does (logout, ban);
                 # checked at most once a second, not on every 100 ms tick.
@@ -223,7 +225,7 @@ class Subscription:
             viewer = await require_viewer(info)
             yield Heartbeat(
                 at=info.context.services.clock.now(),
-                user_id=strawberry.ID(str(viewer.id)),
+                user_id=strawberry.ID(global_id(NodeKind.PLAYER, viewer.id)),
                 nickname=viewer.user.nickname,
             )
             await asyncio.sleep(interval_seconds)

@@ -1,4 +1,5 @@
-"""Profiles: the owner's full view and everyone else's public view (SPEC §5.4)."""
+"""Players (SPEC §5.4): one `Player` node whose public fields anyone may read and whose
+private fields answer only its owner and operators (SPEC §12.1)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from strawberry import relay
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
@@ -14,7 +16,7 @@ from casino_club.domain import gacha as gacha_values
 from casino_club.domain import ledger as domain_ledger
 from casino_club.domain import limits as domain_limits
 from casino_club.domain import profiles, seeds
-from casino_club.domain.accounts import level_for_xp, xp_to_next_level
+from casino_club.domain.accounts import Role, level_for_xp, xp_to_next_level
 from casino_club.domain.checkin import Attendance as AttendanceValue
 from casino_club.domain.checkin import streak_alive
 from casino_club.domain.days import check_since, game_day
@@ -50,24 +52,20 @@ from casino_club.schema.wallet import LedgerEntry
 
 # Every field that loads a player's private data is guarded by its owner's id.
 PRIVATE: list[type[BasePermission]] = [IsOwnerOrAdmin]
-# What a Profile's fields resolve on: the value a use case answered, whose `id` is the
-# owner's; each private field loads through a use case from that id.
-ProfileValue = strawberry.Parent[profiles.Profile]
+# What a Player's fields resolve on: the value a use case answered, whose `id` is the
+# player's; the full profile (its owner's, or an operator's view) or the public view.
+# Each private field loads through a use case from that id.
+PlayerValue = strawberry.Parent[profiles.Profile | profiles.PublicUser]
 
 
-@presents(profiles.PublicUser)
-@strawberry.type(description="What anyone may see of a player.")
-class PublicUser:
-    id: strawberry.ID
-    nickname: str
-    rank: RankEnum  # type: ignore[valid-type]
-    joined_at: datetime
-
-    @strawberry.field(description="floor(xp / 500) + 1.")
-    async def level(
-        self, info: Info[Context, Any], root: strawberry.Parent[profiles.PublicUser]
-    ) -> int:
-        return level_for_xp(await info.context.loaders.experience.load(root.id))
+async def _profile(
+    info: Info[Context, Any], root: profiles.Profile | profiles.PublicUser
+) -> profiles.Profile:
+    """The full profile behind a Player: the one answered, or else read by the player's
+    id (a public view of the owner, e.g. on a leaderboard, reads its private fields so)."""
+    if isinstance(root, profiles.Profile):
+        return root
+    return await user_cases.profile(info.context, root.id)
 
 
 @presents(profiles.LoginAttempt)
@@ -80,51 +78,87 @@ class LoginAttempt:
     user_agent: str | None
 
 
-@presents(profiles.Profile)
-@strawberry.type(description="The caller's own full profile.")
-class Profile:
-    id: strawberry.ID
-    site_id: str
-    nickname: str
-    rank: RankEnum  # type: ignore[valid-type]
-    role: RoleEnum  # type: ignore[valid-type]
-    gold: Gold
-    gold_debt: Gold = strawberry.field(
-        description="Owed after a refund; while above 0 the player cannot play."
+@presents(profiles.Profile, profiles.PublicUser)
+@strawberry.type(
+    description="A player: one identity wherever they are seen (`me`, a leaderboard, an "
+    "operator's view). Anyone may read the public fields; the private ones (marked so) "
+    "answer only the player and operators, and anyone else a FORBIDDEN error."
+)
+class Player(relay.Node):
+    id: relay.NodeID[int]
+    nickname: str = strawberry.field(description="The name shown to other players.")
+    rank: RankEnum = strawberry.field(  # type: ignore[valid-type]
+        description="STANDARD, PREMIUM or VIP (SPEC §5.2)."
     )
-    created_at: datetime
-    last_login_at: datetime | None
+
+    @strawberry.field(description="When the player signed up.")
+    def joined_at(self, root: PlayerValue) -> datetime:
+        return root.created_at if isinstance(root, profiles.Profile) else root.joined_at
+
+    @strawberry.field(description="When the player signed up.", deprecation_reason="Use joinedAt.")
+    def created_at(self, root: PlayerValue) -> datetime:
+        return root.created_at if isinstance(root, profiles.Profile) else root.joined_at
 
     @strawberry.field(
         description="Experience: from check-ins and rewards, and 1 per 100 gold staked in "
         "each game."
     )
-    async def xp(self, info: Info[Context, Any], root: ProfileValue) -> int:
+    async def xp(self, info: Info[Context, Any], root: PlayerValue) -> int:
         return await info.context.loaders.experience.load(root.id)
 
     @strawberry.field(description="floor(xp / 500) + 1.")
-    async def level(self, info: Info[Context, Any], root: ProfileValue) -> int:
+    async def level(self, info: Info[Context, Any], root: PlayerValue) -> int:
         return level_for_xp(await info.context.loaders.experience.load(root.id))
 
     @strawberry.field(description="XP still needed for the next level.")
-    async def xp_to_next_level(self, info: Info[Context, Any], root: ProfileValue) -> int:
+    async def xp_to_next_level(self, info: Info[Context, Any], root: PlayerValue) -> int:
         return xp_to_next_level(await info.context.loaders.experience.load(root.id))
 
     @strawberry.field(
-        description="Consecutive game days the daily reward was claimed, as of today: 0 once "
-        "a day was missed (a claim may still revive it with streak protection)."
+        description="Private: the login name (4–32 characters).", permission_classes=PRIVATE
     )
-    def daily_streak(self, info: Info[Context, Any], root: ProfileValue) -> int:
+    async def site_id(self, info: Info[Context, Any], root: PlayerValue) -> str:
+        return (await _profile(info, root)).site_id
+
+    @strawberry.field(
+        description="Private: USER or ADMIN.", permission_classes=PRIVATE, graphql_type=RoleEnum
+    )
+    async def role(self, info: Info[Context, Any], root: PlayerValue) -> Role:
+        return (await _profile(info, root)).role
+
+    @strawberry.field(description="Private: the wallet's balance now.", permission_classes=PRIVATE)
+    async def gold(self, info: Info[Context, Any], root: PlayerValue) -> Gold:
+        return Gold((await _profile(info, root)).gold)
+
+    @strawberry.field(
+        description="Private: owed after a refund; while above 0 the player cannot play.",
+        permission_classes=PRIVATE,
+    )
+    async def gold_debt(self, info: Info[Context, Any], root: PlayerValue) -> Gold:
+        return Gold((await _profile(info, root)).gold_debt)
+
+    @strawberry.field(description="Private: the last successful login.", permission_classes=PRIVATE)
+    async def last_login_at(self, info: Info[Context, Any], root: PlayerValue) -> datetime | None:
+        return (await _profile(info, root)).last_login_at
+
+    @strawberry.field(
+        description="Private: consecutive game days the daily reward was claimed, as of "
+        "today: 0 once a day was missed (a claim may still revive it with streak "
+        "protection).",
+        permission_classes=PRIVATE,
+    )
+    async def daily_streak(self, info: Info[Context, Any], root: PlayerValue) -> int:
+        found = await _profile(info, root)
         services = info.context.services
         today = game_day(services.clock.now(), services.settings.zone)
-        return streak_alive(root.last_checkin_day, root.streak_at_last_checkin, today)
+        return streak_alive(found.last_checkin_day, found.streak_at_last_checkin, today)
 
     @strawberry.field(
         description="The active seed pair and next nonce (SPEC §6.1).",
         permission_classes=PRIVATE,
         graphql_type=Fairness,
     )
-    async def fairness(self, info: Info[Context, Any], root: ProfileValue) -> seeds.Fairness:
+    async def fairness(self, info: Info[Context, Any], root: PlayerValue) -> seeds.Fairness:
         return await fairness_cases.seed_pair(info.context.services, root.id)
 
     @strawberry.field(
@@ -132,7 +166,7 @@ class Profile:
         permission_classes=PRIVATE,
         graphql_type=GachaStatus,
     )
-    async def gacha(self, info: Info[Context, Any], root: ProfileValue) -> gacha_values.GachaStatus:
+    async def gacha(self, info: Info[Context, Any], root: PlayerValue) -> gacha_values.GachaStatus:
         return await gacha_cases.status(info.context.services, root.id)
 
     @strawberry.field(
@@ -143,7 +177,7 @@ class Profile:
     async def inventory(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
+        root: PlayerValue,
         first: int = 20,
         after: str | None = None,
     ) -> Connection[gacha_values.InventoryItem]:
@@ -161,7 +195,7 @@ class Profile:
     async def notifications(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
+        root: PlayerValue,
         first: int = 20,
         after: str | None = None,
         unread_only: bool = False,
@@ -177,7 +211,7 @@ class Profile:
         return keyset_connection(page, limit, after, lambda shown: shown, key=lambda n: n.id)
 
     @strawberry.field(permission_classes=PRIVATE)
-    async def unread_notifications(self, info: Info[Context, Any], root: ProfileValue) -> int:
+    async def unread_notifications(self, info: Info[Context, Any], root: PlayerValue) -> int:
         return await notification_cases.unread_count(info.context.services, root.id)
 
     @strawberry.field(
@@ -188,7 +222,7 @@ class Profile:
     async def ledger(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
+        root: PlayerValue,
         first: int = 20,
         after: str | None = None,
     ) -> Connection[domain_ledger.LedgerEntry]:
@@ -206,7 +240,7 @@ class Profile:
     async def history(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
+        root: PlayerValue,
         game: GameEnum | None = None,  # type: ignore[valid-type]
         since: datetime | None = None,
         first: int = 20,
@@ -229,7 +263,7 @@ class Profile:
         permission_classes=PRIVATE,
         graphql_type=PlayerStatistics,
     )
-    async def stats(self, info: Info[Context, Any], root: ProfileValue) -> PlayerStatisticsValue:
+    async def stats(self, info: Info[Context, Any], root: PlayerValue) -> PlayerStatisticsValue:
         return await stats_cases.statistics(info.context.services, root.id)
 
     @strawberry.field(
@@ -238,7 +272,7 @@ class Profile:
         graphql_type=PlayerLimits,
     )
     async def limits(
-        self, info: Info[Context, Any], root: ProfileValue
+        self, info: Info[Context, Any], root: PlayerValue
     ) -> domain_limits.PlayerLimits:
         return await limit_cases.limits_of(info.context.services, root.id)
 
@@ -250,7 +284,7 @@ class Profile:
     async def purchases(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
+        root: PlayerValue,
         first: int = 20,
         after: str | None = None,
     ) -> Connection[PurchaseRecord]:
@@ -266,7 +300,7 @@ class Profile:
         graphql_type=Attendance,
     )
     async def attendance(
-        self, info: Info[Context, Any], root: ProfileValue, year: int, month: int
+        self, info: Info[Context, Any], root: PlayerValue, year: int, month: int
     ) -> AttendanceValue:
         return await checkin_cases.attendance(info.context.services, root.id, year, month)
 
@@ -278,7 +312,7 @@ class Profile:
     async def login_history(
         self,
         info: Info[Context, Any],
-        root: ProfileValue,
+        root: PlayerValue,
         first: int = 20,
         after: str | None = None,
     ) -> Connection[profiles.LoginAttempt]:

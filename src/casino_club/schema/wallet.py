@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 
 from casino_club.domain import ledger
 from casino_club.domain.ledger import LedgerReason
@@ -16,8 +17,8 @@ LedgerReasonEnum = strawberry.enum(LedgerReason, name="LedgerReason")
 
 @presents(ledger.LedgerEntry)
 @strawberry.type(description="One gold movement; the ledger is append-only.")
-class LedgerEntry:
-    id: strawberry.ID
+class LedgerEntry(relay.Node):
+    id: relay.NodeID[int]
     amount: Gold
     balance_after: Gold
     reason: LedgerReasonEnum  # type: ignore[valid-type]

@@ -5,8 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from casino_club.domain import wheel
+from casino_club.domain.ids import NodeKind
 from casino_club.domain.wheel import PrizeKind
 from casino_club.schema.games import FairnessProof
+from casino_club.schema.identity import LazyPlayer as Player
+from casino_club.schema.identity import player as player_field
+from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
 
@@ -33,7 +37,9 @@ class WheelSegment:
 @presents(wheel.WheelSpinSuccess)
 @strawberry.type
 class WheelSpinSuccess:
-    round_id: strawberry.ID
+    round_id: strawberry.ID = required_reference(
+        NodeKind.GAME_ROUND, "round_id", description="The play's global id (a GameRound)."
+    )
     segment_index: int
     label: str
     kind: PrizeKindEnum  # type: ignore[valid-type]
@@ -42,6 +48,9 @@ class WheelSpinSuccess:
     free: bool = strawberry.field(description="The day's free spin")
     paid_gold: Gold
     balance: Gold
+    player: Player = player_field(
+        description="The player, as the play left them (their gold, their level)."
+    )
     fairness: FairnessProof
     replayed: bool
 
