@@ -23,10 +23,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.types import ExecutionResult
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from casino_club import jobs
+from casino_club import http_responses, jobs
 from casino_club.clock import Clock
 from casino_club.config import Settings, get_settings
 from casino_club.context import AuthenticationFailed, Context
@@ -34,18 +36,21 @@ from casino_club.dataloaders import Loaders
 from casino_club.domain.errors import ErrorCode
 from casino_club.health import HealthProbe
 from casino_club.http_requests import StrictRequestAdapter, UnstorableJson
+from casino_club.http_responses import GRAPHQL_RESPONSE_JSON, executed, response_media_type
 from casino_club.live.ws_handlers import (
     CheckedWebSocketAdapter,
     LegacyWSHandler,
     TransportWSHandler,
 )
 from casino_club.observability import configure_logging, new_request_id, request_id_var
+from casino_club.persisted_queries import AutomaticPersistedQueries, CodedRefusal
 from casino_club.resolvers import payment_webhooks, request_budget
 from casino_club.resolvers.guards import address_bucket
 from casino_club.schema import query_budget
 from casino_club.schema.extensions import UNAVAILABLE_MESSAGE, is_unavailable
+from casino_club.schema.public_queries import is_public
 from casino_club.schema.request_checks import MALFORMED_JSON, document_problem, json_problem
-from casino_club.schema.root import build_schema
+from casino_club.schema.root import CasinoSchema, build_schema
 from casino_club.security import InvalidToken, bearer_token
 from casino_club.services import Services
 from casino_club.slow_clients import BodyDeadlineMiddleware
@@ -144,6 +149,7 @@ class CasinoGraphQL(GraphQL[Context, None]):
     invalid UTF-8, a 5,000-digit integer or 30,000 nested `[` each escape it as a 500.
     Headers and query strings are read by `StrictRequestAdapter` (http_requests),
     WebSocket frames by `CheckedWebSocketAdapter` and our protocol handlers (live/ws_handlers.py).
+    Persisted queries: persisted_queries; media types, statuses and caching: http_responses.
     """
 
     graphql_transport_ws_handler_class = TransportWSHandler[Context]
@@ -151,10 +157,18 @@ class CasinoGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = CheckedWebSocketAdapter
     request_adapter_class = StrictRequestAdapter
 
-    def __init__(self, services: Services, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, services: Services, schema: CasinoSchema, **kwargs: Any) -> None:
+        super().__init__(schema=schema, **kwargs)
         self.services = services
         settings = services.settings
+        self._documents = schema.documents
+        self.persisted_queries = AutomaticPersistedQueries(
+            services.persisted_queries if settings.persisted_queries else None,
+            settings.persisted_query_max_bytes,
+        )
+        self._public_cache_control = http_responses.public_cache_control(
+            settings.public_query_max_age_seconds
+        )
         self._max_tokens = settings.graphql_max_tokens
         # A verdict per document, as the parser caches the parsed document: frontends
         # send the same operations again and again.
@@ -167,21 +181,17 @@ class CasinoGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope, receive=receive)
         try:
-            response = await self.run(Request(scope, receive=receive))
+            response = await self.run(request)
         except HTTPException as exc:
             response = self._refusal(exc)
+        http_responses.finish(response, request.headers.get("accept"))
         await response(scope, receive, send)
 
     def _refusal(self, exc: HTTPException) -> Response:
-        body = {
-            "errors": [
-                {
-                    "message": exc.reason,
-                    "extensions": {"code": HTTPStatus(exc.status_code).name},
-                }
-            ]
-        }
+        code = exc.code.value if isinstance(exc, CodedRefusal) else HTTPStatus(exc.status_code).name
+        body = {"errors": [{"message": exc.reason, "extensions": {"code": code}}]}
         return Response(
             self.encode_json(body), status_code=exc.status_code, media_type="application/json"
         )
@@ -226,7 +236,63 @@ class CasinoGraphQL(GraphQL[Context, None]):
         parsed = await super().parse_http_body(request)
         for data in parsed if isinstance(parsed, list) else [parsed]:
             self._check_request(data)
-        return parsed
+        if isinstance(parsed, list):  # refused by parse_json: batching is off
+            return parsed
+        return await self.persisted_queries.resolve(parsed)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Not for a GET carrying `extensions`: a persisted query's hash, sent with no
+        query and often `Accept: */*` (Apollo Client 3), is an operation."""
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Runs the operation, keeps a persisted query that ran, and marks the answer
+        public or refused before execution (http_responses)."""
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        await self.persisted_queries.remember(request_data, result)
+        if self._is_cacheable(request_adapter.method, request_data, result):
+            assert self._public_cache_control is not None
+            sub_response.headers["cache-control"] = self._public_cache_control
+            sub_response.headers.add_vary_header("Accept")
+        elif not executed(result) and self._prefers_graphql_response(request):
+            sub_response.status_code = http_responses.unexecuted_status(result)
+        return result
+
+    def _is_cacheable(
+        self, method: str, request_data: GraphQLRequestData, result: ExecutionResult
+    ) -> bool:
+        """A GET of public fields only, answered without an error (schema/public_queries:
+        why the token does not matter); the document parsed, so its parse is cached."""
+        return (
+            self._public_cache_control is not None
+            and method == "GET"
+            and not result.errors
+            and request_data.query is not None
+            and is_public(self._documents.parse(request_data.query), request_data.operation_name)
+        )
+
+    def _prefers_graphql_response(self, request: Request) -> bool:
+        return response_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE_JSON
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if not executed(result) and self._prefers_graphql_response(request):
+            return http_responses.without_data(response)
+        return response
 
     def _check_request(self, data: GraphQLRequestData) -> None:
         if not isinstance(data.operation_name, str | None):

@@ -247,6 +247,19 @@ class Settings(BaseSettings):
     # ledger and logins at 100 each through every field cost 4,504.
     query_max_cost: int = Field(default=2_500, ge=1)
     graphql_max_subscriptions_per_connection: int = 20
+    # Automatic persisted queries (Apollo's protocol; persisted_queries.py): documents
+    # kept by hash (in Redis, shared by every instance, when there is one), the least
+    # recently used evicted beyond the count and each expiring this long after its last
+    # use. A document longer than the size runs but is not kept. Off, a hash is
+    # answered PERSISTED_QUERY_NOT_SUPPORTED and clients send their documents in full.
+    persisted_queries: bool = True
+    persisted_queries_max_entries: int = Field(default=2_000, ge=1)
+    persisted_query_max_bytes: int = Field(default=16_384, ge=1)
+    persisted_queries_ttl_seconds: float = Field(default=86_400.0, gt=0)
+    # How long a shared cache may keep the answer to a GET of public fields only
+    # (schema/public_queries.py): `Cache-Control: public, max-age=N`. 0 = no-store, as
+    # every other answer is.
+    public_query_max_age_seconds: int = Field(default=30, ge=0)
     # Live subscriptions and WebSocket connections one player, and one address (IPv4, or
     # IPv6 /64), may hold at once across all instances (live/limits.py); 0 = no limit.
     graphql_max_subscriptions_per_player: int = Field(default=50, ge=0)

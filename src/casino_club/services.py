@@ -33,6 +33,11 @@ from casino_club.persistence.bets import BetStore, SessionBetStore
 from casino_club.persistence.database import create_engine, create_sessionmaker
 from casino_club.persistence.leaderboards import Leaderboards, SqlLeaderboards
 from casino_club.persistence.live_leases import InProcessLeases, LeaseCounts, RedisLeases
+from casino_club.persistence.persisted_queries import (
+    InProcessPersistedQueries,
+    PersistedQueryStore,
+    RedisPersistedQueries,
+)
 from casino_club.persistence.postgres_bets import PostgresBetStore
 from casino_club.persistence.rate_limits import InProcessRateLimits, RateLimits, RedisRateLimits
 from casino_club.persistence.redis_client import RedisTimeouts
@@ -159,6 +164,19 @@ class Services:
             else InProcessLeases()
         )
         return LiveLimits(self.settings, counts)
+
+    @cached_property
+    def persisted_queries(self) -> PersistedQueryStore:
+        """Documents by hash: every instance's in Redis when there is one."""
+        settings = self.settings
+        if self.redis is not None:
+            return RedisPersistedQueries(
+                self.redis,
+                settings.redis_prefix,
+                settings.persisted_queries_max_entries,
+                settings.persisted_queries_ttl_seconds,
+            )
+        return InProcessPersistedQueries(settings.persisted_queries_max_entries)
 
     @cached_property
     def outbox(self) -> EventOutbox:

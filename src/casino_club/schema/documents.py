@@ -25,11 +25,35 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from casino_club.config import Settings
+from casino_club.domain.errors import ErrorCode
 from casino_club.schema.query_cost import as_int, cost_error, operation_cost
 from casino_club.schema.query_limits import alias_limit_rule, depth_limit_rule
 from casino_club.schema.request_checks import StorableLiteralsRule
 
-PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+# graphql-core's own descriptions of the documents its parser gives up on: too many
+# tokens (GRAPHQL_MAX_TOKENS), or nesting past Python's recursion limit. Either is a
+# limit, not a typo: a client can only send less (tests over HTTP pin the wording).
+_LIMIT_DESCRIPTIONS = ("Document contains more than ", "Document is nested too deeply.")
+
+
+def parse_error_code(error: GraphQLSyntaxError) -> ErrorCode:
+    """QUERY_TOO_COMPLEX for a document over a parser limit, else GRAPHQL_PARSE_FAILED."""
+    if error.description.startswith(_LIMIT_DESCRIPTIONS):
+        return ErrorCode.QUERY_TOO_COMPLEX
+    return ErrorCode.GRAPHQL_PARSE_FAILED
+
+
+def coded(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Every validation error with a code (SPEC §12.1): the limit rules' own
+    (QUERY_TOO_COMPLEX), the storable-literals rule's (BAD_USER_INPUT), else
+    GRAPHQL_VALIDATION_FAILED (graphql-core's rules give none)."""
+    for error in errors:
+        if "code" not in (error.extensions or {}):
+            error.extensions = {
+                **(error.extensions or {}),
+                "code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value,
+            }
+    return errors
 
 
 def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
@@ -73,7 +97,7 @@ class DocumentCache:
     ) -> list[GraphQLError]:
         """The document's validation errors under Strawberry's rules and ours."""
         rules = rules + self.rules
-        return validate_document(schema, self.parse(query), rules)
+        return coded(validate_document(schema, self.parse(query), rules))
 
     def cost_errors(
         self,
@@ -124,7 +148,7 @@ class CheckedDocuments(SchemaExtension):
         try:
             context.graphql_document = self._documents.parse(context.query)
         except GraphQLSyntaxError as error:
-            error.extensions = {"code": PARSE_FAILED}
+            error.extensions = {"code": parse_error_code(error).value}
             raise
         yield
 

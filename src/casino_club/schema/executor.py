@@ -1,4 +1,9 @@
-"""The GraphQL executor, with one change: it lets go of the request when it is done.
+"""The GraphQL executor, with two changes: it codes the errors of variables it cannot
+coerce, and it lets go of the request when it is done.
+
+graphql-core answers a variable of the wrong type (`"x"` for an `Int!`, a missing
+non-null one) with errors that carry no code; they are the client's input, refused
+before anything ran, so each gets BAD_USER_INPUT (SPEC §12.1), on every transport.
 
 graphql-core 3.3's executor keeps bound methods of itself (`async_helpers`), a reference
 cycle; through `context_value` it holds the whole request — our context, Starlette's
@@ -20,14 +25,31 @@ from collections.abc import Awaitable
 from inspect import isawaitable
 from typing import Any
 
-from graphql import ExecutionResult, OperationType
+from graphql import ExecutionResult, GraphQLError, OperationType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from casino_club.domain.errors import ErrorCode
 
 # Subscriptions go on after their first result: their executor keeps everything.
 _ONE_RESULT = (OperationType.QUERY, OperationType.MUTATION)
 
 
 class ReleasingExecutor(StrawberryGraphQLCoreExecutionContext):
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        """graphql-core's executor, or the request's errors, each coded: the operation
+        named was resolved before (strawberry answers a missing one with a 400), so
+        what is left are the variables'."""
+        built = super().build(*args, **kwargs)
+        if isinstance(built, list):
+            for error in built:
+                if isinstance(error, GraphQLError) and "code" not in (error.extensions or {}):
+                    error.extensions = {
+                        **(error.extensions or {}),
+                        "code": ErrorCode.BAD_USER_INPUT.value,
+                    }
+        return built
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         result = super().execute_operation(serially)
         if self.operation.operation not in _ONE_RESULT:

@@ -36,9 +36,17 @@ from graphql import (
 from graphql.language import SKIP, VisitorAction
 from strawberry.extensions.utils import is_introspection_key
 
+from casino_club.domain.errors import ErrorCode
+
 # An alias count at least this large is reported without its digits: the count grows
 # exponentially with the document and may exceed what `str(int)` agrees to format.
 HUGE_COUNT = 10**12
+
+
+def too_complex() -> dict[str, object]:
+    """Over a limit a client can only ask for less: the code says so (SPEC §12.1). A dict
+    of its own per error, as an error's extensions may be added to."""
+    return {"code": ErrorCode.QUERY_TOO_COMPLEX.value}
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,7 @@ def depth_limit_rule(max_depth: int) -> type[ValidationRule]:
                         GraphQLError(
                             f"'{name}' exceeds maximum operation depth of {max_depth}",
                             operation,
+                            extensions=too_complex(),
                         )
                     )
             return SKIP
@@ -203,7 +212,11 @@ def alias_limit_rule(max_aliases: int) -> type[ValidationRule]:
             )
             if total > max_aliases:
                 found = str(total) if total < HUGE_COUNT else f"More than {HUGE_COUNT}"
-                self.report_error(GraphQLError(f"{found} aliases found. Allowed: {max_aliases}"))
+                self.report_error(
+                    GraphQLError(
+                        f"{found} aliases found. Allowed: {max_aliases}", extensions=too_complex()
+                    )
+                )
             return SKIP
 
     return MaxAliasesRule
