@@ -7,9 +7,12 @@ from pathlib import Path
 
 from graphql import (
     GraphQLInterfaceType,
+    GraphQLNamedType,
     GraphQLObjectType,
+    GraphQLSchema,
     GraphQLUnionType,
     OverlappingFieldsCanBeMergedRule,
+    build_schema,
     get_named_type,
     is_leaf_type,
     parse,
@@ -83,13 +86,49 @@ def test_gold_amounts_use_the_gold_scalar() -> None:
     assert "gold: Gold!" in sdl
 
 
-def member_selection(member: GraphQLObjectType) -> str:
-    """Every field of a union member, as a client handling that member would select it."""
+# How deep below a union member the selections go: far enough to reach what members
+# carry (`player { gold }`, `round { status }`), where two members' nested fields of one
+# name must agree as well.
+SELECTION_DEPTH = 2
+
+
+def selection(graphql_schema: GraphQLSchema, named: GraphQLNamedType, depth: int) -> str:
+    """Every field of a type, as a screen handling it would select them: leaves by name,
+    objects' fields down to `depth`, unions and interfaces through each possible type."""
+    if isinstance(named, GraphQLUnionType | GraphQLInterfaceType):
+        members = graphql_schema.get_possible_types(named)
+        return "__typename " + " ".join(
+            f"... on {member.name} {{ {selection(graphql_schema, member, depth)} }}"
+            for member in members
+        )
+    assert isinstance(named, GraphQLObjectType)
     fields = []
-    for name, field in member.fields.items():
-        leaf = is_leaf_type(get_named_type(field.type))
-        fields.append(name if leaf else f"{name} {{ __typename }}")
-    return f"... on {member.name} {{ {' '.join(fields)} }}"
+    for name, field in named.fields.items():
+        inner = get_named_type(field.type)
+        if is_leaf_type(inner):
+            fields.append(name)
+        elif depth > 0:
+            fields.append(f"{name} {{ {selection(graphql_schema, inner, depth - 1)} }}")
+        else:
+            fields.append(f"{name} {{ __typename }}")
+    return " ".join(fields)
+
+
+def union_conflicts(graphql_schema: GraphQLSchema, depth: int) -> list[str]:
+    """One fragment per union selecting every member's fields at once, validated by
+    graphql-core's overlapping-fields rule."""
+    conflicts = []
+    for union in graphql_schema.type_map.values():
+        if not isinstance(union, GraphQLUnionType):
+            continue
+        members = " ".join(
+            f"... on {member.name} {{ {selection(graphql_schema, member, depth)} }}"
+            for member in union.types
+        )
+        document = parse(f"fragment Every on {union.name} {{ __typename {members} }}")
+        errors = validate(graphql_schema, document, [OverlappingFieldsCanBeMergedRule])
+        conflicts += [f"{union.name}: {error.message}" for error in errors]
+    return conflicts
 
 
 def test_every_union_can_select_all_its_members_fields_at_once() -> None:
@@ -97,15 +136,23 @@ def test_every_union_can_select_all_its_members_fields_at_once() -> None:
 
     GraphQL's overlapping-fields rule refuses a query selecting `reason` on two members
     where it has two types ("Fields 'reason' conflict"): every shop screen written the
-    obvious way failed. Checked here with graphql-core's own rule, for every union.
+    obvious way failed. Checked here with graphql-core's own rule, for every union, and
+    for what the members carry down to SELECTION_DEPTH.
     """
-    graphql_schema = schema._schema
-    conflicts = []
-    for union in graphql_schema.type_map.values():
-        if not isinstance(union, GraphQLUnionType):
-            continue
-        selections = " ".join(member_selection(member) for member in union.types)
-        document = parse(f"fragment Every on {union.name} {{ __typename {selections} }}")
-        errors = validate(graphql_schema, document, [OverlappingFieldsCanBeMergedRule])
-        conflicts += [f"{union.name}: {error.message}" for error in errors]
-    assert conflicts == []
+    assert union_conflicts(schema._schema, SELECTION_DEPTH) == []
+
+
+def test_the_union_check_finds_a_conflict_below_the_members() -> None:
+    """The control: two members whose `detail` objects type `value` differently conflict
+    only one level down, where selecting `detail { __typename }` would never look."""
+    built = build_schema("""
+        type Low { value: Int! }
+        type High { value: String! }
+        type A { detail: Low! }
+        type B { detail: High! }
+        union Either = A | B
+        type Query { either: Either }
+    """)
+    assert union_conflicts(built, 0) == []
+    (conflict,) = union_conflicts(built, SELECTION_DEPTH)
+    assert "value" in conflict
