@@ -23,6 +23,7 @@ from tests.conftest import Backend
 from tests.e2e.test_crash_live import BET, CASHOUT, follower, following
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
 from tests.e2e.test_live_and_money import post
+from tests.support import row_id
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +48,7 @@ async def crash_point_of(engine: AsyncEngine, round_id: str) -> tuple[int, str]:
         row = (
             await connection.execute(
                 select(CrashRound.crash_point, CrashRound.status).where(
-                    CrashRound.id == int(round_id)
+                    CrashRound.id == row_id(round_id)
                 )
             )
         ).one()

@@ -19,7 +19,7 @@ from casino_club.domain.ledger import round_reference
 from tests.conftest import Backend
 from tests.e2e.conftest import start_server
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player
-from tests.support import SPIN
+from tests.support import SPIN, row_id
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +50,7 @@ async def spin_until_it_dies(
             # A refusal under load (SERVICE_UNAVAILABLE: no data) is no success either.
             result = (response.json().get("data") or {}).get("slotSpin") or {}
             if result.get("__typename") == "SlotSpinSuccess":
-                succeeded.append(int(result["roundId"]))
+                succeeded.append(row_id(result["roundId"]))
                 if len(succeeded) > LOAD_UNDER_WAY:
                     under_way.set()
 
@@ -116,7 +116,7 @@ async def test_kill_nine_under_spin_load_loses_nothing_committed(
             for token in tokens:
                 headers = {"Authorization": f"Bearer {token}"}
                 me = await client.post("/graphql", json={"query": "{ me { id } }"}, headers=headers)
-                user_ids.append(int(me.json()["data"]["me"]["id"]))
+                user_ids.append(row_id(me.json()["data"]["me"]["id"]))
                 # Service resumes: the same players spin again.
                 spun = await client.post(
                     "/graphql",

@@ -17,7 +17,7 @@ from tests.conftest import ADMIN_PASSWORD, Backend
 from tests.e2e.listeners import having, listening
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
 from tests.e2e.test_live_and_money import post
-from tests.support import SPIN
+from tests.support import SPIN, row_id
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +89,7 @@ async def test_notifications_reach_the_right_players_and_come_back_with_since(
             await asyncio.sleep(0.2)
         assert [i["title"] for i in back.received] == ["to alice 3", "to everyone 4", "to alice 6"]
         assert back.received[-1]["id"] == live
-        ids = [int(i["id"]) for i in back.received]
+        ids = [row_id(i["id"]) for i in back.received]
         assert ids == sorted(ids) and ids[0] > int(last_seen)
 
 

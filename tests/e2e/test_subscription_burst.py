@@ -20,7 +20,7 @@ from tests.conftest import Backend
 from tests.e2e.conftest import start_server
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
 from tests.e2e.test_live_and_money import BALANCE, GAME_EVENTS
-from tests.support import SPIN
+from tests.support import SPIN, row_id
 
 pytestmark = pytest.mark.e2e
 
@@ -97,5 +97,5 @@ async def test_a_burst_of_subscriptions_on_a_fresh_server_all_receive_once(
         # spin's game event names a new round.
         for before, after in itertools.pairwise(balances):
             assert after["gold"] == before["gold"] + after["delta"], balances
-        rounds = [int(e["roundId"]) for e in listener.games if e["type"] == "SLOT_SPIN"]
+        rounds = [row_id(e["roundId"]) for e in listener.games if e["type"] == "SLOT_SPIN"]
         assert rounds == sorted(set(rounds)) and len(rounds) >= 2

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 
 from casino_club.persistence.models import User
 from casino_club.services import Services
-from tests.support import Api, error_codes, grant_gold, spin
+from tests.support import Api, error_codes, grant_gold, node_id, row_id, spin
 
 USERS = """query U($filter: AdminUserFilter, $order: UserOrder!, $first: Int!, $after: String) {
   adminUsers(filter: $filter, order: $order, first: $first, after: $after) {
@@ -66,19 +66,19 @@ async def listing(
 
 
 def ids(nodes: list[dict[str, Any]]) -> list[int]:
-    return [int(node["profile"]["id"]) for node in nodes]
+    return [row_id(node["profile"]["id"]) for node in nodes]
 
 
 async def test_search_by_prefix_rank_role_and_ban(api: Api, admin_token: str) -> None:
     start = prefix()
     made = await players(api, start, 4)
-    made_ids = sorted(int(p["user"]["id"]) for p in made)
+    made_ids = sorted(row_id(p["user"]["id"]) for p in made)
     # Case and width fold as sign-up compares identities.
     assert sorted(ids(await listing(api, admin_token, "NEWEST", {"search": start.upper()}))) == (
         made_ids
     )
     by_nickname = await listing(api, admin_token, "NEWEST", {"search": f"n{start}2"})
-    assert ids(by_nickname) == [int(made[2]["user"]["id"])]
+    assert ids(by_nickname) == [row_id(made[2]["user"]["id"])]
     # A wildcard is a character like any other: nothing is named with one.
     assert await listing(api, admin_token, "NEWEST", {"search": f"{start[:4]}%"}) == []
     assert await listing(api, admin_token, "NEWEST", {"search": f"{start}_%"}) == []
@@ -90,9 +90,9 @@ async def test_search_by_prefix_rank_role_and_ban(api: Api, admin_token: str) ->
     ban = {"input": {"userId": made[3]["user"]["id"], "banned": True, "reason": "chargebacks"}}
     await api.data(BAN, ban, token=admin_token)
     vips = await listing(api, admin_token, "NEWEST", {"search": start, "rank": "VIP"})
-    assert ids(vips) == [int(target)]
+    assert ids(vips) == [row_id(target)]
     banned = await listing(api, admin_token, "NEWEST", {"search": start, "banned": True})
-    assert ids(banned) == [int(made[3]["user"]["id"])]
+    assert ids(banned) == [row_id(made[3]["user"]["id"])]
     assert banned[0]["banReason"] == "chargebacks" and banned[0]["bannedAt"]
     unbanned = await listing(api, admin_token, "OLDEST", {"search": start, "banned": False})
     assert ids(unbanned) == made_ids[:3]
@@ -104,13 +104,13 @@ async def test_every_order_pages_through_each_player_once(
 ) -> None:
     start = prefix()
     made = await players(api, start, 5)
-    made_ids = [int(p["user"]["id"]) for p in made]
+    made_ids = [row_id(p["user"]["id"]) for p in made]
     # Ties on purpose: the id breaks them, and no page boundary loses or repeats a player.
     extra_gold = [500, 0, 500, 2_000, 0]
     spend = [0, 7_000, 7_000, 100, 0]
     for user_id, gold in zip(made_ids, extra_gold, strict=True):
         if gold:
-            await grant_gold(app, str(user_id), gold)
+            await grant_gold(app, node_id("Player", user_id), gold)
     services: Services = app.state.services
     async with services.unit_of_work() as uow:
         for user_id, cents in zip(made_ids, spend, strict=True):
@@ -131,7 +131,7 @@ async def test_every_order_pages_through_each_player_once(
         assert [node["profile"]["gold"] - 1_000 for node in richest] == [g for _, g in by_gold]
         spenders = await listing(api, admin_token, "TOP_SPENDERS", where, first)
         by_spend = sorted(zip(made_ids, spend, strict=True), key=lambda p: (p[1], p[0]))[::-1]
-        assert [(int(n["profile"]["id"]), n["lifetimeSpendCents"]) for n in spenders] == by_spend
+        assert [(row_id(n["profile"]["id"]), n["lifetimeSpendCents"]) for n in spenders] == by_spend
 
 
 async def test_a_cursor_from_another_order_or_no_order_is_bad_input(

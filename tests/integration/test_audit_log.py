@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 
 from casino_club.services import Services
-from tests.support import Api, error_codes
+from tests.support import Api, error_codes, row_id
 
 SET_RANK = """mutation R($input: SetUserRankInput!) { setUserRank(input: $input) {
   __typename } }"""
@@ -48,7 +48,7 @@ async def test_each_change_is_one_row_with_its_request(api: Api, admin_token: st
     await rank(api, admin_token, user_id, "PREMIUM", "req-rank-premium-1")
     await rank(api, admin_token, user_id, "VIP", "req-rank-vip-2")
     await rank(api, admin_token, user_id, "STANDARD", "req-rank-standard-3")
-    rows = await entries(api, admin_token, {"target": f"user:{user_id}"})
+    rows = await entries(api, admin_token, {"target": f"user:{row_id(user_id)}"})
     assert [(r["action"], r["before"], r["after"], r["requestId"]) for r in rows] == [
         ("USER_SET_RANK", {"rank": "VIP"}, {"rank": "STANDARD"}, "req-rank-standard-3"),
         ("USER_SET_RANK", {"rank": "PREMIUM"}, {"rank": "VIP"}, "req-rank-vip-2"),
@@ -59,11 +59,11 @@ async def test_each_change_is_one_row_with_its_request(api: Api, admin_token: st
     only_vip = await entries(
         api,
         admin_token,
-        {"target": f"user:{user_id}", "action": "USER_SET_RANK", "actorId": admin_id},
+        {"target": f"user:{row_id(user_id)}", "action": "USER_SET_RANK", "actorId": admin_id},
     )
     assert len(only_vip) == 3
     at = datetime.fromisoformat(rows[0]["at"])
-    target = f"user:{user_id}"
+    target = f"user:{row_id(user_id)}"
     assert len(await entries(api, admin_token, {"target": target, "since": at.isoformat()})) == 3
     later = (at + timedelta(seconds=1)).isoformat()
     assert await entries(api, admin_token, {"target": target, "since": later}) == []

@@ -63,7 +63,7 @@ from casino_club.persistence.postgres_bets import (
 )
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.services import Services
-from tests.support import Api, books_balance, grant_gold, missions_in_play, rotate_seed
+from tests.support import Api, books_balance, grant_gold, missions_in_play, rotate_seed, row_id
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
@@ -241,7 +241,7 @@ async def rows(
 
     def anonymous(reference: str | None) -> str:
         text = (reference or "").replace(f":{seed_id}:", ":<seed>:")
-        return "user:<id>" if text == f"user:{user_id}" else text
+        return "user:<id>" if text == f"user:{row_id(user_id)}" else text
 
     rows_seen = [(amount, after, reason, anonymous(ref)) for amount, after, reason, ref in ledger]
     return rows_seen, list(history), (nonce, streak), list(totals), list(progress)
@@ -474,7 +474,7 @@ async def test_a_keyed_bet_stores_its_answer_and_a_second_claim_is_refused(
 async def test_a_refused_keyed_bet_releases_its_key(api: Api, app: Starlette) -> None:
     services: Services = app.state.services
     player = await api.new_player()
-    too_much = replace(wager(services, int(player["user"]["id"]), "k-2"), stake=10**9)
+    too_much = replace(wager(services, row_id(player["user"]["id"]), "k-2"), stake=10**9)
     short = await services.bets.place(too_much, slot_rule, answer)
     assert short == ShortOfGold(10**9, player["user"]["gold"])
     async with services.sessionmaker() as session:
@@ -589,7 +589,7 @@ async def test_rounds_made_stale_elsewhere_are_never_written(api: Api, app: Star
     and a new client seed: every bet is decided on the seed's true next round."""
     services: Services = app.state.services
     signed_up = await api.new_player()
-    player, token = int(signed_up["user"]["id"]), signed_up["accessToken"]
+    player, token = row_id(signed_up["user"]["id"]), signed_up["accessToken"]
     await grant_gold(app, str(player), 100_000)
     here, elsewhere = services.bets, PostgresBetStore(services.engine)
     session_path = SessionBetStore(services.sessionmaker)

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from casino_club.persistence.models import AuditLog
 from casino_club.services import Services
 from tests.conftest import Backend
-from tests.support import PASSWORD, Api, error_codes, run_command
+from tests.support import PASSWORD, Api, error_codes, row_id, run_command
 
 ADMIN_ONLY = "{ adminProducts { sku } }"
 
@@ -53,7 +53,9 @@ async def test_promote_makes_a_player_an_operator_audited(
     async with services.sessionmaker() as session:
         actions = list(
             await session.scalars(
-                select(AuditLog.action).where(AuditLog.target == f"user:{player['user']['id']}")
+                select(AuditLog.action).where(
+                    AuditLog.target == f"user:{row_id(player['user']['id'])}"
+                )
             )
         )
     assert actions == ["USER_PROMOTE"]

@@ -18,7 +18,7 @@ from casino_club.services import Services
 from tests.conftest import Backend, api_for, running_app, start_redis
 from tests.integration.crash.test_rounds import cash_out, open_round
 from tests.integration.test_event_bus import TIMEOUT, all_within
-from tests.support import SPIN, ahead_of_the_wall_clock
+from tests.support import SPIN, ahead_of_the_wall_clock, node_id, row_id
 
 
 async def waiting(services: Services) -> dict[str, int]:
@@ -53,7 +53,7 @@ async def test_events_of_a_commit_made_while_redis_is_down_are_delivered_in_orde
     async with running_app(settings, clock) as application, api_for(application) as api:
         services: Services = application.state.services
         token = (await api.new_player())["accessToken"]
-        user_id = int((await api.data("{ me { id } }", token=token))["me"]["id"])
+        user_id = row_id((await api.data("{ me { id } }", token=token))["me"]["id"])
         channel = user_channel(user_id)
         async with services.events.subscribe(channel) as stream:
             row = await open_round(api, services, clock, token, at_least=150)
@@ -63,7 +63,7 @@ async def test_events_of_a_commit_made_while_redis_is_down_are_delivered_in_orde
             processes[0].kill()
             processes[0].wait()
             clock.advance(timedelta(milliseconds=crash.reach_ms(row.crash_point) // 2))
-            won = await cash_out(api, token, str(row.id))
+            won = await cash_out(api, token, node_id("CrashRound", row.id))
             assert won["__typename"] == "CrashCashedOut"
             assert (await waiting(services)).get(channel) == 1
             assert await all_within(stream, 0.3) == []

@@ -22,7 +22,7 @@ from casino_club.persistence import gacha as store
 from casino_club.persistence.models import GachaStock, InventoryEntry
 from casino_club.services import Services
 from tests.conftest import Backend, api_for, running_app
-from tests.support import FAIRNESS, Api, books_balance, grant_gold, rotate_seed
+from tests.support import FAIRNESS, Api, books_balance, grant_gold, rotate_seed, row_id
 
 PULL = """mutation P($input: GachaPullInput!) { gachaPull(input: $input) {
   __typename
@@ -124,7 +124,7 @@ async def test_insufficient_funds_changes_nothing_and_frees_the_daily_slot(api: 
 
 async def test_a_ticket_is_consumed_exactly_once(api: Api, app: Starlette) -> None:
     created = await api.new_player()
-    token, user_id = created["accessToken"], int(created["user"]["id"])
+    token, user_id = created["accessToken"], row_id(created["user"]["id"])
     services: Services = app.state.services
     async with services.unit_of_work() as uow:
         await store.add_items(uow.session, user_id, [store.GACHA_TICKET], services.clock.now())

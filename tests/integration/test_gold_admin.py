@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from casino_club.persistence import idempotency
 from casino_club.persistence.models import AuditLog, IdempotencyKey
 from casino_club.services import Services
-from tests.support import LEDGER, Api, books_balance, error_codes
+from tests.support import LEDGER, Api, books_balance, error_codes, node_id, row_id
 
 ADJUST = """mutation A($input: AdjustGoldInput!) { adjustGold(input: $input) {
   __typename ... on GoldAdjusted { userId amount balance replayed }
@@ -38,7 +38,9 @@ async def audit_count(app: Starlette, user_id: str) -> int:
     services: Services = app.state.services
     async with services.sessionmaker() as session:
         count = await session.scalar(
-            select(func.count()).select_from(AuditLog).where(AuditLog.target == f"user:{user_id}")
+            select(func.count())
+            .select_from(AuditLog)
+            .where(AuditLog.target == f"user:{row_id(user_id)}")
         )
     return int(count or 0)
 
@@ -81,9 +83,9 @@ async def test_an_adjustment_stored_before_outcomes_were_values_still_replays(
     (the stored answer, not the balance now) and moves nothing."""
     player = await api.new_player()
     token, user_id = player["accessToken"], player["user"]["id"]
-    admin_id = int((await api.data("{ me { id } }", token=admin_token))["me"]["id"])
+    admin_id = row_id((await api.data("{ me { id } }", token=admin_token))["me"]["id"])
     services: Services = app.state.services
-    parameters = {"userId": int(user_id), "amount": 700, "reason": "goodwill"}
+    parameters = {"userId": row_id(user_id), "amount": 700, "reason": "goodwill"}
     async with services.sessionmaker() as session, session.begin():
         session.add(
             IdempotencyKey(
@@ -93,7 +95,7 @@ async def test_an_adjustment_stored_before_outcomes_were_values_still_replays(
                 fingerprint=idempotency.fingerprint("adjustGold", parameters),
                 state=idempotency.COMPLETED,
                 response=orjson.dumps(
-                    {"userId": user_id, "amount": 700, "balance": 1_700}
+                    {"userId": str(row_id(user_id)), "amount": 700, "balance": 1_700}
                 ).decode(),
                 created_at=services.clock.now(),
                 completed_at=services.clock.now(),
@@ -114,11 +116,12 @@ async def test_an_adjustment_stored_before_outcomes_were_values_still_replays(
 @pytest.mark.parametrize(
     ("user_id", "amount", "reason", "code"),
     [
-        ("1", 0, "r", "VALIDATION_FAILED"),
-        ("1", 10**12 + 1, "r", "VALIDATION_FAILED"),  # beyond any sane grant
-        ("1", -(10**12) - 1, "r", "VALIDATION_FAILED"),
-        ("1", 5, "", "VALIDATION_FAILED"),
-        ("1", 5, "x" * 501, "VALIDATION_FAILED"),
+        (node_id("Player", 1), 0, "r", "VALIDATION_FAILED"),
+        (node_id("Player", 1), 10**12 + 1, "r", "VALIDATION_FAILED"),  # beyond any sane grant
+        (node_id("Player", 1), -(10**12) - 1, "r", "VALIDATION_FAILED"),
+        (node_id("Player", 1), 5, "", "VALIDATION_FAILED"),
+        (node_id("Player", 1), 5, "x" * 501, "VALIDATION_FAILED"),
+        (node_id("Player", 999999999), 5, "r", "USER_NOT_FOUND"),
         ("999999999", 5, "r", "USER_NOT_FOUND"),
         ("nope", 5, "r", "USER_NOT_FOUND"),
     ],

@@ -19,7 +19,7 @@ from casino_club.persistence.idempotency import KeyRequest, KeyTaken
 from casino_club.persistence.models import LedgerEntry
 from casino_club.services import Services
 from tests.conftest import Backend, api_for, running_app
-from tests.support import Api, books_balance, spin
+from tests.support import Api, books_balance, row_id, spin
 
 DICE = """mutation D($input: DiceRollInput!) { diceRoll(input: $input) {
   __typename ... on UserError { code } } }"""
@@ -36,7 +36,7 @@ async def bets_of(app: Starlette, user_id: str) -> int:
         count = await session.scalar(
             select(func.count())
             .select_from(LedgerEntry)
-            .where(LedgerEntry.user_id == int(user_id), LedgerEntry.reason == "SLOT_BET")
+            .where(LedgerEntry.user_id == row_id(user_id), LedgerEntry.reason == "SLOT_BET")
         )
     return int(count or 0)
 

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 
-from tests.support import ME, Api, store_answered_key
+from tests.support import ME, Api, row_id, store_answered_key
 
 PROOF: dict[str, Any] = {"serverSeedHash": "5e" * 32, "clientSeed": "old-client-seed", "nonce": 41}
 
@@ -109,7 +109,7 @@ async def gold(api: Api, token: str) -> int:
 
 async def test_a_slot_spin_stored_in_the_old_form_replays(api: Api, app: Starlette) -> None:
     player = await api.new_player()
-    token, user_id = player["accessToken"], int(player["user"]["id"])
+    token, user_id = player["accessToken"], row_id(player["user"]["id"])
     await store_old_form(app, user_id, "old-spin", "slotSpin", {"stake": 20}, OLD_SLOT_SPIN)
     before = await gold(api, token)
 
@@ -122,7 +122,7 @@ async def test_a_slot_spin_stored_in_the_old_form_replays(api: Api, app: Starlet
 
 async def test_a_gacha_pull_stored_in_the_old_form_replays(api: Api, app: Starlette) -> None:
     player = await api.new_player()
-    token, user_id = player["accessToken"], int(player["user"]["id"])
+    token, user_id = player["accessToken"], row_id(player["user"]["id"])
     parameters = {"count": 1, "payWith": "GOLD"}
     await store_old_form(app, user_id, "old-pull", "gachaPull", parameters, OLD_GACHA_PULL)
     before = await gold(api, token)
@@ -152,7 +152,7 @@ async def test_a_gacha_pull_stored_in_the_old_form_replays(api: Api, app: Starle
 
 async def test_a_crash_bet_stored_in_the_old_form_replays(api: Api, app: Starlette) -> None:
     player = await api.new_player()
-    token, user_id = player["accessToken"], int(player["user"]["id"])
+    token, user_id = player["accessToken"], row_id(player["user"]["id"])
     old = {**OLD_CRASH_BET, "round": {**OLD_CRASH_BET["round"], "userId": str(user_id)}}
     # The auto-cash-out is fingerprinted in hundredths, as the use case checked it.
     parameters = {"stake": 100, "autoCashout": 250}

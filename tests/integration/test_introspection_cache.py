@@ -27,9 +27,9 @@ async def test_answers_are_kept_per_variables(
 ) -> None:
     schema = build_schema(settings)
     query_type = await schema.execute(TYPE_NAME, {"name": "Query"})
-    profile = await schema.execute(TYPE_NAME, {"name": "Profile"})
+    profile = await schema.execute(TYPE_NAME, {"name": "Player"})
     assert query_type.data == {"__type": {"name": "Query", "kind": "OBJECT"}}
-    assert profile.data == {"__type": {"name": "Profile", "kind": "OBJECT"}}
+    assert profile.data == {"__type": {"name": "Player", "kind": "OBJECT"}}
 
 
 async def test_a_caller_missing_the_cache_on_purpose_is_refused(backend: Backend) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from casino_club.clock import FrozenClock
-from tests.support import Api, error_codes, unique_site_id
+from tests.support import Api, error_codes, row_id, unique_site_id
 
 VALIDATE = (
     "query V($c: String!) { validateInviteCode(code: $c) { valid reason remainingUses expiresAt } }"
@@ -109,8 +109,8 @@ async def test_invite_codes_page_by_cursor(api: Api, admin_token: str) -> None:
     first = (await api.data(query, token=admin_token))["inviteCodes"]
     assert first["pageInfo"]["hasNextPage"] is True
     second = await api.data(query, {"after": first["pageInfo"]["endCursor"]}, token=admin_token)
-    first_ids = [int(e["node"]["id"]) for e in first["edges"]]
-    second_ids = [int(e["node"]["id"]) for e in second["inviteCodes"]["edges"]]
+    first_ids = [row_id(e["node"]["id"]) for e in first["edges"]]
+    second_ids = [row_id(e["node"]["id"]) for e in second["inviteCodes"]["edges"]]
     assert first_ids == sorted(first_ids, reverse=True)
     assert max(second_ids) < min(first_ids)
     bad = await api.execute(query, {"after": "not-a-cursor"}, token=admin_token)
@@ -141,10 +141,12 @@ async def test_admin_sets_rank_and_public_view_shows_it(api: Api, admin_token: s
 
 
 async def test_public_view_does_not_expose_private_fields(api: Api) -> None:
-    player = await api.new_player()
-    body = await api.execute(
-        "query U($id: ID!) { user(id: $id) { gold } }",
-        {"id": player["user"]["id"]},
-        token=player["accessToken"],
-    )
-    assert "Cannot query field 'gold'" in body["errors"][0]["message"]
+    """Another player's private field answers FORBIDDEN, never the data; its owner reads
+    it through the same id."""
+    player, other = await api.new_player(), await api.new_player()
+    query = "query U($id: ID!) { user(id: $id) { id nickname gold } }"
+    body = await api.execute(query, {"id": player["user"]["id"]}, token=other["accessToken"])
+    assert error_codes(body) == ["FORBIDDEN"]
+    assert body["data"]["user"] is None
+    own = await api.data(query, {"id": player["user"]["id"]}, token=player["accessToken"])
+    assert own["user"]["gold"] == player["user"]["gold"]

@@ -22,7 +22,7 @@ from casino_club.domain.ledger import AT_PLAY
 from casino_club.persistence.models import LedgerEntry
 from casino_club.services import Services
 from tests.conftest import Backend
-from tests.support import FAIRNESS, LEDGER, Api, books_balance, error_codes, grant_gold
+from tests.support import FAIRNESS, LEDGER, Api, books_balance, error_codes, grant_gold, row_id
 
 SET = """mutation S($input: SetLimitsInput!) { setLimits(input: $input) {
   __typename ... on LimitsSet { limits { dailyLossGold { amount pending { amount appliesAt } } } }
@@ -73,7 +73,7 @@ async def lost_since(app: Starlette, user_id: str, since: datetime) -> list[int]
         rows = await session.scalars(
             select(LedgerEntry.amount)
             .where(
-                LedgerEntry.user_id == int(user_id),
+                LedgerEntry.user_id == row_id(user_id),
                 LedgerEntry.created_at >= since,
                 LedgerEntry.reason.in_([reason.value for reason in AT_PLAY]),
             )

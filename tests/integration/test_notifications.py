@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from casino_club.clock import FrozenClock
 from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers.notifications import REPLAY_PAGE
-from tests.support import Api, error_codes
+from tests.support import Api, error_codes, row_id
 
 SEND = """mutation S($input: SendNotificationInput!) { sendNotification(input: $input) {
   __typename
@@ -207,7 +207,7 @@ async def test_a_resubscription_is_given_every_notification_it_missed(
         await send(api, admin_token, userId=user, title=f"missed {k}", body="b")
     services = app.state.services
     titles_heard = []
-    following = notification_cases.follow(services, int(user), int(first["id"]))
+    following = notification_cases.follow(services, row_id(user), row_id(first["id"]))
     async with asyncio.timeout(15):
         async for notification in following:
             titles_heard.append(notification.title)

@@ -15,7 +15,7 @@ from casino_club.clock import FrozenClock
 from casino_club.persistence.models import AuditLog
 from casino_club.services import Services
 from tests.integration.shop.support import BUY
-from tests.support import LEDGER, SPIN, Api, error_codes
+from tests.support import LEDGER, SPIN, Api, error_codes, row_id
 
 START = """mutation C($input: StartCoolOffInput!) { startCoolOff(input: $input) {
   __typename ... on CoolOffStarted { until } } }"""
@@ -137,7 +137,7 @@ async def test_an_operator_can_lift_a_break_with_a_reason(
         actions = list(
             await session.scalars(
                 select(AuditLog.action)
-                .where(AuditLog.target == f"user:{user_id}")
+                .where(AuditLog.target == f"user:{row_id(user_id)}")
                 .order_by(AuditLog.id)
             )
         )

@@ -1,5 +1,5 @@
-"""Private fields of a profile resolve from its owner, never from whoever asks
-(SPEC §5.4, §13): every field of `Profile`, from every place a `Profile` is returned."""
+"""Private fields of a player resolve from their owner, never from whoever asks
+(SPEC §5.4, §13): every field of `Player`, from every place a full profile is returned."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from starlette.requests import Request
 from casino_club.context import Context
 from casino_club.dataloaders import Loaders
 from casino_club.services import Services
-from tests.support import PASSWORD, Api, error_codes, grant_gold
+from tests.support import PASSWORD, Api, error_codes, grant_gold, row_id
 
 PROFILE = """
-  id siteId nickname rank role gold goldDebt level xp xpToNextLevel dailyStreak createdAt
+  id siteId nickname rank role gold goldDebt level xp xpToNextLevel dailyStreak createdAt joinedAt
   lastLoginAt
   fairness { serverSeedHash clientSeed nonce }
   gacha { pityCounter pullsToday countsByRarity { rarity count } }
@@ -43,7 +43,7 @@ ADMIN_USER = f"""query D($id: ID!) {{ adminUser(id: $id) {{ profile {{ {PROFILE}
 ADMIN_USERS = f"""query U($search: String!) {{ adminUsers(filter: {{search: $search}}, first: 1) {{
   edges {{ node {{ profile {{ {PROFILE} }} }} }} }} }}"""
 PULL = """mutation { gachaPull(input: {count: ONE, payWith: GOLD}) { __typename } }"""
-PROFILE_TYPE = '{ __type(name: "Profile") { fields { name } } }'
+PROFILE_TYPE = '{ __type(name: "Player") { fields(includeDeprecated: true) { name } } }'
 
 
 def selected_fields() -> set[str]:
@@ -60,7 +60,7 @@ def selected_fields() -> set[str]:
     return names
 
 
-async def test_the_selection_covers_every_field_of_profile(api: Api) -> None:
+async def test_the_selection_covers_every_field_of_player(api: Api) -> None:
     fields = (await api.data(PROFILE_TYPE))["__type"]["fields"]
     assert selected_fields() == {field["name"] for field in fields}
 
@@ -155,7 +155,7 @@ async def test_only_the_owner_or_an_operator_may_read_private_data(
             loaders=Loaders.create(services),
         )
 
-    owner_id, other_id = int(owner["user"]["id"]), int(other["user"]["id"])
+    owner_id, other_id = row_id(owner["user"]["id"]), row_id(other["user"]["id"])
     assert await context_of(owner["accessToken"]).may_read_private(owner_id)
     assert not await context_of(owner["accessToken"]).may_read_private(other_id)
     assert await context_of(admin_token).may_read_private(other_id)

@@ -13,7 +13,15 @@ from casino_club.domain import crash
 from tests.conftest import Backend, api_for, running_app
 from tests.integration.crash.test_rounds import BET, cash_out, open_round
 from tests.integration.shop.support import BUY, purchases_of
-from tests.support import FAIRNESS, SPIN, Api, ahead_of_the_wall_clock, error_codes, free_port
+from tests.support import (
+    FAIRNESS,
+    SPIN,
+    Api,
+    ahead_of_the_wall_clock,
+    error_codes,
+    free_port,
+    node_id,
+)
 
 
 @pytest.fixture
@@ -82,7 +90,7 @@ async def test_a_running_crash_round_can_still_be_cashed_out(
         processes[0].kill()
         processes[0].wait()
         clock.advance(timedelta(milliseconds=crash.reach_ms(row.crash_point) // 2))
-        won = await cash_out(api, token, str(row.id))
+        won = await cash_out(api, token, node_id("CrashRound", row.id))
         assert won["__typename"] == "CrashCashedOut"
         body = await api.execute(BET, {"input": {"stake": 100}}, token=token)
         assert error_codes(body) == ["SERVICE_UNAVAILABLE"]

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from casino_club.clock import FrozenClock
 from casino_club.persistence.models import InviteCode, LedgerEntry, User, Wallet
 from casino_club.services import Services
-from tests.support import ME, Api, unique_site_id
+from tests.support import ME, Api, row_id, unique_site_id
 
 
 def services_of(app: Starlette) -> Services:
@@ -49,11 +49,13 @@ async def test_signup_grants_bonus_through_the_ledger_and_me_works(
         rows = (
             await session.execute(
                 select(LedgerEntry.amount, LedgerEntry.reason, LedgerEntry.balance_after).where(
-                    LedgerEntry.user_id == int(user["id"])
+                    LedgerEntry.user_id == row_id(user["id"])
                 )
             )
         ).all()
-        stored = await session.scalar(select(User.password_hash).where(User.id == int(user["id"])))
+        stored = await session.scalar(
+            select(User.password_hash).where(User.id == row_id(user["id"]))
+        )
     assert [tuple(row) for row in rows] == [(1000, "SIGNUP_BONUS", 1000)]
     assert stored is not None and stored.startswith("$argon2id$")
 

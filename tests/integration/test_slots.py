@@ -27,6 +27,7 @@ from tests.support import (
     books_balance,
     error_codes,
     grant_gold,
+    row_id,
     spin,
 )
 
@@ -41,10 +42,12 @@ async def snapshot(api: Api, app: Starlette, token: str, user_id: str) -> dict[s
     services: Services = app.state.services
     async with services.sessionmaker() as session:
         ledger_rows = await session.scalar(
-            select(func.count()).select_from(LedgerEntry).where(LedgerEntry.user_id == int(user_id))
+            select(func.count())
+            .select_from(LedgerEntry)
+            .where(LedgerEntry.user_id == row_id(user_id))
         )
         rounds = await session.scalar(
-            select(func.count()).select_from(GameRound).where(GameRound.user_id == int(user_id))
+            select(func.count()).select_from(GameRound).where(GameRound.user_id == row_id(user_id))
         )
     return {
         "gold": me["gold"],
@@ -230,7 +233,7 @@ async def test_expired_idempotency_keys_are_purged(
         keys = set(
             (
                 await session.scalars(
-                    select(IdempotencyKey.key).where(IdempotencyKey.user_id == int(user_id))
+                    select(IdempotencyKey.key).where(IdempotencyKey.user_id == row_id(user_id))
                 )
             ).all()
         )
@@ -250,7 +253,7 @@ async def test_simultaneous_spins_each_see_the_streak_the_previous_one_left(
     )
     async with running_app(heavy, clock) as application, api_for(application) as api:
         created = await api.new_player()
-        token, user_id = created["accessToken"], int(created["user"]["id"])
+        token, user_id = created["accessToken"], row_id(created["user"]["id"])
         await grant_gold(application, created["user"]["id"], 100_000)
         results = await asyncio.gather(*(spin(api, token, 20) for _ in range(40)))
         assert {r["__typename"] for r in results} == {"SlotSpinSuccess"}

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from casino_club.clock import FrozenClock
 from tests.conftest import Backend, api_for, running_app
-from tests.support import FAIRNESS, error_codes, spin
+from tests.support import FAIRNESS, error_codes, row_id, spin
 
 
 # PostgreSQL only: the statement timeout is PostgreSQL's (SQLite waits on its single
@@ -23,7 +23,7 @@ async def test_a_statement_past_the_timeout_is_service_unavailable(
     settings = backend.settings(database_timeout_seconds=0.5)
     async with running_app(settings, clock) as app, api_for(app) as api:
         player = await api.new_player()
-        token, user_id = player["accessToken"], int(player["user"]["id"])
+        token, user_id = player["accessToken"], row_id(player["user"]["id"])
         dsn = make_url(backend.database_url).set(drivername="postgresql")
         holder = await asyncpg.connect(dsn.render_as_string(hide_password=False))
         try:

@@ -73,9 +73,7 @@ RewardStatusEnum = strawberry.enum(RewardStatus, name="RewardStatus")
 @presents(gold_admin.RewardResult)
 @strawberry.type
 class RewardResult:
-    user_id: strawberry.ID = required_reference(
-        NodeKind.PLAYER, "user_id", description="The player's global id (a Player), as given."
-    )
+    user_id: strawberry.ID = strawberry.field(description="The player's id, as sent.")
     status: RewardStatusEnum  # type: ignore[valid-type]
     balance: Gold | None = strawberry.field(description="After the grant, when granted.")
 

@@ -154,7 +154,7 @@ class Player(relay.Node):
         return streak_alive(found.last_checkin_day, found.streak_at_last_checkin, today)
 
     @strawberry.field(
-        description="The active seed pair and next nonce (SPEC §6.1).",
+        description="Private: the active seed pair and next nonce (SPEC §6.1).",
         permission_classes=PRIVATE,
         graphql_type=Fairness,
     )
@@ -162,7 +162,7 @@ class Player(relay.Node):
         return await fairness_cases.seed_pair(info.context.services, root.id)
 
     @strawberry.field(
-        description="Pity counter, pulls today and counts by rarity.",
+        description="Private: pity counter, pulls today and counts by rarity.",
         permission_classes=PRIVATE,
         graphql_type=GachaStatus,
     )
@@ -170,7 +170,7 @@ class Player(relay.Node):
         return await gacha_cases.status(info.context.services, root.id)
 
     @strawberry.field(
-        description="Collectibles and consumables held, most recent first.",
+        description="Private: collectibles and consumables held, most recent first.",
         permission_classes=PRIVATE,
         graphql_type=Connection[InventoryItem],
     )
@@ -188,7 +188,7 @@ class Player(relay.Node):
         return keyset_connection(held, limit, after, lambda item: item, key=lambda item: item.id)
 
     @strawberry.field(
-        description="Messages from the operators, newest first (SPEC §10).",
+        description="Private: messages from the operators, newest first (SPEC §10).",
         permission_classes=PRIVATE,
         graphql_type=Connection[Notification],
     )
@@ -210,12 +210,15 @@ class Player(relay.Node):
         )
         return keyset_connection(page, limit, after, lambda shown: shown, key=lambda n: n.id)
 
-    @strawberry.field(permission_classes=PRIVATE)
+    @strawberry.field(
+        description="Private: how many notifications are not read yet.",
+        permission_classes=PRIVATE,
+    )
     async def unread_notifications(self, info: Info[Context, Any], root: PlayerValue) -> int:
         return await notification_cases.unread_count(info.context.services, root.id)
 
     @strawberry.field(
-        description="Every gold movement, newest first.",
+        description="Private: every gold movement, newest first.",
         permission_classes=PRIVATE,
         graphql_type=Connection[LedgerEntry],
     )
@@ -233,7 +236,8 @@ class Player(relay.Node):
         return keyset_connection(entries, limit, after, lambda entry: entry, key=lambda e: e.id)
 
     @strawberry.field(
-        description="Settled plays, newest first, optionally of one game and from a moment on.",
+        description="Private: settled plays, newest first, optionally of one game and from a "
+        "moment on.",
         permission_classes=PRIVATE,
         graphql_type=Connection[GameRound],
     )
@@ -259,7 +263,7 @@ class Player(relay.Node):
         return keyset_connection(rounds, limit, after, lambda played: played, key=lambda r: r.id)
 
     @strawberry.field(
-        description="Totals per game and overall, and gacha pulls by rarity (SPEC §9.1).",
+        description="Private: totals per game and overall, and gacha pulls by rarity (SPEC §9.1).",
         permission_classes=PRIVATE,
         graphql_type=PlayerStatistics,
     )
@@ -267,7 +271,7 @@ class Player(relay.Node):
         return await stats_cases.statistics(info.context.services, root.id)
 
     @strawberry.field(
-        description="Limits the player set on themselves, and changes waiting to apply.",
+        description="Private: limits the player set on themselves, and changes waiting to apply.",
         permission_classes=PRIVATE,
         graphql_type=PlayerLimits,
     )
@@ -277,7 +281,7 @@ class Player(relay.Node):
         return await limit_cases.limits_of(info.context.services, root.id)
 
     @strawberry.field(
-        description="Purchases and attempts to buy, newest first, whatever their status.",
+        description="Private: purchases and attempts to buy, newest first, whatever their status.",
         permission_classes=PRIVATE,
         graphql_type=Connection[Purchase],
     )
@@ -295,7 +299,7 @@ class Player(relay.Node):
         return keyset_connection(rows, limit, after, lambda row: row, key=lambda row: row.id)
 
     @strawberry.field(
-        description="The days of a month (in GAME_TIMEZONE) the daily reward was claimed.",
+        description="Private: the days of a month (in GAME_TIMEZONE) the daily reward was claimed.",
         permission_classes=PRIVATE,
         graphql_type=Attendance,
     )
@@ -305,7 +309,7 @@ class Player(relay.Node):
         return await checkin_cases.attendance(info.context.services, root.id, year, month)
 
     @strawberry.field(
-        description="Login attempts on this account, newest first.",
+        description="Private: login attempts on this account, newest first.",
         permission_classes=PRIVATE,
         graphql_type=Connection[LoginAttempt],
     )

@@ -30,7 +30,7 @@ from casino_club.security import hash_refresh_token
 from casino_club.services import Services
 from tests.conftest import Backend
 from tests.integration.crash.test_rounds import CASHOUT, open_round, row_of
-from tests.support import Api, error_codes
+from tests.support import Api, error_codes, node_id
 
 UNIQUE_VIOLATION = "23505"
 
@@ -209,11 +209,15 @@ async def a_round_that_cannot_pay(
     await set_stake(ABSURD_STAKE)
     clock.advance(row.settles_at - clock.now() + timedelta(seconds=1))
     try:
-        yield token, str(row.id)
-        assert (await row_of(services, str(row.id))).status == "OPEN"  # nothing half-done
+        yield token, node_id("CrashRound", row.id)
+        assert (
+            await row_of(services, node_id("CrashRound", row.id))
+        ).status == "OPEN"  # nothing half-done
     finally:
         await set_stake(row.stake)
-    settled = await api.data(CASHOUT, {"input": {"roundId": str(row.id)}}, token=token)
+    settled = await api.data(
+        CASHOUT, {"input": {"roundId": node_id("CrashRound", row.id)}}, token=token
+    )
     assert settled["crashCashout"]["__typename"] == "CrashCashedOut"
 
 

@@ -21,7 +21,7 @@ from casino_club.persistence.wallet import ledger_mismatches
 from casino_club.resolvers import crash as crash_cases
 from casino_club.services import Services
 from tests.conftest import api_for, running_app
-from tests.support import FAIRNESS, Api, revealed_seed
+from tests.support import FAIRNESS, Api, node_id, revealed_seed, row_id
 
 ROUND_FIELDS = """id userId status stake autoCashout startedAt elapsedMs multiplier crashPoint
   payout settledAt fairness { serverSeedHash clientSeed nonce }"""
@@ -54,7 +54,7 @@ async def cash_out(api: Api, token: str, round_id: str) -> dict[str, Any]:
 
 async def row_of(services: Services, round_id: str) -> CrashRound:
     async with services.sessionmaker() as session:
-        row = await session.get(CrashRound, int(round_id))
+        row = await session.get(CrashRound, row_id(round_id))
     assert row is not None
     return row
 
@@ -81,7 +81,7 @@ async def open_round(
         row = await row_of(services, placed["round"]["id"])
         if at_least <= row.crash_point and (at_most is None or row.crash_point <= at_most):
             return row
-        discarded = await cash_out(api, token, str(row.id))
+        discarded = await cash_out(api, token, node_id("CrashRound", row.id))
         assert discarded["round"]["elapsedMs"] == 0
     raise AssertionError("40 rounds missed the bounds")  # P < (1 − 0.99/3)^40 for ≤ 3.00
 
@@ -137,7 +137,7 @@ async def test_cash_out_just_before_exactly_at_and_just_after_the_crash(
     crash_ms = crash.reach_ms(row.crash_point)
     at_round_time(clock, row, crash_ms + offset)
     balance_before = await gold(api, token)
-    result = await cash_out(api, token, str(row.id))
+    result = await cash_out(api, token, node_id("CrashRound", row.id))
     if wins:
         multiplier = crash.multiplier_at(crash_ms - 1)
         assert multiplier < row.crash_point
@@ -166,14 +166,16 @@ async def test_a_running_round_hides_its_crash_point_and_shows_the_curve(
     token = (await api.new_player())["accessToken"]
     row = await open_round(api, services, clock, token, at_least=200)
     at_round_time(clock, row, 5_000)
-    shown = (await api.data(ROUND, {"id": str(row.id)}, token=token))["crashRound"]
+    shown = (await api.data(ROUND, {"id": node_id("CrashRound", row.id)}, token=token))[
+        "crashRound"
+    ]
     assert shown["status"] == "OPEN"
     assert shown["crashPoint"] is None
     assert shown["payout"] is None
     assert shown["elapsedMs"] == 5_000
     assert shown["multiplier"] == crash.multiplier_at(5_000) / 100 == 1.34
     active = (await api.data(ACTIVE, token=token))["activeCrashRound"]
-    assert active == {"id": str(row.id), "status": "OPEN"}
+    assert active == {"id": node_id("CrashRound", row.id), "status": "OPEN"}
     # History holds settled rounds only; this one is still running.
     settled_ids = {h["outcome"]["roundId"] for h in await crash_history(api, token)}
     assert row.id not in settled_ids
@@ -190,19 +192,21 @@ async def test_auto_cashout_pays_exactly_at_the_target(
     target_ms = crash.reach_ms(175)
     balance = await gold(api, token)
     at_round_time(clock, row, target_ms - 1)
-    assert (await api.data(ROUND, {"id": str(row.id)}, token=token))["crashRound"][
-        "status"
-    ] == "OPEN"
+    assert (await api.data(ROUND, {"id": node_id("CrashRound", row.id)}, token=token))[
+        "crashRound"
+    ]["status"] == "OPEN"
     at_round_time(clock, row, target_ms + 2_000)
     # Looking at the round settles it, as of the target: 333 × 1.75 = 582.75 → 582.
-    shown = (await api.data(ROUND, {"id": str(row.id)}, token=token))["crashRound"]
+    shown = (await api.data(ROUND, {"id": node_id("CrashRound", row.id)}, token=token))[
+        "crashRound"
+    ]
     assert shown["status"] == "CASHED_OUT"
     assert shown["multiplier"] == 1.75
     assert shown["payout"] == 582
     assert shown["elapsedMs"] == target_ms
     assert await gold(api, token) == balance + 582
     # A manual cash-out afterwards reports the same settlement and pays nothing more.
-    again = await cash_out(api, token, str(row.id))
+    again = await cash_out(api, token, node_id("CrashRound", row.id))
     assert again["__typename"] == "CrashCashedOut"
     assert (again["payout"], again["replayed"], again["balance"]) == (582, True, balance + 582)
     assert await wins_of(services, row) == 1
@@ -237,8 +241,8 @@ async def test_the_sweeper_settles_rounds_nobody_looks_at(
     clock.advance(max(ends) - clock.now())
     assert await crash_cases.sweep(services) >= 2
     auto_after, plain_after = (
-        await row_of(services, str(auto_row.id)),
-        await row_of(services, str(plain_row.id)),
+        await row_of(services, node_id("CrashRound", auto_row.id)),
+        await row_of(services, node_id("CrashRound", plain_row.id)),
     )
     assert (auto_after.status, auto_after.cashout_multiplier, auto_after.payout) == (
         "CASHED_OUT",
@@ -260,7 +264,7 @@ async def test_one_open_round_per_player_even_for_simultaneous_bets(
     results = await asyncio.gather(*(place(api, token, stake=50) for _ in range(6)))
     placed = sorted(
         (r for r in results if r["__typename"] == "CrashBetPlaced"),
-        key=lambda r: int(r["round"]["id"]),
+        key=lambda r: row_id(r["round"]["id"]),
     )
     refused = [r for r in results if r["__typename"] == "ActiveRoundExists"]
     assert len(placed) + len(refused) == 6
@@ -291,7 +295,9 @@ async def test_simultaneous_cash_outs_pay_once(
     token = player["accessToken"]
     row = await open_round(api, services, clock, token, at_least=150)
     at_round_time(clock, row, crash.reach_ms(row.crash_point) // 2)
-    results = await asyncio.gather(*(cash_out(api, token, str(row.id)) for _ in range(8)))
+    results = await asyncio.gather(
+        *(cash_out(api, token, node_id("CrashRound", row.id)) for _ in range(8))
+    )
     assert {r["__typename"] for r in results} == {"CrashCashedOut"}
     assert sorted(r["replayed"] for r in results) == [False] + [True] * 7
     assert len({(r["multiplier"], r["payout"]) for r in results}) == 1
@@ -355,7 +361,7 @@ async def test_rounds_verify_from_the_revealed_seed(
     token = (await api.new_player())["accessToken"]
     row = await open_round(api, services, clock, token, at_least=101)
     at_round_time(clock, row, crash.reach_ms(row.crash_point))
-    lost = await cash_out(api, token, str(row.id))
+    lost = await cash_out(api, token, node_id("CrashRound", row.id))
     assert lost["__typename"] == "CrashRoundLost"
     revealed = await revealed_seed(api, token)
     proof = lost["round"]["fairness"]
@@ -406,12 +412,12 @@ async def test_operators_list_rounds_by_player_and_status(
     for _ in range(3):
         row = await open_round(api, services, clock, token, at_least=101)
         at_round_time(clock, row, crash.reach_ms(row.crash_point) + 1_000)
-        earlier.append(str(row.id))
+        earlier.append(node_id("CrashRound", row.id))
     running = await open_round(api, services, clock, token, at_least=200)
     mine = {"userId": user_id}
     page = (await api.data(ADMIN_ROUNDS, {"filter": mine}, token=admin_token))["crashRounds"]
     listed = [e["node"] for e in page["edges"]]
-    assert [node["id"] for node in listed][:1] == [str(running.id)]
+    assert [node["id"] for node in listed][:1] == [node_id("CrashRound", running.id)]
     assert len(listed) == 2
     assert {node["userId"] for node in listed} == {user_id}
     assert page["edges"][0]["node"]["crashPoint"] is None  # even operators wait for the end
@@ -426,7 +432,7 @@ async def test_operators_list_rounds_by_player_and_status(
         token=admin_token,
     )
     later_ids = [e["node"]["id"] for e in later["crashRounds"]["edges"]]
-    assert later_ids[0] == str(running.id)
+    assert later_ids[0] == node_id("CrashRound", running.id)
     assert not set(later_ids) & set(earlier)
     nonsense = await api.execute(ADMIN_ROUNDS, {"filter": {"userId": "x"}}, token=admin_token)
     assert nonsense["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
@@ -461,16 +467,18 @@ async def test_open_rounds_survive_a_restart_and_settle_once(
     async with running_app(settings, clock) as second, api_for(second) as api:
         services = second.state.services
         for _ in range(100):  # the sweeper's run at start, in the background
-            rows = [await row_of(services, str(r.id)) for r in (auto_row, lost_row)]
+            rows = [
+                await row_of(services, node_id("CrashRound", r.id)) for r in (auto_row, lost_row)
+            ]
             if all(row.status != "OPEN" for row in rows):
                 break
             await asyncio.sleep(0.05)
-        auto_after = await row_of(services, str(auto_row.id))
+        auto_after = await row_of(services, node_id("CrashRound", auto_row.id))
         assert (auto_after.status, auto_after.payout) == ("CASHED_OUT", 130)
-        assert (await row_of(services, str(lost_row.id))).status == "CRASHED"
+        assert (await row_of(services, node_id("CrashRound", lost_row.id))).status == "CRASHED"
         assert await gold(api, tokens[0]) == balances[0] + 130
         assert await gold(api, tokens[1]) == balances[1]
-        won = await cash_out(api, tokens[2], str(long_row.id))
+        won = await cash_out(api, tokens[2], node_id("CrashRound", long_row.id))
         assert won["__typename"] == "CrashCashedOut"
         assert won["multiplier"] == crash.multiplier_at(long_elapsed) / 100
         assert await crash_cases.sweep(services) == 0

@@ -24,7 +24,7 @@ from tests.integration.crash.test_rounds import (
     row_of,
     wins_of,
 )
-from tests.support import Api
+from tests.support import Api, node_id
 
 ABSURD_STAKE = 2**63 - 1  # fits BIGINT; its payout at 1.01× does not
 SWEEPER_LOG = "casino_club.resolvers.crash"
@@ -83,7 +83,9 @@ async def test_a_round_that_fails_to_settle_does_not_stop_the_sweep(
     assert settled >= len(good)
     assert failures_logged(caplog, bad.id) == 1
 
-    auto_after, plain_after = [await row_of(services, str(row.id)) for row in good]
+    auto_after, plain_after = [
+        await row_of(services, node_id("CrashRound", row.id)) for row in good
+    ]
     assert (auto_after.status, auto_after.cashout_multiplier, auto_after.payout) == (
         "CASHED_OUT",
         120,
@@ -98,7 +100,7 @@ async def test_a_round_that_fails_to_settle_does_not_stop_the_sweep(
     assert await wallet_and_ledger(services, plain.user_id) == balances[plain.user_id]
 
     # The bad round rolled back whole: still open, nothing paid, its books untouched.
-    bad_after = await row_of(services, str(bad.id))
+    bad_after = await row_of(services, node_id("CrashRound", bad.id))
     assert (bad_after.status, bad_after.payout, bad_after.history_id) == ("OPEN", None, None)
     assert await wins_of(services, bad) == 0
     assert await wallet_and_ledger(services, bad.user_id) == balances[bad.user_id]
@@ -111,7 +113,7 @@ async def test_a_round_that_fails_to_settle_does_not_stop_the_sweep(
     with caplog.at_level(logging.ERROR, logger=SWEEPER_LOG):
         await crash_cases.sweep(services)
     assert failures_logged(caplog, bad.id) == 1
-    assert (await row_of(services, str(bad.id))).status == "OPEN"
+    assert (await row_of(services, node_id("CrashRound", bad.id))).status == "OPEN"
     assert await wins_of(services, auto) == 1
 
     # Once the row is sound again, a sweep settles it like any other.
@@ -120,7 +122,7 @@ async def test_a_round_that_fails_to_settle_does_not_stop_the_sweep(
     with caplog.at_level(logging.ERROR, logger=SWEEPER_LOG):
         assert await crash_cases.sweep(services) >= 1
     assert failures_logged(caplog, bad.id) == 0
-    bad_settled = await row_of(services, str(bad.id))
+    bad_settled = await row_of(services, node_id("CrashRound", bad.id))
     assert (bad_settled.status, bad_settled.payout) == ("CASHED_OUT", bad.stake * 101 // 100)
     assert await wins_of(services, bad) == 1
     await books_balance(services)

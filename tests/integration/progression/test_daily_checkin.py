@@ -14,7 +14,7 @@ from casino_club.clock import FrozenClock
 from casino_club.persistence import gacha
 from casino_club.services import Services
 from tests.conftest import Backend, api_for, running_app
-from tests.support import LEDGER, Api, books_balance, error_codes
+from tests.support import LEDGER, Api, books_balance, error_codes, row_id
 
 CLAIM = """mutation { claimDailyReward { __typename
   ... on DailyRewardClaimed { day streak gold xp protectionsUsed balance level }
@@ -35,7 +35,7 @@ async def give_protection(app: Starlette, user_id: str, count: int) -> None:
     async with services.unit_of_work() as uow:
         for _ in range(count):
             await gacha.add_items(
-                uow.session, int(user_id), [gacha.STREAK_PROTECTION], services.clock.now()
+                uow.session, row_id(user_id), [gacha.STREAK_PROTECTION], services.clock.now()
             )
         await uow.commit()
 
@@ -43,7 +43,7 @@ async def give_protection(app: Starlette, user_id: str, count: int) -> None:
 async def held(app: Starlette, user_id: str) -> int:
     services: Services = app.state.services
     async with services.sessionmaker() as session:
-        return await gacha.held(session, int(user_id), gacha.STREAK_PROTECTION)
+        return await gacha.held(session, row_id(user_id), gacha.STREAK_PROTECTION)
 
 
 def reward(streak: int) -> tuple[int, int]:

@@ -21,7 +21,7 @@ from casino_club.resolvers.leaderboards import rebuild, rebuild_if_missing
 from casino_club.services import Services
 from tests.conftest import Backend, api_for, running_app
 from tests.integration.crash.test_rounds import at_round_time, cash_out, open_round
-from tests.support import Api, counting, grant_gold, run_command, spin
+from tests.support import Api, counting, grant_gold, node_id, row_id, run_command, spin
 
 BOARD = """query B($metric: LeaderboardMetric!, $period: LeaderboardPeriod!, $game: Game,
   $first: Int!) { leaderboard(metric: $metric, period: $period, game: $game, first: $first) {
@@ -50,7 +50,9 @@ async def play_a_bit_of_everything(
         assert kind.endswith("Success") or kind == "DailyRewardClaimed", answer
     row = await open_round(api, services, clock, token, at_least=200, stake=100)
     at_round_time(clock, row, crash.reach_ms(150))
-    assert (await cash_out(api, token, str(row.id)))["__typename"] == "CrashCashedOut"
+    assert (await cash_out(api, token, node_id("CrashRound", row.id)))[
+        "__typename"
+    ] == "CrashCashedOut"
     return signed
 
 
@@ -95,7 +97,7 @@ async def test_redis_boards_agree_with_sql_on_the_same_plays(
     }
     assert 0 < lifetimes[Period.DAY] <= 3 * 86_400 < lifetimes[Period.WEEK] <= 15 * 86_400
     assert lifetimes[Period.ALL] == -1
-    ours = {int(p["user"]["id"]) for p in players}
+    ours = {row_id(p["user"]["id"]) for p in players}
     for board in every_board():  # every board holds our players (all played every game)
         ranked = {entry.user_id for entry in await sql.top(board, periods, 100)}
         if board.metric.value != "BIGGEST_WIN" or board.game is None:
@@ -153,7 +155,7 @@ async def test_a_board_ranks_what_history_says(backend: Backend) -> None:
     assert (board["metric"], board["period"], board["game"]) == ("NET_WIN", "DAY", "SLOTS")
     assert next_day["entries"] == []  # a new game day, a new board
     # LEVEL is all time, over the shared database: its order, whoever is on it.
-    ranked = [(e["value"], int(e["user"]["id"])) for e in level["leaderboard"]["entries"]]
+    ranked = [(e["value"], row_id(e["user"]["id"])) for e in level["leaderboard"]["entries"]]
     assert ranked == sorted(ranked, reverse=True) and all(xp > 0 for xp, _ in ranked)
 
 

@@ -30,6 +30,8 @@ from tests.support import (
     events_during,
     grant_gold,
     missions_in_play,
+    node_id,
+    row_id,
     spin,
 )
 
@@ -59,7 +61,7 @@ async def progress_of(api: Api, token: str, ids: dict[str, int]) -> dict[str, di
 
 
 async def claim(api: Api, token: str, mission_id: int | str) -> dict[str, Any]:
-    variables = {"input": {"missionId": str(mission_id)}}
+    variables = {"input": {"missionId": node_id("Mission", mission_id)}}
     result: dict[str, Any] = (await api.data(CLAIM, variables, token=token))["claimMissionReward"]
     return result
 
@@ -102,7 +104,9 @@ async def test_every_game_purchases_and_check_ins_count_what_they_did(
             assert next(iter(answer.values()))["__typename"].endswith("Success"), answer
         row = await open_round(api, services, clock, token, at_least=200, stake=100)
         at_round_time(clock, row, crash.reach_ms(150))
-        assert (await cash_out(api, token, str(row.id)))["__typename"] == "CrashCashedOut"
+        assert (await cash_out(api, token, node_id("CrashRound", row.id)))[
+            "__typename"
+        ] == "CrashCashedOut"
         assert (await buy(api, token))["__typename"] == "PurchaseSucceeded"
         assert (await buy(api, token, card="tok_declined"))["__typename"] == "PaymentDeclined"
         assert (await api.data(CHECK_IN, token=token))["claimDailyReward"]["__typename"] == (
@@ -146,7 +150,7 @@ async def test_the_action_that_reaches_the_target_completes_it(api: Api, app: St
     and a replayed one (same idempotency key) count nothing; the spin that reaches the
     target publishes MISSION_PROGRESS then MISSION_COMPLETED, after its balance events."""
     signed = await api.new_player()
-    token, user_id = signed["accessToken"], int(signed["user"]["id"])
+    token, user_id = signed["accessToken"], row_id(signed["user"]["id"])
     async with missions_in_play(app, daily("three", MissionEvent.SLOT_SPIN, 3)) as ids:
         assert (await spin(api, token, 10, key="k1"))["__typename"] == "SlotSpinSuccess"
         assert (await spin(api, token, 10, key="k1"))["replayed"] is True
@@ -343,7 +347,7 @@ async def test_housekeeping_deletes_progress_of_periods_long_over(
     claim is forever) and recent periods stay."""
     services: Services = app.state.services
     signed = await api.new_player()
-    token, user_id = signed["accessToken"], int(signed["user"]["id"])
+    token, user_id = signed["accessToken"], row_id(signed["user"]["id"])
     kinds = [
         Mission(period.value.lower(), period.value, period, MissionEvent.SLOT_SPIN, 9, 10, 1)
         for period in MissionPeriod

@@ -24,6 +24,8 @@ from tests.support import (
     counting,
     events_during,
     grant_gold,
+    node_id,
+    row_id,
     spin,
 )
 
@@ -86,7 +88,7 @@ async def test_stats_equal_history_and_the_ledger_after_every_game(
     # A crash round cashed out at 1.50×: a win, and the best multiplier.
     row = await open_round(api, services, clock, token, at_least=200, stake=100)
     at_round_time(clock, row, crash.reach_ms(150))
-    cashed = await cash_out(api, token, str(row.id))
+    cashed = await cash_out(api, token, node_id("CrashRound", row.id))
     assert cashed["__typename"] == "CrashCashedOut", cashed
     multiplier = cashed["multiplier"]
 
@@ -187,7 +189,7 @@ async def test_a_stake_that_reaches_a_level_publishes_level_up(api: Api, app: St
     reaches it, and the player hears LEVEL_UP after the spin's balance and game events
     (on every instant game's path: PostgreSQL's one statement, or the session's)."""
     signed = await api.new_player()
-    token, user_id = signed["accessToken"], int(signed["user"]["id"])
+    token, user_id = signed["accessToken"], row_id(signed["user"]["id"])
     await grant_gold(app, signed["user"]["id"], 60_000)
     small = await spin(api, token, 100)  # 1 XP: no level
     big: dict[str, Any] = {}

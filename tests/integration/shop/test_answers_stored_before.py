@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 
 from casino_club.persistence.models import IdempotencyKey, Purchase
 from tests.integration.shop.support import buy, gold_of, services_of
-from tests.support import Api, store_answered_key
+from tests.support import Api, row_id, store_answered_key
 
 REPAY = """mutation P($input: RepayDebtInput!) { repayDebt(input: $input) {
   __typename ... on DebtRepaid { repaid debt balance replayed } ... on UserError { code } } }"""
@@ -38,10 +38,10 @@ async def test_a_purchase_key_stored_by_the_old_code_replays_its_purchase(
     api: Api, app: Starlette
 ) -> None:
     signed = await api.new_player()
-    token, user_id = signed["accessToken"], int(signed["user"]["id"])
+    token, user_id = signed["accessToken"], row_id(signed["user"]["id"])
     first = await buy(api, token, key="bought-earlier")
     assert first["__typename"] == "PurchaseSucceeded", first
-    purchase_id = int(first["purchase"]["id"])
+    purchase_id = row_id(first["purchase"]["id"])
     # The form the code writes today is the old one: old and new rows read alike.
     assert await stored_text(app, user_id, "bought-earlier") == f'{{"purchaseId":{purchase_id}}}'
     gold = await gold_of(api, token)
@@ -61,7 +61,7 @@ async def test_a_repay_debt_key_stored_by_the_old_code_replays_its_answer(
     api: Api, app: Starlette
 ) -> None:
     signed = await api.new_player()
-    token, user_id = signed["accessToken"], int(signed["user"]["id"])
+    token, user_id = signed["accessToken"], row_id(signed["user"]["id"])
     gold = await gold_of(api, token)
     await store_answered_key(
         app, user_id, "repaid-earlier", "repayDebt", {}, '{"repaid":3000,"debt":2000,"balance":0}'

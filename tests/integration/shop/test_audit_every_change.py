@@ -21,7 +21,7 @@ from tests.integration.progression.test_mission_admin import mission_input
 from tests.integration.shop.support import buy, services_of
 from tests.integration.shop.test_shop_admin import package_input, product_input, promo_input
 from tests.integration.test_admin_access import FIELDS
-from tests.support import Api
+from tests.support import Api, row_id
 
 Change = Callable[[Api, str, dict[str, Any]], Awaitable[None]]
 
@@ -91,7 +91,7 @@ def changes(clock: FrozenClock, invite: str) -> dict[str, Change]:
 async def test_each_operator_mutation_writes_one_audit_row(
     api: Api, app: Starlette, admin_token: str, clock: FrozenClock
 ) -> None:
-    admin_id = int((await api.data("{ me { id } }", token=admin_token))["me"]["id"])
+    admin_id = row_id((await api.data("{ me { id } }", token=admin_token))["me"]["id"])
     todo = changes(clock, f"INV{uuid.uuid4().hex[:8].upper()}")
     assert set(todo) == {name for root, name in FIELDS if root == "Mutation"}
 

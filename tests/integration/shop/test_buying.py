@@ -30,7 +30,7 @@ from tests.integration.shop.support import (
     sandbox_of,
     services_of,
 )
-from tests.support import LEDGER, Api, error_codes
+from tests.support import LEDGER, Api, error_codes, row_id
 
 START_GOLD = 1_000  # the sign-up bonus
 
@@ -322,7 +322,7 @@ async def test_a_grant_tells_the_player_over_their_channel(api: Api, app: Starle
     token = await player(api)
     me = await api.data("{ me { id } }", token=token)
     received: list[dict[str, Any]] = []
-    async with services_of(app).events.subscribe(user_channel(int(me["me"]["id"]))) as stream:
+    async with services_of(app).events.subscribe(user_channel(row_id(me["me"]["id"]))) as stream:
         result = await buy(api, token, sku="value")
         async with asyncio.timeout(5):
             async for event in stream:
@@ -337,7 +337,7 @@ async def test_a_grant_tells_the_player_over_their_channel(api: Api, app: Starle
         "PURCHASE",
     )
     assert game["type"] == "PURCHASE"
-    assert game["data"]["purchaseId"] == int(result["receipt"]["transactionId"])
+    assert game["data"]["purchaseId"] == row_id(result["receipt"]["transactionId"])
     assert (game["data"]["sku"], game["data"]["gold"]) == ("value", 22_000)
 
 

@@ -21,7 +21,7 @@ from casino_club.resolvers.refunds import finish_pending
 from tests.integration.shop.support import buy, purchases_of, sandbox_of, services_of
 from tests.integration.shop.test_payment_webhooks import deliver, event, now_of
 from tests.integration.shop.test_refunds import DEBT, audit_rows, ledger_of, player, refund
-from tests.support import Api, grant_gold
+from tests.support import Api, grant_gold, row_id
 
 START_GOLD = 1_000
 
@@ -63,7 +63,7 @@ async def test_a_refund_whose_answer_never_came_is_pending_and_the_job_finishes_
     assert record["status"] == "REFUNDED"
     assert await api.data(DEBT, token=token) == {"me": {"gold": START_GOLD, "goldDebt": 0}}
     assert [r for r, _ in await ledger_of(api, token)].count("PURCHASE_REFUND") == 1
-    admin_id = int((await api.data("{ me { id } }", token=admin_token))["me"]["id"])
+    admin_id = row_id((await api.data("{ me { id } }", token=admin_token))["me"]["id"])
     assert await refund_actors(app, purchase_id) == [admin_id]
 
 

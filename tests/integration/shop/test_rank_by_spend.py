@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 
 from casino_club.persistence.models import User
 from tests.integration.shop.support import buy, services_of
-from tests.support import Api
+from tests.support import Api, row_id
 
 ME = "{ me { id rank } }"
 
@@ -37,7 +37,7 @@ async def test_a_rank_set_higher_is_never_lowered_by_spend(api: Api, app: Starle
     token = player["accessToken"]
     async with services_of(app).unit_of_work() as uow:
         await uow.session.execute(
-            update(User).where(User.id == int(player["user"]["id"])).values(rank="VIP")
+            update(User).where(User.id == row_id(player["user"]["id"])).values(rank="VIP")
         )
         await uow.commit()
     await buy(api, token, sku="premium")

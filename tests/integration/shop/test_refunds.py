@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from casino_club.persistence.models import AuditLog, User
 from tests.integration.shop.support import buy, gold_of, purchases_of, services_of
-from tests.support import LEDGER, SPIN, Api, books_balance, error_codes, grant_gold
+from tests.support import LEDGER, SPIN, Api, books_balance, error_codes, grant_gold, row_id
 
 START_GOLD = 1_000
 REFUND = """mutation R($input: RefundPurchaseInput!) { refundPurchase(input: $input) {
@@ -214,6 +214,6 @@ async def test_a_refund_takes_the_spend_off_the_lifetime_total(
     await refund(api, admin_token, purchase_id)
     async with services_of(app).sessionmaker() as session:
         spend = await session.scalar(
-            select(User.lifetime_spend_cents).where(User.id == int(user_id))
+            select(User.lifetime_spend_cents).where(User.id == row_id(user_id))
         )
     assert spend == 0
