@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: install run test lint typecheck schema check bench fuzz graphiql-assets clean
+.PHONY: install run test lint typecheck schema clients check bench fuzz graphiql-assets clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,10 +50,16 @@ fuzz: install
 graphiql-assets:
 	$(PYTHON) scripts/fetch_graphiql.py
 
+# schema.graphql and, beside it, possibleTypes.json (the fragment matcher for clients' caches).
 schema: install
 	$(BIN)/casino-club export-schema --output schema.graphql
+
+# What the suite checks of clients/ (needs Node >= 20): install from the lock, generate
+# the operations' types from schema.graphql, compile them under tsc --strict.
+clients:
+	cd clients && npm ci --no-audit --no-fund && npm run codegen && npm run typecheck
 
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache casino.db casino.db-*
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache casino.db casino.db-* clients/node_modules clients/build clients/src/generated

@@ -165,11 +165,16 @@ def run_job(
 def export_schema(
     output: Annotated[Path, typer.Option("--output", "-o")] = Path("schema.graphql"),
 ) -> None:
-    """Write the GraphQL SDL (the contract a test keeps in sync)."""
+    """Write the GraphQL SDL and, beside it, `possibleTypes.json` (the fragment matcher
+    normalized caches need): the contract a test keeps in sync."""
+    from casino_club.schema.contract import possible_types_text
     from casino_club.schema.root import schema
 
-    output.write_text(schema.as_str() + "\n", encoding="utf-8")
-    typer.echo(f"wrote {output}")
+    sdl = schema.as_str() + "\n"
+    matcher = output.with_name("possibleTypes.json")
+    output.write_text(sdl, encoding="utf-8")
+    matcher.write_text(possible_types_text(sdl), encoding="utf-8")
+    typer.echo(f"wrote {output} and {matcher}")
 
 
 @app.command("verify-fairness")
