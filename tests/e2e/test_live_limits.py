@@ -195,6 +195,24 @@ async def test_subscriptions_are_bounded_per_player_across_connections(
 
 
 @pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+async def test_one_connections_operations_are_bounded_with_a_code(
+    backend: Backend, tmp_path: Path, protocol: str
+) -> None:
+    """strawberry's own refusal has no code; ours says TOO_MANY_SUBSCRIPTIONS and why."""
+    limits = {"GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION": "2"}
+    with start_server(backend, tmp_path, **limits) as running:
+        token = (await signup_player(running.url))["accessToken"]
+        async with connected(running.url, token, protocol) as (socket, _):
+            assert beat(await subscribe(socket, "1", protocol))
+            assert beat(await subscribe(socket, "2", protocol))
+            refused = await subscribe(socket, "3", protocol)
+            assert refused_subscription(refused) == "TOO_MANY_SUBSCRIPTIONS"
+            assert "2 operations at once on one connection" in errors_of(refused)[0]["message"]
+            # The refused operation ended alone: the first two still beat.
+            assert beat(await receive(socket))
+
+
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
 async def test_subscription_starts_draw_on_the_query_budget(
     backend: Backend, tmp_path: Path, protocol: str
 ) -> None:

@@ -32,6 +32,16 @@ def test_first_comes_from_the_variables_else_the_default() -> None:
     assert cost(declared) == 1 + 1 + 5 * 2
 
 
+def test_nodes_counts_the_ids_sent() -> None:
+    """nodes(ids:) answers one object per id (up to 100), not the default 20."""
+    selection = "{ id ... on Player { nickname } }"
+    three = '{ nodes(ids: ["a", "b", "c"]) ' + selection + " }"
+    assert cost(three) == 1 + 3 * 2
+    sent = "query Q($ids: [ID!]!) { nodes(ids: $ids) " + selection + " }"
+    assert cost(sent, {"ids": [str(n) for n in range(100)]}) == 1 + 100 * 2
+    assert cost('{ node(id: "a") ' + selection + " }") == 1 + 2
+
+
 def test_other_lists_count_twenty_and_introspection_one() -> None:
     assert cost("{ limitedPackages { sku items { itemId } } }") == 1 + 20 * (1 + 1 + 20 * 1)
     assert cost("{ __schema { types { fields { name } } } }") == 1

@@ -269,6 +269,14 @@ def refusal(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": ErrorCode.BAD_REQUEST.value})
 
 
+def over_connection_limit(limit: int) -> GraphQLError:
+    """strawberry's own refusal ("Subscription limit reached") carries no code."""
+    return GraphQLError(
+        f"Too many subscriptions: {limit} operations at once on one connection",
+        extensions={"code": ErrorCode.TOO_MANY_SUBSCRIPTIONS.value},
+    )
+
+
 # The context the handlers serve: the app's, which holds its connection's lease.
 C = TypeVar("C", bound=HoldsConnection)
 
@@ -307,8 +315,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[C, None], Generic[C]):
         operation_id: str = message["id"]
         if self.connection_acknowledged and operation_id not in self.operations:
             problem = cast("CheckingView", self.view).document_problem(message["payload"]["query"])
-            if problem is not None:
-                error = refusal(problem)
+            error = None if problem is None else refusal(problem)
+            limit = self.max_subscriptions_per_connection
+            if error is None and limit is not None and len(self.operations) >= limit:
+                error = over_connection_limit(limit)
+            if error is not None:
                 await self.send_message(
                     {"id": operation_id, "type": "error", "payload": [error.formatted]}
                 )
@@ -416,6 +427,11 @@ class LegacyWSHandler(BaseGraphQLWSHandler[C, None], Generic[C]):
             problem = cast("CheckingView", self.view).document_problem(message["payload"]["query"])
             if problem is not None:
                 await self.send_error(message["id"], refusal(problem))
+                return
+            limit = self.max_subscriptions_per_connection
+            others = [task for key, task in self.tasks.items() if key != message["id"]]
+            if limit is not None and len(others) >= limit:
+                await self.send_error(message["id"], over_connection_limit(limit))
                 return
         await super().handle_start(message)
 

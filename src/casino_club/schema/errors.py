@@ -105,6 +105,8 @@ ErrorCode = graphql_enum(
         "resubscribe with `since`.",
         C.TOO_MANY_CONNECTIONS: "Too many WebSocket connections for this caller; the "
         "socket closes with 4429.",
+        C.TOO_MANY_SUBSCRIPTIONS: "Too many subscriptions at once for this caller or this "
+        "connection; the operation is answered with an error and the others go on.",
         C.UNAUTHENTICATED: "No valid access token: log in or refresh the token.",
     },
 )

@@ -8,6 +8,8 @@ once per time it can appear:
 - a field costs 1, plus its selection's cost times its multiplier;
 - a field taking `first` multiplies its selection by `first` (a literal, the request's
   variable, else the argument's default; `DEFAULT_LIST_LENGTH` when none resolves);
+- a list field taking `ids` (`nodes(ids:)`) multiplies its selection by the number of
+  ids sent (`DEFAULT_LIST_LENGTH` when it cannot be told);
 - any other list multiplies by `DEFAULT_LIST_LENGTH`, except a list of a page type (the
   type a field taking `first` returns: a connection's `edges`, a leaderboard's
   `entries`), whose length that `first` has already counted;
@@ -54,6 +56,7 @@ from casino_club.schema.query_limits import HUGE_COUNT, Measure, fragment_values
 
 DEFAULT_LIST_LENGTH = 20
 PAGE_ARGUMENT = "first"
+IDS_ARGUMENT = "ids"
 
 
 def as_int(value: object) -> int | None:
@@ -144,8 +147,23 @@ class CostMeasurer:
             return self._first(node, definition.args[PAGE_ARGUMENT].default_value)
         if not _is_list(definition.type):
             return 1
+        if IDS_ARGUMENT in definition.args:
+            return self._count_of(node, IDS_ARGUMENT)
         if parent is not None and parent.name in self._pages:
             return 1
+        return DEFAULT_LIST_LENGTH
+
+    def _count_of(self, node: FieldNode, name: str) -> int:
+        """How many values the list argument `name` holds in this request."""
+        for argument in node.arguments or ():
+            if argument.name.value != name:
+                continue
+            if isinstance(argument.value, VariableNode):
+                value = self._variables.get(argument.value.name.value)
+            else:
+                value = value_from_ast_untyped(argument.value)
+            if isinstance(value, list):
+                return len(value)
         return DEFAULT_LIST_LENGTH
 
     def _first(self, node: FieldNode, default: object) -> int:

@@ -26,7 +26,6 @@ from casino_club.live.limits import Lease, LimitReached
 from casino_club.resolvers.guards import address_bucket
 from casino_club.resolvers.request_budget import verified_player
 
-TOO_MANY = "TOO_MANY_SUBSCRIPTIONS"
 WEBSOCKET_ONLY = (
     "Subscriptions are served over WebSocket (graphql-transport-ws or graphql-ws), not plain HTTP"
 )
@@ -55,5 +54,7 @@ class SubscriptionLimits(SchemaExtension):
                     verified_player(context), address_bucket(context.ip)
                 )
             except LimitReached as refused:
-                raise GraphQLError(str(refused), extensions={"code": TOO_MANY}) from None
+                raise GraphQLError(
+                    str(refused), extensions={"code": ErrorCode.TOO_MANY_SUBSCRIPTIONS.value}
+                ) from None
         yield
