@@ -83,7 +83,9 @@ GOLD_SCALAR = strawberry.scalar(
 # variable: BAD_USER_INPUT; a literal: GRAPHQL_VALIDATION_FAILED), never guessed: a
 # use case given a naive datetime would compare it with aware ones and fail.
 def _parse_instant(value: object) -> datetime:
-    instant = DateTimeDefinition.parse_value(value)
+    parse = DateTimeDefinition.parse_value
+    assert parse is not None  # strawberry's DateTime always has one
+    instant = parse(value)
     if not isinstance(instant, datetime) or instant.utcoffset() is None:
         raise ValueError(f"DateTime needs an offset (Z or ±hh:mm), as RFC 3339 says: {value!r}")
     return instant
