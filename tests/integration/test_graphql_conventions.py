@@ -13,8 +13,8 @@ import strawberry
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 
-from casino_club.app import CasinoGraphQL
 from casino_club.config import Settings
+from casino_club.graphql_view import CasinoGraphQL
 from casino_club.health import HEALTH_TIMEOUT_SECONDS
 from casino_club.observability import Metrics
 from casino_club.schema.documents import DocumentCache
