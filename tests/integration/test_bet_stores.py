@@ -63,7 +63,15 @@ from casino_club.persistence.postgres_bets import (
 )
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.services import Services
-from tests.support import Api, books_balance, grant_gold, missions_in_play, rotate_seed, row_id
+from tests.support import (
+    Api,
+    books_balance,
+    grant_gold,
+    missions_in_play,
+    node_id,
+    rotate_seed,
+    row_id,
+)
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
@@ -141,10 +149,10 @@ async def same_seed(services: Services, source: int, target: int) -> None:
 async def twin_players(api: Api, app: Starlette, gold: int) -> list[int]:
     """Two new players with the same seeds and `gold` more: one for each store."""
     services: Services = app.state.services
-    players = [int((await api.new_player())["user"]["id"]) for _ in range(2)]
+    players = [row_id((await api.new_player())["user"]["id"]) for _ in range(2)]
     await same_seed(services, players[0], players[1])
     for player in players:
-        await grant_gold(app, str(player), gold)
+        await grant_gold(app, node_id("Player", player), gold)
     return players
 
 
@@ -455,8 +463,8 @@ async def test_a_keyed_bet_stores_its_answer_and_a_second_claim_is_refused(
     api: Api, app: Starlette
 ) -> None:
     services: Services = app.state.services
-    player = int((await api.new_player())["user"]["id"])
-    await grant_gold(app, str(player), 1_000)
+    player = row_id((await api.new_player())["user"]["id"])
+    await grant_gold(app, node_id("Player", player), 1_000)
     written = await services.bets.place(wager(services, player, "k-1"), slot_rule, answer)
     assert isinstance(written, SettledBet)
     async with services.sessionmaker() as session:
@@ -492,8 +500,8 @@ async def test_bets_cancelled_mid_flight_leave_no_connection_inside_a_transactio
     """A cancelled request (a client gone, a timeout) must not hand the pool a connection
     still inside the bet's transaction: the next user would write into it."""
     services: Services = app.state.services
-    player = int((await api.new_player())["user"]["id"])
-    await grant_gold(app, str(player), 100_000)
+    player = row_id((await api.new_player())["user"]["id"])
+    await grant_gold(app, node_id("Player", player), 100_000)
     for delay in (0.0, 0.001, 0.002, 0.004, 0.008):
         bets = [
             asyncio.create_task(services.bets.place(wager(services, player), slot_rule, answer))
@@ -558,8 +566,8 @@ async def test_a_round_this_process_knows_is_settled_in_one_statement(
 ) -> None:
     """After its first bet, a player's next bet is one statement: no BEGIN, no lock."""
     services: Services = app.state.services
-    player = int((await api.new_player())["user"]["id"])
-    await grant_gold(app, str(player), 10_000)
+    player = row_id((await api.new_player())["user"]["id"])
+    await grant_gold(app, node_id("Player", player), 10_000)
     engine = create_async_engine(services.settings.database_url, pool_size=1, max_overflow=0)
     sent: list[list[str]] = []
     try:
@@ -590,7 +598,7 @@ async def test_rounds_made_stale_elsewhere_are_never_written(api: Api, app: Star
     services: Services = app.state.services
     signed_up = await api.new_player()
     player, token = row_id(signed_up["user"]["id"]), signed_up["accessToken"]
-    await grant_gold(app, str(player), 100_000)
+    await grant_gold(app, node_id("Player", player), 100_000)
     here, elsewhere = services.bets, PostgresBetStore(services.engine)
     session_path = SessionBetStore(services.sessionmaker)
     for step in range(24):
@@ -623,8 +631,8 @@ async def test_twenty_simultaneous_bets_of_one_player_take_twenty_rounds(
     """They all guess the same cached round; one statement wins it, the others find it
     stale and queue on the locked path."""
     services: Services = app.state.services
-    player = int((await api.new_player())["user"]["id"])
-    await grant_gold(app, str(player), 100_000)
+    player = row_id((await api.new_player())["user"]["id"])
+    await grant_gold(app, node_id("Player", player), 100_000)
     first = await services.bets.place(wager(services, player), slot_rule, answer)
     assert isinstance(first, SettledBet)
     placed = await asyncio.gather(

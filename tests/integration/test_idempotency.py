@@ -100,7 +100,7 @@ async def test_a_running_claim_is_never_taken_over(api: Api, app: Starlette) -> 
     """Two transactions claim one key; the second waits for the first however long it
     runs (the old 60-second takeover let both commit), then finds the key taken."""
     services: Services = app.state.services
-    user_id = int((await api.new_player())["user"]["id"])
+    user_id = row_id((await api.new_player())["user"]["id"])
     now = services.clock.now()
     request = KeyRequest(
         user_id=user_id,

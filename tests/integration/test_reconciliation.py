@@ -15,7 +15,7 @@ from casino_club.persistence.models import Wallet
 from casino_club.resolvers.reconciliation import reconcile
 from casino_club.services import Services
 from tests.conftest import Backend
-from tests.support import Api, run_command
+from tests.support import Api, row_id, run_command
 
 
 async def plant(app: Starlette, user_id: int, delta: int) -> None:
@@ -36,7 +36,7 @@ async def test_a_wallet_moved_around_its_ledger_is_found_and_reported(
     api: Api, app: Starlette, backend: Backend, caplog: pytest.LogCaptureFixture
 ) -> None:
     services: Services = app.state.services
-    user_id = int((await api.new_player())["user"]["id"])
+    user_id = row_id((await api.new_player())["user"]["id"])
     assert await reconcile(services) == []
     assert (await run_cli(backend)).returncode == 0
     await plant(app, user_id, 7)
