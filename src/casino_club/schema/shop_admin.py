@@ -11,7 +11,7 @@ import strawberry
 from strawberry import relay
 
 from casino_club.domain import promos, shop, shop_admin
-from casino_club.schema.edits import sent
+from casino_club.schema.edits import editable, sent
 from casino_club.schema.enums import RankEnum, graphql_enum
 from casino_club.schema.errors import ValidationFailed
 from casino_club.schema.identity import KeyedByCode, KeyedBySku
@@ -66,57 +66,23 @@ class SaveProductInput:
     sku: str = strawberry.field(
         description="The stable key: the product to create, or the one to edit."
     )
-    name: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Its display name. Left out when editing: unchanged. Needed to create.",
+    name: str | None = editable("Its display name.")
+    description: str | None = editable("Its display text.")
+    price_cents: int | None = editable("The list price, in the minor unit of `currency`.")
+    currency: CurrencyEnum | None = editable(  # type: ignore[valid-type]
+        "The currency of the price."
     )
-    description: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Its display text. Left out when editing: unchanged. Needed to create.",
+    gold: Gold | None = editable("Gold granted per unit.")
+    bonus_gold: Gold | None = editable("Extra gold per unit.")
+    discount_percent: int | None = editable("Percent off the list price, 0–100; 0 for none.")
+    discount_ends_at: datetime | None = editable(
+        "When the discount ends (exclusive); null: until removed."
     )
-    price_cents: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The list price, in the minor unit of `currency`. "
-        "Left out when editing: unchanged. Needed to create.",
+    min_rank: RankEnum | None = editable(  # type: ignore[valid-type]
+        "The lowest rank that may buy it."
     )
-    currency: CurrencyEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET,
-        description="The currency of the price. Left out when editing: "
-        "unchanged. Needed to create.",
-    )
-    gold: Gold | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Gold granted per unit. Left out when editing: unchanged. Needed to create.",
-    )
-    bonus_gold: Gold | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Extra gold per unit. Left out when editing: unchanged. Needed to create.",
-    )
-    discount_percent: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Percent off the list price, 0–100; 0 for none. "
-        "Left out when editing: unchanged. Needed to create.",
-    )
-    discount_ends_at: datetime | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="When the discount ends (exclusive); null: until "
-        "removed. Left out when editing: unchanged. Needed to create.",
-    )
-    min_rank: RankEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET,
-        description="The lowest rank that may buy it. Left out when "
-        "editing: unchanged. Needed to create.",
-    )
-    active: bool | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="False hides it from the catalog and stops sales. "
-        "Left out when editing: unchanged. Needed to create.",
-    )
-    sort_order: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Its place in the catalog, ascending. Left out when "
-        "editing: unchanged. Needed to create.",
-    )
+    active: bool | None = editable("False hides it from the catalog and stops sales.")
+    sort_order: int | None = editable("Its place in the catalog, ascending.")
 
 
 @presents(shop_admin.ProductSaved)
@@ -158,56 +124,19 @@ class SaveLimitedPackageInput:
     sku: str = strawberry.field(
         description="The stable key: the package to create, or the one to edit."
     )
-    name: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Its display name. Left out when editing: unchanged. Needed to create.",
+    name: str | None = editable("Its display name.")
+    description: str | None = editable("Its display text.")
+    price_cents: int | None = editable("What one costs, in the minor unit of `currency`.")
+    currency: CurrencyEnum | None = editable(  # type: ignore[valid-type]
+        "The currency of the price."
     )
-    description: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Its display text. Left out when editing: unchanged. Needed to create.",
-    )
-    price_cents: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="What one costs, in the minor unit of `currency`. "
-        "Left out when editing: unchanged. Needed to create.",
-    )
-    currency: CurrencyEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET,
-        description="The currency of the price. Left out when editing: "
-        "unchanged. Needed to create.",
-    )
-    gold: Gold | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Gold it grants. Left out when editing: unchanged. Needed to create.",
-    )
-    items: list[PackageItemInput] | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Items it grants besides gold. Left out when "
-        "editing: unchanged. Needed to create.",
-    )
-    starts_at: datetime | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="When sales open. Left out when editing: unchanged. Needed to create.",
-    )
-    ends_at: datetime | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="When sales close (exclusive). Left out when "
-        "editing: unchanged. Needed to create.",
-    )
-    total_stock: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Units on sale in all; never below those sold. Left "
-        "out when editing: unchanged. Needed to create.",
-    )
-    per_user_limit: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Units one player may buy. Left out when editing: unchanged. Needed to create.",
-    )
-    active: bool | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The kill switch: false stops new sales. Left out "
-        "when editing: unchanged. Needed to create.",
-    )
+    gold: Gold | None = editable("Gold it grants.")
+    items: list[PackageItemInput] | None = editable("Items it grants besides gold.")
+    starts_at: datetime | None = editable("When sales open.")
+    ends_at: datetime | None = editable("When sales close (exclusive).")
+    total_stock: int | None = editable("Units on sale in all; never below those sold.")
+    per_user_limit: int | None = editable("Units one player may buy.")
+    active: bool | None = editable("The kill switch: false stops new sales.")
 
 
 def package_changes(data: SaveLimitedPackageInput) -> dict[str, Any]:
@@ -262,47 +191,21 @@ class SavePromoCodeInput:
     code: str = strawberry.field(
         description="The text a player enters: the code to create, or the one to edit."
     )
-    kind: PromoKindEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET,
-        description="PERCENT or FIXED. Left out when editing: unchanged. Needed to create.",
+    kind: PromoKindEnum | None = editable(  # type: ignore[valid-type]
+        "PERCENT or FIXED."
     )
-    amount: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Percent off (1–100), or minor units of `currency` "
-        "off. Left out when editing: unchanged. Needed to create.",
+    amount: int | None = editable("Percent off (1–100), or minor units of `currency` off.")
+    currency: CurrencyEnum | None = editable(  # type: ignore[valid-type]
+        "FIXED: the currency of `amount`."
     )
-    currency: CurrencyEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET,
-        description="FIXED: the currency of `amount`. Left out when "
-        "editing: unchanged. Needed to create.",
+    starts_at: datetime | None = editable("When it starts to apply.")
+    ends_at: datetime | None = editable("When it stops (exclusive).")
+    max_uses: int | None = editable("Uses in all; null: unlimited.")
+    per_user_limit: int | None = editable("Uses per player.")
+    applies_to: list[str] | None = editable(
+        "The skus it applies to; empty: every product and package."
     )
-    starts_at: datetime | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="When it starts to apply. Left out when editing: unchanged. Needed to create.",
-    )
-    ends_at: datetime | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="When it stops (exclusive). Left out when editing: "
-        "unchanged. Needed to create.",
-    )
-    max_uses: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Uses in all; null: unlimited. Left out when "
-        "editing: unchanged. Needed to create.",
-    )
-    per_user_limit: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Uses per player. Left out when editing: unchanged. Needed to create.",
-    )
-    applies_to: list[str] | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The skus it applies to; empty: every product and "
-        "package. Left out when editing: unchanged. Needed to create.",
-    )
-    active: bool | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="False stops it applying. Left out when editing: unchanged. Needed to create.",
-    )
+    active: bool | None = editable("False stops it applying.")
 
 
 @presents(shop_admin.PromoCodeSaved)
