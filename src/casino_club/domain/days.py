@@ -53,7 +53,12 @@ def usable_instant(value: datetime) -> bool:
         return False
 
 
+def check_instant(name: str, value: datetime | None) -> None:
+    """An instant argument that can be compared with stored ones (`usable_instant`)."""
+    if value is not None and not usable_instant(value):
+        raise BadUserInput(f"{name} must carry a UTC offset and lie between 1970 and 9000")
+
+
 def check_since(since: datetime | None) -> None:
-    """A `since` argument an instant can be compared with (`usable_instant`)."""
-    if since is not None and not usable_instant(since):
-        raise BadUserInput("since must carry a UTC offset and lie between 1970 and 9000")
+    """A `since` argument an instant can be compared with."""
+    check_instant("since", since)

@@ -37,6 +37,7 @@ from casino_club.domain.crash import (
     RoundStatus,
     TickKind,
 )
+from casino_club.domain.days import check_instant
 from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType, exact_text
 from casino_club.domain.hundredths import display, float_hundredths
@@ -377,6 +378,8 @@ async def rounds(
     """Operators' list of every player's rounds, newest first, after the round `after_id`;
     ended ones are not settled here (the sweeper does that within a second), running ones
     keep their crash point."""
+    check_instant("startedFrom", where.started_from)
+    check_instant("startedBefore", where.started_before)
     services = context.services
     async with services.sessionmaker() as session:
         rows = await crash_rounds.page(session, where, after_id=after_id, limit=limit)
