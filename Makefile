@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: install run test lint typecheck schema clients check bench fuzz graphiql-assets clean
+.PHONY: install run test lint typecheck schema clients web check bench fuzz graphiql-assets clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,7 +59,13 @@ schema: install
 clients:
 	cd clients && npm ci --no-audit --no-fund && npm run codegen && npm run typecheck
 
+# The web client at /play (needs Node >= 20): install from the lock, type the operations
+# from schema.graphql, check under tsc --strict, bundle into src/casino_club/web/static/.
+# Commit the result; tests/web/test_web_build.py rebuilds it and fails when it is stale.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache casino.db casino.db-* clients/node_modules clients/build clients/src/generated
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache casino.db casino.db-* clients/node_modules clients/build clients/src/generated web/node_modules web/src/generated

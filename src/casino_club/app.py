@@ -18,7 +18,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from casino_club import jobs
+from casino_club import jobs, web
 from casino_club.clock import Clock
 from casino_club.config import Settings, get_settings
 from casino_club.domain.errors import ErrorCode
@@ -209,6 +209,7 @@ def create_app(
         Route("/webhooks/payments", payment_webhook, methods=["POST"]),
         Route("/health", health),
         Route("/metrics", metrics),
+        *web.routes(),
     ]
     if graphiql is not None:
         routes.append(Route(f"{ASSET_PREFIX}/{{path:path}}", graphiql.serve_asset))

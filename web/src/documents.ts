@@ -1,0 +1,186 @@
+// The app's operations, typed by GraphQL Code Generator (codegen.yml plucks these gql
+// documents and validates them against schema.graphql). Every success that changes the
+// player selects `player { id gold level rank }`, and so does the live BalanceChange: the
+// normalized cache then updates the header's `me` by itself.
+import { gql } from "@apollo/client";
+import type { TypedDocumentNode } from "@apollo/client";
+
+import type {
+  BalanceChangedSubscription,
+  BalanceChangedSubscriptionVariables,
+  LoginMutation,
+  LoginMutationVariables,
+  MeQuery,
+  MeQueryVariables,
+  RotateServerSeedMutation,
+  RotateServerSeedMutationVariables,
+  SignupMutation,
+  SignupMutationVariables,
+  SlotSpinMutation,
+  SlotSpinMutationVariables,
+  SlotsConfigQuery,
+  SlotsConfigQueryVariables,
+} from "./generated/operations.js";
+
+export const SIGNUP: TypedDocumentNode<SignupMutation, SignupMutationVariables> = gql`
+  mutation Signup($input: SignupInput!) {
+    signup(input: $input) {
+      __typename
+      ... on AuthPayload {
+        accessToken
+        user {
+          id
+          nickname
+          gold
+          level
+          rank
+        }
+      }
+      ... on UserError {
+        code
+        message
+      }
+      ... on RateLimited {
+        retryAfterMs
+      }
+    }
+  }
+`;
+
+export const LOGIN: TypedDocumentNode<LoginMutation, LoginMutationVariables> = gql`
+  mutation Login($input: LoginInput!) {
+    login(input: $input) {
+      __typename
+      ... on AuthPayload {
+        accessToken
+        user {
+          id
+          nickname
+          gold
+          level
+          rank
+        }
+      }
+      ... on UserError {
+        code
+        message
+      }
+      ... on LoginLocked {
+        retryAfterSeconds
+      }
+      ... on RateLimited {
+        retryAfterMs
+      }
+    }
+  }
+`;
+
+export const ME: TypedDocumentNode<MeQuery, MeQueryVariables> = gql`
+  query Me {
+    me {
+      id
+      nickname
+      gold
+      level
+      rank
+    }
+  }
+`;
+
+export const SLOTS_CONFIG: TypedDocumentNode<SlotsConfigQuery, SlotsConfigQueryVariables> = gql`
+  query SlotsConfig {
+    slotsConfig {
+      symbols {
+        symbol
+        emoji
+        weight
+        probability
+      }
+      pays {
+        name
+        example
+        multiplier
+        probability
+      }
+      streakBonusStepPercent
+      streakBonusCapPercent
+      rtp
+      baseRtp
+      hitFrequency
+      minStake
+      maxStake
+    }
+  }
+`;
+
+export const SLOT_SPIN: TypedDocumentNode<SlotSpinMutation, SlotSpinMutationVariables> = gql`
+  mutation SlotSpin($input: SlotSpinInput!) {
+    slotSpin(input: $input) {
+      __typename
+      ... on SlotSpinSuccess {
+        roundId
+        reels
+        payout
+        isJackpot
+        winStreak
+        player {
+          id
+          gold
+          level
+          rank
+        }
+        fairness {
+          serverSeedHash
+          clientSeed
+          nonce
+        }
+      }
+      ... on UserError {
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const ROTATE_SERVER_SEED: TypedDocumentNode<
+  RotateServerSeedMutation,
+  RotateServerSeedMutationVariables
+> = gql`
+  mutation RotateServerSeed($input: RotateServerSeedInput!) {
+    rotateServerSeed(input: $input) {
+      __typename
+      ... on ServerSeedRotated {
+        revealed {
+          serverSeed
+          serverSeedHash
+          clientSeed
+          rounds
+        }
+      }
+      ... on UserError {
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const BALANCE_CHANGED: TypedDocumentNode<
+  BalanceChangedSubscription,
+  BalanceChangedSubscriptionVariables
+> = gql`
+  subscription BalanceChanged {
+    balanceChanged {
+      id
+      delta
+      reason
+      player {
+        id
+        gold
+        level
+        rank
+      }
+    }
+  }
+`;

@@ -1,0 +1,31 @@
+// What a person reads when something is refused. Typed errors (`... on UserError`) carry a
+// message written for people; a few get the detail that makes them actionable. Anything
+// else (a GraphQL or network error) is said plainly rather than swallowed.
+import { CombinedGraphQLErrors } from "@apollo/client/errors";
+
+export interface TypedError {
+  __typename: string;
+  code?: string;
+  message?: string;
+  retryAfterMs?: number;
+  retryAfterSeconds?: number;
+}
+
+export function describe(error: TypedError): string {
+  const base = error.message ?? `Refused (${error.__typename}).`;
+  if (error.retryAfterMs !== undefined) {
+    return `${base} Try again in ${Math.ceil(error.retryAfterMs / 1000)} s.`;
+  }
+  if (error.retryAfterSeconds !== undefined) {
+    return `${base} Try again in ${Math.ceil(error.retryAfterSeconds / 60)} min.`;
+  }
+  return base;
+}
+
+export function describeFailure(failure: unknown): string {
+  if (CombinedGraphQLErrors.is(failure)) {
+    return `The server refused the request: ${failure.errors.map((e) => e.message).join("; ")}`;
+  }
+  if (failure instanceof Error) return `Could not reach the server: ${failure.message}`;
+  return "Something went wrong; please try again.";
+}
