@@ -132,7 +132,6 @@ function authScreen(): HTMLElement {
 }
 
 function oddsTable(config: Config): HTMLElement {
-  const emoji = new Map(config.symbols.map((s) => [s.symbol, s.emoji]));
   const symbols = h(
     "table",
     {},
@@ -151,7 +150,7 @@ function oddsTable(config: Config): HTMLElement {
       h(
         "tr",
         {},
-        h("td", {}, `${p.name} ${p.example.map((s) => emoji.get(s) ?? s).join("")}`),
+        h("td", { "aria-label": p.example.join(" ") }, p.name),
         h("td", {}, `${p.multiplier}×`),
         h("td", {}, percent(p.probability, 4)),
       ),
