@@ -7,6 +7,20 @@ import type { TypedDocumentNode } from "@apollo/client";
 
 import type {
   BalanceChangedSubscription,
+  BuyProductMutation,
+  BuyProductMutationVariables,
+  CatalogQuery,
+  CatalogQueryVariables,
+  ClaimDailyRewardMutation,
+  ClaimDailyRewardMutationVariables,
+  CrashBetMutation,
+  CrashBetMutationVariables,
+  CrashCashoutMutation,
+  CrashCashoutMutationVariables,
+  CrashConfigQuery,
+  CrashConfigQueryVariables,
+  CrashTicksSubscription,
+  CrashTicksSubscriptionVariables,
   BalanceChangedSubscriptionVariables,
   LoginMutation,
   LoginMutationVariables,
@@ -180,6 +194,207 @@ export const BALANCE_CHANGED: TypedDocumentNode<
         gold
         level
         rank
+      }
+    }
+  }
+`;
+
+export const CRASH_CONFIG: TypedDocumentNode<CrashConfigQuery, CrashConfigQueryVariables> = gql`
+  query CrashConfig {
+    crashConfig {
+      rtp
+      houseEdgePercent
+      curve
+      tickIntervalMs
+      minStake
+      maxStake
+      minAutoCashout
+      maxAutoCashout
+      instantCrashProbability
+      odds {
+        multiplier
+        probability
+      }
+    }
+  }
+`;
+
+const CRASH_ROUND_FIELDS = gql`
+  fragment CrashRoundFields on CrashRound {
+    id
+    status
+    stake
+    autoCashout
+    multiplier
+    crashPoint
+    payout
+    fairness {
+      serverSeedHash
+      clientSeed
+      nonce
+    }
+  }
+`;
+
+export const CRASH_BET: TypedDocumentNode<CrashBetMutation, CrashBetMutationVariables> = gql`
+  mutation CrashBet($input: CrashBetInput!) {
+    crashBet(input: $input) {
+      __typename
+      ... on CrashBetPlaced {
+        round {
+          ...CrashRoundFields
+        }
+        player {
+          id
+          gold
+          level
+          rank
+        }
+      }
+      ... on ActiveRoundExists {
+        round {
+          ...CrashRoundFields
+        }
+      }
+      ... on UserError {
+        code
+        message
+      }
+      ... on RateLimited {
+        retryAfterMs
+      }
+    }
+  }
+  ${CRASH_ROUND_FIELDS}
+`;
+
+export const CRASH_CASHOUT: TypedDocumentNode<CrashCashoutMutation, CrashCashoutMutationVariables> = gql`
+  mutation CrashCashout($input: CrashCashoutInput!) {
+    crashCashout(input: $input) {
+      __typename
+      ... on CrashCashedOut {
+        multiplier
+        payout
+        round {
+          ...CrashRoundFields
+        }
+        player {
+          id
+          gold
+          level
+          rank
+        }
+      }
+      ... on CrashRoundLost {
+        crashPoint
+        round {
+          ...CrashRoundFields
+        }
+      }
+      ... on UserError {
+        code
+        message
+      }
+      ... on RateLimited {
+        retryAfterMs
+      }
+    }
+  }
+  ${CRASH_ROUND_FIELDS}
+`;
+
+export const CRASH_TICKS: TypedDocumentNode<CrashTicksSubscription, CrashTicksSubscriptionVariables> = gql`
+  subscription CrashTicks($roundId: ID!) {
+    crashRound(roundId: $roundId) {
+      roundId
+      kind
+      multiplier
+      elapsedMs
+      crashPoint
+      payout
+    }
+  }
+`;
+
+export const CATALOG: TypedDocumentNode<CatalogQuery, CatalogQueryVariables> = gql`
+  query Catalog {
+    catalog {
+      id
+      sku
+      name
+      description
+      currency
+      listPriceCents
+      priceCents
+      discountPercent
+      gold
+      bonusGold
+      minRank
+    }
+  }
+`;
+
+export const BUY_PRODUCT: TypedDocumentNode<BuyProductMutation, BuyProductMutationVariables> = gql`
+  mutation BuyProduct($input: BuyProductInput!) {
+    buyProduct(input: $input) {
+      __typename
+      ... on PurchaseSucceeded {
+        purchase {
+          id
+          status
+          gold
+          bonusGold
+        }
+        receipt {
+          code
+        }
+        player {
+          id
+          gold
+          level
+          rank
+        }
+      }
+      ... on PurchasePending {
+        transactionId
+      }
+      ... on PaymentDeclined {
+        reason
+      }
+      ... on UserError {
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const CLAIM_DAILY_REWARD: TypedDocumentNode<
+  ClaimDailyRewardMutation,
+  ClaimDailyRewardMutationVariables
+> = gql`
+  mutation ClaimDailyReward {
+    claimDailyReward {
+      __typename
+      ... on DailyRewardClaimed {
+        day
+        streak
+        gold
+        xp
+        protectionsUsed
+        player {
+          id
+          gold
+          level
+          rank
+        }
+      }
+      ... on AlreadyClaimed {
+        availableAt
+      }
+      ... on UserError {
+        code
+        message
       }
     }
   }

@@ -1,0 +1,6 @@
+// The page's one session and one Apollo Client, shared by every screen: one cache, so a
+// result any screen receives (a `player { id gold level rank }`) updates the header too.
+import { createApollo, Session } from "./client.js";
+
+export const session = new Session();
+export const client = createApollo(session);
