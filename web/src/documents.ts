@@ -34,6 +34,20 @@ import type {
   SlotSpinMutationVariables,
   SlotsConfigQuery,
   SlotsConfigQueryVariables,
+  DiceConfigQuery,
+  DiceConfigQueryVariables,
+  DiceRollMutation,
+  DiceRollMutationVariables,
+  RpsConfigQuery,
+  RpsConfigQueryVariables,
+  RpsPlayMutation,
+  RpsPlayMutationVariables,
+  WheelConfigQuery,
+  WheelConfigQueryVariables,
+  WheelSpinMutation,
+  WheelSpinMutationVariables,
+  CrashRoundRevealedQuery,
+  CrashRoundRevealedQueryVariables,
 } from "./generated/operations.js";
 
 export const SIGNUP: TypedDocumentNode<SignupMutation, SignupMutationVariables> = gql`
@@ -395,6 +409,185 @@ export const CLAIM_DAILY_REWARD: TypedDocumentNode<
       ... on UserError {
         code
         message
+      }
+    }
+  }
+`;
+
+/** The refusals a play can answer with, each with what makes it actionable (errors.ts). */
+const PLAY_REFUSAL_FIELDS = gql`
+  fragment PlayRefusalFields on UserError {
+    code
+    message
+    ... on RateLimited {
+      retryAfterMs
+    }
+    ... on InvalidStake {
+      minStake
+      maxStake
+    }
+    ... on InsufficientFunds {
+      required
+    }
+    ... on ValidationFailed {
+      fields {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export const DICE_CONFIG: TypedDocumentNode<DiceConfigQuery, DiceConfigQueryVariables> = gql`
+  query DiceConfig {
+    diceConfig {
+      minChance
+      maxChance
+      chanceStep
+      returnPercent
+      houseEdgePercent
+      rtp
+      minStake
+      maxStake
+    }
+  }
+`;
+
+export const DICE_ROLL: TypedDocumentNode<DiceRollMutation, DiceRollMutationVariables> = gql`
+  mutation DiceRoll($input: DiceRollInput!) {
+    diceRoll(input: $input) {
+      __typename
+      ... on DiceRollSuccess {
+        roundId
+        roll
+        chance
+        direction
+        won
+        stake
+        payout
+        player {
+          id
+          gold
+          level
+          rank
+        }
+        fairness {
+          serverSeedHash
+          clientSeed
+          nonce
+        }
+      }
+      ...PlayRefusalFields
+    }
+  }
+  ${PLAY_REFUSAL_FIELDS}
+`;
+
+export const RPS_CONFIG: TypedDocumentNode<RpsConfigQuery, RpsConfigQueryVariables> = gql`
+  query RpsConfig {
+    rpsConfig {
+      winMultiplier
+      drawMultiplier
+      rtp
+      minStake
+      maxStake
+    }
+  }
+`;
+
+export const RPS_PLAY: TypedDocumentNode<RpsPlayMutation, RpsPlayMutationVariables> = gql`
+  mutation RpsPlay($input: RpsPlayInput!) {
+    rpsPlay(input: $input) {
+      __typename
+      ... on RpsPlaySuccess {
+        roundId
+        move
+        serverMove
+        outcome
+        stake
+        payout
+        player {
+          id
+          gold
+          level
+          rank
+        }
+        fairness {
+          serverSeedHash
+          clientSeed
+          nonce
+        }
+      }
+      ...PlayRefusalFields
+    }
+  }
+  ${PLAY_REFUSAL_FIELDS}
+`;
+
+export const WHEEL_CONFIG: TypedDocumentNode<WheelConfigQuery, WheelConfigQueryVariables> = gql`
+  query WheelConfig {
+    wheelConfig {
+      segments {
+        index
+        label
+        kind
+        gold
+        itemId
+        weight
+        probability
+      }
+      spinCost
+      freeSpinsPerDay
+      expectedGold
+      expectedItems {
+        itemId
+        perSpin
+      }
+      expectedNetGoldPaid
+    }
+  }
+`;
+
+export const WHEEL_SPIN: TypedDocumentNode<WheelSpinMutation, WheelSpinMutationVariables> = gql`
+  mutation WheelSpin($input: WheelSpinInput!) {
+    wheelSpin(input: $input) {
+      __typename
+      ... on WheelSpinSuccess {
+        roundId
+        segmentIndex
+        label
+        kind
+        wonGold
+        wonItemId
+        free
+        paidGold
+        player {
+          id
+          gold
+          level
+          rank
+        }
+        fairness {
+          serverSeedHash
+          clientSeed
+          nonce
+        }
+      }
+      ...PlayRefusalFields
+    }
+  }
+  ${PLAY_REFUSAL_FIELDS}
+`;
+
+/** A crash round as it ended, read again for its crash point (revealed once it ended). */
+export const CRASH_ROUND_REVEALED: TypedDocumentNode<CrashRoundRevealedQuery, CrashRoundRevealedQueryVariables> = gql`
+  query CrashRoundRevealed($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on CrashRound {
+        id
+        status
+        crashPoint
       }
     }
   }

@@ -9,6 +9,10 @@ export interface TypedError {
   message?: string;
   retryAfterMs?: number;
   retryAfterSeconds?: number;
+  minStake?: number;
+  maxStake?: number;
+  required?: number;
+  fields?: readonly { field: string; message: string }[];
 }
 
 export function describe(error: TypedError): string {
@@ -18,6 +22,15 @@ export function describe(error: TypedError): string {
   }
   if (error.retryAfterSeconds !== undefined) {
     return `${base} Try again in ${Math.ceil(error.retryAfterSeconds / 60)} min.`;
+  }
+  if (error.minStake !== undefined && error.maxStake !== undefined) {
+    return `${base} Stakes run from ${error.minStake.toLocaleString("en-US")} to ${error.maxStake.toLocaleString("en-US")} gold.`;
+  }
+  if (error.required !== undefined) {
+    return `${base} It needs ${error.required.toLocaleString("en-US")} gold.`;
+  }
+  if (error.fields !== undefined && error.fields.length > 0) {
+    return `${base} ${error.fields.map((f) => `${f.field}: ${f.message}`).join("; ")}`;
   }
   return base;
 }

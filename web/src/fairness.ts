@@ -76,3 +76,59 @@ export async function slotReels<S>(
     return entry.symbol;
   });
 }
+
+/** A uniform choice among n: ⌊u·n / 2^32⌋, counting from 0. */
+export function uniformChoice(u: number, n: number): number {
+  return Number((BigInt(u) * BigInt(n)) / BigInt(TWO_32));
+}
+
+/** The first float's u: every game but slots and gacha reads only float 0. */
+async function firstUint(serverSeedHex: string, clientSeed: string, nonce: number): Promise<number> {
+  const [u] = await streamUints(serverSeedHex, clientSeed, nonce, 1);
+  if (u === undefined) throw new Error("no float");
+  return u;
+}
+
+/** Dice: the roll in hundredths, ⌊X·10000⌋ = ⌊u·10000 / 2^32⌋ (0–9999, i.e. 0.00–99.99). */
+export async function diceRollHundredths(serverSeedHex: string, clientSeed: string, nonce: number): Promise<number> {
+  return uniformChoice(await firstUint(serverSeedHex, clientSeed, nonce), 10_000);
+}
+
+/** Dice: UNDER c wins when roll < c, OVER c when roll ≥ 100 − c (all in hundredths). */
+export function diceWins(rollHundredths: number, chanceHundredths: number, direction: "UNDER" | "OVER"): boolean {
+  return direction === "UNDER" ? rollHundredths < chanceHundredths : rollHundredths >= 10_000 - chanceHundredths;
+}
+
+export const RPS_MOVES = ["ROCK", "PAPER", "SCISSORS"] as const;
+export type RpsMoveName = (typeof RPS_MOVES)[number];
+
+/** Rock-paper-scissors: the server's move is the uniform choice of float 0 among the three. */
+export async function rpsServerMove(serverSeedHex: string, clientSeed: string, nonce: number): Promise<RpsMoveName> {
+  const move = RPS_MOVES[uniformChoice(await firstUint(serverSeedHex, clientSeed, nonce), 3)];
+  if (move === undefined) throw new Error("u must be below 2^32");
+  return move;
+}
+
+/** Rock-paper-scissors: how the round ends for the player (each move beats the one before it). */
+export function rpsOutcome(move: RpsMoveName, serverMove: RpsMoveName): "WIN" | "DRAW" | "LOSS" {
+  if (move === serverMove) return "DRAW";
+  return (RPS_MOVES.indexOf(move) + 2) % 3 === RPS_MOVES.indexOf(serverMove) ? "WIN" : "LOSS";
+}
+
+/** Wheel: the segment is the weighted choice of float 0 over the published weights, in order. */
+export async function wheelSegment(
+  serverSeedHex: string,
+  clientSeed: string,
+  nonce: number,
+  weights: readonly number[],
+): Promise<number> {
+  return weightedChoice(await firstUint(serverSeedHex, clientSeed, nonce), weights);
+}
+
+/** Crash: the crash point in hundredths, max(100, ⌊99·2^32 / (2^32 − u)⌋), in exact integers. */
+export async function crashPointHundredths(serverSeedHex: string, clientSeed: string, nonce: number): Promise<number> {
+  const u = BigInt(await firstUint(serverSeedHex, clientSeed, nonce));
+  const two32 = BigInt(TWO_32);
+  const point = (99n * two32) / (two32 - u);
+  return Number(point > 100n ? point : 100n);
+}

@@ -8,9 +8,12 @@ import { adminScreen } from "./screens/admin.js";
 import { authScreen } from "./screens/auth.js";
 import { crashScreen } from "./screens/crash.js";
 import { dailyScreen } from "./screens/daily.js";
+import { diceScreen } from "./screens/dice.js";
 import { header } from "./screens/header.js";
+import { rpsScreen } from "./screens/rps.js";
 import { shopScreen } from "./screens/shop.js";
 import { slotsScreen } from "./screens/slots.js";
+import { wheelScreen } from "./screens/wheel.js";
 
 function start(root: HTMLElement): void {
   root.replaceChildren(header());
@@ -27,6 +30,9 @@ function start(root: HTMLElement): void {
     const screens = navigation([
       { id: "slots", title: "Slots", render: slotsScreen },
       { id: "crash", title: "Crash", render: crashScreen },
+      { id: "dice", title: "Dice", render: diceScreen },
+      { id: "rps", title: "Rock-paper-scissors", render: rpsScreen },
+      { id: "wheel", title: "Prize wheel", render: wheelScreen },
       { id: "shop", title: "Shop", render: shopScreen },
       { id: "daily", title: "Daily check-in", render: dailyScreen },
     ]);

@@ -1,14 +1,17 @@
 // Crash: the published odds, a bet (with an optional automatic cash-out), the multiplier
 // climbing live from the `crashRound` subscription, a Cash out button, and how the round
 // ended. The subscription's last tick and crashCashout's answer both say how it ended;
-// whichever arrives first is shown, once.
+// whichever arrives first is shown, once. Once it ended, its crash point can be verified in
+// the browser (docs/FAIRNESS.md: max(1.00, ⌊99 / (1 − float 0)⌋ / 100)).
 import type { Subscription } from "rxjs";
 
 import { client } from "../app.js";
-import { CRASH_BET, CRASH_CASHOUT, CRASH_CONFIG, CRASH_TICKS } from "../documents.js";
+import { CRASH_BET, CRASH_CASHOUT, CRASH_CONFIG, CRASH_ROUND_REVEALED, CRASH_TICKS } from "../documents.js";
 import { field, gold, h, input, percent, say } from "../dom.js";
 import { describe, describeFailure } from "../errors.js";
+import { crashPointHundredths } from "../fairness.js";
 import type { CrashConfigQuery, CrashRoundFieldsFragment } from "../generated/operations.js";
+import { compared, verifier } from "../verify.js";
 
 type Config = CrashConfigQuery["crashConfig"];
 
@@ -31,6 +34,25 @@ function oddsTable(config: Config): HTMLElement {
       `The multiplier grows as ${config.curve}; it crashes at once (1.00×) ${percent(config.instantCrashProbability)} of the time.`,
   );
   return h("details", { open: "" }, h("summary", {}, "Published odds"), summary, odds);
+}
+
+/** The crash point the server revealed once the round ended, read again by the round's id. */
+async function revealedCrashPoint(roundId: string): Promise<number | null> {
+  const { data } = await client.query({ query: CRASH_ROUND_REVEALED, variables: { id: roundId }, fetchPolicy: "network-only" });
+  const round = data?.node;
+  return round?.__typename === "CrashRound" ? (round.crashPoint ?? null) : null;
+}
+
+function roundVerifier(round: CrashRoundFieldsFragment): HTMLElement {
+  const { clientSeed, nonce } = round.fairness;
+  let shown: Promise<number | null> | null = null;
+  return verifier(round.fairness, "round", "crash-", async (serverSeed) => {
+    shown ??= revealedCrashPoint(round.id);
+    const point = await shown;
+    const recomputed = times((await crashPointHundredths(serverSeed, clientSeed, nonce)) / 100);
+    if (point === null) return { matches: false, detail: `Recomputed crash point ${recomputed}, but the server has not revealed this round's` };
+    return compared("crash point", recomputed, times(point));
+  });
 }
 
 export function crashScreen(): HTMLElement {
@@ -79,9 +101,10 @@ function playArea(config: Config, status: HTMLElement): HTMLElement[] {
   const meter = h("p", { id: "crash-multiplier", class: "multiplier" }, times(1));
   const cashout = h("button", { type: "button", id: "crash-cashout", disabled: "" }, "Cash out");
   const result = h("p", { id: "crash-result", role: "status", "aria-live": "polite" });
+  const verifyArea = h("div", { id: "crash-verify-area" });
 
   let ticks: Subscription | null = null;
-  let current: { id: string; ended: boolean } | null = null;
+  let current: { id: string; ended: boolean; round: CrashRoundFieldsFragment } | null = null;
 
   const end = (text: string, kind: "info" | "error" = "info"): void => {
     if (current === null || current.ended) return;
@@ -91,6 +114,7 @@ function playArea(config: Config, status: HTMLElement): HTMLElement[] {
     cashout.disabled = true;
     bet.disabled = false;
     say(result, text, kind);
+    verifyArea.replaceChildren(roundVerifier(current.round));
   };
   const cashedOut = (multiplier: number, payout: number): void => {
     meter.textContent = times(multiplier);
@@ -102,7 +126,8 @@ function playArea(config: Config, status: HTMLElement): HTMLElement[] {
   };
 
   const follow = (round: CrashRoundFieldsFragment): void => {
-    current = { id: round.id, ended: false };
+    current = { id: round.id, ended: false, round };
+    verifyArea.replaceChildren();
     bet.disabled = true;
     cashout.disabled = false;
     meter.textContent = times(round.multiplier);
@@ -166,5 +191,5 @@ function playArea(config: Config, status: HTMLElement): HTMLElement[] {
       });
   });
 
-  return [oddsTable(config), form, h("div", { class: "crash-board" }, meter, cashout), result];
+  return [oddsTable(config), form, h("div", { class: "crash-board" }, meter, cashout), result, verifyArea];
 }

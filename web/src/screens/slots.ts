@@ -1,11 +1,12 @@
 // Slots: the published odds, a spin, and a verification of each result in the browser
 // from the seed rotateServerSeed reveals.
 import { client } from "../app.js";
-import { ROTATE_SERVER_SEED, SLOT_SPIN, SLOTS_CONFIG } from "../documents.js";
+import { SLOT_SPIN, SLOTS_CONFIG } from "../documents.js";
 import { field, gold, h, input, percent, say } from "../dom.js";
 import { describe, describeFailure } from "../errors.js";
-import { seedHash, slotReels } from "../fairness.js";
+import { slotReels } from "../fairness.js";
 import type { SlotSpinMutation, SlotsConfigQuery } from "../generated/operations.js";
+import { compared, verifier } from "../verify.js";
 
 type Config = SlotsConfigQuery["slotsConfig"];
 type Spin = Extract<SlotSpinMutation["slotSpin"], { __typename: "SlotSpinSuccess" }>;
@@ -46,66 +47,13 @@ function oddsTable(config: Config): HTMLElement {
   return h("details", { open: "" }, h("summary", {}, "Published odds"), summary, h("div", { class: "columns" }, symbols, pays));
 }
 
-/** Seeds revealed in this page, by their hash: a seed is rotated once, then reused. */
-const revealed = new Map<string, string>();
-
-function verifier(spin: Spin, config: Config): HTMLElement {
-  const verdict = h("p", { id: "verdict", role: "status", "aria-live": "polite" });
-  const seedInput = input({ id: "verify-seed", name: "serverSeed", size: "70", spellcheck: "false", autocomplete: "off" });
-  const check = h("button", { type: "button", id: "check-seed" }, "Verify with this seed");
-  const seedForm = h("div", { class: "seed", hidden: "" }, field("Revealed server seed (edit it to see a tampered seed fail)", seedInput), check);
+function spinVerifier(spin: Spin, config: Config): HTMLElement {
   const emoji = new Map(config.symbols.map((s) => [s.symbol, s.emoji]));
   const show = (reels: Symbol[]): string => reels.map((s) => emoji.get(s) ?? s).join(" ");
-
-  const compare = async (serverSeed: string): Promise<void> => {
-    const { serverSeedHash, clientSeed, nonce } = spin.fairness;
-    const hash = await seedHash(serverSeed);
-    if (hash === null) {
-      say(verdict, "Does not match: a server seed is 64 lowercase hex characters.", "error");
-      return;
-    }
-    const reels = await slotReels(serverSeed, clientSeed, nonce, config.symbols);
-    const hashMatches = hash === serverSeedHash;
-    const reelsMatch = reels.every((symbol, k) => symbol === spin.reels[k]);
-    const lines = [
-      `Seed hash ${hashMatches ? "matches" : "does not match"} the one published before the spin.`,
-      `Recomputed reels ${show(reels)} ${reelsMatch ? "match" : "do not match"} the shown ${show(spin.reels)} (client seed "${clientSeed}", nonce ${nonce}).`,
-    ];
-    const ok = hashMatches && reelsMatch;
-    say(verdict, `${ok ? "Verified: matches." : "Does not match."} ${lines.join(" ")}`, ok ? "info" : "error");
-  };
-
-  const verify = h("button", { type: "button", id: "verify" }, "Verify this spin");
-  verify.addEventListener("click", () => {
-    void (async () => {
-      let seed = revealed.get(spin.fairness.serverSeedHash);
-      if (seed === undefined) {
-        say(verdict, "Revealing the server seed (it is then replaced by a new one)…");
-        try {
-          const { data } = await client.mutate({ mutation: ROTATE_SERVER_SEED, variables: { input: {} } });
-          const answer = data?.rotateServerSeed;
-          if (answer?.__typename !== "ServerSeedRotated") {
-            if (answer) say(verdict, describe(answer), "error");
-            return;
-          }
-          seed = answer.revealed.serverSeed;
-          revealed.set(answer.revealed.serverSeedHash, seed);
-        } catch (failure) {
-          say(verdict, describeFailure(failure), "error");
-          return;
-        }
-        if (!revealed.has(spin.fairness.serverSeedHash)) {
-          say(verdict, "This spin's seed was rotated away before this page saw it revealed; verify it with the seed you noted, below.", "error");
-          seed = "";
-        }
-      }
-      seedInput.value = seed;
-      seedForm.hidden = false;
-      if (seed) await compare(seed);
-    })();
-  });
-  check.addEventListener("click", () => void compare(seedInput.value.trim()));
-  return h("div", { class: "verify" }, verify, seedForm, verdict);
+  const { clientSeed, nonce } = spin.fairness;
+  return verifier(spin.fairness, "spin", "", async (serverSeed) =>
+    compared("reels", show(await slotReels(serverSeed, clientSeed, nonce, config.symbols)), show(spin.reels)),
+  );
 }
 
 export function slotsScreen(): HTMLElement {
@@ -155,7 +103,7 @@ export function slotsScreen(): HTMLElement {
                   : "No win this time.",
               ),
               h("p", { class: "quiet" }, `Seed hash ${answer.fairness.serverSeedHash}, client seed "${answer.fairness.clientSeed}", nonce ${answer.fairness.nonce}.`),
-              verifier(answer, config),
+              spinVerifier(answer, config),
             );
           })
           .catch((failure: unknown) => say(status, describeFailure(failure), "error"));
