@@ -5,18 +5,25 @@ gold moves from outside the page (only the `balanceChanged` subscription can tel
 then) → verify the last spin in the page from the revealed seed (matches) → a tampered
 seed does not match. Crash watched live → cash out → its result; the shop with the
 sandbox's tokens (declined, paid, pending then paid), the gold arriving in the header;
-the daily reward claimed, then refused as already claimed. Every request to another host
+the daily reward claimed, then refused as already claimed. Dice, rock-paper-scissors and
+the prize wheel played in the page, each verified in the page from the revealed seed, and
+the server's outcomes recomputed here from docs/FAIRNESS.md's rules by this file's own
+code (so the page's "matches" compares its algorithm with the server's, not with itself);
+a crash round's crash point verified likewise. Every request to another host
 is aborted; a page error or console error (a CSP violation is one) fails the test.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import uuid
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.e2e.browser import PageProblems, Screenshots
 from tests.support import Api, spin
@@ -24,6 +31,52 @@ from tests.support import Api, spin
 GOLD = re.compile(r"^([\d,]+) gold$")
 MAX_SPINS = 30
 MAX_ROUNDS = 10
+TWO_32 = 2**32
+
+
+def float0_u(server_seed: str, client_seed: str, nonce: int) -> int:
+    """docs/FAIRNESS.md's stream, float 0 as its integer u (the float is u / 2^32)."""
+    block = hmac.new(
+        bytes.fromhex(server_seed), f"{client_seed}:{nonce}:0".encode(), hashlib.sha256
+    ).digest()
+    return int.from_bytes(block[:4], "big")
+
+
+def weighted_choice(u: int, weights: list[int]) -> int:
+    """The first i with u·W < (w₁+…+wᵢ)·2^32 (docs/FAIRNESS.md, Choices)."""
+    total, cumulative = sum(weights), 0
+    for i, weight in enumerate(weights):
+        cumulative += weight
+        if u * total < cumulative * TWO_32:
+            return i
+    raise AssertionError(u)
+
+
+async def play_in_page(page: Page, button: Locator, field: str) -> dict[str, Any]:
+    """Click a play button and return the server's answer to the page's mutation."""
+
+    def is_play(response: Any) -> bool:
+        return response.url.endswith("/graphql") and f"{field}(" in (
+            response.request.post_data or ""
+        )
+
+    async with page.expect_response(is_play) as answer:
+        await button.click()
+    outcome: dict[str, Any] = (await (await answer.value).json())["data"][field]
+    assert outcome["__typename"].endswith("Success"), outcome
+    return outcome
+
+
+async def verified_seed(page: Page, prefix: str, recomputed: str, proof: dict[str, Any]) -> str:
+    """Click the screen's Verify button: the page says it matches, naming the server's
+    outcome as what it recomputed; returns the revealed seed, checked against the proof."""
+    await page.locator(f"#{prefix}verify").click()
+    verdict = page.locator(f"#{prefix}verdict")
+    await expect(verdict).to_contain_text("Verified: matches.")
+    await expect(verdict).to_contain_text(f"Recomputed {recomputed} matches the shown")
+    seed = await page.locator(f"#{prefix}verify-seed").input_value()
+    assert hashlib.sha256(bytes.fromhex(seed)).hexdigest() == proof["serverSeedHash"]
+    return seed
 
 
 async def header_gold(page: Page) -> int:
@@ -173,6 +226,11 @@ async def test_crash_live_cash_out_shop_and_daily_check_in(
             break
     else:
         raise AssertionError(f"no round climbed and cashed out in {MAX_ROUNDS} bets")
+    # The crash point the server revealed, recomputed in the page from the revealed seed.
+    await page.get_by_role("button", name="Verify this round").click()
+    await expect(page.locator("#crash-verdict")).to_contain_text("Verified: matches.")
+    await expect(page.locator("#crash-verdict")).to_contain_text("Recomputed crash point")
+    await screenshots.take(page, "crash-verified")
 
     await page.get_by_role("link", name="Shop").click()
     starter = page.get_by_role("button", name="Buy Starter pack")
@@ -208,6 +266,88 @@ async def test_crash_live_cash_out_shop_and_daily_check_in(
     await expect(page.locator("#daily-result")).to_have_class(re.compile(r"\berror\b"))
     await screenshots.take(page, "daily-already-claimed")
     assert await page.evaluate("window.notReloaded") is True
+    problems.assert_none()
+
+
+async def test_dice_rps_and_wheel_played_and_verified_in_the_page(
+    server: str, browser: Browser, screenshots: Screenshots
+) -> None:
+    """Each game's outcome as the server answered it, verified in the page (matches) and
+    recomputed here from the revealed seed by docs/FAIRNESS.md; a tampered seed fails."""
+    page, problems = await open_play(server, browser)
+    await sign_up(page, screenshots)
+
+    await page.get_by_role("link", name="Dice").click()
+    await expect(page.locator("#dice-rtp")).to_contain_text("Return to player 99.00%")
+    await page.locator("#dice-chance").fill("50")
+    await page.locator("#dice-direction").select_option("OVER")
+    await expect(page.locator("#dice-pays")).to_have_text("A win pays 1.9800× the stake.")
+    dice = await play_in_page(page, page.get_by_role("button", name="Roll"), "diceRoll")
+    await expect(page.locator("#dice-roll")).to_have_text(f"{dice['roll']:.2f}")
+    await screenshots.take(page, "dice-rolled")
+
+    await page.get_by_role("link", name="Rock-paper-scissors").click()
+    await expect(page.locator("#rps-rtp")).to_contain_text("return to player 98.67%")
+    rps = await play_in_page(page, page.get_by_role("button", name="Play Rock"), "rpsPlay")
+    await expect(page.locator("#rps-outcome")).to_contain_text("You played Rock")
+    await screenshots.take(page, "rps-played")
+
+    await page.get_by_role("link", name="Prize wheel").click()
+    await expect(page.locator("#wheel-odds")).to_contain_text("free spin")
+    wheel = await play_in_page(page, page.get_by_role("button", name="Spin the wheel"), "wheelSpin")
+    await expect(page.locator("#wheel-segment")).to_contain_text(
+        f"Segment {wheel['segmentIndex']}, {wheel['label']}"
+    )
+    await screenshots.take(page, "wheel-spun")
+    nonces = [game["fairness"]["nonce"] for game in (dice, rps, wheel)]
+    assert nonces == sorted(set(nonces)), nonces
+
+    # Verified in the page, then the server's outcomes recomputed here from the seed.
+    wheel_seed = await verified_seed(
+        page, "wheel-", f"segment {wheel['segmentIndex']} ({wheel['label']})", wheel["fairness"]
+    )
+    await screenshots.take(page, "wheel-verified")
+    async with httpx.AsyncClient(base_url=server) as http:
+        segments = (await Api(http).data("{ wheelConfig { segments { weight } } }"))["wheelConfig"][
+            "segments"
+        ]
+    proof = wheel["fairness"]
+    u = float0_u(wheel_seed, proof["clientSeed"], proof["nonce"])
+    assert weighted_choice(u, [s["weight"] for s in segments]) == wheel["segmentIndex"]
+
+    await page.get_by_role("link", name="Rock-paper-scissors").click()
+    outcome = f"{rps['serverMove']} ({rps['outcome']})"
+    rps_seed = await verified_seed(page, "rps-", f"server move {outcome}", rps["fairness"])
+    proof = rps["fairness"]
+    server_move = ["ROCK", "PAPER", "SCISSORS"][
+        float0_u(rps_seed, proof["clientSeed"], proof["nonce"]) * 3 // TWO_32
+    ]
+    assert server_move == rps["serverMove"]
+    beaten = {"ROCK": "SCISSORS", "PAPER": "ROCK", "SCISSORS": "PAPER"}
+    expected = (
+        "DRAW" if server_move == "ROCK" else "WIN" if beaten["ROCK"] == server_move else "LOSS"
+    )
+    assert rps["outcome"] == expected
+
+    await page.get_by_role("link", name="Dice").click()
+    result = "win" if dice["won"] else "loss"
+    dice_seed = await verified_seed(
+        page, "dice-", f"roll {dice['roll']:.2f} (OVER 50.00: {result})", dice["fairness"]
+    )
+    proof = dice["fairness"]
+    hundredths = float0_u(dice_seed, proof["clientSeed"], proof["nonce"]) * 10_000 // TWO_32
+    assert hundredths == round(dice["roll"] * 100)
+    assert dice["won"] == (hundredths >= 5_000)
+    assert dice_seed == rps_seed == wheel_seed
+    await screenshots.take(page, "dice-verified")
+
+    tampered = ("1" if dice_seed[0] != "1" else "2") + dice_seed[1:]
+    await page.locator("#dice-verify-seed").fill(tampered)
+    await page.get_by_role("button", name="Verify with this seed").click()
+    await expect(page.locator("#dice-verdict")).to_contain_text("Does not match.")
+    await expect(page.locator("#dice-verdict")).to_contain_text("Seed hash does not match")
+    await expect(page.locator("#dice-verdict")).to_have_class(re.compile(r"\berror\b"))
+    await screenshots.take(page, "dice-tampered")
     problems.assert_none()
 
 
