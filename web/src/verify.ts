@@ -51,7 +51,7 @@ export function verifier(
       verdict,
       `${ok ? "Verified: matches." : "Does not match."} ` +
         `Seed hash ${hashMatches ? "matches" : "does not match"} the one published before the ${noun}. ` +
-        `${outcome.detail} (client seed "${proof.clientSeed}", nonce ${proof.nonce}).`,
+        `${outcome.detail}; client seed "${proof.clientSeed}", nonce ${proof.nonce}.`,
       ok ? "info" : "error",
     );
   };
