@@ -48,6 +48,10 @@ import type {
   WheelSpinMutationVariables,
   CrashRoundRevealedQuery,
   CrashRoundRevealedQueryVariables,
+  GachaConfigQuery,
+  GachaConfigQueryVariables,
+  GachaPullMutation,
+  GachaPullMutationVariables,
 } from "./generated/operations.js";
 
 export const SIGNUP: TypedDocumentNode<SignupMutation, SignupMutationVariables> = gql`
@@ -591,4 +595,68 @@ export const CRASH_ROUND_REVEALED: TypedDocumentNode<CrashRoundRevealedQuery, Cr
       }
     }
   }
+`;
+
+export const GACHA_CONFIG: TypedDocumentNode<GachaConfigQuery, GachaConfigQueryVariables> = gql`
+  query GachaConfig {
+    gachaConfig {
+      rarities {
+        rarity
+        rate
+        effectiveRate
+        duplicateRefund
+        remainingStock
+        items {
+          id
+          name
+          rarity
+        }
+      }
+      pityThreshold
+      singleCost
+      tenCost
+      dailyLimits {
+        rank
+        pullsPerDay
+      }
+    }
+  }
+`;
+
+export const GACHA_PULL: TypedDocumentNode<GachaPullMutation, GachaPullMutationVariables> = gql`
+  mutation GachaPull($input: GachaPullInput!) {
+    gachaPull(input: $input) {
+      __typename
+      ... on GachaPullSuccess {
+        roundId
+        items {
+          item {
+            id
+            name
+            rarity
+          }
+          pity
+          downgraded
+          duplicate
+        }
+        paidGold
+        refundedGold
+        pityCounter
+        dailyRemaining
+        player {
+          id
+          gold
+          level
+          rank
+        }
+        fairness {
+          serverSeedHash
+          clientSeed
+          nonce
+        }
+      }
+      ...PlayRefusalFields
+    }
+  }
+  ${PLAY_REFUSAL_FIELDS}
 `;

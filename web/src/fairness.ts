@@ -132,3 +132,40 @@ export async function crashPointHundredths(serverSeedHex: string, clientSeed: st
   const point = (99n * two32) / (two32 - u);
   return Number(point > 100n ? point : 100n);
 }
+
+/** A gacha rarity as published: its weight (basis points) and its items' ids. */
+export interface GachaRarity {
+  rarity: string;
+  weight: number;
+  itemIds: readonly string[];
+}
+
+/** Gacha: pull k's item from float k (docs/FAIRNESS.md). The rarity is the weighted choice
+ * over the rarities, best first (on a pity pull over LEGENDARY and EPIC alone), and the item
+ * is the float's place inside that rarity's interval scaled to its items ordered by id,
+ * ⌊(u·W − L·2^32)·n / (w·2^32)⌋; a sold-out (downgraded) roll is COMMON item ⌊u·n / 2^32⌋. */
+export function gachaItem(u: number, rarities: readonly GachaRarity[], pity: boolean, downgraded: boolean): string {
+  const byId = (ids: readonly string[]): string[] => [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (downgraded) {
+    const common = byId(rarities.find((r) => r.rarity === "COMMON")?.itemIds ?? []);
+    const item = common[uniformChoice(u, common.length)];
+    if (item === undefined) throw new Error("no COMMON items");
+    return item;
+  }
+  const order = pity ? rarities.filter((r) => r.rarity === "LEGENDARY" || r.rarity === "EPIC") : rarities;
+  const two32 = BigInt(TWO_32);
+  const scaled = BigInt(u) * BigInt(order.reduce((sum, r) => sum + r.weight, 0));
+  let low = 0n;
+  for (const rarity of order) {
+    const width = BigInt(rarity.weight) * two32;
+    if (scaled < low + width) {
+      const pool = byId(rarity.itemIds);
+      const item = pool[Number(((scaled - low) * BigInt(pool.length)) / width)];
+      if (item === undefined) throw new Error(`no ${rarity.rarity} items`);
+      return item;
+    }
+    low += width;
+  }
+  throw new Error("u must be below 2^32");
+}
+

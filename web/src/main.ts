@@ -9,6 +9,7 @@ import { authScreen } from "./screens/auth.js";
 import { crashScreen } from "./screens/crash.js";
 import { dailyScreen } from "./screens/daily.js";
 import { diceScreen } from "./screens/dice.js";
+import { gachaScreen } from "./screens/gacha.js";
 import { header } from "./screens/header.js";
 import { rpsScreen } from "./screens/rps.js";
 import { shopScreen } from "./screens/shop.js";
@@ -33,6 +34,7 @@ function start(root: HTMLElement): void {
       { id: "dice", title: "Dice", render: diceScreen },
       { id: "rps", title: "Rock-paper-scissors", render: rpsScreen },
       { id: "wheel", title: "Prize wheel", render: wheelScreen },
+      { id: "gacha", title: "Gacha", render: gachaScreen },
       { id: "shop", title: "Shop", render: shopScreen },
       { id: "daily", title: "Daily check-in", render: dailyScreen },
     ]);
