@@ -351,6 +351,47 @@ async def test_dice_rps_and_wheel_played_and_verified_in_the_page(
     problems.assert_none()
 
 
+async def test_gacha_pull_verified_in_the_page(
+    server: str, browser: Browser, screenshots: Screenshots
+) -> None:
+    """A pull's item as the server answered it, verified in the page (matches) and
+    recomputed here from the revealed seed by docs/FAIRNESS.md's gacha rule."""
+    page, problems = await open_play(server, browser)
+    await sign_up(page, screenshots)
+    await page.get_by_role("link", name="Shop").click()
+    await page.locator("#payment-token").select_option("tok_ok")
+    await page.get_by_role("button", name="Buy Starter pack").click()
+    await expect(page.locator("#gold")).to_have_text("6,000 gold")
+
+    await page.get_by_role("link", name="Gacha").click()
+    await expect(page.locator("#gacha-odds")).to_contain_text("A pull costs 5,000 gold")
+    pull = await play_in_page(page, page.locator("#gacha-one"), "gachaPull")
+    [pulled] = pull["items"]
+    await expect(page.locator("#gacha-items li")).to_have_attribute(
+        "data-item", pulled["item"]["id"]
+    )
+    await screenshots.take(page, "gacha-pulled")
+    seed = await verified_seed(page, "gacha-", f"items {pulled['item']['id']}", pull["fairness"])
+    await screenshots.take(page, "gacha-verified")
+
+    async with httpx.AsyncClient(base_url=server) as http:
+        config = (
+            await Api(http).data("{ gachaConfig { rarities { rarity rate items { id } } } }")
+        )["gachaConfig"]
+    assert not pulled["pity"] and not pulled["downgraded"]
+    weights = [round(r["rate"] * 10_000) for r in config["rarities"]]
+    assert weights == [150, 650, 2_200, 7_000]
+    proof = pull["fairness"]
+    u = float0_u(seed, proof["clientSeed"], proof["nonce"])
+    k = weighted_choice(u, weights)
+    low = sum(weights[:k]) * TWO_32
+    pool = sorted(item["id"] for item in config["rarities"][k]["items"])
+    item = pool[(u * sum(weights) - low) * len(pool) // (weights[k] * TWO_32)]
+    assert item == pulled["item"]["id"]
+    assert config["rarities"][k]["rarity"] == pulled["item"]["rarity"]
+    problems.assert_none()
+
+
 async def test_assets_are_immutable_and_unknown_names_are_not_found(server: str) -> None:
     async with httpx.AsyncClient(base_url=server) as http:
         page = await http.get("/play")
