@@ -43,6 +43,7 @@ TEST_DATABASE_URL = os.environ.get(
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 REDIS_START_TIMEOUT_SECONDS = 15
+LIFESPAN_TIMEOUT_SECONDS = 30
 
 # argon2 at OWASP cost takes ~160 ms a hash; tests need the behaviour, not the cost.
 # Pools are kept small: a test run has several apps and servers alive at once, and
@@ -201,7 +202,13 @@ def settings(backend: Backend) -> Settings:
 @contextlib.asynccontextmanager
 async def running_app(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Starlette]:
     application = create_app(settings, clock=clock, configure_logs=False)
-    async with LifespanManager(application):
+    # asgi-lifespan gives a start 5 s; on a loaded CI machine (browsers, Node builds and
+    # servers beside the suite) one took longer and failed a test that never began.
+    async with LifespanManager(
+        application,
+        startup_timeout=LIFESPAN_TIMEOUT_SECONDS,
+        shutdown_timeout=LIFESPAN_TIMEOUT_SECONDS,
+    ):
         yield application
 
 

@@ -240,7 +240,8 @@ async def test_an_unanswered_authorize_stays_pending_and_the_sweeper_asks_by_ref
     sandbox = sandbox_of(app)
     pause = sandbox.pause_authorizations()  # every try of authorize times out
     task = asyncio.create_task(buy(api, token))
-    await asyncio.wait_for(pause.entered.wait(), 10)
+    # A hang guard, not a stopwatch: sign-up and the purchase's first steps come first.
+    await asyncio.wait_for(pause.entered.wait(), 30)
     reference = pause.references[0]
     sandbox.unreachable(reference)  # and asking by reference gets no answer either
     result = await asyncio.wait_for(task, 30)
