@@ -62,6 +62,9 @@ class Context:
     # A WebSocket connection's place under the per-player and per-address limits, given
     # back when the connection closes (live/ws_handlers.py).
     connection_lease: Lease | None = None
+    # The operation was charged to the caller's budget before it was known: a persisted
+    # query's hash, looked up only once paid for (graphql_view.py).
+    operation_charged: bool = False
     _viewer: Viewer | None = field(default=None, repr=False)
     _viewer_loaded: bool = field(default=False, repr=False)
     # Players who proved who they are in this request (signup, login, refresh): the

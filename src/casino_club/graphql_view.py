@@ -21,7 +21,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from casino_club import http_responses
 from casino_club.context import AuthenticationFailed, Context
@@ -40,7 +40,11 @@ from casino_club.live.ws_handlers import (
     fitting,
 )
 from casino_club.origins import OriginPolicy
-from casino_club.persisted_queries import AutomaticPersistedQueries, CodedRefusal
+from casino_club.persisted_queries import (
+    AutomaticPersistedQueries,
+    CodedRefusal,
+    HashedRequestData,
+)
 from casino_club.resolvers import request_budget
 from casino_club.resolvers.guards import address_bucket
 from casino_club.schema import query_budget
@@ -169,7 +173,7 @@ class CasinoGraphQL(GraphQL[Context, None]):
             self._check_request(data)
         if isinstance(parsed, list):  # refused by parse_json: batching is off
             return parsed
-        return await self.persisted_queries.resolve(parsed)
+        return self.persisted_queries.check(parsed)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """Only when GraphiQL is on (else a browser's GET is any GET without a query: a
@@ -180,6 +184,34 @@ class CasinoGraphQL(GraphQL[Context, None]):
             self.graphiql is not None
             and "extensions" not in request.query_params
             and super().should_render_graphql_ide(request)
+        )
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        """A persisted query's hash sent alone is looked up here, where the caller is
+        known: the lookup is charged to the caller's budget of operations before it
+        reaches the store (a flood of unknown hashes is refused like any flood), and the
+        operation it finds is not charged again (Context.operation_charged)."""
+        if isinstance(request_data, HashedRequestData):
+            wait = await request_budget.charge_operation(context)
+            if wait is not None:
+                return ExecutionResult(data=None, errors=[query_budget.over_budget(wait)])
+            context.operation_charged = True
+            request_data = await self.persisted_queries.lookup(request_data)
+        return await super().execute_operation(
+            request=request,
+            request_adapter=request_adapter,
+            request_data=request_data,
+            context=context,
+            root_value=root_value,
+            sub_response=sub_response,
         )
 
     async def execute_single(

@@ -9,6 +9,10 @@ A client sends `extensions.persistedQuery = {"version": 1, "sha256Hash": <hex>}`
   is kept); it runs, and once it has run (it parsed and validated) it is kept under the
   hash, unless longer than PERSISTED_QUERY_MAX_BYTES (then it runs every time it is sent).
 
+A hash alone is looked up only once the caller is known (the view charges the lookup to
+the caller's budget of operations first, so a flood of unknown hashes is refused like any
+other flood before it reaches the store; the operation found is not charged again).
+
 Both over GET (Apollo's `useGETForHashedQueries`: the hash in the URL, so a cache can
 answer) and POST; a GET still runs queries only. With PERSISTED_QUERIES=false a hash is
 answered PersistedQueryNotSupported (PERSISTED_QUERY_NOT_SUPPORTED), on which Apollo's
@@ -50,6 +54,13 @@ class CodedRefusal(HTTPException):
 
 
 @dataclasses.dataclass
+class HashedRequestData(GraphQLRequestData):
+    """A hash sent alone: its document is still to be looked up (`lookup`)."""
+
+    sha256_hash: str = ""
+
+
+@dataclasses.dataclass
 class PersistedRequestData(GraphQLRequestData):
     """A request whose checked document is to be kept under `sha256_hash` once it ran."""
 
@@ -63,12 +74,14 @@ class AutomaticPersistedQueries:
         self._store = store
         self._max_bytes = max_bytes
 
-    async def resolve(self, data: GraphQLRequestData) -> GraphQLRequestData:
-        """The request to run: its own document, or the one stored under its hash.
+    def check(self, data: GraphQLRequestData) -> GraphQLRequestData:
+        """The request as sent (no extension), a HashedRequestData (a hash alone, to be
+        looked up), or a PersistedRequestData (a document to keep once it ran).
 
         The view has checked the request's own document (storable text) before: its
         bytes can be hashed. Raises HTTPException (a 400) for a malformed extension or a
-        hash that is not the document's, CodedRefusal (a 200) for an unknown hash.
+        hash that is not the document's, CodedRefusal (a 200) when persisted queries
+        are off.
         """
         extensions = data.extensions or {}
         if PERSISTED_QUERY not in extensions:
@@ -77,16 +90,28 @@ class AutomaticPersistedQueries:
             raise CodedRefusal(200, NOT_SUPPORTED_MESSAGE, ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED)
         sha256_hash = requested_hash(extensions[PERSISTED_QUERY])
         if data.query is None:
-            query = await self._store.get(sha256_hash)
-            if query is None:
-                raise CodedRefusal(200, NOT_FOUND_MESSAGE, ErrorCode.PERSISTED_QUERY_NOT_FOUND)
-            return dataclasses.replace(data, query=query)
+            return HashedRequestData(**vars(data), sha256_hash=sha256_hash)
         document = data.query.encode()
         if hashlib.sha256(document).hexdigest() != sha256_hash:
             raise HTTPException(400, HASH_MISMATCH)
         if len(document) > self._max_bytes:
             return data
         return PersistedRequestData(**vars(data), sha256_hash=sha256_hash)
+
+    async def lookup(self, data: HashedRequestData) -> GraphQLRequestData:
+        """The request with the document stored under its hash; CodedRefusal (a 200) for
+        an unknown hash, on which the client sends the document."""
+        assert self._store is not None  # check() answered NOT_SUPPORTED without one
+        query = await self._store.get(data.sha256_hash)
+        if query is None:
+            raise CodedRefusal(200, NOT_FOUND_MESSAGE, ErrorCode.PERSISTED_QUERY_NOT_FOUND)
+        return GraphQLRequestData(
+            query=query,
+            variables=data.variables,
+            operation_name=data.operation_name,
+            extensions=data.extensions,
+            protocol=data.protocol,
+        )
 
     async def remember(self, data: GraphQLRequestData, result: ExecutionResult) -> None:
         """Keep a hashed document that ran: one that did not parse or validate (no

@@ -3,20 +3,24 @@
 An unknown hash is answered PERSISTED_QUERY_NOT_FOUND (HTTP 200, so the client retries
 with the document); the document with its hash runs and is kept; the hash alone then
 runs it, over GET and POST. A wrong hash keeps nothing; the store is bounded, shared by
-instances on Redis, and a Redis outage only makes every hash unknown.
+instances on Redis, and a Redis outage only makes every hash unknown. A hash alone is
+charged to the caller's budget before it is looked up, and only once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from casino_club.clock import FrozenClock
 from casino_club.config import Settings
 from tests.conftest import Backend, api_for, running_app
 from tests.support import Api, error_codes, free_port
@@ -281,3 +285,40 @@ async def test_switched_off_a_hash_is_not_supported(backend: Backend) -> None:
             "/graphql", json={"query": query, "variables": {"first": 1}}
         )
         answered(response, key)
+
+
+def budgeted(backend: Backend) -> Settings:
+    return own_prefix(
+        backend, query_budget_per_second_per_player=5, query_budget_per_second_per_address=5
+    )
+
+
+async def test_a_flood_of_unknown_hashes_is_charged_before_the_lookup(
+    backend: Backend, clock: FrozenClock
+) -> None:
+    """Each hash sent alone costs the caller one operation before the store is asked:
+    of 20 at once with a budget of 5, 5 are looked up (unknown) and 15 refused unlooked."""
+    async with running_app(budgeted(backend), clock) as app, api_for(app) as api:
+        answers = await asyncio.gather(
+            *(
+                send(api, "POST", query=None, extensions=persisted(sha256(fresh_query()[0])))
+                for _ in range(20)
+            )
+        )
+        codes = sorted(error_codes(response.json())[0] for response in answers)
+        assert codes == ["PERSISTED_QUERY_NOT_FOUND"] * 5 + ["RATE_LIMITED"] * 15
+        clock.advance(timedelta(seconds=1))
+        not_found(await send(api, "GET", query=None, extensions=persisted(sha256("{ x }"))))
+
+
+async def test_a_hash_found_is_charged_once(backend: Backend, clock: FrozenClock) -> None:
+    """The lookup's charge pays for the operation it finds: the document and four runs
+    of its hash are the budget of five, the sixth operation is refused."""
+    async with running_app(budgeted(backend), clock) as app, api_for(app) as api:
+        query, key = fresh_query()
+        extensions = persisted(sha256(query))
+        answered(await send(api, "POST", query=query, extensions=extensions), key)
+        for _ in range(4):
+            answered(await send(api, "GET", query=None, extensions=extensions), key)
+        refused = await send(api, "GET", query=None, extensions=extensions)
+        assert error_codes(refused.json()) == ["RATE_LIMITED"]

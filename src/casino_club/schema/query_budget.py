@@ -35,7 +35,7 @@ class QueryBudget(SchemaExtension):
         reads no result set here: the refusal is raised, which strawberry answers."""
         execution = self.execution_context
         context = execution.context
-        if isinstance(context, Context):
+        if isinstance(context, Context) and not context.operation_charged:
             wait = await charge_operation(context)
             if wait is not None:
                 if execution.operation_type is OperationType.SUBSCRIPTION:
