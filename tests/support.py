@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import dataclasses
 import os
 import socket
@@ -278,15 +279,32 @@ async def missions_in_play(app: Starlette, *defined: Mission) -> AsyncIterator[d
             await uow.commit()
 
 
+# The statements list of the `counting` block the running code is in, if any.
+_COUNTING: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "counting", default=None
+)
+
+
 @contextlib.contextmanager
 def counting(services: Services, containing: str = "") -> Iterator[list[str]]:
-    """The SQL statements the app sends meanwhile (SQLite's BEGINs left out), or only
-    those containing `containing`."""
+    """The SQL statements the code running meanwhile in this task sends (SQLite's BEGINs
+    left out), or only those containing `containing`.
+
+    Only this task's: a request sent meanwhile (in-process, as `api_for` sends it) runs in
+    the task's context, and so does any task it starts, while the app's background jobs
+    (started with the app) do not — their statements, counted before, made counts flaky.
+    SQLAlchemy runs each statement in a greenlet carrying the caller's context.
+    """
     statements: list[str] = []
+    token = _COUNTING.set(statements)
 
     def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         # BEGIN: SQLite's transactions, not queries.
-        if not statement.startswith("BEGIN") and containing in statement:
+        if (
+            _COUNTING.get() is statements
+            and not statement.startswith("BEGIN")
+            and containing in statement
+        ):
             statements.append(statement)
 
     engine = services.engine.sync_engine
@@ -295,6 +313,7 @@ def counting(services: Services, containing: str = "") -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", seen)
+        _COUNTING.reset(token)
 
 
 async def books_balance(app: Starlette) -> None:
