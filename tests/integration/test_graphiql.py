@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from casino_club.graphiql import CONTENT_SECURITY_POLICY, sri
+from casino_club.graphiql import CONTENT_SECURITY_POLICY
+from casino_club.static_pages import sri
 from tests.conftest import Backend, api_for, running_app
 from tests.support import Api
 

@@ -6,14 +6,12 @@ the same versions from `assets/` (fetched and pinned by scripts/fetch_graphiql.p
 writes the manifest read here), each tag with its Subresource Integrity hash, and the
 page's own code from `init.js`: no inline script, so the policy needs no nonce.
 
-Asset URLs are immutable: a vendor file's path names its package version, and our own
-files' paths carry a digest of their content, so each is cached for a year and a new
-release changes the URL.
+Asset URLs are immutable (casino_club.static_pages): a vendor file's path names its
+package version, and our own files' paths carry a digest of their content.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 import json
@@ -24,9 +22,10 @@ from pathlib import Path
 from string import Template
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import Response
 
 from casino_club.config import Settings
+from casino_club.static_pages import content_security_policy, file_response, page_response, sri
 
 log = logging.getLogger("casino_club.graphiql")
 
@@ -42,9 +41,6 @@ STYLES = ("graphiql_css", "explorer_css")
 OWN_SCRIPT = "init.js"
 OWN_STYLE = "page.css"
 
-MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css"}
-IMMUTABLE = "public, max-age=31536000, immutable"
-
 # What the page may load, checked in Chromium with the suite's browser test (any
 # violation is a console error there, which fails it):
 # - script-src 'self': every script is a file of ours; GraphiQL 3 needs no eval (its
@@ -54,32 +50,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 #   which the policy does not restrict; only <style> elements and style="" attributes in
 #   markup would need 'unsafe-inline', and GraphiQL 3.8 renders none.
 # - font-src / img-src data:: graphiql.min.css embeds its fonts and icons as data: URLs.
-# - connect-src 'self': the queries' fetch and the subscriptions' WebSocket (CSP 3's
-#   'self' matches ws: and wss: on the page's own host and port).
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "font-src 'self' data:",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-    )
-)
-PAGE_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "Cache-Control": "no-cache",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
-
-
-def sri(data: bytes) -> str:
-    """The Subresource Integrity value of `data` (sha384, as scripts/fetch_graphiql.py writes)."""
-    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+# - connect-src 'self': the queries' fetch and the subscriptions' WebSocket.
+CONTENT_SECURITY_POLICY = content_security_policy("font-src 'self' data:")
 
 
 @dataclass(frozen=True)
@@ -130,18 +102,12 @@ class GraphiQLPage:
         )
 
     def response(self) -> Response:
-        return HTMLResponse(self.html, headers=PAGE_HEADERS)
+        return page_response(self.html, CONTENT_SECURITY_POLICY)
 
     async def serve_asset(self, request: Request) -> Response:
         """GET /graphiql-assets/{path}: one of the page's files, cached for good."""
         asset = self._by_path.get(request.path_params["path"])
-        if asset is None:
-            return PlainTextResponse("Not Found", status_code=404)
-        return FileResponse(
-            asset.path,
-            media_type=MEDIA_TYPES[asset.path.suffix],
-            headers={"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"},
-        )
+        return file_response(asset.path if asset is not None else None)
 
 
 @functools.cache
