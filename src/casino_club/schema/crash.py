@@ -14,7 +14,13 @@ from casino_club.domain.errors import BadUserInput
 from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.schema.enums import graphql_enum
 from casino_club.schema.errors import UserError
-from casino_club.schema.games import FairnessProof, RateLimited
+from casino_club.schema.games import (
+    FairnessProof,
+    RateLimited,
+    balance_after,
+    fairness_of,
+    replayed,
+)
 from casino_club.schema.identity import LazyPlayer as Player
 from casino_club.schema.identity import player as player_field
 from casino_club.schema.identity import required_reference
@@ -111,9 +117,7 @@ class CrashRound(relay.Node):
     settled_at: datetime | None = strawberry.field(
         description="When it was settled; null while OPEN."
     )
-    fairness: FairnessProof = strawberry.field(
-        description="What proves the crash point: verify it once the server seed is revealed."
-    )
+    fairness: FairnessProof = fairness_of("the crash point")
 
 
 @presents(crash.CrashBetPlaced)
@@ -121,11 +125,8 @@ class CrashRound(relay.Node):
 class CrashBetPlaced:
     round: CrashRound = strawberry.field(description="The round, OPEN.")
     player: Player = player_field(description="The caller, as this left them (their gold).")
-    balance: Gold = strawberry.field(description="The caller's gold after the stake was debited.")
-    replayed: bool = strawberry.field(
-        description="True when this is the stored result of an earlier request with the same "
-        "idempotency key."
-    )
+    balance: Gold = balance_after("the stake was debited")
+    replayed: bool = replayed()
 
 
 @presents(crash.ActiveRoundExists, described=True)
@@ -151,7 +152,7 @@ class CrashCashedOut:
     payout: Gold = strawberry.field(
         description="floor(stake × multiplier), credited; the stake included."
     )
-    balance: Gold = strawberry.field(description="The caller's gold after the payout.")
+    balance: Gold = balance_after("the payout")
     replayed: bool = strawberry.field(
         description="The round was settled earlier (a repeated cash-out or the auto-cash-out)"
     )

@@ -13,9 +13,14 @@ from casino_club.domain.gacha import Animation, ItemKind, Rarity
 from casino_club.domain.ids import NodeKind
 from casino_club.schema.enums import RankEnum, graphql_enum
 from casino_club.schema.errors import UserError
-from casino_club.schema.games import FairnessProof
+from casino_club.schema.games import (
+    FairnessProof,
+    balance_after,
+    fairness_of,
+    player_after,
+    replayed,
+)
 from casino_club.schema.identity import LazyPlayer as Player
-from casino_club.schema.identity import player as player_field
 from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
@@ -136,17 +141,10 @@ class GachaPullSuccess:
         description="Pulls in a row without EPIC or better, after this pull."
     )
     daily_remaining: int = strawberry.field(description="Pull actions left today.")
-    balance: Gold = strawberry.field(description="The caller's gold after the pull and refunds.")
-    player: Player = player_field(
-        description="The player, as the play left them (their gold, their level)."
-    )
-    fairness: FairnessProof = strawberry.field(
-        description="What proves the items: verify them once the server seed is revealed."
-    )
-    replayed: bool = strawberry.field(
-        description="True when this is the stored result of an earlier request with the same "
-        "idempotency key."
-    )
+    balance: Gold = balance_after("the pull and refunds")
+    player: Player = player_after()
+    fairness: FairnessProof = fairness_of("the items")
+    replayed: bool = replayed()
 
 
 @presents(gacha.DailyLimitReached)

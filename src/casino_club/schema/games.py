@@ -1,14 +1,17 @@
-"""Types every game shares: the fairness proof and the refusals of a bet (SPEC §6, §12)."""
+"""What every game shares: the fairness proof, the refusals of a bet (SPEC §6, §12), and
+the fields every game's success carries, described once."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
 from casino_club.domain import refusals
 from casino_club.domain.fairness import FairnessProof as FairnessProofValue
 from casino_club.schema.errors import UserError
+from casino_club.schema.identity import player
 from casino_club.schema.outcomes import presents
 from casino_club.schema.scalars import Gold
 
@@ -22,6 +25,31 @@ class FairnessProof:
     client_seed: str = strawberry.field(description="The client seed used.")
     nonce: int = strawberry.field(
         description="The nonce used: the number of bets before it on this seed pair."
+    )
+
+
+def balance_after(what: str = "this play") -> Any:
+    """A success's `balance`: the caller's gold as `what` left it."""
+    return strawberry.field(description=f"The caller's gold after {what}.")
+
+
+def player_after() -> Any:
+    """A success's `player`: the caller as the play left them, for a client's cache."""
+    return player(description="The player, as the play left them (their gold, their level).")
+
+
+def fairness_of(what: str = "the outcome") -> Any:
+    """A success's `fairness`: the proof of `what` it decided."""
+    return strawberry.field(
+        description=f"What proves {what}, to verify once the server seed is revealed."
+    )
+
+
+def replayed() -> Any:
+    """A success's `replayed`: answered from the idempotency key's stored result."""
+    return strawberry.field(
+        description="True when this is the stored result of an earlier request with the same "
+        "idempotency key."
     )
 
 

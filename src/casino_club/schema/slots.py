@@ -8,9 +8,14 @@ from casino_club.domain import slots
 from casino_club.domain.ids import NodeKind
 from casino_club.domain.slots import Symbol
 from casino_club.schema.enums import graphql_enum
-from casino_club.schema.games import FairnessProof
+from casino_club.schema.games import (
+    FairnessProof,
+    balance_after,
+    fairness_of,
+    player_after,
+    replayed,
+)
 from casino_club.schema.identity import LazyPlayer as Player
-from casino_club.schema.identity import player as player_field
 from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
@@ -60,16 +65,10 @@ class SlotSpinSuccess:
     )
     is_jackpot: bool = strawberry.field(description="Three SEVENs.")
     win_streak: int = strawberry.field(description="Consecutive wins including this spin")
-    balance: Gold = strawberry.field(description="The caller's gold after this play.")
-    player: Player = player_field(
-        description="The player, as the play left them (their gold, their level)."
-    )
-    fairness: FairnessProof = strawberry.field(
-        description="What proves the outcome: verify it once the server seed is revealed."
-    )
-    replayed: bool = strawberry.field(
-        description="True when this is the stored result of an earlier request with the same key"
-    )
+    balance: Gold = balance_after()
+    player: Player = player_after()
+    fairness: FairnessProof = fairness_of()
+    replayed: bool = replayed()
 
 
 SlotSpinResult = bet_result(

@@ -8,9 +8,14 @@ from casino_club.domain import wheel
 from casino_club.domain.ids import NodeKind
 from casino_club.domain.wheel import PrizeKind
 from casino_club.schema.enums import graphql_enum
-from casino_club.schema.games import FairnessProof
+from casino_club.schema.games import (
+    FairnessProof,
+    balance_after,
+    fairness_of,
+    player_after,
+    replayed,
+)
 from casino_club.schema.identity import LazyPlayer as Player
-from casino_club.schema.identity import player as player_field
 from casino_club.schema.identity import required_reference
 from casino_club.schema.outcomes import bet_result, presents
 from casino_club.schema.scalars import Gold
@@ -65,17 +70,10 @@ class WheelSpinSuccess:
     )
     free: bool = strawberry.field(description="The day's free spin")
     paid_gold: Gold = strawberry.field(description="Gold this spin cost: 0 when free.")
-    balance: Gold = strawberry.field(description="The caller's gold after the spin.")
-    player: Player = player_field(
-        description="The player, as the play left them (their gold, their level)."
-    )
-    fairness: FairnessProof = strawberry.field(
-        description="What proves the outcome: verify it once the server seed is revealed."
-    )
-    replayed: bool = strawberry.field(
-        description="True when this is the stored result of an earlier request with the same "
-        "idempotency key."
-    )
+    balance: Gold = balance_after("the spin")
+    player: Player = player_after()
+    fairness: FairnessProof = fairness_of()
+    replayed: bool = replayed()
 
 
 # A spin has no stake to check: its union has no InvalidStake.
