@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     jwt_issuer: str = "casino-club"
     access_token_ttl_seconds: int = 30 * 60
     refresh_token_ttl_seconds: int = 14 * 24 * 3600
+    # Login sessions a player keeps at once (0 = unlimited): a login beyond it ends the
+    # oldest, whose subscriptions end saying so (reason SESSION_LIMIT). 1 is one device.
+    max_sessions_per_player: int = Field(default=0, ge=0)
 
     # argon2id cost; the defaults are argon2-cffi's (OWASP-grade), tests lower them.
     argon2_time_cost: int = 3

@@ -6,9 +6,9 @@ against a real server, on both protocols.
   a bad token in `connection_init` (4403; graphql-ws is told in `connection_error`
   first, with its code), an init payload that is not an object (4400).
 - A subscription whose session ends — logout, logoutAll, a reused refresh token, a ban,
-  an access token past its time — ends with the protocol's `error` message saying why
-  (UNAUTHENTICATED, `extensions.reason`), and no `complete` after it: a client's
-  subscription fails, it does not quietly finish.
+  a newer login beyond MAX_SESSIONS_PER_PLAYER, an access token past its time — ends
+  with the protocol's `error` message saying why (UNAUTHENTICATED, `extensions.reason`),
+  and no `complete` after it: a client's subscription fails, it does not quietly finish.
 - An operation that ends by itself still completes (`next`… then `complete`), and a
   field's error still arrives in a `next`.
 """
@@ -33,6 +33,7 @@ from tests.e2e.test_crash_live import BET, CASHOUT
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
 from tests.e2e.test_live_and_money import post
 from tests.e2e.test_notifications_and_monitor import admin_token
+from tests.support import LOGIN, ME, PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -256,6 +257,34 @@ async def test_a_subscription_outliving_its_access_token_says_so(
         "Your session ended: signed in too long ago; reconnect with a fresh access token"
     )
     assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": "EXPIRED"}
+
+
+async def test_a_login_beyond_the_session_limit_ends_the_oldest_sessions_feed(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """MAX_SESSIONS_PER_PLAYER=1 (one device): logging in elsewhere ends the first
+    session, and its subscription says so; the new session works."""
+    with start_server(backend, tmp_path, MAX_SESSIONS_PER_PLAYER="1") as running:
+        player = await signup_player(running.url)
+        async with (
+            httpx.AsyncClient(base_url=running.url, timeout=TIMEOUT) as http,
+            websockets.connect(ws_url(running.url), subprotocols=[TRANSPORT]) as socket,  # type: ignore[list-item]
+        ):
+            await initialised(socket, player["accessToken"])
+            await start(socket, TRANSPORT, "beats", HEARTBEAT)
+            assert data_of(await about(socket, "beats"))["heartbeat"]
+            login = {"siteId": player["user"]["siteId"], "password": PASSWORD}
+            answer = await http.post(
+                "/graphql", json={"query": LOGIN, "variables": {"input": login}}
+            )
+            newer = answer.json()["data"]["login"]
+            error = await ended_with(socket, TRANSPORT, "beats")
+            assert await post(http, ME, newer["accessToken"]) is not None
+    assert error["message"] == (
+        "Your session ended: a newer login took this session's place "
+        "(a player may keep only so many sessions at once)"
+    )
+    assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": "SESSION_LIMIT"}
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)

@@ -1,7 +1,9 @@
-"""Access and refresh tokens (SPEC §5.1): rotation, reuse detection, logout, bad JWTs."""
+"""Access and refresh tokens (SPEC §5.1): rotation, reuse detection, logout, bad JWTs,
+and the limit of sessions per player."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from datetime import timedelta
@@ -11,7 +13,8 @@ import pytest
 
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
-from tests.support import ME, REFRESH, Api
+from tests.conftest import api_for, running_app
+from tests.support import ME, REFRESH, Api, error_codes
 
 
 async def refresh(api: Api, token: str) -> dict[str, object]:
@@ -129,3 +132,39 @@ async def test_bad_tokens_are_refused(api: Api, clock: FrozenClock, kind: str) -
     # A bad token on a public operation does not break it.
     public = await api.execute('{ validateInviteCode(code: "5858") { valid } }', token="a.b.c")
     assert public["data"]["validateInviteCode"]["valid"] is True
+
+
+async def test_a_login_beyond_the_session_limit_ends_the_oldest(settings: Settings) -> None:
+    """MAX_SESSIONS_PER_PLAYER=2: each login beyond two ends the oldest session; the
+    newest two work, and a refresh does not open a third."""
+    limited = settings.model_copy(update={"max_sessions_per_player": 2})
+    async with running_app(limited) as app, api_for(app) as api:
+        player = await api.new_player()
+        site_id = player["user"]["siteId"]
+        second, third = [await api.login(site_id) for _ in range(2)]
+        assert unauthenticated(await api.execute(ME, token=player["accessToken"]))
+        for session in (second, third):
+            assert (await api.data(ME, token=session["accessToken"]))["me"]["id"]
+        rotated = await refresh(api, second["refreshToken"])
+        assert rotated["__typename"] == "AuthPayload"
+        assert (await api.data(ME, token=third["accessToken"]))["me"]["id"]
+
+
+async def test_logins_at_once_keep_no_more_sessions_than_the_limit(settings: Settings) -> None:
+    """20 logins at once with a limit of 2: exactly two sessions work afterwards (the
+    lockout, which counts each login in flight as a failure until its hash is checked,
+    raised so that all 20 are checked)."""
+    limited = settings.model_copy(
+        update={
+            "max_sessions_per_player": 2,
+            "auth_attempts_per_minute_per_address": 0,
+            "login_max_failures": 100,
+        }
+    )
+    async with running_app(limited) as app, api_for(app) as api:
+        player = await api.new_player()
+        logins = await asyncio.gather(*(api.login(player["user"]["siteId"]) for _ in range(20)))
+        assert {login["__typename"] for login in logins} == {"AuthPayload"}, logins
+        tokens = [player["accessToken"], *(login["accessToken"] for login in logins)]
+        working = [token for token in tokens if not error_codes(await api.execute(ME, token=token))]
+        assert len(working) == 2

@@ -39,14 +39,15 @@ _RANK_ORDER = {Rank.STANDARD: 0, Rank.PREMIUM: 1, Rank.VIP: 2}
 
 
 class SessionEnd(StrEnum):
-    """Why a login session stopped working: the reason its revocation stored (the first
-    four), or its time ran out. A live subscription ends saying which, so a client can
+    """Why a login session stopped working: the reason its revocation stored (all but
+    EXPIRED), or its time ran out. A live subscription ends saying which, so a client can
     tell "logged out" from "banned" without asking again."""
 
     LOGOUT = "LOGOUT"
     LOGOUT_ALL = "LOGOUT_ALL"
     REFRESH_REUSE = "REFRESH_REUSE"
     BANNED = "BANNED"
+    SESSION_LIMIT = "SESSION_LIMIT"
     EXPIRED = "EXPIRED"
 
     @property
@@ -59,6 +60,8 @@ _SESSION_END_EXPLANATIONS = {
     SessionEnd.LOGOUT_ALL: "logged out on every device",
     SessionEnd.REFRESH_REUSE: "a refresh token was used twice, so every session was revoked",
     SessionEnd.BANNED: "account banned",
+    SessionEnd.SESSION_LIMIT: "a newer login took this session's place "
+    "(a player may keep only so many sessions at once)",
     SessionEnd.EXPIRED: "signed in too long ago; reconnect with a fresh access token",
 }
 

@@ -93,6 +93,36 @@ async def revoke_all_sessions(
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def revoke_all_but_newest(
+    session: AsyncSession, user_id: int, keep: int, reason: SessionEnd, now: datetime
+) -> int:
+    """Revoke the player's live sessions but the `keep` newest; how many were revoked.
+
+    The caller holds the player's row lock, so logins at once take turns here and each
+    sees the sessions the ones before it opened.
+    """
+    live = (
+        await session.scalars(
+            select(AuthSession.id)
+            .where(
+                AuthSession.user_id == user_id,
+                AuthSession.revoked_at.is_(None),
+                AuthSession.expires_at > now,
+            )
+            .order_by(AuthSession.created_at.desc(), AuthSession.id.desc())
+            .offset(keep)
+        )
+    ).all()
+    if not live:
+        return 0
+    result = await session.execute(
+        update(AuthSession)
+        .where(AuthSession.id.in_(live), AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoke_reason=reason)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def end_of(
     connection: AsyncConnection, user_id: int, session_id: str, now: datetime
 ) -> SessionEnd | None:

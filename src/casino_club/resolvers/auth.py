@@ -47,6 +47,7 @@ from casino_club.persistence import (
     wallet,
 )
 from casino_club.persistence.models import User
+from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.persistence.users import IdentityTaken, NewUser
 from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.guards import hashing_saturated, throttle_address
@@ -230,12 +231,27 @@ async def login(context: Context, site_id: str, password: str) -> AuthPayload | 
             await uow.commit()
             return AccountBanned()
         await login_attempts.resolve(session, reserved, LoginOutcome.SUCCESS)
+        # This update locks the player's row to the commit: logins at once take turns
+        # from here, so each counts the sessions the ones before it opened.
         await users.set_last_login(session, user.id, now)
         user.last_login_at = now
         gold = await wallet.balance_of(session, user.id)
         result = await _start_session(context, session, user, gold, now)
+        await _end_sessions_beyond_the_limit(context, uow, user.id, now)
         await uow.commit()
     return result
+
+
+async def _end_sessions_beyond_the_limit(
+    context: Context, uow: UnitOfWork, user_id: int, now: datetime
+) -> None:
+    """MAX_SESSIONS_PER_PLAYER: the oldest sessions beyond it end (SESSION_LIMIT), their
+    subscriptions told why."""
+    limit = context.services.settings.max_sessions_per_player
+    if limit and await auth_sessions.revoke_all_but_newest(
+        uow.session, user_id, limit, SessionEnd.SESSION_LIMIT, now
+    ):
+        forget_sessions_after_commit(context.services, uow, user_id)
 
 
 async def refresh_tokens(context: Context, refresh_token: str) -> AuthPayload | RefreshRefusal:
