@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -27,7 +28,7 @@ from casino_club.graphql_view import CasinoGraphQL
 from casino_club.health import HealthProbe
 from casino_club.observability import configure_logging, new_request_id, request_id_var
 from casino_club.origins import OriginPolicy
-from casino_club.resolvers import payment_webhooks
+from casino_club.resolvers import invites, payment_webhooks
 from casino_club.schema.extensions import UNAVAILABLE_MESSAGE, is_unavailable
 from casino_club.schema.root import build_schema
 from casino_club.services import Services
@@ -164,6 +165,18 @@ def tune_collector(settings: Settings) -> None:
         gc.freeze()
 
 
+async def warn_of_signup(services: Services) -> None:
+    """Production seeds no invite code: say at start when nobody can sign up, or when
+    the development code is open to anyone (resolvers.invites.signup_warning)."""
+    try:
+        warning = await invites.signup_warning(services)
+    except SQLAlchemyError as error:
+        log.warning("invite codes not checked at start: %s", type(error).__name__)
+        return
+    if warning is not None:
+        log.warning(warning)
+
+
 def create_app(
     settings: Settings | None = None, clock: Clock | None = None, configure_logs: bool = True
 ) -> Starlette:
@@ -192,6 +205,8 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[Mapping[str, Any]]:
         log.info("starting", extra={"env": settings.app_env, "redis": settings.uses_redis})
         await services.start()
+        if settings.app_env == "production":
+            await warn_of_signup(services)
         try:
             async with jobs.running(services):
                 probe.start()

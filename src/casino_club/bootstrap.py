@@ -30,6 +30,8 @@ class SeedReport:
     created: list[str] = field(default_factory=list)
     # siteId → password, for accounts created just now.
     passwords: dict[str, str] = field(default_factory=dict)
+    # What an operator should know of what was not done.
+    notices: list[str] = field(default_factory=list)
 
 
 async def create_account(
@@ -144,18 +146,26 @@ async def seed(services: Services) -> SeedReport:
     settings = services.settings
     report = SeedReport()
     now = services.clock.now()
-    async with services.unit_of_work() as uow:
-        if await invite_codes.by_code(uow.session, settings.default_invite_code) is None:
-            await invite_codes.create(
-                uow.session,
-                code=settings.default_invite_code,
-                max_uses=None,
-                expires_at=None,
-                created_by=None,
-                now=now,
-            )
-            report.created.append(f"invite code {settings.default_invite_code} (unlimited)")
-        await uow.commit()
+    # The unlimited development code opens sign-up to anyone who knows it (it is in the
+    # docs): production starts with none, and an operator creates codes.
+    if settings.app_env == "production":
+        report.notices.append(
+            f"invite code {settings.default_invite_code} not created in production: "
+            "an operator creates invite codes (createInviteCode)"
+        )
+    else:
+        async with services.unit_of_work() as uow:
+            if await invite_codes.by_code(uow.session, settings.default_invite_code) is None:
+                await invite_codes.create(
+                    uow.session,
+                    code=settings.default_invite_code,
+                    max_uses=None,
+                    expires_at=None,
+                    created_by=None,
+                    now=now,
+                )
+                report.created.append(f"invite code {settings.default_invite_code} (unlimited)")
+            await uow.commit()
 
     added = await seed_catalog(services)
     if added:

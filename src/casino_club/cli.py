@@ -67,7 +67,8 @@ def migrate() -> None:
 
 @app.command("seed")
 def seed_command() -> None:
-    """Create the default invite code, the first admin and a demo player (idempotent)."""
+    """Create the first admin, the catalog and missions, and outside production the
+    development invite code and a demo player (idempotent)."""
     report = _with_services(seed)
     for line in report.created:
         typer.echo(f"created {line}")
@@ -75,6 +76,8 @@ def seed_command() -> None:
         typer.echo("seed: nothing to do, everything exists")
     for site_id, password in report.passwords.items():
         typer.echo(f"password for {site_id} (shown only this once): {password}")
+    for notice in report.notices:
+        typer.echo(notice)
 
 
 @app.command()

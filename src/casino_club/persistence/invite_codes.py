@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.invites import InviteState
@@ -25,21 +25,28 @@ async def by_code(session: AsyncSession, code: str) -> InviteCode | None:
     return await session.scalar(select(InviteCode).where(InviteCode.code == code))
 
 
+def _usable(now: datetime) -> ColumnElement[bool]:
+    """A code a sign-up could use now (domain.invites.invite_problem, in SQL)."""
+    return and_(
+        InviteCode.disabled_at.is_(None),
+        or_(InviteCode.expires_at.is_(None), InviteCode.expires_at > now),
+        or_(InviteCode.max_uses.is_(None), InviteCode.used_count < InviteCode.max_uses),
+    )
+
+
 async def consume(session: AsyncSession, code: str, now: datetime) -> bool:
     """Use one of the code's uses if it is valid now; never over-uses under concurrency."""
     result = await session.execute(
         update(InviteCode)
-        .where(
-            and_(
-                InviteCode.code == code,
-                InviteCode.disabled_at.is_(None),
-                or_(InviteCode.expires_at.is_(None), InviteCode.expires_at > now),
-                or_(InviteCode.max_uses.is_(None), InviteCode.used_count < InviteCode.max_uses),
-            )
-        )
+        .where(InviteCode.code == code, _usable(now))
         .values(used_count=InviteCode.used_count + 1)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def usable_codes(session: AsyncSession, now: datetime) -> list[str]:
+    """Every code a sign-up could use now."""
+    return list((await session.scalars(select(InviteCode.code).where(_usable(now)))).all())
 
 
 async def create(

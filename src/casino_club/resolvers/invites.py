@@ -126,3 +126,23 @@ async def disable_invite_code(
             )
         await uow.commit()
     return InviteCodePayload(invite_code=invite_code_of(row))
+
+
+async def signup_warning(services: Services) -> str | None:
+    """What a production server says at start about sign-ups (the development invite code
+    is not seeded there): that nobody can sign up until an operator creates a code, or
+    that the development code is open to anyone. None when neither."""
+    settings = services.settings
+    async with services.unit_of_work() as uow:
+        codes = await invite_codes.usable_codes(uow.session, services.clock.now())
+    if not codes:
+        return (
+            "no usable invite code: nobody can sign up until an operator creates one "
+            "(createInviteCode)"
+        )
+    if settings.default_invite_code in codes:
+        return (
+            f"the development invite code {settings.default_invite_code} is usable: anyone "
+            "who knows it can sign up; an operator should disable it (disableInviteCode)"
+        )
+    return None
