@@ -121,6 +121,18 @@ class PlayerExcluded:
 
 
 @dataclass(frozen=True, slots=True)
+class OperatorsDoNotPlay:
+    """The caller is an operator: operators' accounts do not play, so no game of theirs
+    mixes with the players' in leaderboards, KPIs or the economy's realised returns."""
+
+    code: ClassVar[ErrorCode] = ErrorCode.OPERATORS_DO_NOT_PLAY
+
+    @property
+    def message(self) -> str:
+        return "Operators' accounts do not play; play from a player's account"
+
+
+@dataclass(frozen=True, slots=True)
 class LossLimitReached:
     """The stake could take the day's net loss past the player's daily loss limit."""
 
@@ -147,7 +159,15 @@ class UserNotFound:
 
 # What the checks before a bet's writes can answer instead of running it.
 KeyRefusal = IdempotencyKeyReused | IdempotencyKeyInUse
-Precheck = InvalidStake | PlayerExcluded | InDebt | RateLimited | KeyRefusal | ValidationFailed
+Precheck = (
+    InvalidStake
+    | OperatorsDoNotPlay
+    | PlayerExcluded
+    | InDebt
+    | RateLimited
+    | KeyRefusal
+    | ValidationFailed
+)
 # Everything any bet can answer instead of its result: the checks, then the writes.
 BetRefusal = InsufficientFunds | LossLimitReached | Precheck
 # The same set, in the order every game's result union lists it.
@@ -155,6 +175,7 @@ BET_REFUSALS: tuple[type, ...] = (
     InsufficientFunds,
     LossLimitReached,
     InvalidStake,
+    OperatorsDoNotPlay,
     PlayerExcluded,
     InDebt,
     RateLimited,

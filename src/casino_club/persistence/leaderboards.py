@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from casino_club.domain.accounts import Role
 from casino_club.domain.days import midnight
 from casino_club.domain.games import Game
 from casino_club.domain.leaderboards import LEVEL_BOARD, Board, Metric, Period
@@ -93,7 +94,12 @@ async def ranked(
 
 def _scores(board: Board, periods: Periods, zone: ZoneInfo) -> Select[Any]:
     if board.metric is Metric.LEVEL:
-        xp = select(_users.c.id.label("user_id"), TOTAL_XP).subquery()
+        # Operators do not play, and their experience (a daily reward's) ranks nowhere.
+        xp = (
+            select(_users.c.id.label("user_id"), TOTAL_XP)
+            .where(_users.c.role != Role.ADMIN.value)
+            .subquery()
+        )
         return select(xp.c.user_id, xp.c.xp.label("score")).where(xp.c.xp > 0)
     if board.period is Period.ALL:
         user_id, game = PlayerStats.user_id, PlayerStats.game

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.context import Context, Viewer
+from casino_club.domain.accounts import Role
 from casino_club.domain.days import day_start, next_day_start
 from casino_club.domain.errors import ServiceUnavailable
 from casino_club.domain.games import Game, GameEventType
@@ -45,6 +46,7 @@ from casino_club.domain.refusals import (
     InsufficientFunds,
     InvalidStake,
     LossLimitReached,
+    OperatorsDoNotPlay,
     PlayerExcluded,
     Precheck,
     ValidationFailed,
@@ -316,6 +318,8 @@ async def _run_checked(
         if not low <= request.stake <= high:
             return InvalidStake(low, high)
         parameters = {"stake": request.stake, **parameters}
+    if viewer.role is Role.ADMIN:
+        return OperatorsDoNotPlay()
     key = key_request(
         context, viewer, key=request.key, operation=kind.operation, parameters=parameters
     )

@@ -6,7 +6,7 @@ import calendar
 from datetime import date
 
 from casino_club.context import Context, Viewer
-from casino_club.domain.accounts import level_for_xp, level_reached
+from casino_club.domain.accounts import Role, level_for_xp, level_reached
 from casino_club.domain.checkin import (
     AlreadyClaimed,
     Attendance,
@@ -79,7 +79,10 @@ async def claim_daily_reward(
             *progression_events(progression, now),
         ]
         publish_after_commit(services, uow, viewer.id, events)
-        uow.after_commit(lambda: leaderboard_feed.feed(services, viewer.id, xp=xp))
+        operator = viewer.role is Role.ADMIN
+        uow.after_commit(
+            lambda: leaderboard_feed.feed(services, viewer.id, xp=xp, operator=operator)
+        )
         await uow.commit()
     return DailyRewardClaimed(
         day=today,

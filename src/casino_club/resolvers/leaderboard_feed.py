@@ -24,11 +24,19 @@ class FinishedPlay(NamedTuple):
 
 
 async def feed(
-    services: Services, user_id: int, *, play: FinishedPlay | None = None, xp: int | None = None
+    services: Services,
+    user_id: int,
+    *,
+    play: FinishedPlay | None = None,
+    xp: int | None = None,
+    operator: bool = False,
 ) -> None:
     """After a commit: a finished play, and the player's experience if it changed. A
     failure is logged, never raised: the play stands, and SQL still holds it (see
-    persistence/redis_leaderboards.py for how boards are rebuilt)."""
+    persistence/redis_leaderboards.py for how boards are rebuilt). An operator's
+    experience (a daily reward's) ranks nowhere: operators do not play."""
+    if operator:
+        return
     try:
         if play is not None:
             await services.leaderboards.add_play(user_id, *play)

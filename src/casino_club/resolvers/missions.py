@@ -8,7 +8,7 @@ progress row, so it pays once per period.
 from __future__ import annotations
 
 from casino_club.context import Context, Viewer
-from casino_club.domain.accounts import level_for_xp, level_reached
+from casino_club.domain.accounts import Role, level_for_xp, level_reached
 from casino_club.domain.checkin import AlreadyClaimed
 from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.ledger import LedgerReason, Movement
@@ -112,7 +112,10 @@ async def claim_reward(
         progression = Progression(level_reached(xp - mission.reward_xp, xp), xp=xp)
         events = [*balance_events(posted, now), *progression_events(progression, now)]
         publish_after_commit(services, uow, viewer.id, events)
-        uow.after_commit(lambda: leaderboard_feed.feed(services, viewer.id, xp=xp))
+        operator = viewer.role is Role.ADMIN
+        uow.after_commit(
+            lambda: leaderboard_feed.feed(services, viewer.id, xp=xp, operator=operator)
+        )
         await uow.commit()
     return MissionRewardClaimed(
         mission=stored,

@@ -58,6 +58,7 @@ ErrorCode = graphql_enum(
         C.NOT_REFUNDABLE: "NotRefundable: the purchase is not in a state that can be "
         "refunded (admin).",
         C.NO_TICKET: "NoTicket: a pull paid with a ticket, and the player holds none.",
+        C.OPERATORS_DO_NOT_PLAY: "OperatorsDoNotPlay: operators' accounts do not play games.",
         C.PAYMENT_DECLINED: "PaymentDeclined: the payment failed; nothing was granted.",
         C.PLAYER_EXCLUDED: "PlayerExcluded: the player is on a cool-off or "
         "self-exclusion until `until`.",

@@ -94,6 +94,12 @@ class InDebt(UserError):
     debt: Gold = strawberry.field(description="Gold owed.")
 
 
+@presents(refusals.OperatorsDoNotPlay, described=True)
+@strawberry.type
+class OperatorsDoNotPlay(UserError):
+    pass
+
+
 @presents(refusals.PlayerExcluded)
 @strawberry.type(
     description="The player is on a cool-off or self-exclusion until `until`: no play or "
