@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: install run test lint typecheck schema clients web check bench fuzz graphiql-assets clean
+.PHONY: install run test lint typecheck schema docs clients web check bench fuzz graphiql-assets clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ graphiql-assets:
 # schema.graphql and, beside it, possibleTypes.json (the fragment matcher for clients' caches).
 schema: install
 	$(BIN)/casino-club export-schema --output schema.graphql
+
+# docs/configuration.md, generated from src/casino_club/config.py (every setting, its
+# default and the comment above it). Commit the result; tests/docs/test_docs.py fails
+# when the committed page differs from what this writes.
+docs: install
+	$(BIN)/python -m scripts.config_reference
 
 # What the suite checks of clients/ (needs Node >= 20): install from the lock, generate
 # the operations' types from schema.graphql, compile them under tsc --strict.

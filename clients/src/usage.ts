@@ -17,7 +17,7 @@ import type {
   SlotSpinMutationVariables,
 } from "./generated/operations.js";
 
-// The lines README shows: the fragment matcher exported beside schema.graphql, for
+// The lines docs/api-guide.md shows: the fragment matcher exported beside schema.graphql, for
 // Apollo's cache and for urql's Graphcache.
 export const cache = new InMemoryCache({ possibleTypes });
 export const urqlClient = new Client({

@@ -66,11 +66,16 @@ def secret_problems(secrets: dict[str, str], admin_password: str | None) -> list
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
+    # `development` (`make run`: every localhost origin allowed), `test`, or `production`
+    # (the Docker image's default: refuses development and weak secrets, GraphiQL off).
     app_env: Literal["development", "test", "production"] = "development"
+    # The address `casino-club serve` listens on.
     host: str = "127.0.0.1"
+    # The port `casino-club serve` listens on.
     port: int = 8000
     # uvicorn worker processes for `casino-club serve` (more than one needs Redis).
     workers: int = Field(default=1, ge=1)
+    # The lowest level logged (JSON lines on stderr): DEBUG, INFO, WARNING, ERROR.
     log_level: str = "INFO"
     # After startup, move everything then alive out of the collector's sight (gc.freeze):
     # a full collection otherwise walks the whole schema and every module, pausing all
@@ -82,44 +87,60 @@ class Settings(BaseSettings):
     # spin's at 10,000, measured back to back). 0 keeps Python's default.
     gc_young_threshold: int = Field(default=10_000, ge=0)
 
+    # SQLAlchemy async URL: SQLite (aiosqlite, the embedded default) or PostgreSQL
+    # (`postgresql+asyncpg://…`, production).
     database_url: str = "sqlite+aiosqlite:///./casino.db"
     # Sized for concurrency: a request may hold two connections (its auth read and its
     # transaction), and connections opened beyond the pool are closed again on return,
     # losing their prepared statements.
     database_pool_size: int = 30
+    # Connections opened beyond the pool when it is exhausted (closed again on return).
     database_max_overflow: int = 10
     # PostgreSQL connect and statement timeout (persistence/database.py); a request that
     # meets it answers SERVICE_UNAVAILABLE.
     database_timeout_seconds: float = Field(default=5.0, gt=0)
     # Empty means "no Redis": hot state lives in process (embedded mode).
     redis_url: str = ""
+    # Prepended to every Redis key and channel this server uses (one Redis, many servers).
     redis_prefix: str = "cc:"
     # Every Redis call fails after these instead of hanging on a stalled server.
     redis_connect_timeout_seconds: float = Field(default=0.5, gt=0)
     # A reply waits for the event loop as well as for Redis: under a full loop 0.5 s was
     # too tight (a spin refused as SERVICE_UNAVAILABLE with Redis healthy).
     redis_socket_timeout_seconds: float = Field(default=2.0, gt=0)
+    # Where live events travel: `memory://` (one process) or `redis://…` (shared by every
+    # instance; needed for several instances or workers).
     broadcast_url: str = "memory://"
-    # What a subscriber that comes back with `since` can be given (SPEC §10): each
-    # channel's events of the last window, at most this many (the Redis stream's length).
+    # What a subscriber that comes back with `since` can be given: each channel's events
+    # of the last window, at most this many (the Redis stream's length).
     event_replay_seconds: float = Field(default=300.0, gt=0, le=3600)
+    # The most events each channel keeps for replay within the window.
     event_replay_max_events: int = Field(default=2000, ge=100, le=100_000)
     # How often the relay looks for committed events whose publishing failed.
     event_relay_interval_seconds: float = Field(default=1.0, gt=0, le=60)
 
+    # Signs access tokens (HS256 JWT).
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    # Checks the payment provider's webhooks (`Payment-Signature`, HMAC-SHA256).
     webhook_secret: SecretStr = SecretStr(DEV_WEBHOOK_SECRET)
+    # Signs purchase receipts (HMAC-SHA256), which `verifyReceipt` checks.
     receipt_secret: SecretStr = SecretStr(DEV_RECEIPT_SECRET)
+    # The `iss` claim of access tokens; a token with another is refused.
     jwt_issuer: str = "casino-club"
+    # How long an access token is valid (30 minutes).
     access_token_ttl_seconds: int = 30 * 60
+    # How long a refresh token is valid (14 days); each use rotates it.
     refresh_token_ttl_seconds: int = 14 * 24 * 3600
     # Login sessions a player keeps at once (0 = unlimited): a login beyond it ends the
     # oldest, whose subscriptions end saying so (reason SESSION_LIMIT). 1 is one device.
     max_sessions_per_player: int = Field(default=0, ge=0)
 
-    # argon2id cost; the defaults are argon2-cffi's (OWASP-grade), tests lower them.
+    # argon2id's iterations per password hash (the argon2 defaults are argon2-cffi's,
+    # OWASP-grade; tests lower them).
     argon2_time_cost: int = 3
+    # Memory per hash, in KiB.
     argon2_memory_cost_kib: int = 65536
+    # Lanes per hash.
     argon2_parallelism: int = 4
 
     # Hashes running at once (each takes a core for ~160 ms); the rest queue.
@@ -129,92 +150,131 @@ class Settings(BaseSettings):
     # Hashes waiting for a slot beyond which signup/login answer RateLimited at once.
     password_hash_queue: int = Field(default=64, ge=1)
 
+    # Failed logins within the window that lock an account for the lock time.
     login_max_failures: int = 5
+    # The window in which failed logins are counted.
     login_failure_window_seconds: int = 600
+    # How long a locked account refuses logins (refusals meanwhile do not extend it).
     login_lock_seconds: int = 600
     # signup, login and refreshTokens per client address per minute (0 = no limit, for
     # load tests). The address is the peer's, or — only when the peer is one of
     # `trusted_proxies` (addresses or networks) — the nearest untrusted X-Forwarded-For
     # hop (uvicorn's ProxyHeadersMiddleware).
     auth_attempts_per_minute_per_address: int = Field(default=30, ge=0)
+    # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; empty: none.
     trusted_proxies: list[str] = Field(default_factory=list)
 
+    # Gold a new player starts with (a SIGNUP_BONUS ledger row).
     signup_bonus_gold: int = 1000
+    # The invite code `seed` creates, which sign-up accepts.
     default_invite_code: str = "5858"
+    # The siteId of the operator `seed` creates.
     admin_site_id: str = "admin"
     # Unset: `seed` generates a random password and prints it once.
     admin_password: SecretStr | None = None
 
+    # The IANA time zone whose midnight starts a game day (daily limits, check-in,
+    # missions, day and week leaderboards, purchase limits).
     game_timezone: str = "UTC"
 
-    # Games (SPEC §6): stake limits, per-user rate limit, idempotency key lifetime.
+    # Games: the smallest and largest stake of each (InvalidStake outside). Slots' least:
     slot_min_stake: int = 10
+    # Slots' largest stake.
     slot_max_stake: int = 100_000
-    # Override the slot strip / paytable (symbol name → number); empty keeps the defaults.
+    # Override the slot strip's weights (symbol name → weight, e.g. `{"SEVEN": 2}`);
+    # empty keeps the defaults (docs/games.md).
     slot_symbol_weights: dict[str, int] = Field(default_factory=dict)
+    # Override what a triple pays (symbol name → multiple of the stake); empty keeps them.
     slot_triple_pays: dict[str, int] = Field(default_factory=dict)
+    # What two cherries pay, as a multiple of the stake (1: the stake back).
     slot_cherry_pair_pays: int = 1
+    # Rock-paper-scissors' smallest stake.
     rps_min_stake: int = 10
+    # Rock-paper-scissors' largest stake.
     rps_max_stake: int = 100_000
+    # Dice's smallest stake.
     dice_min_stake: int = 10
+    # Dice's largest stake.
     dice_max_stake: int = 100_000
-    # Gacha overrides (rarity / rank name → number); empty keeps the SPEC §6.3 defaults.
+    # Override the gacha's rates (rarity name → basis points, summing to 10,000); empty
+    # keeps the defaults (docs/games.md).
     gacha_rates_bp: dict[str, int] = Field(default_factory=dict)
+    # Override the gacha's pull actions per game day (rank name → count); empty keeps them.
     gacha_daily_limits: dict[str, int] = Field(default_factory=dict)
+    # Pulls in a row without EPIC or better after which the next is at least EPIC.
     gacha_pity_threshold: int = 90
+    # Crash's smallest stake.
     crash_min_stake: int = 10
+    # Crash's largest stake.
     crash_max_stake: int = 100_000
+    # How often the `crashRound` subscription sends a TICK.
     crash_tick_interval_ms: int = 100
-    # How often each app instance settles crash rounds that ended with nobody watching;
-    # SPEC §6.4 allows a round to stay open at most 60 s past its end.
+    # How often each app instance settles crash rounds that ended with nobody watching
+    # (a round may stay open at most 60 s past its end).
     crash_sweep_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Game mutations one player may make per second (a sliding window): RateLimited beyond.
     game_rate_limit_per_second: int = 10
 
-    # Shop (SPEC §7): the payment provider, and how long each of its calls may take.
+    # Shop: the payment provider (only the sandbox so far).
     payment_gateway: Literal["sandbox"] = "sandbox"
+    # How long each call to the provider may take.
     payment_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Tries of each call to the provider before it counts as unanswered.
     payment_tries: int = Field(default=3, ge=1)
+    # The first pause between tries, doubled after each.
     payment_backoff_seconds: float = Field(default=0.5, ge=0)
     # A purchase still PENDING this long is voided by the sweeper (STALE_AUTO_VOID).
     purchase_stale_seconds: int = Field(default=300, gt=0)
     # A limited package's unit held by a purchase still PENDING this long is released
     # (RESERVATION_EXPIRED) by the same sweeper.
     package_reservation_seconds: int = Field(default=120, gt=0)
+    # How often each instance runs that sweeper.
     purchase_sweep_interval_seconds: float = Field(default=30.0, gt=0)
     # The sweeper's look at one stale purchase the provider did not answer about waits
     # this long, doubled per unanswered look up to the maximum; a sweep looks at up to
     # this many purchases at once, so one silent purchase holds up none of the others.
     purchase_check_backoff_seconds: float = Field(default=30.0, gt=0)
+    # The longest that back-off grows to.
     purchase_check_backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    # Purchases one sweep checks with the provider at once.
     purchase_sweep_concurrency: int = Field(default=10, ge=1, le=100)
     purchase_sweep_batch: int = Field(default=100, ge=1, le=10_000)  # due purchases a sweep takes
     # A refund begun (REFUND_PENDING) but not recorded — the provider did not answer, or
     # the process died — is asked again by the refund job after this long (doubled per
     # unanswered try, up to the sweeper's maximum), every interval.
     refund_retry_seconds: float = Field(default=60.0, gt=0)
+    # How often each instance runs the refund job.
     refund_job_interval_seconds: float = Field(default=30.0, gt=0)
-    # Lifetime spend (USD cents) that upgrades a player's rank (SPEC §5.2), and what a
-    # minor unit of each shop currency counts as in USD cents for it (update as rates move).
+    # Lifetime spend (USD cents) that makes a player PREMIUM.
     rank_premium_spend_cents: int = Field(default=5_000, ge=0)
+    # Lifetime spend (USD cents) that makes a player VIP.
     rank_vip_spend_cents: int = Field(default=20_000, ge=0)
+    # What a minor unit of each shop currency counts as in USD cents, for ranks and
+    # purchase limits (update as rates move).
     spend_usd_cents_per_unit: dict[str, Decimal] = Field(
         default_factory=lambda: {"USD": Decimal(1), "EUR": Decimal("1.08"), "KRW": Decimal("0.072")}
     )
-    # A player's own limits: lowering applies at once, raising after this (SPEC §5.5).
+    # A player's own limits: lowering applies at once, raising or removing after this.
     limit_raise_delay_seconds: int = Field(default=24 * 3600, ge=0)
-    # Fraud guard: this many purchase attempts, or distinct payment tokens, in the window
-    # block a player's purchases for the block time (SPEC §7.6).
+    # Fraud guard: the window in which a player's purchase attempts and distinct payment
+    # tokens are counted.
     fraud_window_seconds: int = Field(default=300, gt=0)
+    # Purchase attempts within the window that block the player's purchases.
     fraud_max_attempts: int = Field(default=20, ge=1)
+    # Distinct payment tokens within the window that block the player's purchases.
     fraud_max_tokens: int = Field(default=3, ge=1)
+    # How long a blocked player's purchase attempts answer PurchaseBlocked.
     fraud_block_seconds: int = Field(default=900, gt=0)
     # A webhook signed longer ago than this (or as far ahead) is refused.
     webhook_tolerance_seconds: int = Field(default=300, gt=0)
+    # How long an idempotency key and its stored answer are kept (then purged).
     idempotency_retention_hours: int = 24
     # How long a checked access token is trusted without the database (0 = check every
     # request); logout, bans and theft end it at once anyway (persistence/session_cache).
     session_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
+    # The most checked tokens that cache holds (least recently used evicted).
     session_cache_entries: int = Field(default=100_000, ge=1)
+    # How often each instance purges idempotency keys past retention.
     housekeeping_interval_seconds: float = 600.0
     # How often each instance checks every wallet against its ledger (reports, never fixes).
     reconcile_interval_seconds: float = Field(default=24 * 3600, gt=0)
@@ -225,22 +285,30 @@ class Settings(BaseSettings):
     # mode), and writes them from SQL if not (a Redis that restarted empty).
     leaderboard_check_interval_seconds: float = Field(default=60, gt=0)
 
+    # The largest request body: larger is refused (413 PAYLOAD_TOO_LARGE) before parsing.
     max_request_bytes: int = 64 * 1024
     # A request's headers must be complete this long after its connection opens (or its
     # first byte, on a kept-alive connection), its body this long after its headers;
     # else 408 and the connection is closed (slow_clients.py: trickling clients).
     http_header_timeout_seconds: float = Field(default=10.0, gt=0)
+    # How long a request's body may take after its headers (408 beyond).
     http_body_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Whether `__schema` and `__type` answer (GraphiQL and codegen need them).
     graphql_introspection: bool = True
-    # GraphiQL on a browser's GET of /graphql (SPEC §4.2), from files shipped in the
+    # GraphiQL on a browser's GET of /graphql, from files shipped in the
     # package (casino_club/graphiql). Unset: on in development and test, off in
     # production. Off, such a GET is answered like any GET without a query (a 400 JSON
     # error), and /graphiql-assets/ does not exist. On with introspection off, the page
     # is still served (the operator chose both; it runs queries without the schema).
     graphiql: bool | None = None
+    # The deepest selection an operation may have, counted through fragments.
     graphql_max_depth: int = 10
+    # The most aliases an operation may use, counted through fragments (once per spread).
     graphql_max_aliases: int = 15
+    # The most tokens a document may have (longer: QUERY_TOO_COMPLEX, never parsed).
     graphql_max_tokens: int = 2000
+    # Parsed and validated documents kept (a bounded LRU), so each distinct text is
+    # parsed and validated once.
     graphql_cache_size: int = 512
     # Introspection answers kept (schema/introspection.py): each is the schema's
     # description, hundreds of kilobytes for the standard query, so only a few.
@@ -255,6 +323,7 @@ class Settings(BaseSettings):
     # costs 1,829, a page of 100 rounds through every field 1,802; a player's history,
     # ledger and logins at 100 each through every field cost 4,504.
     query_max_cost: int = Field(default=2_500, ge=1)
+    # Subscriptions one WebSocket connection may hold at once.
     graphql_max_subscriptions_per_connection: int = 20
     # Automatic persisted queries (Apollo's protocol; persisted_queries.py): documents
     # kept by hash (in Redis, shared by every instance, when there is one), the least
@@ -262,8 +331,11 @@ class Settings(BaseSettings):
     # use. A document longer than the size runs but is not kept. Off, a hash is
     # answered PERSISTED_QUERY_NOT_SUPPORTED and clients send their documents in full.
     persisted_queries: bool = True
+    # The most persisted documents kept.
     persisted_queries_max_entries: int = Field(default=2_000, ge=1)
+    # The longest document kept (a longer one runs but is not kept).
     persisted_query_max_bytes: int = Field(default=16_384, ge=1)
+    # How long a persisted document is kept after its last use.
     persisted_queries_ttl_seconds: float = Field(default=86_400.0, gt=0)
     # How long a shared cache may keep the answer to a GET of public fields only
     # (schema/public_queries.py): `Cache-Control: public, max-age=N`. 0 = no-store, as
@@ -271,9 +343,13 @@ class Settings(BaseSettings):
     public_query_max_age_seconds: int = Field(default=30, ge=0)
     # Live subscriptions and WebSocket connections one player, and one address (IPv4, or
     # IPv6 /64), may hold at once across all instances (live/limits.py); 0 = no limit.
+    # This one: subscriptions per player.
     graphql_max_subscriptions_per_player: int = Field(default=50, ge=0)
+    # Subscriptions per address.
     graphql_max_subscriptions_per_address: int = Field(default=1000, ge=0)
+    # WebSocket connections per player.
     ws_max_connections_per_player: int = Field(default=10, ge=0)
+    # WebSocket connections per address.
     ws_max_connections_per_address: int = Field(default=200, ge=0)
     # A held connection's or subscription's count in Redis lasts this long unless its
     # instance renews it (every third of it): a crashed instance's are free again after.
@@ -282,8 +358,12 @@ class Settings(BaseSettings):
     # player by account, an anonymous caller by address (IPv4, or IPv6 /64); beyond it
     # they answer RATE_LIMITED. 0 = no budget (load tests).
     query_budget_per_second_per_player: int = Field(default=30, ge=0)
+    # The same budget for each anonymous caller's address.
     query_budget_per_second_per_address: int = Field(default=30, ge=0)
+    # Browser origins (a JSON list, `["*"]` for any) allowed by CORS on /graphql and for
+    # WebSocket handshakes; in development every localhost origin is allowed as well.
     allowed_origins: list[str] = Field(default_factory=list)
+    # How often the server pings each WebSocket, and how long it waits for the pong.
     ws_ping_interval_seconds: float = 15.0
     # A WebSocket that has not sent connection_init by then is closed (4408), on both
     # protocols: an idle socket holds a connection slot and memory for nothing.

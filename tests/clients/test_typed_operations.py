@@ -1,8 +1,8 @@
 """A frontend's first build (SPEC §12.1): the operations it sends, typed by GraphQL Code
 Generator from `schema.graphql`, compile under `tsc --strict`.
 
-clients/operations/ holds the README's examples and the main flows (sign-up, login, me,
-every game's result union read through `... on UserError`, the shop, the live balance,
+clients/operations/ holds the getting-started page's examples and the main flows (sign-up,
+login, me, every game's result union read through `... on UserError`, the shop, the live balance,
 leaderboards, missions); clients/src/usage.ts uses their types as screens would. A schema
 change that removes or retypes what they select fails here, before a frontend finds out.
 """
@@ -19,7 +19,7 @@ from graphql import parse, validate
 from casino_club.schema.root import schema
 from tests.clients import node
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_operations_generate_and_compile_under_strict_typescript() -> None:
@@ -61,15 +61,22 @@ def test_the_check_fails_on_a_field_the_schema_lacks_or_a_wrong_type(tmp_path: P
         misuse.unlink()
 
 
-def readme_graphql_blocks() -> list[str]:
-    return re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+def documented_graphql_blocks() -> list[str]:
+    """Every ```graphql block of README.md and docs/."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    return [
+        block
+        for page in pages
+        for block in re.findall(r"```graphql\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    ]
 
 
-def test_the_readmes_graphql_examples_are_valid_against_the_schema() -> None:
+def test_the_documented_graphql_examples_are_valid_against_the_schema() -> None:
     """What a developer pastes into GraphiQL first must work (clients/operations/readme.graphql
-    holds the same examples, named, for the typed check)."""
-    blocks = readme_graphql_blocks()
-    assert blocks
+    holds docs/getting-started.md's examples, named, for the typed check; that page's test
+    runs them against a server)."""
+    blocks = documented_graphql_blocks()
+    assert len(blocks) >= 4
     problems = [
         f"{block.strip()[:60]}…: {error.message}"
         for block in blocks

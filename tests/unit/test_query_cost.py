@@ -1,4 +1,4 @@
-"""The cost model (schema/query_cost.py), on the real schema: what README promises."""
+"""The cost model (schema/query_cost.py), on the real schema: what docs/api-guide.md promises."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ C, L, OR, B, S, D, SEVEN = (
 
 def test_default_rtp_is_tuned_into_the_published_band() -> None:
     assert Fraction(94, 100) <= ODDS.rtp <= Fraction(96, 100)
-    assert round(float(ODDS.rtp), 4) == 0.9541  # the figure stated in the README
+    assert round(float(ODDS.rtp), 4) == 0.9541  # the figure stated in docs/games.md
 
 
 def test_probabilities_sum_to_one() -> None:
