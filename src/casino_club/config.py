@@ -166,7 +166,8 @@ class Settings(BaseSettings):
 
     # Gold a new player starts with (a SIGNUP_BONUS ledger row).
     signup_bonus_gold: int = 1000
-    # The invite code `seed` creates, which sign-up accepts.
+    # The unlimited invite code `seed` creates outside production (development, test);
+    # production starts with none, and an operator creates codes (createInviteCode).
     default_invite_code: str = "5858"
     # The siteId of the operator `seed` creates.
     admin_site_id: str = "admin"
