@@ -1,5 +1,5 @@
 """`casino-club serve | migrate | seed | reconcile | rebuild-leaderboards | run-job |
-export-schema | verify-fairness | create-admin | promote`."""
+segment-users | export-schema | verify-fairness | create-admin | promote`."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from casino_club.domain import crash, verification, wheel
 from casino_club.domain.accounts import Role, SignupRequest, validate_signup
 from casino_club.domain.fairness import FairnessInput, as_float, parse_seed, seed_hash
 from casino_club.domain.games import Game
+from casino_club.domain.segments import RunReport
 from casino_club.live.ws_handlers import ShutdownReasonProtocol
 from casino_club.observability import configure_logging
 from casino_club.persistence import migrations
-from casino_club.resolvers import leaderboards, reconciliation
+from casino_club.resolvers import leaderboards, reconciliation, segments
 from casino_club.services import Services, gacha_rules, slot_paytable
 from casino_club.slow_clients import HeaderDeadlineProtocol
 
@@ -162,6 +163,35 @@ def run_job(
         return await job.work(services)
 
     typer.echo(f"{job.counts}: {_with_services(run)}")
+
+
+@app.command("segment-users")
+def segment_users(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the changes a run would make; write nothing")
+    ] = False,
+) -> None:
+    """Segment every player now (lifecycle and RFM), as the daily job does: writes the
+    players whose segments changed and their history; prints each change."""
+
+    async def run(services: Services) -> RunReport | None:
+        return await segments.run(services, dry_run=dry_run)
+
+    report = _with_services(run)
+    if report is None:
+        typer.echo("another process is segmenting the players now; nothing done", err=True)
+        raise typer.Exit(1)
+    for change in report.changes:
+        before = change.before.value if change.before is not None else "-"
+        typer.echo(f"user {change.user_id}: {change.kind.value} {before} -> {change.after.value}")
+    summary = (
+        f"{report.players} players on {report.game_day.isoformat()}: "
+        f"{len(report.changes)} segment changes, {report.rows_written} players' segments changed"
+    )
+    if report.run_id is None:
+        typer.echo(f"dry run, nothing written: {summary}")
+    else:
+        typer.echo(f"run {report.run_id}: {summary}")
 
 
 @app.command("export-schema")

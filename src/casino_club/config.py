@@ -285,6 +285,9 @@ class Settings(BaseSettings):
     # How often each instance checks that Redis still holds the leaderboards (production
     # mode), and writes them from SQL if not (a Redis that restarted empty).
     leaderboard_check_interval_seconds: float = Field(default=60, gt=0)
+    # How often each instance looks whether the current game day's segmentation has run
+    # for operators; the first to look after midnight runs it, once per game day.
+    segmentation_interval_seconds: float = Field(default=3600, gt=0)
 
     # The largest request body: larger is refused (413 PAYLOAD_TOO_LARGE) before parsing.
     max_request_bytes: int = 64 * 1024

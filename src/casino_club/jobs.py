@@ -18,6 +18,7 @@ from casino_club.resolvers import economy, payment_settlement, reconciliation
 from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import refunds as refund_cases
+from casino_club.resolvers import segments as segment_cases
 from casino_club.services import Services
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,13 @@ JOBS: tuple[Job, ...] = (
         lambda settings: settings.economy_rollup_interval_seconds,
         economy.roll_up,
         at_start=False,  # totals a few minutes old are what the report promises
+    ),
+    Job(
+        "segment-players",
+        "segment changes written by the game day's segmentation",
+        lambda settings: settings.segmentation_interval_seconds,
+        segment_cases.scheduled_run,
+        at_start=False,  # nothing urgent: a starting instance serves first
     ),
 )
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from casino_club.domain.accounts import Rank
@@ -209,3 +209,72 @@ def in_force(computed: Segment, override: Segment | None) -> Segment:
     if override is not None and override.kind is computed.kind:
         return override
     return computed
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A player's segment of one kind moved from `before` (None: their first) to `after`."""
+
+    user_id: int
+    kind: SegmentKind
+    before: Segment | None
+    after: Segment
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """What a segmentation run found: the changes it wrote, or for a dry run would have."""
+
+    run_id: int | None  # None: a dry run, which writes nothing
+    game_day: date
+    players: int  # segmented
+    rows_written: int  # players whose stored segments or scores changed
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentOverride:
+    """An operator's choice of a player's segment of one kind, held until cleared."""
+
+    segment: Segment
+    reason: str
+    by_id: int | None  # the operator; None once their account is gone
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerSegments:
+    """A player's segments: those in force (an override, else the computed ones), the
+    computed ones with their RFM scores, and any override."""
+
+    user_id: int
+    lifecycle: Segment
+    rfm_segment: Segment
+    computed_lifecycle: Segment
+    computed_rfm_segment: Segment
+    recency_score: int
+    frequency_score: int
+    monetary_score: int
+    computed_at: datetime  # when the computed values last changed
+    override: SegmentOverride | None
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentCount:
+    segment: Segment
+    players: int
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentCounts:
+    """Players per segment in force, as of the last run."""
+
+    as_of: datetime | None  # when the last run started; None: never run
+    counts: tuple[SegmentCount, ...]  # every segment, in `Segment`'s order
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentOverridden:
+    """The player's segments after an operator's override, or its clearing."""
+
+    segments: PlayerSegments

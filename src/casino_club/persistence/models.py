@@ -722,3 +722,66 @@ class NotificationRead(Base):
         ForeignKey("notifications.id", ondelete="CASCADE"), primary_key=True
     )
     read_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SegmentRun(Base):
+    """One segmentation of the whole population (resolvers/segments.py): the scheduled
+    one of each game day (`scheduled`), or one an operator asked for."""
+
+    __tablename__ = "segment_runs"
+    __table_args__ = (Index("ix_segment_runs_game_day", "game_day"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    game_day: Mapped[date] = mapped_column(Date)
+    scheduled: Mapped[bool] = mapped_column(Boolean)
+    players: Mapped[int] = mapped_column(Integer)  # segmented
+    changes: Mapped[int] = mapped_column(Integer)  # segment changes written to the history
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PlayerSegment(Base):
+    """A player's current segments (domain/segments.py). `lifecycle` and `rfm_segment`
+    are the ones in force, what operators list and count: an operator's override of
+    that kind, else the computed one, which runs keep writing beside it. A run writes a
+    row only when something in it changed; `computed_at` is when that last happened."""
+
+    __tablename__ = "player_segments"
+    __table_args__ = (
+        # The operators' list of a segment, newest player first, and its count.
+        Index("ix_player_segments_lifecycle_user_id", "lifecycle", "user_id"),
+        Index("ix_player_segments_rfm_segment_user_id", "rfm_segment", "user_id"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    lifecycle: Mapped[str] = mapped_column(String(16))
+    rfm_segment: Mapped[str] = mapped_column(String(16))
+    computed_lifecycle: Mapped[str] = mapped_column(String(16))
+    computed_rfm_segment: Mapped[str] = mapped_column(String(16))
+    recency_score: Mapped[int] = mapped_column(Integer)
+    frequency_score: Mapped[int] = mapped_column(Integer)
+    monetary_score: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    override_segment: Mapped[str | None] = mapped_column(String(16))
+    override_reason: Mapped[str | None] = mapped_column(String(500))
+    override_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SegmentChange(Base):
+    """Append-only (the application never updates a row): each change of a player's
+    computed segment by a run (`run_id`), and each change of the segment in force by an
+    operator's override or its clearing (`run_id` null; the audit log has who and why).
+    `from_segment` is null for a player's first segment of the kind."""
+
+    __tablename__ = "segment_changes"
+    __table_args__ = (Index("ix_segment_changes_user_id_id", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # LIFECYCLE or RFM
+    from_segment: Mapped[str | None] = mapped_column(String(16))
+    to_segment: Mapped[str] = mapped_column(String(16))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("segment_runs.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -19,7 +19,7 @@ from casino_club.resolvers.users import profile_of
 from casino_club.services import Services
 
 
-def _admin_user(listed: UserWithGold, now: datetime) -> AdminUser:
+def as_admin_user(listed: UserWithGold, now: datetime) -> AdminUser:
     user = listed.user
     return AdminUser(
         profile=profile_of(user, listed.gold),
@@ -54,7 +54,7 @@ async def users_page(
     async with services.sessionmaker() as session:
         rows = await user_listing.page(session, wanted, order, after=after_key, limit=limit)
     now = services.clock.now()
-    return [(user_listing.key_of(order, listed), _admin_user(listed, now)) for listed in rows]
+    return [(user_listing.key_of(order, listed), as_admin_user(listed, now)) for listed in rows]
 
 
 async def user_detail(services: Services, raw_id: str) -> AdminUser | None:
@@ -66,7 +66,7 @@ async def user_detail(services: Services, raw_id: str) -> AdminUser | None:
         if user is None:
             return None
         gold = await balance_of(session, user_id)
-    return _admin_user(UserWithGold(user, gold), services.clock.now())
+    return as_admin_user(UserWithGold(user, gold), services.clock.now())
 
 
 async def sessions_of(services: Services, user_id: int, first: int) -> list[AdminSession]:
