@@ -25,6 +25,7 @@ from starlette.applications import Starlette
 
 from casino_club import jobs
 from casino_club.clock import FrozenClock
+from casino_club.config import Settings
 from casino_club.domain.accounts import identity_key
 from casino_club.domain.segments import RunReport, Segment, SegmentKind
 from casino_club.persistence import migrations
@@ -40,8 +41,8 @@ from casino_club.persistence.models import (
 )
 from casino_club.resolvers import segments
 from casino_club.services import Services
-from tests.conftest import Backend
-from tests.support import counting, run_command
+from tests.conftest import ADMIN_PASSWORD, Backend
+from tests.support import Api, counting, error_codes, node_id, run_command
 
 DAY = timedelta(days=1)
 TABLES = (PlayerSegment, SegmentChange, SegmentRun)
@@ -370,3 +371,161 @@ async def test_the_job_runs_once_a_game_day(app: Starlette, clock: FrozenClock) 
     assert await job.work(services) == 0  # once a game day
     assert await stored(services, late) is not None
     assert await scheduled_runs(services) == scheduled_before + 2
+
+
+SEGMENT_FIELDS = """lifecycle rfmSegment computedLifecycle computedRfmSegment
+  recencyScore frequencyScore monetaryScore computedAt
+  override { segment reason byId at }"""
+OVERRIDE = f"""mutation O($input: OverrideSegmentInput!) {{ overrideSegment(input: $input) {{
+  __typename ... on UserError {{ code }}
+  ... on ValidationFailed {{ fields {{ field code }} }}
+  ... on SegmentOverridden {{ player {{ id }} segments {{ {SEGMENT_FIELDS} }} }} }} }}"""
+CLEAR = f"""mutation C($input: ClearSegmentOverrideInput!) {{
+  clearSegmentOverride(input: $input) {{
+  __typename ... on UserError {{ code }}
+  ... on ValidationFailed {{ fields {{ field code }} }}
+  ... on SegmentOverridden {{ player {{ id }} segments {{ {SEGMENT_FIELDS} }} }} }} }}"""
+COUNTS = """{ segmentCounts { asOf counts { segment kind players } } }"""
+IN_SEGMENT = """query S($segment: Segment!, $first: Int!, $after: String) {
+  playersInSegment(segment: $segment, first: $first, after: $after) {
+    edges { cursor node { profile { id } segments { lifecycle rfmSegment } } }
+    pageInfo { hasNextPage endCursor } } }"""
+DETAIL = (
+    """query D($id: ID!) { adminUser(id: $id) { segments { lifecycle override { segment } } } }"""
+)
+AUDIT = """query A($target: String!) { auditLog(filter: {target: $target}, first: 5) {
+  edges { node { action actorId before after } } } }"""
+
+
+async def test_an_override_holds_through_runs_until_cleared(
+    app: Starlette, api: Api, admin_token: str, settings: Settings, clock: FrozenClock
+) -> None:
+    services: Services = app.state.services
+    user_id = await make_player(services, joined=clock.now())
+    await run(services)
+    player = node_id("Player", user_id)
+    request = {"userId": player, "segment": "VIP", "reason": "  launch partner  "}
+
+    held = (await api.data(OVERRIDE, {"input": request}, token=admin_token))["overrideSegment"]
+    assert held["__typename"] == "SegmentOverridden", held
+    assert held["player"]["id"] == player
+    segments = held["segments"]
+    assert (segments["lifecycle"], segments["computedLifecycle"]) == ("VIP", "NEW")
+    assert segments["rfmSegment"] == segments["computedRfmSegment"]
+    assert segments["override"]["segment"] == "VIP"
+    assert segments["override"]["reason"] == "launch partner"
+    entries = (await api.data(AUDIT, {"target": f"user:{user_id}"}, token=admin_token))["auditLog"][
+        "edges"
+    ]
+    assert entries[0]["node"]["action"] == "PLAYER_SEGMENT_OVERRIDE"
+    assert entries[0]["node"]["before"]["lifecycle"] == "NEW"
+    assert entries[0]["node"]["after"]["lifecycle"] == "VIP"
+    assert entries[0]["node"]["actorId"] == segments["override"]["byId"]
+
+    # Eight days on the computed segment moves; the one in force stays the override.
+    clock.advance(8 * DAY)
+    await run(services)
+    row = await stored(services, user_id)
+    assert row is not None
+    assert (row.lifecycle, row.computed_lifecycle) == ("VIP", "DORMANT_SHORT")
+    changes = await history(services, user_id)
+    assert changes[:4] == [
+        ("LIFECYCLE", None, "NEW", True),
+        ("RFM", None, changes[1][2], True),
+        ("LIFECYCLE", "NEW", "VIP", False),  # the operator's, in force
+        ("LIFECYCLE", "NEW", "DORMANT_SHORT", True),  # the run's, computed
+    ]
+    assert all(kind == "RFM" and by_run for kind, _, _, by_run in changes[4:])
+
+    token = (await api.login(settings.admin_site_id, ADMIN_PASSWORD))["accessToken"]
+    cleared = (
+        await api.data(CLEAR, {"input": {"userId": player, "reason": "ended"}}, token=token)
+    )["clearSegmentOverride"]
+    assert cleared["__typename"] == "SegmentOverridden", cleared
+    assert cleared["segments"]["lifecycle"] == "DORMANT_SHORT"
+    assert cleared["segments"]["override"] is None
+    detail = (await api.data(DETAIL, {"id": player}, token=token))["adminUser"]
+    assert detail["segments"] == {"lifecycle": "DORMANT_SHORT", "override": None}
+    again = (await api.data(CLEAR, {"input": {"userId": player, "reason": "again"}}, token=token))[
+        "clearSegmentOverride"
+    ]
+    assert again["__typename"] == "ValidationFailed"
+    assert again["fields"] == [{"field": "userId", "code": "NO_OVERRIDE"}]
+
+
+async def test_overrides_refused_with_typed_errors(
+    app: Starlette, api: Api, admin_token: str, clock: FrozenClock
+) -> None:
+    services: Services = app.state.services
+    unsegmented = await make_player(services, joined=clock.now())
+    operator = await make_player(services, joined=clock.now(), role="ADMIN")
+    cases = {
+        node_id("Player", 10**12): ("UserNotFound", None),
+        "not an id": ("UserNotFound", None),
+        node_id("Player", operator): ("ValidationFailed", "OPERATOR_NOT_SEGMENTED"),
+        node_id("Player", unsegmented): ("ValidationFailed", "NOT_SEGMENTED_YET"),
+    }
+    for user, (typename, code) in cases.items():
+        request = {"userId": user, "segment": "WHALE", "reason": "test"}
+        answer = (await api.data(OVERRIDE, {"input": request}, token=admin_token))[
+            "overrideSegment"
+        ]
+        assert answer["__typename"] == typename, (user, answer)
+        if code is not None:
+            assert answer["fields"] == [{"field": "userId", "code": code}]
+    blank = {"userId": node_id("Player", unsegmented), "segment": "WHALE", "reason": "  "}
+    answer = (await api.data(OVERRIDE, {"input": blank}, token=admin_token))["overrideSegment"]
+    assert answer["fields"] == [{"field": "reason", "code": "INVALID_REASON"}]
+
+
+async def test_operators_count_and_list_players_by_segment(
+    app: Starlette, api: Api, admin_token: str, clock: FrozenClock
+) -> None:
+    services: Services = app.state.services
+    mine = [await make_player(services, joined=clock.now()) for _ in range(3)]
+    await run(services)
+
+    counts = (await api.data(COUNTS, token=admin_token))["segmentCounts"]
+    assert counts["asOf"] is not None
+    by_segment = {count["segment"]: count for count in counts["counts"]}
+    assert set(by_segment) == {segment.value for segment in Segment}
+    lifecycle = sum(c["players"] for c in counts["counts"] if c["kind"] == "LIFECYCLE")
+    rfm = sum(c["players"] for c in counts["counts"] if c["kind"] == "RFM")
+    assert lifecycle == rfm == (await row_counts(services))["player_segments"]
+    assert by_segment["NEW"]["players"] >= 3
+
+    first = (await api.data(IN_SEGMENT, {"segment": "NEW", "first": 2}, token=admin_token))[
+        "playersInSegment"
+    ]
+    assert first["pageInfo"]["hasNextPage"] is True
+    ids = [edge["node"]["profile"]["id"] for edge in first["edges"]]
+    assert ids == [node_id("Player", mine[2]), node_id("Player", mine[1])]
+    assert all(edge["node"]["segments"]["lifecycle"] == "NEW" for edge in first["edges"])
+    after = first["pageInfo"]["endCursor"]
+    second = (
+        await api.data(
+            IN_SEGMENT, {"segment": "NEW", "first": 1, "after": after}, token=admin_token
+        )
+    )["playersInSegment"]
+    assert [e["node"]["profile"]["id"] for e in second["edges"]] == [node_id("Player", mine[0])]
+    rfm_segment = second["edges"][0]["node"]["segments"]["rfmSegment"]
+    in_rfm = (
+        await api.data(IN_SEGMENT, {"segment": rfm_segment, "first": 100}, token=admin_token)
+    )["playersInSegment"]["edges"]
+    assert all(edge["node"]["segments"]["rfmSegment"] == rfm_segment for edge in in_rfm)
+
+
+async def test_players_are_refused(api: Api) -> None:
+    player = await api.new_player()
+    token = player["accessToken"]
+    someone = player["user"]["id"]
+    requests: list[tuple[str, dict[str, Any]]] = [
+        (COUNTS, {}),
+        (IN_SEGMENT, {"segment": "NEW", "first": 5}),
+        (OVERRIDE, {"input": {"userId": someone, "segment": "WHALE", "reason": "me"}}),
+        (CLEAR, {"input": {"userId": someone, "reason": "me"}}),
+        (DETAIL, {"id": someone}),
+    ]
+    for query, variables in requests:
+        assert error_codes(await api.execute(query, variables, token=token)) == ["FORBIDDEN"]
+        assert error_codes(await api.execute(query, variables)) == ["UNAUTHENTICATED"]

@@ -15,11 +15,14 @@ from casino_club.domain import admin
 from casino_club.domain.admin import UserOrder
 from casino_club.domain.ids import NodeKind
 from casino_club.domain.pagination import check_first
+from casino_club.domain.segments import PlayerSegments as PlayerSegmentsValue
 from casino_club.resolvers import admin_users as admin_user_cases
+from casino_club.resolvers import segments as segment_cases
 from casino_club.schema.enums import RankEnum, RoleEnum, graphql_enum
 from casino_club.schema.errors import UserNotFound, ValidationFailed
 from casino_club.schema.identity import reference
 from casino_club.schema.outcomes import presents
+from casino_club.schema.segments import PlayerSegments
 from casino_club.schema.users import Player
 
 
@@ -185,3 +188,13 @@ class AdminUser:
         return await admin_user_cases.sessions_of(
             info.context.services, root.profile.id, check_first(first)
         )
+
+    @strawberry.field(
+        description="The player's segments (lifecycle and RFM, any override); null until "
+        "the first run after they joined.",
+        graphql_type=PlayerSegments | None,
+    )
+    async def segments(
+        self, info: Info[Context, Any], root: strawberry.Parent[admin.AdminUser]
+    ) -> PlayerSegmentsValue | None:
+        return await segment_cases.of_player(info.context, root.profile.id)

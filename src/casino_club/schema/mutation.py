@@ -53,6 +53,7 @@ from casino_club.domain.refusals import (
 )
 from casino_club.domain.rps import Move, RpsPlaySuccess
 from casino_club.domain.seeds import FairnessUpdated, SeedInUse, ServerSeedRotated
+from casino_club.domain.segments import Segment, SegmentOverridden
 from casino_club.domain.shop_admin import (
     SaveLimitedPackageOutcome,
     SaveProductOutcome,
@@ -77,6 +78,7 @@ from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import refunds as refund_cases
 from casino_club.resolvers import rps as rps_cases
+from casino_club.resolvers import segments as segment_cases
 from casino_club.resolvers import shop_admin as shop_admin_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import wheel as wheel_cases
@@ -156,6 +158,12 @@ from casino_club.schema.refunds import (
     RepayDebtResult,
 )
 from casino_club.schema.rps import RpsPlayInput, RpsPlayResult
+from casino_club.schema.segments import (
+    ClearSegmentOverrideInput,
+    ClearSegmentOverrideResult,
+    OverrideSegmentInput,
+    OverrideSegmentResult,
+)
 from casino_club.schema.shop_admin import (
     SaveLimitedPackageInput,
     SaveLimitedPackageResult,
@@ -554,6 +562,30 @@ class Mutation:
         return await admin_cases.set_user_banned(
             info.context, viewer, input.user_id, input.banned, input.reason
         )
+
+    @strawberry.mutation(
+        description="Hold a player in a segment whatever runs compute, until cleared. Audited.",
+        permission_classes=[IsAdmin],
+        graphql_type=OverrideSegmentResult,
+    )
+    async def override_segment(
+        self, info: Info[Context, Any], input: Annotated[OverrideSegmentInput, INPUT]
+    ) -> SegmentOverridden | UserNotFound | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await segment_cases.override(
+            info.context, viewer, input.user_id, Segment(input.segment), input.reason
+        )
+
+    @strawberry.mutation(
+        description="End a player's segment override: the computed segment applies again. Audited.",
+        permission_classes=[IsAdmin],
+        graphql_type=ClearSegmentOverrideResult,
+    )
+    async def clear_segment_override(
+        self, info: Info[Context, Any], input: Annotated[ClearSegmentOverrideInput, INPUT]
+    ) -> SegmentOverridden | UserNotFound | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await segment_cases.override(info.context, viewer, input.user_id, None, input.reason)
 
     @strawberry.mutation(
         description="Create or edit a mission; `active: false` takes it off players' lists "

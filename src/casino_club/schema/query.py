@@ -33,6 +33,8 @@ from casino_club.domain.missions import PlayerMission as PlayerMissionValue
 from casino_club.domain.missions import StoredMission
 from casino_club.domain.pagination import check_first, decode_cursor
 from casino_club.domain.purchases import ReceiptVerification as ReceiptVerificationValue
+from casino_club.domain.segments import Segment
+from casino_club.domain.segments import SegmentCounts as SegmentCountsValue
 from casino_club.domain.shop import Product as ProductValue
 from casino_club.domain.shop_admin import AdminLimitedPackage as AdminLimitedPackageValue
 from casino_club.domain.shop_admin import AdminPromoCode as AdminPromoCodeValue
@@ -50,6 +52,7 @@ from casino_club.resolvers import mission_admin as mission_admin_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import rps as rps_cases
+from casino_club.resolvers import segments as segment_cases
 from casino_club.resolvers import shop as shop_cases
 from casino_club.resolvers import shop_admin as shop_admin_cases
 from casino_club.resolvers import slots as slot_cases
@@ -83,6 +86,7 @@ from casino_club.schema.purchases import (
     VerifyReceiptInput,
 )
 from casino_club.schema.rps import RpsConfig
+from casino_club.schema.segments import SegmentCounts, SegmentEnum
 from casino_club.schema.shop import Product
 from casino_club.schema.shop_admin import AdminLimitedPackage, AdminProduct, AdminPromoCode
 from casino_club.schema.slots import SlotsConfig
@@ -426,6 +430,37 @@ class Query:
         ],
     ) -> admin.AdminUser | None:
         return await admin_user_cases.user_detail(info.context.services, id)
+
+    @strawberry.field(
+        description="Players per segment (lifecycle and RFM), as of the last segmentation run.",
+        permission_classes=[IsAdmin],
+        graphql_type=SegmentCounts,
+    )
+    async def segment_counts(self, info: Info[Context, Any]) -> SegmentCountsValue:
+        return await segment_cases.counts(info.context.services)
+
+    @strawberry.field(
+        description="The players in a segment (overrides included), newest first.",
+        permission_classes=[IsAdmin],
+        graphql_type=Connection[AdminUser],
+    )
+    async def players_in_segment(
+        self,
+        info: Info[Context, Any],
+        segment: Annotated[
+            SegmentEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="The segment, of either kind."),
+        ],
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> Connection[admin.AdminUser]:
+        limit = check_first(first)
+        found = await segment_cases.players_in(
+            info.context.services, Segment(segment), after_id=decode_cursor(after), limit=limit + 1
+        )
+        return keyset_connection(
+            found, limit, after, lambda user: user, key=lambda user: user.profile.id
+        )
 
     @strawberry.field(
         description="Gold issued and sunk per game day and ledger reason, and each game's "
