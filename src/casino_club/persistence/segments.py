@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import case, delete, func, insert, select, update
@@ -105,6 +105,16 @@ async def population(session: AsyncSession, since: datetime) -> list[PopulationR
         .group_by(Purchase.user_id)
         .subquery()
     )
+    kept = (
+        PlayerSegment.computed_lifecycle,
+        PlayerSegment.computed_rfm_segment,
+        PlayerSegment.recency_score,
+        PlayerSegment.frequency_score,
+        PlayerSegment.monetary_score,
+        PlayerSegment.lifecycle,
+        PlayerSegment.rfm_segment,
+        PlayerSegment.override_segment,
+    )
     query = (
         select(
             User.id,
@@ -113,46 +123,27 @@ async def population(session: AsyncSession, since: datetime) -> list[PopulationR
             plays.c.last_play_at,
             func.coalesce(plays.c.plays, 0),
             func.coalesce(spend.c.spend, 0),
-            PlayerSegment,
+            *kept,
         )
         .outerjoin(plays, plays.c.user_id == User.id)
         .outerjoin(spend, spend.c.user_id == User.id)
         .outerjoin(PlayerSegment, PlayerSegment.user_id == User.id)
         .where(User.role != Role.ADMIN.value)
     )
+    # Plain rows, not ORM objects: a run reads every player.
     rows = await session.execute(query)
     return [
         PopulationRow(
             user_id=user_id,
             rank=rank,
             joined_at=joined_at,
-            last_play_at=_aware(last_play_at),
+            last_play_at=last_play_at,
             plays=int(played),
             spend_cents=int(spent),
-            stored=None if stored is None else _stored(stored),
+            stored=None if stored[0] is None else Stored(*stored),
         )
-        for user_id, rank, joined_at, last_play_at, played, spent, stored in rows
+        for user_id, rank, joined_at, last_play_at, played, spent, *stored in rows
     ]
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """max() over a UTC column comes back as stored: naive on SQLite (UTC)."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
-def _stored(row: PlayerSegment) -> Stored:
-    return Stored(
-        computed_lifecycle=row.computed_lifecycle,
-        computed_rfm_segment=row.computed_rfm_segment,
-        recency_score=row.recency_score,
-        frequency_score=row.frequency_score,
-        monetary_score=row.monetary_score,
-        lifecycle=row.lifecycle,
-        rfm_segment=row.rfm_segment,
-        override_segment=row.override_segment,
-    )
 
 
 async def forget_operators(session: AsyncSession) -> int:
