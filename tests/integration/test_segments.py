@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
@@ -243,6 +243,22 @@ async def test_lifecycle_boundaries_through_a_real_run(app: Starlette, clock: Fr
     }
     again = await run(services)
     assert not {change.user_id for change in again.changes} & set(mine)
+
+
+async def test_a_player_made_an_operator_leaves_the_segments(
+    app: Starlette, clock: FrozenClock
+) -> None:
+    services: Services = app.state.services
+    user_id = await make_player(services, joined=clock.now())
+    await run(services)
+    assert await stored(services, user_id) is not None
+    async with services.unit_of_work() as uow:
+        await uow.session.execute(update(User).where(User.id == user_id).values(role="ADMIN"))
+        await uow.commit()
+    await run(services, dry_run=True)
+    assert await stored(services, user_id) is not None  # a dry run writes nothing
+    await run(services)
+    assert await stored(services, user_id) is None
 
 
 async def test_purchases_count_when_succeeded_within_the_window(

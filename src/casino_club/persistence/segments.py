@@ -38,7 +38,7 @@ from casino_club.persistence.models import (
     Wallet,
 )
 
-# Rows per INSERT: within SQLite's 32,766 bound parameters (13 columns a row) and short
+# Rows per INSERT: within SQLite's 32,766 bound parameters (at most 9 columns a row), and short
 # enough that a batch never holds SQLite's write lock long.
 BATCH = 1_000
 # Any fixed number: PostgreSQL's advisory lock that makes one instance segment at a time.
@@ -65,16 +65,13 @@ async def scheduled_run_on(session: AsyncSession, day: date) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """A player's segments as a run left them, and any override."""
+    """A player's computed segments and scores as the last run that changed them left them."""
 
     computed_lifecycle: str
     computed_rfm_segment: str
     recency_score: int
     frequency_score: int
     monetary_score: int
-    lifecycle: str
-    rfm_segment: str
-    override_segment: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +108,6 @@ async def population(session: AsyncSession, since: datetime) -> list[PopulationR
         PlayerSegment.recency_score,
         PlayerSegment.frequency_score,
         PlayerSegment.monetary_score,
-        PlayerSegment.lifecycle,
-        PlayerSegment.rfm_segment,
-        PlayerSegment.override_segment,
     )
     query = (
         select(

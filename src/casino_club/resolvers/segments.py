@@ -56,11 +56,11 @@ async def run(
             return None
         if scheduled and await stored_segments.scheduled_run_on(session, today):
             return None
-        await stored_segments.forget_operators(session)
         rows = await stored_segments.population(session, since)
         to_store, changes = _compare(rows, today, zone)
         if dry_run:
             return RunReport(None, today, len(rows), len(to_store), tuple(changes))
+        await stored_segments.forget_operators(session)
         run_id = await stored_segments.start_run(session, today, scheduled=scheduled, now=now)
         await stored_segments.store(session, to_store, now)
         await stored_segments.record_changes(session, changes, run_id, now)
