@@ -391,7 +391,7 @@ async def test_the_job_runs_once_a_game_day(app: Starlette, clock: FrozenClock) 
 
 SEGMENT_FIELDS = """lifecycle rfmSegment computedLifecycle computedRfmSegment
   recencyScore frequencyScore monetaryScore computedAt
-  override { segment reason byId at }"""
+  override { segment reason operatorId at }"""
 OVERRIDE = f"""mutation O($input: OverrideSegmentInput!) {{ overrideSegment(input: $input) {{
   __typename ... on UserError {{ code }}
   ... on ValidationFailed {{ fields {{ field code }} }}
@@ -436,7 +436,7 @@ async def test_an_override_holds_through_runs_until_cleared(
     assert entries[0]["node"]["action"] == "PLAYER_SEGMENT_OVERRIDE"
     assert entries[0]["node"]["before"]["lifecycle"] == "NEW"
     assert entries[0]["node"]["after"]["lifecycle"] == "VIP"
-    assert entries[0]["node"]["actorId"] == segments["override"]["byId"]
+    assert entries[0]["node"]["actorId"] == segments["override"]["operatorId"]
 
     # Eight days on the computed segment moves; the one in force stays the override.
     clock.advance(8 * DAY)

@@ -238,7 +238,7 @@ class SegmentOverride:
 
     segment: Segment
     reason: str
-    by_id: int | None  # the operator; None once their account is gone
+    operator_id: int | None  # the operator; None once their account is gone
     at: datetime
 
 

@@ -327,7 +327,7 @@ def as_segments(row: PlayerSegment) -> PlayerSegments:
         override = SegmentOverride(
             segment=Segment(row.override_segment),
             reason=row.override_reason,
-            by_id=row.override_by,
+            operator_id=row.override_by,
             at=row.override_at,
         )
     return PlayerSegments(

@@ -59,9 +59,9 @@ class SegmentOverride:
         description="The segment chosen; it replaces the computed one of its kind."
     )
     reason: str = strawberry.field(description="Why, as the operator gave it.")
-    by_id: strawberry.ID | None = reference(
+    operator_id: strawberry.ID | None = reference(
         NodeKind.PLAYER,
-        "by_id",
+        "operator_id",
         description="The operator who chose it (a Player's global id); null once their "
         "account is gone.",
     )
