@@ -60,7 +60,7 @@ export function monitorScreen(): HTMLElement {
   const show = (event: MonitorEvent): void => {
     const data = (typeof event.data === "object" && event.data !== null ? event.data : {}) as Record<string, unknown>;
     const line = row(
-      { "data-event-id": event.id, "data-user-id": event.userId, "data-type": event.type },
+      { "data-event-id": event.id, "data-user-id": event.userId, "data-type": event.type, "data-round-id": event.roundId ?? "" },
       when(event.at),
       fillName(h("span", { class: "player" }), event.userId),
       event.type,

@@ -106,8 +106,8 @@ export function notificationForm(prefix: string, to?: Recipient): HTMLFormElemen
 export function notifyScreen(): HTMLElement {
   return h(
     "section",
-    { id: "notify", "aria-labelledby": "notify-title" },
-    h("h2", { id: "notify-title" }, "Send a notification"),
+    { id: "notify", "aria-labelledby": "notify-heading" },
+    h("h2", { id: "notify-heading" }, "Send a notification"),
     h("p", {}, "Delivered live to players who are connected and kept in every recipient's notifications."),
     notificationForm("notify-"),
   );
