@@ -14,17 +14,23 @@ aborted; a page error or console error fails the test.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Browser, Locator, Page, WebSocketRoute, expect
 
 from tests.conftest import ADMIN_PASSWORD, Backend
 from tests.e2e.browser import PageProblems, Screenshots
+from tests.e2e.conftest import start_server
 from tests.e2e.test_web_client import server_gold
 from tests.support import PASSWORD, Api, spin
 
@@ -32,21 +38,59 @@ pytestmark = pytest.mark.e2e
 
 ECONOMY = """query E($firstDay: Date!, $lastDay: Date!) {
   economyReport(firstDay: $firstDay, lastDay: $lastDay) {
-    issued sunk days { day issued sunk net }
-    games { game paidPlays staked paid }
+    completeAsOf issued sunk days { day issued sunk net reasons { reason issued sunk movements } }
+    games { game paidPlays staked paid realisedRtp publishedRtp }
   } }"""
 AUDIT = """query A($filter: AuditLogFilter) { auditLog(filter: $filter, first: 5) {
   edges { node { action target after } } } }"""
-NOTIFICATIONS = """{ me { notifications(first: 10) { edges { node { title body broadcast } } } } }"""
+NOTIFICATIONS = (
+    """{ me { notifications(first: 10) { edges { node { title body broadcast } } } } }"""
+)
 SPINS = 3
 
 
-async def open_admin(server: str, browser: Browser) -> tuple[Page, PageProblems]:
+@dataclass
+class Sockets:
+    """The page's WebSockets, passed through to the server, with what the page sent on
+    each (so a test can read the subscriptions' variables, and drop a connection)."""
+
+    open: list[tuple[WebSocketRoute, WebSocketRoute, list[dict[str, Any]]]] = field(
+        default_factory=list
+    )
+
+    def route(self, page_side: WebSocketRoute) -> None:
+        server_side = page_side.connect_to_server()
+        sent: list[dict[str, Any]] = []
+
+        def forward(message: str | bytes) -> None:
+            if isinstance(message, str):
+                sent.append(json.loads(message))
+            server_side.send(message)
+
+        page_side.on_message(forward)
+        self.open.append((page_side, server_side, sent))
+
+    def subscriptions(self, operation: str) -> list[tuple[int, dict[str, Any]]]:
+        """(connection index, variables) of every `operation` the page subscribed to."""
+        return [
+            (k, message["payload"].get("variables") or {})
+            for k, (_, _, sent) in enumerate(self.open)
+            for message in sent
+            if message.get("type") == "subscribe"
+            and message["payload"].get("operationName") == operation
+        ]
+
+
+async def open_admin(
+    server: str, browser: Browser, sockets: Sockets | None = None
+) -> tuple[Page, PageProblems]:
     """/play/admin in a fresh page that may only reach the server, its problems recorded."""
     problems = PageProblems()
     page = await browser.new_page()
     problems.watch(page)
     await problems.only_hosts(page, urlsplit(server).netloc)
+    if sockets is not None:
+        await page.route_web_socket(re.compile(r"/graphql$"), sockets.route)
     response = await page.goto(f"{server}/play/admin")
     assert response is not None and response.status == 200
     return page, problems
@@ -57,6 +101,13 @@ async def log_in(page: Page, site_id: str, password: str) -> None:
     await page.get_by_label("Site id", exact=True).fill(site_id)
     await page.get_by_label("Password", exact=True).fill(password)
     await page.get_by_role("button", name="Log in").click()
+
+
+def monitor_row(page: Page, round_id: str) -> Locator:
+    """The monitor's row of the spin of this round."""
+    return page.locator(
+        f'#monitor-events tbody tr[data-type="SLOT_SPIN"][data-round-id="{round_id}"]'
+    )
 
 
 def cells(row: Locator) -> Locator:
@@ -89,9 +140,7 @@ async def test_operator_console_on_a_player(
         spins = [await spin(api, token, 10) for _ in range(SPINS)]
         for result in spins:
             assert result["__typename"] == "SlotSpinSuccess", result
-            row = page.locator(
-                f'#monitor-events tbody tr[data-type="SLOT_SPIN"][data-round-id="{result["roundId"]}"]'
-            )
+            row = monitor_row(page, result["roundId"])
             await expect(row).to_have_attribute("data-user-id", user["id"])
             await expect(cells(row).nth(1)).to_have_text(user["nickname"])
             await expect(cells(row).nth(3)).to_have_text(f"{result['stake']:,}")
@@ -123,17 +172,23 @@ async def test_operator_console_on_a_player(
 
         # No reason: refused with a message, nothing moves.
         status = await adjust(page, "250", "")
-        await expect(status).to_have_text(re.compile(r"^A reason is required.*Nothing was changed\.$"))
+        await expect(status).to_have_text(
+            re.compile(r"^A reason is required.*Nothing was changed\.$")
+        )
         await expect(status).to_have_class(re.compile(r"\berror\b"))
         assert await server_gold(api, token) == gold
         await screenshots.take(page, "gold-no-reason")
 
         reason = f"goodwill {uuid.uuid4().hex[:8]}"
         status = await adjust(page, "250", reason)
-        await expect(status).to_have_text(f"Added 250 gold; the player now has {gold + 250:,} gold.")
+        await expect(status).to_have_text(
+            f"Added 250 gold; the player now has {gold + 250:,} gold."
+        )
         assert await server_gold(api, token) == gold + 250
         await expect(page.locator("#player-gold")).to_have_text(f"{gold + 250:,} gold")
-        await expect(page.locator("#player-ledger tbody tr").first).to_contain_text("ADMIN_ADJUSTMENT")
+        await expect(page.locator("#player-ledger tbody tr").first).to_contain_text(
+            "ADMIN_ADJUSTMENT"
+        )
         await screenshots.take(page, "gold-adjusted")
 
         # The audit log in the page: the entry with its reason, as the API has it.
@@ -204,9 +259,7 @@ async def test_operator_console_on_a_player(
         await screenshots.take(page, "notified")
         received = {
             edge["node"]["title"]: edge["node"]
-            for edge in (await api.data(NOTIFICATIONS, token=token))["me"]["notifications"][
-                "edges"
-            ]
+            for edge in (await api.data(NOTIFICATIONS, token=token))["me"]["notifications"]["edges"]
         }
         assert received[personal] == {
             "title": personal,
@@ -215,36 +268,129 @@ async def test_operator_console_on_a_player(
         }
         assert received[everyone]["broadcast"] is True
 
-        # The economy report in the page equals the API's for the same days.
-        await page.get_by_role("link", name="Economy").click()
-        await expect(page.locator("#economy-status")).to_contain_text("shown")
-        first_day = await page.locator("#economy-first").input_value()
-        last_day = await page.locator("#economy-last").input_value()
-        report = (
-            await api.data(
-                ECONOMY, {"firstDay": first_day, "lastDay": last_day}, token=admin_token
-            )
-        )["economyReport"]
-        await expect(page.locator("#economy-issued")).to_have_attribute(
-            "data-value", str(report["issued"])
+    problems.assert_none()
+
+
+def percent(fraction: float | None) -> str:
+    return "—" if fraction is None else f"{fraction * 100:.2f}%"
+
+
+async def rolled_up(api: Api, token: str, days: dict[str, str], after: datetime) -> dict[str, Any]:
+    """The API's report once the rollup has counted everything before `after`."""
+    for _ in range(100):
+        report: dict[str, Any] = (await api.data(ECONOMY, days, token=token))["economyReport"]
+        done = report["completeAsOf"]
+        if done is not None and datetime.fromisoformat(done) > after:
+            return report
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"the rollup never counted past {after}: {report}")
+
+
+async def test_the_economy_report_in_the_page_equals_the_api(
+    backend: Backend, browser: Browser, screenshots: Screenshots, tmp_path: Path
+) -> None:
+    """On a server whose rollup runs every 0.2 s (the shared one's waits a day), so the
+    figures are the whole database's, the player's spins and an adjustment included."""
+    with start_server(backend, tmp_path, ECONOMY_ROLLUP_INTERVAL_SECONDS="0.2") as running:
+        async with httpx.AsyncClient(base_url=running.url, timeout=20) as http:
+            api = Api(http)
+            token = (await api.new_player())["accessToken"]
+            for _ in range(SPINS):
+                assert (await spin(api, token, 10))["__typename"] == "SlotSpinSuccess"
+            played = datetime.now(UTC)
+            admin = await api.login(backend.settings().admin_site_id, ADMIN_PASSWORD)
+            today = played.date()
+            days = {
+                "firstDay": (today - timedelta(days=6)).isoformat(),
+                "lastDay": today.isoformat(),
+            }
+            report = await rolled_up(api, admin["accessToken"], days, played)
+            assert report["issued"] > 0 and report["sunk"] >= 10 * SPINS, report
+
+            page, problems = await open_admin(running.url, browser)
+            await log_in(page, backend.settings().admin_site_id, ADMIN_PASSWORD)
+            await page.get_by_role("link", name="Economy").click()
+            await expect(page.locator("#economy-status")).to_contain_text("shown")
+            assert await page.locator("#economy-first").input_value() == days["firstDay"]
+            assert await page.locator("#economy-last").input_value() == days["lastDay"]
+            await screenshots.take(page, "economy")
+
+        issued, sunk = report["issued"], report["sunk"]
+        await expect(page.locator("#economy-issued")).to_have_text(f"{issued:,} gold")
+        await expect(page.locator("#economy-sunk")).to_have_text(f"{sunk:,} gold")
+        await expect(page.locator("#economy-net")).to_have_text(f"{issued - sunk:,} gold")
+        await expect(cells(page.locator("#economy-days tbody tr"))).to_have_text(
+            [
+                f"{value:,}" if isinstance(value, int) else value
+                for day in report["days"]
+                for value in (day["day"], day["issued"], day["sunk"], day["net"])
+            ]
         )
-        await expect(page.locator("#economy-sunk")).to_have_attribute(
-            "data-value", str(report["sunk"])
-        )
-        await expect(page.locator("#economy-issued")).to_have_text(f"{report['issued']:,} gold")
-        await expect(page.locator("#economy-days tbody tr")).to_have_count(len(report["days"]))
+        by_reason: dict[str, list[int]] = {}
         for day in report["days"]:
-            line = cells(page.locator(f'#economy-days tr[data-day="{day["day"]}"]'))
-            await expect(line).to_have_text(
-                [day["day"], f"{day['issued']:,}", f"{day['sunk']:,}", f"{day['net']:,}"]
-            )
-        for game in report["games"]:
-            line = cells(page.locator(f'#economy-games tr[data-game="{game["game"]}"]'))
-            expected = [f"{game[k]:,}" for k in ("paidPlays", "staked", "paid")]
-            await expect(line.nth(1)).to_have_text(expected[0])
-            await expect(line.nth(2)).to_have_text(expected[1])
-            await expect(line.nth(3)).to_have_text(expected[2])
-        await screenshots.take(page, "economy")
+            for flow in day["reasons"]:
+                total = by_reason.setdefault(flow["reason"], [0, 0, 0])
+                for k, key in enumerate(("issued", "sunk", "movements")):
+                    total[k] += flow[key]
+        assert "SLOT_BET" in by_reason, by_reason
+        await expect(cells(page.locator("#economy-reasons tbody tr"))).to_have_text(
+            [
+                text
+                for reason in sorted(by_reason)
+                for text in (reason, *(f"{n:,}" for n in by_reason[reason]))
+            ]
+        )
+        await expect(cells(page.locator("#economy-games tbody tr"))).to_have_text(
+            [
+                text
+                for game in report["games"]
+                for text in (
+                    game["game"],
+                    *(f"{game[key]:,}" for key in ("paidPlays", "staked", "paid")),
+                    percent(game["realisedRtp"]),
+                    percent(game["publishedRtp"]),
+                )
+            ]
+        )
+        problems.assert_none()
+
+
+async def test_the_monitor_resumes_after_a_dropped_connection_from_the_last_event(
+    server: str, backend: Backend, browser: Browser, screenshots: Screenshots
+) -> None:
+    """The monitor's socket dropped: it subscribes again with `since` = the newest event it
+    showed, and the spins made while it was away appear, each once."""
+    sockets = Sockets()
+    async with httpx.AsyncClient(base_url=server, timeout=20) as http:
+        api = Api(http)
+        token = (await api.new_player())["accessToken"]
+        page, problems = await open_admin(server, browser, sockets)
+        await log_in(page, backend.settings().admin_site_id, ADMIN_PASSWORD)
+        before = await spin(api, token, 10)
+        await expect(monitor_row(page, before["roundId"])).to_be_visible()
+        [(connection, first)] = sockets.subscriptions("MonitorEvents")
+        assert first == {"since": None}
+        await screenshots.take(page, "monitor-live")
+
+        page_side, server_side, _ = sockets.open[connection]
+        await page_side.close(code=1011, reason="test: connection lost")
+        await server_side.close()
+        status = page.locator("#monitor-status")
+        await expect(status).to_contain_text("Reconnecting")
+        newest = await page.locator("#monitor-events tbody tr").first.get_attribute("data-event-id")
+        await screenshots.take(page, "monitor-dropped")
+        away = [await spin(api, token, 10) for _ in range(2)]
+        for result in away:
+            await expect(monitor_row(page, result["roundId"])).to_have_count(1)
+        await expect(status).to_contain_text("Live")
+        again = sockets.subscriptions("MonitorEvents")
+        assert len(again) == 2 and again[1][0] != connection, again
+        assert again[1][1] == {"since": newest}
+        ids = await page.locator("#monitor-events tbody tr").evaluate_all(
+            "rows => rows.map(r => r.dataset.eventId)"
+        )
+        assert len(ids) == len(set(ids)), ids
+        await screenshots.take(page, "monitor-resumed")
     problems.assert_none()
 
 

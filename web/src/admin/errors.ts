@@ -40,10 +40,10 @@ export function describeAdminFailure(failure: unknown): string {
 
 // Per invalid field, what to fix; the server's own words follow in brackets.
 const FIELDS: Record<string, string> = {
-  reason: "A reason is required; it is kept in the audit log.",
-  amount: "The amount must be a whole number of gold other than 0.",
-  title: "The title is blank or too long.",
-  body: "The text is blank or too long.",
+  reason: "A reason is required, and it is kept in the audit log",
+  amount: "The amount must be a whole number of gold other than 0",
+  title: "The title is blank or too long",
+  body: "The text is blank or too long",
 };
 
 /** A typed refusal (`... on UserError`), for a person; nothing was changed by it. */
@@ -52,7 +52,7 @@ export function describeRefusal(error: TypedError & { code: string; balance?: nu
     case "USER_NOT_FOUND":
       return "No player has this id; nothing was changed.";
     case "VALIDATION_FAILED": {
-      const problems = (error.fields ?? []).map((f) => `${FIELDS[f.field] ?? `${f.field} is not valid.`} (${f.message})`);
+      const problems = (error.fields ?? []).map((f) => `${FIELDS[f.field] ?? `${f.field} is not valid`} (${f.message}).`);
       return `${problems.length > 0 ? problems.join(" ") : describe(error)} Nothing was changed.`;
     }
     case "INSUFFICIENT_FUNDS":

@@ -2,12 +2,13 @@
 // The subscription starts with the newest events the server kept, then goes on live.
 // When it ends (a dropped connection, a server restart, falling 64 events behind) it is
 // opened again with `since` = the last event id shown, so the server sends what was
-// missed and nothing twice; ids already shown are skipped in case it repeats one.
-import { client } from "../app.js";
+// missed and nothing twice; ids already shown are skipped in case it repeats one. It has
+// its own connection (live.ts), which never resubscribes by itself without `since`.
 import { h, say } from "../dom.js";
 import { MONITOR_EVENTS } from "./documents.js";
 import { describeAdminFailure, failureCode } from "./errors.js";
 import { row, table, when } from "./format.js";
+import { liveClient } from "./live.js";
 import { fillName } from "./names.js";
 import type { MonitorEventsSubscription } from "../generated/operations.js";
 
@@ -53,6 +54,7 @@ export function monitorScreen(): HTMLElement {
     [],
   );
   const body = events.tBodies[0] as HTMLTableSectionElement;
+  const client = liveClient();
   let lastId: string | null = null;
   let received = 0;
   let retryMs = RETRY_FIRST_MS;
@@ -75,7 +77,7 @@ export function monitorScreen(): HTMLElement {
   const subscribe = (): void => {
     let ended = false;
     let subscription: { unsubscribe(): void } | undefined;
-    subscription = client.subscribe({ query: MONITOR_EVENTS, variables: { since: lastId } }).subscribe({
+    subscription = client.subscribe({ query: MONITOR_EVENTS, variables: { since: lastId }, fetchPolicy: "no-cache" }).subscribe({
       next: (result) => {
         if (result.error !== undefined) {
           ended = true;

@@ -61,12 +61,14 @@ function recent(user: AdminUser): HTMLElement[] {
 
 /** The detail of the player `id`; `back` returns to the search results. */
 export function playerDetail(id: string, back: () => void): HTMLElement {
-  const status = h("p", { id: "player-status", class: "status", role: "status", "aria-live": "polite" }, "Loading the player…");
+  // Under the actions, where the operator is; focused after a change (the forms it
+  // replaces held the focus), so the keyboard goes on from the outcome.
+  const status = h("p", { id: "player-status", class: "status", role: "status", "aria-live": "polite", tabindex: "-1" }, "Loading the player…");
   const heading = h("h3", { id: "player-title", tabindex: "-1" }, "Player");
-  const content = h("div", {});
+  const content = h("div", {}, status);
   const backButton = h("button", { type: "button", id: "player-back" }, "Back to the results");
   backButton.addEventListener("click", back);
-  const section = h("section", { id: "player-detail", "aria-labelledby": "player-title" }, backButton, heading, status, content);
+  const section = h("section", { id: "player-detail", "aria-labelledby": "player-title" }, backButton, heading, content);
 
   /** Run a change; on an answer, read the player again and say `done` or the refusal. */
   const change = async (button: HTMLButtonElement, work: () => Promise<string | { refused: string }>): Promise<void> => {
@@ -84,6 +86,7 @@ export function playerDetail(id: string, back: () => void): HTMLElement {
       say(status, describeAdminFailure(failure), "error");
     } finally {
       button.disabled = false;
+      status.focus();
     }
   };
 
@@ -169,7 +172,7 @@ export function playerDetail(id: string, back: () => void): HTMLElement {
     const user = data?.adminUser;
     if (user === null || user === undefined) {
       heading.textContent = "Player not found";
-      content.replaceChildren();
+      content.replaceChildren(status);
       say(status, "No player has this id.", "error");
       return;
     }
@@ -178,6 +181,7 @@ export function playerDetail(id: string, back: () => void): HTMLElement {
     content.replaceChildren(
       facts(user),
       h("div", { class: "columns" }, rankForm(user), banForm(user), goldForm()),
+      status,
       h("h4", {}, `Notify ${p.nickname}`),
       notificationForm("player-notify-", { id: p.id, nickname: p.nickname }),
       ...recent(user),
