@@ -1,15 +1,18 @@
 """The operators' console at /play/admin in a real browser, on both backends.
 
 An operator logs in with the page's login form. A player's spins, made through the API,
-appear in the live monitor with the player's nickname, stake and payout. The operator
-finds the player, opens their detail and: adjusts the gold without a reason (refused
-with a message, nothing moves), then with one (the player's gold as the API reads it
-moves by exactly that, and the audit log in the page shows the entry with its reason);
-sets the rank (the API reads it back); bans them (their next API call is refused) and
-unbans them (they log in again); notifies them and everyone (they read both through the
-API). The economy report shows the figures the API's economyReport answers. A player who
-is not an operator sees the operators-only message. Every request to another host is
-aborted; a page error or console error fails the test.
+appear in the live monitor with the player's nickname, stake and payout, newest first;
+when the monitor's socket drops, it subscribes again with `since` = the newest event it
+showed and the spins made meanwhile appear once each. The operator finds the player,
+opens their detail and: adjusts the gold without a reason (refused with a message,
+nothing moves), then with one (the player's gold as the API reads it moves by exactly
+that, and the audit log in the page shows the entry with its reason); sets the rank (the
+API reads it back); bans them (their next API call is refused) and unbans them (they log
+in again); notifies them and everyone (they read both through the API). The economy
+report in the page shows the figures the API's economyReport answers (on a server whose
+rollup runs, so they are not all zero). A player who is not an operator sees the
+operators-only message. Every request to another host is aborted; a page error or
+console error fails the test.
 """
 
 from __future__ import annotations
