@@ -8,7 +8,8 @@ opens their detail and: adjusts the gold without a reason (refused with a messag
 nothing moves), then with one (the player's gold as the API reads it moves by exactly
 that, and the audit log in the page shows the entry with its reason); sets the rank (the
 API reads it back); bans them (their next API call is refused) and unbans them (they log
-in again); notifies them and everyone (they read both through the API). The economy
+in again); notifies them and everyone (they read both through the API); pages through
+the audit log of every change to them (the API's entries, in order). The economy
 report in the page shows the figures the API's economyReport answers (on a server whose
 rollup runs, so they are not all zero). A player who is not an operator sees the
 operators-only message. Every request to another host is aborted; a page error or
@@ -44,8 +45,10 @@ ECONOMY = """query E($firstDay: Date!, $lastDay: Date!) {
     completeAsOf issued sunk days { day issued sunk net reasons { reason issued sunk movements } }
     games { game paidPlays staked paid realisedRtp publishedRtp }
   } }"""
-AUDIT = """query A($filter: AuditLogFilter) { auditLog(filter: $filter, first: 5) {
-  edges { node { action target after } } } }"""
+AUDIT = """query A($filter: AuditLogFilter) { auditLog(filter: $filter, first: 100) {
+  edges { node { id action target after } } } }"""
+SEND = """mutation S($input: SendNotificationInput!) { sendNotification(input: $input) {
+  __typename } }"""
 NOTIFICATIONS = (
     """{ me { notifications(first: 10) { edges { node { title body broadcast } } } } }"""
 )
@@ -270,6 +273,40 @@ async def test_operator_console_on_a_player(
             "broadcast": False,
         }
         assert received[everyone]["broadcast"] is True
+
+        # The audit log a page at a time: every change to this player (over 20 of them).
+        for k in range(20):
+            note = {"userId": user["id"], "title": f"note {k}", "body": "b"}
+            sent = await api.data(SEND, {"input": note}, token=admin_token)
+            assert sent["sendNotification"]["__typename"] == "NotificationSent"
+        target = audited["target"]
+        expected = [
+            edge["node"]["id"]
+            for edge in (await api.data(AUDIT, {"filter": {"target": target}}, token=admin_token))[
+                "auditLog"
+            ]["edges"]
+        ]
+        assert 20 < len(expected) <= 40, expected
+        await page.get_by_role("link", name="Audit log").click()
+        await page.get_by_label("Action (exact)").fill("")
+        await page.get_by_label("Target (exact)").fill(target)
+        await page.get_by_role("button", name="Show").click()
+        shown = page.locator("#audit-entries tbody tr")
+        await expect(page.locator("#audit-page")).to_have_text("Page 1")
+        await expect(shown).to_have_count(20)
+        first_page = await shown.evaluate_all("rows => rows.map(r => r.dataset.id)")
+        await expect(page.get_by_role("button", name="Newer")).to_be_disabled()
+        await page.get_by_role("button", name="Older").click()
+        await expect(page.locator("#audit-page")).to_have_text("Page 2")
+        await expect(shown).to_have_count(len(expected) - 20)
+        second_page = await shown.evaluate_all("rows => rows.map(r => r.dataset.id)")
+        assert first_page + second_page == expected
+        await expect(page.get_by_role("button", name="Older")).to_be_disabled()
+        await expect(shown.first).to_contain_text("NOTIFICATION_SEND")
+        await screenshots.take(page, "audit-page-2")
+        await page.get_by_role("button", name="Newer").click()
+        await expect(page.locator("#audit-page")).to_have_text("Page 1")
+        await expect(shown.first).to_have_attribute("data-id", expected[0])
 
     problems.assert_none()
 
