@@ -9,11 +9,13 @@ import { createClient } from "graphql-ws";
 
 import { session } from "../app.js";
 
-export function liveClient(): ApolloClient {
+/** `connected` is called each time its socket is (again) accepted by the server. */
+export function liveClient(connected: () => void): ApolloClient {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const socket = createClient({
     url: `${scheme}//${location.host}/graphql`,
     retryAttempts: 0,
+    on: { connected },
     connectionParams: () => {
       const token = session.accessToken;
       return token ? { authorization: `Bearer ${token}` } : {};

@@ -46,7 +46,10 @@ function details(data: Record<string, unknown>): string {
 }
 
 export function monitorScreen(): HTMLElement {
+  // The connection's state is announced; the running count is not (it changes with
+  // every event, which a screen reader would read out one by one).
   const status = h("p", { id: "monitor-status", class: "status", role: "status", "aria-live": "polite" }, "Connecting…");
+  const count = h("p", { id: "monitor-count", class: "quiet" }, "No event received yet.");
   const events = table(
     { id: "monitor-events" },
     `Every player's game events, newest first (the latest ${MAX_ROWS})`,
@@ -54,8 +57,10 @@ export function monitorScreen(): HTMLElement {
     [],
   );
   const body = events.tBodies[0] as HTMLTableSectionElement;
-  const client = liveClient();
   let lastId: string | null = null;
+  const client = liveClient(() => {
+    say(status, lastId === null ? "Live: showing the newest events, then each as it happens." : `Live again: resumed after event ${lastId}.`);
+  });
   let received = 0;
   let retryMs = RETRY_FIRST_MS;
 
@@ -91,7 +96,7 @@ export function monitorScreen(): HTMLElement {
         received += 1;
         retryMs = RETRY_FIRST_MS;
         show(event);
-        say(status, `Live: ${received} event(s) received; the newest at ${when(event.at)}.`);
+        count.textContent = `${received} event(s) received; the newest at ${when(event.at)}.`;
       },
       error: (failure: unknown) => {
         ended = true;
@@ -101,7 +106,6 @@ export function monitorScreen(): HTMLElement {
         if (!ended) stopped(null);
       },
     });
-    say(status, lastId === null ? "Live: waiting for events…" : `Live again, resuming after event ${lastId}.`);
   };
 
   const stopped = (failure: unknown): void => {
@@ -124,6 +128,7 @@ export function monitorScreen(): HTMLElement {
     { id: "monitor", "aria-labelledby": "monitor-title" },
     h("h2", { id: "monitor-title" }, "Live monitor"),
     status,
+    count,
     events,
   );
 }
