@@ -114,7 +114,7 @@ export function monitorScreen(): HTMLElement {
       say(status, `The monitor stopped. ${describeAdminFailure(failure)}`, "error");
       return;
     }
-    const why = failure === null ? "The server ended the stream." : describeAdminFailure(failure);
+    const why = failure === null ? "The server ended the stream." : describeAdminFailure(failure).replace(/([^.])$/, "$1.");
     // Falling behind is answered at once: the events are waiting on the server.
     const delay = code === "SUBSCRIPTION_OVERFLOW" ? 0 : retryMs;
     retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
