@@ -4,7 +4,7 @@
 import { session } from "./app.js";
 import { h } from "./dom.js";
 import { navigation } from "./nav.js";
-import { adminScreen } from "./screens/admin.js";
+import { adminScreen } from "./admin/gate.js";
 import { authScreen } from "./screens/auth.js";
 import { crashScreen } from "./screens/crash.js";
 import { dailyScreen } from "./screens/daily.js";

@@ -5,12 +5,47 @@ import { LOGIN, SIGNUP } from "../documents.js";
 import { field, h, input, say } from "../dom.js";
 import { describe, describeFailure } from "../errors.js";
 
+function signedIn(token: string): void {
+  session.accessToken = token;
+  location.reload();
+}
+
+/** The login form (also the operators' console's gate); `status` hears how it went. */
+export function loginForm(status: HTMLElement): HTMLFormElement {
+  const loginFields = {
+    siteId: input({ name: "siteId", required: "", autocomplete: "username" }),
+    password: input({ name: "password", type: "password", required: "", autocomplete: "current-password" }),
+  };
+  const login = h(
+    "form",
+    { id: "login", "aria-labelledby": "login-title" },
+    h("h2", { id: "login-title" }, "Log in"),
+    field("Site id", loginFields.siteId),
+    field("Password", loginFields.password),
+    h("button", { type: "submit" }, "Log in"),
+  );
+  login.addEventListener("submit", (event) => {
+    event.preventDefault();
+    say(status, "Logging in…");
+    client
+      .mutate({
+        mutation: LOGIN,
+        variables: {
+          input: { siteId: loginFields.siteId.value, password: loginFields.password.value },
+        },
+      })
+      .then(({ data }) => {
+        const answer = data?.login;
+        if (answer?.__typename === "AuthPayload") signedIn(answer.accessToken);
+        else if (answer) say(status, describe(answer), "error");
+      })
+      .catch((failure: unknown) => say(status, describeFailure(failure), "error"));
+  });
+  return login;
+}
+
 export function authScreen(): HTMLElement {
   const status = h("p", { class: "status", role: "status", "aria-live": "polite" });
-  const signedIn = (token: string): void => {
-    session.accessToken = token;
-    location.reload();
-  };
 
   const signupFields = {
     siteId: input({ name: "siteId", required: "", autocomplete: "username", pattern: "[A-Za-z0-9_]{4,32}" }),
@@ -51,34 +86,5 @@ export function authScreen(): HTMLElement {
       .catch((failure: unknown) => say(status, describeFailure(failure), "error"));
   });
 
-  const loginFields = {
-    siteId: input({ name: "siteId", required: "", autocomplete: "username" }),
-    password: input({ name: "password", type: "password", required: "", autocomplete: "current-password" }),
-  };
-  const login = h(
-    "form",
-    { id: "login", "aria-labelledby": "login-title" },
-    h("h2", { id: "login-title" }, "Log in"),
-    field("Site id", loginFields.siteId),
-    field("Password", loginFields.password),
-    h("button", { type: "submit" }, "Log in"),
-  );
-  login.addEventListener("submit", (event) => {
-    event.preventDefault();
-    say(status, "Logging in…");
-    client
-      .mutate({
-        mutation: LOGIN,
-        variables: {
-          input: { siteId: loginFields.siteId.value, password: loginFields.password.value },
-        },
-      })
-      .then(({ data }) => {
-        const answer = data?.login;
-        if (answer?.__typename === "AuthPayload") signedIn(answer.accessToken);
-        else if (answer) say(status, describe(answer), "error");
-      })
-      .catch((failure: unknown) => say(status, describeFailure(failure), "error"));
-  });
-  return h("main", {}, h("div", { class: "columns" }, signup, login), status);
+  return h("main", {}, h("div", { class: "columns" }, signup, loginForm(status)), status);
 }

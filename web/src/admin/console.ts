@@ -1,0 +1,36 @@
+// The operators' console, once the gate let the operator in: its screens behind hash
+// routes (nav.ts, like the player side), one module per concern.
+import { session } from "../app.js";
+import { h } from "../dom.js";
+import { navigation } from "../nav.js";
+import { auditScreen } from "./audit.js";
+import { economyScreen } from "./economy.js";
+import { monitorScreen } from "./monitor.js";
+import { notifyScreen } from "./notify.js";
+import { playersScreen } from "./players.js";
+
+export function logoutButton(): HTMLButtonElement {
+  const logout = h("button", { type: "button", id: "admin-logout" }, "Log out");
+  logout.addEventListener("click", () => {
+    session.accessToken = null;
+    location.reload();
+  });
+  return logout;
+}
+
+export function adminConsole(operator: string): HTMLElement {
+  const screens = navigation([
+    { id: "monitor", title: "Live monitor", render: monitorScreen },
+    { id: "players", title: "Players", render: playersScreen },
+    { id: "economy", title: "Economy", render: economyScreen },
+    { id: "notify", title: "Notifications", render: notifyScreen },
+    { id: "audit", title: "Audit log", render: auditScreen },
+  ]);
+  return h(
+    "main",
+    { id: "admin", class: "admin" },
+    h("h2", {}, "Operators' console"),
+    h("p", { id: "admin-operator" }, `Signed in as operator ${operator}. `, logoutButton()),
+    screens,
+  );
+}
