@@ -13,8 +13,6 @@ export interface TypedError {
   maxStake?: number;
   required?: number;
   fields?: readonly { field: string; message: string }[];
-  progress?: number;
-  target?: number;
   availableAt?: string | null;
   until?: string;
 }
@@ -32,9 +30,6 @@ export function describe(error: TypedError): string {
   }
   if (error.required !== undefined) {
     return `${base} It needs ${error.required.toLocaleString("en-US")} gold.`;
-  }
-  if (error.progress !== undefined && error.target !== undefined) {
-    return `${base} ${error.progress.toLocaleString("en-US")} of ${error.target.toLocaleString("en-US")} so far.`;
   }
   if (error.availableAt !== undefined) {
     return error.availableAt === null ? `${base} It cannot be claimed again.` : `${base} The next one opens ${new Date(error.availableAt).toLocaleString()}.`;

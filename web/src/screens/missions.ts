@@ -57,15 +57,15 @@ export function missionsScreen(): HTMLElement {
 
   const row = (entry: PlayerMission): HTMLElement => {
     const { mission } = entry;
-    const button = h("button", { type: "button", id: `claim-${mission.key}` }, `Claim "${mission.title}"`);
+    const button = h("button", { type: "button", id: `claim-${mission.key}`, "aria-label": `Claim "${mission.title}"` }, "Claim");
     button.disabled = entry.claimed || entry.locked;
     button.addEventListener("click", () => claim(entry, button));
     const progress = h("progress", { max: String(entry.target), value: String(Math.min(entry.progress, entry.target)), "aria-hidden": "true" });
     return h(
       "tr",
       { "data-mission": mission.key },
-      h("th", { scope: "row" }, mission.title, mission.description ? h("span", { class: "quiet" }, ` ${mission.description}`) : ""),
-      h("td", { class: "mission-progress" }, progress, " ", `${entry.progress.toLocaleString("en-US")} / ${entry.target.toLocaleString("en-US")}`),
+      h("th", { scope: "row" }, mission.title, mission.description ? h("span", { class: "note" }, mission.description) : ""),
+      h("td", { class: "mission-progress" }, `${entry.progress.toLocaleString("en-US")} / ${entry.target.toLocaleString("en-US")} `, progress),
       h("td", {}, `${PERIODS[mission.period]}. ${resets(entry)}`),
       h("td", {}, `${gold(mission.rewardGold)} and ${mission.rewardXp} XP`),
       h("td", { class: "mission-state" }, state(entry)),
