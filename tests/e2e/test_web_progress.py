@@ -5,8 +5,10 @@ outside the page moves it live; an early claim is refused with the server's type
 answer said in words; a purchase completes the first-purchase mission, whose claim
 brings its gold to the header. Leaderboards: after a play the player is shown at the
 rank the API reports, among the same top players. Notifications: one sent by an operator
-through the API appears without a reload, the header's unread count follows the
-server's, marking one read and then all read clears it. History: the plays just made,
+through the API appears without a reload; after the page's WebSocket is dropped, one
+sent meanwhile still arrives (the page subscribes again with `since` = the last id it
+saw); the header's unread count follows the server's; marking one read and then all read
+clears it; the list pages with "More notifications". History: the plays just made,
 newest first, with the API's ids and amounts, a page at a time ("More plays"); stats
 equal the API's. Every request to another host is aborted; a page or console error
 fails the test.
@@ -39,6 +41,8 @@ STATS = "{ me { stats { total { plays wins losses staked paid net biggestWin } }
 UNREAD = "{ me { unreadNotifications } }"
 ME_ID = "{ me { id } }"
 HISTORY_PAGE = 10
+NOTICE_PAGE = 10
+NOTICES = "{ me { notifications(first: 100) { edges { node { id } } } } }"
 EXTRA_SPINS = 11
 MAX_TRIES = 20
 
@@ -65,6 +69,20 @@ async def spun(api: Api, token: str) -> None:
             return
         await asyncio.sleep(result["retryAfterMs"] / 1000)
     raise AssertionError(f"still rate limited after {MAX_TRIES} tries")
+
+
+async def send_notification(http: httpx.AsyncClient, admin: str, user_id: str, title: str) -> str:
+    """An operator's sendNotification to one player, through the API; the notification's id."""
+    variables = {"input": {"userId": user_id, "title": title, "body": f"Body of {title}"}}
+    response = await http.post(
+        "/graphql",
+        json={"query": SEND, "variables": variables},
+        headers={"Authorization": f"Bearer {admin}"},
+    )
+    sent = response.json()["data"]["sendNotification"]
+    assert sent["__typename"] == "NotificationSent", sent
+    notification_id: str = sent["notification"]["id"]
+    return notification_id
 
 
 def gold_text(amount: int) -> str:
@@ -141,8 +159,8 @@ async def test_missions_progress_live_refusal_and_claim(
     problems.assert_none()
 
 
-async def test_leaderboard_history_and_stats(
-    server: str, browser: Browser, screenshots: Screenshots
+async def test_leaderboard_history_stats_and_notification_pages(
+    server: str, backend: Backend, browser: Browser, screenshots: Screenshots
 ) -> None:
     page, problems = await open_play(server, browser)
     await sign_up(page, screenshots)
@@ -226,6 +244,24 @@ async def test_leaderboard_history_and_stats(
             ]
         )
         await screenshots.take(page, "stats")
+
+        # Notifications sent before their screen is first shown: listed a page at a time.
+        admin = await admin_token(http, backend)
+        for k in range(NOTICE_PAGE + 1):
+            await send_notification(http, admin, me, f"Notice {k}")
+        listed = (await api.data(NOTICES, token=token))["me"]["notifications"]["edges"]
+        ids = [edge["node"]["id"] for edge in listed]
+        count = (await api.data(UNREAD, token=token))["me"]["unreadNotifications"]
+        assert count >= NOTICE_PAGE + 1
+        await expect(page.locator("#unread")).to_have_text(unread_text(count))
+        await page.locator("#tab-notifications").click()
+        items = page.locator("#notifications-list li")
+        await expect(items).to_have_count(NOTICE_PAGE)
+        await page.get_by_role("button", name="More notifications").click()
+        await expect(items).to_have_count(min(len(ids), 2 * NOTICE_PAGE))
+        shown = await items.evaluate_all("items => items.map(i => i.dataset.notification)")
+        assert shown == ids[: 2 * NOTICE_PAGE]
+        await screenshots.take(page, "notification-pages")
     problems.assert_none()
 
 
@@ -284,16 +320,7 @@ async def test_notifications_arrive_live_and_are_marked_read(
         admin = await admin_token(http, backend)
 
         async def send(title: str) -> str:
-            variables = {"input": {"userId": me, "title": title, "body": f"Body of {title}"}}
-            response = await http.post(
-                "/graphql",
-                json={"query": SEND, "variables": variables},
-                headers={"Authorization": f"Bearer {admin}"},
-            )
-            sent = response.json()["data"]["sendNotification"]
-            assert sent["__typename"] == "NotificationSent", sent
-            notification_id: str = sent["notification"]["id"]
-            return notification_id
+            return await send_notification(http, admin, me, title)
 
         async def unread_now() -> int:
             count: int = (await api.data(UNREAD, token=token))["me"]["unreadNotifications"]

@@ -35,11 +35,31 @@ async function refreshUnread(): Promise<string | null> {
   return data?.me.notifications.edges[0]?.node.id ?? null;
 }
 
+// One count asked at a time, and once more after it when more arrived meanwhile: answers
+// to concurrent asks could come back out of order and leave an older count shown.
+let counting = false;
+let recount = false;
+
+function countAgain(report: (text: string, kind?: "info" | "error") => void): void {
+  if (counting) {
+    recount = true;
+    return;
+  }
+  counting = true;
+  recount = false;
+  refreshUnread()
+    .catch((failure: unknown) => report(describeFailure(failure), "error"))
+    .finally(() => {
+      counting = false;
+      if (recount) countAgain(report);
+    });
+}
+
 function arrived(notice: Notice, report: (text: string, kind?: "info" | "error") => void): void {
   lastId = notice.id;
   if (seen.has(notice.id)) return;
   seen.add(notice.id);
-  refreshUnread().catch((failure: unknown) => report(describeFailure(failure), "error"));
+  countAgain(report);
   for (const listener of listeners) listener(notice);
 }
 
