@@ -14,6 +14,13 @@ import possibleTypesJson from "../../possibleTypes.json";
 
 const TOKEN_KEY = "casino-club.accessToken";
 
+/**
+ * Dispatches "reconnected" when the WebSocket is connected again after it was lost. graphql-ws
+ * then subscribes again with each subscription's original variables; a stream that resumes
+ * by `since` (notices.ts) opens itself anew, from the last id it saw, when it hears this.
+ */
+export const reconnections = new EventTarget();
+
 export class Session {
   private token: string | null = sessionStorage.getItem(TOKEN_KEY);
 
@@ -45,6 +52,11 @@ export function createApollo(session: Session): ApolloClient {
       connectionParams: () => {
         const token = session.accessToken;
         return token ? { authorization: `Bearer ${token}` } : {};
+      },
+      on: {
+        connected: (_socket, _payload, wasRetry) => {
+          if (wasRetry) reconnections.dispatchEvent(new Event("reconnected"));
+        },
       },
     }),
   );

@@ -660,3 +660,280 @@ export const GACHA_PULL: TypedDocumentNode<GachaPullMutation, GachaPullMutationV
   }
   ${PLAY_REFUSAL_FIELDS}
 `;
+
+// Progress: missions, leaderboards, notifications, history
+// Kept together (their types imported here rather than above) so the section reads on its
+// own. Results that change the player select `player { id … }`: the header follows them.
+import type {
+  ClaimMissionRewardMutation,
+  ClaimMissionRewardMutationVariables,
+  GameHistoryQuery,
+  GameHistoryQueryVariables,
+  LeaderboardQuery,
+  LeaderboardQueryVariables,
+  MarkNotificationsReadMutation,
+  MarkNotificationsReadMutationVariables,
+  MissionEventsSubscription,
+  MissionEventsSubscriptionVariables,
+  MissionsQuery,
+  MissionsQueryVariables,
+  NotificationsLiveSubscription,
+  NotificationsLiveSubscriptionVariables,
+  NotificationsPageQuery,
+  NotificationsPageQueryVariables,
+  PlayerStatsQuery,
+  PlayerStatsQueryVariables,
+  UnreadNotificationsQuery,
+  UnreadNotificationsQueryVariables,
+} from "./generated/operations.js";
+
+export const MISSIONS: TypedDocumentNode<MissionsQuery, MissionsQueryVariables> = gql`
+  query Missions {
+    missions {
+      mission {
+        id
+        key
+        title
+        description
+        period
+        event
+        rewardGold
+        rewardXp
+        minMultiplier
+        minLevel
+      }
+      progress
+      target
+      completed
+      claimed
+      locked
+      resetsAt
+    }
+  }
+`;
+
+export const CLAIM_MISSION_REWARD: TypedDocumentNode<
+  ClaimMissionRewardMutation,
+  ClaimMissionRewardMutationVariables
+> = gql`
+  mutation ClaimMissionReward($input: ClaimMissionRewardInput!) {
+    claimMissionReward(input: $input) {
+      __typename
+      ... on MissionRewardClaimed {
+        mission {
+          id
+          title
+        }
+        gold
+        xp
+        balance
+        level
+        player {
+          id
+          gold
+          level
+          rank
+        }
+      }
+      ... on MissionNotComplete {
+        progress
+        target
+      }
+      ... on AlreadyClaimed {
+        availableAt
+      }
+      ... on PlayerExcluded {
+        until
+      }
+      ... on UserError {
+        code
+        message
+      }
+    }
+  }
+`;
+
+/** The caller's game events: the missions screen reloads on a mission's. */
+export const MISSION_EVENTS: TypedDocumentNode<
+  MissionEventsSubscription,
+  MissionEventsSubscriptionVariables
+> = gql`
+  subscription MissionEvents {
+    gameEvents {
+      id
+      type
+    }
+  }
+`;
+
+export const LEADERBOARD: TypedDocumentNode<LeaderboardQuery, LeaderboardQueryVariables> = gql`
+  query Leaderboard($metric: LeaderboardMetric!, $period: LeaderboardPeriod!, $game: Game, $first: Int!) {
+    leaderboard(metric: $metric, period: $period, game: $game, first: $first) {
+      metric
+      game
+      period
+      entries {
+        rank
+        value
+        user {
+          id
+          nickname
+          level
+        }
+      }
+    }
+  }
+`;
+
+const NOTIFICATION_FIELDS = gql`
+  fragment NotificationFields on Notification {
+    id
+    title
+    body
+    broadcast
+    sentAt
+    read
+  }
+`;
+
+export const NOTIFICATIONS_PAGE: TypedDocumentNode<NotificationsPageQuery, NotificationsPageQueryVariables> = gql`
+  query NotificationsPage($first: Int!, $after: String) {
+    me {
+      id
+      unreadNotifications
+      notifications(first: $first, after: $after) {
+        edges {
+          cursor
+          node {
+            ...NotificationFields
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+  ${NOTIFICATION_FIELDS}
+`;
+
+export const UNREAD_NOTIFICATIONS: TypedDocumentNode<
+  UnreadNotificationsQuery,
+  UnreadNotificationsQueryVariables
+> = gql`
+  query UnreadNotifications {
+    me {
+      id
+      unreadNotifications
+      notifications(first: 1) {
+        edges {
+          node {
+            id
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const MARK_NOTIFICATIONS_READ: TypedDocumentNode<
+  MarkNotificationsReadMutation,
+  MarkNotificationsReadMutationVariables
+> = gql`
+  mutation MarkNotificationsRead($input: MarkNotificationsReadInput!) {
+    markNotificationsRead(input: $input) {
+      __typename
+      ... on NotificationsMarked {
+        marked
+        unreadCount
+        player {
+          id
+          unreadNotifications
+        }
+      }
+      ... on ValidationFailed {
+        fields {
+          field
+          message
+        }
+      }
+      ... on UserError {
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const NOTIFICATIONS_LIVE: TypedDocumentNode<
+  NotificationsLiveSubscription,
+  NotificationsLiveSubscriptionVariables
+> = gql`
+  subscription NotificationsLive($since: ID) {
+    notifications(since: $since) {
+      ...NotificationFields
+    }
+  }
+  ${NOTIFICATION_FIELDS}
+`;
+
+export const GAME_HISTORY: TypedDocumentNode<GameHistoryQuery, GameHistoryQueryVariables> = gql`
+  query GameHistory($game: Game, $first: Int!, $after: String) {
+    me {
+      id
+      history(game: $game, first: $first, after: $after) {
+        edges {
+          cursor
+          node {
+            id
+            game
+            stake
+            payout
+            outcome
+            at
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`;
+
+const GAME_TOTALS_FIELDS = gql`
+  fragment GameTotalsFields on GameTotals {
+    game
+    plays
+    wins
+    losses
+    staked
+    paid
+    net
+    biggestWin
+    bestMultiplier
+  }
+`;
+
+export const PLAYER_STATS: TypedDocumentNode<PlayerStatsQuery, PlayerStatsQueryVariables> = gql`
+  query PlayerStats {
+    me {
+      id
+      stats {
+        total {
+          ...GameTotalsFields
+        }
+        games {
+          ...GameTotalsFields
+        }
+        gachaByRarity {
+          rarity
+          count
+        }
+      }
+    }
+  }
+  ${GAME_TOTALS_FIELDS}
+`;

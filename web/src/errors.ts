@@ -13,6 +13,8 @@ export interface TypedError {
   maxStake?: number;
   required?: number;
   fields?: readonly { field: string; message: string }[];
+  availableAt?: string | null;
+  until?: string;
 }
 
 export function describe(error: TypedError): string {
@@ -28,6 +30,12 @@ export function describe(error: TypedError): string {
   }
   if (error.required !== undefined) {
     return `${base} It needs ${error.required.toLocaleString("en-US")} gold.`;
+  }
+  if (error.availableAt !== undefined) {
+    return error.availableAt === null ? `${base} It cannot be claimed again.` : `${base} The next one opens ${new Date(error.availableAt).toLocaleString()}.`;
+  }
+  if (error.until !== undefined) {
+    return `${base} The break ends ${new Date(error.until).toLocaleString()}.`;
   }
   if (error.fields !== undefined && error.fields.length > 0) {
     return `${base} ${error.fields.map((f) => `${f.field}: ${f.message}`).join("; ")}`;

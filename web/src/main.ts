@@ -11,6 +11,10 @@ import { dailyScreen } from "./screens/daily.js";
 import { diceScreen } from "./screens/dice.js";
 import { gachaScreen } from "./screens/gacha.js";
 import { header } from "./screens/header.js";
+import { historyScreen } from "./screens/history.js";
+import { leaderboardsScreen } from "./screens/leaderboards.js";
+import { missionsScreen } from "./screens/missions.js";
+import { notificationsScreen } from "./screens/notifications.js";
 import { rpsScreen } from "./screens/rps.js";
 import { shopScreen } from "./screens/shop.js";
 import { slotsScreen } from "./screens/slots.js";
@@ -37,6 +41,10 @@ function start(root: HTMLElement): void {
       { id: "gacha", title: "Gacha", render: gachaScreen },
       { id: "shop", title: "Shop", render: shopScreen },
       { id: "daily", title: "Daily check-in", render: dailyScreen },
+      { id: "missions", title: "Missions", render: missionsScreen },
+      { id: "leaderboards", title: "Leaderboards", render: leaderboardsScreen },
+      { id: "notifications", title: "Notifications", render: notificationsScreen },
+      { id: "history", title: "History and stats", render: historyScreen },
     ]);
     root.append(h("main", {}, screens, h("p", {}, logout)));
   }

@@ -1,10 +1,13 @@
 // The header: who is playing, and their gold, level and rank, kept live. `me` is watched
 // in the shared cache, which every result carrying `player { id gold level rank }` and
 // every `balanceChanged` event (gold moved by another tab, a purchase settling) updates.
+// Beside it, the unread notifications, counted again as each arrives live (notices.ts) and
+// as the notifications screen marks them read.
 import { client, session } from "../app.js";
-import { BALANCE_CHANGED, ME } from "../documents.js";
+import { BALANCE_CHANGED, ME, UNREAD_NOTIFICATIONS } from "../documents.js";
 import { gold, h } from "../dom.js";
 import { describeFailure } from "../errors.js";
+import { followNotices } from "../notices.js";
 
 export function header(): HTMLElement {
   const player = h("p", { id: "player", "aria-live": "polite" }, "Not logged in");
@@ -31,6 +34,17 @@ export function header(): HTMLElement {
     },
   });
   live.textContent = "Live updates: on";
-  bar.append(live);
+  const unread = h("a", { id: "unread", href: "#notifications" }, "Notifications");
+  client.watchQuery({ query: UNREAD_NOTIFICATIONS, fetchPolicy: "cache-only" }).subscribe((result) => {
+    if (result.dataState !== "complete") return;
+    const count = result.data.me.unreadNotifications;
+    unread.textContent = count === 0 ? "No unread notifications" : `${count} unread notification${count === 1 ? "" : "s"}`;
+  });
+  const noticesStatus = h("p", { id: "notices-live", class: "quiet" }, "Notifications: connecting…");
+  followNotices((text, kind = "info") => {
+    noticesStatus.textContent = text;
+    noticesStatus.className = kind === "error" ? "quiet status error" : "quiet";
+  });
+  bar.append(h("p", { "aria-live": "polite" }, unread), live, noticesStatus);
   return bar;
 }
