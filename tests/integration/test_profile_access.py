@@ -28,6 +28,7 @@ PROFILE = """
   notifications(first: 5) { edges { node { id title } } } unreadNotifications
   limits { dailyPurchaseCents { amount } monthlyPurchaseCents { amount }
     dailyLossGold { amount } excludedUntil }
+  activity { counts { screenViews playSeconds } lastSeenAt lastPlayAt lastPurchaseAt }
 """
 SIGNUP = f"""mutation S($input: SignupInput!) {{ signup(input: $input) {{
   __typename ... on AuthPayload {{ refreshToken user {{ {PROFILE} }} }} }} }}"""

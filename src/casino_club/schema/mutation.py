@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.domain.accounts import Rank
+from casino_club.domain.activity import ActivityRecorded, ActivityType
 from casino_club.domain.admin import UserUpdated
 from casino_club.domain.auth import (
     AuthPayload,
@@ -60,6 +61,7 @@ from casino_club.domain.shop_admin import (
 )
 from casino_club.domain.slots import SlotSpinSuccess
 from casino_club.domain.wheel import WheelSpinSuccess
+from casino_club.resolvers import activity as activity_cases
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
 from casino_club.resolvers import checkin as checkin_cases
@@ -80,6 +82,7 @@ from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import shop_admin as shop_admin_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import wheel as wheel_cases
+from casino_club.schema.activity import RecordActivityInput, RecordActivityResult
 from casino_club.schema.admin import AdminUserResult, SetUserBannedInput, SetUserRankInput
 from casino_club.schema.auth import (
     LoginInput,
@@ -256,6 +259,25 @@ class Mutation:
     ) -> MissionRewardClaimed | mission_cases.ClaimRefused:
         viewer = await require_viewer(info)
         return await mission_cases.claim_reward(info.context, viewer, input.mission_id)
+
+    @strawberry.mutation(
+        description="Record what the player did in the client (a screen, the shop, play "
+        "time, a bonus), for operators' reports: once per eventId, throttled per player.",
+        permission_classes=[IsAuthenticated],
+        graphql_type=RecordActivityResult,
+    )
+    async def record_activity(
+        self, info: Info[Context, Any], input: Annotated[RecordActivityInput, INPUT]
+    ) -> ActivityRecorded | ValidationFailed | RateLimited:
+        viewer = await require_viewer(info)
+        return await activity_cases.record(
+            info.context,
+            viewer,
+            ActivityType(input.event_type),
+            input.event_id,
+            input.metadata,
+            input.client_ts,
+        )
 
     @strawberry.mutation(
         description="Mark the caller's notifications read: some by id, or all.",

@@ -12,6 +12,7 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain import activity as domain_activity
 from casino_club.domain import gacha as gacha_values
 from casino_club.domain import ledger as domain_ledger
 from casino_club.domain import limits as domain_limits
@@ -26,6 +27,7 @@ from casino_club.domain.notifications import Notification as NotificationValue
 from casino_club.domain.pagination import check_first, decode_cursor
 from casino_club.domain.payments import Purchase as PurchaseRecord
 from casino_club.domain.stats import PlayerStatistics as PlayerStatisticsValue
+from casino_club.resolvers import activity as activity_cases
 from casino_club.resolvers import checkin as checkin_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
@@ -35,6 +37,7 @@ from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers import purchases as purchase_cases
 from casino_club.resolvers import stats as stats_cases
 from casino_club.resolvers import users as user_cases
+from casino_club.schema.activity import PlayerActivity
 from casino_club.schema.checkin import Attendance
 from casino_club.schema.enums import LoginOutcomeEnum, RankEnum, RoleEnum
 from casino_club.schema.fairness import Fairness, GameEnum
@@ -283,6 +286,17 @@ class Player(relay.Node):
     )
     async def stats(self, info: Info[Context, Any], root: PlayerValue) -> PlayerStatisticsValue:
         return await stats_cases.statistics(info.context.services, root.id)
+
+    @strawberry.field(
+        description="Private: the player's activity (their clients' events added up, their "
+        "last login, play and purchase).",
+        permission_classes=PRIVATE,
+        graphql_type=PlayerActivity,
+    )
+    async def activity(
+        self, info: Info[Context, Any], root: PlayerValue
+    ) -> domain_activity.PlayerActivity:
+        return await activity_cases.of_player(info.context.services, root.id)
 
     @strawberry.field(
         description="Private: limits the player set on themselves, and changes waiting to apply.",
