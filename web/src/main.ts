@@ -21,8 +21,9 @@ import { slotsScreen } from "./screens/slots.js";
 import { wheelScreen } from "./screens/wheel.js";
 
 function start(root: HTMLElement): void {
-  root.replaceChildren(header());
-  if (location.pathname.replace(/\/+$/, "") === "/play/admin") {
+  const operators = location.pathname.replace(/\/+$/, "") === "/play/admin";
+  root.replaceChildren(header(!operators));
+  if (operators) {
     root.append(adminScreen());
   } else if (session.accessToken === null) {
     root.append(authScreen());

@@ -1,15 +1,16 @@
 // The header: who is playing, and their gold, level and rank, kept live. `me` is watched
 // in the shared cache, which every result carrying `player { id gold level rank }` and
 // every `balanceChanged` event (gold moved by another tab, a purchase settling) updates.
-// Beside it, the unread notifications, counted again as each arrives live (notices.ts) and
-// as the notifications screen marks them read.
+// Beside it, on the player's pages, the unread notifications, counted again as each
+// arrives live (notices.ts) and as the notifications screen marks them read; the
+// operators' console (/play/admin) has its own tabs, so it shows only who is logged in.
 import { client, session } from "../app.js";
 import { BALANCE_CHANGED, ME, UNREAD_NOTIFICATIONS } from "../documents.js";
 import { gold, h } from "../dom.js";
 import { describeFailure } from "../errors.js";
 import { followNotices } from "../notices.js";
 
-export function header(): HTMLElement {
+export function header(playerPages = true): HTMLElement {
   const player = h("p", { id: "player", "aria-live": "polite" }, "Not logged in");
   const bar = h("header", {}, h("h1", {}, "Casino-Club"), player);
   if (session.accessToken === null) return bar;
@@ -23,6 +24,7 @@ export function header(): HTMLElement {
       h("span", { id: "rank" }, me.rank),
     );
   });
+  if (!playerPages) return bar;
   // Each event carries `player { id gold level rank }`: the cache updates `me` by itself.
   const live = h("p", { id: "live", class: "quiet" }, "Live updates: connecting…");
   client.subscribe({ query: BALANCE_CHANGED }).subscribe({
