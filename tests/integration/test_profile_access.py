@@ -29,6 +29,7 @@ PROFILE = """
   limits { dailyPurchaseCents { amount } monthlyPurchaseCents { amount }
     dailyLossGold { amount } excludedUntil }
   activity { counts { screenViews playSeconds } lastSeenAt lastPlayAt lastPurchaseAt }
+  recommendations { id rule }
 """
 SIGNUP = f"""mutation S($input: SignupInput!) {{ signup(input: $input) {{
   __typename ... on AuthPayload {{ refreshToken user {{ {PROFILE} }} }} }} }}"""

@@ -760,3 +760,20 @@ class UserActivity(Base):
     bonus_uses: Mapped[int] = mapped_column(BigInteger)
     play_seconds: Mapped[int] = mapped_column(BigInteger)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RecommendationShown(Base):
+    """A suggestion shown to a player (once per player and suggestion), and the verdict
+    they gave on it, if any: click-through per rule is counted from these rows."""
+
+    __tablename__ = "recommendations_shown"
+    __table_args__ = (Index("ix_recommendations_shown_rule", "rule"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    recommendation_id: Mapped[str] = mapped_column(String(96), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(32))
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    useful: Mapped[bool | None] = mapped_column(Boolean)
+    feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

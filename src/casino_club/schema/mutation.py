@@ -44,6 +44,7 @@ from casino_club.domain.notifications import (
     NotificationsMarked,
 )
 from casino_club.domain.purchases import BuyLimitedPackageOutcome, BuyProductOutcome
+from casino_club.domain.recommendations import FeedbackRecorded, RecommendationNotFound
 from casino_club.domain.refunds import RefundPurchaseOutcome, RepayDebtOutcome
 from casino_club.domain.refusals import (
     BetRefusal,
@@ -77,6 +78,7 @@ from casino_club.resolvers import mission_admin as mission_admin_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers import purchases as purchase_cases
+from casino_club.resolvers import recommendations as recommendation_cases
 from casino_club.resolvers import refunds as refund_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import shop_admin as shop_admin_cases
@@ -151,6 +153,10 @@ from casino_club.schema.purchases import (
     BuyLimitedPackageResult,
     BuyProductInput,
     BuyProductResult,
+)
+from casino_club.schema.recommendations import (
+    RecommendationFeedbackInput,
+    RecommendationFeedbackResult,
 )
 from casino_club.schema.refunds import (
     RefundPurchaseInput,
@@ -277,6 +283,20 @@ class Mutation:
             input.event_id,
             input.metadata,
             input.client_ts,
+        )
+
+    @strawberry.mutation(
+        description="The caller's verdict on a suggestion they were shown "
+        "(me.recommendations): operators read click-through per rule.",
+        permission_classes=[IsAuthenticated],
+        graphql_type=RecommendationFeedbackResult,
+    )
+    async def recommendation_feedback(
+        self, info: Info[Context, Any], input: Annotated[RecommendationFeedbackInput, INPUT]
+    ) -> FeedbackRecorded | RecommendationNotFound:
+        viewer = await require_viewer(info)
+        return await recommendation_cases.feedback(
+            info.context, viewer, input.recommendation_id, input.useful
         )
 
     @strawberry.mutation(

@@ -33,6 +33,7 @@ from casino_club.domain.missions import PlayerMission as PlayerMissionValue
 from casino_club.domain.missions import StoredMission
 from casino_club.domain.pagination import check_first, decode_cursor
 from casino_club.domain.purchases import ReceiptVerification as ReceiptVerificationValue
+from casino_club.domain.recommendations import RuleReport
 from casino_club.domain.shop import Product as ProductValue
 from casino_club.domain.shop_admin import AdminLimitedPackage as AdminLimitedPackageValue
 from casino_club.domain.shop_admin import AdminPromoCode as AdminPromoCodeValue
@@ -49,6 +50,7 @@ from casino_club.resolvers import limited_packages as package_cases
 from casino_club.resolvers import mission_admin as mission_admin_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import purchases as purchase_cases
+from casino_club.resolvers import recommendations as recommendation_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import shop as shop_cases
 from casino_club.resolvers import shop_admin as shop_admin_cases
@@ -82,6 +84,7 @@ from casino_club.schema.purchases import (
     ReceiptVerification,
     VerifyReceiptInput,
 )
+from casino_club.schema.recommendations import RecommendationRuleReport
 from casino_club.schema.rps import RpsConfig
 from casino_club.schema.shop import Product
 from casino_club.schema.shop_admin import AdminLimitedPackage, AdminProduct, AdminPromoCode
@@ -426,6 +429,15 @@ class Query:
         ],
     ) -> admin.AdminUser | None:
         return await admin_user_cases.user_detail(info.context.services, id)
+
+    @strawberry.field(
+        description="How players took each rule's suggestions: shown, useful, not useful, "
+        "and click-through.",
+        permission_classes=[IsAdmin],
+        graphql_type=list[RecommendationRuleReport],
+    )
+    async def recommendation_report(self, info: Info[Context, Any]) -> list[RuleReport]:
+        return await recommendation_cases.report(info.context.services)
 
     @strawberry.field(
         description="Gold issued and sunk per game day and ledger reason, and each game's "

@@ -17,6 +17,7 @@ from casino_club.domain import gacha as gacha_values
 from casino_club.domain import ledger as domain_ledger
 from casino_club.domain import limits as domain_limits
 from casino_club.domain import profiles, seeds
+from casino_club.domain import recommendations as domain_recommendations
 from casino_club.domain.accounts import Role, level_for_xp, xp_to_next_level
 from casino_club.domain.checkin import Attendance as AttendanceValue
 from casino_club.domain.checkin import streak_alive
@@ -35,6 +36,7 @@ from casino_club.resolvers import history as history_cases
 from casino_club.resolvers import limits as limit_cases
 from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers import purchases as purchase_cases
+from casino_club.resolvers import recommendations as recommendation_cases
 from casino_club.resolvers import stats as stats_cases
 from casino_club.resolvers import users as user_cases
 from casino_club.schema.activity import PlayerActivity
@@ -47,8 +49,9 @@ from casino_club.schema.limits import PlayerLimits
 from casino_club.schema.notifications import Notification
 from casino_club.schema.outcomes import presents
 from casino_club.schema.pagination import AFTER, FIRST, Connection, keyset_connection
-from casino_club.schema.permissions import IsOwnerOrAdmin
+from casino_club.schema.permissions import IsOwnerOrAdmin, optional_viewer
 from casino_club.schema.purchases import Purchase
+from casino_club.schema.recommendations import Recommendation
 from casino_club.schema.scalars import Gold
 from casino_club.schema.stats import PlayerStatistics
 from casino_club.schema.wallet import LedgerEntry
@@ -286,6 +289,20 @@ class Player(relay.Node):
     )
     async def stats(self, info: Info[Context, Any], root: PlayerValue) -> PlayerStatisticsValue:
         return await stats_cases.statistics(info.context.services, root.id)
+
+    @strawberry.field(
+        description="Private: what the game suggests the player do next (none during a "
+        "cool-off or self-exclusion), most rewarding first; each is counted as shown when "
+        "the player reads it.",
+        permission_classes=PRIVATE,
+        graphql_type=list[Recommendation],
+    )
+    async def recommendations(
+        self, info: Info[Context, Any], root: PlayerValue
+    ) -> list[domain_recommendations.Recommendation]:
+        viewer = await optional_viewer(info)
+        shown = viewer is not None and viewer.id == root.id
+        return await recommendation_cases.for_player(info.context.services, root.id, shown=shown)
 
     @strawberry.field(
         description="Private: the player's activity (their clients' events added up, their "
