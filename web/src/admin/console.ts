@@ -12,7 +12,7 @@ import { playersScreen } from "./players.js";
 export function logoutButton(): HTMLButtonElement {
   const logout = h("button", { type: "button", id: "admin-logout" }, "Log out");
   logout.addEventListener("click", () => {
-    session.accessToken = null;
+    session.clear();
     location.reload();
   });
   return logout;

@@ -32,7 +32,7 @@ export function adminScreen(): HTMLElement {
     .catch((failure: unknown) => {
       const code = failureCode(failure);
       if (code === "UNAUTHENTICATED") {
-        session.accessToken = null;
+        session.clear();
         login(main, describeAdminFailure(failure));
       } else if (code === "FORBIDDEN") {
         main.replaceChildren(
