@@ -5,8 +5,9 @@ A limit set in the page is the limit the API answers (a raise waits, shown pendi
 cool-off confirmed in the page closes the games (the page says so in words, the API
 refuses too); a client seed set and a seed rotated in the page, the revealed seed
 listed and hashing to the hash shown before; logging out in the page (and everywhere)
-ends the session for the API; a short-lived access token refreshed by the page as it
-runs; a dropped WebSocket resumed from the last event seen while the gold moved from
+ends the session for the API, and a session ended elsewhere sends the page to the login
+screen saying why; a short-lived access token refreshed by the page ahead of its expiry,
+and after an UNAUTHENTICATED answer (the request sent again); a dropped WebSocket resumed from the last event seen while the gold moved from
 outside (the header right, no event twice); a crash round resumed after a reload and
 cashed out; and a keyboard-only sign-up and spin. Any page or console error fails.
 """
@@ -253,9 +254,61 @@ async def test_a_short_lived_access_token_is_refreshed_as_the_page_runs(
                 if result["payout"] != 10:
                     break
             await expect(page.locator("#live")).to_have_text("Live updates: on")
-        assert await page.evaluate("window.notReloaded") is True
-        await screenshots.take(page, "live-after-refresh")
+            assert await page.evaluate("window.notReloaded") is True
+            await screenshots.take(page, "live-after-refresh")
+
+            # No refresh ahead of time (the page believes its token lasts): the spin is
+            # answered UNAUTHENTICATED, the page refreshes and sends it again, once.
+            await page.evaluate(
+                "sessionStorage.setItem('casino-club.accessTokenExpiresAt', '2999-01-01T00:00Z')"
+            )
+            await page.reload()
+            await expect(page.locator("#live")).to_have_text("Live updates: on")
+            stale = await page_token(page)
+            await asyncio.sleep(7)
+            assert await refused(api, stale)
+            await page.evaluate("document.getElementById('result').replaceChildren()")
+            await page.get_by_role("button", name="Spin", exact=True).click()
+            await expect(page.locator("#reels")).to_be_visible()
+            assert await page_token(page) != stale
+            await expect(page.locator("#gold")).to_have_text(
+                f"{await server_gold(api, await page_token(page)):,} gold"
+            )
+            await screenshots.take(page, "spun-after-unauthenticated")
         problems.assert_none()
+
+
+async def test_a_session_ended_elsewhere_sends_the_page_to_the_login_screen(
+    server: str, browser: Browser, screenshots: Screenshots
+) -> None:
+    """The page's session logged out from outside: its live feed ends on the next event
+    with the reason, and the page shows the login screen saying why."""
+    page, problems = await open_play(server, browser)
+    site_id = f"end_{uuid.uuid4().hex[:10]}"
+    await page.get_by_label("Site id (4–32").fill(site_id)
+    await page.get_by_label("Nickname").fill(f"e{uuid.uuid4().hex[:10]}")
+    await page.get_by_label("Password (at least").fill("correct horse battery")
+    await page.get_by_label("Invite code").fill("5858")
+    await page.get_by_role("button", name="Sign up").click()
+    await expect(page.locator("#live")).to_have_text("Live updates: on")
+    async with httpx.AsyncClient(base_url=server) as http:
+        api = Api(http)
+        ended = await api.data(
+            "mutation { logout(input: {}) { __typename } }", token=await page_token(page)
+        )
+        assert ended["logout"]["__typename"] == "LogoutSuccess", ended
+        other = await api.login(site_id, "correct horse battery")
+        assert other["__typename"] == "AuthPayload", other
+        result = await spin(api, other["accessToken"], 10)
+        assert result["__typename"] == "SlotSpinSuccess", result
+    status = page.locator("#auth-status")
+    await expect(status).to_have_text(
+        "Your session ended: you logged out (here or in another tab). Log in again to play."
+    )
+    await expect(status).to_have_class(re.compile(r"\berror\b"))
+    assert await page.evaluate(TOKEN) is None
+    await screenshots.take(page, "session-ended")
+    problems.assert_none()
 
 
 class SocketDropper:
