@@ -78,6 +78,7 @@ export class Session {
   /** The session ended (logged out elsewhere, banned, refresh refused): back to the
    * login screen, which says why. */
   end(reason: string): void {
+    if (this.token === null) return; // already leaving (logged out here)
     this.clear(reason, true);
     location.reload();
   }
@@ -146,10 +147,8 @@ function unauthenticated(error: unknown): boolean {
   return ServerError.is(error) && error.statusCode === 401;
 }
 
-/** The page's WebSocket client, to follow its connection and restart it (live.ts). */
-export let wsClient: WsClient;
-
-export function createApollo(session: Session): ApolloClient {
+/** The Apollo Client, and the WebSocket client under it (live.ts follows and restarts it). */
+export function createApollo(session: Session): { client: ApolloClient; socket: WsClient } {
   const possibleTypes: PossibleTypesMap = possibleTypesJson;
   const auth = new SetContextLink((previous) => {
     const token = session.accessToken;
@@ -167,7 +166,7 @@ export function createApollo(session: Session): ApolloClient {
   });
   const http = new HttpLink({ uri: "/graphql" });
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  wsClient = createClient({
+  const socket = createClient({
     url: `${scheme}//${location.host}/graphql`,
     retryAttempts: 0,
     // Read at each (re)connection, so a reconnect after login or a refresh carries the
@@ -186,7 +185,7 @@ export function createApollo(session: Session): ApolloClient {
         definition.operation === OperationTypeNode.SUBSCRIPTION
       );
     },
-    new GraphQLWsLink(wsClient),
+    new GraphQLWsLink(socket),
     ApolloLink.from([retry, auth, http]),
   );
   const client = new ApolloClient({ cache: new InMemoryCache({ possibleTypes }), link });
@@ -204,5 +203,5 @@ export function createApollo(session: Session): ApolloClient {
     return { ended: sessionEndedMessage(reason) };
   };
   session.schedule();
-  return client;
+  return { client, socket };
 }

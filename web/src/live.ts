@@ -9,8 +9,7 @@ import type { OperationVariables, TypedDocumentNode } from "@apollo/client";
 import { CombinedGraphQLErrors } from "@apollo/client/errors";
 import type { Subscription } from "rxjs";
 
-import { client, session } from "./app.js";
-import { wsClient } from "./client.js";
+import { client, session, socket } from "./app.js";
 import { sessionEndedMessage } from "./errors.js";
 
 /** Whether the socket is up, for the header's "Live updates" line. */
@@ -22,17 +21,17 @@ export function onConnection(listener: Listener): void {
   listeners.push(listener);
 }
 
-wsClient.on("connected", () => {
+socket.on("connected", () => {
   connected = true;
   for (const listener of listeners) listener("connected");
 });
-wsClient.on("closed", () => {
+socket.on("closed", () => {
   connected = false;
   for (const listener of listeners) listener("reconnecting");
 });
 // A new access token: reconnect, so subscriptions run under it (each feed resumes).
 session.onRefreshed = () => {
-  if (connected) wsClient.terminate();
+  if (connected) socket.terminate();
 };
 
 /** An event id is `<ms>-<seq>`: compared as that pair of numbers. */
@@ -90,14 +89,12 @@ export function resumableFeed<Data, Variables extends OperationVariables & { sin
       session.end(how.ended);
       return;
     }
-    if (how === "expired") {
-      void session.refresh().then((fresh) => {
-        if (fresh) again(0);
-      });
-      return;
-    }
-    again(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)] ?? 8_000);
+    const delay = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)] ?? 8_000;
     attempt += 1;
+    // An expired token: refreshed (which restarts the socket), then at once; a refresh
+    // that failed ends the session (the page reloads) or is retried later.
+    if (how === "expired") void session.refresh().then((fresh) => again(fresh ? 0 : delay));
+    else again(delay);
   };
 
   function start(): void {
