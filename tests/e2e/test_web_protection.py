@@ -96,7 +96,7 @@ async def test_cool_off_confirmed_in_the_page_closes_the_games(
     await page.get_by_role("button", name="Continue…").click()
     confirm = page.locator("#break-confirm-text")
     await expect(confirm).to_contain_text("For 24 hours from now you will not be able to play")
-    await expect(confirm).to_contain_text("It cannot be ended early")
+    await expect(confirm).to_contain_text("You cannot end it early. Are you sure?")
     await screenshots.take(page, "cool-off-confirm")
     # Going back starts nothing.
     await page.get_by_role("button", name="No, go back").click()

@@ -98,6 +98,8 @@ export function sessionEndedMessage(reason: string | null | undefined): string {
       return "Your session ended: a sign-in of yours was used twice, so every session was closed to keep the account safe. Log in again (and change your password if it was not you).";
     case "BANNED":
       return "Your session ended: the account is banned.";
+    case "SESSION_LIMIT":
+      return "Your session ended: you logged in on another device, which took this session's place. Log in again to play here.";
     case "EXPIRED":
       return "Your session expired. Log in again to play.";
     default:

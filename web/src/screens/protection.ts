@@ -127,7 +127,7 @@ function breakForm(
       "div",
       { "aria-labelledby": "break-title" },
       heading,
-      h("p", { id: "break-state" }, `You are on a break until ${when(excludedUntil)}. Games, the shop and rewards are closed until then; it cannot be ended early.`),
+      h("p", { id: "break-state" }, `You are on a break until ${when(excludedUntil)}. Games, the shop and rewards are closed until then; you cannot end it early.`),
     );
   }
   const choice = h(
@@ -159,7 +159,7 @@ function breakForm(
         "p",
         { id: "break-confirm-text" },
         `For ${chosen.length} from now you will not be able to play any game, buy anything or claim rewards. ` +
-          "It cannot be ended early, by you or by asking support. Are you sure?",
+          "You cannot end it early. Are you sure?",
       ),
       yes,
       no,
