@@ -7,9 +7,10 @@ refuses too); a client seed set and a seed rotated in the page, the revealed see
 listed and hashing to the hash shown before; logging out in the page (and everywhere)
 ends the session for the API, and a session ended elsewhere sends the page to the login
 screen saying why; a short-lived access token refreshed by the page ahead of its expiry,
-and after an UNAUTHENTICATED answer (the request sent again); a dropped WebSocket resumed from the last event seen while the gold moved from
-outside (the header right, no event twice); a crash round resumed after a reload and
-cashed out; and a keyboard-only sign-up and spin. Any page or console error fails.
+and after an UNAUTHENTICATED answer (the request sent again); a dropped WebSocket
+resumed from the last event seen while the gold moved from outside (the header right,
+no event twice); a crash round resumed after a reload and cashed out; and a
+keyboard-only sign-up and spin. Any page or console error fails.
 """
 
 from __future__ import annotations
