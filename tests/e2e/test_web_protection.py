@@ -4,13 +4,14 @@ on both backends.
 A limit set in the page is the limit the API answers (a raise waits, shown pending); a
 cool-off confirmed in the page closes the games (the page says so in words, the API
 refuses too); a client seed set and a seed rotated in the page, the revealed seed
-listed and hashing to the hash shown before; logging out in the page (and everywhere)
-ends the session for the API, and a session ended elsewhere sends the page to the login
-screen saying why; a short-lived access token refreshed by the page ahead of its expiry,
-and after an UNAUTHENTICATED answer (the request sent again); a dropped WebSocket
-resumed from the last event seen while the gold moved from outside (the header right,
-no event twice); a crash round resumed after a reload and cashed out; and a
-keyboard-only sign-up and spin. Any page or console error fails.
+listed and hashing to the hash shown before; logging out in the page (and everywhere,
+and from the operators' console) ends the session for the API, and a session ended
+elsewhere sends the page to the login screen saying why; a short-lived access token
+refreshed by the page ahead of its expiry, and after an UNAUTHENTICATED answer (the
+request sent again); a dropped WebSocket resumed from the last event seen while the
+gold moved from outside (the header right, no event twice); a crash round resumed after
+a reload and cashed out; and a keyboard-only sign-up and spin. Any page or console
+error fails.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from playwright.async_api import Browser, Page, WebSocketRoute, expect
 from tests.conftest import Backend
 from tests.e2e.browser import PageProblems, Screenshots
 from tests.e2e.conftest import start_server
+from tests.e2e.test_web_admin import log_in, open_admin
 from tests.e2e.test_web_client import header_gold, open_play, server_gold, sign_up
-from tests.support import Api, spin
+from tests.support import PASSWORD, Api, spin
 
 TOKEN = "sessionStorage.getItem('casino-club.accessToken')"
 LIMITS = """{ me { limits { excludedUntil
@@ -484,4 +486,22 @@ async def test_keyboard_only_sign_up_and_spin(
     await page.keyboard.press("Enter")
     await expect(page.locator("#verdict")).to_contain_text("Verified: matches.")
     await screenshots.take(page, "keyboard-verified")
+    problems.assert_none()
+
+
+async def test_logging_out_of_the_console_ends_the_session(
+    server: str, browser: Browser, screenshots: Screenshots
+) -> None:
+    """The console's Log out is the same real logout (here on its operators-only page)."""
+    async with httpx.AsyncClient(base_url=server) as http:
+        api = Api(http)
+        player = (await api.new_player())["user"]
+        page, problems = await open_admin(server, browser)
+        await log_in(page, player["siteId"], PASSWORD)
+        await expect(page.locator("#admin-forbidden")).to_be_visible()
+        token = await page_token(page)
+        await page.get_by_role("button", name="Log out").click()
+        await expect(page.locator("#admin-status")).to_have_text("You logged out.")
+        await screenshots.take(page, "console-logged-out")
+        assert await refused(api, token)
     problems.assert_none()

@@ -12,7 +12,9 @@ import { describeAdminFailure, failureCode, OPERATORS_ONLY } from "./errors.js";
 function login(main: HTMLElement, message?: string): void {
   const status = h("p", { id: "admin-status", class: "status", role: "status", "aria-live": "polite" });
   main.replaceChildren(h("h2", {}, "Operators' console"), h("p", {}, "Log in with an operator's account."), loginForm(status), status);
+  const ended = session.takeEndedReason();
   if (message !== undefined) say(status, message, "error");
+  else if (ended !== null) say(status, ended.reason, ended.forced ? "error" : "info");
 }
 
 export function adminScreen(): HTMLElement {
