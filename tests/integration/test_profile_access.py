@@ -17,6 +17,7 @@ PROFILE = """
   id siteId nickname rank role gold goldDebt level xp xpToNextLevel dailyStreak createdAt joinedAt
   lastLoginAt
   fairness { serverSeedHash clientSeed nonce }
+  revealedSeeds(first: 5) { serverSeedHash }
   gacha { pityCounter pullsToday countsByRarity { rarity count } }
   inventory(first: 5) { edges { node { itemId kind quantity } } }
   ledger(first: 5) { edges { node { amount reason } } }

@@ -42,7 +42,7 @@ from casino_club.resolvers import users as user_cases
 from casino_club.schema.activity import PlayerActivity
 from casino_club.schema.checkin import Attendance
 from casino_club.schema.enums import LoginOutcomeEnum, RankEnum, RoleEnum
-from casino_club.schema.fairness import Fairness, GameEnum
+from casino_club.schema.fairness import Fairness, GameEnum, RevealedSeed
 from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound
 from casino_club.schema.limits import PlayerLimits
@@ -172,6 +172,22 @@ class Player(relay.Node):
     )
     async def fairness(self, info: Info[Context, Any], root: PlayerValue) -> seeds.Fairness:
         return await fairness_cases.seed_pair(info.context.services, root.id)
+
+    @strawberry.field(
+        description="Private: the server seeds retired by rotateServerSeed, newest first, each "
+        "with its hash as published before: with them any past round can be checked.",
+        permission_classes=PRIVATE,
+        graphql_type=list[RevealedSeed],
+    )
+    async def revealed_seeds(
+        self,
+        info: Info[Context, Any],
+        root: PlayerValue,
+        first: Annotated[int, strawberry.argument(description="How many: 1–100.")] = 20,
+    ) -> list[seeds.RevealedSeed]:
+        return await fairness_cases.revealed_seeds(
+            info.context.services, root.id, check_first(first)
+        )
 
     @strawberry.field(
         description="Private: pity counter, pulls today and counts by rarity.",

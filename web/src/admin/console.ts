@@ -1,8 +1,8 @@
 // The operators' console, once the gate let the operator in: its screens behind hash
 // routes (nav.ts, like the player side), one module per concern.
-import { session } from "../app.js";
 import { h } from "../dom.js";
 import { navigation } from "../nav.js";
+import { logOutButton } from "../screens/session.js";
 import { auditScreen } from "./audit.js";
 import { economyScreen } from "./economy.js";
 import { monitorScreen } from "./monitor.js";
@@ -10,12 +10,7 @@ import { notifyScreen } from "./notify.js";
 import { playersScreen } from "./players.js";
 
 export function logoutButton(): HTMLButtonElement {
-  const logout = h("button", { type: "button", id: "admin-logout" }, "Log out");
-  logout.addEventListener("click", () => {
-    session.accessToken = null;
-    location.reload();
-  });
-  return logout;
+  return logOutButton("admin-logout", "Log out", false);
 }
 
 export function adminConsole(operator: string): HTMLElement {

@@ -12,7 +12,9 @@ import { describeAdminFailure, failureCode, OPERATORS_ONLY } from "./errors.js";
 function login(main: HTMLElement, message?: string): void {
   const status = h("p", { id: "admin-status", class: "status", role: "status", "aria-live": "polite" });
   main.replaceChildren(h("h2", {}, "Operators' console"), h("p", {}, "Log in with an operator's account."), loginForm(status), status);
+  const ended = session.takeEndedReason();
   if (message !== undefined) say(status, message, "error");
+  else if (ended !== null) say(status, ended.reason, ended.forced ? "error" : "info");
 }
 
 export function adminScreen(): HTMLElement {
@@ -32,7 +34,7 @@ export function adminScreen(): HTMLElement {
     .catch((failure: unknown) => {
       const code = failureCode(failure);
       if (code === "UNAUTHENTICATED") {
-        session.accessToken = null;
+        session.clear();
         login(main, describeAdminFailure(failure));
       } else if (code === "FORBIDDEN") {
         main.replaceChildren(

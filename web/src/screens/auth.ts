@@ -1,12 +1,14 @@
-// Sign up (with an invite code) and log in; the access token is kept for the tab's
-// session and the page starts again signed in.
+// Sign up (with an invite code) and log in; the tokens are kept for the tab's session
+// (client.ts refreshes the access token) and the page starts again signed in. Why the
+// previous session ended (logged out, expired, banned), if it did, is said first.
 import { client, session } from "../app.js";
 import { LOGIN, SIGNUP } from "../documents.js";
 import { field, h, input, say } from "../dom.js";
 import { describe, describeFailure } from "../errors.js";
+import type { SessionTokensFragment } from "../generated/operations.js";
 
-function signedIn(token: string): void {
-  session.accessToken = token;
+function signedIn(tokens: SessionTokensFragment): void {
+  session.signIn(tokens);
   location.reload();
 }
 
@@ -36,7 +38,7 @@ export function loginForm(status: HTMLElement): HTMLFormElement {
       })
       .then(({ data }) => {
         const answer = data?.login;
-        if (answer?.__typename === "AuthPayload") signedIn(answer.accessToken);
+        if (answer?.__typename === "AuthPayload") signedIn(answer);
         else if (answer) say(status, describe(answer), "error");
       })
       .catch((failure: unknown) => say(status, describeFailure(failure), "error"));
@@ -45,7 +47,9 @@ export function loginForm(status: HTMLElement): HTMLFormElement {
 }
 
 export function authScreen(): HTMLElement {
-  const status = h("p", { class: "status", role: "status", "aria-live": "polite" });
+  const status = h("p", { id: "auth-status", class: "status", role: "status", "aria-live": "polite" });
+  const ended = session.takeEndedReason();
+  if (ended !== null) say(status, ended.reason, ended.forced ? "error" : "info");
 
   const signupFields = {
     siteId: input({ name: "siteId", required: "", autocomplete: "username", pattern: "[A-Za-z0-9_]{4,32}" }),
@@ -80,7 +84,7 @@ export function authScreen(): HTMLElement {
       })
       .then(({ data }) => {
         const answer = data?.signup;
-        if (answer?.__typename === "AuthPayload") signedIn(answer.accessToken);
+        if (answer?.__typename === "AuthPayload") signedIn(answer);
         else if (answer) say(status, describe(answer), "error");
       })
       .catch((failure: unknown) => say(status, describeFailure(failure), "error"));
