@@ -45,6 +45,7 @@ export function describeSpin(result: SlotSpinMutation["slotSpin"]): string {
     case "IdempotencyKeyReused":
     case "InDebt":
     case "LossLimitReached":
+    case "OperatorsDoNotPlay":
     case "PlayerExcluded":
     case "ValidationFailed":
       return `${result.code}: ${result.message}`;

@@ -215,6 +215,9 @@ class Settings(BaseSettings):
     crash_sweep_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     # Game mutations one player may make per second (a sliding window): RateLimited beyond.
     game_rate_limit_per_second: int = 10
+    # Activity events (recordActivity) one player may send per minute (a sliding window):
+    # RateLimited beyond; 0 = no limit.
+    activity_events_per_minute_per_player: int = Field(default=120, ge=0)
 
     # Shop: the payment provider (only the sandbox so far).
     payment_gateway: Literal["sandbox"] = "sandbox"

@@ -17,6 +17,7 @@ PROFILE = """
   id siteId nickname rank role gold goldDebt level xp xpToNextLevel dailyStreak createdAt joinedAt
   lastLoginAt
   fairness { serverSeedHash clientSeed nonce }
+  revealedSeeds(first: 5) { serverSeedHash }
   gacha { pityCounter pullsToday countsByRarity { rarity count } }
   inventory(first: 5) { edges { node { itemId kind quantity } } }
   ledger(first: 5) { edges { node { amount reason } } }
@@ -28,6 +29,8 @@ PROFILE = """
   notifications(first: 5) { edges { node { id title } } } unreadNotifications
   limits { dailyPurchaseCents { amount } monthlyPurchaseCents { amount }
     dailyLossGold { amount } excludedUntil }
+  activity { counts { screenViews playSeconds } lastSeenAt lastPlayAt lastPurchaseAt }
+  recommendations { id rule }
 """
 SIGNUP = f"""mutation S($input: SignupInput!) {{ signup(input: $input) {{
   __typename ... on AuthPayload {{ refreshToken user {{ {PROFILE} }} }} }} }}"""

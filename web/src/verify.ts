@@ -1,9 +1,10 @@
-// The verify flow every game shares: reveal the server seed (rotateServerSeed, once per
-// seed in this page), then recompute the shown outcome in the browser from it (fairness.ts)
+// The verify flow every game shares: find the round's server seed among those already
+// revealed (me.revealedSeeds), or reveal it (rotateServerSeed) if it is still the active
+// one, then recompute the shown outcome in the browser from it (fairness.ts)
 // and say plainly whether it matches. The seed stays editable, so a tampered one can be
 // seen to fail.
 import { client } from "./app.js";
-import { ROTATE_SERVER_SEED } from "./documents.js";
+import { MY_SEEDS, ROTATE_SERVER_SEED } from "./documents.js";
 import { field, h, input, say } from "./dom.js";
 import { describe, describeFailure } from "./errors.js";
 import { seedHash } from "./fairness.js";
@@ -35,8 +36,8 @@ export function verifier(
 ): HTMLElement {
   const verdict = h("p", { id: `${prefix}verdict`, role: "status", "aria-live": "polite" });
   const seedInput = input({ id: `${prefix}verify-seed`, name: "serverSeed", size: "70", spellcheck: "false", autocomplete: "off" });
-  const check = h("button", { type: "button", id: `${prefix}check-seed` }, "Verify with this seed");
-  const seedForm = h("div", { class: "seed", hidden: "" }, field("Revealed server seed (edit it to see a tampered seed fail)", seedInput), check);
+  const check = h("button", { type: "submit", id: `${prefix}check-seed` }, "Verify with this seed");
+  const seedForm = h("form", { class: "seed", hidden: "" }, field("Revealed server seed (edit it to see a tampered seed fail)", seedInput), check);
 
   const compare = async (serverSeed: string): Promise<void> => {
     const hash = await seedHash(serverSeed);
@@ -60,7 +61,19 @@ export function verifier(
   verify.addEventListener("click", () => {
     void (async () => {
       let seed = revealed.get(proof.serverSeedHash);
+      let active = true;
       if (seed === undefined) {
+        try {
+          const { data } = await client.query({ query: MY_SEEDS, fetchPolicy: "network-only" });
+          for (const old of data?.me.revealedSeeds ?? []) revealed.set(old.serverSeedHash, old.serverSeed);
+          active = data?.me.fairness.serverSeedHash === proof.serverSeedHash;
+        } catch (failure) {
+          say(verdict, describeFailure(failure), "error");
+          return;
+        }
+        seed = revealed.get(proof.serverSeedHash);
+      }
+      if (seed === undefined && active) {
         say(verdict, "Revealing the server seed (it is then replaced by a new one)…");
         try {
           const { data } = await client.mutate({ mutation: ROTATE_SERVER_SEED, variables: { input: {} } });
@@ -75,17 +88,20 @@ export function verifier(
           return;
         }
         seed = revealed.get(proof.serverSeedHash);
-        if (seed === undefined) {
-          say(verdict, `This ${noun}'s seed was rotated away before this page saw it revealed; verify it with the seed you noted, below.`, "error");
-          seed = "";
-        }
+      }
+      if (seed === undefined) {
+        say(verdict, `This ${noun}'s seed is not among your revealed seeds; verify it with the seed you noted, below.`, "error");
+        seed = "";
       }
       seedInput.value = seed;
       seedForm.hidden = false;
       if (seed) await compare(seed);
     })();
   });
-  check.addEventListener("click", () => void compare(seedInput.value.trim()));
+  seedForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void compare(seedInput.value.trim());
+  });
   return h("div", { class: "verify" }, verify, seedForm, verdict);
 }
 

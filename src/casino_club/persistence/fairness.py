@@ -146,6 +146,17 @@ async def active_seed(session: AsyncSession, user_id: int) -> FairnessSeed:
     return row
 
 
+async def revealed_seeds(session: AsyncSession, user_id: int, limit: int) -> Sequence[FairnessSeed]:
+    """A player's retired (so revealed) seeds, newest first."""
+    rows = await session.scalars(
+        select(FairnessSeed)
+        .where(FairnessSeed.user_id == user_id, FairnessSeed.active.is_(False))
+        .order_by(FairnessSeed.id.desc())
+        .limit(limit)
+    )
+    return rows.all()
+
+
 async def set_client_seed(session: AsyncSession, user_id: int, client_seed: str) -> FairnessSeed:
     await session.execute(
         update(FairnessSeed)

@@ -724,6 +724,61 @@ class NotificationRead(Base):
     read_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class ActivityEvent(Base):
+    """What a client told of its player's activity (domain/activity.py), append-only:
+    once per (player, eventId), its metadata scrubbed before it was written."""
+
+    __tablename__ = "activity_events"
+    __table_args__ = (
+        UniqueConstraint("user_id", "event_id", name="uq_activity_events_user_id_event_id"),
+        # Reports read a period's events by kind (the shop funnel).
+        Index("ix_activity_events_type_recorded_at", "event_type", "recorded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    event_type: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_metadata: Mapped[dict[str, object]] = mapped_column("metadata", JSON)
+    client_ts: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class UserActivity(Base):
+    """A player's activity totals, kept in the transaction that records each event (the
+    original system's `user_activity`); last login, play and purchase are read from their
+    own records instead (users, game_history, purchases), so nothing here can disagree."""
+
+    __tablename__ = "user_activity"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    screen_views: Mapped[int] = mapped_column(BigInteger)
+    shop_opens: Mapped[int] = mapped_column(BigInteger)
+    buy_clicks: Mapped[int] = mapped_column(BigInteger)
+    bonus_uses: Mapped[int] = mapped_column(BigInteger)
+    play_seconds: Mapped[int] = mapped_column(BigInteger)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RecommendationShown(Base):
+    """A suggestion shown to a player (once per player and suggestion), and the verdict
+    they gave on it, if any: click-through per rule is counted from these rows."""
+
+    __tablename__ = "recommendations_shown"
+    __table_args__ = (Index("ix_recommendations_shown_rule", "rule"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    recommendation_id: Mapped[str] = mapped_column(String(96), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(32))
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    useful: Mapped[bool | None] = mapped_column(Boolean)
+    feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class SegmentRun(Base):
     """One segmentation of the whole population (resolvers/segments.py): the scheduled
     one of each game day (`scheduled`), or one an operator asked for."""

@@ -57,6 +57,12 @@ async def seed_pair(services: Services, user_id: int) -> Fairness:
         return _seed_pair(await fairness.active_seed(session, user_id))
 
 
+async def revealed_seeds(services: Services, user_id: int, limit: int) -> list[RevealedSeed]:
+    """The seeds a player retired, newest first: with them any past round can be checked."""
+    async with services.sessionmaker() as session:
+        return [_revealed(row) for row in await fairness.revealed_seeds(session, user_id, limit)]
+
+
 async def set_client_seed(
     context: Context, viewer: Viewer, seed: str
 ) -> FairnessUpdated | ValidationFailed:

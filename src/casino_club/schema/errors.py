@@ -70,6 +70,8 @@ ErrorCode = graphql_enum(
         "package's per-player limit.",
         C.PURCHASE_NOT_FOUND: "PurchaseNotFound: no purchase has this id (admin).",
         C.RANK_REQUIRED: "RankRequired: the product needs a higher rank.",
+        C.RECOMMENDATION_NOT_FOUND: "RecommendationNotFound: no suggestion with this id was "
+        "shown to the caller.",
         C.RATE_LIMITED: "RateLimited: too many requests; retry after `retryAfterMs`.",
         C.REFUND_FAILED: "RefundFailed: the payment provider refused the refund (admin).",
         C.ROUND_NOT_FOUND: "RoundNotFound: the caller has no crash round with this id.",

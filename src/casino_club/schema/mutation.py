@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from casino_club.context import Context
 from casino_club.domain.accounts import Rank
+from casino_club.domain.activity import ActivityRecorded, ActivityType
 from casino_club.domain.admin import UserUpdated
 from casino_club.domain.auth import (
     AuthPayload,
@@ -43,6 +44,7 @@ from casino_club.domain.notifications import (
     NotificationsMarked,
 )
 from casino_club.domain.purchases import BuyLimitedPackageOutcome, BuyProductOutcome
+from casino_club.domain.recommendations import FeedbackRecorded, RecommendationNotFound
 from casino_club.domain.refunds import RefundPurchaseOutcome, RepayDebtOutcome
 from casino_club.domain.refusals import (
     BetRefusal,
@@ -61,6 +63,7 @@ from casino_club.domain.shop_admin import (
 )
 from casino_club.domain.slots import SlotSpinSuccess
 from casino_club.domain.wheel import WheelSpinSuccess
+from casino_club.resolvers import activity as activity_cases
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
 from casino_club.resolvers import checkin as checkin_cases
@@ -76,12 +79,14 @@ from casino_club.resolvers import mission_admin as mission_admin_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers import purchases as purchase_cases
+from casino_club.resolvers import recommendations as recommendation_cases
 from casino_club.resolvers import refunds as refund_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import segments as segment_cases
 from casino_club.resolvers import shop_admin as shop_admin_cases
 from casino_club.resolvers import slots as slot_cases
 from casino_club.resolvers import wheel as wheel_cases
+from casino_club.schema.activity import RecordActivityInput, RecordActivityResult
 from casino_club.schema.admin import AdminUserResult, SetUserBannedInput, SetUserRankInput
 from casino_club.schema.auth import (
     LoginInput,
@@ -150,6 +155,10 @@ from casino_club.schema.purchases import (
     BuyLimitedPackageResult,
     BuyProductInput,
     BuyProductResult,
+)
+from casino_club.schema.recommendations import (
+    RecommendationFeedbackInput,
+    RecommendationFeedbackResult,
 )
 from casino_club.schema.refunds import (
     RefundPurchaseInput,
@@ -264,6 +273,39 @@ class Mutation:
     ) -> MissionRewardClaimed | mission_cases.ClaimRefused:
         viewer = await require_viewer(info)
         return await mission_cases.claim_reward(info.context, viewer, input.mission_id)
+
+    @strawberry.mutation(
+        description="Record what the player did in the client (a screen, the shop, play "
+        "time, a bonus), for operators' reports: once per eventId, throttled per player.",
+        permission_classes=[IsAuthenticated],
+        graphql_type=RecordActivityResult,
+    )
+    async def record_activity(
+        self, info: Info[Context, Any], input: Annotated[RecordActivityInput, INPUT]
+    ) -> ActivityRecorded | ValidationFailed | RateLimited:
+        viewer = await require_viewer(info)
+        return await activity_cases.record(
+            info.context,
+            viewer,
+            ActivityType(input.event_type),
+            input.event_id,
+            input.metadata,
+            input.client_ts,
+        )
+
+    @strawberry.mutation(
+        description="The caller's verdict on a suggestion they were shown "
+        "(me.recommendations): operators read click-through per rule.",
+        permission_classes=[IsAuthenticated],
+        graphql_type=RecommendationFeedbackResult,
+    )
+    async def recommendation_feedback(
+        self, info: Info[Context, Any], input: Annotated[RecommendationFeedbackInput, INPUT]
+    ) -> FeedbackRecorded | RecommendationNotFound:
+        viewer = await require_viewer(info)
+        return await recommendation_cases.feedback(
+            info.context, viewer, input.recommendation_id, input.useful
+        )
 
     @strawberry.mutation(
         description="Mark the caller's notifications read: some by id, or all.",

@@ -33,6 +33,7 @@ from casino_club.domain.missions import PlayerMission as PlayerMissionValue
 from casino_club.domain.missions import StoredMission
 from casino_club.domain.pagination import check_first, decode_cursor
 from casino_club.domain.purchases import ReceiptVerification as ReceiptVerificationValue
+from casino_club.domain.recommendations import RuleReport
 from casino_club.domain.segments import Segment
 from casino_club.domain.segments import SegmentCounts as SegmentCountsValue
 from casino_club.domain.shop import Product as ProductValue
@@ -51,6 +52,7 @@ from casino_club.resolvers import limited_packages as package_cases
 from casino_club.resolvers import mission_admin as mission_admin_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import purchases as purchase_cases
+from casino_club.resolvers import recommendations as recommendation_cases
 from casino_club.resolvers import rps as rps_cases
 from casino_club.resolvers import segments as segment_cases
 from casino_club.resolvers import shop as shop_cases
@@ -85,6 +87,7 @@ from casino_club.schema.purchases import (
     ReceiptVerification,
     VerifyReceiptInput,
 )
+from casino_club.schema.recommendations import RecommendationRuleReport
 from casino_club.schema.rps import RpsConfig
 from casino_club.schema.segments import SegmentCounts, SegmentEnum
 from casino_club.schema.shop import Product
@@ -461,6 +464,15 @@ class Query:
         return keyset_connection(
             found, limit, after, lambda user: user, key=lambda user: user.profile.id
         )
+
+    @strawberry.field(
+        description="How players took each rule's suggestions: shown, useful, not useful, "
+        "and click-through.",
+        permission_classes=[IsAdmin],
+        graphql_type=list[RecommendationRuleReport],
+    )
+    async def recommendation_report(self, info: Info[Context, Any]) -> list[RuleReport]:
+        return await recommendation_cases.report(info.context.services)
 
     @strawberry.field(
         description="Gold issued and sunk per game day and ledger reason, and each game's "

@@ -12,10 +12,12 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from casino_club.context import Context
+from casino_club.domain import activity as domain_activity
 from casino_club.domain import gacha as gacha_values
 from casino_club.domain import ledger as domain_ledger
 from casino_club.domain import limits as domain_limits
 from casino_club.domain import profiles, seeds
+from casino_club.domain import recommendations as domain_recommendations
 from casino_club.domain.accounts import Role, level_for_xp, xp_to_next_level
 from casino_club.domain.checkin import Attendance as AttendanceValue
 from casino_club.domain.checkin import streak_alive
@@ -26,6 +28,7 @@ from casino_club.domain.notifications import Notification as NotificationValue
 from casino_club.domain.pagination import check_first, decode_cursor
 from casino_club.domain.payments import Purchase as PurchaseRecord
 from casino_club.domain.stats import PlayerStatistics as PlayerStatisticsValue
+from casino_club.resolvers import activity as activity_cases
 from casino_club.resolvers import checkin as checkin_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
@@ -33,19 +36,22 @@ from casino_club.resolvers import history as history_cases
 from casino_club.resolvers import limits as limit_cases
 from casino_club.resolvers import notifications as notification_cases
 from casino_club.resolvers import purchases as purchase_cases
+from casino_club.resolvers import recommendations as recommendation_cases
 from casino_club.resolvers import stats as stats_cases
 from casino_club.resolvers import users as user_cases
+from casino_club.schema.activity import PlayerActivity
 from casino_club.schema.checkin import Attendance
 from casino_club.schema.enums import LoginOutcomeEnum, RankEnum, RoleEnum
-from casino_club.schema.fairness import Fairness, GameEnum
+from casino_club.schema.fairness import Fairness, GameEnum, RevealedSeed
 from casino_club.schema.gacha import GachaStatus, InventoryItem
 from casino_club.schema.history import GameRound
 from casino_club.schema.limits import PlayerLimits
 from casino_club.schema.notifications import Notification
 from casino_club.schema.outcomes import presents
 from casino_club.schema.pagination import AFTER, FIRST, Connection, keyset_connection
-from casino_club.schema.permissions import IsOwnerOrAdmin
+from casino_club.schema.permissions import IsOwnerOrAdmin, optional_viewer
 from casino_club.schema.purchases import Purchase
+from casino_club.schema.recommendations import Recommendation
 from casino_club.schema.scalars import Gold
 from casino_club.schema.stats import PlayerStatistics
 from casino_club.schema.wallet import LedgerEntry
@@ -168,6 +174,22 @@ class Player(relay.Node):
         return await fairness_cases.seed_pair(info.context.services, root.id)
 
     @strawberry.field(
+        description="Private: the server seeds retired by rotateServerSeed, newest first, each "
+        "with its hash as published before: with them any past round can be checked.",
+        permission_classes=PRIVATE,
+        graphql_type=list[RevealedSeed],
+    )
+    async def revealed_seeds(
+        self,
+        info: Info[Context, Any],
+        root: PlayerValue,
+        first: Annotated[int, strawberry.argument(description="How many: 1–100.")] = 20,
+    ) -> list[seeds.RevealedSeed]:
+        return await fairness_cases.revealed_seeds(
+            info.context.services, root.id, check_first(first)
+        )
+
+    @strawberry.field(
         description="Private: pity counter, pulls today and counts by rarity.",
         permission_classes=PRIVATE,
         graphql_type=GachaStatus,
@@ -283,6 +305,31 @@ class Player(relay.Node):
     )
     async def stats(self, info: Info[Context, Any], root: PlayerValue) -> PlayerStatisticsValue:
         return await stats_cases.statistics(info.context.services, root.id)
+
+    @strawberry.field(
+        description="Private: what the game suggests the player do next (none during a "
+        "cool-off or self-exclusion), most rewarding first; each is counted as shown when "
+        "the player reads it.",
+        permission_classes=PRIVATE,
+        graphql_type=list[Recommendation],
+    )
+    async def recommendations(
+        self, info: Info[Context, Any], root: PlayerValue
+    ) -> list[domain_recommendations.Recommendation]:
+        viewer = await optional_viewer(info)
+        shown = viewer is not None and viewer.id == root.id
+        return await recommendation_cases.for_player(info.context.services, root.id, shown=shown)
+
+    @strawberry.field(
+        description="Private: the player's activity (their clients' events added up, their "
+        "last login, play and purchase).",
+        permission_classes=PRIVATE,
+        graphql_type=PlayerActivity,
+    )
+    async def activity(
+        self, info: Info[Context, Any], root: PlayerValue
+    ) -> domain_activity.PlayerActivity:
+        return await activity_cases.of_player(info.context.services, root.id)
 
     @strawberry.field(
         description="Private: limits the player set on themselves, and changes waiting to apply.",

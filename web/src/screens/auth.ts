@@ -1,16 +1,55 @@
-// Sign up (with an invite code) and log in; the access token is kept for the tab's
-// session and the page starts again signed in.
+// Sign up (with an invite code) and log in; the tokens are kept for the tab's session
+// (client.ts refreshes the access token) and the page starts again signed in. Why the
+// previous session ended (logged out, expired, banned), if it did, is said first.
 import { client, session } from "../app.js";
 import { LOGIN, SIGNUP } from "../documents.js";
 import { field, h, input, say } from "../dom.js";
 import { describe, describeFailure } from "../errors.js";
+import type { SessionTokensFragment } from "../generated/operations.js";
+
+function signedIn(tokens: SessionTokensFragment): void {
+  session.signIn(tokens);
+  location.reload();
+}
+
+/** The login form (also the operators' console's gate); `status` hears how it went. */
+export function loginForm(status: HTMLElement): HTMLFormElement {
+  const loginFields = {
+    siteId: input({ name: "siteId", required: "", autocomplete: "username" }),
+    password: input({ name: "password", type: "password", required: "", autocomplete: "current-password" }),
+  };
+  const login = h(
+    "form",
+    { id: "login", "aria-labelledby": "login-title" },
+    h("h2", { id: "login-title" }, "Log in"),
+    field("Site id", loginFields.siteId),
+    field("Password", loginFields.password),
+    h("button", { type: "submit" }, "Log in"),
+  );
+  login.addEventListener("submit", (event) => {
+    event.preventDefault();
+    say(status, "Logging in…");
+    client
+      .mutate({
+        mutation: LOGIN,
+        variables: {
+          input: { siteId: loginFields.siteId.value, password: loginFields.password.value },
+        },
+      })
+      .then(({ data }) => {
+        const answer = data?.login;
+        if (answer?.__typename === "AuthPayload") signedIn(answer);
+        else if (answer) say(status, describe(answer), "error");
+      })
+      .catch((failure: unknown) => say(status, describeFailure(failure), "error"));
+  });
+  return login;
+}
 
 export function authScreen(): HTMLElement {
-  const status = h("p", { class: "status", role: "status", "aria-live": "polite" });
-  const signedIn = (token: string): void => {
-    session.accessToken = token;
-    location.reload();
-  };
+  const status = h("p", { id: "auth-status", class: "status", role: "status", "aria-live": "polite" });
+  const ended = session.takeEndedReason();
+  if (ended !== null) say(status, ended.reason, ended.forced ? "error" : "info");
 
   const signupFields = {
     siteId: input({ name: "siteId", required: "", autocomplete: "username", pattern: "[A-Za-z0-9_]{4,32}" }),
@@ -45,40 +84,11 @@ export function authScreen(): HTMLElement {
       })
       .then(({ data }) => {
         const answer = data?.signup;
-        if (answer?.__typename === "AuthPayload") signedIn(answer.accessToken);
+        if (answer?.__typename === "AuthPayload") signedIn(answer);
         else if (answer) say(status, describe(answer), "error");
       })
       .catch((failure: unknown) => say(status, describeFailure(failure), "error"));
   });
 
-  const loginFields = {
-    siteId: input({ name: "siteId", required: "", autocomplete: "username" }),
-    password: input({ name: "password", type: "password", required: "", autocomplete: "current-password" }),
-  };
-  const login = h(
-    "form",
-    { id: "login", "aria-labelledby": "login-title" },
-    h("h2", { id: "login-title" }, "Log in"),
-    field("Site id", loginFields.siteId),
-    field("Password", loginFields.password),
-    h("button", { type: "submit" }, "Log in"),
-  );
-  login.addEventListener("submit", (event) => {
-    event.preventDefault();
-    say(status, "Logging in…");
-    client
-      .mutate({
-        mutation: LOGIN,
-        variables: {
-          input: { siteId: loginFields.siteId.value, password: loginFields.password.value },
-        },
-      })
-      .then(({ data }) => {
-        const answer = data?.login;
-        if (answer?.__typename === "AuthPayload") signedIn(answer.accessToken);
-        else if (answer) say(status, describe(answer), "error");
-      })
-      .catch((failure: unknown) => say(status, describeFailure(failure), "error"));
-  });
-  return h("main", {}, h("div", { class: "columns" }, signup, login), status);
+  return h("main", {}, h("div", { class: "columns" }, signup, loginForm(status)), status);
 }

@@ -2,15 +2,19 @@
 // climbing live from the `crashRound` subscription, a Cash out button, and how the round
 // ended. The subscription's last tick and crashCashout's answer both say how it ended;
 // whichever arrives first is shown, once. Once it ended, its crash point can be verified in
-// the browser (docs/FAIRNESS.md: max(1.00, ⌊99 / (1 − float 0)⌋ / 100)).
+// the browser (docs/FAIRNESS.md: max(1.00, ⌊99 / (1 − float 0)⌋ / 100)). A round already
+// running when the screen opens (the page was reloaded mid-round) is resumed: its
+// multiplier shown live and Cash out ready. A dropped socket resubscribes to the round,
+// which answers its state then (its last tick if it ended meanwhile).
 import type { Subscription } from "rxjs";
 
-import { client } from "../app.js";
-import { CRASH_BET, CRASH_CASHOUT, CRASH_CONFIG, CRASH_ROUND_REVEALED, CRASH_TICKS } from "../documents.js";
+import { client, session } from "../app.js";
+import { ACTIVE_CRASH_ROUND, CRASH_BET, CRASH_CASHOUT, CRASH_CONFIG, CRASH_ROUND_REVEALED, CRASH_TICKS } from "../documents.js";
 import { field, gold, h, input, percent, say } from "../dom.js";
 import { describe, describeFailure } from "../errors.js";
 import { crashPointHundredths } from "../fairness.js";
 import type { CrashConfigQuery, CrashRoundFieldsFragment } from "../generated/operations.js";
+import { ending } from "../live.js";
 import { compared, verifier } from "../verify.js";
 
 type Config = CrashConfigQuery["crashConfig"];
@@ -64,13 +68,20 @@ export function crashScreen(): HTMLElement {
     .then(({ data }) => {
       if (!data) return;
       say(status, "");
-      section.append(...playArea(data.crashConfig, status));
+      const { elements, follow } = playArea(data.crashConfig, status);
+      section.append(...elements);
+      return client.query({ query: ACTIVE_CRASH_ROUND, fetchPolicy: "network-only" }).then(({ data: open }) => {
+        const round = open?.activeCrashRound;
+        if (!round) return;
+        say(status, "Your round from before is still running: resumed here.");
+        follow(round);
+      });
     })
     .catch((failure: unknown) => say(status, describeFailure(failure), "error"));
   return section;
 }
 
-function playArea(config: Config, status: HTMLElement): HTMLElement[] {
+function playArea(config: Config, status: HTMLElement): { elements: HTMLElement[]; follow: (round: CrashRoundFieldsFragment) => void } {
   const stake = input({
     id: "crash-stake",
     name: "stake",
@@ -132,15 +143,29 @@ function playArea(config: Config, status: HTMLElement): HTMLElement[] {
     cashout.disabled = false;
     meter.textContent = times(round.multiplier);
     say(result, `Round running: ${gold(round.stake)} at stake${round.autoCashout ? `, cashing out by itself at ${times(round.autoCashout)}` : ""}.`);
-    ticks = client.subscribe({ query: CRASH_TICKS, variables: { roundId: round.id }, fetchPolicy: "no-cache" }).subscribe({
-      next: ({ data }) => {
+    watch(round.id);
+  };
+
+  const watch = (roundId: string): void => {
+    ticks = client.subscribe({ query: CRASH_TICKS, variables: { roundId }, fetchPolicy: "no-cache" }).subscribe({
+      next: ({ data, error }) => {
+        if (current?.id !== roundId || current.ended) return;
+        if (error !== undefined) {
+          ticks?.unsubscribe();
+          ticks = null;
+          const how = ending(error);
+          if (typeof how === "object") session.end(how.ended);
+          else if (how === "expired") void session.refresh().then((fresh) => fresh && watch(roundId));
+          else if (/Socket closed/.test(String(error))) setTimeout(() => current?.id === roundId && !current.ended && watch(roundId), 500);
+          else end(`Live updates stopped: ${describeFailure(error)}`, "error");
+          return;
+        }
         const tick = data?.crashRound;
-        if (!tick || tick.roundId !== current?.id) return;
+        if (!tick || tick.roundId !== roundId) return;
         if (tick.kind === "TICK") meter.textContent = times(tick.multiplier);
         else if (tick.kind === "CASHED_OUT") cashedOut(tick.multiplier, tick.payout ?? 0);
         else crashed(tick.crashPoint ?? tick.multiplier);
       },
-      error: (failure: unknown) => end(`Live updates stopped: ${describeFailure(failure)}`, "error"),
     });
   };
 
@@ -191,5 +216,5 @@ function playArea(config: Config, status: HTMLElement): HTMLElement[] {
       });
   });
 
-  return [oddsTable(config), form, h("div", { class: "crash-board" }, meter, cashout), result, verifyArea];
+  return { elements: [oddsTable(config), form, h("div", { class: "crash-board" }, meter, cashout), result, verifyArea], follow };
 }

@@ -1,6 +1,6 @@
 // The daily check-in: claim today's reward, see the streak it continued and what it paid;
-// a second claim the same game day is answered AlreadyClaimed, shown with when the next
-// one opens.
+// a second claim the same game day is answered AlreadyClaimed, shown (errors.ts) with when
+// the next one opens.
 import { client } from "../app.js";
 import { CLAIM_DAILY_REWARD } from "../documents.js";
 import { gold, h, say } from "../dom.js";
@@ -20,9 +20,6 @@ export function dailyScreen(): HTMLElement {
         if (answer.__typename === "DailyRewardClaimed") {
           const protectedDays = answer.protectionsUsed > 0 ? ` (${answer.protectionsUsed} missed day(s) covered by streak protection)` : "";
           say(status, `Day ${answer.streak} of your streak: ${gold(answer.gold)} and ${answer.xp} XP credited${protectedDays}.`);
-        } else if (answer.__typename === "AlreadyClaimed") {
-          const next = answer.availableAt ? ` The next one opens ${new Date(answer.availableAt).toLocaleString()}.` : "";
-          say(status, `${describe(answer)}${next}`, "error");
         } else {
           say(status, describe(answer), "error");
         }

@@ -1,8 +1,8 @@
 """player segments: each player's current segments (computed, in force, overridden) and
 the append-only history of their changes, by run
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-06 15:00:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from casino_club.persistence.column_types import UTCDateTime
 
-revision: str = "0024"
-down_revision: str | None = "0023"
+revision: str = "0027"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
