@@ -285,6 +285,9 @@ class Settings(BaseSettings):
     # How often each instance adds new ledger rows to the economy's daily totals; the
     # report lags by one to two intervals (persistence/economy.py says why).
     economy_rollup_interval_seconds: float = Field(default=300, gt=0)
+    # How often each instance rolls the key figures (kpiReport) up: yesterday's and
+    # today's again, and any day not written yet (at most 62 per run).
+    kpi_rollup_interval_seconds: float = Field(default=300, gt=0)
     # How often each instance checks that Redis still holds the leaderboards (production
     # mode), and writes them from SQL if not (a Redis that restarted empty).
     leaderboard_check_interval_seconds: float = Field(default=60, gt=0)

@@ -15,6 +15,7 @@ from casino_club.config import Settings
 from casino_club.persistence import idempotency
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import economy, payment_settlement, reconciliation
+from casino_club.resolvers import kpis as kpi_cases
 from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import missions as mission_cases
 from casino_club.resolvers import refunds as refund_cases
@@ -118,6 +119,13 @@ JOBS: tuple[Job, ...] = (
         lambda settings: settings.segmentation_interval_seconds,
         segment_cases.scheduled_run,
         at_start=False,  # nothing urgent: a starting instance serves first
+    ),
+    Job(
+        "roll-up-kpis",
+        "game days' key figures written",
+        lambda settings: settings.kpi_rollup_interval_seconds,
+        kpi_cases.roll_up,
+        at_start=False,  # figures a few minutes old are what the report promises
     ),
 )
 

@@ -73,7 +73,8 @@ class User(Base):
     gold_debt: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # A cool-off or self-exclusion (SPEC §5.5): no play or purchase before this.
     excluded_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The KPI rollup reads a game day's sign-ups.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ban_reason: Mapped[str | None] = mapped_column(String(500))
@@ -225,7 +226,8 @@ class GameRound(Base):
     server_seed_hash: Mapped[str] = mapped_column(String(64))
     client_seed: Mapped[str] = mapped_column(String(64))
     nonce: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The KPI rollup reads a game day's plays.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class IdempotencyKey(Base):
@@ -437,8 +439,9 @@ class Purchase(Base):
     receipt_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     receipt_signature: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The KPI rollup reads a game day's charges and refunds.
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     refund_reason: Mapped[str | None] = mapped_column(String(500))
     # The price in USD cents, as spend limits and rank thresholds count it.
     spend_usd_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
@@ -741,7 +744,7 @@ class ActivityEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64))
     event_metadata: Mapped[dict[str, object]] = mapped_column("metadata", JSON)
     client_ts: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class UserActivity(Base):
@@ -840,3 +843,49 @@ class SegmentChange(Base):
     to_segment: Mapped[str] = mapped_column(String(16))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("segment_runs.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ActiveDay(Base):
+    """That a player was active on a game day (played, logged in, or their client
+    recorded activity): written by the KPI rollup, read for DAU/WAU/MAU and retention."""
+
+    __tablename__ = "active_days"
+    __table_args__ = (Index("ix_active_days_day_user_id", "day", "user_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class KpiDay(Base):
+    """One game day's key figures and shop funnel (domain/kpis.py), kept by the rollup."""
+
+    __tablename__ = "kpi_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dau: Mapped[int] = mapped_column(Integer)
+    wau: Mapped[int] = mapped_column(Integer)
+    mau: Mapped[int] = mapped_column(Integer)
+    new_players: Mapped[int] = mapped_column(Integer)
+    payers: Mapped[int] = mapped_column(Integer)
+    first_time_payers: Mapped[int] = mapped_column(Integer)
+    shop_opened: Mapped[int] = mapped_column(Integer)
+    buy_clicked: Mapped[int] = mapped_column(Integer)
+    # The day as a sign-up day (its players are new_players): how many were active 1, 7
+    # and 30 days on (null until that day is rolled up).
+    retained_d1: Mapped[int | None] = mapped_column(Integer)
+    retained_d7: Mapped[int | None] = mapped_column(Integer)
+    retained_d30: Mapped[int | None] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class KpiRevenue(Base):
+    """One game day's money in one currency: purchases succeeded and refunds made."""
+
+    __tablename__ = "kpi_revenue"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    gross: Mapped[int] = mapped_column(BigInteger)
+    refunded: Mapped[int] = mapped_column(BigInteger)

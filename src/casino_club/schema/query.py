@@ -16,6 +16,7 @@ from casino_club.domain import (
     economy,
     gacha,
     invites,
+    kpis,
     leaderboards,
     profiles,
     rps,
@@ -47,6 +48,7 @@ from casino_club.resolvers import economy as economy_cases
 from casino_club.resolvers import fairness as fairness_cases
 from casino_club.resolvers import gacha as gacha_cases
 from casino_club.resolvers import invites as invite_cases
+from casino_club.resolvers import kpis as kpi_cases
 from casino_club.resolvers import leaderboards as leaderboard_cases
 from casino_club.resolvers import limited_packages as package_cases
 from casino_club.resolvers import mission_admin as mission_admin_cases
@@ -73,6 +75,7 @@ from casino_club.schema.economy import EconomyReport
 from casino_club.schema.fairness import GameEnum, VerifiedRound
 from casino_club.schema.gacha import GachaConfig
 from casino_club.schema.invites import InviteCode, InviteCodeValidation
+from casino_club.schema.kpis import KpiReport
 from casino_club.schema.leaderboards import (
     Leaderboard,
     LeaderboardMetricEnum,
@@ -464,6 +467,25 @@ class Query:
         return keyset_connection(
             found, limit, after, lambda user: user, key=lambda user: user.profile.id
         )
+
+    @strawberry.field(
+        description="Key figures per game day over firstDay..lastDay (at most 366 days): "
+        "active players, new players, payers, revenue, retention cohorts and the shop funnel.",
+        permission_classes=[IsAdmin],
+        graphql_type=KpiReport,
+    )
+    async def kpi_report(
+        self,
+        info: Info[Context, Any],
+        first_day: Annotated[
+            date, strawberry.argument(description="The first game day, inclusive.")
+        ],
+        last_day: Annotated[
+            date,
+            strawberry.argument(description="The last game day, inclusive; at most 366 days on."),
+        ],
+    ) -> kpis.KpiReport:
+        return await kpi_cases.report(info.context.services, first_day, last_day)
 
     @strawberry.field(
         description="How players took each rule's suggestions: shown, useful, not useful, "
