@@ -285,6 +285,9 @@ class Settings(BaseSettings):
     # How often each instance adds new ledger rows to the economy's daily totals; the
     # report lags by one to two intervals (persistence/economy.py says why).
     economy_rollup_interval_seconds: float = Field(default=300, gt=0)
+    # The inflation alarm (economyReport.inflation, the economy_inflation_alarm gauge):
+    # gold issued minus sunk over 7 game days above this % of the gold in circulation.
+    economy_inflation_alarm_percent: float = Field(default=15.0, gt=0)
     # How often each instance rolls the key figures (kpiReport) up: yesterday's and
     # today's again, and any day not written yet (at most 62 per run).
     kpi_rollup_interval_seconds: float = Field(default=300, gt=0)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -133,6 +133,17 @@ class Metrics:
             "Authorizations or captures that completed after their purchase had left "
             "PENDING, given back at once (SPEC 7.7)",
             ["outcome"],
+            registry=self.registry,
+        )
+        self.inflation_percent = Gauge(
+            "economy_inflation_percent",
+            "Gold issued minus sunk over the last 7 game days, as a % of the gold in "
+            "circulation (as of the last economy rollup)",
+            registry=self.registry,
+        )
+        self.inflation_alarm = Gauge(
+            "economy_inflation_alarm",
+            "1 while economy_inflation_percent is above ECONOMY_INFLATION_ALARM_PERCENT",
             registry=self.registry,
         )
         self._known: set[str] = set()

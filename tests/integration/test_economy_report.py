@@ -1,6 +1,8 @@
 """The economy report (SPEC §11), on both backends: the daily totals rolled up from the
 ledger equal the ledger's own sums per game day and reason, however often and however
-concurrently the rollup runs; each game's realised return sits beside the published one.
+concurrently the rollup runs; each game's realised return sits beside the published one;
+the inflation alarm is the last 7 game days' net issue against every wallet, in the
+report and as a Prometheus gauge.
 
 The database is shared by the tests of a backend and the rollup counts every player, so
 this test plays on days far ahead of the others (its clock moved twenty years on) and
@@ -14,12 +16,12 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
 from casino_club.domain.ledger import PLAY_REASONS
-from casino_club.persistence.models import LedgerEntry
+from casino_club.persistence.models import LedgerEntry, Wallet
 from casino_club.resolvers import economy
 from casino_club.services import Services
 from tests.conftest import ADMIN_PASSWORD
@@ -29,6 +31,8 @@ REPORT = """query E($first: Date!, $last: Date!) { economyReport(firstDay: $firs
   firstDay lastDay timeZone completeAsOf issued sunk
   days { day issued sunk net reasons { reason issued sunk movements } }
   games { game paidPlays staked paid realisedRtp publishedRtp } } }"""
+INFLATION = """query I($first: Date!) { economyReport(firstDay: $first, lastDay: $first) {
+  inflation { issued sunk net circulation percent thresholdPercent alarm } } }"""
 ADJUST = """mutation A($input: AdjustGoldInput!) { adjustGold(input: $input) { __typename } }"""
 DICE = "mutation { diceRoll(input: {stake: 20, chance: 50, direction: OVER}) { __typename } }"
 CONFIGS = "{ slotsConfig { rtp } diceConfig { rtp } rpsConfig { rtp } crashConfig { rtp } }"
@@ -50,6 +54,17 @@ async def ledger_flows(app: Starlette, first: datetime, last: datetime) -> dict[
             flow["sunk"] += max(-amount, 0)
             flow["movements"] += 1
         return dict(flows)
+
+
+async def circulation(app: Starlette) -> int:
+    services: Services = app.state.services
+    async with services.sessionmaker() as session:
+        return int(await session.scalar(select(func.sum(Wallet.gold))) or 0)
+
+
+def gauge(metrics: str, name: str) -> float:
+    [value] = [line.split()[1] for line in metrics.splitlines() if line.startswith(f"{name} ")]
+    return float(value)
 
 
 async def report(api: Api, token: str, first: date, last: date) -> dict[str, Any]:
@@ -142,6 +157,28 @@ async def test_the_report_equals_the_ledger_per_day_and_reason(
         "publishedRtp": None,
     }
     assert set(games) == {game.value for game in PLAY_REASONS}
+
+    # The inflation alarm: the 7 game days to today (the test's two) against every wallet.
+    inflation = (await api.data(INFLATION, {"first": first.isoformat()}, token=admin))[
+        "economyReport"
+    ]["inflation"]
+    issued = sum(flow["issued"] for flow in expected.values())
+    sunk = sum(flow["sunk"] for flow in expected.values())
+    held = await circulation(app)
+    percent = round(100 * (issued - sunk) / held, 2)
+    assert inflation == {
+        "issued": issued,
+        "sunk": sunk,
+        "net": issued - sunk,
+        "circulation": held,
+        "percent": percent,
+        "thresholdPercent": 15.0,
+        "alarm": percent > 15.0,
+    }
+    # The last rollup exported the same, for an alert rule.
+    metrics = (await api.client.get("/metrics")).text
+    assert gauge(metrics, "economy_inflation_percent") == percent
+    assert gauge(metrics, "economy_inflation_alarm") == (1.0 if percent > 15.0 else 0.0)
 
 
 async def test_an_impossible_range_is_bad_user_input(api: Api, admin_token: str) -> None:

@@ -7,11 +7,14 @@ from datetime import UTC, date, datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from casino_club.domain.economy import (
     MAX_REPORT_DAYS,
     EconomyDay,
     Flow,
     GameReturn,
+    Inflation,
     days_between,
     game_returns,
     report_range_problem,
@@ -77,3 +80,21 @@ def test_a_report_covers_one_to_ninety_two_days_forwards() -> None:
     assert len(days_between(day, date(2026, 4, 2))) == MAX_REPORT_DAYS
     assert report_range_problem(day, date(2026, 4, 3)) is not None
     assert report_range_problem(day, date(2025, 12, 31)) is not None
+
+
+@pytest.mark.parametrize(
+    ("issued", "sunk", "circulation", "percent", "alarm"),
+    [
+        (1_150, 0, 10_000, 11.5, False),
+        (1_500, 0, 10_000, 15.0, False),  # at the threshold: not above it
+        (1_501, 0, 10_000, 15.01, True),
+        (500, 2_000, 10_000, -15.0, False),  # the economy shrank
+        (1, 0, 0, 0.0, True),  # nothing in circulation: any net issue
+        (0, 0, 0, 0.0, False),
+    ],
+)
+def test_the_inflation_alarm(
+    issued: int, sunk: int, circulation: int, percent: float, alarm: bool
+) -> None:
+    inflation = Inflation(issued, sunk, circulation, threshold_percent=15.0)
+    assert (inflation.percent, inflation.alarm) == (percent, alarm)

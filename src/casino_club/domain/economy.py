@@ -117,6 +117,38 @@ class EconomyDay:
 
 
 @dataclass(frozen=True, slots=True)
+class Inflation:
+    """The inflation alarm: gold issued minus gold sunk over the last INFLATION_DAYS game
+    days (today included), as a share of the gold in circulation (every wallet now);
+    `alarm` above `threshold_percent` (ECONOMY_INFLATION_ALARM_PERCENT). With nothing in
+    circulation, any net issue is the alarm."""
+
+    issued: int
+    sunk: int
+    circulation: int
+    threshold_percent: float
+
+    @property
+    def net(self) -> int:
+        return self.issued - self.sunk
+
+    @property
+    def percent(self) -> float:
+        if not self.circulation:
+            return 0.0
+        return round(100 * self.net / self.circulation, 2)
+
+    @property
+    def alarm(self) -> bool:
+        if not self.circulation:
+            return self.net > 0
+        return self.percent > self.threshold_percent
+
+
+INFLATION_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
 class EconomyReport:
     """The economy over a range of game days: every day of it, in order. Every movement
     before `complete_as_of` is counted; None before the first rollup."""
@@ -129,6 +161,7 @@ class EconomyReport:
     sunk: int
     days: tuple[EconomyDay, ...]
     games: tuple[GameReturn, ...]
+    inflation: Inflation
 
 
 def days_between(first: date, last: date) -> list[date]:

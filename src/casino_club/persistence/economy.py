@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.economy import Flow, tally
 from casino_club.persistence.database import insert_for
-from casino_club.persistence.models import EconomyDay, EconomyRollup, LedgerEntry, table
+from casino_club.persistence.models import EconomyDay, EconomyRollup, LedgerEntry, Wallet, table
 
 _ledger = table(LedgerEntry)
 _ROLLUP_ID = 1
@@ -99,3 +99,8 @@ async def complete_as_of(session: AsyncSession) -> datetime | None:
     return await session.scalar(
         select(EconomyRollup.complete_as_of).where(EconomyRollup.id == _ROLLUP_ID)
     )
+
+
+async def circulation(session: AsyncSession) -> int:
+    """The gold in every wallet now."""
+    return int(await session.scalar(select(func.coalesce(func.sum(Wallet.gold), 0))) or 0)

@@ -4,12 +4,15 @@ totals, and the report read from them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
+from casino_club.domain.days import game_day
 from casino_club.domain.economy import (
+    INFLATION_DAYS,
     EconomyDay,
     EconomyReport,
     Flow,
+    Inflation,
     ReasonFlow,
     days_between,
     game_returns,
@@ -39,7 +42,30 @@ async def roll_up(services: Services) -> int:
         if step is None:
             break
         read += step
+    await publish_inflation(services)
     return read
+
+
+async def inflation(services: Services) -> Inflation:
+    """The alarm as of now: the last INFLATION_DAYS game days' totals (as rolled up)."""
+    today = game_day(services.clock.now(), services.settings.zone)
+    first = today - timedelta(days=INFLATION_DAYS - 1)
+    async with services.sessionmaker() as session:
+        flows = await economy.days(session, first, today)
+        held = await economy.circulation(session)
+    return Inflation(
+        issued=sum(flow.issued for flow in flows.values()),
+        sunk=sum(flow.sunk for flow in flows.values()),
+        circulation=held,
+        threshold_percent=services.settings.economy_inflation_alarm_percent,
+    )
+
+
+async def publish_inflation(services: Services) -> None:
+    """Export the alarm as Prometheus gauges, for an alert rule to watch."""
+    now = await inflation(services)
+    services.metrics.inflation_percent.set(now.percent)
+    services.metrics.inflation_alarm.set(1 if now.alarm else 0)
 
 
 def _published(services: Services) -> dict[Game, float]:
@@ -91,4 +117,5 @@ async def report(services: Services, first: date, last: date) -> EconomyReport:
         sunk=sum(day.sunk for day in days),
         days=days,
         games=tuple(game_returns(by_reason, _published(services))),
+        inflation=await inflation(services),
     )

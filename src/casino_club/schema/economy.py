@@ -53,6 +53,26 @@ class GameReturn:
     )
 
 
+@presents(economy.Inflation)
+@strawberry.type(
+    description="The inflation alarm: gold issued minus sunk over the last 7 game days "
+    "(today included, as rolled up), as a share of the gold in every wallet now."
+)
+class Inflation:
+    issued: Gold = strawberry.field(description="Gold credited over the 7 days.")
+    sunk: Gold = strawberry.field(description="Gold debited over the 7 days.")
+    net: Gold = strawberry.field(description="issued − sunk (negative: the economy shrank).")
+    circulation: Gold = strawberry.field(description="The gold in every wallet now.")
+    percent: float = strawberry.field(description="net as a % of circulation.")
+    threshold_percent: float = strawberry.field(
+        description="ECONOMY_INFLATION_ALARM_PERCENT: above it, `alarm`."
+    )
+    alarm: bool = strawberry.field(
+        description="True above the threshold (also exported as the Prometheus gauge "
+        "economy_inflation_alarm); with nothing in circulation, any net issue."
+    )
+
+
 @presents(economy.EconomyReport)
 @strawberry.type(description="The economy over a range of game days.")
 class EconomyReport:
@@ -70,4 +90,8 @@ class EconomyReport:
     days: list[EconomyDay] = strawberry.field(description="Every day of the range, in order.")
     games: list[GameReturn] = strawberry.field(
         description="Every game's realised and published return over the range."
+    )
+    inflation: Inflation = strawberry.field(
+        description="The inflation alarm as of now (whatever the range): the last 7 game "
+        "days' net issue against the gold in circulation."
     )
