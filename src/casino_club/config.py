@@ -297,6 +297,11 @@ class Settings(BaseSettings):
     # How often each instance looks whether the current game day's segmentation has run
     # for operators; the first to look after midnight runs it, once per game day.
     segmentation_interval_seconds: float = Field(default=3600, gt=0)
+    # How often each instance looks for operators' campaigns that are due, and sends them.
+    campaign_dispatch_interval_seconds: float = Field(default=30, gt=0)
+    # Players a campaign is sent to per transaction (their notifications, rewards and
+    # delivery rows commit together); a crash loses at most one batch's work, redone.
+    campaign_dispatch_batch_size: int = Field(default=100, ge=1, le=1000)
 
     # The largest request body: larger is refused (413 PAYLOAD_TOO_LARGE) before parsing.
     max_request_bytes: int = 64 * 1024

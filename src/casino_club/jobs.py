@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from casino_club.config import Settings
 from casino_club.persistence import idempotency
+from casino_club.resolvers import campaigns as campaign_cases
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import economy, payment_settlement, reconciliation
 from casino_club.resolvers import kpis as kpi_cases
@@ -119,6 +120,12 @@ JOBS: tuple[Job, ...] = (
         lambda settings: settings.segmentation_interval_seconds,
         segment_cases.scheduled_run,
         at_start=False,  # nothing urgent: a starting instance serves first
+    ),
+    Job(
+        "dispatch-campaigns",
+        "players sent operators' campaigns",
+        lambda settings: settings.campaign_dispatch_interval_seconds,
+        campaign_cases.dispatch,
     ),
     Job(
         "roll-up-kpis",

@@ -45,6 +45,7 @@ class NodeKind(StrEnum):
     ADMIN_LIMITED_PACKAGE = "AdminLimitedPackage"
     ADMIN_PROMO_CODE = "AdminPromoCode"
     ADMIN_SESSION = "AdminSession"
+    CAMPAIGN = "Campaign"
 
 
 # Longer than any id this server gives (a type name and a key of a few dozen characters).

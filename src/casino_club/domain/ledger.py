@@ -34,6 +34,7 @@ class LedgerReason(StrEnum):
     ADMIN_REWARD = "ADMIN_REWARD"
     DAILY_REWARD = "DAILY_REWARD"
     MISSION_REWARD = "MISSION_REWARD"
+    CAMPAIGN_REWARD = "CAMPAIGN_REWARD"
 
 
 class PlayReasons(NamedTuple):

@@ -889,3 +889,49 @@ class KpiRevenue(Base):
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)
     gross: Mapped[int] = mapped_column(BigInteger)
     refunded: Mapped[int] = mapped_column(BigInteger)
+
+
+class Campaign(Base):
+    """An operators' campaign (domain/campaigns.py): a notification and an optional
+    reward for every player of a segment, from `send_at` on. Who received it is in
+    `campaign_deliveries`."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        # The dispatcher's look for work: campaigns scheduled or sending, by time.
+        Index("ix_campaigns_status_send_at", "status", "send_at"),
+        CheckConstraint("reward_gold >= 0", name="reward_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    segment: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(String(2000))
+    reward_gold: Mapped[int] = mapped_column(BigInteger)
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class CampaignDelivery(Base):
+    """That a player received a campaign: written in the transaction that sends them its
+    notification and credits its reward (`gold`, 0 for none). The primary key is what
+    makes a player receive a campaign at most once, whatever instances send it at once
+    and however often a crash interrupts them."""
+
+    __tablename__ = "campaign_deliveries"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    gold: Mapped[int] = mapped_column(BigInteger)
+    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime)

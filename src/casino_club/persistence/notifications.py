@@ -50,6 +50,26 @@ async def send(
     return row
 
 
+async def send_to_each(
+    session: AsyncSession,
+    user_ids: Sequence[int],
+    *,
+    title: str,
+    body: str,
+    sent_by: int | None,
+    now: datetime,
+) -> list[Notification]:
+    """One personal notification to each player (a campaign's batch), in their order:
+    one INSERT, whatever their number."""
+    rows = [
+        Notification(user_id=user_id, title=title, body=body, sent_by=sent_by, created_at=now)
+        for user_id in user_ids
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return rows
+
+
 async def page(
     session: AsyncSession, user_id: int, *, before_id: int | None, limit: int, unread_only: bool
 ) -> list[NotificationForPlayer]:

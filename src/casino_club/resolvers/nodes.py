@@ -5,9 +5,9 @@ one batch and authorized. Public objects (players' public side, products on sale
 packages listed, active missions) answer anyone; a player's own objects (rounds,
 ledger, inventory, purchases, notifications) answer only that player, looked up by
 the caller's id, so another player's id reads exactly like one that does not exist;
-operators' objects (audit entries, invite codes, the shop as stored) answer operators.
-Whatever is not found or not the caller's to read is one refusal, BAD_USER_INPUT,
-that tells nothing about whether it exists.
+operators' objects (audit entries, invite codes, the shop as stored, campaigns) answer
+operators. Whatever is not found or not the caller's to read is one refusal,
+BAD_USER_INPUT, that tells nothing about whether it exists.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from casino_club.persistence import (
     wallet,
 )
 from casino_club.resolvers import admin_users as admin_user_cases
+from casino_club.resolvers import campaigns as campaign_cases
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import history as history_cases
 from casino_club.resolvers import invites as invite_cases
@@ -231,6 +232,10 @@ async def _admin_sessions(
     return {s.id: s for s in found}
 
 
+async def _campaigns(context: Context, keys: list[Key]) -> Sequence[object]:
+    return await campaign_cases.by_ids(context.services, [int(key) for key in keys])
+
+
 LOOKUPS: dict[NodeKind, Lookup] = {
     NodeKind.PLAYER: _players,
     NodeKind.GAME_ROUND: _owned(_rounds),
@@ -248,4 +253,5 @@ LOOKUPS: dict[NodeKind, Lookup] = {
     NodeKind.ADMIN_LIMITED_PACKAGE: _for_admins(_admin_packages, key="sku"),
     NodeKind.ADMIN_PROMO_CODE: _for_admins(_admin_promo_codes, key="code"),
     NodeKind.ADMIN_SESSION: _admin_sessions,
+    NodeKind.CAMPAIGN: _for_admins(_campaigns),
 }

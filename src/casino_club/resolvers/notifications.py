@@ -94,7 +94,8 @@ async def mark_read(
     return NotificationsMarked(marked=marked, unread_count=unread)
 
 
-def _event(row: NotificationRow) -> dict[str, Any]:
+def live_event(row: NotificationRow) -> dict[str, Any]:
+    """A notification as the live stream carries it (`received` reads it back)."""
     return {
         "kind": "notification",
         "notificationId": row.id,
@@ -141,7 +142,7 @@ async def send(
             now=now,
         )
         channel = BROADCAST_CHANNEL if user_id is None else user_channel(user_id)
-        event = _event(row)
+        event = live_event(row)
 
         async def publish() -> None:
             await services.outbox.publish([(channel, [event])])

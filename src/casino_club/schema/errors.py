@@ -29,6 +29,9 @@ ErrorCode = graphql_enum(
         C.ACTIVE_ROUND_EXISTS: "ActiveRoundExists: one crash round at a time; nothing was charged.",
         C.ALREADY_CLAIMED: "AlreadyClaimed: this reward was claimed for the period; see "
         "`availableAt`.",
+        C.CAMPAIGN_NOT_CANCELLABLE: "CampaignNotCancellable: the campaign's sending "
+        "started or ended, or it was cancelled; `status` says which (admin).",
+        C.CAMPAIGN_NOT_FOUND: "CampaignNotFound: no campaign has this id (admin).",
         C.DAILY_LIMIT_REACHED: "DailyLimitReached: today's gacha pulls are used up.",
         C.IDEMPOTENCY_KEY_IN_USE: "IdempotencyKeyInUse: a request with this key is still "
         "running; retry the same request shortly.",

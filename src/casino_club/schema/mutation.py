@@ -18,6 +18,12 @@ from casino_club.domain.auth import (
     RefreshRefusal,
     SignupRefusal,
 )
+from casino_club.domain.campaigns import (
+    CampaignCancelled,
+    CampaignNotCancellable,
+    CampaignNotFound,
+    CampaignScheduled,
+)
 from casino_club.domain.checkin import AlreadyClaimed, DailyRewardClaimed
 from casino_club.domain.crash import (
     ActiveRoundExists,
@@ -66,6 +72,7 @@ from casino_club.domain.wheel import WheelSpinSuccess
 from casino_club.resolvers import activity as activity_cases
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import auth as auth_cases
+from casino_club.resolvers import campaigns as campaign_cases
 from casino_club.resolvers import checkin as checkin_cases
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import dice as dice_cases
@@ -98,6 +105,12 @@ from casino_club.schema.auth import (
     RefreshTokensResult,
     SignupInput,
     SignupResult,
+)
+from casino_club.schema.campaigns import (
+    CancelCampaignInput,
+    CancelCampaignResult,
+    ScheduleCampaignInput,
+    ScheduleCampaignResult,
 )
 from casino_club.schema.checkin import ClaimDailyRewardResult
 from casino_club.schema.crash import (
@@ -628,6 +641,37 @@ class Mutation:
     ) -> SegmentOverridden | UserNotFound | ValidationFailed:
         viewer = await require_viewer(info)
         return await segment_cases.override(info.context, viewer, input.user_id, None, input.reason)
+
+    @strawberry.mutation(
+        description="Schedule a notification, with an optional gold reward, for every "
+        "player of a segment at a time. Audited.",
+        permission_classes=[IsAdmin],
+        graphql_type=ScheduleCampaignResult,
+    )
+    async def schedule_campaign(
+        self, info: Info[Context, Any], input: Annotated[ScheduleCampaignInput, INPUT]
+    ) -> CampaignScheduled | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await campaign_cases.schedule(
+            info.context,
+            viewer,
+            segment=Segment(input.segment),
+            title=input.title,
+            body=input.body,
+            reward_gold=input.reward_gold,
+            send_at=input.send_at,
+        )
+
+    @strawberry.mutation(
+        description="Cancel a campaign whose sending has not started. Audited.",
+        permission_classes=[IsAdmin],
+        graphql_type=CancelCampaignResult,
+    )
+    async def cancel_campaign(
+        self, info: Info[Context, Any], input: Annotated[CancelCampaignInput, INPUT]
+    ) -> CampaignCancelled | CampaignNotFound | CampaignNotCancellable | ValidationFailed:
+        viewer = await require_viewer(info)
+        return await campaign_cases.cancel(info.context, viewer, input.campaign_id, input.reason)
 
     @strawberry.mutation(
         description="Create or edit a mission; `active: false` takes it off players' lists "

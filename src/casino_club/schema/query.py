@@ -26,6 +26,7 @@ from casino_club.domain import (
 )
 from casino_club.domain.accounts import Rank, Role
 from casino_club.domain.admin import UserOrder
+from casino_club.domain.campaigns import Campaign as CampaignValue
 from casino_club.domain.games import Game
 from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.leaderboards import Period
@@ -42,6 +43,7 @@ from casino_club.domain.shop_admin import AdminLimitedPackage as AdminLimitedPac
 from casino_club.domain.shop_admin import AdminPromoCode as AdminPromoCodeValue
 from casino_club.resolvers import admin as admin_cases
 from casino_club.resolvers import admin_users as admin_user_cases
+from casino_club.resolvers import campaigns as campaign_cases
 from casino_club.resolvers import crash as crash_cases
 from casino_club.resolvers import dice as dice_cases
 from casino_club.resolvers import economy as economy_cases
@@ -69,6 +71,7 @@ from casino_club.schema.admin import (
     AuditLogFilter,
     UserOrderEnum,
 )
+from casino_club.schema.campaigns import Campaign
 from casino_club.schema.crash import CrashConfig, CrashRound, CrashRoundFilter
 from casino_club.schema.dice import DiceConfig
 from casino_club.schema.economy import EconomyReport
@@ -467,6 +470,39 @@ class Query:
         return keyset_connection(
             found, limit, after, lambda user: user, key=lambda user: user.profile.id
         )
+
+    @strawberry.field(
+        description="How many players a campaign to this segment would reach if it were "
+        "sent now: the segment's players, less operators, banned accounts and players on a "
+        "cool-off or self-exclusion.",
+        permission_classes=[IsAdmin],
+    )
+    async def preview_campaign_audience(
+        self,
+        info: Info[Context, Any],
+        segment: Annotated[
+            SegmentEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="The segment, of either kind."),
+        ],
+    ) -> int:
+        return await campaign_cases.audience(info.context.services, Segment(segment))
+
+    @strawberry.field(
+        description="Operators' campaigns, newest first, with how far each was sent.",
+        permission_classes=[IsAdmin],
+        graphql_type=Connection[Campaign],
+    )
+    async def campaigns(
+        self,
+        info: Info[Context, Any],
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> Connection[CampaignValue]:
+        limit = check_first(first)
+        found = await campaign_cases.page(
+            info.context.services, after_id=decode_cursor(after), limit=limit + 1
+        )
+        return keyset_connection(found, limit, after, lambda c: c, key=lambda c: c.id)
 
     @strawberry.field(
         description="Key figures per game day over firstDay..lastDay (at most 366 days): "

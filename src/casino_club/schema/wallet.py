@@ -39,6 +39,8 @@ LedgerReasonEnum = graphql_enum(
         R.ADMIN_REWARD: "An operator's reward (credit).",
         R.DAILY_REWARD: "The daily check-in reward (credit).",
         R.MISSION_REWARD: "A mission's reward (credit).",
+        R.CAMPAIGN_REWARD: "An operators' campaign's reward, credited with its "
+        "notification (credit).",
     },
 )
 
