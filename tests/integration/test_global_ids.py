@@ -9,6 +9,7 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -421,6 +422,23 @@ async def an_audit_entry(world: World) -> Sample:
     entry = seen["auditLog"]["edges"][0]["node"]
     fields = {"action": entry["action"], "target": entry["target"]}
     return Sample(entry["id"], world.admin_token, fields, await stranger(world))
+
+
+@sample_of("Campaign")
+async def a_campaign(world: World) -> Sample:
+    schedule = """mutation S($input: ScheduleCampaignInput!) { scheduleCampaign(input: $input) {
+      __typename ... on CampaignScheduled { campaign { id title status } } } }"""
+    values = {
+        "segment": "WHALE",
+        "title": f"Node {uuid.uuid4().hex[:8]}",
+        "body": "b",
+        "sendAt": (world.clock.now() + timedelta(days=30)).isoformat(),
+    }
+    done = await world.api.data(schedule, {"input": values}, token=world.admin_token)
+    assert done["scheduleCampaign"]["__typename"] == "CampaignScheduled", done
+    campaign = done["scheduleCampaign"]["campaign"]
+    fields = {"title": values["title"], "status": "SCHEDULED"}
+    return Sample(campaign["id"], world.admin_token, fields, await stranger(world))
 
 
 def node_query(typename: str, fields: Iterable[str]) -> str:
