@@ -180,9 +180,12 @@ async def start(session: AsyncSession, campaign_id: int, now: datetime) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def claim(session: AsyncSession, campaign: Campaign, now: datetime, limit: int) -> list[int]:
-    """Up to `limit` players of the audience not delivered yet, each with their delivery
-    row written (in the caller's transaction, which sends to them); their ids, in order."""
+async def claim(
+    session: AsyncSession, campaign: Campaign, now: datetime, *, after: int | None, limit: int
+) -> list[int]:
+    """Up to `limit` players of the audience not delivered yet (of ids above `after`, if
+    given), each with their delivery row written (in the caller's transaction, which
+    sends to them); their ids, in order."""
     chosen = (
         select(
             literal(campaign.id, BigInteger()),
@@ -192,7 +195,12 @@ async def claim(session: AsyncSession, campaign: Campaign, now: datetime, limit:
         )
         .join(User, User.id == PlayerSegment.user_id)
         .join(Wallet, Wallet.user_id == PlayerSegment.user_id)
-        .where(_in_segment(Segment(campaign.segment)), _reachable(now), _undelivered(campaign.id))
+        .where(
+            _in_segment(Segment(campaign.segment)),
+            _reachable(now),
+            _undelivered(campaign.id),
+            PlayerSegment.user_id > (after or 0),
+        )
         .order_by(PlayerSegment.user_id)
         .limit(limit)
     )

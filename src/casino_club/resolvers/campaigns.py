@@ -174,21 +174,30 @@ async def dispatch(services: Services) -> int:
 
 async def _send(services: Services, campaign_id: int) -> int:
     """Send one campaign, a batch at a time, until no player is left without it (or it
-    turns out cancelled, or finished by another instance); the players this sent to."""
+    turns out cancelled, or finished by another instance); the players this sent to.
+
+    Each batch takes the players after the last one this run sent to (by id), so a
+    segment of any size costs each batch the same; at the end one look from the start
+    catches anyone this run passed (who joined the segment, or whose break ended, or
+    whose batch on another instance rolled back), and only a look from the start that
+    finds nobody finishes the campaign."""
     async with services.unit_of_work() as uow:
         await stored.start(uow.session, campaign_id, services.clock.now())
         await uow.commit()
     sent = 0
+    after: int | None = None
     while True:
-        batch = await _send_batch(services, campaign_id)
-        if batch is None:
+        claimed = await _send_batch(services, campaign_id, after)
+        if claimed is None:
             return sent
-        sent += batch
+        sent += len(claimed)
+        after = claimed[-1] if claimed else None
 
 
-async def _send_batch(services: Services, campaign_id: int) -> int | None:
-    """One batch in one transaction; how many players it sent to, None when the
-    campaign has nothing more to send (it is SENT now, or not SENDING)."""
+async def _send_batch(services: Services, campaign_id: int, after: int | None) -> list[int] | None:
+    """One batch, of players after `after` (None: from the first), in one transaction;
+    the players it sent to. None when the campaign has nothing more to send (it is SENT
+    now, or not SENDING)."""
     now = services.clock.now()
     async with services.unit_of_work() as uow:
         session = uow.session
@@ -196,14 +205,19 @@ async def _send_batch(services: Services, campaign_id: int) -> int | None:
         if campaign is None or CampaignStatus(campaign.status) is not CampaignStatus.SENDING:
             return None
         user_ids = await stored.claim(
-            session, campaign, now, services.settings.campaign_dispatch_batch_size
+            session,
+            campaign,
+            now,
+            after=after,
+            limit=services.settings.campaign_dispatch_batch_size,
         )
         if not user_ids:
-            # Everyone claimed: done, unless another instance's batch, uncommitted when
-            # this one looked, rolls back (then its players are still to send).
+            if after is not None:
+                return []  # past the last player: look again from the first
+            # Everyone is sent to, unless another instance's batch, uncommitted when this
+            # one looked, rolls back (its players are then still to send).
             if await stored.undelivered_remain(session, campaign, now):
-                await uow.commit()
-                return 0
+                return []
             await stored.finish(session, campaign_id, now)
             await uow.commit()
             return None
@@ -233,4 +247,4 @@ async def _send_batch(services: Services, campaign_id: int) -> int | None:
 
         uow.after_commit(publish)
         await uow.commit()
-    return len(user_ids)
+    return user_ids
