@@ -236,18 +236,21 @@ async def test_schedule_preview_cancel_and_list(
         "status": "CANCELLED",
     }
 
-    # A cancelled campaign is never sent, even once its time has come.
-    clock.advance(timedelta(days=2))
-    await campaigns.dispatch(services)
-    assert (await listed(api, admin_token, campaign["id"]))["status"] == "CANCELLED"
-    assert (await received(services, row_id(campaign["id"]), players["reached"]))["deliveries"] == 0
-
     log = await api.data(AUDIT, {"target": f"campaign:{row_id(campaign['id'])}"}, token=admin_token)
     actions = [edge["node"] for edge in log["auditLog"]["edges"]]
     assert [entry["action"] for entry in actions] == ["CAMPAIGN_CANCEL", "CAMPAIGN_SCHEDULE"]
     assert actions[0]["after"] == {"status": "CANCELLED", "reason": "wrong segment"}
     assert actions[1]["after"]["title"] == title
     assert actions[1]["after"]["rewardGold"] == 100
+
+    # A cancelled campaign is never sent, even once its time has come.
+    clock.advance(timedelta(days=2))
+    await campaigns.dispatch(services)
+    async with services.sessionmaker() as session:
+        stored = await session.get(Campaign, row_id(campaign["id"]))
+        assert stored is not None and stored.status == "CANCELLED"
+    got = await received(services, row_id(campaign["id"]), players["reached"])
+    assert got == {"notified": [], "rewards": [], "deliveries": 0}
 
 
 async def test_a_due_campaign_is_sent_once_with_its_reward_in_the_ledger(
