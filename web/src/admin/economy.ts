@@ -82,7 +82,14 @@ function render(report: Report): HTMLElement[] {
     `${report.firstDay} to ${report.lastDay}, game days in ${report.timeZone}. ` +
       (report.completeAsOf === null ? "Not rolled up yet: no movement is counted so far." : `Every movement before ${when(report.completeAsOf)} is counted.`),
   );
-  return [asOf, totals, days, flows, games];
+  const inflation = report.inflation;
+  const alarm = h(
+    "p",
+    { id: "economy-inflation", class: inflation.alarm ? "status error" : "status", "data-alarm": String(inflation.alarm) },
+    `Inflation alarm ${inflation.alarm ? "ON" : "off"}: over the last 7 game days ${gold(inflation.net)} net issued, ` +
+      `${inflation.percent.toFixed(2)} % of the ${gold(inflation.circulation)} in circulation (alarm above ${inflation.thresholdPercent} %).`,
+  );
+  return [asOf, alarm, totals, days, flows, games];
 }
 
 export function economyScreen(): HTMLElement {
