@@ -2,20 +2,14 @@
 // and money per currency, retention cohorts and the shop funnel. The server reads them
 // from a rollup a background job keeps, written through the day it names.
 import { client } from "../app.js";
-import { field, h, input, say } from "../dom.js";
+import { h, say } from "../dom.js";
 import type { KpiReportQuery } from "../generated/operations.js";
 import { KPI_REPORT } from "./documents.js";
 import { describeAdminFailure } from "./errors.js";
+import { rangeForm } from "./range.js";
 import { row, table } from "./format.js";
 
 type Report = KpiReportQuery["kpiReport"];
-
-const DAY_MS = 86_400_000;
-const DEFAULT_DAYS = 7;
-
-function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
 
 function count(value: number): string {
   return value.toLocaleString("en-US");
@@ -64,11 +58,7 @@ function render(report: Report): HTMLElement[] {
 
 export function kpisScreen(): HTMLElement {
   const status = h("p", { id: "kpi-status", class: "status", role: "status", "aria-live": "polite" });
-  const now = Date.now();
-  const firstDay = input({ id: "kpi-first", name: "firstDay", type: "date", required: "", value: isoDay(now - (DEFAULT_DAYS - 1) * DAY_MS) });
-  const lastDay = input({ id: "kpi-last", name: "lastDay", type: "date", required: "", value: isoDay(now) });
-  const submit = h("button", { type: "submit" }, "Show the figures");
-  const form = h("form", { id: "kpi-form", "aria-label": "Figures range" }, field("First day", firstDay), field("Last day (at most 366 days on)", lastDay), submit);
+  const { form, firstDay, lastDay, submit } = rangeForm("kpi", 366, "Show the figures", () => load());
   const output = h("div", { id: "kpi-report" });
 
   const load = (): void => {
@@ -89,10 +79,6 @@ export function kpisScreen(): HTMLElement {
         submit.disabled = false;
       });
   };
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    load();
-  });
   load();
   return h("section", { id: "kpis", "aria-labelledby": "kpis-title" }, h("h2", { id: "kpis-title" }, "Key figures"), form, status, output);
 }
