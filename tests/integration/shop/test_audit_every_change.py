@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
 from casino_club.persistence.models import AuditLog
+from casino_club.resolvers import segments
 from tests.integration.progression.test_mission_admin import mission_input
 from tests.integration.shop.support import buy, services_of
 from tests.integration.shop.test_shop_admin import package_input, product_input, promo_input
@@ -85,7 +86,31 @@ def changes(clock: FrozenClock, invite: str) -> dict[str, Change]:
             "refundPurchase",
             lambda p: {"transactionId": p["purchase"], "reason": "chargeback"},
         ),
+        "overrideSegment": call(
+            "overrideSegment",
+            lambda p: {"userId": user_of(p), "segment": "VIP", "reason": "met at the launch"},
+        ),
+        "clearSegmentOverride": call(
+            "clearSegmentOverride", lambda p: {"userId": user_of(p), "reason": "back to normal"}
+        ),
     }
+
+
+async def segmented(app: Starlette, api: Api, admin: str, player: dict[str, Any]) -> None:
+    """A segmentation run (which audits nothing): segments can only be overridden once
+    the player has some."""
+    assert await segments.run(services_of(app)) is not None
+
+
+async def overridden(app: Starlette, api: Api, admin: str, player: dict[str, Any]) -> None:
+    await segmented(app, api, admin, player)
+    await call(
+        "overrideSegment", lambda p: {"userId": user_of(p), "segment": "VIP", "reason": "r1"}
+    )(api, admin, player)
+
+
+# What a change needs done first, outside what is counted.
+SETUP = {"overrideSegment": segmented, "clearSegmentOverride": overridden}
 
 
 async def test_each_operator_mutation_writes_one_audit_row(
@@ -100,6 +125,8 @@ async def test_each_operator_mutation_writes_one_audit_row(
         bought = await buy(api, player["accessToken"])
         assert bought["__typename"] == "PurchaseSucceeded", bought
         player["purchase"] = bought["receipt"]["transactionId"]
+        if name in SETUP:
+            await SETUP[name](app, api, admin_token, player)
         async with services_of(app).sessionmaker() as session:
             before = await session.scalar(select(func.max(AuditLog.id))) or 0
         await change(api, admin_token, player)
