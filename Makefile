@@ -37,6 +37,7 @@ typecheck: install
 # Needs PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; defaults: the local ones).
 bench: install
 	$(BIN)/python -m bench.bet_path
+	$(BIN)/python -m bench.insight
 
 # The suite fuzzes the running server briefly (fixed seed, 60 examples per backend); this
 # runs it for longer. FUZZ_SEED=<n> for another sequence. Needs PostgreSQL and Redis.

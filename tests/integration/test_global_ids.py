@@ -432,7 +432,7 @@ async def a_campaign(world: World) -> Sample:
         "segment": "WHALE",
         "title": f"Node {uuid.uuid4().hex[:8]}",
         "body": "b",
-        "sendAt": (world.clock.now() + timedelta(days=30)).isoformat(),
+        "sendAt": (world.clock.now() + timedelta(days=80)).isoformat(),
     }
     done = await world.api.data(schedule, {"input": values}, token=world.admin_token)
     assert done["scheduleCampaign"]["__typename"] == "CampaignScheduled", done

@@ -25,6 +25,7 @@ from casino_club.persistence.models import (
     LoginAttempt,
     Purchase,
     User,
+    Wallet,
 )
 from casino_club.resolvers import kpis as kpi_cases
 from casino_club.services import Services
@@ -91,6 +92,10 @@ async def generate(services: Services) -> Month:
             people.append(user_row("p", signup))
         session.add_all(people)
         await session.flush()
+        # Every account has its wallet (the ledger's tests count them); these hold nothing.
+        session.add_all(
+            Wallet(user_id=person.id, gold=0, updated_at=person.created_at) for person in people
+        )
         for person in people:
             counted = person is not operator
             if counted:

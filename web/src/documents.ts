@@ -1194,3 +1194,48 @@ export const GAME_EVENTS: TypedDocumentNode<GameEventsSubscription, GameEventsSu
     }
   }
 `;
+
+// Activity and suggestions
+import type {
+  RecommendationFeedbackMutation,
+  RecommendationFeedbackMutationVariables,
+  RecommendationsQuery,
+  RecommendationsQueryVariables,
+  RecordActivityMutation,
+  RecordActivityMutationVariables,
+} from "./generated/operations.js";
+
+export const RECORD_ACTIVITY: TypedDocumentNode<RecordActivityMutation, RecordActivityMutationVariables> = gql`
+  mutation RecordActivity($input: RecordActivityInput!) {
+    recordActivity(input: $input) {
+      __typename
+    }
+  }
+`;
+
+export const RECOMMENDATIONS: TypedDocumentNode<RecommendationsQuery, RecommendationsQueryVariables> = gql`
+  query Recommendations {
+    me {
+      id
+      recommendations {
+        id
+        rule
+        title
+        body
+        missionId
+      }
+    }
+  }
+`;
+
+export const RECOMMENDATION_FEEDBACK: TypedDocumentNode<RecommendationFeedbackMutation, RecommendationFeedbackMutationVariables> = gql`
+  mutation RecommendationFeedback($input: RecommendationFeedbackInput!) {
+    recommendationFeedback(input: $input) {
+      __typename
+      ... on UserError {
+        code
+        message
+      }
+    }
+  }
+`;

@@ -11,6 +11,7 @@ import { crashScreen } from "./screens/crash.js";
 import { dailyScreen } from "./screens/daily.js";
 import { diceScreen } from "./screens/dice.js";
 import { gachaScreen } from "./screens/gacha.js";
+import { record } from "./activity.js";
 import { header } from "./screens/header.js";
 import { historyScreen } from "./screens/history.js";
 import { leaderboardsScreen } from "./screens/leaderboards.js";
@@ -22,6 +23,7 @@ import { seedsScreen } from "./screens/seeds.js";
 import { sessionControls } from "./screens/session.js";
 import { shopScreen } from "./screens/shop.js";
 import { slotsScreen } from "./screens/slots.js";
+import { suggestionsScreen } from "./screens/suggestions.js";
 import { wheelScreen } from "./screens/wheel.js";
 
 function start(root: HTMLElement): void {
@@ -54,7 +56,12 @@ function start(root: HTMLElement): void {
       { id: "history", title: "History and stats", render: historyScreen },
       { id: "protection", title: "Player protection", render: protectionScreen },
       { id: "seeds", title: "Fairness seeds", render: seedsScreen },
-    ]);
+      { id: "for-you", title: "For you", render: suggestionsScreen },
+    ], (id) => {
+      // The funnel's first step is the shop screen shown; every screen is a view.
+      record("SCREEN_VIEW", { screen: id });
+      if (id === "shop") record("SHOP_OPENED");
+    });
     root.append(h("main", {}, screens, sessionControls()));
   }
 }

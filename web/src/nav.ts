@@ -11,7 +11,8 @@ export interface Screen {
   render(): HTMLElement;
 }
 
-export function navigation(screens: readonly Screen[]): HTMLElement {
+/** `onShow`: told each screen's id as it is shown (the player's page records it). */
+export function navigation(screens: readonly Screen[], onShow?: (id: string) => void): HTMLElement {
   const [first] = screens;
   if (first === undefined) throw new Error("no screens");
   const tabs = screens.map((screen) => h("a", { href: `#${screen.id}`, id: `tab-${screen.id}` }, screen.title));
@@ -28,6 +29,7 @@ export function navigation(screens: readonly Screen[]): HTMLElement {
       outlet.append(panel);
     }
     for (const [id, element] of panels) element.hidden = id !== screen.id;
+    onShow?.(screen.id);
     for (const [k, tab] of tabs.entries()) {
       if (screens[k]?.id === screen.id) tab.setAttribute("aria-current", "page");
       else tab.removeAttribute("aria-current");

@@ -105,6 +105,10 @@ from casino_club.schema.wheel import WheelConfig
 # The arguments of every page of a connection.
 
 
+# The first game day of an operators' report over a range of days.
+FirstDay = Annotated[date, strawberry.argument(description="The first game day, inclusive.")]
+
+
 @strawberry.type(
     description="Every read. Fields marked 'no login needed' answer anyone; the others need "
     "a login (UNAUTHENTICATED), the admin ones the ADMIN role (FORBIDDEN)."
@@ -513,9 +517,7 @@ class Query:
     async def kpi_report(
         self,
         info: Info[Context, Any],
-        first_day: Annotated[
-            date, strawberry.argument(description="The first game day, inclusive.")
-        ],
+        first_day: FirstDay,
         last_day: Annotated[
             date,
             strawberry.argument(description="The last game day, inclusive; at most 366 days on."),
@@ -541,9 +543,7 @@ class Query:
     async def economy_report(
         self,
         info: Info[Context, Any],
-        first_day: Annotated[
-            date, strawberry.argument(description="The first game day, inclusive.")
-        ],
+        first_day: FirstDay,
         last_day: Annotated[
             date,
             strawberry.argument(description="The last game day, inclusive; at most 92 days on."),

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
-from casino_club.clock import FrozenClock
+from casino_club.clock import Clock, FrozenClock
 from casino_club.persistence.models import AuditLog
+from casino_club.resolvers import segments
 from tests.integration.progression.test_mission_admin import mission_input
 from tests.integration.shop.support import buy, services_of
 from tests.integration.shop.test_shop_admin import package_input, product_input, promo_input
@@ -85,7 +87,60 @@ def changes(clock: FrozenClock, invite: str) -> dict[str, Change]:
             "refundPurchase",
             lambda p: {"transactionId": p["purchase"], "reason": "chargeback"},
         ),
+        "overrideSegment": call(
+            "overrideSegment",
+            lambda p: {"userId": user_of(p), "segment": "VIP", "reason": "met at the launch"},
+        ),
+        "clearSegmentOverride": call(
+            "clearSegmentOverride", lambda p: {"userId": user_of(p), "reason": "back to normal"}
+        ),
+        "scheduleCampaign": call("scheduleCampaign", lambda p: campaign_input(clock)),
+        "cancelCampaign": call(
+            "cancelCampaign", lambda p: {"campaignId": p["campaign"], "reason": "not now"}
+        ),
     }
+
+
+def campaign_input(clock: Clock) -> dict[str, Any]:
+    """A campaign far ahead: no test's clock reaches it, so no dispatcher sends it."""
+    return {
+        "segment": "WHALE",
+        "title": "Audited",
+        "body": "A campaign",
+        "rewardGold": 1,
+        "sendAt": (clock.now() + timedelta(days=80)).isoformat(),
+    }
+
+
+async def scheduled(app: Starlette, api: Api, admin: str, player: dict[str, Any]) -> None:
+    """A campaign to cancel, in `player["campaign"]`."""
+    text = """mutation S($input: ScheduleCampaignInput!) { scheduleCampaign(input: $input) {
+      __typename ... on CampaignScheduled { campaign { id } } } }"""
+    variables = {"input": campaign_input(services_of(app).clock)}
+    answer = (await api.data(text, variables, token=admin))["scheduleCampaign"]
+    assert answer["__typename"] == "CampaignScheduled", answer
+    player["campaign"] = answer["campaign"]["id"]
+
+
+async def segmented(app: Starlette, api: Api, admin: str, player: dict[str, Any]) -> None:
+    """A segmentation run (which audits nothing): segments can only be overridden once
+    the player has some."""
+    assert await segments.run(services_of(app)) is not None
+
+
+async def overridden(app: Starlette, api: Api, admin: str, player: dict[str, Any]) -> None:
+    await segmented(app, api, admin, player)
+    await call(
+        "overrideSegment", lambda p: {"userId": user_of(p), "segment": "VIP", "reason": "r1"}
+    )(api, admin, player)
+
+
+# What a change needs done first, outside what is counted.
+SETUP = {
+    "overrideSegment": segmented,
+    "clearSegmentOverride": overridden,
+    "cancelCampaign": scheduled,
+}
 
 
 async def test_each_operator_mutation_writes_one_audit_row(
@@ -100,6 +155,8 @@ async def test_each_operator_mutation_writes_one_audit_row(
         bought = await buy(api, player["accessToken"])
         assert bought["__typename"] == "PurchaseSucceeded", bought
         player["purchase"] = bought["receipt"]["transactionId"]
+        if name in SETUP:
+            await SETUP[name](app, api, admin_token, player)
         async with services_of(app).sessionmaker() as session:
             before = await session.scalar(select(func.max(AuditLog.id))) or 0
         await change(api, admin_token, player)

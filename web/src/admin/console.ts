@@ -5,9 +5,11 @@ import { navigation } from "../nav.js";
 import { logOutButton } from "../screens/session.js";
 import { auditScreen } from "./audit.js";
 import { economyScreen } from "./economy.js";
+import { kpisScreen } from "./kpis.js";
 import { monitorScreen } from "./monitor.js";
 import { notifyScreen } from "./notify.js";
 import { playersScreen } from "./players.js";
+import { segmentsScreen } from "./segments.js";
 
 export function logoutButton(): HTMLButtonElement {
   return logOutButton("admin-logout", "Log out", false);
@@ -18,6 +20,8 @@ export function adminConsole(operator: string): HTMLElement {
     { id: "monitor", title: "Live monitor", render: monitorScreen },
     { id: "players", title: "Players", render: playersScreen },
     { id: "economy", title: "Economy", render: economyScreen },
+    { id: "kpis", title: "Key figures", render: kpisScreen },
+    { id: "segments", title: "Segments", render: segmentsScreen },
     { id: "notify", title: "Notifications", render: notifyScreen },
     { id: "audit", title: "Audit log", render: auditScreen },
   ]);

@@ -262,6 +262,15 @@ export const ECONOMY_REPORT: TypedDocumentNode<EconomyReportQuery, EconomyReport
         realisedRtp
         publishedRtp
       }
+      inflation {
+        issued
+        sunk
+        net
+        circulation
+        percent
+        thresholdPercent
+        alarm
+      }
     }
   }
 `;
@@ -310,6 +319,126 @@ export const MONITOR_EVENTS: TypedDocumentNode<MonitorEventsSubscription, Monito
       roundId
       at
       data
+    }
+  }
+`;
+
+// Insight: key figures and segments
+import type {
+  KpiReportQuery,
+  KpiReportQueryVariables,
+  OverrideSegmentMutation,
+  OverrideSegmentMutationVariables,
+  PlayersInSegmentQuery,
+  PlayersInSegmentQueryVariables,
+  SegmentCountsQuery,
+  SegmentCountsQueryVariables,
+} from "../generated/operations.js";
+
+export const KPI_REPORT: TypedDocumentNode<KpiReportQuery, KpiReportQueryVariables> = gql`
+  query KpiReport($firstDay: Date!, $lastDay: Date!) {
+    kpiReport(firstDay: $firstDay, lastDay: $lastDay) {
+      completeThrough
+      days {
+        day
+        dau
+        wau
+        mau
+        newPlayers
+        payers
+        firstTimePayers
+        conversionPercent
+      }
+      money {
+        day
+        currency
+        gross
+        refunded
+        net
+        arpdau
+        arppu
+      }
+      cohorts {
+        day
+        size
+        d1
+        d7
+        d30
+      }
+      funnel {
+        day
+        shopOpened
+        buyClicked
+        purchased
+      }
+    }
+  }
+`;
+
+export const SEGMENT_COUNTS: TypedDocumentNode<SegmentCountsQuery, SegmentCountsQueryVariables> = gql`
+  query SegmentCounts {
+    segmentCounts {
+      asOf
+      counts {
+        segment
+        kind
+        players
+      }
+    }
+  }
+`;
+
+export const PLAYERS_IN_SEGMENT: TypedDocumentNode<PlayersInSegmentQuery, PlayersInSegmentQueryVariables> = gql`
+  query PlayersInSegment($segment: Segment!, $first: Int!, $after: String) {
+    playersInSegment(segment: $segment, first: $first, after: $after) {
+      edges {
+        node {
+          profile {
+            id
+            siteId
+            nickname
+          }
+          segments {
+            lifecycle
+            rfmSegment
+            recencyScore
+            frequencyScore
+            monetaryScore
+            override {
+              segment
+              reason
+            }
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+export const OVERRIDE_SEGMENT: TypedDocumentNode<OverrideSegmentMutation, OverrideSegmentMutationVariables> = gql`
+  mutation OverrideSegment($input: OverrideSegmentInput!) {
+    overrideSegment(input: $input) {
+      __typename
+      ... on SegmentOverridden {
+        segments {
+          lifecycle
+          rfmSegment
+        }
+      }
+      ... on UserError {
+        code
+        message
+      }
+      ... on ValidationFailed {
+        fields {
+          field
+          message
+        }
+      }
     }
   }
 `;

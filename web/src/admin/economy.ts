@@ -3,20 +3,14 @@
 // published one. The server reads it from totals a background job rolls up, so it is
 // complete as of the time it names.
 import { client } from "../app.js";
-import { field, gold, h, input, percent, say } from "../dom.js";
+import { gold, h, percent, say } from "../dom.js";
 import type { EconomyReportQuery } from "../generated/operations.js";
 import { ECONOMY_REPORT } from "./documents.js";
 import { describeAdminFailure } from "./errors.js";
+import { rangeForm } from "./range.js";
 import { row, table, when } from "./format.js";
 
 type Report = EconomyReportQuery["economyReport"];
-
-const DAY_MS = 86_400_000;
-const DEFAULT_DAYS = 7;
-
-function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
 
 function number(value: number): string {
   return value.toLocaleString("en-US");
@@ -82,16 +76,19 @@ function render(report: Report): HTMLElement[] {
     `${report.firstDay} to ${report.lastDay}, game days in ${report.timeZone}. ` +
       (report.completeAsOf === null ? "Not rolled up yet: no movement is counted so far." : `Every movement before ${when(report.completeAsOf)} is counted.`),
   );
-  return [asOf, totals, days, flows, games];
+  const inflation = report.inflation;
+  const alarm = h(
+    "p",
+    { id: "economy-inflation", class: inflation.alarm ? "status error" : "status", "data-alarm": String(inflation.alarm) },
+    `Inflation alarm ${inflation.alarm ? "ON" : "off"}: over the last 7 game days ${gold(inflation.net)} net issued, ` +
+      `${inflation.percent.toFixed(2)} % of the ${gold(inflation.circulation)} in circulation (alarm above ${inflation.thresholdPercent} %).`,
+  );
+  return [asOf, alarm, totals, days, flows, games];
 }
 
 export function economyScreen(): HTMLElement {
   const status = h("p", { id: "economy-status", class: "status", role: "status", "aria-live": "polite" });
-  const now = Date.now();
-  const firstDay = input({ id: "economy-first", name: "firstDay", type: "date", required: "", value: isoDay(now - (DEFAULT_DAYS - 1) * DAY_MS) });
-  const lastDay = input({ id: "economy-last", name: "lastDay", type: "date", required: "", value: isoDay(now) });
-  const submit = h("button", { type: "submit" }, "Show the report");
-  const form = h("form", { id: "economy-form", "aria-label": "Report range" }, field("First day", firstDay), field("Last day (at most 92 days on)", lastDay), submit);
+  const { form, firstDay, lastDay, submit } = rangeForm("economy", 92, "Show the report", () => load());
   const output = h("div", { id: "economy-report" });
 
   const load = (): void => {
@@ -112,10 +109,6 @@ export function economyScreen(): HTMLElement {
         submit.disabled = false;
       });
   };
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    load();
-  });
   load();
   return h("section", { id: "economy", "aria-labelledby": "economy-title" }, h("h2", { id: "economy-title" }, "Economy"), form, status, output);
 }

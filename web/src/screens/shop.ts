@@ -3,6 +3,7 @@
 // idempotency key (never a second charge) until it settles; the gold reaches the header
 // from the purchase's `player` and from `balanceChanged`.
 import { client } from "../app.js";
+import { record } from "../activity.js";
 import { BUY_PRODUCT, CATALOG } from "../documents.js";
 import { gold, h, say } from "../dom.js";
 import { describe, describeFailure } from "../errors.js";
@@ -41,6 +42,7 @@ export function shopScreen(): HTMLElement {
   section.append(picker, status);
 
   const buy = async (product: Product, button: HTMLButtonElement): Promise<void> => {
+    record("BUY_CLICKED", { sku: product.sku });
     const input = { sku: product.sku, quantity: 1, paymentToken: token.value, idempotencyKey: crypto.randomUUID() };
     button.disabled = true;
     say(status, `Paying for ${product.name}…`);
