@@ -13,13 +13,14 @@ just before sending.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
@@ -334,6 +335,82 @@ async def test_a_campaign_without_a_reward_moves_no_gold(
         got = await received(services, row_id(done["campaign"]["id"]), players["reached"])
         assert got["notified"] == sorted(players["reached"])
         assert got["rewards"] == []
+
+
+class Crash(Exception):
+    """The dispatcher's process dying, as far as its transaction can tell."""
+
+
+@contextlib.contextmanager
+def dying_at_batch(services: Services, batch: int) -> Iterator[None]:
+    """The dispatcher fails when it claims its `batch`-th batch, mid-transaction (as a
+    process killed there would leave the database: that batch rolled back)."""
+    claims = 0
+
+    def claim(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        nonlocal claims
+        if statement.startswith("INSERT INTO campaign_deliveries"):
+            claims += 1
+            if claims == batch:
+                raise Crash
+
+    engine = services.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", claim)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", claim)
+
+
+async def test_a_dispatch_that_dies_midway_is_resumed_and_nobody_gets_it_twice(
+    small_batches: Starlette, admin_token: str, clock: FrozenClock
+) -> None:
+    app = small_batches
+    services: Services = app.state.services
+    async with api_for(app) as api:
+        players = await cast(services)
+        reached = players["reached"]
+        done = await schedule(
+            api,
+            admin_token,
+            segment=SEGMENT.value,
+            title=f"Resume {uuid.uuid4().hex[:6]}",
+            body="Once each",
+            rewardGold=3,
+            sendAt=clock.now().isoformat(),
+        )
+        campaign_id = row_id(done["campaign"]["id"])
+        audience = await preview(api, admin_token)
+        with dying_at_batch(services, 2), pytest.raises(Crash):
+            await campaigns.dispatch(services)
+        # The first batch committed whole; the second left nothing behind.
+        shown = await listed(api, admin_token, done["campaign"]["id"])
+        assert (shown["status"], shown["delivered"], shown["rewarded"]) == ("SENDING", BATCH, BATCH)
+        async with services.sessionmaker() as session:
+            first = sorted(
+                await session.scalars(
+                    select(CampaignDelivery.user_id).where(
+                        CampaignDelivery.campaign_id == campaign_id
+                    )
+                )
+            )
+        got = await received(services, campaign_id, [*reached, *first])
+        assert got["notified"] == first
+        assert got["rewards"] == [(user_id, 3) for user_id in first]
+        await books_balance(app)
+
+        # The next run carries on with the players not sent yet.
+        await campaigns.dispatch(services)
+        shown = await listed(api, admin_token, done["campaign"]["id"])
+        assert (shown["status"], shown["delivered"], shown["rewarded"]) == (
+            "SENT",
+            audience,
+            audience,
+        )
+        got = await received(services, campaign_id, sorted({*reached, *first}))
+        assert got["notified"] == sorted({*reached, *first})
+        assert got["rewards"] == [(user_id, 3) for user_id in sorted({*reached, *first})]
+        await books_balance(app)
 
 
 async def test_dispatchers_running_at_once_send_each_player_once(
