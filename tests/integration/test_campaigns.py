@@ -2,7 +2,7 @@
 preview, cancelling, the list; the dispatcher sending a due campaign in batches — a
 notification and the reward through the ledger to each reachable player of the segment,
 nothing to operators, banned players or players on a break — once, however often and
-however many at once it runs.
+however many at once it runs, and after a run that died midway.
 
 The database is shared by the tests of a backend, and a campaign reaches every player of
 its segment in it, so each test puts its own players in a segment (their rows written
