@@ -64,7 +64,8 @@ CHARGED = (
 
 
 def _players() -> ColumnElement[bool]:
-    """Not an operator's account (operators are never counted)."""
+    """A row of `users` that is not an operator's (operators are never counted); a row
+    naming a player by id is filtered by `_not_operator`."""
     return User.role != Role.ADMIN.value
 
 
@@ -89,12 +90,7 @@ def _active_in(start: datetime, end: datetime) -> Select[tuple[int]]:
     )
     recorded = select(ActivityEvent.user_id).where(_within(ActivityEvent.recorded_at, start, end))
     anyone = union(played, logged_in, recorded).subquery()
-    return (
-        select(anyone.c.user_id)
-        .join(User, User.id == anyone.c.user_id)
-        .where(_players())
-        .distinct()
-    )
+    return select(anyone.c.user_id).where(_not_operator(anyone.c.user_id)).distinct()
 
 
 async def compute_day(session: AsyncSession, day: date, zone: ZoneInfo, now: datetime) -> None:
@@ -139,12 +135,10 @@ async def compute_day(session: AsyncSession, day: date, zone: ZoneInfo, now: dat
     async def clicked(kind: ActivityType) -> int:
         return int(
             await session.scalar(
-                select(func.count(func.distinct(ActivityEvent.user_id)))
-                .join(User, User.id == ActivityEvent.user_id)
-                .where(
+                select(func.count(func.distinct(ActivityEvent.user_id))).where(
                     ActivityEvent.event_type == kind.value,
                     _within(ActivityEvent.recorded_at, start, end),
-                    _players(),
+                    _not_operator(ActivityEvent.user_id),
                 )
             )
             or 0
