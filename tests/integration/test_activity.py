@@ -139,6 +139,11 @@ async def test_bad_events_are_refused_and_store_nothing(api: Api, app: Starlette
     }
     answer = (await api.data(RECORD, far, token=token))["recordActivity"]
     assert answer["fields"] == [{"field": "clientTs", "code": "OUT_OF_RANGE"}]
+    naive = {
+        "input": {"eventType": "SCREEN_VIEW", "eventId": "n", "clientTs": "2026-12-06T12:00:00"}
+    }
+    answer = (await api.data(RECORD, naive, token=token))["recordActivity"]
+    assert answer["fields"] == [{"field": "clientTs", "code": "INVALID"}]
     unknown = {"input": {"eventType": "SOMETHING", "eventId": "u"}}
     assert error_codes(await api.execute(RECORD, unknown, token=token)) == ["BAD_USER_INPUT"]
     assert await count_events(app) == before

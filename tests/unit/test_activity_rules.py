@@ -93,3 +93,11 @@ def test_the_clients_clock_may_be_a_week_off(offset: timedelta, kept: bool) -> N
     if not kept:
         assert isinstance(event, ValidationFailed)
         assert [p.field for p in event.fields] == ["clientTs"]
+
+
+def test_a_client_time_without_an_offset_is_refused_not_compared() -> None:
+    """A naive time cannot be compared with the server's aware clock (a TypeError, an
+    internal error, before this check)."""
+    event = check(ActivityType.SCREEN_VIEW, None, datetime(2026, 12, 6, 12))
+    assert isinstance(event, ValidationFailed)
+    assert [(p.field, p.code) for p in event.fields] == [("clientTs", "INVALID")]

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from casino_club.domain.accounts import FieldProblem
+from casino_club.domain.days import usable_instant
 from casino_club.domain.refusals import ValidationFailed
 
 EVENT_ID_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -184,7 +185,13 @@ def checked_event(
                     f"{MAX_PLAY_SECONDS}",
                 )
             )
-    if client_ts is not None and abs(client_ts - now) > CLIENT_CLOCK_TOLERANCE:
+    if client_ts is not None and not usable_instant(client_ts):
+        problems.append(
+            FieldProblem(
+                "clientTs", "INVALID", "clientTs must carry a UTC offset and lie in 1970-9000"
+            )
+        )
+    elif client_ts is not None and abs(client_ts - now) > CLIENT_CLOCK_TOLERANCE:
         problems.append(
             FieldProblem("clientTs", "OUT_OF_RANGE", "clientTs is more than 7 days from now")
         )
