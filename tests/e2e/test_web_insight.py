@@ -63,6 +63,10 @@ async def test_the_page_records_activity_and_takes_verdicts_on_suggestions(
         await page.get_by_role("link", name="For you").click()
         suggestion = page.locator('#suggestions li[data-rule="DAILY_REWARD"]')
         await expect(suggestion).to_contain_text("Your daily reward is waiting")
+        # A newcomer is offered the smallest pack, linked to the shop.
+        offer = page.locator('#suggestions li[data-rule="SHOP_OFFER"]')
+        await expect(offer).to_contain_text("A small start: Starter pack")
+        await expect(offer.get_by_role("link", name="Go there")).to_have_attribute("href", "#shop")
         await screenshots.take(page, "for-you")
         await suggestion.get_by_role("button", name="Useful", exact=True).click()
         await expect(page.locator("#suggestions-status")).to_have_text(

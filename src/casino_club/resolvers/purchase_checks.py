@@ -6,6 +6,7 @@ lets through are one step."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -31,13 +32,24 @@ def spend_rates(services: Services) -> dict[Currency, Decimal]:
     return {Currency(code): rate for code, rate in rates.items()}
 
 
-async def over_limit(
-    services: Services, session: AsyncSession, viewer: Viewer, spend: int, now: datetime
-) -> SpendingLimitReached | None:
-    """The player's own purchase limits (SPEC §5.5), per game day and game month: the
-    purchases that took or may take money, plus this one, must fit."""
+@dataclass(frozen=True, slots=True)
+class PurchaseRoom:
+    """One purchase limit in force and what the period has used of it."""
+
+    kind: LimitKind
+    amount: int
+    spent: int
+    left: int
+    resets_at: datetime
+
+
+async def purchase_rooms(
+    services: Services, session: AsyncSession, user_id: int, now: datetime
+) -> list[PurchaseRoom]:
+    """The player's own purchase limits in force (SPEC §5.5), per game day and game
+    month, with the purchases that took or may take money counted against them."""
     zone = services.settings.zone
-    set_limits = await limit_store.of(session, viewer.id)
+    set_limits = await limit_store.of(session, user_id)
     periods = (
         (LimitKind.DAILY_PURCHASE, days.day_start(now, zone), days.next_day_start(now, zone)),
         (
@@ -46,14 +58,25 @@ async def over_limit(
             days.next_month_start(now, zone),
         ),
     )
+    found: list[PurchaseRoom] = []
     for kind, since, resets_at in periods:
         limit = set_limits[kind].at(now)
         if limit.amount is None:
             continue
-        spent = await purchases.spent_since(session, viewer.id, since)
+        spent = await purchases.spent_since(session, user_id, since)
         left = room(limit, spent, now)
-        if left is not None and spend > left:
-            return SpendingLimitReached(kind, limit.amount, spent, resets_at)
+        assert left is not None  # a limit in force leaves a number
+        found.append(PurchaseRoom(kind, limit.amount, spent, left, resets_at))
+    return found
+
+
+async def over_limit(
+    services: Services, session: AsyncSession, viewer: Viewer, spend: int, now: datetime
+) -> SpendingLimitReached | None:
+    """The first purchase limit this purchase (`spend` USD cents) would break."""
+    for found in await purchase_rooms(services, session, viewer.id, now):
+        if spend > found.left:
+            return SpendingLimitReached(found.kind, found.amount, found.spent, found.resets_at)
     return None
 
 

@@ -4,18 +4,25 @@ player's verdicts on them, and operators' click-through per rule."""
 from __future__ import annotations
 
 from casino_club.context import Context, Viewer
+from casino_club.domain.accounts import Rank
 from casino_club.domain.days import game_day
 from casino_club.domain.limits import break_in_force
 from casino_club.domain.recommendations import (
     FeedbackRecorded,
+    Offerable,
+    PlayerSegmentsNow,
     PlayerSituation,
     Recommendation,
     RecommendationNotFound,
     RuleReport,
     recommend,
+    segments_before_a_run,
 )
-from casino_club.persistence import checkins, recommendations, users
+from casino_club.domain.segments import Segment
+from casino_club.domain.shop import may_buy, price_at, usd_cents
+from casino_club.persistence import checkins, products, recommendations, segments, users
 from casino_club.resolvers import missions
+from casino_club.resolvers.purchase_checks import purchase_rooms, spend_rates
 from casino_club.services import Services
 
 
@@ -28,13 +35,32 @@ async def for_player(services: Services, user_id: int, *, shown: bool) -> list[R
     async with services.sessionmaker() as session:
         user = await users.by_id(session, user_id)
         last_day, _ = await checkins.streak_of(session, user_id)
-    excluded = user is None or break_in_force(user.excluded_until, now) is not None
+        if user is None or break_in_force(user.excluded_until, now) is not None:
+            return []
+        segmented = (await segments.of_players(session, [user_id])).get(user_id)
+        on_sale = await products.active(session)
+        rooms = await purchase_rooms(services, session, user_id, now)
+    if segmented is not None:
+        standing: PlayerSegmentsNow | None = PlayerSegmentsNow(
+            Segment(segmented.lifecycle), Segment(segmented.rfm_segment)
+        )
+    else:
+        standing = segments_before_a_run(game_day(user.created_at, services.settings.zone), today)
+    rates = spend_rates(services)
+    rank = Rank(user.rank)
     found = recommend(
         PlayerSituation(
-            excluded=excluded,
+            excluded=False,
             today=today,
             daily_claimed_today=last_day == today,
             missions=progress,
+            segments=standing,
+            offerable=[
+                Offerable(p, usd_cents(price_at(p, now), p.currency, rates))
+                for p in on_sale
+                if may_buy(rank, p)
+            ],
+            purchase_room_usd_cents=min((r.left for r in rooms), default=None),
         )
     )
     if shown and found:

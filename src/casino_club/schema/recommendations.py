@@ -23,6 +23,10 @@ RecommendationRuleEnum = graphql_enum(
         RecommendationRule.DAILY_REWARD: "Today's daily reward is not claimed yet.",
         RecommendationRule.MISSION_CLAIMABLE: "A mission is completed and its reward not claimed.",
         RecommendationRule.MISSION_NEAR_COMPLETION: "A mission is at 80 % of its target or more.",
+        RecommendationRule.SHOP_OFFER: "A shop product suited to the player's segment: the "
+        "smallest for new, lapsing or low-engagement players, the largest for whales and "
+        "VIPs, the most gold per dollar for everyone else; never one the player's purchase "
+        "limits would refuse.",
     },
 )
 
@@ -43,6 +47,9 @@ class Recommendation:
         NodeKind.MISSION,
         "mission_id",
         description="The mission it is about (a Mission's global id), for the mission rules.",
+    )
+    product_sku: str | None = strawberry.field(
+        description="The product it offers (Product.sku), for SHOP_OFFER; null otherwise."
     )
 
 

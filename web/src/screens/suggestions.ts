@@ -1,6 +1,7 @@
 // "For you": what the game suggests the player do next (me.recommendations: today's
-// daily reward, a mission to claim, a mission nearly done), each with a link to the
-// screen that does it and a "useful?" verdict the operators' click-through counts.
+// daily reward, a mission to claim, a mission nearly done, a shop offer suited to the
+// player), each with a link to the screen that does it and a "useful?" verdict the
+// operators' click-through counts.
 // Nothing is suggested during a cool-off or self-exclusion.
 import { client } from "../app.js";
 import { RECOMMENDATIONS, RECOMMENDATION_FEEDBACK } from "../documents.js";
@@ -11,6 +12,7 @@ const SCREEN_OF_RULE: Record<string, string> = {
   DAILY_REWARD: "#daily",
   MISSION_CLAIMABLE: "#missions",
   MISSION_NEAR_COMPLETION: "#missions",
+  SHOP_OFFER: "#shop",
 };
 
 export function suggestionsScreen(): HTMLElement {
