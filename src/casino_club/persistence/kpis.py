@@ -10,6 +10,7 @@ once, and again, without counting anything twice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -233,55 +234,65 @@ async def first_day_of_play(session: AsyncSession) -> datetime | None:
     return await session.scalar(select(func.min(User.created_at)).where(_players()))
 
 
-async def days(session: AsyncSession, first: date, last: date) -> list[KpiDay]:
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    """The rollup's rows for a range of game days, as the report reads them."""
+
+    days: list[KpiDay]
+    cohorts: list[Cohort]
+    funnel: list[FunnelDay]
+
+
+async def report_rows(session: AsyncSession, first: date, last: date) -> StoredReport:
+    """The days' figures, cohorts and funnel from one read of the day rows and one of
+    the money: plain rows, not ORM objects, since a year is hundreds of rows to answer
+    in one request."""
+    t = KpiDayRow.__table__.c
     rows = (
-        await session.scalars(
-            select(KpiDayRow)
-            .where(KpiDayRow.day >= first, KpiDayRow.day <= last)
-            .order_by(KpiDayRow.day)
+        await session.execute(
+            select(
+                t.day,
+                t.dau,
+                t.wau,
+                t.mau,
+                t.new_players,
+                t.payers,
+                t.first_time_payers,
+                t.shop_opened,
+                t.buy_clicked,
+                t.retained_d1,
+                t.retained_d7,
+                t.retained_d30,
+            )
+            .where(t.day >= first, t.day <= last)
+            .order_by(t.day)
         )
     ).all()
+    r = KpiRevenue.__table__.c
     money: dict[date, list[Revenue]] = {}
-    for revenue in await session.scalars(
-        select(KpiRevenue)
-        .where(KpiRevenue.day >= first, KpiRevenue.day <= last)
-        .order_by(KpiRevenue.day, KpiRevenue.currency)
+    for day, currency, gross, refunded in await session.execute(
+        select(r.day, r.currency, r.gross, r.refunded)
+        .where(r.day >= first, r.day <= last)
+        .order_by(r.day, r.currency)
     ):
-        money.setdefault(revenue.day, []).append(
-            Revenue(revenue.currency, revenue.gross, revenue.refunded)
-        )
-    return [
-        KpiDay(
-            day=row.day,
-            dau=row.dau,
-            wau=row.wau,
-            mau=row.mau,
-            new_players=row.new_players,
-            payers=row.payers,
-            first_time_payers=row.first_time_payers,
-            revenue=tuple(money.get(row.day, [])),
-        )
-        for row in rows
-    ]
-
-
-async def funnel(session: AsyncSession, first: date, last: date) -> list[FunnelDay]:
-    rows = await session.scalars(
-        select(KpiDayRow)
-        .where(KpiDayRow.day >= first, KpiDayRow.day <= last)
-        .order_by(KpiDayRow.day)
+        money.setdefault(day, []).append(Revenue(currency, gross, refunded))
+    return StoredReport(
+        days=[
+            KpiDay(
+                day=row.day,
+                dau=row.dau,
+                wau=row.wau,
+                mau=row.mau,
+                new_players=row.new_players,
+                payers=row.payers,
+                first_time_payers=row.first_time_payers,
+                revenue=tuple(money.get(row.day, ())),
+            )
+            for row in rows
+        ],
+        cohorts=[
+            Cohort(row.day, row.new_players, (row.retained_d1, row.retained_d7, row.retained_d30))
+            for row in rows
+        ],
+        funnel=[FunnelDay(row.day, row.shop_opened, row.buy_clicked, row.payers) for row in rows],
     )
-    return [FunnelDay(row.day, row.shop_opened, row.buy_clicked, row.payers) for row in rows]
-
-
-async def cohorts(session: AsyncSession, first: date, last: date) -> list[Cohort]:
-    """Each sign-up day's players and how many were active 1, 7 and 30 days on."""
-    rows = await session.scalars(
-        select(KpiDayRow)
-        .where(KpiDayRow.day >= first, KpiDayRow.day <= last)
-        .order_by(KpiDayRow.day)
-    )
-    return [
-        Cohort(row.day, row.new_players, (row.retained_d1, row.retained_d7, row.retained_d30))
-        for row in rows
-    ]

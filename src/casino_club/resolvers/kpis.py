@@ -44,14 +44,12 @@ async def report(services: Services, first: date, last: date) -> KpiReport:
     if problem is not None:
         raise BadUserInput(problem)
     async with services.sessionmaker() as session:
-        days = await kpis.days(session, first, last)
-        cohorts = await kpis.cohorts(session, first, last)
-        funnel = await kpis.funnel(session, first, last)
+        stored = await kpis.report_rows(session, first, last)
         complete = await kpis.last_computed(session)
     return KpiReport(
-        days=tuple(days),
-        money=tuple(figures for day in days for figures in day.money),
-        cohorts=tuple(cohorts),
-        funnel=tuple(funnel),
+        days=tuple(stored.days),
+        money=tuple(figures for day in stored.days for figures in day.money),
+        cohorts=tuple(stored.cohorts),
+        funnel=tuple(stored.funnel),
         complete_through=complete,
     )
