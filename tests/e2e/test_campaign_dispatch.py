@@ -1,7 +1,8 @@
 """Campaign dispatch with real server processes on PostgreSQL: two instances racing on
-one due campaign, and an instance killed with SIGKILL in the middle of one and
-restarted. Either way every player of the segment is sent the notification and credited
-the reward exactly once, and every wallet still equals its ledger.
+one due campaign (both send, from their own logs), and an instance killed with SIGKILL
+in the middle of one and restarted. Either way every player of the segment is sent the
+notification and credited the reward exactly once, and every wallet still equals its
+ledger.
 
 The players are inserted straight into the database (hundreds, in a few statements),
 in a segment of their own making; the campaign is scheduled through the API.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 import time
 import uuid
@@ -179,22 +181,44 @@ async def check_exactly_once(
     assert mismatched == []
 
 
+def players_sent(log: Path) -> int:
+    """The players an instance says its dispatcher sent to (the job's log lines)."""
+    sent = 0
+    for line in log.read_text().splitlines():
+        with contextlib.suppress(ValueError):
+            record = json.loads(line)
+            if record.get("msg") == "players sent operators' campaigns":
+                sent += int(record["count"])
+    return sent
+
+
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 async def test_two_instances_racing_on_one_campaign_send_each_player_once(
     backend: Backend, tmp_path: Path
 ) -> None:
-    quick = {"CAMPAIGN_DISPATCH_INTERVAL_SECONDS": "0.1", "CAMPAIGN_DISPATCH_BATCH_SIZE": "5"}
+    quick = {
+        "CAMPAIGN_DISPATCH_INTERVAL_SECONDS": "0.1",
+        "CAMPAIGN_DISPATCH_BATCH_SIZE": "5",
+        "LOG_LEVEL": "INFO",  # the job's line saying how many players it sent to
+    }
     title = f"Race {uuid.uuid4().hex[:8]}"
     async with database(backend) as connection:
         players = await insert_players(connection, 300)
         with (
             start_server(backend, tmp_path, **quick) as first,
-            start_server(backend, tmp_path, **quick),
+            start_server(backend, tmp_path, **quick) as second,
         ):
             # Due at once: both instances look ten times a second.
             campaign_id = await schedule(backend, first.url, title)
             await until_sent(connection, campaign_id)
         await check_exactly_once(connection, campaign_id, title, players)
+        # Both raced and both sent: between them, each delivery once.
+        sent = [
+            players_sent(tmp_path / f"server-{server.url.rsplit(':', 1)[1]}.log")
+            for server in (first, second)
+        ]
+        assert all(sent), sent
+        assert sum(sent) == await deliveries(connection, campaign_id)
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
