@@ -274,7 +274,7 @@ export function campaignsScreen(): HTMLElement {
     form,
     confirmation,
     scheduleStatus,
-    h("h3", {}, "Campaigns"),
+    h("h3", {}, "Scheduled and sent"),
     listStatus,
     list,
     h("p", { class: "pager" }, newer, " ", pageLabel, " ", older, " ", refresh),
