@@ -466,8 +466,6 @@ export const CAMPAIGNS: TypedDocumentNode<CampaignsQuery, CampaignsQueryVariable
           rewardGold
           sendAt
           status
-          startedAt
-          finishedAt
           cancelReason
           delivered
           rewarded

@@ -1426,8 +1426,6 @@ this in the docs: http://dev.apollodata.com/core/fragments.html#unique-names`):s
           rewardGold
           sendAt
           status
-          startedAt
-          finishedAt
           cancelReason
           delivered
           rewarded
