@@ -14,7 +14,7 @@ export interface TypedError {
   minStake?: number;
   maxStake?: number;
   required?: number;
-  fields?: readonly { field: string; message: string }[];
+  fields?: readonly { field: string; code?: string; message: string }[];
   availableAt?: string | null;
   until?: string;
   limit?: number;

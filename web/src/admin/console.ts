@@ -4,6 +4,7 @@ import { h } from "../dom.js";
 import { navigation } from "../nav.js";
 import { logOutButton } from "../screens/session.js";
 import { auditScreen } from "./audit.js";
+import { campaignsScreen } from "./campaigns.js";
 import { economyScreen } from "./economy.js";
 import { kpisScreen } from "./kpis.js";
 import { monitorScreen } from "./monitor.js";
@@ -22,6 +23,7 @@ export function adminConsole(operator: string): HTMLElement {
     { id: "economy", title: "Economy", render: economyScreen },
     { id: "kpis", title: "Key figures", render: kpisScreen },
     { id: "segments", title: "Segments", render: segmentsScreen },
+    { id: "campaigns", title: "Campaigns", render: campaignsScreen },
     { id: "notify", title: "Notifications", render: notifyScreen },
     { id: "audit", title: "Audit log", render: auditScreen },
   ]);

@@ -442,3 +442,100 @@ export const OVERRIDE_SEGMENT: TypedDocumentNode<OverrideSegmentMutation, Overri
     }
   }
 `;
+
+// Campaigns: a notification (and a reward) for a segment's players at a time
+import type {
+  CampaignAudienceQuery,
+  CampaignAudienceQueryVariables,
+  CampaignsQuery,
+  CampaignsQueryVariables,
+  CancelCampaignMutation,
+  CancelCampaignMutationVariables,
+  ScheduleCampaignMutation,
+  ScheduleCampaignMutationVariables,
+} from "../generated/operations.js";
+
+export const CAMPAIGNS: TypedDocumentNode<CampaignsQuery, CampaignsQueryVariables> = gql`
+  query Campaigns($first: Int!, $after: String) {
+    campaigns(first: $first, after: $after) {
+      edges {
+        node {
+          id
+          title
+          segment
+          rewardGold
+          sendAt
+          status
+          cancelReason
+          delivered
+          rewarded
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+export const CAMPAIGN_AUDIENCE: TypedDocumentNode<CampaignAudienceQuery, CampaignAudienceQueryVariables> = gql`
+  query CampaignAudience($segment: Segment!) {
+    previewCampaignAudience(segment: $segment)
+  }
+`;
+
+export const SCHEDULE_CAMPAIGN: TypedDocumentNode<ScheduleCampaignMutation, ScheduleCampaignMutationVariables> = gql`
+  mutation ScheduleCampaign($input: ScheduleCampaignInput!) {
+    scheduleCampaign(input: $input) {
+      __typename
+      ... on CampaignScheduled {
+        campaign {
+          id
+          title
+          segment
+          sendAt
+          status
+        }
+      }
+      ... on ValidationFailed {
+        code
+        message
+        fields {
+          field
+          code
+          message
+        }
+      }
+    }
+  }
+`;
+
+export const CANCEL_CAMPAIGN: TypedDocumentNode<CancelCampaignMutation, CancelCampaignMutationVariables> = gql`
+  mutation CancelCampaign($input: CancelCampaignInput!) {
+    cancelCampaign(input: $input) {
+      __typename
+      ... on CampaignCancelled {
+        campaign {
+          id
+          title
+          status
+        }
+      }
+      ... on UserError {
+        code
+        message
+      }
+      ... on CampaignNotCancellable {
+        status
+      }
+      ... on ValidationFailed {
+        fields {
+          field
+          code
+          message
+        }
+      }
+    }
+  }
+`;

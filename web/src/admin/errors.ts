@@ -38,21 +38,39 @@ export function describeAdminFailure(failure: unknown): string {
   return (code !== null ? FAILURES[code] : undefined) ?? describeFailure(failure);
 }
 
-// Per invalid field, what to fix; the server's own words follow in brackets.
+// Per invalid field, what to fix; the server's own words follow in brackets. A field
+// whose rules differ in what to do about them has a sentence per rule (`field:CODE`).
 const FIELDS: Record<string, string> = {
   reason: "A reason is required, and it is kept in the audit log",
   amount: "The amount must be a whole number of gold other than 0",
   title: "The title is blank or too long",
   body: "The text is blank or too long",
+  rewardGold: "The reward must be 0 to 1,000,000 gold per player",
+  sendAt: "The send time is not usable",
+  "sendAt:IN_THE_PAST": "The send time has passed; choose now or a later time",
+  "sendAt:TOO_FAR_AHEAD": "The send time is too far ahead; choose one within 90 days",
+};
+
+// Why a campaign can no longer be cancelled, by the status it has.
+const NOT_CANCELLABLE: Record<string, string> = {
+  SENDING: "Too late to cancel: its sending has started, so players may have it already.",
+  SENT: "Too late to cancel: it has been sent to its players.",
+  CANCELLED: "It was cancelled already.",
 };
 
 /** A typed refusal (`... on UserError`), for a person; nothing was changed by it. */
-export function describeRefusal(error: TypedError & { code: string; balance?: number }): string {
+export function describeRefusal(error: TypedError & { code: string; balance?: number; status?: string }): string {
   switch (error.code) {
     case "USER_NOT_FOUND":
       return "No player has this id; nothing was changed.";
+    case "CAMPAIGN_NOT_FOUND":
+      return "No campaign has this id; nothing was changed.";
+    case "CAMPAIGN_NOT_CANCELLABLE":
+      return `${NOT_CANCELLABLE[error.status ?? ""] ?? describe(error)} Nothing was changed.`;
     case "VALIDATION_FAILED": {
-      const problems = (error.fields ?? []).map((f) => `${FIELDS[f.field] ?? `${f.field} is not valid`} (${f.message}).`);
+      const problems = (error.fields ?? []).map(
+        (f) => `${FIELDS[`${f.field}:${f.code ?? ""}`] ?? FIELDS[f.field] ?? `${f.field} is not valid`} (${f.message}).`,
+      );
       return `${problems.length > 0 ? problems.join(" ") : describe(error)} Nothing was changed.`;
     }
     case "INSUFFICIENT_FUNDS":

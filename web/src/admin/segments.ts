@@ -10,7 +10,7 @@ import { describeAdminFailure, describeRefusal } from "./errors.js";
 import { row, table, when } from "./format.js";
 
 const PAGE = 20;
-const SEGMENTS: readonly Segment[] = ["NEW", "VIP", "DORMANT_SHORT", "DORMANT_LONG", "ACTIVE", "WHALE", "HIGH_ENGAGED", "MEDIUM", "LOW_AT_RISK"];
+export const SEGMENTS: readonly Segment[] = ["NEW", "VIP", "DORMANT_SHORT", "DORMANT_LONG", "ACTIVE", "WHALE", "HIGH_ENGAGED", "MEDIUM", "LOW_AT_RISK"];
 
 type Member = PlayersInSegmentQuery["playersInSegment"]["edges"][number]["node"];
 
