@@ -10,6 +10,7 @@ one-shot migrate service: the replicas run the image's own command.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
 import os
 import re
@@ -21,7 +22,9 @@ from typing import Any
 import pytest
 import yaml
 
+from casino_club.bootstrap import SEED_LOCK
 from casino_club.config import Settings
+from casino_club.persistence.migrations import MIGRATION_LOCK
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -86,6 +89,23 @@ def test_the_app_runs_as_replicas_with_no_port_of_its_own() -> None:
     assert environment["DATABASE_URL"].startswith("postgresql+asyncpg://")
     assert environment["REDIS_URL"].startswith("redis://")
     assert environment["BROADCAST_URL"].startswith("redis://")
+
+
+def test_postgresql_takes_every_replicas_pool() -> None:
+    command: list[str] = SERVICES["postgres"]["command"]
+    settings = [value for flag, value in itertools.pairwise(command) if flag == "-c"]
+    (maximum,) = [int(value.split("=")[1]) for value in settings if value.startswith("max_con")]
+    fields = Settings.model_fields
+    per_replica = fields["database_pool_size"].default + fields["database_max_overflow"].default
+    assert int(resolved(APP["deploy"]["replicas"])) * per_replica < maximum
+    assert not {"DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW"} & set(APP["environment"])
+
+
+def test_the_documented_lock_keys_are_the_codes() -> None:
+    page = (ROOT / "docs" / "operations.md").read_text()
+    for key in (MIGRATION_LOCK, SEED_LOCK):
+        assert f"`{key}` (`{key:#010X}`)".replace("0X", "0x") in page, key
+    assert f"objid IN ({MIGRATION_LOCK}, {SEED_LOCK})" in page
 
 
 def test_haproxy_publishes_the_port_and_is_the_trusted_proxy() -> None:
