@@ -1,13 +1,35 @@
-# Production image: the app, migrated on start (see docker-compose.yml).
-FROM python:3.11-slim
+# Production image: the app, migrated and seeded on start (see docker-compose.yml, where
+# several replicas start at once: PostgreSQL advisory locks make the migration and the
+# seed run once, the other replicas wait and find nothing to do).
+#
+# Two stages. The builder installs the locked dependencies (requirements.lock: exact
+# versions and PyPI's hashes, `make lock` regenerates it) into a virtualenv with
+# --require-hashes, so a changed or substituted file fails the build; then the project
+# itself, --no-deps. The final stage gets only that virtualenv and the sources, runs as
+# a user of its own, and has no compiler, pip cache or build files.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+FROM ${PYTHON_IMAGE} AS builder
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /opt/venv
+COPY requirements.lock /tmp/requirements.lock
+RUN /opt/venv/bin/pip install --require-hashes -r /tmp/requirements.lock
+# Installed in place at /app, as the final stage lays it out: the migrations are read
+# from beside the sources (persistence/migrations.py), not from site-packages.
 WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY src ./src
+RUN /opt/venv/bin/pip install --no-deps -e .
 
+FROM ${PYTHON_IMAGE}
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH
+RUN useradd --system --uid 10001 --no-create-home casino
+COPY --from=builder /opt/venv /opt/venv
+WORKDIR /app
+# Owned by root, read-only to the app.
 COPY pyproject.toml README.md alembic.ini ./
 COPY src ./src
 COPY migrations ./migrations
-RUN pip install -e . && useradd --system --uid 10001 casino && chown -R casino /app
 USER casino
 
 # Production unless told otherwise: it refuses development or weak secrets (set

@@ -8,15 +8,42 @@ STAMP := $(VENV)/.installed
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: install run test lint typecheck schema docs clients web check bench fuzz graphiql-assets clean
+.PHONY: install lock run test lint typecheck schema docs clients web check bench fuzz graphiql-assets clean
 
-$(STAMP): pyproject.toml
+# The locks: every package at an exact version with the hashes of its files on PyPI.
+# requirements.lock is what the server needs (the Docker image installs it);
+# requirements-dev.lock adds the tools and tests' packages at the same pins (`make
+# install`, CI). `make lock` writes both from pyproject.toml.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+
+# Reinstalled when a lock or pyproject.toml changes. pip checks every file it installs
+# against the lock's hashes (and refuses anything the lock does not pin); the project
+# itself comes last, without dependencies.
+$(STAMP): $(DEV_LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Needs the network. uv, at a fixed version in a throwaway virtualenv, resolves for every
+# platform and Python >= 3.11 (--universal) against PyPI only (--no-config, --index-url),
+# keeping the pins already in the locks that still satisfy pyproject.toml; `make lock
+# LOCK_FLAGS=--upgrade` moves everything to the newest allowed. The dev lock is
+# constrained by the runtime lock, so the two agree on every shared package.
+UV_VERSION := 0.13.9
+LOCK_FLAGS ?=
+UV_COMPILE = pip compile --quiet --no-config --universal --python-version 3.11 --generate-hashes \
+	--index-url https://pypi.org/simple --custom-compile-command "make lock" $(LOCK_FLAGS) pyproject.toml
+lock:
+	tools=$$(mktemp -d) && trap 'rm -rf "$$tools"' EXIT && \
+	$(PYTHON) -m venv "$$tools" && \
+	"$$tools/bin/python" -m pip install --quiet uv==$(UV_VERSION) && \
+	"$$tools/bin/uv" $(UV_COMPILE) -o $(LOCK) && \
+	"$$tools/bin/uv" $(UV_COMPILE) --extra dev --constraint $(LOCK) -o $(DEV_LOCK)
 
 run: install
 	$(BIN)/casino-club migrate

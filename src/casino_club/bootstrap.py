@@ -17,12 +17,19 @@ from casino_club.domain.accounts import Role
 from casino_club.domain.missions import STARTER_MISSIONS
 from casino_club.domain.shop import STARTER_CATALOG
 from casino_club.persistence import accounts, audit, invite_codes, missions, products, users
+from casino_club.persistence.database import advisory_lock
 from casino_club.persistence.gacha import COLLECTIBLE, CONSUMABLE, GACHA_TICKET, STREAK_PROTECTION
 from casino_club.persistence.models import CatalogItem
 from casino_club.persistence.users import NewUser
 from casino_club.services import Services
 
 DEMO_PLAYER_SITE_ID = "demo_player"
+
+# PostgreSQL's session advisory lock held while seeding, so replicas that start together
+# (each runs `migrate && seed && serve`) seed one after another, the later ones finding
+# everything there, instead of racing to insert the same admin. Any fixed number,
+# documented in docs/operations.md.
+SEED_LOCK = 0x0CC0_5EED
 
 
 @dataclass
@@ -143,6 +150,11 @@ async def seed_catalog(services: Services) -> int:
 
 
 async def seed(services: Services) -> SeedReport:
+    async with services.engine.connect() as connection, advisory_lock(connection, SEED_LOCK):
+        return await _seed(services)
+
+
+async def _seed(services: Services) -> SeedReport:
     settings = services.settings
     report = SeedReport()
     now = services.clock.now()

@@ -61,9 +61,14 @@ def _with_services(action: Callable[[Services], Awaitable[T]]) -> T:
 
 @app.command()
 def migrate() -> None:
-    """Apply every database migration (alembic upgrade head)."""
-    migrations.upgrade(get_settings().database_url)
-    typer.echo("database migrated to head")
+    """Apply every database migration (alembic upgrade head). On PostgreSQL, instances
+    migrating at once take turns (an advisory lock): one applies, the others find
+    nothing to do."""
+    applied = migrations.upgrade(get_settings().database_url)
+    if applied:
+        typer.echo(f"database migrated to head: applied {len(applied)} ({', '.join(applied)})")
+    else:
+        typer.echo("database already at head: nothing to apply")
 
 
 @app.command("seed")

@@ -93,6 +93,28 @@ async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
         yield connection
 
 
+@contextlib.asynccontextmanager
+async def advisory_lock(connection: AsyncConnection, key: int) -> AsyncIterator[None]:
+    """Hold PostgreSQL's session advisory lock `key` on `connection` for the block,
+    waiting for it however long another holder takes (no statement timeout on the wait):
+    so processes starting together take turns preparing the database. A session lock,
+    not a transaction's, so the block can commit as it likes. Elsewhere nothing: SQLite
+    is one file served by one process."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    await connection.execute(text("SET LOCAL statement_timeout = 0"))
+    await connection.execute(select(func.pg_advisory_lock(key)))
+    await connection.commit()
+    try:
+        yield
+    finally:
+        # A no-op after the block's commit; ends the transaction of a block that failed.
+        await connection.rollback()
+        await connection.execute(select(func.pg_advisory_unlock(key)))
+        await connection.commit()
+
+
 async def ping(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
         await conn.execute(text("SELECT 1"))
