@@ -38,6 +38,7 @@ typecheck: install
 bench: install
 	$(BIN)/python -m bench.bet_path
 	$(BIN)/python -m bench.insight
+	$(BIN)/python -m bench.proxy
 
 # The suite fuzzes the running server briefly (fixed seed, 60 examples per backend); this
 # runs it for longer. FUZZ_SEED=<n> for another sequence. Needs PostgreSQL and Redis.

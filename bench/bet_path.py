@@ -40,6 +40,7 @@ from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 from tests.conftest import Backend
 from tests.e2e.conftest import start_server
+from tests.support import row_id
 
 from bench.floors import STAKE, Run, canonical_floor, our_floor
 from bench.profile import profile
@@ -80,6 +81,24 @@ DICE = {
 PULL = {
     "query": "mutation { gachaPull(input: {count: ONE, payWith: GOLD}) { __typename "
     "... on GachaPullSuccess { balance } } }"
+}
+# The server under every load: rate and daily limits lifted so their cost is measured
+# but they never refuse.
+SERVER_SETTINGS = {
+    "GAME_RATE_LIMIT_PER_SECOND": "1000000000",
+    "GACHA_DAILY_LIMITS": '{"STANDARD": 1000000000}',
+    "LOG_LEVEL": "WARNING",
+    "GC_FREEZE_AT_STARTUP": "true",  # production's default; the tests' is off
+    "DATABASE_POOL_SIZE": "30",
+    "DATABASE_MAX_OVERFLOW": "10",
+    # The per-caller budgets and live limits on, as in production, so their cost
+    # is measured; set past what one address's load generator reaches.
+    "QUERY_BUDGET_PER_SECOND_PER_PLAYER": "1000000000",
+    "QUERY_BUDGET_PER_SECOND_PER_ADDRESS": "1000000000",
+    "WS_MAX_CONNECTIONS_PER_PLAYER": "1000000000",
+    "WS_MAX_CONNECTIONS_PER_ADDRESS": "1000000000",
+    "GRAPHQL_MAX_SUBSCRIPTIONS_PER_PLAYER": "1000000000",
+    "GRAPHQL_MAX_SUBSCRIPTIONS_PER_ADDRESS": "1000000000",
 }
 HISTORY_ROWS = 100_000
 HISTORY_PAGE = (
@@ -125,7 +144,7 @@ async def signup_players(url: str, count: int) -> list[tuple[str, int]]:
                 f"{url}/graphql", json={"query": SIGNUP, "variables": variables}
             ) as r:
                 payload = (await r.json())["data"]["signup"]
-            players.append((payload["accessToken"], int(payload["user"]["id"])))
+            players.append((payload["accessToken"], row_id(payload["user"]["id"])))
     return players
 
 
@@ -355,23 +374,7 @@ async def main() -> None:
         await seed(services)
         await services.close()
         log_dir = Path(tempfile.mkdtemp(prefix="casino-bench-"))
-        server_settings = {
-            "GAME_RATE_LIMIT_PER_SECOND": "1000000000",
-            "GACHA_DAILY_LIMITS": '{"STANDARD": 1000000000}',
-            "LOG_LEVEL": "WARNING",
-            "GC_FREEZE_AT_STARTUP": "true",  # production's default; the tests' is off
-            "DATABASE_POOL_SIZE": "30",
-            "DATABASE_MAX_OVERFLOW": "10",
-            # The per-caller budgets and live limits on, as in production, so their cost
-            # is measured; set past what one address's load generator reaches.
-            "QUERY_BUDGET_PER_SECOND_PER_PLAYER": "1000000000",
-            "QUERY_BUDGET_PER_SECOND_PER_ADDRESS": "1000000000",
-            "WS_MAX_CONNECTIONS_PER_PLAYER": "1000000000",
-            "WS_MAX_CONNECTIONS_PER_ADDRESS": "1000000000",
-            "GRAPHQL_MAX_SUBSCRIPTIONS_PER_PLAYER": "1000000000",
-            "GRAPHQL_MAX_SUBSCRIPTIONS_PER_ADDRESS": "1000000000",
-        }
-        with start_server(backend, log_dir, **server_settings) as running:
+        with start_server(backend, log_dir, **SERVER_SETTINGS) as running:
             url, pid = running.url, running.process.pid
             players = await signup_players(url, PLAYERS)
             await top_up(backend, [user_id for _, user_id in players], 1_000_000_000)
@@ -447,7 +450,7 @@ async def main() -> None:
             profiled = await asyncio.to_thread(
                 profile, pid, SECONDS, wrk(SPIN, "SlotSpinSuccess", 32)
             )
-            with start_server(backend, log_dir, **server_settings) as second:
+            with start_server(backend, log_dir, **SERVER_SETTINGS) as second:
                 listeners = [token for token, _ in await signup_players(url, LIVE_PLAYERS)]
                 live = await delivery_latency(
                     [url, second.url],

@@ -11,15 +11,13 @@
    wall time and statements, and the same per day.
 4. `kpiReport` over the year at 8 connections (wrk, every answer checked): latency.
 
-The section is written into bench/RESULTS.md between its markers, so the bet path's
-part (bench/bet_path.py, run first) stays.
+The section is written into bench/RESULTS.md between its markers (bench/results.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import re
 import tempfile
 import time
 import uuid
@@ -37,6 +35,7 @@ from tests.conftest import ADMIN_PASSWORD, Backend
 from tests.e2e.conftest import start_server
 from tests.support import Api
 
+from bench.results import write_section
 from bench.wrk import run_wrk
 from casino_club.bootstrap import seed
 from casino_club.persistence import migrations
@@ -50,8 +49,6 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 PLAYERS = int(os.environ.get("BENCH_INSIGHT_PLAYERS", "100000"))
 PLAYS_PER_PLAYER = int(os.environ.get("BENCH_INSIGHT_PLAYS", "20"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
-RESULTS = Path(__file__).with_name("RESULTS.md")
-BEGIN, END = "<!-- insight: begin -->", "<!-- insight: end -->"
 YEAR_REPORT = """query K($first: Date!, $last: Date!) { kpiReport(firstDay: $first, lastDay: $last) {
   completeThrough days { day dau wau mau newPlayers payers conversionPercent }
   money { day currency net } } }"""
@@ -119,14 +116,6 @@ async def timed(label: str, work: Any, services: Services) -> tuple[str, float, 
         await work()
         seconds = time.perf_counter() - started
     return label, seconds, sent[0]
-
-
-def write(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    block = f"{BEGIN}\n{section.rstrip()}\n{END}"
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-    text = pattern.sub(block, text) if pattern.search(text) else f"{text.rstrip()}\n\n{block}\n"
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 async def main() -> None:
@@ -207,7 +196,7 @@ async def main() -> None:
         f"**{measured.throughput:.0f} req/s, p50 {measured.p50_ms:.1f} ms, "
         f"p99 {measured.p99_ms:.1f} ms**.",
     ]
-    write("\n".join(lines))
+    write_section("insight", "\n".join(lines))
     print("\n".join(lines))
 
 
