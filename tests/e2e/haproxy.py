@@ -51,6 +51,8 @@ defaults
     log global
     log-format "%s %ST %HM %HU %Tt"
     option dontlognull
+    # The client's address for the instances (which believe it from TRUSTED_PROXIES).
+    option forwardfor
     timeout connect 1s
     # A health check's answer may take this long (a busy instance answers late).
     timeout check 2s
