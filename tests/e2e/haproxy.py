@@ -5,7 +5,8 @@ a dead instance leaves the rotation within about a second.
 Every answer an instance gave carries `X-Served-By: <server>`; HAProxy's own answers
 (a 502 for a request in flight to an instance that died, a 503 with none left) do not,
 so a client can tell the two apart. HAProxy logs one line per request (per WebSocket
-when it closes) to its log file: the server, the status and the request line.
+when it closes) to its log file: the server, the status (-1: none, the connection was
+closed), the request line, the total time and how the session ended.
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ SERVED_BY = "X-Served-By"
 
 # Each instance checked every 500 ms, out after two failures (250 ms apart once one
 # failed), back after two successes; a failed connection in real traffic counts as a
-# failed check. Sessions (WebSockets) to an instance marked down are closed, so their
-# clients reconnect to one that is up.
+# failed check. (Not `on-marked-down shutdown-sessions`: it also cut requests that had
+# been passed on from the instance to another, mid-answer. An instance that dies closes
+# its WebSockets with it; one that stops closes them itself, telling clients to
+# reconnect.)
 SERVER_OPTIONS = " ".join(
     [
         "check inter 500ms fastinter 250ms downinter 1s fall 2 rise 2",
         "observe layer4 error-limit 1 on-error fail-check",
-        "on-marked-down shutdown-sessions",
     ]
 )
 CONFIG = """\
@@ -49,7 +51,7 @@ global
 defaults
     mode http
     log global
-    log-format "%s %ST %HM %HU %Tt"
+    log-format "%s %ST %HM %HU %Tt %tsc %rc"
     option dontlognull
     # The client's address for the instances (which believe it from TRUSTED_PROXIES).
     option forwardfor
@@ -63,11 +65,12 @@ defaults
     timeout tunnel 1h
     timeout client-fin 5s
     timeout http-keep-alive 10s
-    # A request is retried, on another instance, only when its connection could not be
-    # opened: it never reached an instance, so this is safe for any request. One that
-    # reached an instance which then died is answered 502, never replayed here: only
-    # the client knows whether it may send it again (a money mutation may, with its
-    # idempotency key).
+    # A request is retried, on another instance, only when its connection failed before
+    # the instance accepted it (refused, or reset from the backlog of one that died):
+    # the instance never read it, so this is safe for any request. One an instance had
+    # read is never replayed here: if the instance dies, the client gets a 502 (or, on
+    # a kept-alive connection, its connection closed), and only the client knows
+    # whether it may send it again (a money mutation may, with its idempotency key).
     retries 2
     option redispatch 1
     retry-on conn-failure
@@ -93,7 +96,8 @@ class RunningProxy:
     socket_path: Path
 
     def log_lines(self) -> list[list[str]]:
-        """HAProxy's log so far: per request [server, status, method, uri, total ms]."""
+        """HAProxy's log so far: per request [server, status, method, uri, total ms,
+        termination state]."""
         lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
         return [line.split() for line in lines if line.count(" ") >= 4]
 

@@ -2,13 +2,19 @@
 its clients a reconnect with `since`, and nothing else.
 
 300 `balanceChanged` subscribers (graphql-transport-ws, three per player, 100 players)
-and a spin load, all through the proxy; `kill -9` of one instance while both run. Each
-subscriber whose socket dropped reconnects through the proxy with the id of the last
-event it saw. At the end every subscriber holds exactly its player's ledger rows as the
-database has them (after the sign-up bonus, which no event announces), in order, none
-twice; no instance answered a request with a 5xx; HAProxy's own 502s (requests in flight
-to the killed instance) were all for that instance, and each spin so answered was sent
-again with its idempotency key and moved gold once.
+and a spin load, all through the proxy; `kill -9` of one instance while both run — just
+after it froze for a moment (SIGSTOP), so that requests are waiting on it when it dies,
+wherever in its work the freeze caught it. Each subscriber whose socket dropped
+reconnects through the proxy with the id of the last event it saw. At the end every
+subscriber holds exactly its player's ledger rows as the database has them (after the
+sign-up bonus, which no event announces), in order, none twice; no instance answered a
+request with a 5xx, and every 5xx HAProxy logged was its own, for the instance killed.
+
+A spin in flight to the killed instance comes back as HAProxy's 502 or as a closed
+connection (a request on a kept-alive connection to it), or is passed to another
+instance by HAProxy when the instance had not yet accepted its connection; the client
+sends the first two again with the spin's idempotency key, and each spin moves gold
+once.
 """
 
 from __future__ import annotations
@@ -51,6 +57,8 @@ SPIN_PAUSE_SECONDS = 0.2  # per player, between spins
 # that on an idle machine, later on a busy one (within LOAD_WITHIN_SECONDS).
 SPINS_PER_INSTANCE = 30
 LOAD_WITHIN_SECONDS = 60.0
+# Shorter than HAProxy takes to mark a frozen instance down (a check's 2 s timeout).
+FROZEN_SECONDS = 0.5
 MARKED_DOWN_WITHIN_SECONDS = 5.0
 DELIVERED_WITHIN_SECONDS = 30.0
 RETRY_PAUSE_SECONDS = 0.05
@@ -235,6 +243,8 @@ async def test_an_instance_killed_behind_haproxy_costs_its_clients_a_reconnect_o
                 everyone = {server_name(n) for n in range(INSTANCES)}
                 survivors = everyone - {killed}
                 await load.answered(everyone, sent_after=0)
+                instances[KILLED].process.send_signal(signal.SIGSTOP)
+                await asyncio.sleep(FROZEN_SECONDS)
                 instances[KILLED].process.send_signal(signal.SIGKILL)
                 killed_at = time.monotonic()
                 await asyncio.to_thread(instances[KILLED].process.wait)
