@@ -62,6 +62,7 @@ FROZEN_SECONDS = 0.5
 MARKED_DOWN_WITHIN_SECONDS = 5.0
 DELIVERED_WITHIN_SECONDS = 30.0
 RETRY_PAUSE_SECONDS = 0.05
+ATTEMPTS_PER_SPIN = 100
 FROM_THE_START = "0-0"
 BALANCE = "subscription B($since: ID) { balanceChanged(since: $since) { id gold delta reason } }"
 SPIN = (
@@ -77,6 +78,7 @@ class Subscriber:
     def __init__(self, url: str, token: str) -> None:
         self.received: list[dict[str, Any]] = []
         self.instances: list[str] = []  # the instance behind each connection, in order
+        self.endings: list[str] = []  # what ended each connection
         self.connected = asyncio.Event()
         self._url = ws_url(url)
         self._token = token
@@ -84,12 +86,14 @@ class Subscriber:
 
     async def _run(self) -> None:
         while True:
-            with contextlib.suppress(WebSocketException, OSError):
+            try:
                 async with connect(self._url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-                    await self._subscribed(ws)
+                    self.endings.append(await self._subscribed(ws))
+            except (WebSocketException, OSError) as error:
+                self.endings.append(repr(error))
             await asyncio.sleep(random.uniform(0.05, 0.2))
 
-    async def _subscribed(self, ws: ClientConnection) -> None:
+    async def _subscribed(self, ws: ClientConnection) -> str:
         assert ws.response is not None
         init = {"authorization": f"Bearer {self._token}"}
         await ws.send(json.dumps({"type": "connection_init", "payload": init}))
@@ -109,7 +113,8 @@ class Subscriber:
                 assert "errors" not in message["payload"], message
                 self.received.append(message["payload"]["data"]["balanceChanged"])
             else:  # an error or the end of the subscription: resubscribe with `since`
-                return
+                return str(message)
+        return "closed"
 
     def stop(self) -> None:
         self._task.cancel()
@@ -158,7 +163,7 @@ class SpinLoad:
         body = {"query": SPIN, "variables": {"input": {"stake": 10, "idempotencyKey": key}}}
         headers = {"Authorization": f"Bearer {token}"}
         unanswered = False
-        while True:
+        for _ in range(ATTEMPTS_PER_SPIN):
             sent_at = time.monotonic()
             try:
                 response = await self.http.post("/graphql", json=body, headers=headers)
@@ -184,6 +189,7 @@ class SpinLoad:
             if unanswered and result["replayed"]:
                 self.committed_unanswered[player].append(result["roundId"])
             return
+        pytest.fail(f"a spin of player {player} not answered in {ATTEMPTS_PER_SPIN} attempts")
 
 
 async def ledgers(backend: Backend, user_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
@@ -303,8 +309,9 @@ async def test_an_instance_killed_behind_haproxy_costs_its_clients_a_reconnect_o
         rows = expected[n % PLAYERS]
         heard = [(e["delta"], e["gold"], e["reason"]) for e in subscriber.received]
         assert heard == rows, (
-            f"subscriber {n}: its player's spins the killed instance committed without "
-            f"answering: {load.committed_unanswered[n % PLAYERS]} (a commit whose publish "
+            f"subscriber {n} (connections ended by {subscriber.endings}): its player's "
+            "spins the killed instance committed without answering: "
+            f"{load.committed_unanswered[n % PLAYERS]} (a commit whose publish "
             "died with its process is never announced: live/outbox.py)"
         )
         ids = [tuple(map(int, e["id"].split("-"))) for e in subscriber.received]
