@@ -65,6 +65,7 @@ typecheck: install
 bench: install
 	$(BIN)/python -m bench.bet_path
 	$(BIN)/python -m bench.insight
+	$(BIN)/python -m bench.proxy
 	$(BIN)/python -m bench.scale
 
 # The suite fuzzes the running server briefly (fixed seed, 60 examples per backend); this

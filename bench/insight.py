@@ -11,8 +11,7 @@
    wall time and statements, and the same per day.
 4. `kpiReport` over the year at 8 connections (wrk, every answer checked): latency.
 
-The section is written into bench/RESULTS.md between its markers, so the bet path's
-part (bench/bet_path.py, run first) stays.
+The section is written into bench/RESULTS.md between its markers (bench/results.py).
 """
 
 from __future__ import annotations
