@@ -37,25 +37,20 @@ from pathlib import Path
 import aiohttp
 import asyncpg
 from redis.asyncio import Redis
-from sqlalchemy.engine import make_url
 from tests.conftest import Backend
 from tests.e2e.conftest import start_server
 from tests.support import row_id
 
+from bench.database import REDIS_URL, bench_database
 from bench.floors import STAKE, Run, canonical_floor, our_floor
 from bench.profile import profile
 from bench.subscriptions import Delivery, delivery_latency
 from bench.wrk import Measured, run_crash_wrk, run_wrk
-from casino_club.bootstrap import seed
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.pagination import encode_cursor
-from casino_club.persistence import migrations, wallet
+from casino_club.persistence import wallet
 from casino_club.services import Services
 
-ADMIN_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 PLAYERS = int(os.environ.get("BENCH_PLAYERS", "64"))
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -359,120 +354,107 @@ def write_results(
 
 
 async def main() -> None:
-    admin_url = make_url(ADMIN_URL)
-    admin_dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"cc_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    prefix = f"ccbench:{uuid.uuid4().hex[:8]}:"
-    database_url = admin_url.set(database=name).render_as_string(hide_password=False)
-    dsn = database_url.replace("+asyncpg", "")
-    backend = Backend("postgres", database_url, REDIS_URL, prefix, REDIS_URL)
     redis = Redis.from_url(REDIS_URL)
     try:
-        await asyncio.to_thread(migrations.upgrade, database_url)
-        services = Services.create(backend.settings())
-        await seed(services)
-        await services.close()
-        log_dir = Path(tempfile.mkdtemp(prefix="casino-bench-"))
-        with start_server(backend, log_dir, **SERVER_SETTINGS) as running:
-            url, pid = running.url, running.process.pid
-            players = await signup_players(url, PLAYERS)
-            await top_up(backend, [user_id for _, user_id in players], 1_000_000_000)
-            tokens = [token for token, _ in players]
+        async with bench_database() as db:
+            backend, dsn, name, admin_dsn = db.backend, db.dsn, db.name, db.admin_dsn
+            log_dir = Path(tempfile.mkdtemp(prefix="casino-bench-"))
+            with start_server(backend, log_dir, **SERVER_SETTINGS) as running:
+                url, pid = running.url, running.process.pid
+                players = await signup_players(url, PLAYERS)
+                await top_up(backend, [user_id for _, user_id in players], 1_000_000_000)
+                tokens = [token for token, _ in players]
 
-            def wrk(
-                payload: Mapping[str, object], expect: str, connections: int, delay_ms: int = 0
-            ) -> Callable[[], Measured]:
-                return lambda: run_wrk(
-                    url,
-                    tokens,
-                    payload,
-                    expect,
-                    connections=connections,
-                    seconds=SECONDS,
-                    delay_ms=delay_ms,
+                def wrk(
+                    payload: Mapping[str, object], expect: str, connections: int, delay_ms: int = 0
+                ) -> Callable[[], Measured]:
+                    return lambda: run_wrk(
+                        url,
+                        tokens,
+                        payload,
+                        expect,
+                        connections=connections,
+                        seconds=SECONDS,
+                        delay_ms=delay_ms,
+                    )
+
+                async def http(label: str, load: Callable[[], Measured]) -> HttpRun:
+                    return await measure(label, pid, redis, admin_dsn, name, load)
+
+                await asyncio.to_thread(
+                    lambda: run_wrk(url, tokens, SPIN, "SlotSpinSuccess", connections=32, seconds=3)
+                )  # warm-up: caches, pools, prepared statements
+                canonical = await canonical_floor(dsn, SECONDS)
+                spin32 = await http("`slotSpin`, 32 connections", wrk(SPIN, "SlotSpinSuccess", 32))
+                ours = await our_floor(dsn, [user_id for _, user_id in players[:32]], SECONDS)
+                spin8 = await http("`slotSpin`, 8 connections", wrk(SPIN, "SlotSpinSuccess", 8))
+                half = spin32.measured.throughput / 2
+                # Each connection's cycle is its pause plus a response; the 8-connection p50
+                # stands in for the response time (the measured rate is in the table).
+                pause = max(0, round(32 * 1000 / half - spin8.measured.p50_ms))
+                fixed = await http(
+                    f"`slotSpin`, aiming at ≈ {half:.0f}/s (32 connections, random pauses "
+                    f"averaging {pause} ms)",
+                    wrk(SPIN, "SlotSpinSuccess", 32, pause),
                 )
-
-            async def http(label: str, load: Callable[[], Measured]) -> HttpRun:
-                return await measure(label, pid, redis, admin_dsn, name, load)
-
-            await asyncio.to_thread(
-                lambda: run_wrk(url, tokens, SPIN, "SlotSpinSuccess", connections=32, seconds=3)
-            )  # warm-up: caches, pools, prepared statements
-            canonical = await canonical_floor(dsn, SECONDS)
-            spin32 = await http("`slotSpin`, 32 connections", wrk(SPIN, "SlotSpinSuccess", 32))
-            ours = await our_floor(dsn, [user_id for _, user_id in players[:32]], SECONDS)
-            spin8 = await http("`slotSpin`, 8 connections", wrk(SPIN, "SlotSpinSuccess", 8))
-            half = spin32.measured.throughput / 2
-            # Each connection's cycle is its pause plus a response; the 8-connection p50
-            # stands in for the response time (the measured rate is in the table).
-            pause = max(0, round(32 * 1000 / half - spin8.measured.p50_ms))
-            fixed = await http(
-                f"`slotSpin`, aiming at ≈ {half:.0f}/s (32 connections, random pauses "
-                f"averaging {pause} ms)",
-                wrk(SPIN, "SlotSpinSuccess", 32, pause),
-            )
-            dice = await http("`diceRoll`, 32 connections", wrk(DICE, "DiceRollSuccess", 32))
-            canonical_again = await canonical_floor(dsn, SECONDS)
-            gacha = await http("`gachaPull`, 32 connections", wrk(PULL, "GachaPullSuccess", 32))
-            crash = await http(
-                "`crashBet` and `crashCashout` alternating, 16 connections (requests, not pairs)",
-                # One thread per connection, each with players of its own: at least one.
-                lambda: run_crash_wrk(
-                    url, tokens, connections=min(16, len(tokens)), seconds=SECONDS
-                ),
-            )
-            ours_again = await our_floor(dsn, [user_id for _, user_id in players[:32]], SECONDS)
-            (reader, reader_id), *_ = await signup_players(url, 1)
-            middle = await long_history(dsn, reader_id)
-
-            def read(payload: Mapping[str, object], expect: str) -> Callable[[], Measured]:
-                return lambda: run_wrk(
-                    url, [reader], payload, expect, connections=8, seconds=SECONDS
+                dice = await http("`diceRoll`, 32 connections", wrk(DICE, "DiceRollSuccess", 32))
+                canonical_again = await canonical_floor(dsn, SECONDS)
+                gacha = await http("`gachaPull`, 32 connections", wrk(PULL, "GachaPullSuccess", 32))
+                crash = await http(
+                    "`crashBet` and `crashCashout` alternating, 16 connections (requests, not pairs)",
+                    # One thread per connection, each with players of its own: at least one.
+                    lambda: run_crash_wrk(
+                        url, tokens, connections=min(16, len(tokens)), seconds=SECONDS
+                    ),
                 )
+                ours_again = await our_floor(dsn, [user_id for _, user_id in players[:32]], SECONDS)
+                (reader, reader_id), *_ = await signup_players(url, 1)
+                middle = await long_history(dsn, reader_id)
 
-            first_page = {"query": HISTORY_PAGE, "variables": {"after": None}}
-            deep_page = {"query": HISTORY_PAGE, "variables": {"after": middle}}
-            reads = [
-                await http(
-                    f"`me {{ history(first: 50) }}` at {HISTORY_ROWS:,} plays, 8 connections",
-                    read(first_page, "hasNextPage"),
-                ),
-                await http(
-                    f"the same page {HISTORY_ROWS // 2:,} plays deep (`after:`), 8 connections",
-                    read(deep_page, "hasNextPage"),
-                ),
-                await http(
-                    f"`me {{ stats }}` at {HISTORY_ROWS:,} plays, 8 connections",
-                    read(STATS, "biggestWin"),
-                ),
-            ]
-            profiled = await asyncio.to_thread(
-                profile, pid, SECONDS, wrk(SPIN, "SlotSpinSuccess", 32)
-            )
-            with start_server(backend, log_dir, **SERVER_SETTINGS) as second:
-                listeners = [token for token, _ in await signup_players(url, LIVE_PLAYERS)]
-                live = await delivery_latency(
-                    [url, second.url],
-                    listeners,
-                    subscribers=LIVE_SUBSCRIBERS,
-                    spins=LIVE_SPINS,
-                    rate=LIVE_RATE,
+                def read(payload: Mapping[str, object], expect: str) -> Callable[[], Measured]:
+                    return lambda: run_wrk(
+                        url, [reader], payload, expect, connections=8, seconds=SECONDS
+                    )
+
+                first_page = {"query": HISTORY_PAGE, "variables": {"after": None}}
+                deep_page = {"query": HISTORY_PAGE, "variables": {"after": middle}}
+                reads = [
+                    await http(
+                        f"`me {{ history(first: 50) }}` at {HISTORY_ROWS:,} plays, 8 connections",
+                        read(first_page, "hasNextPage"),
+                    ),
+                    await http(
+                        f"the same page {HISTORY_ROWS // 2:,} plays deep (`after:`), 8 connections",
+                        read(deep_page, "hasNextPage"),
+                    ),
+                    await http(
+                        f"`me {{ stats }}` at {HISTORY_ROWS:,} plays, 8 connections",
+                        read(STATS, "biggestWin"),
+                    ),
+                ]
+                profiled = await asyncio.to_thread(
+                    profile, pid, SECONDS, wrk(SPIN, "SlotSpinSuccess", 32)
                 )
-        print(
-            write_results(
-                [spin32, spin8, fixed, dice, gacha, crash, *reads],
-                [canonical, canonical_again],
-                [ours, ours_again],
-                profiled,
-                live,
+                with start_server(backend, log_dir, **SERVER_SETTINGS) as second:
+                    listeners = [token for token, _ in await signup_players(url, LIVE_PLAYERS)]
+                    live = await delivery_latency(
+                        [url, second.url],
+                        listeners,
+                        subscribers=LIVE_SUBSCRIBERS,
+                        spins=LIVE_SPINS,
+                        rate=LIVE_RATE,
+                    )
+            print(
+                write_results(
+                    [spin32, spin8, fixed, dice, gacha, crash, *reads],
+                    [canonical, canonical_again],
+                    [ours, ours_again],
+                    profiled,
+                    live,
+                )
             )
-        )
     finally:
         await redis.aclose()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import asyncio
 import os
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -30,22 +29,16 @@ from typing import Any
 import asyncpg
 import httpx
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
-from tests.conftest import ADMIN_PASSWORD, Backend
+from tests.conftest import ADMIN_PASSWORD
 from tests.e2e.conftest import start_server
 from tests.support import Api
 
+from bench.database import bench_database
 from bench.results import write_section
 from bench.wrk import run_wrk
-from casino_club.bootstrap import seed
-from casino_club.persistence import migrations
 from casino_club.resolvers import kpis, segments
 from casino_club.services import Services
 
-ADMIN_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 PLAYERS = int(os.environ.get("BENCH_INSIGHT_PLAYERS", "100000"))
 PLAYS_PER_PLAYER = int(os.environ.get("BENCH_INSIGHT_PLAYS", "20"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
@@ -119,19 +112,11 @@ async def timed(label: str, work: Any, services: Services) -> tuple[str, float, 
 
 
 async def main() -> None:
-    admin_url = make_url(ADMIN_URL)
-    admin_dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"cc_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    database_url = admin_url.set(database=name).render_as_string(hide_password=False)
-    backend = Backend("postgres", database_url, REDIS_URL, f"ccbench:{name}:", REDIS_URL)
-    try:
-        await asyncio.to_thread(migrations.upgrade, database_url)
+    async with bench_database() as db:
+        backend = db.backend
         settings = backend.settings(admin_password=ADMIN_PASSWORD, database_timeout_seconds=600)
         services = Services.create(settings)
-        await seed(services)
-        connection = await asyncpg.connect(database_url.replace("+asyncpg", ""))
+        connection = await asyncpg.connect(db.dsn)
         started = time.perf_counter()
         for statement in GENERATE:
             await connection.execute(statement)
@@ -177,9 +162,6 @@ async def main() -> None:
                 connections=8,
                 seconds=SECONDS,
             )
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
     lines = [
         "## Operators' insight at scale",

@@ -24,22 +24,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import tempfile
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
-from sqlalchemy.engine import make_url
-from tests.conftest import Backend
 from tests.e2e.conftest import start_server
 from tests.e2e.haproxy import start_haproxy
 
 from bench.bet_path import (
-    ADMIN_URL,
     PLAYERS,
-    REDIS_URL,
     SECONDS,
     SERVER_SETTINGS,
     SPIN,
@@ -47,11 +41,9 @@ from bench.bet_path import (
     signup_players,
     top_up,
 )
+from bench.database import bench_database
 from bench.results import write_section
 from bench.wrk import Measured, run_wrk
-from casino_club.bootstrap import seed
-from casino_club.persistence import migrations
-from casino_club.services import Services
 
 CONNECTIONS = 32
 
@@ -108,18 +100,8 @@ def section(runs: list[ProxyRun]) -> str:
 
 
 async def main() -> None:
-    admin_url = make_url(ADMIN_URL)
-    admin_dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"cc_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    database_url = admin_url.set(database=name).render_as_string(hide_password=False)
-    backend = Backend("postgres", database_url, REDIS_URL, f"ccbench:{name}:", REDIS_URL)
-    try:
-        await asyncio.to_thread(migrations.upgrade, database_url)
-        services = Services.create(backend.settings())
-        await seed(services)
-        await services.close()
+    async with bench_database() as db:
+        backend = db.backend
         log_dir = Path(tempfile.mkdtemp(prefix="casino-bench-"))
         with contextlib.ExitStack() as stack:
             first, second = [
@@ -143,9 +125,6 @@ async def main() -> None:
                 await measure("HAProxy → two instances", both.url, tokens, two, both.process.pid),
                 await measure("one instance, direct, again", first.url, tokens, one, None),
             ]
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
     text = section(runs)
     write_section("proxy", text)
     print(text)

@@ -22,7 +22,6 @@ import resource
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,8 +31,6 @@ import asyncpg
 import orjson
 import websockets
 from redis.asyncio import Redis
-from sqlalchemy.engine import make_url
-from tests.conftest import Backend
 from tests.e2e.conftest import start_server
 
 from bench.bet_path import (
@@ -45,16 +42,10 @@ from bench.bet_path import (
     signup_players,
     top_up,
 )
+from bench.database import REDIS_URL, bench_database
 from bench.results import write_section
 from bench.wrk import Measured, run_wrk
-from casino_club.bootstrap import seed
-from casino_club.persistence import migrations
-from casino_club.services import Services
 
-ADMIN_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 SMALL_ROWS = int(os.environ.get("BENCH_SMALL_ROWS", "100000"))
 LARGE_ROWS = int(os.environ.get("BENCH_LARGE_ROWS", "10000000"))
@@ -198,76 +189,64 @@ async def idle_connections(url: str, pid: int, tokens: list[str]) -> tuple[float
 
 
 async def main() -> None:
-    admin_url = make_url(ADMIN_URL)
-    admin_dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"cc_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    database_url = admin_url.set(database=name).render_as_string(hide_password=False)
-    dsn = database_url.replace("+asyncpg", "")
-    backend = Backend("postgres", database_url, REDIS_URL, f"ccbench:{name}:", REDIS_URL)
     redis = Redis.from_url(REDIS_URL)
     sizes: list[tuple[int, float, int, int]] = []  # rows, fill seconds, ledger, history bytes
     runs: list[HttpRun] = []
     try:
-        await asyncio.to_thread(migrations.upgrade, database_url)
-        services = Services.create(backend.settings())
-        await seed(services)
-        await services.close()
-        log_dir = Path(tempfile.mkdtemp(prefix="casino-bench-"))
-        with start_server(backend, log_dir, **SETTINGS) as running:
-            url, pid = running.url, running.process.pid
-            players = await signup_players(url, PLAYERS)
-            await top_up(backend, [user_id for _, user_id in players], 1_000_000_000)
-            tokens = [token for token, _ in players]
+        async with bench_database() as db:
+            backend, dsn, name, admin_dsn = db.backend, db.dsn, db.name, db.admin_dsn
+            log_dir = Path(tempfile.mkdtemp(prefix="casino-bench-"))
+            with start_server(backend, log_dir, **SETTINGS) as running:
+                url, pid = running.url, running.process.pid
+                players = await signup_players(url, PLAYERS)
+                await top_up(backend, [user_id for _, user_id in players], 1_000_000_000)
+                tokens = [token for token, _ in players]
 
-            def wrk(
-                payload: Mapping[str, object], expect: str, connections: int
-            ) -> Callable[[], Measured]:
-                return lambda: run_wrk(
-                    url, tokens, payload, expect, connections=connections, seconds=SECONDS
-                )
+                def wrk(
+                    payload: Mapping[str, object], expect: str, connections: int
+                ) -> Callable[[], Measured]:
+                    return lambda: run_wrk(
+                        url, tokens, payload, expect, connections=connections, seconds=SECONDS
+                    )
 
-            page = {"query": HISTORY_PAGE, "variables": {"after": None}}
-            for target in (SMALL_ROWS, LARGE_ROWS):
-                rows, took = await fill(dsn, target)
-                sizes.append(
-                    (
-                        rows,
-                        took,
-                        await table_size(dsn, "ledger_entries"),
-                        await table_size(dsn, "game_history"),
+                page = {"query": HISTORY_PAGE, "variables": {"after": None}}
+                for target in (SMALL_ROWS, LARGE_ROWS):
+                    rows, took = await fill(dsn, target)
+                    sizes.append(
+                        (
+                            rows,
+                            took,
+                            await table_size(dsn, "ledger_entries"),
+                            await table_size(dsn, "game_history"),
+                        )
                     )
-                )
-                await asyncio.to_thread(wrk(SPIN, "SlotSpinSuccess", 32))  # warm-up
-                runs.append(
-                    await measure(
-                        f"`slotSpin`, 32 connections, {rows:,} ledger rows",
-                        pid,
-                        redis,
-                        admin_dsn,
-                        name,
-                        wrk(SPIN, "SlotSpinSuccess", 32),
+                    await asyncio.to_thread(wrk(SPIN, "SlotSpinSuccess", 32))  # warm-up
+                    runs.append(
+                        await measure(
+                            f"`slotSpin`, 32 connections, {rows:,} ledger rows",
+                            pid,
+                            redis,
+                            admin_dsn,
+                            name,
+                            wrk(SPIN, "SlotSpinSuccess", 32),
+                        )
                     )
-                )
-                runs.append(
-                    await measure(
-                        f"`me {{ history(first: 50) }}`, 8 connections, {rows:,} history rows",
-                        pid,
-                        redis,
-                        admin_dsn,
-                        name,
-                        wrk(page, "hasNextPage", 8),
+                    runs.append(
+                        await measure(
+                            f"`me {{ history(first: 50) }}`, 8 connections, {rows:,} history rows",
+                            pid,
+                            redis,
+                            admin_dsn,
+                            name,
+                            wrk(page, "hasNextPage", 8),
+                        )
                     )
+            with start_server(backend, log_dir, **SETTINGS) as fresh:
+                per_connection, health_p50, health_p99 = await idle_connections(
+                    fresh.url, fresh.process.pid, tokens
                 )
-        with start_server(backend, log_dir, **SETTINGS) as fresh:
-            per_connection, health_p50, health_p99 = await idle_connections(
-                fresh.url, fresh.process.pid, tokens
-            )
     finally:
         await redis.aclose()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
     lines = [
         "## Cost as work grows",
