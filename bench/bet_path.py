@@ -46,6 +46,7 @@ from bench.profile import profile
 from bench.subscriptions import Delivery, delivery_latency
 from bench.wrk import Measured, run_crash_wrk, run_wrk
 from casino_club.bootstrap import seed
+from casino_club.domain.ids import NodeKind, parse_node_id
 from casino_club.domain.ledger import LedgerReason, Movement
 from casino_club.domain.pagination import encode_cursor
 from casino_club.persistence import migrations, wallet
@@ -125,7 +126,9 @@ async def signup_players(url: str, count: int) -> list[tuple[str, int]]:
                 f"{url}/graphql", json={"query": SIGNUP, "variables": variables}
             ) as r:
                 payload = (await r.json())["data"]["signup"]
-            players.append((payload["accessToken"], int(payload["user"]["id"])))
+            user_id = parse_node_id(payload["user"]["id"], NodeKind.PLAYER)
+            assert user_id is not None, payload
+            players.append((payload["accessToken"], user_id))
     return players
 
 

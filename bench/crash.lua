@@ -43,7 +43,7 @@ function response(status, headers, response_body)
     return fail(response_body)
   end
   if open_round == nil then
-    open_round = string.match(response_body, '"round":{"id":"(%d+)"')
+    open_round = string.match(response_body, '"round":{"id":"([^"]+)"')
     if open_round == nil or not string.find(response_body, "CrashBetPlaced", 1, true) then
       open_round = nil
       fail(response_body)
