@@ -52,7 +52,8 @@ from casino_club.domain.refusals import (
     ValidationFailed,
 )
 from casino_club.persistence import bets
-from casino_club.persistence.bets import Outcome, SettledBet, Settlement, Wager
+from casino_club.persistence.bets import Outcome, SettledBet, Settlement, StagedBet, Wager
+from casino_club.persistence.driver import SessionStatements, Statements
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest
 from casino_club.persistence.unit_of_work import AfterCommit, UnitOfWork
@@ -150,17 +151,27 @@ class OpenBet:
     commit), with the player's fair round taken and the seed row locked, so one
     player's bets run one at a time."""
 
-    _uow: UnitOfWork
+    _bet: StagedBet | UnitOfWork
     user_id: int
     fair_round: Round
     now: datetime  # read once the seed row was held: one player's bets in time order
 
     @property
+    def db(self) -> Statements:
+        """The transaction's statements, on whatever runs it (the driver on PostgreSQL)."""
+        bet = self._bet
+        return SessionStatements(bet.session) if isinstance(bet, UnitOfWork) else bet.db
+
+    @property
     def session(self) -> AsyncSession:
-        return self._uow.session
+        """The transaction's session: only for a game placed `through_session`."""
+        bet = self._bet
+        if not isinstance(bet, UnitOfWork):
+            raise TypeError("this bet runs on the driver: its game reads and writes via `db`")
+        return bet.session
 
     def after_commit(self, action: AfterCommit) -> None:
-        self._uow.after_commit(action)
+        self._bet.after_commit(action)
 
 
 class BetReceipt(NamedTuple):
@@ -215,16 +226,25 @@ async def place_instant(
 
 
 async def place_staged(
-    context: Context, viewer: Viewer, request: BetRequest[R], game: StagedGame[R, E]
+    context: Context,
+    viewer: Viewer,
+    request: BetRequest[R],
+    game: StagedGame[R, E],
+    *,
+    through_session: bool = False,
 ) -> R | E | BetRefusal:
-    """A staged game's bet: checked, decided and written in one transaction
-    (`bets.write`, as an instant game's on the session path), published."""
+    """A staged game's bet: checked, decided and written in one transaction, published.
+
+    The bet store runs it (`BetStore.staged`: on PostgreSQL the driver itself) when the
+    game reads and writes only through `OpenBet.db`; a game that still needs the ORM
+    session (`through_session`: crash, the wheel) runs in a unit of work (`bets.write`)."""
     services = context.services
     kind = request.kind
     bettor = Bettor.of(context, viewer)
 
     async def write(key: KeyRequest | None) -> R | E | InsufficientFunds | LossLimitReached:
-        async with services.unit_of_work() as uow:
+        transaction = services.unit_of_work() if through_session else services.bets.staged()
+        async with transaction as uow:
             settled: Settlement[R] | None = None
 
             async def decide(fair_round: Round) -> Settlement[R] | E:
@@ -242,7 +262,12 @@ async def place_staged(
                 )
                 return settled
 
-            written = await bets.write(uow.session, viewer.id, key, services.clock.now(), decide)
+            if isinstance(uow, UnitOfWork):
+                written = await bets.write(
+                    uow.session, viewer.id, key, services.clock.now(), decide
+                )
+            else:
+                written = await uow.write(viewer.id, key, services.clock.now(), decide)
             if not isinstance(written, SettledBet):
                 # Leaving the unit of work uncommitted rolls back all the bet wrote.
                 if isinstance(written, ShortOfGold | LossLimitHit):

@@ -153,7 +153,7 @@ async def bet(
         stake_limits=(settings.crash_min_stake, settings.crash_max_stake),
     )
     return await betting.place_staged(
-        context, viewer, request, CrashBet(stake, auto, context.services)
+        context, viewer, request, CrashBet(stake, auto, context.services), through_session=True
     )
 
 

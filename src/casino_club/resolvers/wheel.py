@@ -38,7 +38,9 @@ async def spin(
 ) -> wheel.WheelSpinSuccess | BetRefusal:
     zone = context.services.settings.zone
     request = betting.BetRequest(KIND, key=key, parameters={})
-    result = await betting.place_staged(context, viewer, request, WheelSpin(zone))
+    result = await betting.place_staged(
+        context, viewer, request, WheelSpin(zone), through_session=True
+    )
     assert not isinstance(result, InvalidStake), "a wheel spin has no stake to check"
     return result
 
@@ -63,7 +65,7 @@ class WheelSpin:
         index = wheel.spin(take(bet.fair_round.source, 1)[0], SEGMENTS)
         segment = SEGMENTS[index]
         if segment.item_id is not None:
-            await store.add_items(session, bet.user_id, [segment.item_id], bet.now)
+            await store.add_items(bet.db, bet.user_id, [segment.item_id], bet.now)
         cost = 0 if free else wheel.SPIN_COST
         proof = bet.fair_round.proof
 
