@@ -38,7 +38,7 @@ from casino_club.domain.limits import LossLimitHit
 from casino_club.domain.missions import Periods, open_round_counts
 from casino_club.domain.progression import NOTHING, Progression
 from casino_club.persistence import fairness, game_rounds, idempotency, limits, missions, wallet
-from casino_club.persistence.driver import SessionStatements, Statements
+from casino_club.persistence.driver import SessionStatements, Statements, statements
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.game_rounds import PlayRecord
 from casino_club.persistence.idempotency import KeyRequest
@@ -148,7 +148,7 @@ def movements(wager: Wager, fair_round: Round, payout: int) -> list[Movement]:
 
 
 async def write(
-    session: AsyncSession,
+    on: AsyncSession | Statements,
     user_id: int,
     key: KeyRequest | None,
     at: datetime,
@@ -158,44 +158,43 @@ async def write(
     nothing once the caller rolls back (the round's nonce and the key's claim with it).
     `at`: when the key is claimed; everything after the decision happens at the wager's
     `placed_at`."""
-    claim = await idempotency.claim_if_keyed(session, key, at)
-    fair_round = await fairness.next_round(session, user_id)
+    db = statements(on)
+    claim = await idempotency.claim_if_keyed(db, key, at)
+    fair_round = await fairness.next_round(db, user_id)
     settlement = await decide(fair_round)
     if not isinstance(settlement, Settlement):
         return settlement
     wager, outcome = settlement.wager, settlement.outcome
     now = wager.placed_at
     if wager.loss_day_start is not None and wager.stake:
-        over = await limits.check_loss(
-            session, wager.user_id, wager.stake, wager.loss_day_start, now
-        )
+        over = await limits.check_loss(db, wager.user_id, wager.stake, wager.loss_day_start, now)
         if over is not None:
             return over
     moved = movements(wager, fair_round, outcome.payout)
     if moved:
         posted = await wallet.move_gold_if_covered(
-            session, user_id=wager.user_id, movements=moved, now=now
+            db, user_id=wager.user_id, movements=moved, now=now
         )
         if isinstance(posted, ShortOfGold):
             return posted
         balance = posted[-1].balance_after
     else:  # a free play
-        posted, balance = [], await wallet.balance_of(session, wager.user_id)
+        posted, balance = [], await wallet.balance_of(db, wager.user_id)
     if outcome.slot_win_streak is not None:
-        await fairness.set_slot_win_streak(session, fair_round.seed_id, outcome.slot_win_streak)
+        await fairness.set_slot_win_streak(db, fair_round.seed_id, outcome.slot_win_streak)
     if settlement.open_round is None:
         round_id, progression = await game_rounds.record(
-            session, _played(wager, fair_round, outcome, settlement.units)
+            db, _played(wager, fair_round, outcome, settlement.units)
         )
     else:
         round_id = settlement.open_round
         advanced = await missions.advance(
-            session, wager.user_id, open_round_counts(wager.stake), wager.periods, now
+            db, wager.user_id, open_round_counts(wager.stake), wager.periods, now
         )
         progression = Progression(missions=advanced)
     written = SettledBet(round_id, balance, posted, fair_round, outcome, progression)
     if claim is not None:
-        await idempotency.complete(session, claim, settlement.answer(written), now)
+        await idempotency.complete(db, claim, settlement.answer(written), now)
     return written
 
 
@@ -228,7 +227,7 @@ class SessionStagedBet:
     async def write(
         self, user_id: int, key: KeyRequest | None, at: datetime, decide: Decide[E]
     ) -> SettledBet | Refusal | E:
-        return await write(self._uow.session, user_id, key, at, decide)
+        return await write(self.db, user_id, key, at, decide)
 
     async def commit(self) -> None:
         await self._uow.commit()

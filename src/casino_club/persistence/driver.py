@@ -62,6 +62,16 @@ class Statements(Protocol):
         """The statement's rows (a DML statement's: what it RETURNING-s), by column name."""
         ...
 
+    async def value(self, statement: Executable, values: Mapping[str, Any]) -> Any:
+        """The first column of the first row; None without rows."""
+        ...
+
+    async def execute(
+        self, statement: Executable, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Run a statement that returns nothing, once or (a sequence of values) per row."""
+        ...
+
 
 class SessionStatements:
     def __init__(self, session: AsyncSession) -> None:
@@ -76,6 +86,17 @@ class SessionStatements:
     ) -> Sequence[Mapping[str, Any]]:
         found = (await self._session.execute(statement, dict(values))).mappings().all()
         return cast(Sequence[Mapping[str, Any]], found)
+
+    async def value(self, statement: Executable, values: Mapping[str, Any]) -> Any:
+        return await self._session.scalar(statement, dict(values))
+
+    async def execute(
+        self, statement: Executable, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+    ) -> None:
+        if isinstance(values, Mapping):
+            await self._session.execute(statement, dict(values))
+        else:
+            await self._session.execute(statement, [dict(v) for v in values])
 
 
 # Each statement compiled once per process, by identity: statements are module-level
@@ -106,3 +127,21 @@ class DriverStatements:
             driver.sql, *driver.args(dict(values))
         )
         return found
+
+    async def value(self, statement: Executable, values: Mapping[str, Any]) -> Any:
+        driver = compiled(statement)
+        return await self._connection.fetchval(driver.sql, *driver.args(dict(values)))
+
+    async def execute(
+        self, statement: Executable, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+    ) -> None:
+        driver = compiled(statement)
+        if isinstance(values, Mapping):
+            await self._connection.execute(driver.sql, *driver.args(dict(values)))
+        else:
+            await self._connection.executemany(driver.sql, [driver.args(dict(v)) for v in values])
+
+
+def statements(on: AsyncSession | Statements) -> Statements:
+    """Where to run a transaction's statements: a session's, or a runner as it is."""
+    return SessionStatements(on) if isinstance(on, AsyncSession) else on

@@ -42,13 +42,12 @@ from casino_club.domain.games import Game
 from casino_club.domain.ledger import (
     posted_rows,
     required_balance,
-    round_reference,
     still_to_come,
 )
 from casino_club.domain.missions import EVER, Advance, MissionPeriod, play_counts
 from casino_club.domain.progression import Progression
 from casino_club.domain.stats import GOLD_PER_XP, PlayTotals, play_xp, xp_for
-from casino_club.persistence import fairness, idempotency, limits
+from casino_club.persistence import bets, fairness, idempotency, limits
 from casino_club.persistence.bets import (
     AnswerOf,
     Decide,
@@ -56,7 +55,6 @@ from casino_club.persistence.bets import (
     Refusal,
     RuleOf,
     SettledBet,
-    Settlement,
     Wager,
     movements,
 )
@@ -211,13 +209,12 @@ SELECT (SELECT gold FROM moved) AS balance, (SELECT id FROM round) AS round_id,
 """  # noqa: S608 (rendered from the domain's constants, never from input)
 
 
-def settle_args(wager: Wager, fair_round: Round, outcome: Outcome, units: int = 1) -> list[Any]:
-    """SETTLE's arguments: the bet's movements, outcome and proof; `units`: the items a
-    gacha pull drew (missions count each)."""
+def settle_args(wager: Wager, fair_round: Round, outcome: Outcome) -> list[Any]:
+    """SETTLE's arguments: the bet's movements, outcome and proof."""
     moved = movements(wager, fair_round, outcome.payout)
     proof = fair_round.proof
     totals = PlayTotals(wager.stake, outcome.payout)
-    counts = play_counts(Game(wager.game), totals, units)
+    counts = play_counts(Game(wager.game), totals)
     return [
         wager.user_id,
         sum(m.amount for m in moved),
@@ -226,7 +223,7 @@ def settle_args(wager: Wager, fair_round: Round, outcome: Outcome, units: int = 
         [m.amount for m in moved],
         still_to_come(moved),
         [m.reason.value for m in moved],
-        round_reference(wager.game, fair_round.seed_id, proof.nonce),  # none moved: a free play
+        moved[0].reference,
         outcome.slot_win_streak,
         fair_round.seed_id,
         wager.game,
@@ -293,10 +290,8 @@ class PostgresBetStore:
 
 
 class DriverStagedBet:
-    """A staged bet's transaction on the driver: `write` is `bets.write` restated as the
-    locked path's statements (claim, LOCK_ROUND, the game's decision through `db`, the
-    loss check, SETTLE, the key's answer). A round that goes on (crash) is not written
-    here: those games take the session path."""
+    """A staged bet's transaction on the driver: `bets.write`, the very code the session
+    path runs, its statements (and the game's, through `db`) sent by the driver."""
 
     def __init__(
         self,
@@ -318,33 +313,9 @@ class DriverStagedBet:
     async def write(
         self, user_id: int, key: KeyRequest | None, at: datetime, decide: Decide[E]
     ) -> SettledBet | Refusal | E:
-        conn = self._driver
-        claim = None
-        if key is not None:
-            record_id = await conn.fetchval(
-                _CLAIM.sql, *_CLAIM.args(idempotency.claim_values(key, at))
-            )
-            claim = idempotency.as_claim(key, record_id)
-        fair_round = await locked_round(conn, user_id)
-        settlement = await decide(fair_round)
-        if not isinstance(settlement, Settlement):
-            return settlement
-        assert settlement.open_round is None, "a round that goes on takes the session path"
-        wager, now = settlement.wager, settlement.wager.placed_at
-        if wager.loss_day_start is not None and wager.stake:
-            values = {"uid": wager.user_id, "since": wager.loss_day_start}
-            row = await conn.fetchrow(_LOSS_CHECK.sql, *_LOSS_CHECK.args(values))
-            over = limits.loss_verdict(row, wager.stake, now)
-            if over is not None:
-                return over
-        written = await _settle(conn, wager, fair_round, settlement.outcome, settlement.units)
-        if written is None:
-            raise RuntimeError("the seed row changed while this transaction held its lock")
+        written = await bets.write(self.db, user_id, key, at, decide)
         if isinstance(written, SettledBet):
-            self._settled = (user_id, fair_round)
-            if claim is not None:
-                values = idempotency.complete_values(claim, settlement.answer(written), now)
-                await conn.execute(_COMPLETE.sql, *_COMPLETE.args(values))
+            self._settled = (user_id, written.fair_round)
         return written
 
     async def commit(self) -> None:
@@ -404,10 +375,10 @@ async def _driver(pooled: AsyncConnection) -> asyncpg.Connection:
 
 
 async def _settle(
-    conn: asyncpg.Connection, wager: Wager, fair_round: Round, outcome: Outcome, units: int = 1
+    conn: asyncpg.Connection, wager: Wager, fair_round: Round, outcome: Outcome
 ) -> SettledBet | ShortOfGold | None:
     """SETTLE: the bet written, ShortOfGold, or None when the round was stale."""
-    row = await conn.fetchrow(SETTLE, *settle_args(wager, fair_round, outcome, units))
+    row = await conn.fetchrow(SETTLE, *settle_args(wager, fair_round, outcome))
     assert row is not None  # a SELECT without FROM always returns its one row
     if not row["fresh"]:
         return None
