@@ -8,8 +8,11 @@ dofile(os.getenv("BENCH_REPORT"))
 
 local BET = '{"query":"mutation { crashBet(input: {stake: 10}) { __typename '
   .. '... on CrashBetPlaced { round { id } balance } } }"}'
-local CASHOUT = '{"query":"mutation { crashCashout(input: {roundId: \\"%s\\"}) { __typename '
-  .. '... on CrashCashedOut { payout balance } ... on CrashRoundLost { crashPoint } } }"}'
+-- The round's id goes in a variable, as clients send it: one document, parsed and
+-- validated once (an id inlined in the document would make every cash-out a new one).
+local CASHOUT = '{"query":"mutation C($input: CrashCashoutInput!) { crashCashout(input: $input) '
+  .. '{ __typename ... on CrashCashedOut { payout balance } ... on CrashRoundLost { crashPoint } } }",'
+  .. '"variables":{"input":{"roundId":"%s"}}}'
 
 function init(args)
   local count = tonumber(os.getenv("BENCH_THREADS"))
