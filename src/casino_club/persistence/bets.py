@@ -41,7 +41,7 @@ from casino_club.persistence import fairness, game_rounds, idempotency, limits, 
 from casino_club.persistence.driver import SessionStatements, Statements, statements
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.game_rounds import PlayRecord
-from casino_club.persistence.idempotency import KeyRequest
+from casino_club.persistence.idempotency import Claimed, KeyRequest
 from casino_club.persistence.unit_of_work import AfterCommit, UnitOfWork
 from casino_club.persistence.wallet import ShortOfGold
 
@@ -164,6 +164,15 @@ async def write(
     settlement = await decide(fair_round)
     if not isinstance(settlement, Settlement):
         return settlement
+    return await settle(db, claim, fair_round, settlement)
+
+
+async def settle(
+    db: Statements, claim: Claimed | None, fair_round: Round, settlement: Settlement[Any]
+) -> SettledBet | Refusal:
+    """`write` once the game decided on its round (the nonce taken): the loss limit, the
+    gold, the streak, the play recorded (or the open round's bet counted), the key's
+    answer."""
     wager, outcome = settlement.wager, settlement.outcome
     now = wager.placed_at
     if wager.loss_day_start is not None and wager.stake:

@@ -31,7 +31,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import asyncpg
 import orjson
@@ -55,12 +55,13 @@ from casino_club.persistence.bets import (
     Refusal,
     RuleOf,
     SettledBet,
+    Settlement,
     Wager,
     movements,
 )
 from casino_club.persistence.driver import DriverStatements, for_asyncpg
 from casino_club.persistence.fairness import Round
-from casino_club.persistence.idempotency import KeyRequest
+from casino_club.persistence.idempotency import Claimed, KeyRequest
 from casino_club.persistence.round_cache import RoundCache
 from casino_club.persistence.unit_of_work import AfterCommit
 from casino_club.persistence.wallet import ShortOfGold
@@ -209,12 +210,13 @@ SELECT (SELECT gold FROM moved) AS balance, (SELECT id FROM round) AS round_id,
 """  # noqa: S608 (rendered from the domain's constants, never from input)
 
 
-def settle_args(wager: Wager, fair_round: Round, outcome: Outcome) -> list[Any]:
-    """SETTLE's arguments: the bet's movements, outcome and proof."""
+def settle_args(wager: Wager, fair_round: Round, outcome: Outcome, units: int = 1) -> list[Any]:
+    """SETTLE's arguments: the bet's movements, outcome and proof; `units`: the items a
+    gacha pull drew (missions count each)."""
     moved = movements(wager, fair_round, outcome.payout)
     proof = fair_round.proof
     totals = PlayTotals(wager.stake, outcome.payout)
-    counts = play_counts(Game(wager.game), totals)
+    counts = play_counts(Game(wager.game), totals, units)
     return [
         wager.user_id,
         sum(m.amount for m in moved),
@@ -290,8 +292,12 @@ class PostgresBetStore:
 
 
 class DriverStagedBet:
-    """A staged bet's transaction on the driver: `bets.write`, the very code the session
-    path runs, its statements (and the game's, through `db`) sent by the driver."""
+    """A staged bet's transaction on the driver: `bets.write`'s steps, the game's and
+    their statements sent by the driver. The seed row is locked, not advanced, before the
+    game decides; a finished play that moves gold (gacha, a paid wheel spin) is then
+    written as an instant bet's locked path writes it (the loss check, SETTLE, the key's
+    answer), anything else (a round that goes on, a free play) by `bets.settle` once the
+    nonce is taken."""
 
     def __init__(
         self,
@@ -313,7 +319,21 @@ class DriverStagedBet:
     async def write(
         self, user_id: int, key: KeyRequest | None, at: datetime, decide: Decide[E]
     ) -> SettledBet | Refusal | E:
-        written = await bets.write(self.db, user_id, key, at, decide)
+        db, conn = self.db, self._driver
+        claim = await idempotency.claim_if_keyed(db, key, at)
+        fair_round = await locked_round(conn, user_id)
+        settlement = await decide(fair_round)
+        if not isinstance(settlement, Settlement):
+            return settlement
+        wager, outcome = settlement.wager, settlement.outcome
+        written: SettledBet | Refusal
+        if settlement.open_round is None and movements(wager, fair_round, outcome.payout):
+            play = _Play(wager, fair_round, outcome, settlement.units)
+            written = await _write_play(conn, claim, play, settlement.answer)
+        else:
+            taken = await fairness.next_round(db, user_id)
+            assert taken == fair_round, "the seed row is held: the round it locked"
+            written = await bets.settle(db, claim, fair_round, settlement)
         if isinstance(written, SettledBet):
             self._settled = (user_id, written.fair_round)
         return written
@@ -375,10 +395,10 @@ async def _driver(pooled: AsyncConnection) -> asyncpg.Connection:
 
 
 async def _settle(
-    conn: asyncpg.Connection, wager: Wager, fair_round: Round, outcome: Outcome
+    conn: asyncpg.Connection, wager: Wager, fair_round: Round, outcome: Outcome, units: int = 1
 ) -> SettledBet | ShortOfGold | None:
     """SETTLE: the bet written, ShortOfGold, or None when the round was stale."""
-    row = await conn.fetchrow(SETTLE, *settle_args(wager, fair_round, outcome))
+    row = await conn.fetchrow(SETTLE, *settle_args(wager, fair_round, outcome, units))
     assert row is not None  # a SELECT without FROM always returns its one row
     if not row["fresh"]:
         return None
@@ -430,15 +450,32 @@ async def _locked_write(
         values = idempotency.claim_values(wager.key, now)
         record_id = await conn.fetchval(_CLAIM.sql, *_CLAIM.args(values))
         claim = idempotency.as_claim(wager.key, record_id)
-
     fair_round = await locked_round(conn, wager.user_id)
-    if wager.loss_day_start is not None:
+    return await _write_play(conn, claim, _Play(wager, fair_round, rule(fair_round)), answer)
+
+
+class _Play(NamedTuple):
+    """A finished play, decided on its locked round."""
+
+    wager: Wager
+    fair_round: Round
+    outcome: Outcome
+    units: int = 1  # gacha: the items drawn (missions count each)
+
+
+async def _write_play(
+    conn: asyncpg.Connection, claim: Claimed | None, play: _Play, answer: AnswerOf
+) -> SettledBet | Refusal:
+    """The locked path's writes: the loss check, SETTLE, the key's answer."""
+    wager, fair_round = play.wager, play.fair_round
+    now = wager.placed_at
+    if wager.loss_day_start is not None and wager.stake:  # a free play loses nothing
         values = {"uid": wager.user_id, "since": wager.loss_day_start}
         row = await conn.fetchrow(_LOSS_CHECK.sql, *_LOSS_CHECK.args(values))
         over = limits.loss_verdict(row, wager.stake, now)
         if over is not None:
             return over
-    written = await _settle(conn, wager, fair_round, rule(fair_round))
+    written = await _settle(conn, wager, fair_round, play.outcome, play.units)
     if written is None:
         raise RuntimeError("the seed row changed while this transaction held its lock")
     if isinstance(written, SettledBet) and claim is not None:
