@@ -300,8 +300,9 @@ def _announcement(
     user_id, xp = wager.user_id, written.progression.xp
 
     async def announce() -> None:
-        # Together, so their Redis scripts leave in one batch (redis_batch): one round
-        # trip, not two. Neither raises (each logs or keeps what Redis would not take).
+        # Together: the events' script (the bus's connection) and the boards' (theirs)
+        # are in flight at once, so the answer waits one Redis round trip, not two in a
+        # row. Neither raises (each logs, or keeps what Redis would not take).
         await asyncio.gather(
             publish(services, user_id, events),
             leaderboard_feed.feed(services, user_id, play=finished, xp=xp),

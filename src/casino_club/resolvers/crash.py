@@ -317,9 +317,9 @@ async def _settle(
         await services.outbox.publish([(crash_channel(round_id), [final])])
 
     async def after_commit() -> None:
-        # The leaderboards beside the events: their Redis scripts leave in one batch
-        # (redis_batch), a round trip fewer. Neither raises (each logs, or keeps what
-        # Redis would not take).
+        # The leaderboards beside the events: their Redis scripts are in flight at once
+        # (each on its own connection), not one after the other. Neither raises (each
+        # logs, or keeps what Redis would not take).
         await asyncio.gather(
             events(),
             leaderboard_feed.feed(services, user_id, play=finished, xp=recorded.progression.xp),
