@@ -46,8 +46,10 @@ from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest, KeyTaken
 from casino_club.persistence.models import (
     FairnessSeed,
+    GachaProgress,
     GameRound,
     IdempotencyKey,
+    InventoryEntry,
     LedgerEntry,
     MissionProgress,
     PlayerStats,
@@ -642,4 +644,83 @@ async def test_twenty_simultaneous_bets_of_one_player_take_twenty_rounds(
     _, history, (nonce, _), *_ = await rows(services, player)
     assert nonce == len(history) == 21
     await assert_every_round_replays(services, player)
+    await books_balance(app)
+
+
+GACHA_PULL = """mutation P($input: GachaPullInput!) { gachaPull(input: $input) { __typename
+  ... on GachaPullSuccess { refundedGold pityCounter balance
+    items { item { id } duplicate } } } }"""
+WHEEL_SPIN = """mutation { wheelSpin(input: {}) { __typename
+  ... on WheelSpinSuccess { free paidGold wonGold balance } } }"""
+
+
+async def staged_state(services: Services, user_id: int) -> tuple[list[Any], list[Any]]:
+    """The player's gacha row and inventory (what a pull and a spin write besides a play)."""
+    async with services.sessionmaker() as session:
+        progress = (
+            await session.execute(
+                select(
+                    GachaProgress.pity,
+                    GachaProgress.commons,
+                    GachaProgress.rares,
+                    GachaProgress.epics,
+                    GachaProgress.legendaries,
+                    GachaProgress.pulls_day,
+                    GachaProgress.pulls_today,
+                ).where(GachaProgress.user_id == user_id)
+            )
+        ).all()
+        inventory = (
+            await session.execute(
+                select(InventoryEntry.item_id, InventoryEntry.quantity)
+                .where(InventoryEntry.user_id == user_id)
+                .order_by(InventoryEntry.item_id)
+            )
+        ).all()
+    return list(progress), list(inventory)
+
+
+# Counted by staged plays: items pulled (a ten-pull counts ten), spins, gold staked.
+STAGED_MISSIONS = (
+    Mission("items", "12 items", MissionPeriod.DAILY, MissionEvent.GACHA_PULL, 12, 1, 1),
+    Mission("spins", "2 spins", MissionPeriod.DAILY, MissionEvent.WHEEL_SPIN, 2, 1, 1),
+    Mission("staked", "1m gold", MissionPeriod.ONCE, MissionEvent.GOLD_STAKED, 10**6, 1, 1),
+)
+
+
+async def test_both_stores_write_the_same_staged_bets(api: Api, app: Starlette) -> None:
+    async with missions_in_play(app, *STAGED_MISSIONS):
+        await both_stores_write_the_same_staged_bets(api, app)
+
+
+async def both_stores_write_the_same_staged_bets(api: Api, app: Starlette) -> None:
+    """A staged game's bet on the driver — decided through `Statements`, a finished play
+    that moves gold written by SETTLE with the pull's items counted, a free play by
+    `bets.settle` — writes what the session path writes: gold and ledger, history,
+    totals, missions, the gacha row and the inventory, and answers the same."""
+    services: Services = app.state.services
+    driver = services.bets
+    created = [await api.new_player() for _ in range(2)]
+    players = [row_id(account["user"]["id"]) for account in created]
+    await same_seed(services, players[0], players[1])
+    answers = []
+    for store, account in zip(stores(services), created, strict=True):
+        await grant_gold(app, account["user"]["id"], 200_000)
+        services.__dict__["bets"] = store  # the cached store, swapped for this player
+        try:
+            token = account["accessToken"]
+            seen = [
+                await api.data(GACHA_PULL, {"input": {"count": count}}, token=token)
+                for count in ("ONE", "TEN", "ONE")
+            ]
+            # The day's free spin (a free play), then a paid one (SETTLE).
+            seen += [await api.data(WHEEL_SPIN, token=token) for _ in range(2)]
+        finally:
+            services.__dict__["bets"] = driver
+        answers.append(seen)
+    assert answers[0] == answers[1]
+    assert [a["gachaPull"]["__typename"] for a in answers[0][:3]] == ["GachaPullSuccess"] * 3
+    assert [a["wheelSpin"]["free"] for a in answers[0][3:]] == [True, False]
+    assert await rows(services, players[0]) == await rows(services, players[1])
+    assert await staged_state(services, players[0]) == await staged_state(services, players[1])
     await books_balance(app)

@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
 from casino_club.persistence import gacha as store
+from casino_club.persistence.driver import SessionStatements
 from casino_club.persistence.models import GachaStock, InventoryEntry
 from casino_club.services import Services
 from tests.conftest import Backend, api_for, running_app
@@ -127,7 +128,9 @@ async def test_a_ticket_is_consumed_exactly_once(api: Api, app: Starlette) -> No
     token, user_id = created["accessToken"], row_id(created["user"]["id"])
     services: Services = app.state.services
     async with services.unit_of_work() as uow:
-        await store.add_items(uow.session, user_id, [store.GACHA_TICKET], services.clock.now())
+        await store.add_items(
+            SessionStatements(uow.session), user_id, [store.GACHA_TICKET], services.clock.now()
+        )
         await uow.commit()
     results = await asyncio.gather(
         *(pull(api, token, count="ONE", payWith="TICKET") for _ in range(2))

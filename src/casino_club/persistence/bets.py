@@ -9,15 +9,18 @@ decides inside it, on the fair round the transaction took (`Decide`): an instant
 rule is pure and reads nothing (`SessionBetStore`), a staged game reads and writes state
 of its own (resolvers/betting.place_staged).
 
-Instant bets go through a `BetStore`. `SessionBetStore` runs `write` (embedded SQLite
-uses it). `PostgresBetStore` (in `postgres_bets`) talks to the driver directly: the same
-writes, usually in one statement, and no ORM machinery, since every instant bet runs
+Bets go through a `BetStore`: an instant bet by `place`, a staged one in `staged()`,
+where the game decides through `Statements` (Core statements, run by whatever runs the
+bet's transaction). `SessionBetStore` runs `write` (embedded SQLite uses it).
+`PostgresBetStore` (in `postgres_bets`) talks to the driver directly: the same writes,
+an instant bet's usually in one statement, and no ORM machinery, since every bet runs
 through here and its CPU is the server's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -35,9 +38,11 @@ from casino_club.domain.limits import LossLimitHit
 from casino_club.domain.missions import Periods, open_round_counts
 from casino_club.domain.progression import NOTHING, Progression
 from casino_club.persistence import fairness, game_rounds, idempotency, limits, missions, wallet
+from casino_club.persistence.driver import SessionStatements, Statements, statements
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.game_rounds import PlayRecord
-from casino_club.persistence.idempotency import KeyRequest
+from casino_club.persistence.idempotency import Claimed, KeyRequest
+from casino_club.persistence.unit_of_work import AfterCommit, UnitOfWork
 from casino_club.persistence.wallet import ShortOfGold
 
 A = TypeVar("A")
@@ -112,8 +117,28 @@ AnswerOf = Callable[[SettledBet], object]
 Refusal = ShortOfGold | LossLimitHit
 
 
+class StagedBet(Protocol):
+    """A staged game's bet in its transaction: the statements it runs (the game's own
+    reads and writes, `db`), `write` (the bet's writes, around the game's decision),
+    work to run once committed, and the commit. Leaving the store's `staged()` without
+    committing rolls everything back."""
+
+    @property
+    def db(self) -> Statements: ...
+
+    def after_commit(self, action: AfterCommit) -> None: ...
+
+    async def write(
+        self, user_id: int, key: KeyRequest | None, at: datetime, decide: Decide[E]
+    ) -> SettledBet | Refusal | E: ...
+
+    async def commit(self) -> None: ...
+
+
 class BetStore(Protocol):
     async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> SettledBet | Refusal: ...
+
+    def staged(self) -> AbstractAsyncContextManager[StagedBet]: ...
 
 
 def movements(wager: Wager, fair_round: Round, payout: int) -> list[Movement]:
@@ -123,7 +148,7 @@ def movements(wager: Wager, fair_round: Round, payout: int) -> list[Movement]:
 
 
 async def write(
-    session: AsyncSession,
+    on: AsyncSession | Statements,
     user_id: int,
     key: KeyRequest | None,
     at: datetime,
@@ -133,44 +158,52 @@ async def write(
     nothing once the caller rolls back (the round's nonce and the key's claim with it).
     `at`: when the key is claimed; everything after the decision happens at the wager's
     `placed_at`."""
-    claim = await idempotency.claim_if_keyed(session, key, at)
-    fair_round = await fairness.next_round(session, user_id)
+    db = statements(on)
+    claim = await idempotency.claim_if_keyed(db, key, at)
+    fair_round = await fairness.next_round(db, user_id)
     settlement = await decide(fair_round)
     if not isinstance(settlement, Settlement):
         return settlement
+    return await settle(db, claim, fair_round, settlement)
+
+
+async def settle(
+    db: Statements, claim: Claimed | None, fair_round: Round, settlement: Settlement[Any]
+) -> SettledBet | Refusal:
+    """`write` once the game decided on its round (the nonce taken): the loss limit, the
+    gold, the streak, the play recorded (or the open round's bet counted), the key's
+    answer."""
     wager, outcome = settlement.wager, settlement.outcome
     now = wager.placed_at
     if wager.loss_day_start is not None and wager.stake:
-        over = await limits.check_loss(
-            session, wager.user_id, wager.stake, wager.loss_day_start, now
-        )
+        over = await limits.check_loss(db, wager.user_id, wager.stake, wager.loss_day_start, now)
         if over is not None:
             return over
     moved = movements(wager, fair_round, outcome.payout)
     if moved:
         posted = await wallet.move_gold_if_covered(
-            session, user_id=wager.user_id, movements=moved, now=now
+            db, user_id=wager.user_id, movements=moved, now=now
         )
         if isinstance(posted, ShortOfGold):
             return posted
         balance = posted[-1].balance_after
     else:  # a free play
-        posted, balance = [], await wallet.balance_of(session, wager.user_id)
+        posted, balance = [], await wallet.balance_of(db, wager.user_id)
     if outcome.slot_win_streak is not None:
-        await fairness.set_slot_win_streak(session, fair_round.seed_id, outcome.slot_win_streak)
+        await fairness.set_slot_win_streak(db, fair_round.seed_id, outcome.slot_win_streak)
     if settlement.open_round is None:
         round_id, progression = await game_rounds.record(
-            session, _played(wager, fair_round, outcome, settlement.units)
+            db, _played(wager, fair_round, outcome, settlement.units)
         )
     else:
         round_id = settlement.open_round
         advanced = await missions.advance(
-            session, wager.user_id, open_round_counts(wager.stake), wager.periods, now
+            db, wager.user_id, open_round_counts(wager.stake), wager.periods, now
         )
         progression = Progression(missions=advanced)
     written = SettledBet(round_id, balance, posted, fair_round, outcome, progression)
     if claim is not None:
-        await idempotency.complete(session, claim, settlement.answer(written), now)
+        await idempotency.complete(db, claim, settlement.answer(written), now)
     return written
 
 
@@ -190,8 +223,27 @@ def _played(wager: Wager, fair_round: Round, outcome: Outcome, units: int) -> Pl
     )
 
 
+class SessionStagedBet:
+    """A staged bet's `write` in a unit of work: any backend."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self.db = SessionStatements(uow.session)
+
+    def after_commit(self, action: AfterCommit) -> None:
+        self._uow.after_commit(action)
+
+    async def write(
+        self, user_id: int, key: KeyRequest | None, at: datetime, decide: Decide[E]
+    ) -> SettledBet | Refusal | E:
+        return await write(self.db, user_id, key, at, decide)
+
+    async def commit(self) -> None:
+        await self._uow.commit()
+
+
 class SessionBetStore:
-    """An instant bet's `write` through the SQLAlchemy session: any backend."""
+    """A bet's `write` through the SQLAlchemy session: any backend."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -208,3 +260,8 @@ class SessionBetStore:
                 await session.commit()
         # Refused: closing the session rolled everything back, the nonce and key too.
         return written
+
+    @asynccontextmanager
+    async def staged(self) -> AsyncIterator[SessionStagedBet]:
+        async with UnitOfWork(self._sessionmaker) as uow:
+            yield SessionStagedBet(uow)

@@ -2,107 +2,183 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.crash import Ending, Plan, RoundFilter, RoundStatus
+from casino_club.persistence.driver import Statements, statements
 from casino_club.persistence.fairness import Round
-from casino_club.persistence.models import CrashRound
+from casino_club.persistence.models import CrashRound, table
+
+_rounds = table(CrashRound)
+_OPEN = RoundStatus.OPEN.value
 
 
-def plan_of(row: CrashRound) -> Plan:
+@dataclass(frozen=True, slots=True)
+class StoredRound:
+    """A crash round's row, as read or as a statement left it."""
+
+    id: int
+    user_id: int
+    status: str
+    stake: int
+    auto_cashout: int | None
+    crash_point: int
+    seed_id: int
+    server_seed_hash: str
+    client_seed: str
+    nonce: int
+    started_at: datetime
+    settles_at: datetime
+    settled_at: datetime | None
+    cashout_multiplier: int | None
+    ended_ms: int | None
+    payout: int | None
+    history_id: int | None
+
+
+# A bet's and a settlement's statements are Core, built once, run through `Statements`
+# (the session, or the driver on PostgreSQL); each returns the whole row.
+_OPEN_ROUND_OF = select(_rounds).where(
+    _rounds.c.user_id == bindparam("uid"), _rounds.c.status == _OPEN
+)
+_OPEN_ROUND_OF_LOCKED = _OPEN_ROUND_OF.with_for_update()
+_FIND = select(_rounds).where(_rounds.c.id == bindparam("rid"))
+_FIND_LOCKED = _FIND.with_for_update()
+_FIND_OWNED = _FIND.where(_rounds.c.user_id == bindparam("uid"))
+_FIND_OWNED_LOCKED = _FIND_OWNED.with_for_update()
+# Bind names differ from the columns': SQLAlchemy reserves those in an INSERT and SET.
+_OPEN_NEW = (
+    insert(_rounds)
+    .values(
+        user_id=bindparam("uid"),
+        status=_OPEN,
+        stake=bindparam("staked"),
+        auto_cashout=bindparam("auto"),
+        crash_point=bindparam("point"),
+        seed_id=bindparam("sid"),
+        server_seed_hash=bindparam("seed_hash"),
+        client_seed=bindparam("client"),
+        nonce=bindparam("n"),
+        started_at=bindparam("at"),
+        settles_at=bindparam("ends_at"),
+    )
+    .returning(*_rounds.c)
+)
+_MARK_SETTLED = (
+    update(_rounds)
+    .where(_rounds.c.id == bindparam("rid"), _rounds.c.status == _OPEN)
+    .values(
+        status=bindparam("to_status"),
+        settled_at=bindparam("at"),
+        cashout_multiplier=bindparam("multiplier"),
+        ended_ms=bindparam("ended"),
+        payout=bindparam("paid"),
+        history_id=bindparam("hid"),
+    )
+    .returning(*_rounds.c)
+)
+
+
+def plan_of(row: StoredRound) -> Plan:
     return Plan(crash_point=row.crash_point, auto_cashout=row.auto_cashout)
 
 
-def elapsed_ms(row: CrashRound, now: datetime) -> int:
+def elapsed_ms(row: StoredRound, now: datetime) -> int:
     """Whole milliseconds of server time since the round started."""
     return max(0, (now - row.started_at) // timedelta(milliseconds=1))
 
 
+def _one(found: Sequence[Mapping[str, Any]]) -> StoredRound | None:
+    return StoredRound(**found[0]) if found else None
+
+
 async def open_round_of(
-    session: AsyncSession, user_id: int, *, lock: bool = False
-) -> CrashRound | None:
+    on: AsyncSession | Statements, user_id: int, *, lock: bool = False
+) -> StoredRound | None:
     """The player's open round (locked until the transaction ends, if asked)."""
-    query = select(CrashRound).where(
-        CrashRound.user_id == user_id, CrashRound.status == RoundStatus.OPEN.value
-    )
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+    query = _OPEN_ROUND_OF_LOCKED if lock else _OPEN_ROUND_OF
+    return _one(await statements(on).rows(query, {"uid": user_id}))
 
 
 async def find(
-    session: AsyncSession, round_id: int, *, user_id: int | None = None, lock: bool = False
-) -> CrashRound | None:
+    on: AsyncSession | Statements,
+    round_id: int,
+    *,
+    user_id: int | None = None,
+    lock: bool = False,
+) -> StoredRound | None:
     """A round by id (only the given player's, if one is given)."""
-    query = select(CrashRound).where(CrashRound.id == round_id)
-    if user_id is not None:
-        query = query.where(CrashRound.user_id == user_id)
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+    if user_id is None:
+        query, values = (_FIND_LOCKED if lock else _FIND), {"rid": round_id}
+    else:
+        query = _FIND_OWNED_LOCKED if lock else _FIND_OWNED
+        values = {"rid": round_id, "uid": user_id}
+    return _one(await statements(on).rows(query, values))
 
 
-async def owned(session: AsyncSession, user_id: int, ids: Sequence[int]) -> list[CrashRound]:
+async def owned(session: AsyncSession, user_id: int, ids: Sequence[int]) -> list[StoredRound]:
     """The player's rounds among `ids`."""
-    query = select(CrashRound).where(CrashRound.user_id == user_id, CrashRound.id.in_(ids))
-    return list((await session.scalars(query)).all())
+    query = select(_rounds).where(_rounds.c.user_id == user_id, _rounds.c.id.in_(ids))
+    return [StoredRound(**row) for row in (await session.execute(query)).mappings()]
 
 
 async def open_new(
-    session: AsyncSession,
+    on: AsyncSession | Statements,
     *,
     user_id: int,
     stake: int,
     plan: Plan,
     fairness_round: Round,
     now: datetime,
-) -> CrashRound:
+) -> StoredRound:
     proof = fairness_round.proof
-    row = CrashRound(
-        user_id=user_id,
-        status=RoundStatus.OPEN.value,
-        stake=stake,
-        auto_cashout=plan.auto_cashout,
-        crash_point=plan.crash_point,
-        seed_id=fairness_round.seed_id,
-        server_seed_hash=proof.server_seed_hash,
-        client_seed=proof.client_seed,
-        nonce=proof.nonce,
-        started_at=now,
-        settles_at=now + timedelta(milliseconds=plan.ends_ms),
-    )
-    session.add(row)
-    await session.flush()
+    values = {
+        "uid": user_id,
+        "staked": stake,
+        "auto": plan.auto_cashout,
+        "point": plan.crash_point,
+        "sid": fairness_round.seed_id,
+        "seed_hash": proof.server_seed_hash,
+        "client": proof.client_seed,
+        "n": proof.nonce,
+        "at": now,
+        "ends_at": now + timedelta(milliseconds=plan.ends_ms),
+    }
+    row = _one(await statements(on).rows(_OPEN_NEW, values))
+    assert row is not None, "an INSERT … RETURNING returns its row"
     return row
 
 
 async def mark_settled(
-    session: AsyncSession, row: CrashRound, ending: Ending, *, history_id: int, now: datetime
-) -> None:
-    """OPEN → ended, exactly once: the caller holds the row, and the update re-checks."""
-    payout = ending.payout(row.stake)
-    result = await session.execute(
-        update(CrashRound)
-        .where(CrashRound.id == row.id, CrashRound.status == RoundStatus.OPEN.value)
-        .values(
-            status=ending.status.value,
-            settled_at=now,
-            cashout_multiplier=(
-                ending.multiplier if ending.status is RoundStatus.CASHED_OUT else None
-            ),
-            ended_ms=ending.at_ms,
-            payout=payout,
-            history_id=history_id,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    on: AsyncSession | Statements,
+    row: StoredRound,
+    ending: Ending,
+    *,
+    history_id: int,
+    now: datetime,
+) -> StoredRound:
+    """OPEN → ended, exactly once: the caller holds the row, and the update re-checks.
+    The round as settled."""
+    cashed = ending.status is RoundStatus.CASHED_OUT
+    values = {
+        "rid": row.id,
+        "to_status": ending.status.value,
+        "at": now,
+        "multiplier": ending.multiplier if cashed else None,
+        "ended": ending.at_ms,
+        "paid": ending.payout(row.stake),
+        "hid": history_id,
+    }
+    settled = _one(await statements(on).rows(_MARK_SETTLED, values))
+    if settled is None:
         raise RuntimeError(f"crash round {row.id} was settled concurrently")
-    await session.refresh(row)
+    return settled
 
 
 async def due_ids(
@@ -121,8 +197,8 @@ async def due_ids(
 
 async def page(
     session: AsyncSession, where: RoundFilter, *, after_id: int | None, limit: int
-) -> list[CrashRound]:
-    query = select(CrashRound)
+) -> list[StoredRound]:
+    query = select(_rounds)
     if where.user_id is not None:
         query = query.where(CrashRound.user_id == where.user_id)
     if where.status is not None:
@@ -133,7 +209,8 @@ async def page(
         query = query.where(CrashRound.started_at < where.started_before)
     if after_id is not None:
         query = query.where(CrashRound.id < after_id)
-    return list((await session.scalars(query.order_by(CrashRound.id.desc()).limit(limit))).all())
+    found = await session.execute(query.order_by(CrashRound.id.desc()).limit(limit))
+    return [StoredRound(**row) for row in found.mappings()]
 
 
 async def unsettled_on_seed(session: AsyncSession, user_id: int, seed_id: int) -> int | None:

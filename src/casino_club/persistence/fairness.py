@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.fairness import SEED_BYTES, FairnessInput, FairnessProof, seed_hash
+from casino_club.persistence.driver import Statements, statements
 from casino_club.persistence.models import FairnessSeed, table
 
 
@@ -41,9 +42,14 @@ class Round:
 class ProvedRow(Protocol):
     """A stored play that carries the proof it was made with (history, crash rounds)."""
 
-    server_seed_hash: str
-    client_seed: str
-    nonce: int
+    @property
+    def server_seed_hash(self) -> str: ...
+
+    @property
+    def client_seed(self) -> str: ...
+
+    @property
+    def nonce(self) -> int: ...
 
 
 def proof_of(row: ProvedRow) -> FairnessProof:
@@ -123,18 +129,20 @@ async def take_round(fetch: Callable[[], Awaitable[RoundRow | None]], user_id: i
     raise LookupError(f"user {user_id} has no active seed")
 
 
-async def next_round(session: AsyncSession, user_id: int) -> Round:
+async def next_round(on: AsyncSession | Statements, user_id: int) -> Round:
     """Take the active seed's current nonce and advance it, atomically."""
+    db = statements(on)
 
     async def advance() -> RoundRow | None:
-        return (await session.execute(ADVANCE_NONCE, {"uid": user_id})).one_or_none()
+        found = await db.rows(ADVANCE_NONCE, {"uid": user_id})
+        return tuple(found[0].values()) if found else None
 
     return await take_round(advance, user_id)
 
 
-async def set_slot_win_streak(session: AsyncSession, seed_id: int, streak: int) -> None:
+async def set_slot_win_streak(on: AsyncSession | Statements, seed_id: int, streak: int) -> None:
     """Store the streak after a spin, on the seed row the spin holds."""
-    await session.execute(_SET_STREAK, {"sid": seed_id, "s": streak})
+    await statements(on).execute(_SET_STREAK, {"sid": seed_id, "s": streak})
 
 
 async def active_seed(session: AsyncSession, user_id: int) -> FairnessSeed:

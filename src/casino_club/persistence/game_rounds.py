@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.accounts import level_reached
@@ -19,9 +19,27 @@ from casino_club.domain.progression import Progression
 from casino_club.domain.stats import PlayTotals
 from casino_club.persistence import missions, player_stats
 from casino_club.persistence.database import rows_since
+from casino_club.persistence.driver import Statements, statements
 from casino_club.persistence.models import GameRound, table
 
-_INSERT_ROUND = insert(table(GameRound)).returning(table(GameRound).c.id)
+_rounds = table(GameRound)
+# Bind names differ from the columns': SQLAlchemy reserves those in an INSERT.
+_INSERT_ROUND = (
+    insert(_rounds)
+    .values(
+        user_id=bindparam("uid"),
+        game=bindparam("of_game"),
+        stake=bindparam("staked"),
+        payout=bindparam("paid"),
+        outcome=bindparam("shown"),
+        seed_id=bindparam("sid"),
+        server_seed_hash=bindparam("seed_hash"),
+        client_seed=bindparam("client"),
+        nonce=bindparam("n"),
+        created_at=bindparam("at"),
+    )
+    .returning(_rounds.c.id)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +71,7 @@ class Recorded(NamedTuple):
     progression: Progression
 
 
-async def record(session: AsyncSession, played: PlayRecord) -> Recorded:
+async def record(on: AsyncSession | Statements, played: PlayRecord) -> Recorded:
     """Write the play's history row and count it, in the play's transaction.
 
     Every finished play is recorded here — by the bet's transaction (`bets.write`), or by
@@ -65,41 +83,40 @@ async def record(session: AsyncSession, played: PlayRecord) -> Recorded:
     rolled-back play counts for nothing. Missions count first: a mission's minimum level
     is the player's level before the play, as SETTLE's snapshot sees it.
     """
-    round_id = await _history_row(session, played)
+    db = statements(on)
+    round_id = await _history_row(db, played)
     advanced = await missions.advance(
-        session,
+        db,
         played.user_id,
         play_counts(Game(played.game), played.totals, played.units),
         played.periods,
         played.at,
         multiplier=played.multiplier,
     )
-    gained = await player_stats.count(session, played.user_id, played.game, played.totals)
+    gained = await player_stats.count(db, played.user_id, played.game, played.totals)
     if not gained:
         return Recorded(round_id, Progression(missions=advanced))
-    xp = await player_stats.xp_of(session, played.user_id)
+    xp = await player_stats.xp_of(db, played.user_id)
     return Recorded(round_id, Progression(level_reached(xp - gained, xp), advanced, xp))
 
 
-async def _history_row(session: AsyncSession, played: PlayRecord) -> int:
+async def _history_row(db: Statements, played: PlayRecord) -> int:
     proof = played.proof
-    round_id = (
-        await session.execute(
-            _INSERT_ROUND,
-            dict(
-                user_id=played.user_id,
-                game=played.game,
-                stake=played.stake,
-                payout=played.payout,
-                outcome=orjson.dumps(played.outcome).decode(),
-                seed_id=played.seed_id,
-                server_seed_hash=proof.server_seed_hash,
-                client_seed=proof.client_seed,
-                nonce=proof.nonce,
-                created_at=played.at,
-            ),
-        )
-    ).scalar_one()
+    round_id = await db.value(
+        _INSERT_ROUND,
+        {
+            "uid": played.user_id,
+            "of_game": played.game,
+            "staked": played.stake,
+            "paid": played.payout,
+            "shown": orjson.dumps(played.outcome).decode(),
+            "sid": played.seed_id,
+            "seed_hash": proof.server_seed_hash,
+            "client": proof.client_seed,
+            "n": proof.nonce,
+            "at": played.at,
+        },
+    )
     return int(round_id)
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import Executable
 
 from casino_club.persistence import stored_outcomes
+from casino_club.persistence.driver import Statements, statements
 from casino_club.persistence.models import IdempotencyKey, table
 
 IN_PROGRESS = "IN_PROGRESS"
@@ -135,20 +136,20 @@ def complete_values(claimed: Claimed, outcome: object, now: datetime) -> dict[st
     return {"record": claimed.record_id, "answer": stored, "at": now}
 
 
-async def claim(session: AsyncSession, request: KeyRequest, now: datetime) -> Claimed:
+async def claim(on: AsyncSession | Statements, request: KeyRequest, now: datetime) -> Claimed:
     """Insert the key in the caller's transaction; raises KeyTaken if a live one exists.
 
     Call it first in the transaction, before anything is locked or moved.
     """
-    statement = CLAIM[session.get_bind().dialect.name]
-    return as_claim(request, await session.scalar(statement, claim_values(request, now)))
+    db = statements(on)
+    return as_claim(request, await db.value(CLAIM[db.dialect], claim_values(request, now)))
 
 
 async def claim_if_keyed(
-    session: AsyncSession, request: KeyRequest | None, now: datetime
+    on: AsyncSession | Statements, request: KeyRequest | None, now: datetime
 ) -> Claimed | None:
     """`claim` for a request that may carry no key (then there is nothing to claim)."""
-    return None if request is None else await claim(session, request, now)
+    return None if request is None else await claim(on, request, now)
 
 
 def as_claim(request: KeyRequest, record_id: Any) -> Claimed:
@@ -158,9 +159,11 @@ def as_claim(request: KeyRequest, record_id: Any) -> Claimed:
     return Claimed(int(record_id))
 
 
-async def complete(session: AsyncSession, claimed: Claimed, outcome: object, now: datetime) -> None:
+async def complete(
+    on: AsyncSession | Statements, claimed: Claimed, outcome: object, now: datetime
+) -> None:
     """Store the outcome, in the same transaction as the work it describes."""
-    await session.execute(COMPLETE, complete_values(claimed, outcome, now))
+    await statements(on).execute(COMPLETE, complete_values(claimed, outcome, now))
 
 
 async def complete_held(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casino_club.domain.ledger import AT_PLAY
 from casino_club.domain.limits import Limit, LimitKind, LossLimitHit, loss_refusal
 from casino_club.persistence.database import insert_for, rows_since
+from casino_club.persistence.driver import Statements, statements
 from casino_club.persistence.models import LedgerEntry, PlayerLimit, table
 
 
@@ -86,8 +87,8 @@ def loss_verdict(row: Any, stake: int, now: datetime) -> LossLimitHit | None:
 
 
 async def check_loss(
-    session: AsyncSession, user_id: int, stake: int, since: datetime, now: datetime
+    on: AsyncSession | Statements, user_id: int, stake: int, since: datetime, now: datetime
 ) -> LossLimitHit | None:
     """Whether the daily loss limit refuses this stake; `since`: the game day's start."""
-    row = (await session.execute(LOSS_CHECK, {"uid": user_id, "since": since})).first()
-    return loss_verdict(row, stake, now)
+    found = await statements(on).rows(LOSS_CHECK, {"uid": user_id, "since": since})
+    return loss_verdict(tuple(found[0].values()) if found else None, stake, now)

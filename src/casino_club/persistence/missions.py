@@ -43,6 +43,7 @@ from casino_club.domain.missions import (
 )
 from casino_club.domain.missions import Mission as MissionValue
 from casino_club.persistence.column_types import UTCDateTime
+from casino_club.persistence.driver import Statements, statements
 from casino_club.persistence.models import Mission, MissionProgress, User, table
 from casino_club.persistence.player_stats import TOTAL_XP
 
@@ -160,7 +161,7 @@ def advance_values(
 
 
 async def advance(
-    session: AsyncSession,
+    on: AsyncSession | Statements,
     user_id: int,
     counts: Counts,
     periods: Periods,
@@ -174,11 +175,13 @@ async def advance(
     with a minimum."""
     if not counts:
         return ()
-    dialect = session.get_bind().dialect.name
-    rows = await session.execute(
-        ADVANCE[dialect], advance_values(user_id, counts, periods, at, multiplier)
+    db = statements(on)
+    rows = await db.rows(
+        ADVANCE[db.dialect], advance_values(user_id, counts, periods, at, multiplier)
     )
-    return tuple(sorted(Advance(int(m), int(p), int(t)) for m, p, t in rows))
+    return tuple(
+        sorted(Advance(int(r["mission_id"]), int(r["progress"]), int(r["target"])) for r in rows)
+    )
 
 
 @dataclass(frozen=True, slots=True)

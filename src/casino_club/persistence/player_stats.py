@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain.stats import GOLD_PER_XP, PlayTotals, xp_for
+from casino_club.persistence.driver import Statements, statements
 from casino_club.persistence.models import PlayerStats, User, table
 
 _stats, _users = table(PlayerStats), table(User)
@@ -77,7 +78,7 @@ COUNT = {
 _XP_OF = select(TOTAL_XP).where(_users.c.id == bindparam("uid"))
 
 
-async def count(session: AsyncSession, user_id: int, game: str, play: PlayTotals) -> int:
+async def count(on: AsyncSession | Statements, user_id: int, game: str, play: PlayTotals) -> int:
     """Add a finished play to its game's totals; the XP its stake earned."""
     values = {
         "uid": user_id,
@@ -88,14 +89,15 @@ async def count(session: AsyncSession, user_id: int, game: str, play: PlayTotals
         "payout": play.payout,
         "multiplier": play.multiplier or 0,
     }
-    staked = await session.scalar(COUNT[session.get_bind().dialect.name], values)
+    db = statements(on)
+    staked = await db.value(COUNT[db.dialect], values)
     assert staked is not None
     return xp_for(int(staked) - play.stake, play.stake)
 
 
-async def xp_of(session: AsyncSession, user_id: int) -> int:
+async def xp_of(on: AsyncSession | Statements, user_id: int) -> int:
     """One player's whole experience."""
-    return int(await session.scalar(_XP_OF, {"uid": user_id}) or 0)
+    return int(await statements(on).value(_XP_OF, {"uid": user_id}) or 0)
 
 
 async def of(session: AsyncSession, user_id: int) -> list[PlayerStats]:

@@ -27,7 +27,11 @@ The connection comes from the engine's pool, so pool size, timeouts and the serv
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any, NamedTuple, TypeVar
 
 import asyncpg
 import orjson
@@ -35,24 +39,35 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from casino_club.domain.accounts import XP_PER_LEVEL, level_reached
 from casino_club.domain.games import Game
-from casino_club.domain.ledger import posted_rows, required_balance, still_to_come
+from casino_club.domain.ledger import (
+    posted_rows,
+    required_balance,
+    still_to_come,
+)
 from casino_club.domain.missions import EVER, Advance, MissionPeriod, play_counts
 from casino_club.domain.progression import Progression
 from casino_club.domain.stats import GOLD_PER_XP, PlayTotals, play_xp, xp_for
-from casino_club.persistence import fairness, idempotency, limits
+from casino_club.persistence import bets, fairness, idempotency, limits
 from casino_club.persistence.bets import (
     AnswerOf,
+    Decide,
     Outcome,
     Refusal,
     RuleOf,
     SettledBet,
+    Settlement,
     Wager,
     movements,
 )
-from casino_club.persistence.driver import for_asyncpg
+from casino_club.persistence.driver import DriverStatements, for_asyncpg
 from casino_club.persistence.fairness import Round
+from casino_club.persistence.idempotency import Claimed, KeyRequest
 from casino_club.persistence.round_cache import RoundCache
+from casino_club.persistence.unit_of_work import AfterCommit
 from casino_club.persistence.wallet import ShortOfGold
+
+log = logging.getLogger(__name__)
+E = TypeVar("E")
 
 _CLAIM = for_asyncpg(idempotency.CLAIM["postgresql"])
 _COMPLETE = for_asyncpg(idempotency.COMPLETE)
@@ -195,12 +210,13 @@ SELECT (SELECT gold FROM moved) AS balance, (SELECT id FROM round) AS round_id,
 """  # noqa: S608 (rendered from the domain's constants, never from input)
 
 
-def settle_args(wager: Wager, fair_round: Round, outcome: Outcome) -> list[Any]:
-    """SETTLE's arguments: the bet's movements, outcome and proof."""
+def settle_args(wager: Wager, fair_round: Round, outcome: Outcome, units: int = 1) -> list[Any]:
+    """SETTLE's arguments: the bet's movements, outcome and proof; `units`: the items a
+    gacha pull drew (missions count each)."""
     moved = movements(wager, fair_round, outcome.payout)
     proof = fair_round.proof
     totals = PlayTotals(wager.stake, outcome.payout)
-    counts = play_counts(Game(wager.game), totals)
+    counts = play_counts(Game(wager.game), totals, units)
     return [
         wager.user_id,
         sum(m.amount for m in moved),
@@ -234,28 +250,24 @@ class PostgresBetStore:
         self._rounds = rounds or RoundCache()
 
     async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> SettledBet | Refusal:
-        async with self._engine.connect() as pooled:
-            driver = await _driver(pooled)
-            try:
-                written = await self._place(driver, wager, rule, answer)
-            except BaseException as failure:
-                # Gone, or left inside a transaction: SQLAlchemy's reset on return does not
-                # know of this transaction, so never pool it. Nor one interrupted mid-flight,
-                # whose state the driver may not know yet (e.g. a BEGIN whose answer had not
-                # arrived: pooled, the next user's autocommit statement ran inside it, locked
-                # the seed row and never committed; seen in the cancellation test).
-                closed = driver.is_closed()
-                interrupted = isinstance(failure, asyncio.CancelledError)
-                if closed or interrupted or driver.is_in_transaction():
-                    await pooled.invalidate()
-                if closed and isinstance(failure, asyncpg.InterfaceError):
-                    # "connection is closed": the database went away, not a bug here; the
-                    # session path reports the same as SERVICE_UNAVAILABLE.
-                    raise ConnectionError("the database connection was lost") from failure
-                raise
+        async with _checked_out(self._engine) as driver:
+            written = await self._place(driver, wager, rule, answer)
         if isinstance(written, SettledBet):
             self._rounds.after(wager.user_id, written.fair_round, written.outcome.slot_win_streak)
         return written
+
+    @asynccontextmanager
+    async def staged(self) -> AsyncIterator[DriverStagedBet]:
+        async with _checked_out(self._engine) as driver:
+            transaction = driver.transaction()
+            await transaction.start()
+            bet = DriverStagedBet(driver, transaction, self._rounds)
+            try:
+                yield bet
+            finally:
+                if not bet.committed and not driver.is_closed():
+                    await transaction.rollback()
+        await bet.announce()  # the connection back in the pool first
 
     async def _place(
         self, driver: asyncpg.Connection, wager: Wager, rule: RuleOf, answer: AnswerOf
@@ -279,11 +291,101 @@ class PostgresBetStore:
         return locked
 
 
+class DriverStagedBet:
+    """A staged bet's transaction on the driver: `bets.write`'s steps, the game's and
+    their statements sent by the driver. The seed row is locked, not advanced, before the
+    game decides; a finished play that moves gold (gacha, a paid wheel spin) is then
+    written as an instant bet's locked path writes it (the loss check, SETTLE, the key's
+    answer), anything else (a round that goes on, a free play) by `bets.settle` once the
+    nonce is taken."""
+
+    def __init__(
+        self,
+        driver: asyncpg.Connection,
+        transaction: asyncpg.transaction.Transaction,
+        rounds: RoundCache,
+    ) -> None:
+        self.db = DriverStatements(driver)
+        self.committed = False
+        self._driver = driver
+        self._transaction = transaction
+        self._rounds = rounds
+        self._after_commit: list[AfterCommit] = []
+        self._settled: tuple[int, Round] | None = None
+
+    def after_commit(self, action: AfterCommit) -> None:
+        self._after_commit.append(action)
+
+    async def write(
+        self, user_id: int, key: KeyRequest | None, at: datetime, decide: Decide[E]
+    ) -> SettledBet | Refusal | E:
+        db, conn = self.db, self._driver
+        claim = await idempotency.claim_if_keyed(db, key, at)
+        fair_round = await locked_round(conn, user_id)
+        settlement = await decide(fair_round)
+        if not isinstance(settlement, Settlement):
+            return settlement
+        wager, outcome = settlement.wager, settlement.outcome
+        written: SettledBet | Refusal
+        if settlement.open_round is None and movements(wager, fair_round, outcome.payout):
+            play = _Play(wager, fair_round, outcome, settlement.units)
+            written = await _write_play(conn, claim, play, settlement.answer)
+        else:
+            taken = await fairness.next_round(db, user_id)
+            assert taken == fair_round, "the seed row is held: the round it locked"
+            written = await bets.settle(db, claim, fair_round, settlement)
+        if isinstance(written, SettledBet):
+            self._settled = (user_id, written.fair_round)
+        return written
+
+    async def commit(self) -> None:
+        await self._transaction.commit()
+        self.committed = True
+        if self._settled is not None:
+            self._rounds.after(*self._settled, None)
+
+    async def announce(self) -> None:
+        """The after-commit work, once the connection is back in the pool."""
+        actions, self._after_commit = self._after_commit, []
+        if not self.committed:
+            return
+        for action in actions:
+            try:
+                await action()
+            except Exception:
+                # The transaction stands; a lost notification must not turn it into an error.
+                log.exception("after-commit action failed")
+
+
 class _Refused(Exception):
     """Roll the bet's transaction back (the key's claim) and answer why."""
 
     def __init__(self, refusal: Refusal) -> None:
         self.refusal = refusal
+
+
+@asynccontextmanager
+async def _checked_out(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection's driver, for statements SQLAlchemy does not see."""
+    async with engine.connect() as pooled:
+        driver = await _driver(pooled)
+        try:
+            yield driver
+        except BaseException as failure:
+            # Gone, or left inside a transaction: SQLAlchemy's reset on return does not
+            # know of this transaction, so never pool it. Nor one interrupted mid-flight,
+            # whose state the driver may not know yet (e.g. a BEGIN whose answer had not
+            # arrived: pooled, the next user's autocommit statement ran inside it, locked
+            # the seed row and never committed; seen in the cancellation test).
+            closed = driver.is_closed()
+            interrupted = isinstance(failure, asyncio.CancelledError)
+            if closed or interrupted or driver.is_in_transaction():
+                await pooled.invalidate()
+            if closed and isinstance(failure, asyncpg.InterfaceError):
+                # "connection is closed": the database went away, not a bug here; the
+                # session path reports the same as SERVICE_UNAVAILABLE.
+                raise ConnectionError("the database connection was lost") from failure
+            raise
 
 
 async def _driver(pooled: AsyncConnection) -> asyncpg.Connection:
@@ -293,10 +395,10 @@ async def _driver(pooled: AsyncConnection) -> asyncpg.Connection:
 
 
 async def _settle(
-    conn: asyncpg.Connection, wager: Wager, fair_round: Round, outcome: Outcome
+    conn: asyncpg.Connection, wager: Wager, fair_round: Round, outcome: Outcome, units: int = 1
 ) -> SettledBet | ShortOfGold | None:
     """SETTLE: the bet written, ShortOfGold, or None when the round was stale."""
-    row = await conn.fetchrow(SETTLE, *settle_args(wager, fair_round, outcome))
+    row = await conn.fetchrow(SETTLE, *settle_args(wager, fair_round, outcome, units))
     assert row is not None  # a SELECT without FROM always returns its one row
     if not row["fresh"]:
         return None
@@ -348,15 +450,32 @@ async def _locked_write(
         values = idempotency.claim_values(wager.key, now)
         record_id = await conn.fetchval(_CLAIM.sql, *_CLAIM.args(values))
         claim = idempotency.as_claim(wager.key, record_id)
-
     fair_round = await locked_round(conn, wager.user_id)
-    if wager.loss_day_start is not None:
+    return await _write_play(conn, claim, _Play(wager, fair_round, rule(fair_round)), answer)
+
+
+class _Play(NamedTuple):
+    """A finished play, decided on its locked round."""
+
+    wager: Wager
+    fair_round: Round
+    outcome: Outcome
+    units: int = 1  # gacha: the items drawn (missions count each)
+
+
+async def _write_play(
+    conn: asyncpg.Connection, claim: Claimed | None, play: _Play, answer: AnswerOf
+) -> SettledBet | Refusal:
+    """The locked path's writes: the loss check, SETTLE, the key's answer."""
+    wager, fair_round = play.wager, play.fair_round
+    now = wager.placed_at
+    if wager.loss_day_start is not None and wager.stake:  # a free play loses nothing
         values = {"uid": wager.user_id, "since": wager.loss_day_start}
         row = await conn.fetchrow(_LOSS_CHECK.sql, *_LOSS_CHECK.args(values))
         over = limits.loss_verdict(row, wager.stake, now)
         if over is not None:
             return over
-    written = await _settle(conn, wager, fair_round, rule(fair_round))
+    written = await _settle(conn, wager, fair_round, play.outcome, play.units)
     if written is None:
         raise RuntimeError("the seed row changed while this transaction held its lock")
     if isinstance(written, SettledBet) and claim is not None:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.domain import ledger
 from casino_club.domain.ledger import LedgerReason, Movement, Posted, posted_rows, required_balance
+from casino_club.persistence.driver import Statements, statements
 from casino_club.persistence.models import LedgerEntry, Wallet, table
 
 
@@ -45,7 +46,17 @@ _MOVE_GOLD = (
     .values(gold=_wallets.c.gold + bindparam("net"), updated_at=bindparam("now"))
     .returning(_wallets.c.gold)
 )
-_INSERT_LEDGER = insert(table(LedgerEntry))
+_ledger = table(LedgerEntry)
+# Bind names differ from the columns': SQLAlchemy reserves those in an INSERT.
+_INSERT_LEDGER = insert(_ledger).values(
+    user_id=bindparam("uid"),
+    amount=bindparam("moved"),
+    balance_after=bindparam("after"),
+    reason=bindparam("why"),
+    reference=bindparam("ref"),
+    created_at=bindparam("at"),
+)
+_BALANCE = select(_wallets.c.gold).where(_wallets.c.user_id == bindparam("uid"))
 
 
 async def open_wallet(session: AsyncSession, user_id: int, now: datetime) -> None:
@@ -53,7 +64,7 @@ async def open_wallet(session: AsyncSession, user_id: int, now: datetime) -> Non
 
 
 async def move_gold(
-    session: AsyncSession, *, user_id: int, movements: Sequence[Movement], now: datetime
+    on: AsyncSession | Statements, *, user_id: int, movements: Sequence[Movement], now: datetime
 ) -> list[Posted]:
     """Apply the movements in order, in one wallet UPDATE; returns the ledger rows written.
 
@@ -63,24 +74,23 @@ async def move_gold(
         raise ValueError("every ledger movement must move gold")
     net = sum(m.amount for m in movements)
     required = required_balance(movements)
-    final = (
-        await session.execute(
-            _MOVE_GOLD, {"uid": user_id, "net": net, "now": now, "required": required}
-        )
-    ).scalar_one_or_none()
+    db = statements(on)
+    final = await db.value(
+        _MOVE_GOLD, {"uid": user_id, "net": net, "now": now, "required": required}
+    )
     if final is None:
         raise InsufficientGold(required)
-    posted = posted_rows(movements, final)
-    await session.execute(
+    posted = posted_rows(movements, int(final))
+    await db.execute(
         _INSERT_LEDGER,
         [
             {
-                "user_id": user_id,
-                "amount": row.amount,
-                "balance_after": row.balance_after,
-                "reason": row.reason.value,
-                "reference": movement.reference,
-                "created_at": now,
+                "uid": user_id,
+                "moved": row.amount,
+                "after": row.balance_after,
+                "why": row.reason.value,
+                "ref": movement.reference,
+                "at": now,
             }
             for row, movement in zip(posted, movements, strict=True)
         ],
@@ -89,17 +99,17 @@ async def move_gold(
 
 
 async def move_gold_if_covered(
-    session: AsyncSession, *, user_id: int, movements: Sequence[Movement], now: datetime
+    on: AsyncSession | Statements, *, user_id: int, movements: Sequence[Movement], now: datetime
 ) -> list[Posted] | ShortOfGold:
     """`move_gold`, answering ShortOfGold (with the balance) instead of raising."""
     try:
-        return await move_gold(session, user_id=user_id, movements=movements, now=now)
+        return await move_gold(on, user_id=user_id, movements=movements, now=now)
     except InsufficientGold as short:
-        return ShortOfGold(short.required, await balance_of(session, user_id))
+        return ShortOfGold(short.required, await balance_of(on, user_id))
 
 
-async def balance_of(session: AsyncSession, user_id: int) -> int:
-    gold = await session.scalar(select(Wallet.gold).where(Wallet.user_id == user_id))
+async def balance_of(on: AsyncSession | Statements, user_id: int) -> int:
+    gold = await statements(on).value(_BALANCE, {"uid": user_id})
     return int(gold or 0)
 
 

@@ -19,18 +19,18 @@ A bet's life has three steps, the same for every game:
 
 `place_instant` hands an instant game's rule to the bet store, which runs those writes
 (on PostgreSQL usually as one statement, `postgres_bets.SETTLE`); `place_staged` runs
-them in a unit of work, around the game's decision.
+them in the bet store's transaction (`BetStore.staged`; on PostgreSQL the driver itself),
+around the game's decision, which reads and writes through `OpenBet.db`.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from casino_club.context import Context, Viewer
 from casino_club.domain.accounts import Role
@@ -51,11 +51,11 @@ from casino_club.domain.refusals import (
     Precheck,
     ValidationFailed,
 )
-from casino_club.persistence import bets
-from casino_club.persistence.bets import Outcome, SettledBet, Settlement, Wager
+from casino_club.persistence.bets import Outcome, SettledBet, Settlement, StagedBet, Wager
+from casino_club.persistence.driver import Statements
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.idempotency import KeyRequest
-from casino_club.persistence.unit_of_work import AfterCommit, UnitOfWork
+from casino_club.persistence.unit_of_work import AfterCommit
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.guards import key_request, rate_limited, run_idempotent, stored_answer
@@ -150,17 +150,18 @@ class OpenBet:
     commit), with the player's fair round taken and the seed row locked, so one
     player's bets run one at a time."""
 
-    _uow: UnitOfWork
+    _bet: StagedBet
     user_id: int
     fair_round: Round
     now: datetime  # read once the seed row was held: one player's bets in time order
 
     @property
-    def session(self) -> AsyncSession:
-        return self._uow.session
+    def db(self) -> Statements:
+        """The transaction's statements, on whatever runs it (the driver on PostgreSQL)."""
+        return self._bet.db
 
     def after_commit(self, action: AfterCommit) -> None:
-        self._uow.after_commit(action)
+        self._bet.after_commit(action)
 
 
 class BetReceipt(NamedTuple):
@@ -217,19 +218,20 @@ async def place_instant(
 async def place_staged(
     context: Context, viewer: Viewer, request: BetRequest[R], game: StagedGame[R, E]
 ) -> R | E | BetRefusal:
-    """A staged game's bet: checked, decided and written in one transaction
-    (`bets.write`, as an instant game's on the session path), published."""
+    """A staged game's bet: checked, decided and written in one transaction (the bet
+    store's, `BetStore.staged`: on PostgreSQL the driver itself, since the game reads
+    and writes through `OpenBet.db`), published."""
     services = context.services
     kind = request.kind
     bettor = Bettor.of(context, viewer)
 
     async def write(key: KeyRequest | None) -> R | E | InsufficientFunds | LossLimitReached:
-        async with services.unit_of_work() as uow:
+        async with services.bets.staged() as transaction:
             settled: Settlement[R] | None = None
 
             async def decide(fair_round: Round) -> Settlement[R] | E:
                 nonlocal settled
-                bet = OpenBet(uow, viewer.id, fair_round, services.clock.now())
+                bet = OpenBet(transaction, viewer.id, fair_round, services.clock.now())
                 decided = await game.decide(bet)
                 if not isinstance(decided, Decision):
                     return decided
@@ -242,19 +244,19 @@ async def place_staged(
                 )
                 return settled
 
-            written = await bets.write(uow.session, viewer.id, key, services.clock.now(), decide)
+            written = await transaction.write(viewer.id, key, services.clock.now(), decide)
             if not isinstance(written, SettledBet):
-                # Leaving the unit of work uncommitted rolls back all the bet wrote.
+                # Leaving the transaction uncommitted rolls back all the bet wrote.
                 if isinstance(written, ShortOfGold | LossLimitHit):
                     assert settled is not None, "refused by the writes: the game had decided"
                     return _refused(written, settled.wager, bettor)
                 return written
             assert settled is not None
             answer = settled.answer(written)
-            uow.after_commit(
+            transaction.after_commit(
                 _announcement(services, kind, settled.wager, written, settled.open_round)
             )
-            await uow.commit()
+            await transaction.commit()
         return answer
 
     return await _run_checked(context, viewer, request, write)
@@ -298,8 +300,13 @@ def _announcement(
     user_id, xp = wager.user_id, written.progression.xp
 
     async def announce() -> None:
-        await publish(services, user_id, events)
-        await leaderboard_feed.feed(services, user_id, play=finished, xp=xp)
+        # Together: the events' script (the bus's connection) and the boards' (theirs)
+        # are in flight at once, so the answer waits one Redis round trip, not two in a
+        # row. Neither raises (each logs, or keeps what Redis would not take).
+        await asyncio.gather(
+            publish(services, user_id, events),
+            leaderboard_feed.feed(services, user_id, play=finished, xp=xp),
+        )
 
     return announce
 

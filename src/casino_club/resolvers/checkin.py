@@ -22,6 +22,7 @@ from casino_club.domain.missions import CHECKIN_COUNTS, periods_at
 from casino_club.domain.progression import Progression
 from casino_club.domain.refusals import PlayerExcluded
 from casino_club.persistence import checkins, gacha, missions, player_stats, users, wallet
+from casino_club.persistence.driver import SessionStatements
 from casino_club.resolvers import leaderboard_feed
 from casino_club.resolvers.live import (
     balance_events,
@@ -56,7 +57,11 @@ async def claim_daily_reward(
         claim = check_in(last_day, streak, today, held)
         if claim.protections_used:
             used = await gacha.consume(
-                session, viewer.id, gacha.STREAK_PROTECTION, now, count=claim.protections_used
+                SessionStatements(session),
+                viewer.id,
+                gacha.STREAK_PROTECTION,
+                now,
+                count=claim.protections_used,
             )
             assert used, "the user row lock keeps what was counted"
         await checkins.record(session, viewer.id, today, claim, now)

@@ -14,12 +14,13 @@ instance settled it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from casino_club.context import Context, Viewer
 from casino_club.domain import crash
@@ -47,11 +48,12 @@ from casino_club.domain.refusals import BetRefusal, RateLimited, ValidationFaile
 from casino_club.live.events import crash_channel
 from casino_club.persistence import crash as crash_rounds
 from casino_club.persistence import game_rounds, wallet
+from casino_club.persistence.crash import StoredRound as CrashRoundRow
 from casino_club.persistence.crash import elapsed_ms, plan_of
+from casino_club.persistence.driver import Statements
 from casino_club.persistence.fairness import proof_of
 from casino_club.persistence.game_rounds import PlayRecord
-from casino_club.persistence.models import CrashRound as CrashRoundRow
-from casino_club.persistence.unit_of_work import InTransaction
+from casino_club.persistence.unit_of_work import AfterCommit
 from casino_club.resolvers import betting, leaderboard_feed
 from casino_club.resolvers.betting import BetReceipt, Decision, OpenBet
 from casino_club.resolvers.guards import rate_limited
@@ -168,8 +170,8 @@ class CrashBet:
     async def decide(self, bet: OpenBet) -> Decision[CrashBetPlaced] | ActiveRoundExists:
         # The seed row the bet holds queues one player's bets, so each sees the round the
         # one before opened (the partial unique index on open rounds is the backstop).
-        session, now = bet.session, bet.now
-        previous = await crash_rounds.open_round_of(session, bet.user_id, lock=True)
+        db, now = bet.db, bet.now
+        previous = await crash_rounds.open_round_of(db, bet.user_id, lock=True)
         if previous is not None:
             ended = crash.ending_by(plan_of(previous), elapsed_ms(previous, now))
             if ended is None:
@@ -178,7 +180,7 @@ class CrashBet:
         (u,) = take(bet.fair_round.source, 1)
         plan = Plan(crash_point=crash.crash_point(u), auto_cashout=self.auto_cashout)
         row = await crash_rounds.open_new(
-            session,
+            db,
             user_id=bet.user_id,
             stake=self.stake,
             plan=plan,
@@ -211,9 +213,9 @@ async def cash_out(
     if limited is not None:
         return limited
     services = context.services
-    async with services.unit_of_work() as uow:
-        session = uow.session
-        row = await crash_rounds.find(session, round_id, user_id=viewer.id, lock=True)
+    # The bet store's transaction: on PostgreSQL the driver itself, as for a bet.
+    async with services.bets.staged() as tx:
+        row = await crash_rounds.find(tx.db, round_id, user_id=viewer.id, lock=True)
         if row is None:
             return RoundNotFound()
         # Read the clock only while holding the round: settlements apply in time order.
@@ -221,10 +223,10 @@ async def cash_out(
         replayed = row.status != RoundStatus.OPEN.value
         if not replayed:
             ending = crash.cash_out(plan_of(row), elapsed_ms(row, now))
-            await _settle(uow, services, row, ending, now)
-            await uow.commit()
-        balance = await wallet.balance_of(session, viewer.id)
-        return _cash_out_result(row, balance, now, replayed=replayed)
+            row = await _settle(tx, services, row, ending, now)
+        balance = await wallet.balance_of(tx.db, viewer.id)
+        await tx.commit()
+    return _cash_out_result(row, balance, now, replayed=replayed)
 
 
 def _cash_out_result(
@@ -242,19 +244,30 @@ def _cash_out_result(
     return CrashRoundLost(round=shown, crash_point=display(row.crash_point))
 
 
+class _InTransaction(Protocol):
+    """Writes inside someone else's transaction: its statements and its after-commit
+    work, not its commit (a bet's, or the bet store's for a settlement)."""
+
+    @property
+    def db(self) -> Statements: ...
+
+    def after_commit(self, action: AfterCommit) -> None: ...
+
+
 async def _settle(
-    tx: InTransaction, services: Services, row: CrashRoundRow, ending: Ending, now: datetime
-) -> None:
-    """Credit any payout, write history, close the round; publish after the commit.
+    tx: _InTransaction, services: Services, row: CrashRoundRow, ending: Ending, now: datetime
+) -> CrashRoundRow:
+    """Credit any payout, write history, close the round; publish after the commit. The
+    round as settled.
 
     The caller holds the row (locked) and commits.
     """
-    session = tx.session
+    db = tx.db
     payout = ending.payout(row.stake)
     reference = round_reference(Game.CRASH.value, row.seed_id, row.nonce)
     posted = (
         await wallet.move_gold(
-            session,
+            db,
             user_id=row.user_id,
             movements=[Movement(payout, KIND.win_reason, reference)],
             now=now,
@@ -284,8 +297,8 @@ async def _settle(
         periods=periods_at(now, services.settings.zone),
         multiplier=ending.multiplier if ending.status is RoundStatus.CASHED_OUT else None,
     )
-    recorded = await game_rounds.record(session, played)
-    await crash_rounds.mark_settled(session, row, ending, history_id=recorded.round_id, now=now)
+    recorded = await game_rounds.record(db, played)
+    row = await crash_rounds.mark_settled(db, row, ending, history_id=recorded.round_id, now=now)
     user_events = bet_events(
         posted,
         GameEventType.CRASH_SETTLED,
@@ -298,25 +311,35 @@ async def _settle(
     user_id, round_id = row.user_id, row.id
     finished = FinishedPlay(Game.CRASH, row.stake, payout, played.periods)
 
-    async def after_commit() -> None:
+    async def events() -> None:
+        # The player's events first, then the round's end to its watchers, as always.
         await publish(services, user_id, user_events)
         await services.outbox.publish([(crash_channel(round_id), [final])])
-        await leaderboard_feed.feed(services, user_id, play=finished, xp=recorded.progression.xp)
+
+    async def after_commit() -> None:
+        # The leaderboards beside the events: their Redis scripts are in flight at once
+        # (each on its own connection), not one after the other. Neither raises (each
+        # logs, or keeps what Redis would not take).
+        await asyncio.gather(
+            events(),
+            leaderboard_feed.feed(services, user_id, play=finished, xp=recorded.progression.xp),
+        )
 
     tx.after_commit(after_commit)
+    return row
 
 
 async def settle_if_ended(services: Services, round_id: int) -> CrashRoundRow | None:
     """Settle the round if it has ended by now (lazily, on access); the round as it is."""
-    async with services.unit_of_work() as uow:
-        row = await crash_rounds.find(uow.session, round_id, lock=True)
+    async with services.bets.staged() as tx:
+        row = await crash_rounds.find(tx.db, round_id, lock=True)
         if row is not None and row.status == RoundStatus.OPEN.value:
             now = services.clock.now()
             ended = crash.ending_by(plan_of(row), elapsed_ms(row, now))
             if ended is not None:
-                await _settle(uow, services, row, ended, now)
-        # Also when nothing changed: it releases the lock and keeps `row` loaded.
-        await uow.commit()
+                row = await _settle(tx, services, row, ended, now)
+        # Also when nothing changed: it releases the lock.
+        await tx.commit()
     return row
 
 

@@ -14,6 +14,7 @@ from casino_club.domain.gacha import DailyLimitReached, GachaPullSuccess, NoTick
 from casino_club.domain.games import Game, GameEventType, exact_text
 from casino_club.domain.refusals import BetRefusal, InvalidStake, ValidationFailed
 from casino_club.persistence import gacha as store
+from casino_club.persistence.driver import SessionStatements
 from casino_club.resolvers import betting
 from casino_club.resolvers.betting import BetReceipt, Decision, OpenBet
 from casino_club.services import Services
@@ -63,34 +64,33 @@ class GachaPull:
     async def decide(
         self, bet: OpenBet
     ) -> Decision[GachaPullSuccess] | DailyLimitReached | NoTicket:
-        session, rules, now = bet.session, self.rules, bet.now
+        db, rules, now = bet.db, self.rules, bet.now
         today = game_day(now, self.zone)
-        progress = await store.progress_for_update(session, bet.user_id)
+        progress = await store.progress_for_update(db, bet.user_id)
         used = gacha.pulls_used(progress.pulls_day, progress.pulls_today, today)
         if used >= self.daily_limit:
             return DailyLimitReached(self.daily_limit, used, next_day_start(now, self.zone))
         if self.pay_with is PullPayment.TICKET and not await store.consume(
-            session, bet.user_id, store.GACHA_TICKET, now
+            db, bet.user_id, store.GACHA_TICKET, now
         ):
             return NoTicket()
         progress.pulls_day = today
         progress.pulls_today = used + 1
-        pools = await store.pools(session)
+        pools = await store.pools(db)
         floats = take(bet.fair_round.source, self.count)
         # Only the rolled rarities' stock rows are touched, by conditional updates: pulls
         # that roll nothing stocked never wait for each other. Losing a race for the last
         # units means deciding again on the stock as it now is, held this time.
         outcome = gacha.pull_items(
-            floats, progress.pity, pools, await store.stock(session, lock=False), rules
+            floats, progress.pity, pools, await store.stock(db, lock=False), rules
         )
-        if not await store.take_stock(session, outcome.stock_taken):
-            held = await store.stock(session, lock=True)
+        if not await store.take_stock(db, outcome.stock_taken):
+            held = await store.stock(db, lock=True)
             outcome = gacha.pull_items(floats, progress.pity, pools, held, rules)
-            if not await store.take_stock(session, outcome.stock_taken):
+            if not await store.take_stock(db, outcome.stock_taken):
                 raise RuntimeError("stock changed under a locked read")
-        owned = await store.owned(session, bet.user_id, (e.item.id for e in outcome.items))
+        owned = await store.add_items(db, bet.user_id, [e.item.id for e in outcome.items], now)
         refund = gacha.refund_for(outcome.items, owned, rules)
-        await store.add_items(session, bet.user_id, [e.item.id for e in outcome.items], now)
         pity_before = progress.pity
         progress.pity = outcome.pity_after
         received = gacha.count_by_rarity(outcome.items)
@@ -98,6 +98,7 @@ class GachaPull:
         progress.rares += received[gacha.Rarity.RARE]
         progress.epics += received[gacha.Rarity.EPIC]
         progress.legendaries += received[gacha.Rarity.LEGENDARY]
+        await store.save_progress(db, bet.user_id, progress)
         items = tuple(
             gacha.PulledItem(
                 id=entry.item.id,
@@ -149,8 +150,9 @@ async def config(services: Services) -> gacha.GachaConfig:
     rules = services.gacha
     effective = gacha.effective_rates(rules)
     async with services.sessionmaker() as session:
-        pools = await store.pools(session)
-        stock = await store.stock(session, lock=False)
+        db = SessionStatements(session)
+        pools = await store.pools(db)
+        stock = await store.stock(db, lock=False)
     return gacha.GachaConfig(
         rarities=tuple(
             gacha.RarityOdds(

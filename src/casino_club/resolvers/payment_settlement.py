@@ -38,6 +38,7 @@ from casino_club.payments.gateway import GatewayTimeout, Payment, PaymentState
 from casino_club.persistence import audit, idempotency, missions, packages, purchases, users, wallet
 from casino_club.persistence import gacha as gacha_store
 from casino_club.persistence import promos as promo_store
+from casino_club.persistence.driver import SessionStatements
 from casino_club.persistence.unit_of_work import UnitOfWork
 from casino_club.resolvers.access import forget_sessions_after_commit
 from casino_club.resolvers.live import (
@@ -391,7 +392,9 @@ async def _grant_items(session: AsyncSession, row: Purchase, now: datetime) -> N
     stocked = await packages.get(session, row.package_sku or "")
     assert stocked is not None, "a package with purchases is never deleted (RESTRICT)"
     for item_id, quantity in stocked.package.items:
-        await gacha_store.add_items(session, row.user_id, [item_id] * quantity, now)
+        await gacha_store.add_items(
+            SessionStatements(session), row.user_id, [item_id] * quantity, now
+        )
 
 
 async def sweep_stale(services: Services) -> int:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-
 from casino_club.context import Context, Viewer
 from casino_club.domain import wheel
 from casino_club.domain.days import game_day
@@ -15,7 +13,7 @@ from casino_club.domain.fairness import take
 from casino_club.domain.games import Game, GameEventType
 from casino_club.domain.refusals import BetRefusal, InvalidStake
 from casino_club.persistence import gacha as store
-from casino_club.persistence.models import WheelFreeSpin
+from casino_club.persistence import wheel as free_spins
 from casino_club.resolvers import betting
 from casino_club.resolvers.betting import BetReceipt, Decision, OpenBet
 
@@ -48,22 +46,13 @@ class WheelSpin:
     zone: ZoneInfo  # where the game day, and so the free spin, begins
 
     async def decide(self, bet: OpenBet) -> Decision[wheel.WheelSpinSuccess]:
-        session = bet.session
-        try:
-            async with session.begin_nested():
-                session.add(
-                    WheelFreeSpin(
-                        user_id=bet.user_id, day=game_day(bet.now, self.zone), spun_at=bet.now
-                    )
-                )
-                await session.flush()
-            free = True
-        except IntegrityError:
-            free = False
+        free = await free_spins.take_free_spin(
+            bet.db, bet.user_id, game_day(bet.now, self.zone), bet.now
+        )
         index = wheel.spin(take(bet.fair_round.source, 1)[0], SEGMENTS)
         segment = SEGMENTS[index]
         if segment.item_id is not None:
-            await store.add_items(session, bet.user_id, [segment.item_id], bet.now)
+            await store.add_items(bet.db, bet.user_id, [segment.item_id], bet.now)
         cost = 0 if free else wheel.SPIN_COST
         proof = bet.fair_round.proof
 

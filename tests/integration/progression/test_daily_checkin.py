@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
 from casino_club.persistence import gacha
+from casino_club.persistence.driver import SessionStatements
 from casino_club.services import Services
 from tests.conftest import Backend, api_for, running_app
 from tests.support import LEDGER, Api, books_balance, error_codes, row_id
@@ -35,7 +36,10 @@ async def give_protection(app: Starlette, user_id: str, count: int) -> None:
     async with services.unit_of_work() as uow:
         for _ in range(count):
             await gacha.add_items(
-                uow.session, row_id(user_id), [gacha.STREAK_PROTECTION], services.clock.now()
+                SessionStatements(uow.session),
+                row_id(user_id),
+                [gacha.STREAK_PROTECTION],
+                services.clock.now(),
             )
         await uow.commit()
 
