@@ -1,0 +1,189 @@
+"""On a Redis Cluster (SPEC §16): what a bet runs touches one slot per script — the
+player's, for everything that is the player's — and a player's events travel by sharded
+pub/sub to the one node owning their channel's slot, never to every node.
+
+Observed on the real cluster: MONITOR on every node shows the scripts a spin runs and
+their keys, CLUSTER KEYSLOT says where each lives, PUBSUB SHARDNUMSUB where a channel is
+subscribed, and the nodes' cluster-bus counters whether anything was broadcast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+from redis.asyncio.cluster import ClusterNode, RedisCluster
+from starlette.applications import Starlette
+
+from casino_club.live.events import user_channel
+from casino_club.persistence.redis_client import player_tag
+from casino_club.services import Services
+from tests.conftest import CLUSTER_BACKEND, Backend, cluster_client
+from tests.support import Api, row_id, spin
+
+pytestmark = pytest.mark.parametrize("backend", [CLUSTER_BACKEND], indirect=True)
+
+QUIET_SECONDS = 0.5
+# MONITOR quotes each argument; keys (and channels) hold no quote of their own.
+_ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# The few global keys: the boards, and the operators' monitor channel's stream.
+GLOBAL_TAGS = {"lb", "monitor"}
+
+
+@pytest.fixture
+async def cluster(backend: Backend) -> AsyncIterator[RedisCluster]:
+    client = cluster_client(backend.redis_url)
+    await client.initialize()
+    yield client
+    await client.aclose()
+
+
+def node_client(node: ClusterNode) -> Redis:
+    return Redis(host=node.host, port=int(node.port), socket_timeout=5)
+
+
+async def keyslot(cluster: RedisCluster, name: str) -> int:
+    """The cluster's own answer (CLUSTER KEYSLOT), not the client's arithmetic."""
+    return int(await cluster.execute_command("CLUSTER KEYSLOT", name))
+
+
+def tag(name: str) -> str:
+    return name[name.index("{") + 1 : name.index("}")]
+
+
+@contextlib.asynccontextmanager
+async def monitored(cluster: RedisCluster) -> AsyncIterator[list[list[str]]]:
+    """Every script (EVAL/EVALSHA) clients send to any node meanwhile, as its arguments."""
+    scripts: list[list[str]] = []
+    clients = [node_client(node) for node in cluster.get_primaries()]
+
+    async def watch(client: Redis, ready: asyncio.Event) -> None:
+        # On a connection of its own, read raw: each line as Redis wrote it, e.g.
+        # `1796… [0 127.0.0.1:5555] "EVALSHA" "…" "1" "cc:{u:7}:rate:game" …`.
+        connection = await client.connection_pool.get_connection()
+        try:
+            await connection.send_command("MONITOR")
+            assert await connection.read_response() == b"OK"
+            ready.set()
+            while True:
+                line = (await connection.read_response()).decode()
+                source, _, command = line.partition("] ")
+                arguments = _ARGUMENT.findall(command)
+                if not source.endswith(" lua") and arguments[0] in {"EVAL", "EVALSHA"}:
+                    scripts.append(arguments)
+        finally:
+            await connection.disconnect()
+
+    readies = [asyncio.Event() for _ in clients]
+    watchers = [asyncio.create_task(watch(c, r)) for c, r in zip(clients, readies, strict=True)]
+    await asyncio.gather(*(ready.wait() for ready in readies))
+    try:
+        yield scripts
+    finally:
+        await asyncio.sleep(QUIET_SECONDS)  # what follows the answer (the feeds) too
+        for watcher in watchers:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+        for client in clients:
+            await client.aclose()
+
+
+async def test_every_key_of_a_spins_scripts_for_its_player_shares_the_players_slot(
+    backend: Backend, api: Api, cluster: RedisCluster
+) -> None:
+    player = await api.new_player()
+    user_id, token = row_id(player["user"]["id"]), player["accessToken"]
+    async with monitored(cluster) as scripts:
+        assert (await spin(api, token, 10))["__typename"] == "SlotSpinSuccess"
+
+    ours = [s for s in scripts if any(k.startswith(backend.redis_prefix) for k in s[3:])]
+    keys_of = [arguments[3 : 3 + int(arguments[2])] for arguments in ours]
+    players = [keys for keys in keys_of if any(player_tag(user_id) in key for key in keys)]
+    player_keys = {key for keys in players for key in keys}
+    prefix = backend.redis_prefix
+    # The bet's rate limit and its events' stream, at least, are the player's.
+    assert f"{prefix}{player_tag(user_id)}:rate:game" in player_keys
+    assert f"{prefix}events:{player_tag(user_id)}" in player_keys
+    player_slot = await keyslot(cluster, player_tag(user_id))
+    assert {await keyslot(cluster, key) for key in player_keys} == {player_slot}
+    # The journal's script SPUBLISHes to the player's channel (its ARGV[5]): same slot.
+    published = [s for s in ours if f"{prefix}events:{player_tag(user_id)}" in s]
+    channel = published[0][3 + 1 + 4]
+    assert channel == prefix + user_channel(user_id)
+    assert await keyslot(cluster, channel) == player_slot
+    # Whatever else the spin's scripts touched is one of the few global groups, and every
+    # script kept to one slot.
+    others = {tag(key) for keys in keys_of if keys not in players for key in keys}
+    assert others <= GLOBAL_TAGS, others
+    for keys in keys_of:
+        assert len({await keyslot(cluster, key) for key in keys}) == 1, keys
+
+
+async def shard_subscribers(cluster: RedisCluster, channel: str) -> dict[str, int]:
+    """PUBSUB SHARDNUMSUB asked of each node: who holds a sharded subscription there."""
+    counts = {}
+    for node in cluster.get_primaries():
+        client = node_client(node)
+        try:
+            [(_, count)] = await client.execute_command("PUBSUB SHARDNUMSUB", channel)
+        finally:
+            await client.aclose()
+        counts[node.name] = int(count)
+    return counts
+
+
+async def publishes_broadcast(cluster: RedisCluster) -> dict[str, int]:
+    """Each node's count of PUBLISH messages sent over the cluster bus (to every node)."""
+    info: dict[str, dict[str, Any]] = await cluster.execute_command(
+        "CLUSTER INFO", target_nodes=RedisCluster.PRIMARIES
+    )
+    counts = {}
+    for name, fields in info.items():
+        text = fields.decode() if isinstance(fields, bytes) else str(fields)
+        found = re.search(r"cluster_stats_messages_publish_sent:(\d+)", text)
+        counts[name] = int(found[1]) if found else 0
+    return counts
+
+
+async def test_a_players_event_goes_to_its_shards_subscribers_only(
+    backend: Backend, app: Starlette, api: Api, cluster: RedisCluster
+) -> None:
+    services: Services = app.state.services
+    player = await api.new_player()
+    user_id, token = row_id(player["user"]["id"]), player["accessToken"]
+    channel = backend.redis_prefix + user_channel(user_id)
+    owner = cluster.get_node_from_key(channel)
+    assert owner is not None
+    # A classic subscriber of the same name on every node: a plain PUBLISH would reach
+    # all of them, wherever it was sent.
+    classic = [node_client(node).pubsub() for node in cluster.get_primaries()]
+    for pubsub in classic:
+        await pubsub.subscribe(channel)
+        assert (await pubsub.get_message(timeout=5))["type"] == "subscribe"
+    try:
+        before = await publishes_broadcast(cluster)
+        async with services.events.subscribe(user_channel(user_id)) as stream:
+            subscribed = await shard_subscribers(cluster, channel)
+            assert subscribed == {
+                node.name: int(node.name == owner.name) for node in cluster.get_primaries()
+            }
+            assert (await spin(api, token, 10))["__typename"] == "SlotSpinSuccess"
+            async with asyncio.timeout(5):
+                async for event in stream:
+                    if event.get("type") == "SLOT_SPIN":
+                        break
+            assert event["id"]  # the journal's id: `since` replays from it
+        heard = [await pubsub.get_message(timeout=QUIET_SECONDS) for pubsub in classic]
+        assert heard == [None] * len(classic)
+        assert await publishes_broadcast(cluster) == before
+        await services.events.settled()
+        assert set((await shard_subscribers(cluster, channel)).values()) == {0}
+    finally:
+        for pubsub in classic:
+            await pubsub.aclose()
