@@ -65,7 +65,7 @@ async def monitored(cluster: RedisCluster) -> AsyncIterator[list[list[str]]]:
     async def watch(client: Redis, ready: asyncio.Event) -> None:
         # On a connection of its own, read raw: each line as Redis wrote it, e.g.
         # `1796… [0 127.0.0.1:5555] "EVALSHA" "…" "1" "cc:{u:7}:rate:game" …`.
-        connection = await client.connection_pool.get_connection()
+        connection = await client.connection_pool.get_connection()  # type: ignore[no-untyped-call]
         try:
             await connection.send_command("MONITOR")
             assert await connection.read_response() == b"OK"
@@ -131,7 +131,7 @@ async def shard_subscribers(cluster: RedisCluster, channel: str) -> dict[str, in
     for node in cluster.get_primaries():
         client = node_client(node)
         try:
-            [(_, count)] = await client.execute_command("PUBSUB SHARDNUMSUB", channel)
+            [(_, count)] = await client.execute_command("PUBSUB SHARDNUMSUB", channel)  # type: ignore[no-untyped-call]
         finally:
             await client.aclose()
         counts[node.name] = int(count)
@@ -186,4 +186,4 @@ async def test_a_players_event_goes_to_its_shards_subscribers_only(
         assert set((await shard_subscribers(cluster, channel)).values()) == {0}
     finally:
         for pubsub in classic:
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
