@@ -105,7 +105,7 @@ class Settings(BaseSettings):
     # No braces: a key's hash tag (its Redis Cluster slot) is the first `{…}` in it.
     redis_prefix: str = Field(default="cc:", pattern=r"^[^{}]*$")
     # REDIS_URL and a redis:// BROADCAST_URL name any node of a Redis Cluster: keys and
-    # scripts are routed by slot, and live events go over sharded pub/sub (SPEC §16).
+    # scripts are routed by slot, and live events go over sharded pub/sub.
     redis_cluster: bool = False
     # Every Redis call fails after these instead of hanging on a stalled server.
     redis_connect_timeout_seconds: float = Field(default=0.5, gt=0)

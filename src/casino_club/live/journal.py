@@ -176,6 +176,9 @@ class StreamJournal:
         self._sharded = sharded
 
     def _key(self, channel: str) -> str:
+        # Sharded, a channel without a hash tag would have its stream on another slot
+        # than its pub/sub channel, and its events published on the wrong node.
+        assert not self._sharded or "{" in channel, f"channel {channel!r} has no hash tag"
         return f"{self._prefix}events:{channel}"
 
     async def publish(
