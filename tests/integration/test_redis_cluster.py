@@ -20,10 +20,11 @@ from redis.asyncio import Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from starlette.applications import Starlette
 
-from casino_club.live.events import user_channel
+from casino_club.live.events import EventBus, user_channel
 from casino_club.persistence.redis_client import player_tag
 from casino_club.services import Services
 from tests.conftest import CLUSTER_BACKEND, Backend, cluster_client
+from tests.integration.test_event_bus import all_within
 from tests.support import Api, row_id, spin
 
 pytestmark = pytest.mark.parametrize("backend", [CLUSTER_BACKEND], indirect=True)
@@ -187,3 +188,64 @@ async def test_a_players_event_goes_to_its_shards_subscribers_only(
     finally:
         for pubsub in classic:
             await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+
+async def shard_subscriptions(cluster: RedisCluster, channels: list[str]) -> list[int]:
+    """Each channel's sharded subscriptions, summed over every node."""
+    totals = [0] * len(channels)
+    for node in cluster.get_primaries():
+        client = node_client(node)
+        try:
+            reply = await client.execute_command("PUBSUB SHARDNUMSUB", *channels)  # type: ignore[no-untyped-call]
+        finally:
+            await client.aclose()
+        for index, (_, count) in enumerate(reply):
+            totals[index] += int(count)
+    return totals
+
+
+async def test_subscribers_arriving_together_on_a_fresh_sharded_bus_all_hear_once(
+    backend: Backend, cluster: RedisCluster
+) -> None:
+    """SPEC §15's races on sharded pub/sub: 300 subscriptions opened in the same instant,
+    two per channel, over channels spread on every node (each node's connection opened
+    by whichever came first) — each hears what is published to its channel, once; each
+    channel is subscribed once upstream, and none is left once they leave."""
+    prefix = f"{backend.redis_prefix}burst:"
+    bus = EventBus(backend.redis_url, prefix, cluster=True)
+    await bus.connect()
+    channels = [player_tag(n) for n in range(150)]
+    named = [prefix + channel for channel in channels]
+    assert len({cluster.get_node_from_key(name) for name in named}) == 3
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            streams = await asyncio.gather(
+                *(stack.enter_async_context(bus.subscribe(c)) for c in channels for _ in (1, 2))
+            )
+            assert bus.subscribed_upstream() == set(channels)
+            assert set(await shard_subscriptions(cluster, named)) == {1}
+            for n, channel in enumerate(channels):
+                await bus.publish(channel, {"n": n})
+            heard = await asyncio.gather(*(all_within(stream, 0.5) for stream in streams))
+            assert heard == [[{"n": n}] for n in range(150) for _ in (1, 2)]
+        await bus.settled()
+        assert bus.subscribed_upstream() == set()
+        assert set(await shard_subscriptions(cluster, named)) == {0}
+    finally:
+        await bus.disconnect()
+
+
+async def test_a_sharded_subscription_is_in_place_when_subscribe_returns(
+    backend: Backend, cluster: RedisCluster
+) -> None:
+    """The subscriber reads the journal right after subscribing: the channel's node must
+    count the subscription by then, or an event published in between would be lost."""
+    prefix = f"{backend.redis_prefix}confirm:"
+    bus = EventBus(backend.redis_url, prefix, cluster=True)
+    await bus.connect()
+    try:
+        for n in range(30):
+            async with bus.subscribe(player_tag(n)):
+                assert await shard_subscriptions(cluster, [prefix + player_tag(n)]) == [1]
+    finally:
+        await bus.disconnect()
