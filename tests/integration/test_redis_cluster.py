@@ -249,3 +249,39 @@ async def test_a_sharded_subscription_is_in_place_when_subscribe_returns(
                 assert await shard_subscriptions(cluster, [prefix + player_tag(n)]) == [1]
     finally:
         await bus.disconnect()
+
+
+async def test_a_lost_shard_connection_resubscribes_and_replays_what_it_missed(
+    backend: Backend, cluster: RedisCluster
+) -> None:
+    """The node drops the bus's sharded pub/sub connection (CLIENT KILL): the bus
+    reconnects, subscribes again where the slot lives, and the subscriber gets what was
+    published meanwhile from the journal — every event once, in order."""
+    prefix = f"{backend.redis_prefix}lost:"
+    bus = EventBus(backend.redis_url, prefix, cluster=True)
+    await bus.connect()
+    channel = player_tag(1)
+    owner = cluster.get_node_from_key(prefix + channel)
+    assert owner is not None
+    try:
+        async with bus.subscribe(channel) as stream:
+            await bus.publish(channel, {"n": 1})
+            first = await stream.next(within=5)
+            killer = node_client(owner)
+            try:
+                clients = await killer.client_list()
+                sharded = [c["id"] for c in clients if int(c.get("ssub", 0)) > 0]
+                assert sharded
+                for client_id in sharded:
+                    await killer.client_kill_filter(_id=client_id)
+            finally:
+                await killer.aclose()
+            await bus.publish(channel, {"n": 2})  # while the bus may not hear it live
+            second = await stream.next(within=15)  # live, or read after resubscribing
+            await bus.publish(channel, {"n": 3})
+            rest = [second, await stream.next(within=5)]
+        heard = [event and event["n"] for event in [first, *rest]]
+        assert heard == [1, 2, 3]
+        assert await shard_subscriptions(cluster, [prefix + channel]) == [0]
+    finally:
+        await bus.disconnect()

@@ -21,6 +21,8 @@ from broadcaster._backends.base import BroadcastBackend
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.cluster import ClusterNode, RedisCluster
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisClusterException, RedisError
 
 from casino_club.persistence.redis_batch import CommandBatcher, text
@@ -308,6 +310,10 @@ class ShardedPubSubBackend(BroadcastBackend):
                 ssl=self._tls,
                 socket_connect_timeout=self._timeouts.connect_seconds,
                 socket_timeout=self._timeouts.socket_seconds,
+                # No quiet reconnection by redis-py: it would resubscribe only channels
+                # of its own SUBSCRIBE, so this connection would come back deaf. A loss
+                # must reach `_read`, which has everything resubscribed and resumed.
+                retry=Retry(NoBackoff(), 0),
             )
         )
         await shard.pubsub.connect()  # type: ignore[no-untyped-call]
