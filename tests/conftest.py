@@ -1,8 +1,12 @@
 """Shared fixtures: each backend gets a fresh database (and Redis prefix) per test session.
 
-Integration and e2e tests run twice: on the embedded default (SQLite + memory://) and
-on PostgreSQL + Redis. With REQUIRE_SERVICES=1 (CI) an unreachable service fails the
-run; without it, the service-backed half is skipped with the reason.
+Integration and e2e tests run three times: on the embedded default (SQLite + memory://),
+on PostgreSQL + Redis, and on PostgreSQL + a Redis Cluster (REDIS_CLUSTER=true, the
+three-master cluster `.ci/redis-cluster` starts, at TEST_REDIS_CLUSTER_URL). The
+browser tests run on the first two only: what a browser adds is the page, not the
+engines (the cluster's live delivery is proven over real WebSockets without one). With
+REQUIRE_SERVICES=1 (CI) an unreachable service fails the run; without it, the
+service-backed runs are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import pytest
 import redis
 from asgi_lifespan import LifespanManager
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
@@ -41,6 +46,10 @@ TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+TEST_REDIS_CLUSTER_URL = os.environ.get("TEST_REDIS_CLUSTER_URL", "redis://127.0.0.1:7000/0")
+CLUSTER_BACKEND = "postgres-cluster"
+# The backends with Redis: for the tests of what only Redis does (one Redis, and a Cluster).
+REDIS_BACKENDS = ["postgres", CLUSTER_BACKEND]
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 REDIS_START_TIMEOUT_SECONDS = 15
 LIFESPAN_TIMEOUT_SECONDS = 30
@@ -94,6 +103,7 @@ class Backend:
     redis_url: str
     redis_prefix: str
     broadcast_url: str
+    redis_cluster: bool = False
 
     def settings(self, **overrides: Any) -> Settings:
         values: dict[str, Any] = {
@@ -102,6 +112,7 @@ class Backend:
             "redis_url": self.redis_url,
             "redis_prefix": self.redis_prefix,
             "broadcast_url": self.broadcast_url,
+            "redis_cluster": self.redis_cluster,
             "log_level": "WARNING",
             **TEST_DEFAULTS,
         }
@@ -117,6 +128,7 @@ class Backend:
             REDIS_URL=self.redis_url,
             REDIS_PREFIX=self.redis_prefix,
             BROADCAST_URL=self.broadcast_url,
+            REDIS_CLUSTER=str(self.redis_cluster).lower(),
             LOG_LEVEL="WARNING",
         )
         return env
@@ -142,7 +154,39 @@ async def _prepare(backend: Backend) -> None:
         await services.close()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser tests run on the first two backends only (see above)."""
+    browser_on_cluster = [
+        item
+        for item in items
+        if "browser" in getattr(item, "fixturenames", ())
+        and CLUSTER_BACKEND in getattr(getattr(item, "callspec", None), "id", "")
+    ]
+    if browser_on_cluster:
+        config.hook.pytest_deselected(items=browser_on_cluster)
+        items[:] = [item for item in items if item not in browser_on_cluster]
+
+
+def cluster_client(url: str = TEST_REDIS_CLUSTER_URL) -> RedisCluster:
+    return RedisCluster.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+
+
+def redis_of(backend: Backend) -> Redis | RedisCluster:
+    """A client of the backend's Redis: a cluster client on the cluster backend."""
+    if backend.redis_cluster:
+        return cluster_client(backend.redis_url)
+    return Redis.from_url(backend.redis_url, socket_timeout=5)
+
+
+async def delete_prefixed(client: Redis | RedisCluster, prefix: str) -> None:
+    """Every key under `prefix` (a cluster client scans every node), one a command: keys
+    of several slots cannot go in one DEL."""
+    keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
+    for key in keys:
+        await client.unlink(key)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres", CLUSTER_BACKEND])
 async def backend(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Backend]:
@@ -160,22 +204,27 @@ async def backend(
         admin = await asyncpg.connect(admin_dsn, timeout=5)
     except (OSError, asyncpg.PostgresError) as exc:
         _unavailable("PostgreSQL", exc)
-    redis = Redis.from_url(TEST_REDIS_URL)
+    on_cluster = request.param == CLUSTER_BACKEND
+    redis_url = TEST_REDIS_CLUSTER_URL if on_cluster else TEST_REDIS_URL
+    redis: Redis | RedisCluster = (
+        cluster_client(redis_url) if on_cluster else Redis.from_url(redis_url)
+    )
     try:
         async with asyncio.timeout(5):
             await redis.ping()  # type: ignore[misc]  # redis-py types ping() as sync or async
     except Exception as exc:
         await admin.close()
         await redis.aclose()
-        _unavailable("Redis", exc)
+        _unavailable("Redis Cluster" if on_cluster else "Redis", exc)
     await admin.execute(f'CREATE DATABASE "{name}"')
     prefix = f"cctest:{uuid.uuid4().hex[:8]}:"
     backend = Backend(
-        "postgres",
+        request.param,
         admin_url.set(database=name).render_as_string(hide_password=False),
-        TEST_REDIS_URL,
+        redis_url,
         prefix,
-        TEST_REDIS_URL,
+        redis_url,
+        redis_cluster=on_cluster,
     )
     try:
         await _prepare(backend)
@@ -183,9 +232,7 @@ async def backend(
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
-        keys = [key async for key in redis.scan_iter(match=f"{prefix}*")]
-        if keys:
-            await redis.delete(*keys)
+        await delete_prefixed(redis, prefix)
         await redis.aclose()
 
 

@@ -102,7 +102,11 @@ class Settings(BaseSettings):
     # Empty means "no Redis": hot state lives in process (embedded mode).
     redis_url: str = ""
     # Prepended to every Redis key and channel this server uses (one Redis, many servers).
-    redis_prefix: str = "cc:"
+    # No braces: a key's hash tag (its Redis Cluster slot) is the first `{…}` in it.
+    redis_prefix: str = Field(default="cc:", pattern=r"^[^{}]*$")
+    # REDIS_URL and a redis:// BROADCAST_URL name any node of a Redis Cluster: keys and
+    # scripts are routed by slot, and live events go over sharded pub/sub.
+    redis_cluster: bool = False
     # Every Redis call fails after these instead of hanging on a stalled server.
     redis_connect_timeout_seconds: float = Field(default=0.5, gt=0)
     # A reply waits for the event loop as well as for Redis: under a full loop 0.5 s was

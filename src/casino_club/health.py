@@ -17,12 +17,11 @@ from collections.abc import Coroutine
 from concurrent.futures import Future
 from typing import Any
 
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casino_club.config import Settings
 from casino_club.persistence.database import create_engine, ping
-from casino_club.persistence.redis_client import RedisTimeouts
+from casino_club.persistence.redis_client import RedisClient, RedisTimeouts
 
 log = logging.getLogger("casino_club.app")
 
@@ -44,7 +43,7 @@ class HealthProbe:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._engine: AsyncEngine | None = None
-        self._redis: Redis | None = None
+        self._redis: RedisClient | None = None
         self._in_flight: asyncio.Future[Checks] | None = None
 
     def start(self) -> None:
@@ -89,7 +88,7 @@ class HealthProbe:
             timeouts = RedisTimeouts(
                 settings.redis_connect_timeout_seconds, settings.redis_socket_timeout_seconds
             )
-            self._redis = timeouts.client(settings.redis_url)
+            self._redis = timeouts.client_for(settings.redis_url, settings.redis_cluster)
         checks["redis"] = await _outcome("redis", _redis_ping(self._redis))
         return checks
 
@@ -100,7 +99,7 @@ class HealthProbe:
             await self._redis.aclose()
 
 
-async def _redis_ping(redis: Redis) -> None:
+async def _redis_ping(redis: RedisClient) -> None:
     await redis.ping()  # type: ignore[misc]  # redis-py types ping() as sync or async
 
 

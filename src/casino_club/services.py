@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from itertools import takewhile
 
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from casino_club.clock import Clock, SystemClock
@@ -40,7 +39,7 @@ from casino_club.persistence.persisted_queries import (
 )
 from casino_club.persistence.postgres_bets import PostgresBetStore
 from casino_club.persistence.rate_limits import InProcessRateLimits, RateLimits, RedisRateLimits
-from casino_club.persistence.redis_client import RedisTimeouts
+from casino_club.persistence.redis_client import RedisClient, RedisTimeouts
 from casino_club.persistence.redis_leaderboards import RedisLeaderboards
 from casino_club.persistence.session_cache import CHANNEL as SESSIONS_CHANNEL
 from casino_club.persistence.session_cache import SessionCache
@@ -107,7 +106,7 @@ class Services:
     clock: Clock
     passwords: Passwords
     tokens: AccessTokens
-    redis: Redis | None
+    redis: RedisClient | None
     rate_limits: RateLimits
     events: EventBus
     payments: Payments
@@ -127,7 +126,11 @@ class Services:
             connect_seconds=settings.redis_connect_timeout_seconds,
             socket_seconds=settings.redis_socket_timeout_seconds,
         )
-        redis = timeouts.client(settings.redis_url) if settings.uses_redis else None
+        redis = (
+            timeouts.client_for(settings.redis_url, settings.redis_cluster)
+            if settings.uses_redis
+            else None
+        )
         rate_limits: RateLimits = (
             RedisRateLimits(redis, settings.redis_prefix)
             if redis is not None
@@ -148,6 +151,7 @@ class Services:
                 channel_prefix,
                 timeouts,
                 Replay(settings.event_replay_seconds, settings.event_replay_max_events),
+                cluster=settings.redis_cluster,
             ),
             payments=payment_gateway(settings),
             slot_paytable=slot_paytable(settings),

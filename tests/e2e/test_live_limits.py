@@ -18,7 +18,7 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from tests.conftest import Backend
+from tests.conftest import REDIS_BACKENDS, Backend
 from tests.e2e.conftest import start_server
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
 
@@ -305,7 +305,7 @@ async def test_connection_inits_draw_on_the_query_budget(
         }
 
 
-@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("backend", REDIS_BACKENDS, indirect=True)
 async def test_a_players_connections_are_counted_across_instances(
     backend: Backend, tmp_path: Path
 ) -> None:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from gql import GraphQLRequest, gql
 
-from tests.conftest import Backend
+from tests.conftest import REDIS_BACKENDS, Backend
 from tests.e2e.conftest import start_server
 from tests.e2e.listeners import Listener, listening
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player
@@ -41,7 +41,7 @@ def with_slot_events(count: int) -> Callable[[list[dict[str, Any]]], bool]:
     return lambda items: len(slot_events(items)) >= count
 
 
-@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("backend", REDIS_BACKENDS, indirect=True)
 async def test_subscribers_on_two_fresh_instances_hear_every_event_once_in_order(
     backend: Backend, tmp_path: Path
 ) -> None:

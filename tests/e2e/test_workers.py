@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from casino_club.cli import app as cli
-from tests.conftest import Backend
+from tests.conftest import REDIS_BACKENDS, Backend
 from tests.e2e.conftest import start_server
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player
 from tests.e2e.test_live_and_money import listening, post, whole_ledger
@@ -48,7 +48,7 @@ def test_several_workers_need_shared_state(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 # Two processes share state only through Redis: the PostgreSQL + Redis backend.
-@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("backend", REDIS_BACKENDS, indirect=True)
 async def test_two_workers_serve_one_player_with_every_event(
     backend: Backend, tmp_path: Path
 ) -> None:

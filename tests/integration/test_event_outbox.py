@@ -45,6 +45,7 @@ async def test_events_of_a_commit_made_while_redis_is_down_are_delivered_in_orde
     url = f"redis://127.0.0.1:{port}/0"
     settings = backend.settings(
         redis_url=url,
+        redis_cluster=False,  # a Redis of the test's own, to stop
         broadcast_url=url,
         game_rate_limit_per_second=1_000,
         event_relay_interval_seconds=60,  # the test relays when it wants

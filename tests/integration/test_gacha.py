@@ -11,7 +11,6 @@ from typing import Any
 
 import asyncpg
 import pytest
-from redis.asyncio import Redis
 from sqlalchemy import delete, select
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
@@ -22,7 +21,7 @@ from casino_club.persistence import gacha as store
 from casino_club.persistence.driver import SessionStatements
 from casino_club.persistence.models import GachaStock, InventoryEntry
 from casino_club.services import Services
-from tests.conftest import Backend, api_for, running_app
+from tests.conftest import Backend, api_for, delete_prefixed, redis_of, running_app
 from tests.support import FAIRNESS, Api, books_balance, grant_gold, rotate_seed, row_id
 
 PULL = """mutation P($input: GachaPullInput!) { gachaPull(input: $input) {
@@ -243,11 +242,9 @@ async def test_the_daily_count_survives_a_restart_and_a_redis_flush(
     for _ in range(3):
         assert (await pull(api, token, count="ONE"))["__typename"] == "GachaPullSuccess"
     if backend.redis_url:
-        redis = Redis.from_url(backend.redis_url)
+        redis = redis_of(backend)
         try:
-            keys = [key async for key in redis.scan_iter(match=f"{backend.redis_prefix}*")]
-            if keys:
-                await redis.delete(*keys)
+            await delete_prefixed(redis, backend.redis_prefix)
         finally:
             await redis.aclose()
     async with running_app(settings, clock) as restarted, api_for(restarted) as fresh:

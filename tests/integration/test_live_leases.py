@@ -10,26 +10,29 @@ from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 
 from casino_club.config import Settings
 from casino_club.live.limits import LimitReached, LiveLimits
 from casino_club.persistence.live_leases import RedisLeases
-from tests.conftest import Backend
+from tests.conftest import REDIS_BACKENDS, Backend, redis_of
 
-pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+pytestmark = pytest.mark.parametrize("backend", REDIS_BACKENDS, indirect=True)
 
 ADDRESS = "198.51.100.7"
 SETTLE_SECONDS = 5
 
 
 @pytest.fixture
-async def redis(backend: Backend) -> AsyncIterator[Redis]:
-    client = Redis.from_url(backend.redis_url)
+async def redis(backend: Backend) -> AsyncIterator[Redis | RedisCluster]:
+    client = redis_of(backend)
     yield client
     await client.aclose()
 
 
-def instance(redis: Redis, prefix: str, lease_seconds: float = 60, **limits: int) -> LiveLimits:
+def instance(
+    redis: Redis | RedisCluster, prefix: str, lease_seconds: float = 60, **limits: int
+) -> LiveLimits:
     """One app instance's limits over the shared Redis."""
     settings = Settings(_env_file=None, live_lease_seconds=lease_seconds, **limits)  # type: ignore[arg-type]
     return LiveLimits(settings, RedisLeases(redis, prefix, lease_seconds))
@@ -44,7 +47,9 @@ async def until_held(live: LiveLimits, key: str, count: int) -> None:
             await asyncio.sleep(0.01)
 
 
-async def test_instances_share_one_count_per_player(backend: Backend, redis: Redis) -> None:
+async def test_instances_share_one_count_per_player(
+    backend: Backend, redis: Redis | RedisCluster
+) -> None:
     prefix = f"{backend.redis_prefix}{uuid.uuid4().hex[:8]}:"
     first = instance(redis, prefix, ws_max_connections_per_player=3)
     second = instance(redis, prefix, ws_max_connections_per_player=3)
@@ -54,12 +59,14 @@ async def test_instances_share_one_count_per_player(backend: Backend, redis: Red
         with pytest.raises(LimitReached, match="for this player \\(at most 3\\)"):
             await live.connection(42, ADDRESS)
     held[0].release()
-    await until_held(second, "connections:u:42", 2)
+    await until_held(second, "{u:42}:connections", 2)
     await second.connection(42, ADDRESS)
-    assert await first.counts.held("connections:u:42") == 3
+    assert await first.counts.held("{u:42}:connections") == 3
 
 
-async def test_twenty_at_once_take_exactly_the_limit(backend: Backend, redis: Redis) -> None:
+async def test_twenty_at_once_take_exactly_the_limit(
+    backend: Backend, redis: Redis | RedisCluster
+) -> None:
     prefix = f"{backend.redis_prefix}{uuid.uuid4().hex[:8]}:"
     instances = [instance(redis, prefix, graphql_max_subscriptions_per_address=5)] * 2
 
@@ -76,7 +83,7 @@ async def test_twenty_at_once_take_exactly_the_limit(backend: Backend, redis: Re
 
 
 async def test_a_dead_instances_leases_expire_and_a_live_ones_are_renewed(
-    backend: Backend, redis: Redis
+    backend: Backend, redis: Redis | RedisCluster
 ) -> None:
     prefix = f"{backend.redis_prefix}{uuid.uuid4().hex[:8]}:"
     dead = instance(redis, prefix, lease_seconds=1, ws_max_connections_per_player=1)

@@ -22,7 +22,7 @@ import pytest
 
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
-from tests.conftest import Backend, api_for, running_app
+from tests.conftest import REDIS_BACKENDS, Backend, api_for, running_app
 from tests.support import Api, error_codes, free_port
 
 NOT_FOUND = {
@@ -234,7 +234,7 @@ async def test_a_document_over_the_size_bound_runs_but_is_not_kept(backend: Back
         not_found(await send(api, "POST", query=None, extensions=extensions))
 
 
-@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("backend", REDIS_BACKENDS, indirect=True)
 async def test_instances_share_the_store_on_redis(backend: Backend) -> None:
     settings = own_prefix(backend)
     async with (

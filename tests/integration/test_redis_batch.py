@@ -8,20 +8,21 @@ from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError, ResponseError
 
 from casino_club.persistence.rate_limits import RateLimitsUnavailable, RedisRateLimits
 from casino_club.persistence.redis_batch import CommandBatcher
-from tests.conftest import Backend
+from tests.conftest import REDIS_BACKENDS, Backend, redis_of
 from tests.support import free_port
 
 # The backend that brings (and requires) the real Redis.
-in_production_mode = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+in_production_mode = pytest.mark.parametrize("backend", REDIS_BACKENDS, indirect=True)
 
 
 @pytest.fixture
-async def redis(backend: Backend) -> AsyncIterator[Redis]:
-    client = Redis.from_url(backend.redis_url, socket_timeout=2)
+async def redis(backend: Backend) -> AsyncIterator[Redis | RedisCluster]:
+    client = redis_of(backend)
     try:
         yield client
     finally:
@@ -30,10 +31,11 @@ async def redis(backend: Backend) -> AsyncIterator[Redis]:
 
 @in_production_mode
 async def test_simultaneous_commands_each_get_their_own_reply_in_order(
-    redis: Redis, backend: Backend
+    redis: Redis | RedisCluster, backend: Backend
 ) -> None:
     batcher = CommandBatcher(redis)
-    counter, text = f"{backend.redis_prefix}batch:n", f"{backend.redis_prefix}batch:s"
+    # One slot for both (a Cluster's DEL of several keys needs it).
+    counter, text = f"{backend.redis_prefix}{{batch}}:n", f"{backend.redis_prefix}{{batch}}:s"
     await redis.set(text, "not a number")
     replies = await asyncio.gather(
         *(batcher.execute("INCR", counter) for _ in range(50)),
@@ -63,7 +65,7 @@ async def test_a_connection_that_fails_fails_every_command_of_the_batch() -> Non
 
 @in_production_mode
 async def test_the_rate_limit_survives_redis_forgetting_its_script(
-    redis: Redis, backend: Backend
+    redis: Redis | RedisCluster, backend: Backend
 ) -> None:
     """A restarted Redis has no scripts: EVALSHA answers NOSCRIPT and EVAL loads it."""
     limits = RedisRateLimits(redis, backend.redis_prefix)

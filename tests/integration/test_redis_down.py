@@ -80,6 +80,7 @@ async def test_a_running_crash_round_can_still_be_cashed_out(
     # limit is lifted (what this test needs is only that the cash-out's fails open).
     settings = backend.settings(
         redis_url=f"redis://127.0.0.1:{port}/0",
+        redis_cluster=False,  # a Redis of the test's own, to stop
         broadcast_url="memory://",
         game_rate_limit_per_second=1_000,
     )

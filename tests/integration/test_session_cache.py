@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from casino_club.clock import FrozenClock
 from casino_club.config import Settings
-from tests.conftest import api_for, running_app
+from tests.conftest import REDIS_BACKENDS, api_for, running_app
 from tests.support import ME, Api, counting, free_port
 
 LOGOUT = "mutation { logout(input: {}) { __typename } }"
@@ -82,7 +82,7 @@ async def test_with_the_cache_off_every_request_is_checked(
 
 
 # Two instances share state through PostgreSQL and Redis only.
-@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("backend", REDIS_BACKENDS, indirect=True)
 async def test_logout_and_ban_on_one_instance_end_cached_sessions_on_another(
     settings: Settings, clock: FrozenClock, admin_token: str
 ) -> None:

@@ -22,7 +22,7 @@ async def test_an_address_is_bounded_whoever_subscribes_and_anonymous_too() -> N
     with pytest.raises(LimitReached, match="for this address \\(at most 2\\)"):
         await live.subscription(2, ADDRESS)
     # A refusal takes nothing: the player's count did not move.
-    assert await live.counts.held("subscriptions:u:2") == 0
+    assert await live.counts.held("{u:2}:subscriptions") == 0
     await live.subscription(2, "198.51.100.8")
 
 
@@ -41,7 +41,7 @@ async def test_a_lease_is_given_back_once() -> None:
         await live.connection(7, "203.0.113.9")
     lease.release()
     lease.release()
-    assert await live.counts.held("connections:u:7") == 0
+    assert await live.counts.held("{u:7}:connections") == 0
     assert await live.counts.held(f"connections:a:{ADDRESS}") == 0
     await live.connection(7, ADDRESS)
-    assert await live.counts.held("connections:u:7") == 1
+    assert await live.counts.held("{u:7}:connections") == 1

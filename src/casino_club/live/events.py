@@ -11,9 +11,14 @@ backend's SUBSCRIBE/UNSUBSCRIBE run one at a time under a lock, each channel is
 subscribed upstream once while anyone here listens and unsubscribed when the last one
 leaves, and messages go straight into each subscriber's bounded `EventStream`. The
 backends keep broadcaster's interface (`BroadcastBackend`): its `MemoryBackend`, and
-`RedisPubSubBackend` (redis_pubsub.py) on one eagerly connected pub/sub connection,
-which also tells when it came back after a loss (`RESUMED`): every stream then reads
-what it missed from the journal.
+`RedisPubSubBackend` (redis_pubsub.py) on one eagerly connected pub/sub connection — or
+on a Redis Cluster `ShardedPubSubBackend`, over sharded pub/sub — which also tells when
+it came back after a loss (`RESUMED`): every stream then reads what it missed from the
+journal.
+
+Every channel is named by a hash tag (`{u:42}`, `{monitor}`, …): on a Cluster a
+channel's journal stream and its pub/sub channel then share a slot, as the journal's
+script needs, and a player's channel shares the slot of the player's other keys.
 """
 
 from __future__ import annotations
@@ -38,9 +43,13 @@ from casino_club.live.journal import (
     StreamJournal,
     event_id_text,
 )
-from casino_club.live.redis_pubsub import RESUMED_CHANNEL, RedisPubSubBackend
+from casino_club.live.redis_pubsub import (
+    RESUMED_CHANNEL,
+    RedisPubSubBackend,
+    ShardedPubSubBackend,
+)
 from casino_club.live.stream import PAGE_SIZE, RESUMED, EventStream, ReplayUnavailable
-from casino_club.persistence.redis_client import RedisTimeouts
+from casino_club.persistence.redis_client import RedisTimeouts, player_tag
 
 log = logging.getLogger(__name__)
 
@@ -151,15 +160,26 @@ class EventBus:
         channel_prefix: str = "",
         timeouts: RedisTimeouts | None = None,
         replay: Replay | None = None,
+        cluster: bool = False,
     ) -> None:
         replay = replay or Replay()
         self._journal: Journal
+        self._redis_backend: RedisPubSubBackend | ShardedPubSubBackend | None = None
         if url.startswith(("redis://", "rediss://")):
-            redis_backend = RedisPubSubBackend(url, timeouts or RedisTimeouts())
+            redis_backend = (
+                ShardedPubSubBackend(url, timeouts or RedisTimeouts())
+                if cluster
+                else RedisPubSubBackend(url, timeouts or RedisTimeouts())
+            )
             self._journal = StreamJournal(
-                redis_backend.commands, channel_prefix, replay.max_events, replay.window_seconds
+                redis_backend.commands,
+                channel_prefix,
+                replay.max_events,
+                replay.window_seconds,
+                sharded=cluster,
             )
             self._backend: BroadcastBackend = redis_backend
+            self._redis_backend = redis_backend
         else:
             memory_backend = MemoryBackend(url)
             self._journal = RingJournal(
@@ -177,14 +197,14 @@ class EventBus:
 
     @property
     def healthy(self) -> bool:
-        backend = self._backend
-        return not isinstance(backend, RedisPubSubBackend) or backend.connected
+        backend = self._redis_backend
+        return backend is None or backend.connected
 
     def generation(self) -> int | None:
         """How many times delivery (re)started; None while it is down. In memory,
         delivery never stops."""
-        backend = self._backend
-        if not isinstance(backend, RedisPubSubBackend):
+        backend = self._redis_backend
+        if backend is None:
             return 0
         return backend.generation if backend.connected else None
 
@@ -254,14 +274,15 @@ class EventBus:
 
 
 def user_channel(user_id: int) -> str:
-    return f"user:{user_id}"
+    """The player's events: named by the player's hash tag."""
+    return player_tag(user_id)
 
 
 # Every game event of every player, for operators (monitorEvents).
-MONITOR_CHANNEL = "monitor"
+MONITOR_CHANNEL = "{monitor}"
 # Notifications for every player.
-BROADCAST_CHANNEL = "broadcast"
+BROADCAST_CHANNEL = "{broadcast}"
 
 
 def crash_channel(round_id: int) -> str:
-    return f"crash:{round_id}"
+    return f"{{crash:{round_id}}}"

@@ -5,12 +5,17 @@ Every event gets an id as it is published, `<milliseconds>-<sequence>` (Redis St
 form), increasing along each channel. In production mode a Redis stream per channel
 keeps them (XADD with a bounded length; the key expires once its channel has been quiet
 for the window), and one Lua script appends and PUBLISHes, so the id a live subscriber
-hears is the id a replay finds. In embedded mode a bounded ring per channel in this
+hears is the id a replay finds. On a Redis Cluster the script SPUBLISHes instead (sharded
+pub/sub: the event reaches the one node owning the channel's slot, not every node), and
+since a script runs on one slot, each channel of a publish gets a script of its own —
+channels are named by hash tags (events.py), so a channel's stream and its pub/sub
+channel share a slot. In embedded mode a bounded ring per channel in this
 process keeps them, and the memory backend delivers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections import OrderedDict, deque
@@ -83,7 +88,7 @@ def _stamped(event_id: str, event: dict[str, Any]) -> dict[str, Any]:
 # id goes into the object live subscribers receive. The key is kept with the first event
 # of each channel's part; a retry skips a channel whose newest entries hold it already
 # (the first try landed).
-_PUBLISH = Script("""
+_PUBLISH_SOURCE = """
 local key, retry = ARGV[3], ARGV[4] == '1'
 for k = 1, #KEYS do
     local channel, lines = ARGV[3 + 2 * k], ARGV[4 + 2 * k]
@@ -112,11 +117,16 @@ for k = 1, #KEYS do
             end
         end
         redis.call('PEXPIRE', KEYS[k], ARGV[2])
-        redis.call('PUBLISH', channel, '[' .. table.concat(parts, ',') .. ']')
+        redis.call('PUBLISH_COMMAND', channel, '[' .. table.concat(parts, ',') .. ']')
     end
 end
 return 1
-""")
+"""
+# By whether the channels are sharded (a Cluster): PUBLISH, or SPUBLISH.
+_PUBLISH = {
+    sharded: Script(_PUBLISH_SOURCE.replace("PUBLISH_COMMAND", command))
+    for sharded, command in ((False, "PUBLISH"), (True, "SPUBLISH"))
+}
 
 # KEYS[1]: the stream. ARGV: since ('' for none), count, window (ms). Replies the
 # server's clock, the stream's newest id, and the entries after `since` — from the
@@ -152,19 +162,42 @@ class StreamJournal:
     """Production mode: a Redis stream per channel, written by the publishing script."""
 
     def __init__(
-        self, commands: CommandBatcher, prefix: str, max_events: int, window_seconds: float
+        self,
+        commands: CommandBatcher,
+        prefix: str,
+        max_events: int,
+        window_seconds: float,
+        sharded: bool = False,
     ) -> None:
         self._commands = commands
         self._prefix = prefix
         self._max_events = max_events
         self._window_ms = int(window_seconds * 1000)
+        self._sharded = sharded
 
     def _key(self, channel: str) -> str:
+        # Sharded, a channel without a hash tag would have its stream on another slot
+        # than its pub/sub channel, and its events published on the wrong node.
+        assert not self._sharded or "{" in channel, f"channel {channel!r} has no hash tag"
         return f"{self._prefix}events:{channel}"
 
     async def publish(
         self, batches: Sequence[Batch], key: str | None = None, retry: bool = False
     ) -> None:
+        if not self._sharded or len(batches) == 1:
+            await self._publish(batches, key, retry)
+            return
+        # One script per channel's slot, sent together (one pipeline). Each channel's part
+        # stays atomic; if one fails, the publish fails, and its retry (the outbox's
+        # relay) skips the channels that have their part already, by the key.
+        outcomes = await asyncio.gather(
+            *(self._publish([batch], key, retry) for batch in batches), return_exceptions=True
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    async def _publish(self, batches: Sequence[Batch], key: str | None, retry: bool) -> None:
         keys: list[str] = []
         arguments: list[str | int | bytes] = [
             self._max_events,
@@ -177,7 +210,7 @@ class StreamJournal:
             # orjson writes no raw newline: a line is an event.
             lines = b"\n".join(orjson.dumps(e) for e in events)
             arguments += [self._prefix + channel, lines]
-        await _PUBLISH.run(self._commands, keys, arguments)
+        await _PUBLISH[self._sharded].run(self._commands, keys, arguments)
 
     async def read(self, channel: str, since: EventId | None, count: int) -> Page:
         since_text = "" if since is None else event_id_text(since)

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from casino_club.config import Settings
 from casino_club.persistence.live_leases import LeaseCounts
+from casino_club.persistence.redis_client import player_tag
 
 
 class LimitReached(Exception):
@@ -82,7 +83,7 @@ class LiveLimits:
         """Both counts, or neither: raises LimitReached naming the one that is full."""
         limits = [(f"{what}:a:{address}", per_address, "address")]
         if player_id is not None:
-            limits.append((f"{what}:u:{player_id}", per_player, "player"))
+            limits.append((f"{player_tag(player_id)}:{what}", per_player, "player"))
         taken: list[tuple[str, str]] = []
         for key, limit, whose in limits:
             if not limit:

@@ -1,4 +1,5 @@
-"""Redis pub/sub as a broadcaster backend (production mode's live events).
+"""Redis pub/sub as a broadcaster backend (production mode's live events), on one
+Redis (`RedisPubSubBackend`) or on a Redis Cluster (`ShardedPubSubBackend`).
 
 Why not broadcaster's own Redis backend: with redis-py ≥ 8 it delivers nothing, and after
 a Redis disconnect its listener dies silently (SPEC §15). This one is built on
@@ -12,13 +13,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from typing import Any
 
 from broadcaster import Event
 from broadcaster._backends.base import BroadcastBackend
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
-from redis.exceptions import RedisError
+from redis.asyncio.cluster import ClusterNode, RedisCluster
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisClusterException, RedisError
 
 from casino_club.persistence.redis_batch import CommandBatcher, text
 from casino_club.persistence.redis_client import RedisTimeouts
@@ -159,3 +164,212 @@ class RedisPubSubBackend(BroadcastBackend):
             self.connected = True
             self.generation += 1
         log.info("redis pub/sub resubscribed to %d channels", len(self._channels))
+
+
+class _Shard:
+    """One node's pub/sub connection, and the task reading it."""
+
+    def __init__(self, client: Redis) -> None:
+        self.client = client
+        self.pubsub: PubSub = client.pubsub()
+        self.reader: asyncio.Task[None] | None = None
+
+    async def close(self) -> None:
+        if self.reader is not None:
+            self.reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.reader
+        with contextlib.suppress(RedisError, OSError):
+            await self.pubsub.aclose()  # type: ignore[no-untyped-call]
+        with contextlib.suppress(RedisError, OSError):
+            await self.client.aclose()
+
+
+class ShardedPubSubBackend(BroadcastBackend):
+    """Redis Cluster mode: sharded pub/sub, each channel SSUBSCRIBEd on the node owning
+    its slot, so an event travels to that node and its subscribers only (plain PUBLISH
+    on a Cluster is copied to every node).
+
+    redis-py 7's asyncio client has no sharded pub/sub of its own (SPEC §15), so this
+    keeps one pub/sub connection per node that has channels here, connected as a channel
+    first needs it, each read by a task of its own that hands messages on to
+    `next_published`. The node comes from the Cluster client's slot map. As with one
+    Redis, SSUBSCRIBE/SUNSUBSCRIBE go one at a time and a subscription is confirmed
+    before `subscribe` returns. Any loss — a node's connection failing, or a node
+    dropping a channel unasked (SUNSUBSCRIBE: its slot moved, in a reshard or failover) —
+    is handled as one: every connection is closed, the slot map read again, every channel
+    subscribed where its slot lives now, and `next_published` says RESUMED, so streams
+    read what they missed from the journal.
+    """
+
+    def __init__(self, url: str, timeouts: RedisTimeouts) -> None:
+        self._changing = asyncio.Lock()
+        self._channels: set[str] = set()
+        self._confirming: dict[str, asyncio.Event] = {}
+        # SUNSUBSCRIBEs sent and not yet confirmed, by channel: any other is a loss.
+        self._leaving: Counter[str] = Counter()
+        self._timeouts = timeouts
+        self._tls = url.startswith("rediss://")
+        self._cluster: RedisCluster = timeouts.cluster_client(url)
+        # Publishing (the journal's script) goes through the Cluster client.
+        self.commands = CommandBatcher(self._cluster)
+        self._shards: dict[str, _Shard] = {}  # by node name (host:port)
+        # Messages heard, by the generation that heard them; None: that generation lost.
+        self._heard: asyncio.Queue[tuple[int, Event | None]] = asyncio.Queue()
+        self.connected = False
+        self.generation = 0
+
+    async def connect(self) -> None:
+        """Learn the slot map now; the nodes' pub/sub connections open as channels need
+        them. If no node answers, the listener connects once one does."""
+        try:
+            await self._cluster.initialize()
+        except (RedisError, RedisClusterException, OSError) as exc:
+            log.warning("redis cluster unreachable at start: %s", type(exc).__name__)
+            self.connected = False
+            return
+        self.connected = True
+        self.generation += 1
+
+    async def disconnect(self) -> None:
+        await self._close_shards()
+        await self._cluster.aclose()
+
+    async def subscribe(self, channel: str) -> None:
+        """Returns once the channel's node has confirmed the subscription (or, that not
+        within the socket timeout, anyway: the listener subscribes on reconnecting)."""
+        confirmed: asyncio.Event | None = None
+        async with self._changing:
+            self._channels.add(channel)
+            if self.connected:
+                confirmed = self._confirming.setdefault(channel, asyncio.Event())
+                try:
+                    shard = await self._shard_of(channel)
+                    await shard.pubsub.execute_command("SSUBSCRIBE", channel)
+                except (RedisError, OSError) as error:
+                    self._lose(self.generation, error)
+                    confirmed = None
+        if confirmed is None:
+            return
+        try:
+            await asyncio.wait_for(confirmed.wait(), self._timeouts.socket_seconds)
+        except TimeoutError:
+            log.warning("redis did not confirm a subscription in time")
+        finally:
+            if self._confirming.get(channel) is confirmed:
+                del self._confirming[channel]
+
+    async def unsubscribe(self, channel: str) -> None:
+        async with self._changing:
+            self._channels.discard(channel)
+            if not self.connected:
+                return
+            with contextlib.suppress(RedisError, OSError):
+                shard = self._shards.get(self._node(channel).name)
+                if shard is not None:
+                    self._leaving[channel] += 1
+                    await shard.pubsub.execute_command("SUNSUBSCRIBE", channel)
+
+    async def publish(self, channel: str, message: Any) -> None:
+        await self.commands.execute("SPUBLISH", channel, message)
+
+    async def next_published(self) -> Event:
+        while True:
+            if not self.connected:
+                await retry(
+                    self._reconnect,
+                    backoff(0.1, cap=RECONNECT_MAX_SECONDS),
+                    on=(RedisError, RedisClusterException, OSError),
+                    failed=lambda _, error: self._lose(self.generation, error),
+                )
+                return Event(channel=RESUMED_CHANNEL, message="")
+            generation, published = await self._heard.get()
+            if published is not None and generation == self.generation:
+                return published
+
+    def _node(self, channel: str) -> ClusterNode:
+        node = self._cluster.get_node_from_key(channel)
+        if node is None:  # the slot map has a hole: read it again
+            raise RedisError(f"no node serves the slot of {channel}")
+        return node
+
+    async def _shard_of(self, channel: str) -> _Shard:
+        """The pub/sub connection to the node owning the channel's slot (opened now if
+        there is none yet)."""
+        node = self._node(channel)
+        shard = self._shards.get(node.name)
+        if shard is not None:
+            return shard
+        kwargs = self._cluster.get_connection_kwargs()
+        shard = _Shard(
+            Redis(
+                host=node.host,
+                port=int(node.port),
+                username=kwargs.get("username"),
+                password=kwargs.get("password"),
+                ssl=self._tls,
+                socket_connect_timeout=self._timeouts.connect_seconds,
+                socket_timeout=self._timeouts.socket_seconds,
+                # No quiet reconnection by redis-py: it would resubscribe only channels
+                # of its own SUBSCRIBE, so this connection would come back deaf. A loss
+                # must reach `_read`, which has everything resubscribed and resumed.
+                retry=Retry(NoBackoff(), 0),
+            )
+        )
+        await shard.pubsub.connect()  # type: ignore[no-untyped-call]
+        shard.reader = asyncio.create_task(self._read(shard, self.generation))
+        self._shards[node.name] = shard
+        return shard
+
+    async def _read(self, shard: _Shard, generation: int) -> None:
+        try:
+            while True:
+                message = await shard.pubsub.get_message(timeout=1.0)
+                if message is None:
+                    continue
+                kind, channel = message["type"], text(message["channel"])
+                if kind == "smessage":
+                    event = Event(channel=channel, message=text(message["data"]))
+                    self._heard.put_nowait((generation, event))
+                elif kind == "ssubscribe":
+                    confirmed = self._confirming.get(channel)
+                    if confirmed is not None:
+                        confirmed.set()
+                elif kind == "sunsubscribe" and self._leaving[channel]:
+                    self._leaving[channel] -= 1
+                    if not self._leaving[channel]:
+                        del self._leaving[channel]
+                elif kind == "sunsubscribe":
+                    self._lose(generation, RedisError(f"{channel}: its slot moved"))
+                    return
+        except (RedisError, OSError) as error:
+            self._lose(generation, error)
+
+    def _lose(self, generation: int, error: BaseException) -> None:
+        """Delivery of `generation` stopped: the listener reconnects everything."""
+        if generation != self.generation or not self.connected:
+            return
+        log.warning("redis sharded pub/sub lost: %s", type(error).__name__)
+        self.connected = False
+        self._heard.put_nowait((generation, None))
+
+    async def _close_shards(self) -> None:
+        shards, self._shards = list(self._shards.values()), {}
+        for shard in shards:
+            await shard.close()
+        self._leaving.clear()
+
+    async def _reconnect(self) -> None:
+        async with self._changing:
+            await self._close_shards()
+            # The slot map as the Cluster has it now (a node may have failed over).
+            await self._cluster.nodes_manager.initialize()
+            self.generation += 1
+            self.connected = True
+            by_node: dict[str, list[str]] = {}
+            for channel in self._channels:
+                by_node.setdefault(self._node(channel).name, []).append(channel)
+            for channels in by_node.values():
+                shard = await self._shard_of(channels[0])
+                await shard.pubsub.execute_command("SSUBSCRIBE", *channels)
+        log.info("redis sharded pub/sub resubscribed to %d channels", len(self._channels))

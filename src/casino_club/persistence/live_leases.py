@@ -20,10 +20,10 @@ import secrets
 from collections import Counter
 from typing import Protocol
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from casino_club.persistence.redis_batch import CommandBatcher, Script
+from casino_club.persistence.redis_client import RedisClient
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class InProcessLeases:
 
 
 class RedisLeases:
-    def __init__(self, redis: Redis, prefix: str, lease_seconds: float) -> None:
+    def __init__(self, redis: RedisClient, prefix: str, lease_seconds: float) -> None:
         self._redis = redis
         self._commands = CommandBatcher(redis)
         self._prefix = prefix + "live:"

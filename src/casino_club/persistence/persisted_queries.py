@@ -18,10 +18,10 @@ import time
 from collections import OrderedDict
 from typing import Protocol
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from casino_club.persistence.redis_batch import CommandBatcher, Script, text
+from casino_club.persistence.redis_client import RedisClient
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,9 @@ class RedisPersistedQueries:
     """Shared by every instance; bounded by count (least recently used evicted) and by
     time (a document unused for `ttl_seconds` expires)."""
 
-    def __init__(self, redis: Redis, prefix: str, max_entries: int, ttl_seconds: float) -> None:
+    def __init__(
+        self, redis: RedisClient, prefix: str, max_entries: int, ttl_seconds: float
+    ) -> None:
         self._commands = CommandBatcher(redis)
         self._documents = prefix + "{apq}:"
         self._index = prefix + "{apq}"

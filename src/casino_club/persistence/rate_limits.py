@@ -13,10 +13,10 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from casino_club.persistence.redis_batch import CommandBatcher, Script
+from casino_club.persistence.redis_client import RedisClient, player_tag
 
 
 class RateLimitsUnavailable(Exception):
@@ -150,7 +150,7 @@ class InProcessRateLimits:
 
 
 class RedisRateLimits:
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: RedisClient, prefix: str) -> None:
         self._commands = CommandBatcher(redis)
         self._prefix = prefix
 
@@ -163,8 +163,8 @@ class RedisRateLimits:
     async def purchase_attempt(
         self, user_id: int, token_digest: str, guard: PurchaseGuard, now_ms: int
     ) -> int | None:
-        # One hash tag per player: a cluster keeps the script's three keys together.
-        base = f"{self._prefix}fraud:{{{user_id}}}:"
+        # The player's hash tag: a Cluster keeps the script's three keys in one slot.
+        base = f"{self._prefix}{player_tag(user_id)}:fraud:"
         keys = [base + "attempts", base + "tokens", base + "block"]
         arguments = (
             now_ms,

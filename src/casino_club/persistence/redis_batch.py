@@ -6,6 +6,10 @@ than on the command. Collected per loop turn, they cost one connection checkout 
 round trip, and go in the order they were issued (batches may overtake each other on
 separate connections, as separate commands could). A lone command waits a loop turn or
 two. A failed connection fails every command of its batch with the same exception.
+
+On a Redis Cluster the pipeline goes to each node owning some of its commands' slots, at
+once; a script whose keys span slots would fail the whole batch before anything is sent,
+which is why every script here keeps its keys under one hash tag.
 """
 
 from __future__ import annotations
@@ -15,15 +19,17 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from redis.asyncio import Redis
-from redis.exceptions import NoScriptError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError, RedisClusterException
 from redis.typing import EncodableT
+
+from casino_club.persistence.redis_client import RedisClient
 
 Pending = list[tuple[tuple[EncodableT, ...], asyncio.Future[Any]]]
 
 
 class CommandBatcher:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: RedisClient) -> None:
         self._redis = redis
         self._pending: Pending = []
         self._sending: set[asyncio.Task[None]] = set()
@@ -51,6 +57,10 @@ class CommandBatcher:
                     pipe.execute_command(*command)
                 replies = await pipe.execute(raise_on_error=False)
         except Exception as error:  # the connection failed: every command did
+            if isinstance(error, RedisClusterException):
+                # Not a RedisError (redis-py's Cluster client raises it when no node
+                # answers, or a slot has none): to callers it is Redis unavailable.
+                error = RedisConnectionError(str(error))
             for _, reply in batch:
                 if not reply.done():
                     reply.set_exception(error)

@@ -11,7 +11,12 @@ died before feeding it, is missing here until `rebuild` writes the current board
 SQL — run by `casino-club rebuild-leaderboards`, and by an instance that finds the
 boards missing (a Redis that restarted empty). Feeds are not idempotent, so exactness
 needs them to reach Redis once: an outbox drained in history-id order would give that
-(issue 13 builds one for events). Keys are not hash-tagged: one Redis, not a Cluster.
+(issue 13 builds one for events).
+
+Every board shares the hash tag `{lb}`: a play's script touches twelve boards at once,
+and the rebuild's transaction a board and its copy being built, so on a Redis Cluster
+they must share a slot. The boards are global keys; all of them live on one node, which
+takes one script per finished play.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ from __future__ import annotations
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from casino_club.domain.games import Game
@@ -27,6 +31,7 @@ from casino_club.domain.leaderboards import LEVEL_KEY, Board, Metric, Period, bo
 from casino_club.domain.missions import Periods
 from casino_club.persistence.leaderboards import Ranked, every_board, ranked
 from casino_club.persistence.redis_batch import CommandBatcher, Script
+from casino_club.persistence.redis_client import RedisClient
 
 LIFETIME_SECONDS = {Period.DAY: 3 * 24 * 3600, Period.WEEK: 15 * 24 * 3600}
 BUILT = "built"  # set once the boards were written from SQL
@@ -66,14 +71,14 @@ def member(user_id: int) -> str:
 class RedisLeaderboards:
     def __init__(
         self,
-        redis: Redis,
+        redis: RedisClient,
         prefix: str,
         sessionmaker: async_sessionmaker[AsyncSession],
         zone: ZoneInfo,
     ) -> None:
         self._redis = redis
         self._commands = CommandBatcher(redis)
-        self._prefix = prefix + "lb:"
+        self._prefix = prefix + "{lb}:"
         self._sessionmaker = sessionmaker
         self._zone = zone
 
@@ -131,7 +136,9 @@ class RedisLeaderboards:
                     chunk = entries[start : start + REBUILD_CHUNK]
                     pipe.zadd(building, {member(e.user_id): e.score for e in chunk})
                 if entries:
-                    pipe.rename(building, key)
+                    # As a plain command: redis-py's Cluster pipeline refuses its
+                    # `rename` helper, though both keys share the `{lb}` slot.
+                    pipe.execute_command("RENAME", building, key)
                     if board.period in LIFETIME_SECONDS:
                         pipe.expire(key, LIFETIME_SECONDS[board.period])
                 else:

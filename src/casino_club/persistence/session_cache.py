@@ -23,7 +23,8 @@ from datetime import datetime
 from casino_club.persistence.users import Account
 from casino_club.security import AccessClaims
 
-CHANNEL = "sessions"
+# A hash tag, as every channel's name (live/events.py).
+CHANNEL = "{sessions}"
 
 
 @dataclass(frozen=True, slots=True)

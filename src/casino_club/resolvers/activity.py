@@ -16,6 +16,7 @@ from casino_club.domain.activity import (
 from casino_club.domain.refusals import RateLimited, ValidationFailed
 from casino_club.persistence import activity
 from casino_club.persistence.rate_limits import RateLimitsUnavailable
+from casino_club.persistence.redis_client import player_tag
 from casino_club.resolvers.guards import rate_limits_down
 from casino_club.services import Services
 
@@ -52,7 +53,7 @@ async def _throttled(services: Services, user_id: int, now: datetime) -> RateLim
         return None
     try:
         wait = await services.rate_limits.hit(
-            f"rate:activity:{user_id}",
+            f"{player_tag(user_id)}:rate:activity",
             limit=limit,
             window_ms=WINDOW_MS,
             now_ms=int(now.timestamp() * 1000),

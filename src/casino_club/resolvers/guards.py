@@ -21,6 +21,7 @@ from casino_club.persistence import idempotency, stored_outcomes
 from casino_club.persistence.database import read_connection
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
 from casino_club.persistence.rate_limits import RateLimitsUnavailable
+from casino_club.persistence.redis_client import player_tag
 
 MAX_KEY_LENGTH = 255
 MAX_REASON_LENGTH = 500
@@ -52,7 +53,7 @@ async def rate_limited(
     now_ms = int(services.clock.now().timestamp() * 1000)
     try:
         wait = await services.rate_limits.hit(
-            f"rate:game:{viewer.id}",
+            f"{player_tag(viewer.id)}:rate:game",
             limit=services.settings.game_rate_limit_per_second,
             window_ms=RATE_WINDOW_MS,
             now_ms=now_ms,

@@ -20,6 +20,7 @@ import logging
 
 from casino_club.context import Context
 from casino_club.persistence.rate_limits import RateLimitsUnavailable
+from casino_club.persistence.redis_client import player_tag
 from casino_club.resolvers.guards import RATE_WINDOW_MS, address_bucket
 from casino_club.security import InvalidToken
 
@@ -49,9 +50,10 @@ def verified_player(context: Context) -> int | None:
 
 
 def caller(context: Context) -> str:
-    """Who a budget counts: `u:<id>` for a player, `a:<address>` for anyone else."""
+    """Who a budget counts: a player by their hash tag (`{u:<id>}`, so their budgets'
+    keys share their slot on a Cluster), anyone else as `a:<address>`."""
     player = verified_player(context)
-    return f"u:{player}" if player is not None else f"a:{address_bucket(context.ip)}"
+    return player_tag(player) if player is not None else f"a:{address_bucket(context.ip)}"
 
 
 async def _hit(context: Context, key: str, limit: int, window_ms: int, what: str) -> int | None:
@@ -78,12 +80,12 @@ async def charge_operation(context: Context) -> int | None:
     who = caller(context)
     per_second = (
         settings.query_budget_per_second_per_player
-        if who.startswith("u:")
+        if who.startswith("{u:")
         else settings.query_budget_per_second_per_address
     )
     if per_second == 0:
         return None
-    return await _hit(context, f"rate:query:{who}", per_second, RATE_WINDOW_MS, "query")
+    return await _hit(context, f"{who}:rate:query", per_second, RATE_WINDOW_MS, "query")
 
 
 async def charge_introspection(context: Context, descriptions: int) -> int | None:
@@ -92,7 +94,7 @@ async def charge_introspection(context: Context, descriptions: int) -> int | Non
     per_minute = context.services.settings.graphql_introspection_misses_per_minute
     if descriptions == 0 or per_minute == 0:
         return None
-    key = f"rate:introspection:{caller(context)}"
+    key = f"{caller(context)}:rate:introspection"
     for _ in range(descriptions):
         wait = await _hit(context, key, per_minute, INTROSPECTION_WINDOW_MS, "introspection")
         if wait is not None:
