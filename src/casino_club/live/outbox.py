@@ -54,10 +54,17 @@ class EventOutbox:
         self._turns: dict[str, asyncio.Lock] = {}
         self._waiting_turns: Counter[str] = Counter()
 
-    async def publish(self, batches: Sequence[Batch]) -> None:
+    async def publish(
+        self, batches: Sequence[Batch], key: str | None = None, retry: bool = False
+    ) -> None:
         """Publish committed events, each channel's in order; never raises (the
         transaction stands, and its answer must reach the player). The first channel's
-        publishes go one at a time, in the order they asked."""
+        publishes go one at a time, in the order they asked.
+
+        `key`: what names these events wherever they are published from (a bet's, from
+        its round), None for a fresh one; `retry`: they may have been published already
+        under it (a bet's re-announcement), so each channel whose stream holds the key
+        is skipped."""
         batches = [(channel, events) for channel, events in batches if events]
         if not batches:
             return
@@ -66,17 +73,16 @@ class EventOutbox:
         self._waiting_turns[ordered] += 1
         try:
             async with turn:
-                await self._publish_in_turn(batches)
+                await self._publish_in_turn(batches, key or uuid.uuid4().hex, retry)
         finally:
             self._waiting_turns[ordered] -= 1
             if not self._waiting_turns[ordered]:
                 del self._waiting_turns[ordered], self._turns[ordered]
 
-    async def _publish_in_turn(self, batches: Sequence[Batch]) -> None:
-        key = uuid.uuid4().hex
+    async def _publish_in_turn(self, batches: Sequence[Batch], key: str, retry: bool) -> None:
         if not any(channel in self._held for channel, _ in batches):
             try:
-                await self._bus.publish_all(batches, key)
+                await self._bus.publish_all(batches, key, retry)
                 return
             except Exception as error:
                 log.warning("publishing failed, events kept for the relay: %r", error)
