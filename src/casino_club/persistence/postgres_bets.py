@@ -11,8 +11,9 @@ then the answer).
 Otherwise (no round known, or a stale one) the bet takes the locked path: BEGIN; the
 key's claim (a keyed bet); the seed row locked and read (LOCK_ROUND: concurrent bets of
 one player queue here); the daily loss limit (a player with one); the same `SETTLE`;
-the key's stored answer; COMMIT. A keyed or loss-limited bet always takes it, since its
-claim, check and answer must share the bet's transaction. The claim, the lock, the loss
+the key's stored answer, with the bet's events for a retry to announce again (the same
+statement); COMMIT. A keyed or loss-limited bet always takes it, since its claim, check
+and answer must share the bet's transaction. The claim, the lock, the loss
 check and the answer are the session path's own Core statements compiled for the
 driver (`persistence/driver.py`); `SETTLE` is this store's own SQL: the domain rules it
 restates are rendered from their source (see the fragments above it), and
