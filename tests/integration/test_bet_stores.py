@@ -34,7 +34,7 @@ from casino_club.domain.missions import (
     periods_at,
 )
 from casino_club.domain.stats import play_xp
-from casino_club.persistence import limits, wallet
+from casino_club.persistence import idempotency, limits, wallet
 from casino_club.persistence.bets import (
     BetStore,
     Outcome,
@@ -43,7 +43,7 @@ from casino_club.persistence.bets import (
     Wager,
 )
 from casino_club.persistence.fairness import Round
-from casino_club.persistence.idempotency import KeyRequest, KeyTaken
+from casino_club.persistence.idempotency import Announced, KeyRequest, KeyTaken, Replay
 from casino_club.persistence.models import (
     FairnessSeed,
     GachaProgress,
@@ -104,6 +104,10 @@ def lose(fair_round: Round) -> Outcome:
 
 def answer(written: SettledBet) -> dict[str, Any]:
     return {"roundId": written.round_id, "balance": written.balance}
+
+
+def announced(written: SettledBet) -> Announced:
+    return Announced(f"ROLL:{written.round_id}", [{"kind": "balance", "gold": written.balance}])
 
 
 def wager(services: Services, user_id: int, key: str | None = None) -> Wager:
@@ -320,7 +324,7 @@ async def both_stores_write_the_same_rows(api: Api, app: Starlette, ids: dict[st
                 if bet % 2 == 0
                 else (roll(services, player), dice_rule)
             )
-            written = await store.place(*placed, answer)
+            written = await store.place(*placed, answer, announced)
             assert not isinstance(written, LossLimitHit)  # no loss limit set
             if isinstance(written, ShortOfGold):
                 outcomes[index].append(written)
@@ -404,9 +408,11 @@ async def test_both_stores_take_a_stake_the_balance_just_covers(api: Api, app: S
         async with services.sessionmaker() as session:
             balance = await wallet.balance_of(session, player)
         everything = replace(wager(services, player), stake=balance)
-        written = await store.place(everything, lose, answer)
+        written = await store.place(everything, lose, answer, announced)
         assert isinstance(written, SettledBet) and written.balance == 0, written
-        assert await store.place(wager(services, player), lose, answer) == ShortOfGold(STAKE, 0)
+        assert await store.place(wager(services, player), lose, answer, announced) == ShortOfGold(
+            STAKE, 0
+        )
     first, second = await rows(services, players[0]), await rows(services, players[1])
     assert first == second
 
@@ -425,7 +431,7 @@ async def test_both_stores_refuse_at_the_same_loss_limit(api: Api, app: Starlett
     for index, (store, player) in enumerate(zip(stores(services), players, strict=True)):
         limited = replace(wager(services, player), loss_day_start=day_start(now, zone))
         while True:
-            written = await store.place(limited, slot_rule, answer)
+            written = await store.place(limited, slot_rule, answer, announced)
             if not isinstance(written, SettledBet):
                 outcomes[index].append(written)
                 break
@@ -467,16 +473,17 @@ async def test_a_keyed_bet_stores_its_answer_and_a_second_claim_is_refused(
     services: Services = app.state.services
     player = row_id((await api.new_player())["user"]["id"])
     await grant_gold(app, node_id("Player", player), 1_000)
-    written = await services.bets.place(wager(services, player, "k-1"), slot_rule, answer)
+    keyed = wager(services, player, "k-1")
+    written = await services.bets.place(keyed, slot_rule, answer, announced)
     assert isinstance(written, SettledBet)
-    async with services.sessionmaker() as session:
-        stored = await session.scalar(
-            select(IdempotencyKey).where(IdempotencyKey.user_id == player)
-        )
-    assert stored is not None and stored.state == "COMPLETED"
-    assert stored.response is not None and orjson.loads(stored.response) == answer(written)
+    assert keyed.key is not None
+    async with services.engine.connect() as connection:
+        stored = await idempotency.stored(connection, keyed.key)
+    # The answer, and what the bet announces (a retry answered from the key announces
+    # it again).
+    assert stored == Replay(answer(written), announced(written))
     with pytest.raises(KeyTaken):
-        await services.bets.place(wager(services, player, "k-1"), slot_rule, answer)
+        await services.bets.place(wager(services, player, "k-1"), slot_rule, answer, announced)
     _, history, (nonce, _), *_ = await rows(services, player)
     assert len(history) == nonce == 1  # the refused claim wrote nothing
 
@@ -485,7 +492,7 @@ async def test_a_refused_keyed_bet_releases_its_key(api: Api, app: Starlette) ->
     services: Services = app.state.services
     player = await api.new_player()
     too_much = replace(wager(services, row_id(player["user"]["id"]), "k-2"), stake=10**9)
-    short = await services.bets.place(too_much, slot_rule, answer)
+    short = await services.bets.place(too_much, slot_rule, answer, announced)
     assert short == ShortOfGold(10**9, player["user"]["gold"])
     async with services.sessionmaker() as session:
         keys = await session.scalars(
@@ -506,7 +513,9 @@ async def test_bets_cancelled_mid_flight_leave_no_connection_inside_a_transactio
     await grant_gold(app, node_id("Player", player), 100_000)
     for delay in (0.0, 0.001, 0.002, 0.004, 0.008):
         bets = [
-            asyncio.create_task(services.bets.place(wager(services, player), slot_rule, answer))
+            asyncio.create_task(
+                services.bets.place(wager(services, player), slot_rule, answer, announced)
+            )
             for _ in range(10)
         ]
         await asyncio.sleep(delay)
@@ -515,7 +524,10 @@ async def test_bets_cancelled_mid_flight_leave_no_connection_inside_a_transactio
         await asyncio.gather(*bets, return_exceptions=True)
     # Every pooled connection is used again, by both paths, and nothing leaked.
     after = await asyncio.gather(
-        *(services.bets.place(wager(services, player), slot_rule, answer) for _ in range(40))
+        *(
+            services.bets.place(wager(services, player), slot_rule, answer, announced)
+            for _ in range(40)
+        )
     )
     assert all(isinstance(written, SettledBet) for written in after)
     async with services.sessionmaker() as session:
@@ -581,7 +593,7 @@ async def test_a_round_this_process_knows_is_settled_in_one_statement(
         store, elsewhere = PostgresBetStore(engine), PostgresBetStore(services.engine)
         for bettor in (store, elsewhere, store, store):
             sent.append([])
-            placed = await bettor.place(wager(services, player), slot_rule, answer)
+            placed = await bettor.place(wager(services, player), slot_rule, answer, announced)
             assert isinstance(placed, SettledBet)
     finally:
         await engine.dispose()
@@ -605,7 +617,9 @@ async def test_rounds_made_stale_elsewhere_are_never_written(api: Api, app: Star
     session_path = SessionBetStore(services.sessionmaker)
     for step in range(24):
         store = [here, elsewhere, here, session_path][step % 4]
-        assert isinstance(await store.place(wager(services, player), slot_rule, answer), SettledBet)
+        assert isinstance(
+            await store.place(wager(services, player), slot_rule, answer, announced), SettledBet
+        )
         if step == 9:
             assert (await rotate_seed(api, token))["__typename"] == "ServerSeedRotated"
         if step == 17:
@@ -635,10 +649,13 @@ async def test_twenty_simultaneous_bets_of_one_player_take_twenty_rounds(
     services: Services = app.state.services
     player = row_id((await api.new_player())["user"]["id"])
     await grant_gold(app, node_id("Player", player), 100_000)
-    first = await services.bets.place(wager(services, player), slot_rule, answer)
+    first = await services.bets.place(wager(services, player), slot_rule, answer, announced)
     assert isinstance(first, SettledBet)
     placed = await asyncio.gather(
-        *(services.bets.place(wager(services, player), slot_rule, answer) for _ in range(20))
+        *(
+            services.bets.place(wager(services, player), slot_rule, answer, announced)
+            for _ in range(20)
+        )
     )
     assert all(isinstance(written, SettledBet) for written in placed)
     _, history, (nonce, _), *_ = await rows(services, player)

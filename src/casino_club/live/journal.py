@@ -237,7 +237,10 @@ class RingJournal:
         self._prefix = prefix
         self._max_events = max_events
         self._window_ms = int(window_seconds * 1000)
-        self._rings: OrderedDict[str, deque[tuple[EventId, dict[str, Any]]]] = OrderedDict()
+        # Per channel: each event's id, the event, and the key of the publish it began.
+        self._rings: OrderedDict[str, deque[tuple[EventId, dict[str, Any], str | None]]] = (
+            OrderedDict()
+        )
         self._last: EventId = NO_EVENT
 
     def _next_id(self) -> EventId:
@@ -258,14 +261,18 @@ class RingJournal:
     async def publish(
         self, batches: Sequence[Batch], key: str | None = None, retry: bool = False
     ) -> None:
-        """In process a publish cannot half-succeed: a key has nothing to guard."""
+        """In process a publish cannot half-succeed, but the same events may be published
+        again from elsewhere (a bet's re-announcement): as in a stream, a retry skips a
+        channel whose ring holds its key."""
         for channel, events in batches:
             ring = self._rings.pop(channel, None) or deque(maxlen=self._max_events)
             self._rings[channel] = ring  # the most recently used channel goes last
+            if retry and key is not None and any(kept == key for _, _, kept in ring):
+                continue
             stamped = []
-            for event in events:
+            for n, event in enumerate(events):
                 event_id = self._next_id()
-                ring.append((event_id, event))
+                ring.append((event_id, event, key if n == 0 else None))
                 stamped.append(_stamped(event_id_text(event_id), event))
             self._forget_quiet(self._last[0])
             await self._backend.publish(self._prefix + channel, orjson.dumps(stamped).decode())
@@ -279,11 +286,11 @@ class RingJournal:
         floor = (now - self._window_ms, 0)
         events = [
             _stamped(event_id_text(event_id), event)
-            for event_id, event in ring
+            for event_id, event, _ in ring
             if event_id > since and event_id >= floor
         ][:count]
         return Page(now, last, events)
 
     async def latest(self, channel: str, count: int) -> list[dict[str, Any]]:
         ring = list(self._rings.get(channel, ()))[-count:]
-        return [_stamped(event_id_text(event_id), event) for event_id, event in ring]
+        return [_stamped(event_id_text(event_id), event) for event_id, event, _ in ring]

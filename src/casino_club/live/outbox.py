@@ -10,13 +10,26 @@ that long after an outage an event published here may overtake one kept there.
 
 Within this process a channel's publishes go one at a time (the first channel of each
 publish: the player's, or the broadcast), so a publish that fails after a later one
-started cannot be overtaken by it. Every publish carries a key, kept in the stream with
-its events, and the relay's publish skips a channel whose stream holds it: a publish
-whose reply timed out after Redis had done it, or a relayed row published again after
-its deletion failed, is not delivered twice (while the stream still holds it).
+started cannot be overtaken by it. Every publish carries a key, kept in the journal with
+its events, and a retried publish (`retry=True`: the relay's, a bet's re-announcement)
+skips a channel whose journal holds it: a publish whose reply timed out after Redis had
+done it, or a relayed row published again after its deletion failed, is not delivered
+twice while the journal still holds it (the replay window, SPEC §10, and the channel's
+last EVENT_REPLAY_MAX_EVENTS: under load the busy `monitor` channel may show a retried
+publish twice).
 
-A process killed between a commit and its publish loses that publish; a subscriber's
-`since` cannot recover it either.
+A process killed between a commit and its publish loses that publish — except a keyed
+bet's. A bet's events go out under a key named for the bet (resolvers/betting.py), and
+are stored with its idempotency key's answer in the bet's transaction; a retry answered
+from that stored answer publishes them again with `retry=True` before it answers
+(resolvers/guards.stored_answer). So a client that retries (as it must, having had no
+answer) gets its bet announced, once, before anything it does next (a retry that
+overtakes a live first attempt, still between its commit and its publish, may deliver
+the bet twice: that first publish does not check). What is still lost
+with a killed process: a bet sent without a key, or whose client never retries; a crash
+round's settlement (cash-out, lazy or swept); and every other commit's events (check-ins,
+purchases, operators' adjustments, notifications). The committed state is intact; a
+client that refetches sees it.
 """
 
 from __future__ import annotations
@@ -54,10 +67,17 @@ class EventOutbox:
         self._turns: dict[str, asyncio.Lock] = {}
         self._waiting_turns: Counter[str] = Counter()
 
-    async def publish(self, batches: Sequence[Batch]) -> None:
+    async def publish(
+        self, batches: Sequence[Batch], key: str | None = None, retry: bool = False
+    ) -> None:
         """Publish committed events, each channel's in order; never raises (the
         transaction stands, and its answer must reach the player). The first channel's
-        publishes go one at a time, in the order they asked."""
+        publishes go one at a time, in the order they asked.
+
+        `key`: what names these events wherever they are published from (a bet's, from
+        its round), None for a fresh one; `retry`: they may have been published already
+        under it (a bet's re-announcement), so each channel whose stream holds the key
+        is skipped."""
         batches = [(channel, events) for channel, events in batches if events]
         if not batches:
             return
@@ -66,17 +86,16 @@ class EventOutbox:
         self._waiting_turns[ordered] += 1
         try:
             async with turn:
-                await self._publish_in_turn(batches)
+                await self._publish_in_turn(batches, key or uuid.uuid4().hex, retry)
         finally:
             self._waiting_turns[ordered] -= 1
             if not self._waiting_turns[ordered]:
                 del self._waiting_turns[ordered], self._turns[ordered]
 
-    async def _publish_in_turn(self, batches: Sequence[Batch]) -> None:
-        key = uuid.uuid4().hex
+    async def _publish_in_turn(self, batches: Sequence[Batch], key: str, retry: bool) -> None:
         if not any(channel in self._held for channel, _ in batches):
             try:
-                await self._bus.publish_all(batches, key)
+                await self._bus.publish_all(batches, key, retry)
                 return
             except Exception as error:
                 log.warning("publishing failed, events kept for the relay: %r", error)

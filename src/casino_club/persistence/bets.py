@@ -41,7 +41,7 @@ from casino_club.persistence import fairness, game_rounds, idempotency, limits, 
 from casino_club.persistence.driver import SessionStatements, Statements, statements
 from casino_club.persistence.fairness import Round
 from casino_club.persistence.game_rounds import PlayRecord
-from casino_club.persistence.idempotency import Claimed, KeyRequest
+from casino_club.persistence.idempotency import Announced, Claimed, KeyRequest
 from casino_club.persistence.unit_of_work import AfterCommit, UnitOfWork
 from casino_club.persistence.wallet import ShortOfGold
 
@@ -90,15 +90,23 @@ class SettledBet:
     progression: Progression = NOTHING
 
 
+# The outcome stored under the bet's idempotency key, made from what was written.
+AnswerOf = Callable[[SettledBet], object]
+# What the bet announces once committed, made from what was written: stored under its
+# key too, so that a retry answered from the key announces it again.
+AnnouncedOf = Callable[[SettledBet], Announced]
+
+
 @dataclass(frozen=True, slots=True)
 class Settlement(Generic[A]):
     """What a game decided on its fair round, for `write` to settle: the wager (its cost
-    known now), the outcome, and the answer made from the written bet (stored under the
-    key)."""
+    known now), the outcome, and the answer and announcement made from the written bet
+    (both stored under the key)."""
 
     wager: Wager
     outcome: Outcome
     answer: Callable[[SettledBet], A]
+    announced: AnnouncedOf
     # A round that goes on (crash): its id. The bet counts towards missions now, the
     # play is recorded when the round ends.
     open_round: int | None = None
@@ -109,8 +117,6 @@ class Settlement(Generic[A]):
 # or why the game refuses the bet (`E`; the caller then rolls back what it wrote).
 Decide = Callable[[Round], Awaitable[Settlement[Any] | E]]
 RuleOf = Callable[[Round], Outcome]
-# The outcome stored under the bet's idempotency key, made from what was written.
-AnswerOf = Callable[[SettledBet], object]
 
 
 # What a bet's writes answer instead of writing it: short gold, or the loss limit.
@@ -136,7 +142,9 @@ class StagedBet(Protocol):
 
 
 class BetStore(Protocol):
-    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> SettledBet | Refusal: ...
+    async def place(
+        self, wager: Wager, rule: RuleOf, answer: AnswerOf, announced: AnnouncedOf
+    ) -> SettledBet | Refusal: ...
 
     def staged(self) -> AbstractAsyncContextManager[StagedBet]: ...
 
@@ -203,7 +211,8 @@ async def settle(
         progression = Progression(missions=advanced)
     written = SettledBet(round_id, balance, posted, fair_round, outcome, progression)
     if claim is not None:
-        await idempotency.complete(db, claim, settlement.answer(written), now)
+        stored, told = settlement.answer(written), settlement.announced(written)
+        await idempotency.complete(db, claim, stored, now, told)
     return written
 
 
@@ -248,9 +257,12 @@ class SessionBetStore:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
 
-    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> SettledBet | Refusal:
+    async def place(
+        self, wager: Wager, rule: RuleOf, answer: AnswerOf, announced: AnnouncedOf
+    ) -> SettledBet | Refusal:
         async def decide(fair_round: Round) -> Settlement[object]:
-            return Settlement(wager, rule(fair_round), answer)  # pure: reads nothing
+            # The rule is pure: it reads nothing.
+            return Settlement(wager, rule(fair_round), answer, announced)
 
         async with self._sessionmaker() as session:
             written: SettledBet | Refusal = await write(

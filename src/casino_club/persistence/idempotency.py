@@ -12,6 +12,11 @@ is no claim that could outlive its request or be taken over while it runs:
   runs again;
 - a key past its retention is overwritten by the insert (the purge removes the rest).
 
+A bet's key also keeps what the bet announced (`Announced`: its events and the key they
+were published under), beside the answer in the same JSON: a retry that is answered
+from the key re-announces them (resolvers/guards.stored_answer), so events lost with a
+process killed between the bet's commit and its publish reach the player after all.
+
 One exception: a purchase must not hold a transaction open while the payment provider
 answers, so `buyProduct` commits its claim IN_PROGRESS with the PENDING purchase, and
 whoever settles the purchase completes it (`complete_held`). Meanwhile a duplicate sees
@@ -60,8 +65,23 @@ class Claimed:
 
 
 @dataclass(frozen=True, slots=True)
+class Announced:
+    """What a key's work published after its commit: the player's events, and the key
+    that names their publish (the same wherever they are published from)."""
+
+    key: str
+    events: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
 class Replay:
     response: dict[str, Any]
+    announced: Announced | None = None
+
+
+# Where a stored answer keeps its Announced: no outcome's field can be named so (a field
+# name is camelCased, stored_outcomes.camel), and an outcome read from a row ignores it.
+_ANNOUNCED = "_announced"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +151,13 @@ def claim_values(request: KeyRequest, now: datetime) -> dict[str, Any]:
     }
 
 
-def complete_values(claimed: Claimed, outcome: object, now: datetime) -> dict[str, Any]:
-    stored = orjson.dumps(stored_outcomes.dump(outcome)).decode()
-    return {"record": claimed.record_id, "answer": stored, "at": now}
+def complete_values(
+    claimed: Claimed, outcome: object, now: datetime, announced: Announced | None = None
+) -> dict[str, Any]:
+    stored = stored_outcomes.dump(outcome)
+    if announced is not None:
+        stored[_ANNOUNCED] = {"key": announced.key, "events": announced.events}
+    return {"record": claimed.record_id, "answer": orjson.dumps(stored).decode(), "at": now}
 
 
 async def claim(on: AsyncSession | Statements, request: KeyRequest, now: datetime) -> Claimed:
@@ -160,10 +184,15 @@ def as_claim(request: KeyRequest, record_id: Any) -> Claimed:
 
 
 async def complete(
-    on: AsyncSession | Statements, claimed: Claimed, outcome: object, now: datetime
+    on: AsyncSession | Statements,
+    claimed: Claimed,
+    outcome: object,
+    now: datetime,
+    announced: Announced | None = None,
 ) -> None:
-    """Store the outcome, in the same transaction as the work it describes."""
-    await statements(on).execute(COMPLETE, complete_values(claimed, outcome, now))
+    """Store the outcome (and what the work will announce), in the same transaction as
+    the work it describes."""
+    await statements(on).execute(COMPLETE, complete_values(claimed, outcome, now, announced))
 
 
 async def complete_held(
@@ -203,7 +232,11 @@ async def stored(
     if operation != request.operation or print_ != request.fingerprint:
         return Reused()
     if state == COMPLETED:
-        return Replay(orjson.loads(response or "{}"))
+        stored_answer: dict[str, Any] = orjson.loads(response or "{}")
+        announced = stored_answer.pop(_ANNOUNCED, None)
+        if announced is None:
+            return Replay(stored_answer)
+        return Replay(stored_answer, Announced(announced["key"], announced["events"]))
     return InUse()
 
 

@@ -11,8 +11,9 @@ then the answer).
 Otherwise (no round known, or a stale one) the bet takes the locked path: BEGIN; the
 key's claim (a keyed bet); the seed row locked and read (LOCK_ROUND: concurrent bets of
 one player queue here); the daily loss limit (a player with one); the same `SETTLE`;
-the key's stored answer; COMMIT. A keyed or loss-limited bet always takes it, since its
-claim, check and answer must share the bet's transaction. The claim, the lock, the loss
+the key's stored answer, with the bet's events for a retry to announce again (the same
+statement); COMMIT. A keyed or loss-limited bet always takes it, since its claim, check
+and answer must share the bet's transaction. The claim, the lock, the loss
 check and the answer are the session path's own Core statements compiled for the
 driver (`persistence/driver.py`); `SETTLE` is this store's own SQL: the domain rules it
 restates are rendered from their source (see the fragments above it), and
@@ -49,6 +50,7 @@ from casino_club.domain.progression import Progression
 from casino_club.domain.stats import GOLD_PER_XP, PlayTotals, play_xp, xp_for
 from casino_club.persistence import bets, fairness, idempotency, limits
 from casino_club.persistence.bets import (
+    AnnouncedOf,
     AnswerOf,
     Decide,
     Outcome,
@@ -249,9 +251,11 @@ class PostgresBetStore:
         self._engine = engine
         self._rounds = rounds or RoundCache()
 
-    async def place(self, wager: Wager, rule: RuleOf, answer: AnswerOf) -> SettledBet | Refusal:
+    async def place(
+        self, wager: Wager, rule: RuleOf, answer: AnswerOf, announced: AnnouncedOf
+    ) -> SettledBet | Refusal:
         async with _checked_out(self._engine) as driver:
-            written = await self._place(driver, wager, rule, answer)
+            written = await self._place(driver, wager, rule, _Told(answer, announced))
         if isinstance(written, SettledBet):
             self._rounds.after(wager.user_id, written.fair_round, written.outcome.slot_win_streak)
         return written
@@ -270,7 +274,7 @@ class PostgresBetStore:
         await bet.announce()  # the connection back in the pool first
 
     async def _place(
-        self, driver: asyncpg.Connection, wager: Wager, rule: RuleOf, answer: AnswerOf
+        self, driver: asyncpg.Connection, wager: Wager, rule: RuleOf, told: _Told
     ) -> SettledBet | Refusal:
         # A keyed bet, or one a loss limit checks, needs the locked path's transaction.
         fast = wager.key is None and wager.loss_day_start is None
@@ -283,7 +287,7 @@ class PostgresBetStore:
         self._rounds.forget(wager.user_id)
         try:
             async with driver.transaction():
-                locked = await _locked_write(driver, wager, rule, answer)
+                locked = await _locked_write(driver, wager, rule, told)
                 if not isinstance(locked, SettledBet):
                     raise _Refused(locked)
         except _Refused as refused:
@@ -329,7 +333,8 @@ class DriverStagedBet:
         written: SettledBet | Refusal
         if settlement.open_round is None and movements(wager, fair_round, outcome.payout):
             play = _Play(wager, fair_round, outcome, settlement.units)
-            written = await _write_play(conn, claim, play, settlement.answer)
+            told = _Told(settlement.answer, settlement.announced)
+            written = await _write_play(conn, claim, play, told)
         else:
             taken = await fairness.next_round(db, user_id)
             assert taken == fair_round, "the seed row is held: the round it locked"
@@ -442,7 +447,7 @@ async def locked_round(conn: asyncpg.Connection, user_id: int) -> Round:
 
 
 async def _locked_write(
-    conn: asyncpg.Connection, wager: Wager, rule: RuleOf, answer: AnswerOf
+    conn: asyncpg.Connection, wager: Wager, rule: RuleOf, told: _Told
 ) -> SettledBet | Refusal:
     now = wager.placed_at
     claim = None
@@ -451,7 +456,15 @@ async def _locked_write(
         record_id = await conn.fetchval(_CLAIM.sql, *_CLAIM.args(values))
         claim = idempotency.as_claim(wager.key, record_id)
     fair_round = await locked_round(conn, wager.user_id)
-    return await _write_play(conn, claim, _Play(wager, fair_round, rule(fair_round)), answer)
+    return await _write_play(conn, claim, _Play(wager, fair_round, rule(fair_round)), told)
+
+
+class _Told(NamedTuple):
+    """What a keyed bet stores under its key, made from what was written: the answer a
+    retry gets, and what the bet announces (the retry announces it again)."""
+
+    answer: AnswerOf
+    announced: AnnouncedOf
 
 
 class _Play(NamedTuple):
@@ -464,7 +477,7 @@ class _Play(NamedTuple):
 
 
 async def _write_play(
-    conn: asyncpg.Connection, claim: Claimed | None, play: _Play, answer: AnswerOf
+    conn: asyncpg.Connection, claim: Claimed | None, play: _Play, told: _Told
 ) -> SettledBet | Refusal:
     """The locked path's writes: the loss check, SETTLE, the key's answer."""
     wager, fair_round = play.wager, play.fair_round
@@ -479,6 +492,7 @@ async def _write_play(
     if written is None:
         raise RuntimeError("the seed row changed while this transaction held its lock")
     if isinstance(written, SettledBet) and claim is not None:
-        values = idempotency.complete_values(claim, answer(written), now)
+        stored, announced = told.answer(written), told.announced(written)
+        values = idempotency.complete_values(claim, stored, now, announced)
         await conn.execute(_COMPLETE.sql, *_COMPLETE.args(values))
     return written

@@ -14,8 +14,14 @@ A bet's life has three steps, the same for every game:
 3. **The writes**, in that same transaction, and for every game the same
    (`persistence/bets.write`): the loss limit, the gold through the ledger (cost first),
    the finished play recorded (`game_rounds.record`, beside which everything that
-   counts plays is written), the answer stored under the key; the commit; then the
-   balance and game events (`_announcement`).
+   counts plays is written), the answer stored under the key, with the bet's events;
+   the commit; then the balance and game events (`_announcement`).
+
+A bet's events are published under a key named for the bet (its round), whoever
+publishes them. A retry answered from the key's stored answer publishes them again
+(guards.stored_answer) before it answers; the journal skips each channel that holds
+them already. So a bet whose instance died between its commit and its publish is
+announced by the client's retry, in order with the client's next action.
 
 `place_instant` hands an instant game's rule to the bet store, which runs those writes
 (on PostgreSQL usually as one statement, `postgres_bets.SETTLE`); `place_staged` runs
@@ -51,10 +57,17 @@ from casino_club.domain.refusals import (
     Precheck,
     ValidationFailed,
 )
-from casino_club.persistence.bets import Outcome, SettledBet, Settlement, StagedBet, Wager
+from casino_club.persistence.bets import (
+    AnnouncedOf,
+    Outcome,
+    SettledBet,
+    Settlement,
+    StagedBet,
+    Wager,
+)
 from casino_club.persistence.driver import Statements
 from casino_club.persistence.fairness import Round
-from casino_club.persistence.idempotency import KeyRequest
+from casino_club.persistence.idempotency import Announced, KeyRequest
 from casino_club.persistence.unit_of_work import AfterCommit
 from casino_club.persistence.wallet import ShortOfGold
 from casino_club.resolvers import leaderboard_feed
@@ -206,7 +219,8 @@ async def place_instant(
 
     async def write(key: KeyRequest | None) -> R | InsufficientFunds | LossLimitReached:
         wager = kind.wager(bettor, stake, key, services.clock.now())
-        written = await services.bets.place(wager, game.outcome, game.answer)
+        announced = _announced(kind, wager)
+        written = await services.bets.place(wager, game.outcome, game.answer, announced)
         if not isinstance(written, SettledBet):
             return _refused(written, wager, bettor)
         await _announcement(services, kind, wager, written)()
@@ -235,10 +249,12 @@ async def place_staged(
                 decided = await game.decide(bet)
                 if not isinstance(decided, Decision):
                     return decided
+                wager = kind.wager(bettor, decided.cost, key, bet.now)
                 settled = Settlement(
-                    kind.wager(bettor, decided.cost, key, bet.now),
+                    wager,
                     Outcome(decided.payout, decided.details),
                     lambda written: decided.answer(BetReceipt(written.round_id, written.balance)),
+                    _announced(kind, wager, decided.open_round),
                     decided.open_round,
                     decided.units,
                 )
@@ -273,6 +289,29 @@ def _refused(
     )
 
 
+def _announced(kind: BetKind[Any], wager: Wager, open_round: int | None = None) -> AnnouncedOf:
+    """What a written bet tells its player (and the operators' monitor): the balance
+    after each ledger row, the game event, what it moved forward; under a key named for
+    the bet (its game event and round), so that publishing it again — a retry's
+    re-announcement — is recognised. A round that goes on (crash) has paid nothing yet."""
+
+    def announced(written: SettledBet) -> Announced:
+        data = {**written.outcome.details, "stake": wager.stake}
+        if open_round is None:
+            data["payout"] = written.outcome.payout
+        events = bet_events(
+            written.posted,
+            kind.event,
+            round_id=written.round_id,
+            data=data,
+            at=wager.placed_at,
+            progression=written.progression,
+        )
+        return Announced(f"{kind.event.value}:{written.round_id}", events)
+
+    return announced
+
+
 def _announcement(
     services: Services,
     kind: BetKind[Any],
@@ -280,23 +319,13 @@ def _announcement(
     written: SettledBet,
     open_round: int | None = None,
 ) -> AfterCommit:
-    """What a committed bet tells: its events to the player (and the operators' monitor),
-    and the finished play and the XP to the leaderboards. A round that goes on (crash)
-    has paid nothing yet and finishes later."""
-    outcome = written.outcome
-    data = {**outcome.details, "stake": wager.stake}
+    """What a committed bet tells: its events (`_announced`), and the finished play and
+    the XP to the leaderboards. A round that goes on (crash) finishes later."""
+    told = _announced(kind, wager, open_round)(written)
     finished = None
     if open_round is None:
-        data["payout"] = outcome.payout
-        finished = FinishedPlay(kind.game, wager.stake, outcome.payout, wager.periods)
-    events = bet_events(
-        written.posted,
-        kind.event,
-        round_id=written.round_id,
-        data=data,
-        at=wager.placed_at,
-        progression=written.progression,
-    )
+        payout = written.outcome.payout
+        finished = FinishedPlay(kind.game, wager.stake, payout, wager.periods)
     user_id, xp = wager.user_id, written.progression.xp
 
     async def announce() -> None:
@@ -304,7 +333,7 @@ def _announcement(
         # are in flight at once, so the answer waits one Redis round trip, not two in a
         # row. Neither raises (each logs, or keeps what Redis would not take).
         await asyncio.gather(
-            publish(services, user_id, events),
+            publish(services, user_id, told.events, key=told.key),
             leaderboard_feed.feed(services, user_id, play=finished, xp=xp),
         )
 

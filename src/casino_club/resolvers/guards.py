@@ -22,6 +22,7 @@ from casino_club.persistence.database import read_connection
 from casino_club.persistence.idempotency import InUse, KeyRequest, KeyTaken, Replay, Reused
 from casino_club.persistence.rate_limits import RateLimitsUnavailable
 from casino_club.persistence.redis_client import player_tag
+from casino_club.resolvers.live import publish
 
 MAX_KEY_LENGTH = 255
 MAX_REASON_LENGTH = 500
@@ -146,10 +147,20 @@ async def stored_answer(
     context: Context, request: KeyRequest, replay: type[R]
 ) -> R | IdempotencyKeyReused | IdempotencyKeyInUse | None:
     """The outcome already stored under the key, if any (a replay of `replay`'s type),
-    or why not."""
+    or why not.
+
+    A replay first announces again what the key's work announced (a bet's events, under
+    the bet's key: a channel that has them already is skipped), so that events lost with
+    an instance that died between the commit and its publish reach the player before
+    the answer does, and before anything the client does next."""
     async with read_connection(context.services.engine) as connection:
         found = await idempotency.stored(connection, request)
     if isinstance(found, Replay):
+        announced = found.announced
+        if announced is not None:
+            await publish(
+                context.services, request.user_id, announced.events, key=announced.key, retry=True
+            )
         return stored_outcomes.load(replay, found.response)
     if isinstance(found, Reused):
         return IdempotencyKeyReused()

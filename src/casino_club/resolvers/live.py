@@ -82,12 +82,22 @@ def bet_events(
     ]
 
 
-async def publish(services: Services, user_id: int, events: Sequence[dict[str, Any]]) -> None:
+async def publish(
+    services: Services,
+    user_id: int,
+    events: Sequence[dict[str, Any]],
+    *,
+    key: str | None = None,
+    retry: bool = False,
+) -> None:
     """Send a player's events, after the commit that caused them, and their game events
     to the operators' monitor too; if Redis will not take them now, the outbox keeps them
-    for later (never raises)."""
+    for later (never raises). `key` names them wherever they are published from (a bet's);
+    `retry`: they may have gone out already under it (EventOutbox.publish)."""
     monitored = [{**e, "userId": user_id} for e in events if e["kind"] == "game"]
-    await services.outbox.publish([(user_channel(user_id), events), (MONITOR_CHANNEL, monitored)])
+    await services.outbox.publish(
+        [(user_channel(user_id), events), (MONITOR_CHANNEL, monitored)], key, retry
+    )
 
 
 def publish_after_commit(
