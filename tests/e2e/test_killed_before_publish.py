@@ -27,6 +27,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from websockets.asyncio.client import connect
 
+from casino_club.live.events import user_channel
 from tests.conftest import Backend
 from tests.e2e.conftest import start_server
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player, ws_url
@@ -164,7 +165,7 @@ async def test_a_bet_whose_instance_died_before_publishing_is_announced_by_its_r
             listening = asyncio.create_task(listen(survivor.url, token, heard))
             try:
                 await asyncio.sleep(QUIET_SECONDS)  # subscribed
-                gate.marker = f"events:user:{user_id}".encode()
+                gate.marker = f"events:{user_channel(user_id)}".encode()
                 first = asyncio.create_task(spin(doomed.url, token, "the-spin"))
                 async with asyncio.timeout(TIMEOUT):
                     await gate.held.wait()
