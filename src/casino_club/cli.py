@@ -118,6 +118,7 @@ def serve(
         ws=ShutdownReasonProtocol,
         ws_ping_interval=settings.ws_ping_interval_seconds,
         ws_ping_timeout=settings.ws_ping_interval_seconds,
+        ws_per_message_deflate=settings.ws_per_message_deflate,
         log_config=None,
         # X-Forwarded-For is honoured by the app itself, only from TRUSTED_PROXIES.
         proxy_headers=False,

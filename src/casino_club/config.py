@@ -387,6 +387,10 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = Field(default_factory=list)
     # How often the server pings each WebSocket, and how long it waits for the pong.
     ws_ping_interval_seconds: float = 15.0
+    # Offer permessage-deflate compression on WebSockets. Off: each connection's zlib
+    # state costs about 50 KiB of server memory, idle or not (of about 80 KiB in all),
+    # and the events it would compress are a few hundred bytes of JSON.
+    ws_per_message_deflate: bool = False
     # A WebSocket that has not sent connection_init by then is closed (4408), on both
     # protocols: an idle socket holds a connection slot and memory for nothing.
     ws_connection_init_timeout_seconds: float = Field(default=10.0, gt=0)
