@@ -38,4 +38,6 @@ ENV APP_ENV=production HOST=0.0.0.0 PORT=8000
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health').status != 200)"
-CMD ["sh", "-c", "casino-club migrate && casino-club seed && casino-club serve"]
+# `exec`: the server replaces the shell as PID 1, so `docker stop`'s SIGTERM reaches it
+# and it closes its WebSockets with a reason before it exits.
+CMD ["sh", "-c", "casino-club migrate && casino-club seed && exec casino-club serve"]

@@ -85,7 +85,8 @@ def test_the_final_stage_takes_the_virtualenv_runs_unprivileged_and_checks_healt
     (healthcheck,) = final.all("HEALTHCHECK")
     assert "/health" in healthcheck and "CMD" in healthcheck
     (command,) = final.all("CMD")
-    assert "casino-club migrate && casino-club seed && casino-club serve" in command
+    # The server is exec'd: PID 1, so a stop's SIGTERM reaches it rather than the shell.
+    assert "casino-club migrate && casino-club seed && exec casino-club serve" in command
     assert "PATH=/opt/venv/bin:$PATH" in " ".join(final.all("ENV"))
 
 
