@@ -95,15 +95,8 @@ class RedisPubSubBackend(BroadcastBackend):
                     confirmed = None
         # Only now: reading before the first SUBSCRIBE has a connection raises.
         self._has_channels.set()
-        if confirmed is None:
-            return
-        try:
-            await asyncio.wait_for(confirmed.wait(), self._confirm_seconds)
-        except TimeoutError:
-            log.warning("redis did not confirm a subscription in time")
-        finally:
-            if self._confirming.get(channel) is confirmed:
-                del self._confirming[channel]
+        if confirmed is not None:
+            await _confirmation(self._confirming, channel, confirmed, self._confirm_seconds)
 
     async def unsubscribe(self, channel: str) -> None:
         async with self._changing:
@@ -249,15 +242,8 @@ class ShardedPubSubBackend(BroadcastBackend):
                 except (RedisError, OSError) as error:
                     self._lose(self.generation, error)
                     confirmed = None
-        if confirmed is None:
-            return
-        try:
-            await asyncio.wait_for(confirmed.wait(), self._timeouts.socket_seconds)
-        except TimeoutError:
-            log.warning("redis did not confirm a subscription in time")
-        finally:
-            if self._confirming.get(channel) is confirmed:
-                del self._confirming[channel]
+        if confirmed is not None:
+            await _confirmation(self._confirming, channel, confirmed, self._timeouts.socket_seconds)
 
     async def unsubscribe(self, channel: str) -> None:
         async with self._changing:
@@ -373,3 +359,17 @@ class ShardedPubSubBackend(BroadcastBackend):
                 shard = await self._shard_of(channels[0])
                 await shard.pubsub.execute_command("SSUBSCRIBE", *channels)
         log.info("redis sharded pub/sub resubscribed to %d channels", len(self._channels))
+
+
+async def _confirmation(
+    confirming: dict[str, asyncio.Event], channel: str, confirmed: asyncio.Event, seconds: float
+) -> None:
+    """Wait for the listener to read the subscription's confirmation, at most `seconds`
+    (unconfirmed, the subscriber goes on: the listener subscribes on reconnecting)."""
+    try:
+        await asyncio.wait_for(confirmed.wait(), seconds)
+    except TimeoutError:
+        log.warning("redis did not confirm a subscription in time")
+    finally:
+        if confirming.get(channel) is confirmed:
+            del confirming[channel]
