@@ -25,6 +25,7 @@ import httpx
 import pytest
 
 from tests.conftest import REQUIRE_SERVICES
+from tests.e2e.conftest import stop_process
 from tests.support import free_port
 
 STARTUP_TIMEOUT_SECONDS = 15
@@ -171,8 +172,4 @@ def start_haproxy(instance_urls: Sequence[str], log_dir: Path) -> Iterator[Runni
             time.sleep(0.1)
         yield proxy
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)

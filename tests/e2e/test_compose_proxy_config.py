@@ -23,7 +23,7 @@ from gql import gql
 
 from tests.conftest import Backend
 from tests.deploy.test_compose import haproxy
-from tests.e2e.conftest import start_server
+from tests.e2e.conftest import start_server, stop_process
 from tests.e2e.listeners import listening
 from tests.e2e.test_http_and_websocket import TIMEOUT, signup_player
 from tests.e2e.test_live_and_money import post
@@ -66,8 +66,7 @@ def proxy(config: str, directory: Path, url: str) -> Iterator[subprocess.Popen[b
             time.sleep(0.1)
         yield process
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_process(process)
 
 
 def port_of(url: str) -> int:
