@@ -63,7 +63,7 @@ async def test_suggestions_follow_where_the_player_stands(
     )
     # Not segmented yet, but joined today: NEW, so the smallest pack.
     assert (offer["id"], offer["rule"], offer["productSku"]) == (
-        f"SHOP_OFFER:starter:{today}",
+        f"SHOP_OFFER:SMALLEST:starter:{today}",
         "SHOP_OFFER",
         "starter",
     )

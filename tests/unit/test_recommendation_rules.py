@@ -177,11 +177,11 @@ def offered(
 
 
 def test_the_offer_comes_last_and_keeps_its_place() -> None:
-    assert offered() == [f"SHOP_OFFER:value:{TODAY.isoformat()}"]
+    assert offered() == [f"SHOP_OFFER:BEST_VALUE:value:{TODAY.isoformat()}"]
     many = [mission(row, 10) for row in range(1, MAX_RECOMMENDATIONS + 2)]
     found = offered(*many)
     assert len(found) == MAX_RECOMMENDATIONS
-    assert found[-1] == f"SHOP_OFFER:value:{TODAY.isoformat()}"
+    assert found[-1] == f"SHOP_OFFER:BEST_VALUE:value:{TODAY.isoformat()}"
     assert found[:-1] == [f"MISSION_CLAIMABLE:{row}:2026-12-07" for row in range(1, 5)]
 
 

@@ -179,7 +179,9 @@ def _offer(situation: PlayerSituation) -> Recommendation | None:
         return None
     product = chosen.product
     return Recommendation(
-        id=f"{RecommendationRule.SHOP_OFFER}:{product.sku}:{situation.today.isoformat()}",
+        # The size is in the id as well as the product: the same id is the same words
+        # (a client's normalized cache keys suggestions by id, across players too).
+        id=f"{RecommendationRule.SHOP_OFFER}:{size}:{product.sku}:{situation.today.isoformat()}",
         rule=RecommendationRule.SHOP_OFFER,
         title=_OFFER_TITLES[size].format(name=product.name),
         body=f"{product.description.rstrip('.') or product.name}, in the shop.",
