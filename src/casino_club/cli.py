@@ -114,6 +114,7 @@ def serve(
         loop="uvloop",
         # httptools, with a deadline for each request's headers (slow clients, SPEC §13).
         http=HeaderDeadlineProtocol,
+        timeout_keep_alive=settings.http_keep_alive_seconds,
         # Connections open at shutdown are told why they close (live/ws_handlers).
         ws=ShutdownReasonProtocol,
         ws_ping_interval=settings.ws_ping_interval_seconds,

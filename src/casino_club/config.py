@@ -315,6 +315,13 @@ class Settings(BaseSettings):
     http_header_timeout_seconds: float = Field(default=10.0, gt=0)
     # How long a request's body may take after its headers (408 beyond).
     http_body_timeout_seconds: float = Field(default=10.0, gt=0)
+    # How long a kept-alive connection may sit idle between requests before the server
+    # closes it. Longer than any client's or proxy's own idle limit (httpx 5 s, Node 4 s,
+    # HAProxy's pool 5 s, nginx and cloud load balancers 60 s), so the client always
+    # closes first: a server closing an idle connection just as a request arrives on it
+    # resets that request, and the client cannot tell whether it ran (uvicorn's 5 s
+    # tied httpx's and did, under load).
+    http_keep_alive_seconds: float = Field(default=65.0, gt=0)
     # Whether `__schema` and `__type` answer (GraphiQL and codegen need them).
     graphql_introspection: bool = True
     # GraphiQL on a browser's GET of /graphql, from files shipped in the

@@ -1,7 +1,8 @@
 """Slow clients are cut off (SPEC §13), against a real uvicorn process over raw sockets:
 connections whose headers or body trickle in a byte at a time, or that never send a
 byte, are answered 408 and closed once the (here short) deadline passes, while an honest
-request and /health answer; a client that abandons its body leaves no ERROR behind.
+request and /health answer; a client that abandons its body leaves no ERROR behind. An
+idle kept-alive connection outlasts a client's own idle limit, and no more.
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ BODY_TRICKLE = (
     b"Content-Length: 1000\r\n\r\n{"
 )
 TIMED_OUT = b"HTTP/1.1 408 "
+# httpx's own idle limit for a pooled connection (its default `keepalive_expiry`).
+CLIENT_IDLE_SECONDS = httpx.Limits().keepalive_expiry or 5.0
+# The server's, set just past the client's: it must close second.
+KEEP_ALIVE_SECONDS = CLIENT_IDLE_SECONDS + 1
+TYPENAME = (
+    b"POST /graphql HTTP/1.1\r\nHost: casino\r\nContent-Type: application/json\r\n"
+    b'Content-Length: 26\r\n\r\n{"query":"{ __typename }"}'
+)
 
 
 class Server:
@@ -54,6 +63,7 @@ def slow_server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> I
         log_dir,
         HTTP_HEADER_TIMEOUT_SECONDS=deadline,
         HTTP_BODY_TIMEOUT_SECONDS=deadline,
+        HTTP_KEEP_ALIVE_SECONDS=str(KEEP_ALIVE_SECONDS),
         LOG_LEVEL="INFO",  # whatever is logged, nothing above INFO
     ) as running:
         yield Server(running.url, log_dir)
@@ -132,12 +142,8 @@ async def test_a_kept_alive_connection_gets_the_deadline_for_each_request(
     slow_server: Server,
 ) -> None:
     """One honest request, then the next one's headers trickle on the same connection."""
-    request = (
-        b"POST /graphql HTTP/1.1\r\nHost: casino\r\nContent-Type: application/json\r\n"
-        b'Content-Length: 26\r\n\r\n{"query":"{ __typename }"}'
-    )
     async with asyncio.timeout(GIVE_UP_AFTER_SECONDS):
-        answer = await trickle(slow_server, request + HEADERS_TRICKLE)
+        answer = await trickle(slow_server, TYPENAME + HEADERS_TRICKLE)
     first, _, rest = answer.partition(b"HTTP/1.1 408 ")
     assert first.startswith(b"HTTP/1.1 200 ") and b"Query" in first, answer
     assert rest, answer
@@ -159,3 +165,25 @@ async def test_an_abandoned_body_is_not_an_error(slow_server: Server) -> None:
         await asyncio.sleep(0.1)
     assert slow_server.log().count(departed) >= 5
     assert_quiet(slow_server)
+
+
+async def test_an_idle_kept_alive_connection_is_closed_by_the_client_first(
+    slow_server: Server,
+) -> None:
+    """A connection left idle as long as the client keeps one still answers (had the
+    server closed it then, a request sent on it would be reset: uvicorn's default tied
+    httpx's), and one left idle past HTTP_KEEP_ALIVE_SECONDS is closed."""
+    reader, writer = await asyncio.open_connection(slow_server.host, slow_server.port)
+    try:
+        answers = []
+        for idle in (0.0, CLIENT_IDLE_SECONDS - 0.2, CLIENT_IDLE_SECONDS + 0.2):
+            await asyncio.sleep(idle)
+            writer.write(TYPENAME)
+            await writer.drain()
+            answers.append(await asyncio.wait_for(reader.readuntil(b'Query"}}'), TIMEOUT))
+        async with asyncio.timeout(KEEP_ALIVE_SECONDS + TIMEOUT):
+            closed = await reader.read()
+    finally:
+        writer.close()
+    assert all(answer.startswith(b"HTTP/1.1 200 ") for answer in answers), answers
+    assert closed == b""
