@@ -64,6 +64,7 @@ typecheck: install
 # Needs PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; defaults: the local ones).
 bench: install
 	$(BIN)/python -m bench.bet_path
+	$(BIN)/python -m bench.redis_trips
 	$(BIN)/python -m bench.insight
 	$(BIN)/python -m bench.proxy
 	$(BIN)/python -m bench.scale
