@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from redis.asyncio import Redis
 
 from casino_club.live.events import EventBus, Replay, UnknownEventId
 from casino_club.live.journal import EventId, parse_event_id
@@ -196,6 +197,41 @@ async def test_events_published_while_pubsub_was_away_are_caught_up(
             assert [e["n"] for e in await taken(stream, 1)] == [6]
             assert await all_within(stream, 0.3) == []
     finally:
+        await listening.disconnect()
+        await publishing.disconnect()
+
+
+async def test_a_killed_pubsub_connection_resumes_and_says_so(
+    private_redis: tuple[int, list[subprocess.Popen[bytes]]],
+) -> None:
+    """Redis drops the listener's connection and stays up (CLIENT KILL, as a proxy or a
+    failover does): redis-py would reconnect and resubscribe on its own, quietly, and
+    what was published in between would never reach the subscriber. The loss reaches
+    the listener instead, which counts a new generation (the session cache's signal of a
+    gap) and has the subscription read the journal: every event once, in order."""
+    port, _ = private_redis
+    url = f"redis://127.0.0.1:{port}/0"
+    listening, publishing = EventBus(url, "killed:"), EventBus(url, "killed:")
+    await listening.connect()
+    await publishing.connect()
+    killer = Redis.from_url(url)
+    try:
+        async with listening.subscribe("user:1") as stream:
+            await publishing.publish("user:1", {"n": 0})
+            assert [e["n"] for e in await taken(stream, 1)] == [0]
+            backend = listening._backend
+            assert isinstance(backend, RedisPubSubBackend)
+            generation = backend.generation
+            assert await killer.client_kill_filter(_type="pubsub") == 1
+            for n in range(1, 6):
+                await publishing.publish("user:1", {"n": n})
+            assert [e["n"] for e in await taken(stream, 5)] == [1, 2, 3, 4, 5]
+            assert backend.generation > generation
+            await publishing.publish("user:1", {"n": 6})
+            assert [e["n"] for e in await taken(stream, 1)] == [6]
+            assert await all_within(stream, 0.3) == []
+    finally:
+        await killer.aclose()
         await listening.disconnect()
         await publishing.disconnect()
 

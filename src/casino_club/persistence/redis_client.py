@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from casino_club.config import Settings
 
@@ -34,10 +36,15 @@ class RedisTimeouts:
     socket_seconds: float = DEFAULT_SOCKET_TIMEOUT_SECONDS
 
     def client(self, url: str) -> Redis:
+        """No retries by redis-py (its `from_url` default today, made explicit): a lost
+        connection is the caller's to see. A pub/sub connection retried quietly comes
+        back resubscribed but deaf to what was published meanwhile, and nobody would
+        replay it (live/redis_pubsub.py)."""
         return Redis.from_url(
             url,
             socket_connect_timeout=self.connect_seconds,
             socket_timeout=self.socket_seconds,
+            retry=Retry(NoBackoff(), 0),
         )
 
     def cluster_client(self, url: str) -> RedisCluster:
