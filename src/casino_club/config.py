@@ -321,7 +321,7 @@ class Settings(BaseSettings):
     # closes first: a server closing an idle connection just as a request arrives on it
     # resets that request, and the client cannot tell whether it ran (uvicorn's 5 s
     # tied httpx's and did, under load).
-    http_keep_alive_seconds: float = Field(default=65.0, gt=0)
+    http_keep_alive_seconds: int = Field(default=65, ge=1)
     # Whether `__schema` and `__type` answer (GraphiQL and codegen need them).
     graphql_introspection: bool = True
     # GraphiQL on a browser's GET of /graphql, from files shipped in the

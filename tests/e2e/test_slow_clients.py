@@ -36,7 +36,7 @@ TIMED_OUT = b"HTTP/1.1 408 "
 # httpx's own idle limit for a pooled connection (its default `keepalive_expiry`).
 CLIENT_IDLE_SECONDS = httpx.Limits().keepalive_expiry or 5.0
 # The server's, set just past the client's: it must close second.
-KEEP_ALIVE_SECONDS = CLIENT_IDLE_SECONDS + 1
+KEEP_ALIVE_SECONDS = int(CLIENT_IDLE_SECONDS) + 1
 TYPENAME = (
     b"POST /graphql HTTP/1.1\r\nHost: casino\r\nContent-Type: application/json\r\n"
     b'Content-Length: 26\r\n\r\n{"query":"{ __typename }"}'

@@ -92,6 +92,19 @@ def test_ids_name_rule_subject_and_period() -> None:
     assert claim.rule is RecommendationRule.MISSION_CLAIMABLE
 
 
+def test_one_id_one_wording_whoever_reads_it() -> None:
+    """Two players with the same mission at different progress get different ids (the
+    wording says how much is left); at the same progress, the same id and wording."""
+
+    def near(progress: int) -> tuple[str, str]:
+        [found] = recommend(PlayerSituation(False, TODAY, True, [mission(4, progress)]))
+        return found.id, found.body
+
+    assert near(8) == ("MISSION_NEAR_COMPLETION:4:2026-12-07:2", "2 more to go for 100 gold.")
+    assert near(9)[0] != near(8)[0]
+    assert near(9) == near(9)
+
+
 def test_click_through() -> None:
     assert RuleReport(RecommendationRule.DAILY_REWARD, 3, 1, 1).click_through_percent == 33.33
     assert RuleReport(RecommendationRule.DAILY_REWARD, 0, 0, 0).click_through_percent == 0.0

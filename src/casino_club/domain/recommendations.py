@@ -205,19 +205,24 @@ def _about(mission: PlayerMission, rule: RecommendationRule) -> Recommendation:
     reward = mission.mission.mission.reward_gold
     # The mission's period: its reset, or (a one-off) for good.
     period = mission.resets_at.date().isoformat() if mission.resets_at else "once"
+    # One id, one wording, whoever reads it: a normalized client cache (an operator
+    # reading several players' suggestions) keeps one object per id. So the nearly-done
+    # one names what is left, which its wording says and which differs between players.
     if rule is RecommendationRule.MISSION_CLAIMABLE:
+        subject = f"{mission.mission.id}:{period}"
         heading, body = (
             f"Claim “{title}”",
             f"You completed it: {reward:,} gold is waiting for you.",
         )
     else:
         left = mission.target - mission.progress
+        subject = f"{mission.mission.id}:{period}:{left}"
         heading, body = (
             f"Almost there: “{title}”",
             f"{left:,} more to go for {reward:,} gold.",
         )
     return Recommendation(
-        id=f"{rule}:{mission.mission.id}:{period}",
+        id=f"{rule}:{subject}",
         rule=rule,
         title=heading,
         body=body,
