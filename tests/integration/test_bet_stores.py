@@ -58,6 +58,7 @@ from casino_club.persistence.models import (
 from casino_club.persistence.postgres_bets import (
     LOCK_ROUND,
     SETTLE,
+    DriverStagedBet,
     PostgresBetStore,
     level_for_xp_sql,
     period_sql,
@@ -541,6 +542,39 @@ async def test_bets_cancelled_mid_flight_leave_no_connection_inside_a_transactio
     _, history, (nonce, _), *_ = await rows(services, player)
     assert nonce == len(history)  # a cancelled bet committed all of itself or nothing
     await books_balance(app)
+
+
+async def test_a_staged_bet_cancelled_in_its_commit_stays_cancelled(app: Starlette) -> None:
+    """A shutdown cancels the crash sweep while a settlement commits. The cancellation
+    must reach the caller: asyncpg refuses the rollback of a commit cut short, and that
+    refusal, raised in its place, kept the sweep running and the shutdown waiting. (A
+    deferred trigger that sleeps holds the COMMIT open long enough to cancel it.)"""
+    services: Services = app.state.services
+    committing = asyncio.Event()
+
+    async def settle() -> None:
+        async with services.bets.staged() as tx:
+            assert isinstance(tx, DriverStagedBet)
+            driver = tx._driver
+            await driver.execute("CREATE TEMP TABLE held (x int)")
+            await driver.execute(
+                "CREATE FUNCTION pg_temp.hold() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END $$"
+            )
+            await driver.execute(
+                "CREATE CONSTRAINT TRIGGER hold AFTER INSERT ON held DEFERRABLE INITIALLY "
+                "DEFERRED FOR EACH ROW EXECUTE FUNCTION pg_temp.hold()"
+            )
+            await driver.execute("INSERT INTO held VALUES (1)")
+            committing.set()
+            await tx.commit()
+
+    settling = asyncio.create_task(settle())
+    await asyncio.wait_for(committing.wait(), 10)
+    await asyncio.sleep(0.5)  # inside the COMMIT, the trigger sleeping
+    settling.cancel()
+    outcome = (await asyncio.gather(settling, return_exceptions=True))[0]
+    assert isinstance(outcome, asyncio.CancelledError), repr(outcome)
 
 
 SET_CLIENT_SEED = """mutation C($input: SetClientSeedInput!) {

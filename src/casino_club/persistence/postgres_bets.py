@@ -30,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
@@ -268,9 +268,18 @@ class PostgresBetStore:
             bet = DriverStagedBet(driver, transaction, self._rounds)
             try:
                 yield bet
-            finally:
+            except BaseException:
+                # What failed is what the caller hears. A rollback that cannot run (a
+                # commit cancelled mid-flight leaves the transaction failed, and asyncpg
+                # refuses it) must not replace it: a shutdown's CancelledError turned
+                # into an InterfaceError kept the crash sweep running, and the shutdown
+                # waiting. The connection is not pooled again (_checked_out).
                 if not bet.committed and not driver.is_closed():
-                    await transaction.rollback()
+                    with suppress(asyncpg.InterfaceError, asyncpg.PostgresError):
+                        await transaction.rollback()
+                raise
+            if not bet.committed and not driver.is_closed():
+                await transaction.rollback()
         await bet.announce()  # the connection back in the pool first
 
     async def _place(
