@@ -198,7 +198,7 @@ async def test_two_instances_racing_on_one_campaign_send_each_player_once(
 ) -> None:
     quick = {
         "CAMPAIGN_DISPATCH_INTERVAL_SECONDS": "0.1",
-        "CAMPAIGN_DISPATCH_BATCH_SIZE": "5",
+        "CAMPAIGN_DISPATCH_BATCH_SIZE": "1",  # 300 transactions: long enough for both
         "LOG_LEVEL": "INFO",  # the job's line saying how many players it sent to
     }
     title = f"Race {uuid.uuid4().hex[:8]}"

@@ -28,6 +28,8 @@ LOOPS = 10
 ROUNDS = 20
 HONEST_CHECKS = 5
 GOLD = "{ me { gold } }"
+# The schema's description, as the server writes it (compact JSON).
+SCHEMA = b'"queryType":{"name":"Query"'
 
 
 def healthy(body: dict[str, Any], backend: Backend) -> bool:
@@ -57,13 +59,18 @@ async def test_introspection_loops_leave_players_and_health_answering(
     refused: list[str] = []  # what any answer that was not the schema said, for the report
 
     async def loop(client: httpx.AsyncClient) -> list[bool]:
+        """Answers are checked as bytes: each is ~450 KB of JSON, and decoding all of
+        them in this process (late in the suite, with its large heap) keeps the client's
+        own loop busy; a client that stalls 10 s between opening a connection and
+        finishing its request is one the server's header and body deadlines rightly cut
+        off. The likeliest reading of the resets and the one odd answer this test saw
+        in CI only, on the last backend, never locally."""
         answers = []
         for _ in range(ROUNDS):
             response = await client.post("/graphql", json={"query": introspection})
-            body = response.json()
-            answered = response.status_code == 200 and "Query" in str(body.get("data"))
+            answered = response.status_code == 200 and SCHEMA in response.content
             if not answered:
-                refused.append(f"{response.status_code} {str(body)[:500]}")
+                refused.append(f"{response.status_code} {response.text[:500]}")
             answers.append(answered)
         return answers
 
