@@ -14,7 +14,6 @@ documents in full — answered as usual — until Redis is back.
 from __future__ import annotations
 
 import logging
-import time
 from collections import OrderedDict
 from typing import Protocol
 
@@ -60,27 +59,32 @@ class InProcessPersistedQueries:
 # Every key shares the hash tag `{apq}` (one cluster slot), as a script's keys must; the
 # documents' keys are derived from the index's members, so they are named by prefix.
 # Each document expires `ttl` after its last use; the index orders them by last use.
+# A use's place in that order is a counter's next value (KEYS[3]), not a clock reading:
+# two uses in one millisecond (a fast host did it) would tie, and the eviction would
+# take whichever sorts first.
 _GET = Script("""
 local query = redis.call('GET', KEYS[1])
 if query then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+  redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[2])
   redis.call('PEXPIRE', KEYS[2], ARGV[1])
+  redis.call('PEXPIRE', KEYS[3], ARGV[1])
 else
-  redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('ZREM', KEYS[2], ARGV[2])
 end
 return query
 """)
 
 _PUT = Script("""
-redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[1])
+redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
-local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+redis.call('PEXPIRE', KEYS[3], ARGV[1])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
 if over > 0 then
   local evicted = redis.call('ZPOPMIN', KEYS[2], over)
   for i = 1, #evicted, 2 do
-    redis.call('DEL', ARGV[6] .. evicted[i])
+    redis.call('DEL', ARGV[5] .. evicted[i])
   end
 end
 return 1
@@ -97,23 +101,23 @@ class RedisPersistedQueries:
         self._commands = CommandBatcher(redis)
         self._documents = prefix + "{apq}:"
         self._index = prefix + "{apq}"
+        self._uses = prefix + "{apq}:uses"  # no document's key: those end in a SHA-256
         self._max_entries = max_entries
         self._ttl_ms = int(ttl_seconds * 1000)
 
     async def get(self, sha256_hash: str) -> str | None:
-        keys = [self._documents + sha256_hash, self._index]
+        keys = [self._documents + sha256_hash, self._index, self._uses]
         try:
-            query = await _GET.run(self._commands, keys, (self._ttl_ms, _now_ms(), sha256_hash))
+            query = await _GET.run(self._commands, keys, (self._ttl_ms, sha256_hash))
         except (RedisError, OSError) as exc:
             log.warning("persisted query not looked up: Redis unavailable (%s)", type(exc).__name__)
             return None
         return None if query is None else text(query)
 
     async def put(self, sha256_hash: str, query: str) -> None:
-        keys = [self._documents + sha256_hash, self._index]
+        keys = [self._documents + sha256_hash, self._index, self._uses]
         arguments = (
             self._ttl_ms,
-            _now_ms(),
             sha256_hash,
             query,
             self._max_entries,
@@ -123,9 +127,3 @@ class RedisPersistedQueries:
             await _PUT.run(self._commands, keys, arguments)
         except (RedisError, OSError) as exc:
             log.warning("persisted query not stored: Redis unavailable (%s)", type(exc).__name__)
-
-
-def _now_ms() -> int:
-    """Last use, by the wall clock: instances' clocks agree closely enough to order
-    documents for eviction."""
-    return int(time.time() * 1000)
