@@ -29,11 +29,12 @@ class RunningServer:
 
 
 # The suite's own client (this process) is no production client: late in the suite its
-# heap is large and its loop busy (hundreds of sockets, big answers decoded), and a stall
-# of 10 s between opening a connection and finishing a request met the server's header
-# and body deadlines — resets, on the last backend only, in CI only. The deadlines have
-# their own tests (test_slow_clients sets them); elsewhere they are a minute. A crash of
-# the server prints its stack (faulthandler) into its log.
+# heap is large and its loop busy (hundreds of sockets, big answers decoded). Resets seen
+# in CI only, on the last backend only, most likely were such a client stalling 10 s
+# between opening a connection and finishing a request, cut off by the server's header
+# and body deadlines. Those have their own tests (test_slow_clients sets them); here
+# they are a minute. Should the cause be a crash of the server, faulthandler prints its
+# stack into the server's log.
 LENIENT_DEADLINES = {
     "HTTP_HEADER_TIMEOUT_SECONDS": "60",
     "HTTP_BODY_TIMEOUT_SECONDS": "60",
