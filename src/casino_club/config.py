@@ -319,8 +319,8 @@ class Settings(BaseSettings):
     # closes it. Longer than any client's or proxy's own idle limit (httpx 5 s, Node 4 s,
     # HAProxy's pool 5 s, nginx and cloud load balancers 60 s), so the client always
     # closes first: a server closing an idle connection just as a request arrives on it
-    # resets that request, and the client cannot tell whether it ran (uvicorn's 5 s
-    # tied httpx's and did, under load).
+    # resets that request, and the client cannot tell whether it ran (uvicorn's default
+    # 5 s equals httpx's, so either could close first).
     http_keep_alive_seconds: int = Field(default=65, ge=1)
     # Whether `__schema` and `__type` answer (GraphiQL and codegen need them).
     graphql_introspection: bool = True
